@@ -1,0 +1,68 @@
+/**
+ * The projection: a lean, in-memory graphology graph of the ecosystem that
+ * every analytic reads. It holds ids and the few attributes analytics need;
+ * names beyond a label and all other details stay in the store.
+ *
+ * Shape: an undirected simple graph (one edge per node pair) whose nodes are
+ * partners and customers. Capabilities, regions and segments are attributes
+ * of partners and customers rather than nodes, so that analytics stay fast.
+ */
+import type Graph from 'graphology';
+import type { CapabilityLevel, LifecycleStage, PartnerType, RelationshipType } from '../schemas/model.js';
+
+export interface PartnerNode {
+  kind: 'partner';
+  label: string;
+  types: PartnerType[];
+  tier: string;
+  regions: string[];
+  segments: string[];
+  /** capability id → level and certification */
+  capabilities: Record<string, { level: CapabilityLevel; certified: boolean }>;
+  /** track → stage */
+  lifecycle: Record<string, LifecycleStage>;
+}
+
+export interface CustomerNode {
+  kind: 'customer';
+  label: string;
+  segment: string;
+  region: string;
+  industry?: string;
+  needs: string[];
+}
+
+export type EcoNode = PartnerNode | CustomerNode;
+
+/** All relationships between one pair of nodes, merged into one undirected edge. */
+export interface EcoEdge {
+  /** Relationship types between the pair (partner↔partner types, or SERVES). */
+  types: RelationshipType[];
+  /** SERVES roles, when the edge joins a partner and a customer. */
+  roles: string[];
+  /** Sum of SERVES annual values (0 when unknown). */
+  value: number;
+  /**
+   * Directed facts kept for explanations: e.g. "IMPLEMENTS" from the service
+   * partner to the technology partner, as `${type}>${fromId}`.
+   */
+  directed: string[];
+}
+
+export type EcoGraph = Graph<EcoNode, EcoEdge>;
+
+/** Context analytics need besides the graph, read from the store with it. */
+export interface EcoCatalogue {
+  capabilities: Map<string, { name: string; category?: string }>;
+  regions: string[];
+  segments: string[];
+  deals: Array<{ id: string; customer: string; region: string; needs: string[]; amount?: number; stage: string; partners: Array<{ partner: string; role: string; claimedShare?: number }> }>;
+  solutions: Array<{ id: string; name: string; partners: string[]; capabilities: string[] }>;
+}
+
+export interface Projection {
+  graph: EcoGraph;
+  catalogue: EcoCatalogue;
+  /** The store's change counter the projection was built at. */
+  version: number;
+}

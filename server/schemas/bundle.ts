@@ -1,0 +1,54 @@
+/**
+ * The "ecosystem bundle" v1: the interchange format for import, export and
+ * seeds. The envelope is checked first; rows are checked one by one by the
+ * importer so that every bad row is reported with its index and field.
+ */
+import { z } from 'zod';
+import { Capability, Customer, Deal, MembershipRelationship, Partner, Region, Relationship, Segment, Solution } from './model.js';
+
+export const BUNDLE_VERSION = 1;
+
+export const BundleRegion = z.union([z.string(), Region]);
+export const BundleSegment = z.union([z.string(), Segment]);
+export const BundleRelationship = z.union([Relationship, MembershipRelationship]);
+
+/** Each entity list of a bundle with its row schema, in the order import writes them. */
+export const BUNDLE_SECTIONS = {
+  capabilities: Capability,
+  regions: BundleRegion,
+  segments: BundleSegment,
+  partners: Partner,
+  customers: Customer,
+  relationships: BundleRelationship,
+  deals: Deal,
+  solutions: Solution,
+} as const;
+export type BundleSection = keyof typeof BUNDLE_SECTIONS;
+
+const rows = z.array(z.unknown()).default([]);
+export const BundleEnvelope = z.object({
+  version: z.literal(BUNDLE_VERSION, { error: `must be ${BUNDLE_VERSION}` }),
+  capabilities: rows,
+  regions: rows,
+  segments: rows,
+  partners: rows,
+  customers: rows,
+  relationships: rows,
+  deals: rows,
+  solutions: rows,
+});
+
+/** A bundle whose rows are all valid: what export returns and import writes. */
+export const Bundle = z.object({
+  version: z.literal(BUNDLE_VERSION),
+  capabilities: z.array(Capability),
+  regions: z.array(Region),
+  segments: z.array(Segment),
+  partners: z.array(Partner),
+  customers: z.array(Customer),
+  relationships: z.array(Relationship),
+  deals: z.array(Deal),
+  solutions: z.array(Solution),
+});
+export type Bundle = z.infer<typeof Bundle>;
+export type BundleInput = z.input<typeof BundleEnvelope>;

@@ -1,0 +1,153 @@
+/**
+ * The ecosystem's data model. Each zod schema here is the single source of a
+ * type: the TypeScript type, request validation and the OpenAPI document all
+ * come from it, and the web client imports the inferred types.
+ */
+import { z } from 'zod';
+
+export const PARTNER_TYPES = ['reseller', 'technology', 'service', 'referral', 'msp', 'marketplace'] as const;
+export const STANDARD_TIERS = ['registered', 'silver', 'gold', 'platinum'] as const;
+export const CAPABILITY_LEVELS = ['basic', 'advanced', 'certified'] as const;
+export const LIFECYCLE_STAGES = ['recruit', 'onboard', 'activate', 'grow', 'optimise', 'churned'] as const;
+export const STANDARD_SEGMENTS = ['smb', 'midmarket', 'enterprise', 'public'] as const;
+export const SERVE_ROLES = ['resell', 'implement', 'integrate', 'refer', 'manage'] as const;
+
+/** Partner→partner relationship types. */
+export const PARTNER_LINK_TYPES = ['INTEGRATES_WITH', 'IMPLEMENTS', 'RESELLS', 'REFERS_TO', 'CO_SELLS_WITH'] as const;
+/** Membership edges: written from a partner's inline lists, never listed separately in a bundle. */
+export const MEMBERSHIP_TYPES = ['HAS_CAPABILITY', 'OPERATES_IN', 'SERVES_SEGMENT'] as const;
+export const RELATIONSHIP_TYPES = [...PARTNER_LINK_TYPES, 'SERVES', ...MEMBERSHIP_TYPES] as const;
+
+export const PartnerType = z.enum(PARTNER_TYPES);
+export const CapabilityLevel = z.enum(CAPABILITY_LEVELS);
+export const LifecycleStage = z.enum(LIFECYCLE_STAGES);
+export const ServeRole = z.enum(SERVE_ROLES);
+export const RelationshipType = z.enum(RELATIONSHIP_TYPES);
+export type PartnerType = z.infer<typeof PartnerType>;
+export type CapabilityLevel = z.infer<typeof CapabilityLevel>;
+export type LifecycleStage = z.infer<typeof LifecycleStage>;
+export type RelationshipType = z.infer<typeof RelationshipType>;
+
+/** Ids are the ids given at import: short, printable, no surrounding spaces. */
+export const Id = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .regex(/^[^\s/?#]+$/, 'must not contain spaces, "/", "?" or "#"');
+
+const Source = z.string().trim().min(1).max(100);
+const IsoDate = z.iso.datetime({ offset: true });
+
+export const Capability = z.object({
+  id: Id,
+  name: z.string().trim().min(1),
+  category: z.string().trim().min(1).optional(),
+});
+export type Capability = z.infer<typeof Capability>;
+
+/** Regions and segments are first-class nodes; a bundle may give them as plain strings. */
+export const Region = z.object({ id: Id, name: z.string().trim().min(1).optional() });
+export const Segment = z.object({ id: Id, name: z.string().trim().min(1).optional() });
+export type Region = z.infer<typeof Region>;
+export type Segment = z.infer<typeof Segment>;
+
+export const PartnerCapability = z.object({
+  id: Id,
+  level: CapabilityLevel.default('basic'),
+  certified: z.boolean().default(false),
+});
+export type PartnerCapability = z.infer<typeof PartnerCapability>;
+
+export const Partner = z.object({
+  id: Id,
+  name: z.string().trim().min(1, 'must not be empty'),
+  /** Web domain, normalised (lower case, no scheme or www.): the key of identity resolution. */
+  domain: z.string().trim().min(1).optional(),
+  types: z.array(PartnerType).min(1, 'a partner plays at least one role'),
+  /** One of registered|silver|gold|platinum, or a program-defined tier name. */
+  tier: z.string().trim().min(1).default('registered'),
+  regions: z.array(Id).default([]),
+  segments: z.array(Id).default([]),
+  capabilities: z.array(PartnerCapability).default([]),
+  /** Lifecycle stage per program track, e.g. { "resell": "grow", "cloud": "onboard" }. */
+  lifecycle: z.record(z.string().min(1), LifecycleStage).default({}),
+  country: z.string().trim().min(1).optional(),
+  size: z.string().trim().min(1).optional(),
+  revenue: z.number().nonnegative().optional(),
+  /** Systems this record came from; identity resolution keeps every one. */
+  sources: z.array(Source).default([]),
+  /** Ids the same partner had in other systems, folded into this record. */
+  aliases: z.array(Id).default([]),
+});
+export type Partner = z.infer<typeof Partner>;
+export type PartnerInput = z.input<typeof Partner>;
+
+export const Customer = z.object({
+  id: Id,
+  name: z.string().trim().min(1, 'must not be empty'),
+  domain: z.string().trim().min(1).optional(),
+  segment: Id,
+  industry: z.string().trim().min(1).optional(),
+  region: Id,
+  /** Capability ids this customer requires: the demand side of gap analysis. */
+  needs: z.array(Id).default([]),
+  sources: z.array(Source).default([]),
+  aliases: z.array(Id).default([]),
+});
+export type Customer = z.infer<typeof Customer>;
+
+const relationshipBase = {
+  from: Id,
+  to: Id,
+  source: Source.default('import'),
+  updatedAt: IsoDate.optional(),
+};
+
+/** A relationship as the bundle and the API carry it; membership edges live inline on partners. */
+export const Relationship = z.discriminatedUnion('type', [
+  z.object({ ...relationshipBase, type: z.enum(PARTNER_LINK_TYPES) }),
+  z.object({
+    ...relationshipBase,
+    type: z.literal('SERVES'),
+    role: ServeRole,
+    since: z.string().trim().min(1).optional(),
+    annualValue: z.number().nonnegative().optional(),
+  }),
+]);
+export type Relationship = z.infer<typeof Relationship>;
+
+/**
+ * Third-party bundles may state memberships as relationships; import folds
+ * them into the partner's inline lists, and export writes them back inline.
+ */
+export const MembershipRelationship = z.discriminatedUnion('type', [
+  z.object({ ...relationshipBase, type: z.literal('HAS_CAPABILITY'), level: CapabilityLevel.default('basic'), certified: z.boolean().default(false) }),
+  z.object({ ...relationshipBase, type: z.enum(['OPERATES_IN', 'SERVES_SEGMENT']) }),
+]);
+export type MembershipRelationship = z.infer<typeof MembershipRelationship>;
+
+export const DealPartner = z.object({
+  partner: Id,
+  role: z.string().trim().min(1),
+  claimedShare: z.number().min(0).max(1).optional(),
+});
+
+export const Deal = z.object({
+  id: Id,
+  customer: Id,
+  region: Id,
+  needs: z.array(Id).default([]),
+  amount: z.number().nonnegative().optional(),
+  stage: z.string().trim().min(1).default('open'),
+  partners: z.array(DealPartner).default([]),
+});
+export type Deal = z.infer<typeof Deal>;
+
+export const Solution = z.object({
+  id: Id,
+  name: z.string().trim().min(1),
+  partners: z.array(Id).default([]),
+  capabilities: z.array(Id).default([]),
+});
+export type Solution = z.infer<typeof Solution>;
