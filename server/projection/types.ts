@@ -7,7 +7,7 @@
  * partners and customers. Capabilities, regions and segments are attributes
  * of partners and customers rather than nodes, so that analytics stay fast.
  */
-import type Graph from 'graphology';
+import type { AbstractGraph } from 'graphology-types';
 import type { CapabilityLevel, LifecycleStage, PartnerType, RelationshipType } from '../schemas/model.js';
 
 export interface PartnerNode {
@@ -49,7 +49,7 @@ export interface EcoEdge {
   directed: string[];
 }
 
-export type EcoGraph = Graph<EcoNode, EcoEdge>;
+export type EcoGraph = AbstractGraph<EcoNode, EcoEdge>;
 
 /** Context analytics need besides the graph, read from the store with it. */
 export interface EcoCatalogue {

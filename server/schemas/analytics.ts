@@ -1,0 +1,248 @@
+/**
+ * Response and request shapes of the analytics endpoints. Field names marked
+ * "stable" are relied on by other tools: add fields, never rename these.
+ */
+import { z } from 'zod';
+import { Id, PartnerType } from './model.js';
+
+export const CENTRALITIES = ['degree', 'pagerank', 'betweenness'] as const;
+export const Centrality = z.enum(CENTRALITIES);
+
+// ---------- map ----------
+
+export const MapQuery = z.object({
+  type: PartnerType.optional(),
+  tier: z.string().min(1).optional(),
+  region: z.string().min(1).optional(),
+  segment: z.string().min(1).optional(),
+  capability: z.string().min(1).optional(),
+  stage: z.string().min(1).optional(),
+  community: z.coerce.number().int().min(0).optional(),
+  minDegree: z.coerce.number().int().min(0).optional(),
+  focus: Id.optional(),
+  depth: z.coerce.number().int().min(1).max(3).default(1),
+  sizeBy: Centrality.default('pagerank'),
+  includeCustomers: z.stringbool().default(true),
+  /** Above this many nodes the map aggregates communities into super-nodes. */
+  budget: z.coerce.number().int().min(10).max(100_000).default(5000),
+});
+export type MapQuery = z.infer<typeof MapQuery>;
+
+export const MapNode = z.object({
+  id: z.string(),
+  label: z.string(),
+  /** partner | customer | community (a super-node standing for a whole community) */
+  kind: z.enum(['partner', 'customer', 'community']),
+  x: z.number(),
+  y: z.number(),
+  size: z.number(),
+  community: z.number(),
+  /** Partner types, for the colour key; empty for customers. */
+  types: z.array(z.string()),
+  tier: z.string().optional(),
+  /** For a community super-node: how many partners and customers it stands for. */
+  count: z.number().optional(),
+  degree: z.number(),
+});
+export type MapNode = z.infer<typeof MapNode>;
+
+export const MapEdge = z.object({
+  id: z.string(),
+  source: z.string(),
+  target: z.string(),
+  types: z.array(z.string()),
+  /** For links between super-nodes: how many relationships the link stands for. */
+  weight: z.number(),
+});
+export type MapEdge = z.infer<typeof MapEdge>;
+
+export const MapResponse = z.object({
+  version: z.number(),
+  aggregated: z.boolean(),
+  /** Nodes matching the filters before any aggregation. */
+  totalNodes: z.number(),
+  nodes: z.array(MapNode),
+  edges: z.array(MapEdge),
+  /** Counts per filter value over the filtered view, for the filter panel. */
+  facets: z.record(z.string(), z.record(z.string(), z.number())),
+  /** Whether positions come from a layout that is still being refined. */
+  layoutPending: z.boolean(),
+});
+export type MapResponse = z.infer<typeof MapResponse>;
+
+// ---------- per-node metrics ----------
+
+export const NodeMetrics = z.object({
+  id: z.string(),
+  kind: z.enum(['partner', 'customer']),
+  degree: z.number(),
+  degreeByType: z.record(z.string(), z.number()),
+  pagerank: z.number(),
+  betweenness: z.number(),
+  /** How betweenness was computed: exact, or sampled from this many sources. */
+  betweennessMethod: z.object({ exact: z.boolean(), sources: z.number() }),
+  community: z.number(),
+  isArticulationPoint: z.boolean(),
+  /** Edges at this node whose removal disconnects the graph. */
+  bridges: z.array(z.object({ source: z.string(), target: z.string() })),
+  isBroker: z.boolean(),
+  /** Partners sharing customers with this one, most shared first. */
+  sharedCustomers: z.array(z.object({ partnerId: z.string(), count: z.number() })),
+});
+export type NodeMetrics = z.infer<typeof NodeMetrics>;
+
+// ---------- gaps ----------
+
+export const GapsQuery = z.object({
+  region: z.string().min(1).optional(),
+  segment: z.string().min(1).optional(),
+  capability: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export type GapsQuery = z.infer<typeof GapsQuery>;
+
+export const GAP_ACTIONS = ['recruit', 'enable', 'introduce'] as const;
+
+export const Gap = z.object({
+  capability: z.string(), // stable
+  region: z.string(), // stable
+  segment: z.string(), // stable
+  demand: z.number(), // stable: customers needing it
+  supply: z.number(), // stable: weighted qualified partners
+  qualifiedPartners: z.array(z.string()),
+  severity: z.number(),
+  customers: z.array(z.string()), // stable
+  nearestSuppliers: z.array(z.string()), // stable
+  nearestSupplierReasons: z.array(z.object({ partnerId: z.string(), reason: z.string() })),
+  action: z.enum(GAP_ACTIONS), // stable
+  explanation: z.string(),
+});
+export type Gap = z.infer<typeof Gap>;
+
+export const MatrixCell = z.object({
+  capability: z.string(),
+  region: z.string(),
+  segment: z.string(),
+  demand: z.number(),
+  supply: z.number(),
+});
+
+export const StructuralGaps = z.object({
+  /** Capability or region (per capability) served by exactly one partner. */
+  singlePointsOfFailure: z.array(
+    z.object({ kind: z.enum(['capability', 'region']), id: z.string(), capability: z.string().optional(), partnerId: z.string(), customersAtRisk: z.array(z.string()) }),
+  ),
+  brokers: z.array(z.string()), // stable: ordered by betweenness
+  brokerScores: z.array(z.object({ partnerId: z.string(), betweenness: z.number() })),
+  articulationPoints: z.array(z.string()), // stable
+  /** For each articulation point among partners: the customers cut off from the largest component if it left. */
+  disconnects: z.record(z.string(), z.array(z.string())),
+  isolated: z.array(z.string()), // stable
+});
+export type StructuralGaps = z.infer<typeof StructuralGaps>;
+
+export const GapsResponse = z.object({
+  gaps: z.array(Gap),
+  structural: StructuralGaps,
+  matrix: z.object({
+    capabilities: z.array(z.string()),
+    regions: z.array(z.string()),
+    segments: z.array(z.string()),
+    /** Only cells with demand or supply. */
+    cells: z.array(MatrixCell),
+  }),
+});
+export type GapsResponse = z.infer<typeof GapsResponse>;
+
+// ---------- introductions ----------
+
+export const IntroductionsQuery = z.object({
+  type: PartnerType.optional(),
+  region: z.string().min(1).optional(),
+  k: z.coerce.number().int().min(1).max(100).default(10),
+});
+export type IntroductionsQuery = z.infer<typeof IntroductionsQuery>;
+
+export const Signal = z.object({
+  name: z.enum(['sharedCustomers', 'complementaryRoles', 'complementaryCapabilities', 'commonNeighbours', 'regionOverlap', 'segmentOverlap']),
+  contribution: z.number(),
+  detail: z.string(),
+  /** Concrete evidence: customer ids, capability ids, neighbour ids, regions… */
+  evidence: z.array(z.string()),
+});
+export type Signal = z.infer<typeof Signal>;
+
+export const Introduction = z.object({
+  partnerId: z.string(), // stable
+  otherPartnerId: z.string(), // stable
+  score: z.number(), // stable
+  signals: z.array(Signal), // stable
+});
+export type Introduction = z.infer<typeof Introduction>;
+
+export const IntroductionsResponse = z.object({ introductions: z.array(Introduction) });
+
+// ---------- deal team ----------
+
+export const DealTeamRequest = z
+  .object({
+    customerId: Id.optional(),
+    segment: z.string().min(1).optional(),
+    region: z.string().min(1).optional(),
+    capabilities: z.array(Id).default([]),
+    roles: z.array(PartnerType).default([]),
+    include: z.array(Id).default([]),
+    exclude: z.array(Id).default([]),
+    maxSize: z.number().int().min(1).max(10).default(4),
+    limit: z.number().int().min(1).max(50).default(5),
+  })
+  .refine((r) => r.customerId !== undefined || r.region !== undefined, {
+    message: 'give a customerId, or a region (with an optional segment)',
+    path: ['region'],
+  });
+export type DealTeamRequest = z.infer<typeof DealTeamRequest>;
+
+export const TeamMember = z.object({
+  partnerId: z.string(), // stable
+  role: z.string(), // stable
+  covers: z.array(z.string()), // stable
+  reason: z.string(),
+});
+
+export const Team = z.object({
+  members: z.array(TeamMember), // stable
+  score: z.number(), // stable
+  explanation: z.string(), // stable
+  components: z.object({ coverage: z.number(), cohesion: z.number(), customerFit: z.number(), quality: z.number() }),
+  /** Existing relationships among team members. */
+  links: z.array(z.object({ source: z.string(), target: z.string(), types: z.array(z.string()) })),
+});
+export type Team = z.infer<typeof Team>;
+
+export const DealTeamResponse = z.object({
+  teams: z.array(Team),
+  unmet: z
+    .array(z.object({ requirement: z.string(), kind: z.enum(['capability', 'role']), closest: z.array(z.string()), reason: z.string() }))
+    .optional(),
+});
+export type DealTeamResponse = z.infer<typeof DealTeamResponse>;
+
+// ---------- health ----------
+
+export const HealthComponent = z.object({
+  key: z.string(),
+  label: z.string(),
+  /** 0..1 */
+  value: z.number(),
+  weight: z.number(),
+  detail: z.string(),
+  /** Ids or API paths pointing at what drives the component. */
+  drivers: z.array(z.string()),
+});
+
+export const EcosystemHealth = z.object({
+  score: z.number(),
+  components: z.array(HealthComponent),
+  formula: z.string(),
+});
+export type EcosystemHealth = z.infer<typeof EcosystemHealth>;
