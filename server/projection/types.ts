@@ -66,3 +66,21 @@ export interface Projection {
   /** The store's change counter the projection was built at. */
   version: number;
 }
+
+/**
+ * Everything analytics derive once per projection version, so that requests
+ * only read. Maps are keyed by node id.
+ */
+export interface DerivedMetrics {
+  version: number;
+  communities: Record<string, number>;
+  pagerank: Record<string, number>;
+  betweenness: { scores: Record<string, number>; exact: boolean; sources: number };
+  articulationPoints: Set<string>;
+  /** Bridge edges as [source, target] node-id pairs. */
+  bridges: Array<[string, string]>;
+  /** Layout positions; nodes added since the last layout are placed near their neighbours. */
+  positions: Record<string, { x: number; y: number }>;
+  /** True while a fresh layout is being computed in the background. */
+  layoutPending: boolean;
+}

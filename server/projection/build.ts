@@ -1,0 +1,90 @@
+/**
+ * Writing store records into a projection graph. The projection builder and
+ * the analytics tests both use these, so hand-built test graphs have exactly
+ * the shape of real ones.
+ */
+import Graph from 'graphology';
+import type { CapabilityLevel, LifecycleStage, PartnerType, RelationshipType } from '../schemas/model.js';
+import type { CustomerNode, EcoEdge, EcoGraph, PartnerNode } from './types.js';
+
+export function createEcoGraph(): EcoGraph {
+  return new Graph<PartnerNode | CustomerNode, EcoEdge>({ type: 'undirected', multi: false, allowSelfLoops: false });
+}
+
+export interface PartnerSpec {
+  id: string;
+  label?: string;
+  types: PartnerType[];
+  tier?: string;
+  regions?: string[];
+  segments?: string[];
+  capabilities?: Record<string, CapabilityLevel | { level: CapabilityLevel; certified: boolean }>;
+  lifecycle?: Record<string, LifecycleStage>;
+}
+
+export function addPartner(graph: EcoGraph, p: PartnerSpec): void {
+  const capabilities: PartnerNode['capabilities'] = {};
+  for (const [id, c] of Object.entries(p.capabilities ?? {})) {
+    capabilities[id] = typeof c === 'string' ? { level: c, certified: c === 'certified' } : c;
+  }
+  graph.mergeNode(p.id, {
+    kind: 'partner',
+    label: p.label ?? p.id,
+    types: p.types,
+    tier: p.tier ?? 'registered',
+    regions: p.regions ?? [],
+    segments: p.segments ?? [],
+    capabilities,
+    lifecycle: p.lifecycle ?? {},
+  });
+}
+
+export interface CustomerSpec {
+  id: string;
+  label?: string;
+  segment: string;
+  region: string;
+  industry?: string;
+  needs?: string[];
+}
+
+export function addCustomer(graph: EcoGraph, c: CustomerSpec): void {
+  graph.mergeNode(c.id, {
+    kind: 'customer',
+    label: c.label ?? c.id,
+    segment: c.segment,
+    region: c.region,
+    ...(c.industry === undefined ? {} : { industry: c.industry }),
+    needs: c.needs ?? [],
+  });
+}
+
+export interface RelationshipSpec {
+  from: string;
+  to: string;
+  type: RelationshipType;
+  role?: string;
+  annualValue?: number;
+}
+
+/** Merges a relationship into the single undirected edge of its node pair. Both ends must exist. */
+export function addRelationship(graph: EcoGraph, r: RelationshipSpec): void {
+  if (r.from === r.to) return;
+  const key = graph.edge(r.from, r.to);
+  if (key === undefined) {
+    graph.addEdge(r.from, r.to, {
+      types: [r.type],
+      roles: r.role === undefined ? [] : [r.role],
+      value: r.annualValue ?? 0,
+      directed: [`${r.type}>${r.from}`],
+    });
+    return;
+  }
+  const edge = graph.getEdgeAttributes(key);
+  const fact = `${r.type}>${r.from}`;
+  if (edge.directed.includes(fact)) return;
+  edge.directed.push(fact);
+  if (!edge.types.includes(r.type)) edge.types.push(r.type);
+  if (r.role !== undefined && !edge.roles.includes(r.role)) edge.roles.push(r.role);
+  edge.value += r.annualValue ?? 0;
+}
