@@ -3,12 +3,12 @@
  * the analytics tests both use these, so hand-built test graphs have exactly
  * the shape of real ones.
  */
-import Graph from 'graphology';
+import { UndirectedGraph } from 'graphology';
 import type { CapabilityLevel, LifecycleStage, PartnerType, RelationshipType } from '../schemas/model.js';
 import type { CustomerNode, EcoEdge, EcoGraph, PartnerNode } from './types.js';
 
 export function createEcoGraph(): EcoGraph {
-  return new Graph<PartnerNode | CustomerNode, EcoEdge>({ type: 'undirected', multi: false, allowSelfLoops: false });
+  return new UndirectedGraph<PartnerNode | CustomerNode, EcoEdge>({ multi: false, allowSelfLoops: false });
 }
 
 export interface PartnerSpec {
