@@ -37,6 +37,24 @@ export const Id = z
   .regex(/^[^\s/?#]+$/, 'must not contain spaces, "/", "?" or "#"');
 
 const Source = z.string().trim().min(1).max(100);
+
+/**
+ * The identity key of a company's web address: lower case, without scheme,
+ * "www.", port, path or trailing dot. "https://www.Acme.example/about" and
+ * "acme.example" are the same company.
+ */
+export function normaliseDomain(raw: string): string {
+  return raw
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
+    .replace(/^www\./, '')
+    .split(/[/?#]/)[0]!
+    .replace(/:\d+$/, '')
+    .replace(/\.$/, '');
+}
+
+const Domain = z.string().trim().min(1, 'must not be empty').overwrite(normaliseDomain);
 const IsoDate = z.iso.datetime({ offset: true });
 
 export const Capability = z.object({
@@ -63,7 +81,7 @@ export const Partner = z.object({
   id: Id,
   name: z.string().trim().min(1, 'must not be empty'),
   /** Web domain, normalised (lower case, no scheme or www.): the key of identity resolution. */
-  domain: z.string().trim().min(1).optional(),
+  domain: Domain.optional(),
   types: z.array(PartnerType).min(1, 'a partner plays at least one role'),
   /** One of registered|silver|gold|platinum, or a program-defined tier name. */
   tier: z.string().trim().min(1).default('registered'),
@@ -86,7 +104,7 @@ export type PartnerInput = z.input<typeof Partner>;
 export const Customer = z.object({
   id: Id,
   name: z.string().trim().min(1, 'must not be empty'),
-  domain: z.string().trim().min(1).optional(),
+  domain: Domain.optional(),
   segment: Id,
   industry: z.string().trim().min(1).optional(),
   region: Id,

@@ -1,0 +1,7 @@
+// A page of capabilities in id order, after the cursor id.
+// params: $after, $limit
+// returns: record
+MATCH (n:Capability)
+WHERE n.id > $after
+WITH n ORDER BY n.id LIMIT $limit
+RETURN n {.*} AS record

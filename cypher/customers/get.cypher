@@ -1,0 +1,5 @@
+// One customer by id.
+// params: $id
+// returns: record
+MATCH (c:Customer {id: $id})
+RETURN c {.*} AS record

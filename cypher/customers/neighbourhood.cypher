@@ -1,0 +1,6 @@
+// Every relationship of one customer (all arrive from partners).
+// params: $id
+// returns: id, label, name, type, outgoing, properties
+MATCH (c:Customer {id: $id})<-[e]-(o)
+RETURN o.id AS id, head(labels(o)) AS label, coalesce(o.name, o.id) AS name,
+  type(e) AS type, false AS outgoing, e {.*} AS properties

@@ -1,0 +1,9 @@
+// Creates or updates RESELLS relationships between partners.
+// params: $rows [{from, to, props}]
+// returns: count
+UNWIND $rows AS row
+MATCH (a:Partner {id: row.from})
+MATCH (b:Partner {id: row.to})
+MERGE (a)-[e:RESELLS]->(b)
+SET e = row.props
+RETURN count(*) AS count

@@ -1,0 +1,182 @@
+/**
+ * Structural weak points: articulation points, bridges, isolated partners and
+ * what a partner's departure would cut off.
+ *
+ * graphology has no articulation points or bridges, so they come from one
+ * hand-written Tarjan depth-first search. It is iterative (300k nodes would
+ * overflow the call stack) and numbers nodes in visiting order, so that every
+ * DFS subtree is a contiguous range of that order: `disconnectedBy` then
+ * answers by slicing ranges instead of searching the graph again, which keeps
+ * it cheap enough to ask for every articulation point. The search result is
+ * cached per graph and dropped as soon as the graph's topology changes.
+ */
+import { largestConnectedComponent } from 'graphology-components';
+import { NeighborhoodIndex } from 'graphology-indices/neighborhood.js';
+import type { EcoGraph } from '../projection/types.js';
+
+/** Partners with no relationship to any partner or customer. */
+export function isolated(graph: EcoGraph): string[] {
+  return graph.filterNodes((node, attributes) => attributes.kind === 'partner' && graph.degree(node) === 0);
+}
+
+export function largestComponent(graph: EcoGraph): Set<string> {
+  return new Set(largestConnectedComponent(graph));
+}
+
+export function articulationPoints(graph: EcoGraph): string[] {
+  return depthFirstSearch(graph).articulationPoints;
+}
+
+/** Edges whose removal disconnects their ends, as [DFS parent, child]. */
+export function bridges(graph: EcoGraph): Array<[string, string]> {
+  return depthFirstSearch(graph).bridges;
+}
+
+/**
+ * Nodes that would lose their connection to the largest component if `nodeId`
+ * left: when its departure splits that component, every part but the largest
+ * remaining one. Empty for nodes outside the largest component.
+ */
+export function disconnectedBy(graph: EcoGraph, nodeId: string): string[] {
+  const search = depthFirstSearch(graph);
+  const u = search.position.get(nodeId);
+  if (u === undefined) throw new Error(`analytics/structure: unknown node "${nodeId}"`);
+  const root = search.root[u]!;
+  if (root !== search.largestRoot) return [];
+
+  // Parts left when u goes: each child subtree that cannot climb above u, and the rest of the component.
+  const { neighborhood, starts } = search.index;
+  const parts: number[] = [];
+  let rest = search.subtree[root]! - 1;
+  for (let j = starts[u]!; j < starts[u + 1]!; j++) {
+    const child = neighborhood[j]!;
+    if (search.parent[child] === u && search.low[child]! >= search.rank[u]!) {
+      parts.push(child);
+      rest -= search.subtree[child]!;
+    }
+  }
+  let kept = -1; // the child whose part stays connected; -1 when it is the rest
+  for (const child of parts) if (search.subtree[child]! > (kept < 0 ? rest : search.subtree[kept]!)) kept = child;
+
+  const ranges: Array<[number, number]> =
+    kept < 0
+      ? parts.map((child) => [search.rank[child]!, search.rank[child]! + search.subtree[child]!])
+      : // Everything in the component but u and the kept part.
+        [
+          [search.rank[root]!, search.rank[u]!],
+          [search.rank[u]! + 1, search.rank[kept]!],
+          [search.rank[kept]! + search.subtree[kept]!, search.rank[root]! + search.subtree[root]!],
+        ];
+  const ids: string[] = [];
+  for (const [from, to] of ranges) for (let k = from; k < to; k++) ids.push(search.nodes[search.preorder[k]!]!);
+  return ids;
+}
+
+interface DepthFirstSearch {
+  index: NeighborhoodIndex;
+  nodes: string[];
+  position: Map<string, number>;
+  /** visiting rank → node */
+  preorder: Uint32Array;
+  /** node → visiting rank */
+  rank: Int32Array;
+  /** lowest rank reachable from the node's subtree through one back edge */
+  low: Int32Array;
+  parent: Int32Array;
+  /** nodes in the node's DFS subtree, itself included */
+  subtree: Uint32Array;
+  /** the DFS root of the node's component */
+  root: Uint32Array;
+  largestRoot: number;
+  articulationPoints: string[];
+  bridges: Array<[string, string]>;
+}
+
+const searches = new WeakMap<EcoGraph, DepthFirstSearch>();
+const TOPOLOGY_EVENTS = ['nodeAdded', 'nodeDropped', 'edgeAdded', 'edgeDropped', 'cleared', 'edgesCleared'] as const;
+
+function depthFirstSearch(graph: EcoGraph): DepthFirstSearch {
+  const cached = searches.get(graph);
+  if (cached !== undefined) return cached;
+  if (graph.type !== 'undirected') throw new Error('analytics/structure: expects an undirected graph');
+  const search = tarjan(graph);
+  searches.set(graph, search);
+  const forget = () => {
+    searches.delete(graph);
+    for (const event of TOPOLOGY_EVENTS) graph.off(event, forget);
+  };
+  for (const event of TOPOLOGY_EVENTS) graph.on(event, forget);
+  return search;
+}
+
+function tarjan(graph: EcoGraph): DepthFirstSearch {
+  const index = new NeighborhoodIndex(graph);
+  const { nodes, neighborhood, starts } = index;
+  const order = nodes.length;
+  const preorder = new Uint32Array(order);
+  const rank = new Int32Array(order).fill(-1);
+  const low = new Int32Array(order);
+  const parent = new Int32Array(order).fill(-1);
+  const subtree = new Uint32Array(order);
+  const root = new Uint32Array(order);
+  const cursor = new Uint32Array(order);
+  const stack = new Uint32Array(order);
+  const isArticulation = new Uint8Array(order);
+  const bridgePairs: Array<[string, string]> = [];
+  let visited = 0;
+  let largestRoot = -1;
+
+  let r = 0;
+  let depth = 0;
+  const discover = (v: number) => {
+    rank[v] = low[v] = visited;
+    preorder[visited++] = v;
+    subtree[v] = 1;
+    root[v] = r;
+    cursor[v] = starts[v]!;
+    stack[depth++] = v;
+  };
+  for (; r < order; r++) {
+    if (rank[r] !== -1) continue;
+    let rootChildren = 0;
+    discover(r);
+    while (depth > 0) {
+      const u = stack[depth - 1]!;
+      if (cursor[u]! < starts[u + 1]!) {
+        const v = neighborhood[cursor[u]++]!;
+        if (rank[v] === -1) {
+          parent[v] = u;
+          if (u === r) rootChildren++;
+          discover(v);
+        } else if (v !== parent[u]) {
+          low[u] = Math.min(low[u]!, rank[v]!);
+        }
+        continue;
+      }
+      depth--;
+      const p = parent[u]!;
+      if (p === -1) continue;
+      low[p] = Math.min(low[p]!, low[u]!);
+      subtree[p] += subtree[u]!;
+      if (low[u]! > rank[p]!) bridgePairs.push([nodes[p]!, nodes[u]!]);
+      if (p !== r && low[u]! >= rank[p]!) isArticulation[p] = 1;
+    }
+    if (rootChildren > 1) isArticulation[r] = 1;
+    if (largestRoot < 0 || subtree[r]! > subtree[largestRoot]!) largestRoot = r;
+  }
+
+  return {
+    index,
+    nodes,
+    position: new Map(nodes.map((node, i) => [node, i])),
+    preorder,
+    rank,
+    low,
+    parent,
+    subtree,
+    root,
+    largestRoot,
+    articulationPoints: nodes.filter((_, i) => isArticulation[i] === 1),
+    bridges: bridgePairs,
+  };
+}

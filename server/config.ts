@@ -1,0 +1,36 @@
+/**
+ * Configuration: one schema, parsed once at boot, failing fast. Nothing else
+ * in the server reads process.env.
+ */
+import { z } from 'zod';
+
+export const Config = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    NEO4J_URI: z.string().min(1).optional(),
+    NEO4J_USER: z.string().min(1).default('neo4j'),
+    NEO4J_PASSWORD: z.string().default(''),
+    NEO4J_DATABASE: z.string().min(1).optional(),
+    SEED: z.enum(['demo', 'none']).default('demo'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .transform((env) => ({
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: env.DATA_DIR,
+    neo4j: env.NEO4J_URI === undefined ? undefined : { uri: env.NEO4J_URI, user: env.NEO4J_USER, password: env.NEO4J_PASSWORD, ...(env.NEO4J_DATABASE ? { database: env.NEO4J_DATABASE } : {}) },
+    seed: env.SEED,
+    logLevel: env.LOG_LEVEL,
+  }));
+export type Config = z.infer<typeof Config>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = Config.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`config: invalid environment: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,414 @@
+/**
+ * The CSV form of the ecosystem bundle: one file per section, one row per
+ * record, columns named after the record's fields.
+ *
+ *   capabilities.csv   id,name,category
+ *   regions.csv        id,name
+ *   segments.csv       id,name
+ *   partners.csv       id,name,domain,types,tier,regions,segments,capabilities,lifecycle,country,size,revenue,sources,aliases
+ *   customers.csv      id,name,domain,segment,industry,region,needs,sources,aliases
+ *   relationships.csv  from,to,type,source,updatedAt,role,since,annualValue[,level,certified]
+ *   deals.csv          id,customer,region,needs,amount,stage,partners
+ *   solutions.csv      id,name,partners,capabilities
+ *
+ * Cells: RFC 4180 quoting, CRLF or LF line ends, an optional UTF-8 BOM; cells
+ * are trimmed and an empty cell is an absent field. List cells hold items
+ * separated by ";" (`reseller;service`). Structured items separate their
+ * parts with ":": partner capabilities `cap-id:level[:certified]`, lifecycle
+ * `track:stage`, deal partners `partnerId:role[:share]`. Inside a list item a
+ * backslash makes the next character literal (`\;`, `\:`, `\\`), so any valid
+ * id round-trips. `level,certified` in relationships.csv are only for
+ * HAS_CAPABILITY rows of third-party files; export writes memberships inline.
+ *
+ * Written by hand: no CSV library is among the project's dependencies, and
+ * the format needs only a small RFC 4180 reader and writer.
+ */
+import type { Bundle, BundleSection } from '../schemas/bundle.js';
+import { BUNDLE_VERSION } from '../schemas/bundle.js';
+
+const MODULE = 'server/import/csv';
+
+type ColumnKind = 'text' | 'number' | 'boolean' | 'list' | 'capabilities' | 'lifecycle' | 'dealPartners';
+
+interface Column {
+  /** The column header, which is also the record's field name. */
+  name: string;
+  kind: ColumnKind;
+  /** A file without this header is rejected: every row would lack the field. */
+  required?: boolean;
+  /** Read when present, never written by export. */
+  importOnly?: boolean;
+}
+
+const text = (name: string, required = false): Column => ({ name, kind: 'text', required });
+const num = (name: string): Column => ({ name, kind: 'number' });
+const list = (name: string, required = false): Column => ({ name, kind: 'list', required });
+
+/** Each section's file name and columns, in the order export writes them. */
+export const CSV_FILES: Record<BundleSection, { file: string; columns: Column[] }> = {
+  capabilities: { file: 'capabilities.csv', columns: [text('id', true), text('name', true), text('category')] },
+  regions: { file: 'regions.csv', columns: [text('id', true), text('name')] },
+  segments: { file: 'segments.csv', columns: [text('id', true), text('name')] },
+  partners: {
+    file: 'partners.csv',
+    columns: [
+      text('id', true),
+      text('name', true),
+      text('domain'),
+      list('types', true),
+      text('tier'),
+      list('regions'),
+      list('segments'),
+      { name: 'capabilities', kind: 'capabilities' },
+      { name: 'lifecycle', kind: 'lifecycle' },
+      text('country'),
+      text('size'),
+      num('revenue'),
+      list('sources'),
+      list('aliases'),
+    ],
+  },
+  customers: {
+    file: 'customers.csv',
+    columns: [
+      text('id', true),
+      text('name', true),
+      text('domain'),
+      text('segment', true),
+      text('industry'),
+      text('region', true),
+      list('needs'),
+      list('sources'),
+      list('aliases'),
+    ],
+  },
+  relationships: {
+    file: 'relationships.csv',
+    columns: [
+      text('from', true),
+      text('to', true),
+      text('type', true),
+      text('source'),
+      text('updatedAt'),
+      text('role'),
+      text('since'),
+      num('annualValue'),
+      { name: 'level', kind: 'text', importOnly: true },
+      { name: 'certified', kind: 'boolean', importOnly: true },
+    ],
+  },
+  deals: {
+    file: 'deals.csv',
+    columns: [
+      text('id', true),
+      text('customer', true),
+      text('region', true),
+      list('needs'),
+      num('amount'),
+      text('stage'),
+      { name: 'partners', kind: 'dealPartners' },
+    ],
+  },
+  solutions: {
+    file: 'solutions.csv',
+    columns: [text('id', true), text('name', true), list('partners'), list('capabilities')],
+  },
+};
+
+const SECTIONS = Object.keys(CSV_FILES) as BundleSection[];
+const EXPECTED_FILES = SECTIONS.map((s) => CSV_FILES[s].file).join(', ');
+
+// ---------- writing ----------
+
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+
+function quoteCell(value: string): string {
+  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** Escapes the list separator, and the part separator when `parts` is set, with a backslash. */
+function escapeItem(value: string, parts = false): string {
+  return value.replace(parts ? /[\\;:]/g : /[\\;]/g, '\\$&');
+}
+
+function formatCell(kind: ColumnKind, value: unknown): string {
+  if (value === undefined || value === null) return '';
+  switch (kind) {
+    case 'text':
+    case 'number':
+    case 'boolean':
+      return String(value);
+    case 'list':
+      return (value as string[]).map((v) => escapeItem(v)).join(';');
+    case 'capabilities':
+      return (value as Array<{ id: string; level: string; certified: boolean }>)
+        .map((c) => `${escapeItem(c.id, true)}:${escapeItem(c.level, true)}${c.certified ? ':certified' : ''}`)
+        .join(';');
+    case 'lifecycle':
+      return Object.entries(value as Record<string, string>)
+        .map(([track, stage]) => `${escapeItem(track, true)}:${escapeItem(stage, true)}`)
+        .join(';');
+    case 'dealPartners':
+      return (value as Array<{ partner: string; role: string; claimedShare?: number }>)
+        .map((p) => `${escapeItem(p.partner, true)}:${escapeItem(p.role, true)}${p.claimedShare === undefined ? '' : `:${p.claimedShare}`}`)
+        .join(';');
+  }
+}
+
+function exportColumns(section: BundleSection): Column[] {
+  return CSV_FILES[section].columns.filter((c) => !c.importOnly);
+}
+
+/** The header line of a section's file, with its line end. */
+export function csvHeader(section: BundleSection): string {
+  return `${exportColumns(section).map((c) => c.name).join(',')}\n`;
+}
+
+/** One record as a CSV line, with its line end; used by bundleToCsv and by streaming writers. */
+export function csvLine(section: BundleSection, row: object): string {
+  const record = row as Record<string, unknown>;
+  return `${exportColumns(section).map((c) => quoteCell(formatCell(c.kind, record[c.name]))).join(',')}\n`;
+}
+
+/** The CSV files of a bundle, file name → text (LF line ends, every file with its header). */
+export function bundleToCsv(bundle: Bundle): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const section of SECTIONS) {
+    const lines = [csvHeader(section)];
+    for (const row of bundle[section]) lines.push(csvLine(section, row));
+    files[CSV_FILES[section].file] = lines.join('');
+  }
+  return files;
+}
+
+// ---------- reading ----------
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const CR = 0x0d;
+const LF = 0x0a;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+function countLineBreaks(s: string): number {
+  let count = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/** Splits RFC 4180 text into records of raw cells. */
+function readRecords(source: string, file: string): string[][] {
+  const n = source.length;
+  const records: string[][] = [];
+  let record: string[] = [];
+  let line = 1;
+  let i = source.charCodeAt(0) === 0xfeff ? 1 : 0;
+
+  const cellEnd = (from: number): number => {
+    let j = from;
+    while (j < n) {
+      const c = source.charCodeAt(j);
+      if (c === COMMA || c === CR || c === LF) break;
+      j++;
+    }
+    return j;
+  };
+
+  while (i < n) {
+    // Spaces before an opening quote are tolerated (`a, "b, c"`).
+    let start = i;
+    while (start < n && (source.charCodeAt(start) === SPACE || source.charCodeAt(start) === TAB)) start++;
+    if (source.charCodeAt(start) === QUOTE) {
+      const openedOn = line;
+      let value = '';
+      let j = start + 1;
+      for (;;) {
+        const q = source.indexOf('"', j);
+        if (q < 0) throw new Error(`${MODULE}: ${file} line ${openedOn}: a quoted cell is never closed`);
+        value += source.slice(j, q);
+        if (source.charCodeAt(q + 1) === QUOTE) {
+          value += '"';
+          j = q + 2;
+        } else {
+          j = q + 1;
+          break;
+        }
+      }
+      line += countLineBreaks(value);
+      // Anything between the closing quote and the separator is kept, as most readers do.
+      const end = cellEnd(j);
+      record.push(value + source.slice(j, end));
+      i = end;
+    } else {
+      const end = cellEnd(i);
+      record.push(source.slice(i, end));
+      i = end;
+    }
+
+    const c = source.charCodeAt(i);
+    if (c === COMMA) {
+      i++;
+      if (i === n) record.push('');
+      continue;
+    }
+    // End of line (CRLF, LF or a lone CR) or of the text.
+    records.push(record);
+    record = [];
+    line++;
+    if (c === CR) i++;
+    if (c === LF || (c === CR && source.charCodeAt(i) === LF)) i++;
+  }
+  if (record.length > 0) records.push(record); // the text ended right after a comma
+  return records;
+}
+
+/**
+ * Splits a cell on `separator`, honouring backslash escapes; items are trimmed.
+ * With `keepEscapes` the escapes stay in the items, for a second split on ":".
+ */
+function splitEscaped(value: string, separator: string, keepEscapes = false): string[] {
+  const items: string[] = [];
+  let current = '';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]!;
+    if (ch === '\\' && i + 1 < value.length) {
+      i++;
+      current += keepEscapes ? `\\${value[i]}` : value[i];
+    } else if (ch === separator) {
+      items.push(current.trim());
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  items.push(current.trim());
+  return items;
+}
+
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const TRUE_WORDS = new Set(['true', 'yes', '1', 'certified']);
+const FALSE_WORDS = new Set(['false', 'no', '0']);
+
+/** A number when the text is numeric; otherwise the text itself, which the validator then reports. */
+function toNumber(value: string): number | string {
+  return NUMERIC.test(value) ? Number(value) : value;
+}
+
+function toBoolean(value: string): boolean | string {
+  const lower = value.toLowerCase();
+  if (TRUE_WORDS.has(lower)) return true;
+  if (FALSE_WORDS.has(lower)) return false;
+  return value;
+}
+
+/**
+ * The parts of a structured item (`a:b:c`): the first `count - 1` parts, then
+ * the rest joined, so a malformed item reaches the validator whole; an empty
+ * part is undefined.
+ */
+function itemParts(item: string, count: number): Array<string | undefined> {
+  const parts = splitEscaped(item, ':');
+  const head = parts.slice(0, count - 1);
+  while (head.length < count - 1) head.push('');
+  return [...head, parts.slice(count - 1).join(':')].map((p) => (p === '' ? undefined : p));
+}
+
+/** Drops undefined fields so absent parts stay absent for the validator. */
+function compact(obj: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(obj)) if (obj[key] === undefined) delete obj[key];
+  return obj;
+}
+
+function parseCell(kind: ColumnKind, raw: string): unknown {
+  const items = () => splitEscaped(raw, ';', kind !== 'list').filter((s) => s !== '');
+  switch (kind) {
+    case 'text':
+      return raw;
+    case 'number':
+      return toNumber(raw);
+    case 'boolean':
+      return toBoolean(raw);
+    case 'list':
+      return items();
+    case 'capabilities':
+      return items().map((item) => {
+        const [id, level, certified] = itemParts(item, 3);
+        return compact({ id, level, certified: certified === undefined ? undefined : toBoolean(certified) });
+      });
+    case 'lifecycle': {
+      const stages: Record<string, string> = {};
+      for (const item of items()) {
+        const [track, stage] = itemParts(item, 2);
+        stages[track ?? ''] = stage ?? ''; // '' rather than undefined, so the validator names the track
+      }
+      return stages;
+    }
+    case 'dealPartners':
+      return items().map((item) => {
+        const [partner, role, share] = itemParts(item, 3);
+        return compact({ partner, role, claimedShare: share === undefined ? undefined : toNumber(share) });
+      });
+  }
+}
+
+function sectionOf(name: string): BundleSection {
+  const base = (name.split(/[\\/]/).pop() ?? name).toLowerCase();
+  const section = SECTIONS.find((s) => CSV_FILES[s].file === base);
+  if (section === undefined) throw new Error(`${MODULE}: unknown file "${name}"; expected one of ${EXPECTED_FILES}`);
+  return section;
+}
+
+function parseFile(section: BundleSection, name: string, source: string): Array<Record<string, unknown>> {
+  const { columns } = CSV_FILES[section];
+  const [header, ...records] = readRecords(source, name);
+  const expected = columns.map((c) => c.name).join(', ');
+  if (header === undefined || (header.length === 1 && header[0]!.trim() === '')) {
+    throw new Error(`${MODULE}: ${name} has no header line; expected columns ${expected}`);
+  }
+
+  const layout = header.map((cell) => {
+    const title = cell.trim();
+    const column = columns.find((c) => c.name.toLowerCase() === title.toLowerCase());
+    if (column === undefined) throw new Error(`${MODULE}: ${name}: unknown column "${title}"; expected columns ${expected}`);
+    return column;
+  });
+  for (const column of columns) {
+    const seen = layout.filter((c) => c === column).length;
+    if (seen > 1) throw new Error(`${MODULE}: ${name}: column "${column.name}" appears ${seen} times`);
+    if (seen === 0 && column.required) throw new Error(`${MODULE}: ${name}: missing required column "${column.name}"`);
+  }
+
+  const rows: Array<Record<string, unknown>> = [];
+  for (const record of records) {
+    const cells = record.map((c) => c.trim());
+    if (cells.every((c) => c === '')) continue; // blank lines and spreadsheet filler rows
+    const row: Record<string, unknown> = {};
+    // A short row simply lacks its last fields and extra cells are ignored: the validator reports what is missing.
+    layout.forEach((column, index) => {
+      const raw = cells[index];
+      if (raw !== undefined && raw !== '') row[column.name] = parseCell(column.kind, raw);
+    });
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * Reads a bundle's CSV files (file name → text; a path prefix is ignored) into
+ * a plain, not yet validated bundle object. Sections without a file are empty.
+ * Throws on an unknown file, an unknown or duplicate column, a missing required
+ * column, or an unclosed quote.
+ */
+export function parseCsvBundle(files: Record<string, string>): unknown {
+  const bundle: Record<string, unknown> = { version: BUNDLE_VERSION };
+  for (const section of SECTIONS) bundle[section] = [];
+  const seen = new Map<BundleSection, string>();
+  for (const [name, source] of Object.entries(files)) {
+    const section = sectionOf(name);
+    const previous = seen.get(section);
+    if (previous !== undefined) throw new Error(`${MODULE}: "${previous}" and "${name}" are both ${CSV_FILES[section].file}`);
+    seen.set(section, name);
+    bundle[section] = parseFile(section, name, source);
+  }
+  return bundle;
+}

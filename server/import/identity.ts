@@ -1,0 +1,152 @@
+/**
+ * Identity resolution: the same company arriving from several systems becomes
+ * one record. Two records are the same company when their normalised domains
+ * match, or, when neither has a domain, their normalised names do. The record
+ * that came first keeps its id; later ids become its aliases, and the record
+ * keeps every source.
+ */
+import { CAPABILITY_LEVELS, LIFECYCLE_STAGES, STANDARD_TIERS, type Customer, type Partner } from '../schemas/model.js';
+
+const LEGAL_SUFFIXES = /\b(inc|incorporated|ltd|limited|llc|llp|gmbh|corp|corporation|co|company|sa|sas|ag|bv|nv|plc|pty|srl|oy|ab)\b/g;
+
+/** "Acme Integrators, Inc." and "ACME integrators" are the same name. */
+export function normaliseName(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .replace(LEGAL_SUFFIXES, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function identityKey(record: { name: string; domain?: string | undefined }): string {
+  return record.domain !== undefined ? `domain:${record.domain}` : `name:${normaliseName(record.name)}`;
+}
+
+const union = <T>(a: T[], b: T[]) => [...new Set([...a, ...b])];
+const rank = <T>(list: readonly T[], value: T) => list.indexOf(value);
+
+/** The higher of two tiers; a program-defined tier is kept over none but never outranks a standard one. */
+function higherTier(a: string, b: string): string {
+  return rank(STANDARD_TIERS, b as (typeof STANDARD_TIERS)[number]) > rank(STANDARD_TIERS, a as (typeof STANDARD_TIERS)[number]) ? b : a;
+}
+
+/** Folds `other` into `kept`: `kept`'s scalar fields win, lists are unioned, levels and stages take the most advanced. */
+export function mergePartners(kept: Partner, other: Partner): Partner {
+  const capabilities = new Map(kept.capabilities.map((c) => [c.id, c]));
+  for (const c of other.capabilities) {
+    const mine = capabilities.get(c.id);
+    capabilities.set(
+      c.id,
+      mine === undefined
+        ? c
+        : { id: c.id, level: rank(CAPABILITY_LEVELS, c.level) > rank(CAPABILITY_LEVELS, mine.level) ? c.level : mine.level, certified: mine.certified || c.certified },
+    );
+  }
+  const lifecycle = { ...other.lifecycle, ...kept.lifecycle };
+  for (const [track, stage] of Object.entries(other.lifecycle)) {
+    const mine = kept.lifecycle[track];
+    if (mine !== undefined && rank(LIFECYCLE_STAGES, stage) > rank(LIFECYCLE_STAGES, mine) && mine !== 'churned') lifecycle[track] = stage;
+  }
+  return {
+    ...other,
+    ...kept,
+    types: union(kept.types, other.types),
+    tier: higherTier(kept.tier, other.tier),
+    regions: union(kept.regions, other.regions),
+    segments: union(kept.segments, other.segments),
+    capabilities: [...capabilities.values()],
+    lifecycle,
+    sources: union(kept.sources, other.sources),
+    aliases: union(kept.aliases, [other.id, ...other.aliases]).filter((id) => id !== kept.id),
+  };
+}
+
+export function mergeCustomers(kept: Customer, other: Customer): Customer {
+  return {
+    ...other,
+    ...kept,
+    needs: union(kept.needs, other.needs),
+    sources: union(kept.sources, other.sources),
+    aliases: union(kept.aliases, [other.id, ...other.aliases]).filter((id) => id !== kept.id),
+  };
+}
+
+export interface Merge {
+  kind: 'partner' | 'customer';
+  /** The id kept. */
+  id: string;
+  /** The ids folded into it. */
+  merged: string[];
+  /** Why: the shared domain or name. */
+  key: string;
+}
+
+export interface StoredIdentity {
+  id: string;
+  name: string;
+  domain?: string;
+  aliases: string[];
+}
+
+/**
+ * Resolves incoming records against each other and against the store.
+ * Returns the records to write (one per company), the map from every incoming
+ * id to its kept id, and the merges made.
+ */
+export async function resolveIdentities<T extends Partner | Customer>(
+  kind: 'partner' | 'customer',
+  incoming: T[],
+  stored: StoredIdentity[],
+  loadStored: (ids: string[]) => Promise<T[]>,
+  merge: (kept: T, other: T) => T,
+): Promise<{ records: T[]; canonical: Map<string, string>; merges: Merge[] }> {
+  const byKey = new Map<string, string>();
+  const canonical = new Map<string, string>();
+  for (const s of stored) {
+    canonical.set(s.id, s.id);
+    for (const alias of s.aliases) canonical.set(alias, s.id);
+    const key = identityKey(s);
+    if (!byKey.has(key)) byKey.set(key, s.id);
+  }
+  const storedIds = new Set(stored.map((s) => s.id));
+
+  // Decide each incoming record's kept id first, then load only the stored records that take part.
+  const keptIdOf = (r: T) => canonical.get(r.id) ?? byKey.get(identityKey(r)) ?? r.id;
+  const keptIds = incoming.map((r) => {
+    const id = keptIdOf(r);
+    canonical.set(r.id, id);
+    for (const alias of r.aliases) if (!canonical.has(alias)) canonical.set(alias, id);
+    if (!byKey.has(identityKey(r))) byKey.set(identityKey(r), id);
+    return id;
+  });
+  const touchedStored = [...new Set(keptIds.filter((id) => storedIds.has(id)))];
+  const records = new Map<string, T>();
+  for (const s of await loadStored(touchedStored)) records.set(s.id, s);
+
+  const merges = new Map<string, Merge>();
+  const seenInBundle = new Set<string>();
+  incoming.forEach((r, i) => {
+    const id = keptIds[i]!;
+    const existing = records.get(id);
+    const firstOfBundle = !seenInBundle.has(id);
+    seenInBundle.add(id);
+    if (existing === undefined) {
+      records.set(id, r);
+      return;
+    }
+    if (r.id === id && firstOfBundle) {
+      // The same id again is an update from its source: its fields replace, its history stays.
+      records.set(id, { ...r, sources: union(existing.sources, r.sources), aliases: union(existing.aliases, r.aliases) });
+      return;
+    }
+    records.set(id, merge(existing, r));
+    const m = merges.get(id) ?? { kind, id, merged: [], key: identityKey(existing) };
+    if (!m.merged.includes(r.id)) m.merged.push(r.id);
+    merges.set(id, m);
+  });
+  return { records: [...records.values()], canonical, merges: [...merges.values()] };
+}

@@ -1,0 +1,28 @@
+/**
+ * What both store engines offer the GraphStore: run a named Cypher statement
+ * for reading, or several inside one write transaction. Results come back as
+ * plain rows (numbers, strings, lists, maps) whatever the engine.
+ */
+import type { QueryName, StoreKind } from './queries.js';
+
+export type Row = Record<string, unknown>;
+export type Params = Record<string, unknown>;
+
+export interface WriteTransaction {
+  run(query: QueryName, params?: Params): Promise<Row[]>;
+}
+
+export interface Executor {
+  readonly kind: StoreKind;
+  read(query: QueryName, params?: Params): Promise<Row[]>;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  write<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The store is held by another process (the embedded engine allows one). */
+export class StoreInUseError extends Error {
+  constructor(readonly location: string) {
+    super(`the store at ${location} is in use by another process (a running Ecograph server?)`);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The embedded executor: Grafeo, an in-process graph database speaking the
+ * Neo4j dialect of Cypher, file-backed under DATA_DIR.
+ *
+ * Grafeo's traps, handled here: one process owns the file (a second open
+ * fails at once → StoreInUseError); a transaction stays usable after a failed
+ * statement (we roll back on any error, as Neo4j does); concurrent writes can
+ * conflict (writes are serialised in-process and retried); checkpoints are
+ * off by default (we set triggers so the WAL stays bounded); integers may
+ * arrive as BigInt (normalised).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import grafeo from '@grafeo-db/js';
+import type { GrafeoDB as Database } from '@grafeo-db/js';
+import type { Executor, Params, Row, WriteTransaction } from './executor.js';
+import { StoreInUseError } from './executor.js';
+import { toPlain } from './normalise.js';
+import { loadSchema, type Queries, type QueryName } from './queries.js';
+
+const { GrafeoDB } = grafeo;
+
+const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+const CHECKPOINT_INTERVAL_MS = 60_000;
+const WRITE_ATTEMPTS = 5;
+
+export const STORE_FILE = 'ecograph.grafeo';
+
+export async function openGrafeo(dataDir: string, queries: Queries): Promise<Executor> {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, STORE_FILE);
+  let db: Database;
+  try {
+    db = existsSync(file) ? GrafeoDB.open(file) : GrafeoDB.create(file);
+  } catch (error) {
+    if (/lock/i.test((error as Error).message)) throw new StoreInUseError(file);
+    throw error;
+  }
+  db.setCheckpointTriggers({ walBytes: WAL_CHECKPOINT_BYTES, intervalMs: CHECKPOINT_INTERVAL_MS });
+  for (const statement of loadSchema('grafeo')) await db.executeCypher(statement);
+  return new GrafeoExecutor(db, queries);
+}
+
+function rows(result: { toArray(): Array<Record<string, unknown>> }): Row[] {
+  return result.toArray().map((row) => toPlain(row) as Row);
+}
+
+function isWriteConflict(error: unknown): boolean {
+  return /conflict/i.test((error as Error).message ?? '');
+}
+
+class GrafeoExecutor implements Executor {
+  readonly kind = 'grafeo' as const;
+  /** Writes run one at a time: Grafeo would otherwise fail concurrent ones with a conflict. */
+  private writeQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Database,
+    private readonly queries: Queries,
+  ) {}
+
+  async read(query: QueryName, params: Params = {}): Promise<Row[]> {
+    return rows(await this.db.executeCypher(this.queries[query], params));
+  }
+
+  write<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
+    const next = this.writeQueue.then(() => this.writeWithRetry(work));
+    this.writeQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeWithRetry<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.writeOnce(work);
+      } catch (error) {
+        if (attempt >= WRITE_ATTEMPTS || !isWriteConflict(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async writeOnce<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
+    const tx = this.db.beginTransaction();
+    try {
+      const result = await work({
+        run: async (query, params = {}) => rows(await tx.executeCypher(this.queries[query], params)),
+      });
+      tx.commit();
+      return result;
+    } catch (error) {
+      if (tx.isActive) tx.rollback();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.writeQueue;
+    this.db.close();
+  }
+}

@@ -1,0 +1,338 @@
+/**
+ * The GraphStore: the one interface the rest of the product uses for truth.
+ * Implemented once, over the named Cypher statements, whichever engine the
+ * executor drives. Writes go through `write`, which runs them in one
+ * transaction and advances the change counter in it.
+ */
+import type { Bundle } from '../schemas/bundle.js';
+import type { CustomerListQuery, Neighbour, PartnerListQuery, RelationshipListQuery, StoreCounts } from '../schemas/api.js';
+import type { Capability, Customer, Deal, Partner, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
+import { BUNDLE_VERSION } from '../schemas/bundle.js';
+import type { Executor, Params, Row, WriteTransaction } from './executor.js';
+import type { QueryName } from './queries.js';
+import * as records from './records.js';
+
+/** Rows per statement: keeps each statement well inside Grafeo's fixed 30 s timeout. */
+export const ROWS_PER_STATEMENT = 2000;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type EntityKind = 'partners' | 'customers' | 'capabilities';
+type ListedKind = 'capabilities' | 'regions' | 'segments' | 'deals' | 'solutions';
+
+const MERGE_QUERY: Record<RelationshipType, QueryName> = {
+  INTEGRATES_WITH: 'relationships/merge-integrates-with',
+  IMPLEMENTS: 'relationships/merge-implements',
+  RESELLS: 'relationships/merge-resells',
+  REFERS_TO: 'relationships/merge-refers-to',
+  CO_SELLS_WITH: 'relationships/merge-co-sells-with',
+  SERVES: 'relationships/merge-serves',
+  HAS_CAPABILITY: 'relationships/merge-has-capability',
+  OPERATES_IN: 'relationships/merge-operates-in',
+  SERVES_SEGMENT: 'relationships/merge-serves-segment',
+};
+
+const encodeCursor = (value: string | number) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+export class InvalidCursorError extends Error {}
+
+function decodeCursor<T extends string | number>(cursor: string | undefined, fallback: T): T {
+  if (cursor === undefined) return fallback;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (typeof value !== typeof fallback) throw new Error();
+    return value as T;
+  } catch {
+    throw new InvalidCursorError('cursor is not one this API returned');
+  }
+}
+
+function chunks<T>(items: T[], size = ROWS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function pageByKey<T>(items: T[], limit: number, key: (item: T) => string): Page<T> {
+  const last = items[items.length - 1];
+  return { items, nextCursor: items.length === limit && last !== undefined ? encodeCursor(key(last)) : null };
+}
+
+const orNull = (value: string | undefined) => value ?? null;
+
+export class StoreWriter {
+  constructor(
+    private readonly tx: WriteTransaction,
+    private readonly now = new Date().toISOString(),
+  ) {}
+
+  private async each(query: QueryName, rows: Params[]): Promise<void> {
+    for (const batch of chunks(rows)) await this.tx.run(query, { rows: batch });
+  }
+
+  async upsertCapabilities(items: Capability[]) {
+    await this.each('capabilities/upsert', items.map((c) => ({ id: c.id, props: records.plainProps(c) })));
+  }
+
+  async upsertRegions(items: Region[]) {
+    await this.each('regions/upsert', items.map((r) => ({ id: r.id, props: records.plainProps(r) })));
+  }
+
+  async upsertSegments(items: Segment[]) {
+    await this.each('segments/upsert', items.map((s) => ({ id: s.id, props: records.plainProps(s) })));
+  }
+
+  /** Replaces each partner, memberships included. */
+  async upsertPartners(items: Partner[]) {
+    await this.each('partners/upsert', items.map((p) => ({ id: p.id, props: records.partnerProps(p) })));
+    for (const batch of chunks(items.map((p) => p.id))) await this.tx.run('partners/clear-memberships', { ids: batch });
+    const membership = (p: Partner) => ({ source: p.sources[0] ?? 'import', updatedAt: this.now });
+    await this.each(
+      MERGE_QUERY.HAS_CAPABILITY,
+      items.flatMap((p) => p.capabilities.map((c) => ({ from: p.id, to: c.id, props: { ...membership(p), level: c.level, certified: c.certified } }))),
+    );
+    await this.each(MERGE_QUERY.OPERATES_IN, items.flatMap((p) => p.regions.map((r) => ({ from: p.id, to: r, props: membership(p) }))));
+    await this.each(MERGE_QUERY.SERVES_SEGMENT, items.flatMap((p) => p.segments.map((s) => ({ from: p.id, to: s, props: membership(p) }))));
+  }
+
+  async upsertCustomers(items: Customer[]) {
+    await this.each('customers/upsert', items.map((c) => ({ id: c.id, props: records.customerProps(c) })));
+  }
+
+  async upsertRelationships(items: Relationship[]) {
+    const byType = new Map<RelationshipType, Params[]>();
+    for (const r of items) {
+      const rows = byType.get(r.type) ?? [];
+      rows.push({ from: r.from, to: r.to, role: r.type === 'SERVES' ? r.role : null, props: records.relationshipProps(r, this.now) });
+      byType.set(r.type, rows);
+    }
+    for (const [type, rows] of byType) await this.each(MERGE_QUERY[type], rows);
+  }
+
+  async upsertDeals(items: Deal[]) {
+    await this.each('deals/upsert', items.map((d) => ({ id: d.id, props: records.dealProps(d) })));
+  }
+
+  async upsertSolutions(items: Solution[]) {
+    await this.each('solutions/upsert', items.map((s) => ({ id: s.id, props: records.plainProps(s) })));
+  }
+
+  /** Deletes one node of a kind; true when it existed. */
+  async delete(kind: 'partners' | 'customers' | 'capabilities' | 'deals' | 'solutions', id: string): Promise<boolean> {
+    const rows = await this.tx.run(`${kind}/delete`, { id });
+    return rows.length > 0;
+  }
+
+  async deleteRelationship(r: { from: string; to: string; type: RelationshipType; role?: string }): Promise<number> {
+    const [row] = await this.tx.run('relationships/delete', { from: r.from, to: r.to, type: r.type, role: orNull(r.role) });
+    return Number(row?.count ?? 0);
+  }
+
+  async recordImportProgress(importId: string, batches: number) {
+    await this.tx.run('meta/record-import-progress', { importId, batches });
+  }
+}
+
+export class GraphStore {
+  constructor(private readonly executor: Executor) {}
+
+  get kind() {
+    return this.executor.kind;
+  }
+
+  /** Runs `work` in one transaction and advances the change counter with it; returns the new version. */
+  async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<{ result: T; version: number }> {
+    return this.executor.write(async (tx) => {
+      const result = await work(new StoreWriter(tx));
+      const [row] = await tx.run('meta/bump-version');
+      return { result, version: Number(row?.version) };
+    });
+  }
+
+  async version(): Promise<number> {
+    const [row] = await this.executor.read('meta/version');
+    return Number(row?.version ?? 0);
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const [nodes, edges] = await Promise.all([this.executor.read('meta/count-nodes'), this.executor.read('meta/count-relationships')]);
+    const byLabel = new Map(nodes.map((r) => [r.label, Number(r.count)]));
+    const relationships = edges.reduce((sum, r) => sum + Number(r.count), 0);
+    return {
+      partners: byLabel.get('Partner') ?? 0,
+      customers: byLabel.get('Customer') ?? 0,
+      capabilities: byLabel.get('Capability') ?? 0,
+      regions: byLabel.get('Region') ?? 0,
+      segments: byLabel.get('Segment') ?? 0,
+      deals: byLabel.get('Deal') ?? 0,
+      solutions: byLabel.get('Solution') ?? 0,
+      relationships,
+    };
+  }
+
+  /** A partner by id, or by an id that identity resolution folded into it. */
+  async getPartner(id: string): Promise<Partner | null> {
+    const [row] = await this.executor.read('partners/get', { id });
+    if (row !== undefined) return records.partnerFromRow(row);
+    const [alias] = await this.executor.read('partners/get-by-alias', { id });
+    if (alias === undefined) return null;
+    const [canonical] = await this.executor.read('partners/get', { id: alias.id });
+    return canonical === undefined ? null : records.partnerFromRow(canonical);
+  }
+
+  async getCustomer(id: string): Promise<Customer | null> {
+    const [row] = await this.executor.read('customers/get', { id });
+    if (row !== undefined) return records.customerFromRow(row);
+    const [alias] = await this.executor.read('customers/get-by-alias', { id });
+    if (alias === undefined) return null;
+    const [canonical] = await this.executor.read('customers/get', { id: alias.id });
+    return canonical === undefined ? null : records.customerFromRow(canonical);
+  }
+
+  async getCapability(id: string): Promise<Capability | null> {
+    const [row] = await this.executor.read('capabilities/get', { id });
+    return row === undefined ? null : records.plainFromRow<Capability>(row);
+  }
+
+  async getDeal(id: string): Promise<Deal | null> {
+    const [row] = await this.executor.read('deals/get', { id });
+    return row === undefined ? null : records.dealFromRow(row);
+  }
+
+  async getSolution(id: string): Promise<Solution | null> {
+    const [row] = await this.executor.read('solutions/get', { id });
+    return row === undefined ? null : records.plainFromRow<Solution>(row);
+  }
+
+  async listPartners(q: PartnerListQuery): Promise<Page<Partner>> {
+    const rows = await this.executor.read('partners/list', {
+      after: decodeCursor(q.cursor, ''),
+      limit: q.limit,
+      type: orNull(q.type),
+      tier: orNull(q.tier),
+      stage: orNull(q.stage),
+      region: orNull(q.region),
+      segment: orNull(q.segment),
+      capability: orNull(q.capability),
+      q: q.q === undefined ? null : q.q.toLowerCase(),
+    });
+    return pageByKey(rows.map(records.partnerFromRow), q.limit, (p) => p.id);
+  }
+
+  async listCustomers(q: CustomerListQuery): Promise<Page<Customer>> {
+    const rows = await this.executor.read('customers/list', {
+      after: decodeCursor(q.cursor, ''),
+      limit: q.limit,
+      region: orNull(q.region),
+      segment: orNull(q.segment),
+      capability: orNull(q.capability),
+      industry: orNull(q.industry),
+      q: q.q === undefined ? null : q.q.toLowerCase(),
+    });
+    return pageByKey(rows.map(records.customerFromRow), q.limit, (c) => c.id);
+  }
+
+  async list<K extends ListedKind>(kind: K, page: { cursor?: string; limit: number }): Promise<Page<ListedRecord[K]>> {
+    const rows = await this.executor.read(`${kind}/list`, { after: decodeCursor(page.cursor, ''), limit: page.limit });
+    const items = rows.map((row) => (kind === 'deals' ? records.dealFromRow(row) : records.plainFromRow(row))) as ListedRecord[K][];
+    return pageByKey(items, page.limit, (item) => item.id);
+  }
+
+  async listRelationships(q: RelationshipListQuery): Promise<Page<Relationship>> {
+    const skip = decodeCursor(q.cursor, 0);
+    const rows = await this.executor.read('relationships/list', { node: orNull(q.node), type: orNull(q.type), skip, limit: q.limit });
+    return { items: rows.map(records.relationshipFromRow), nextCursor: rows.length === q.limit ? encodeCursor(skip + q.limit) : null };
+  }
+
+  /** Every relationship of a partner or customer; null when no such node. */
+  async neighbourhood(id: string): Promise<Neighbour[] | null> {
+    const partner = await this.executor.read('partners/get', { id });
+    const query = partner.length > 0 ? 'partners/neighbourhood' : 'customers/neighbourhood';
+    if (partner.length === 0 && (await this.executor.read('customers/get', { id })).length === 0) return null;
+    const rows = await this.executor.read(query, { id });
+    return rows.map((r) => ({
+      id: String(r.id),
+      kind: String(r.label).toLowerCase() as Neighbour['kind'],
+      name: String(r.name),
+      type: r.type as RelationshipType,
+      direction: r.outgoing === true ? 'out' : 'in',
+      properties: (r.properties as Record<string, unknown> | null) ?? {},
+    }));
+  }
+
+  async existingIds(kind: EntityKind, ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const batch of chunks([...new Set(ids)], 5000)) {
+      for (const row of await this.executor.read(`${kind}/existing-ids`, { ids: batch })) found.add(String(row.id));
+    }
+    return found;
+  }
+
+  /** What identity resolution matches on, for every stored partner or customer. */
+  async identities(kind: 'partners' | 'customers'): Promise<Array<{ id: string; name: string; domain?: string; aliases: string[] }>> {
+    const rows = await this.executor.read(`${kind}/identities`);
+    return rows.map((row) => {
+      const r = row.record as Record<string, unknown>;
+      return { id: String(r.id), name: String(r.name), ...(typeof r.domain === 'string' ? { domain: r.domain } : {}), aliases: (r.aliases as string[] | null) ?? [] };
+    });
+  }
+
+  async importProgress(): Promise<{ importId: string | null; batches: number }> {
+    const [row] = await this.executor.read('meta/import-progress');
+    return { importId: (row?.importId as string | null) ?? null, batches: Number(row?.batches ?? 0) };
+  }
+
+  private async all<K extends ListedKind>(kind: K): Promise<Array<ListedRecord[K]>> {
+    const out: Array<ListedRecord[K]> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list(kind, { limit: 5000, ...(cursor === undefined ? {} : { cursor }) });
+      out.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return out;
+  }
+
+  /** The whole store as a bundle, in a stable order: re-importing it gives an identical store. */
+  async exportBundle(): Promise<Bundle> {
+    const [capabilities, regions, segments, deals, solutions, partners, customers, relationships] = await Promise.all([
+      this.all('capabilities'),
+      this.all('regions'),
+      this.all('segments'),
+      this.all('deals'),
+      this.all('solutions'),
+      this.executor.read('partners/export'),
+      this.executor.read('customers/export'),
+      this.executor.read('relationships/export'),
+    ]);
+    const rels = relationships.map(records.relationshipFromRow);
+    const key = (r: Relationship) => `${r.from}\u0000${r.to}\u0000${r.type}\u0000${r.type === 'SERVES' ? r.role : ''}`;
+    rels.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    return {
+      version: BUNDLE_VERSION,
+      capabilities,
+      regions,
+      segments,
+      partners: partners.map(records.partnerFromRow),
+      customers: customers.map(records.customerFromRow),
+      relationships: rels,
+      deals,
+      solutions,
+    };
+  }
+
+  close(): Promise<void> {
+    return this.executor.close();
+  }
+}
+
+interface ListedRecord {
+  capabilities: Capability;
+  regions: Region;
+  segments: Segment;
+  deals: Deal;
+  solutions: Solution;
+}

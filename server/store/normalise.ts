@@ -1,0 +1,28 @@
+/**
+ * One plain shape for results from either engine: integers (Neo4j Integer,
+ * BigInt) become numbers, temporal values ISO strings, nodes and
+ * relationships their property maps.
+ */
+export function toPlain(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(toPlain);
+  const v = value as Record<string, unknown> & { toNumber?: () => number };
+  // neo4j-driver Integer
+  if (typeof v.toNumber === 'function' && 'low' in v && 'high' in v) return v.toNumber();
+  // neo4j-driver Node / Relationship
+  if ('properties' in v && ('labels' in v || 'type' in v) && 'elementId' in v) return toPlain(v.properties);
+  // neo4j-driver temporal types print as ISO 8601
+  if ('year' in v && typeof (v as { toString: () => string }).toString === 'function' && v.constructor !== Object) {
+    return String(value);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(v)) out[key] = toPlain(inner);
+  return out;
+}
+
+/** Drops null and undefined fields: neither engine stores a null property. */
+export function withoutNulls<T extends Record<string, unknown>>(record: T): Partial<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}

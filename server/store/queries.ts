@@ -1,0 +1,95 @@
+/**
+ * The typed registry of Cypher statements. Every statement lives in its own
+ * file under cypher/, named for what it does; both executors run these same
+ * files. They are read once at start-up and a missing file fails it.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export const CYPHER_DIR = fileURLToPath(new URL('../../cypher/', import.meta.url));
+
+export const QUERY_NAMES = [
+  'capabilities/delete',
+  'capabilities/existing-ids',
+  'capabilities/get',
+  'capabilities/list',
+  'capabilities/upsert',
+  'customers/delete',
+  'customers/existing-ids',
+  'customers/export',
+  'customers/get',
+  'customers/get-by-alias',
+  'customers/identities',
+  'customers/list',
+  'customers/neighbourhood',
+  'customers/upsert',
+  'deals/delete',
+  'deals/get',
+  'deals/list',
+  'deals/upsert',
+  'meta/bump-version',
+  'meta/count-nodes',
+  'meta/count-relationships',
+  'meta/import-progress',
+  'meta/record-import-progress',
+  'meta/version',
+  'partners/clear-memberships',
+  'partners/delete',
+  'partners/existing-ids',
+  'partners/export',
+  'partners/get',
+  'partners/get-by-alias',
+  'partners/identities',
+  'partners/list',
+  'partners/neighbourhood',
+  'partners/upsert',
+  'regions/list',
+  'regions/upsert',
+  'relationships/delete',
+  'relationships/export',
+  'relationships/list',
+  'relationships/merge-co-sells-with',
+  'relationships/merge-has-capability',
+  'relationships/merge-implements',
+  'relationships/merge-integrates-with',
+  'relationships/merge-operates-in',
+  'relationships/merge-refers-to',
+  'relationships/merge-resells',
+  'relationships/merge-serves',
+  'relationships/merge-serves-segment',
+  'segments/list',
+  'segments/upsert',
+  'solutions/delete',
+  'solutions/get',
+  'solutions/list',
+  'solutions/upsert',
+] as const;
+
+export type QueryName = (typeof QUERY_NAMES)[number];
+export type Queries = Record<QueryName, string>;
+export type StoreKind = 'grafeo' | 'neo4j';
+
+export function loadQueries(dir = CYPHER_DIR): Queries {
+  const entries = QUERY_NAMES.map((name) => {
+    const file = path.join(dir, `${name}.cypher`);
+    try {
+      return [name, readFileSync(file, 'utf8')] as const;
+    } catch {
+      throw new Error(`store/queries: missing Cypher file ${file} for query "${name}"`);
+    }
+  });
+  return Object.fromEntries(entries) as Queries;
+}
+
+/** The schema statements of one engine: its file split on ";", comments dropped. */
+export function loadSchema(kind: StoreKind, dir = CYPHER_DIR): string[] {
+  const text = readFileSync(path.join(dir, 'schema', `${kind}.cypher`), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('//'))
+    .join('\n')
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,180 @@
+/**
+ * The store contract: every Cypher statement, run for real through the
+ * GraphStore. Always on the embedded store; on Neo4j whenever NEO4J_URI is set.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importBundle } from '../../import/import-bundle.js';
+import { QUERY_NAMES } from '../queries.js';
+import { tinyBundle } from '../../test/fixtures.js';
+import { grafeoTestStore, neo4jTestStore, NEO4J_URI, type TestStore } from '../../test/stores.js';
+
+const engines: Array<[string, () => Promise<TestStore>]> = [['grafeo', grafeoTestStore]];
+if (NEO4J_URI) engines.push(['neo4j', neo4jTestStore]);
+else console.log('neo4j store contract: skipped: NEO4J_URI not set');
+
+describe.each(engines)('store contract on %s', (_engine, open) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await open();
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it('starts empty at version 0', async () => {
+    expect(await t.store.version()).toBe(0);
+    expect(await t.store.counts()).toMatchObject({ partners: 0, customers: 0, relationships: 0 });
+  });
+
+  it('imports a bundle and counts it', async () => {
+    const report = await importBundle(t.store, tinyBundle());
+    expect(report.errors).toEqual([]);
+    expect(report.committed).toBe(true);
+    expect(await t.store.version()).toBe(report.version);
+    expect(await t.store.counts()).toEqual({
+      partners: 3, customers: 2, capabilities: 3, regions: 2, segments: 2, deals: 1, solutions: 1,
+      // 9 partner/customer links + memberships: acme 3, helix 5, nimbus 3
+      relationships: 9 + 11,
+    });
+  });
+
+  it('reads a partner with its memberships and lifecycle', async () => {
+    const p = await t.store.getPartner('p-acme');
+    expect(p).toMatchObject({
+      id: 'p-acme', name: 'Acme Integrators', domain: 'acme.example', types: ['service', 'reseller'], tier: 'gold',
+      regions: ['emea'], segments: ['enterprise'], capabilities: [{ id: 'cap-siem', level: 'certified', certified: true }],
+      lifecycle: { services: 'grow', resell: 'activate' }, revenue: 1200000, sources: ['crm'],
+    });
+    expect((await t.store.getPartner('p-nimbus'))?.capabilities).toEqual([{ id: 'cap-lake', level: 'basic', certified: false }]);
+    expect(await t.store.getPartner('nobody')).toBeNull();
+  });
+
+  it('reads customers, capabilities, deals and solutions', async () => {
+    expect(await t.store.getCustomer('c-globex')).toMatchObject({ segment: 'enterprise', region: 'emea', needs: ['cap-siem', 'cap-ml'] });
+    expect(await t.store.getCustomer('nobody')).toBeNull();
+    expect(await t.store.getCapability('cap-ml')).toEqual({ id: 'cap-ml', name: 'ML ops', category: 'ai' });
+    expect((await t.store.getDeal('d-1'))?.partners).toEqual([
+      { partner: 'p-acme', role: 'service', claimedShare: 0.6 },
+      { partner: 'p-helix', role: 'technology', claimedShare: 0.5 },
+    ]);
+    expect(await t.store.getSolution('s-secure-ml')).toMatchObject({ partners: ['p-acme', 'p-helix'] });
+  });
+
+  it('lists partners by every filter, with cursor pagination', async () => {
+    const ids = async (q: Record<string, unknown>) => (await t.store.listPartners({ limit: 50, ...q })).items.map((p) => p.id);
+    expect(await ids({})).toEqual(['p-acme', 'p-helix', 'p-nimbus']);
+    expect(await ids({ type: 'technology' })).toEqual(['p-helix']);
+    expect(await ids({ tier: 'gold' })).toEqual(['p-acme']);
+    expect(await ids({ region: 'apac' })).toEqual(['p-helix', 'p-nimbus']);
+    expect(await ids({ segment: 'smb' })).toEqual(['p-helix', 'p-nimbus']);
+    expect(await ids({ capability: 'cap-siem' })).toEqual(['p-acme']);
+    expect(await ids({ stage: 'onboard' })).toEqual(['p-nimbus']);
+    expect(await ids({ q: 'HELIX' })).toEqual(['p-helix']);
+    expect(await ids({ q: 'acme.example' })).toEqual(['p-acme']);
+    const first = await t.store.listPartners({ limit: 2 });
+    expect(first.items.map((p) => p.id)).toEqual(['p-acme', 'p-helix']);
+    const second = await t.store.listPartners({ limit: 2, cursor: first.nextCursor! });
+    expect(second.items.map((p) => p.id)).toEqual(['p-nimbus']);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('lists customers by filter and the other entities by page', async () => {
+    const ids = async (q: Record<string, unknown>) => (await t.store.listCustomers({ limit: 50, ...q })).items.map((c) => c.id);
+    expect(await ids({ region: 'apac' })).toEqual(['c-initech']);
+    expect(await ids({ segment: 'enterprise' })).toEqual(['c-globex']);
+    expect(await ids({ capability: 'cap-lake' })).toEqual(['c-initech']);
+    expect(await ids({ industry: 'manufacturing' })).toEqual(['c-globex']);
+    expect(await ids({ q: 'init' })).toEqual(['c-initech']);
+    const caps = await t.store.list('capabilities', { limit: 2 });
+    expect(caps.items.map((c) => c.id)).toEqual(['cap-lake', 'cap-ml']);
+    expect((await t.store.list('capabilities', { limit: 2, cursor: caps.nextCursor! })).items.map((c) => c.id)).toEqual(['cap-siem']);
+    expect((await t.store.list('regions', { limit: 10 })).items).toEqual([{ id: 'apac', name: 'Asia Pacific' }, { id: 'emea' }]);
+    expect((await t.store.list('segments', { limit: 10 })).items.map((s) => s.id)).toEqual(['enterprise', 'smb']);
+    expect((await t.store.list('deals', { limit: 10 })).items.map((d) => d.id)).toEqual(['d-1']);
+    expect((await t.store.list('solutions', { limit: 10 })).items.map((s) => s.id)).toEqual(['s-secure-ml']);
+  });
+
+  it('lists relationships by node and type', async () => {
+    const all = await t.store.listRelationships({ limit: 100 });
+    expect(all.items).toHaveLength(9);
+    const serves = await t.store.listRelationships({ limit: 100, type: 'SERVES', node: 'c-globex' });
+    expect(serves.items.map((r) => (r.type === 'SERVES' ? `${r.from}:${r.role}` : ''))).toEqual(['p-acme:implement', 'p-acme:resell', 'p-helix:integrate']);
+    const page = await t.store.listRelationships({ limit: 5 });
+    const rest = await t.store.listRelationships({ limit: 5, cursor: page.nextCursor! });
+    expect(page.items.length + rest.items.length).toBe(9);
+  });
+
+  it('returns a node neighbourhood in both directions', async () => {
+    const n = await t.store.neighbourhood('p-acme');
+    expect(n?.find((x) => x.id === 'p-helix' && x.type === 'IMPLEMENTS')).toMatchObject({ direction: 'out', kind: 'partner', name: 'Helix AI' });
+    expect(n?.find((x) => x.type === 'REFERS_TO')).toMatchObject({ id: 'p-nimbus', direction: 'in' });
+    expect(n?.find((x) => x.type === 'HAS_CAPABILITY')).toMatchObject({ id: 'cap-siem', kind: 'capability', properties: { level: 'certified' } });
+    const c = await t.store.neighbourhood('c-globex');
+    expect(c?.filter((x) => x.type === 'SERVES')).toHaveLength(3);
+    expect(await t.store.neighbourhood('nobody')).toBeNull();
+  });
+
+  it('exports a bundle that re-imports to an identical store', async () => {
+    const exported = await t.store.exportBundle();
+    const copy = await grafeoTestStore();
+    try {
+      const report = await importBundle(copy.store, exported);
+      expect(report.errors).toEqual([]);
+      expect(await copy.store.exportBundle()).toEqual(exported);
+      expect(await copy.store.counts()).toEqual(await t.store.counts());
+    } finally {
+      await copy.dispose();
+    }
+  });
+
+  it('lets a later import refer to what the store holds', async () => {
+    const report = await importBundle(t.store, {
+      version: 1,
+      partners: [{ id: 'p-later', name: 'Later Labs', types: ['referral'], capabilities: [{ id: 'cap-ml' }] }],
+      relationships: [{ from: 'p-later', to: 'c-initech', type: 'SERVES', role: 'refer' }],
+    });
+    expect(report.errors).toEqual([]);
+    expect((await t.store.neighbourhood('c-initech'))?.map((n) => n.id).sort()).toEqual(['p-later', 'p-nimbus']);
+    await t.store.write((w) => w.delete('partners', 'p-later'));
+  });
+
+  it('rolls back every statement of a failed write', async () => {
+    const before = await t.store.exportBundle();
+    const version = await t.store.version();
+    await expect(
+      t.store.write(async (w) => {
+        await w.upsertCapabilities([{ id: 'cap-new', name: 'New' }]);
+        await w.delete('partners', 'p-acme');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await t.store.exportBundle()).toEqual(before);
+    expect(await t.store.version()).toBe(version);
+  });
+
+  it('replaces memberships on upsert, and deletes', async () => {
+    const acme = (await t.store.getPartner('p-acme'))!;
+    await t.store.write((w) => w.upsertPartners([{ ...acme, regions: ['apac'], capabilities: [] }]));
+    expect(await t.store.getPartner('p-acme')).toMatchObject({ regions: ['apac'], capabilities: [] });
+    const { result: removed } = await t.store.write((w) => w.deleteRelationship({ from: 'p-acme', to: 'c-globex', type: 'SERVES', role: 'resell' }));
+    expect(removed).toBe(1);
+    for (const kind of ['deals', 'solutions', 'capabilities', 'customers', 'partners'] as const) {
+      const id = { deals: 'd-1', solutions: 's-secure-ml', capabilities: 'cap-lake', customers: 'c-initech', partners: 'p-nimbus' }[kind];
+      expect((await t.store.write((w) => w.delete(kind, id))).result).toBe(true);
+      expect((await t.store.write((w) => w.delete(kind, id))).result).toBe(false);
+    }
+    expect(await t.store.counts()).toMatchObject({ partners: 2, customers: 1, deals: 0, solutions: 0, capabilities: 2 });
+    expect((await t.store.neighbourhood('p-helix'))?.some((n) => n.id === 'p-nimbus')).toBe(false);
+  });
+
+  it('records batched import progress', async () => {
+    const report = await importBundle(t.store, tinyBundle(), { batchRows: 2 });
+    expect(report.committed).toBe(true);
+    expect((await t.store.importProgress()).batches).toBeGreaterThan(5);
+  });
+
+  it('ran every Cypher statement', () => {
+    const unused = QUERY_NAMES.filter((q) => !t.used.has(q));
+    expect(unused).toEqual([]);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * From a /api/map response to graphology attributes: colour by kind and
+ * partner type, screen size from the server's centrality (or a super-node's
+ * member count). Positions are the server's; nothing here lays anything out.
+ */
+import { MultiGraph } from 'graphology';
+import type { MapResponse } from '../../../server/schemas/analytics.js';
+import { edgeColor, nodeColor, sizeScale } from './colors.js';
+import type { MapEdgeAttributes, MapNodeAttributes } from './highlight.js';
+
+export interface NodeSizing {
+  partner: [number, number];
+  customer: [number, number];
+  community: [number, number];
+}
+
+/** Smaller marks on big maps, so 50,000 nodes do not merge into one blob. */
+export function sizingFor(nodeCount: number): NodeSizing {
+  if (nodeCount > 10_000) return { partner: [1.5, 9], customer: [1, 3], community: [8, 28] };
+  if (nodeCount > 2_000) return { partner: [2.5, 13], customer: [1.5, 4], community: [8, 28] };
+  return { partner: [3.5, 16], customer: [2.5, 6], community: [10, 30] };
+}
+
+export interface GraphData {
+  nodes: Array<{ key: string; attributes: MapNodeAttributes }>;
+  edges: Array<{ key: string; source: string; target: string; attributes: MapEdgeAttributes }>;
+}
+
+export function toGraphData(map: MapResponse): GraphData {
+  const sizing = sizingFor(map.nodes.length);
+  const byKind = (kind: string) => map.nodes.filter((n) => n.kind === kind);
+  const partnerSize = sizeScale(byKind('partner').map((n) => n.size), ...sizing.partner);
+  const customerSize = sizeScale(byKind('customer').map((n) => n.size), ...sizing.customer);
+  const communitySize = sizeScale(byKind('community').map((n) => n.count ?? n.size), ...sizing.community);
+
+  const seen = new Set<string>();
+  const nodes: GraphData['nodes'] = [];
+  for (const n of map.nodes) {
+    if (seen.has(n.id)) continue;
+    seen.add(n.id);
+    const size =
+      n.kind === 'community' ? communitySize(n.count ?? n.size) : n.kind === 'customer' ? customerSize(n.size) : partnerSize(n.size);
+    const label = n.kind === 'community' && n.count !== undefined ? `${n.label} · ${n.count.toLocaleString('en-US')}` : n.label;
+    nodes.push({
+      key: n.id,
+      attributes: {
+        label,
+        name: n.label,
+        x: n.x,
+        y: n.y,
+        size,
+        color: nodeColor(n),
+        kind: n.kind,
+        types: n.types,
+        community: n.community,
+        tier: n.tier,
+        count: n.count,
+        degree: n.degree,
+      },
+    });
+  }
+
+  const edgeKeys = new Set<string>();
+  const edges: GraphData['edges'] = [];
+  const maxWeight = Math.max(1, ...map.edges.map((e) => e.weight));
+  for (const e of map.edges) {
+    if (!seen.has(e.source) || !seen.has(e.target) || e.source === e.target || edgeKeys.has(e.id)) continue;
+    edgeKeys.add(e.id);
+    // Links between super-nodes stand for many relationships: thicker, on a log scale.
+    const size = map.aggregated ? 1 + (4 * Math.log1p(e.weight)) / Math.log1p(maxWeight) : e.types.some((t) => t !== 'SERVES') ? 0.8 : 0.5;
+    edges.push({ key: e.id, source: e.source, target: e.target, attributes: { size, color: edgeColor(e.types), types: e.types, weight: e.weight } });
+  }
+  return { nodes, edges };
+}
+
+/**
+ * A fresh graph for `renderer.setGraph`: built while no renderer listens, so
+ * sigma indexes it once instead of reacting to 50,000 `nodeAdded` events.
+ * Multi and mixed, because the server may send parallel links of different types.
+ */
+export function buildGraph(data: GraphData): MultiGraph<MapNodeAttributes, MapEdgeAttributes> {
+  const graph = new MultiGraph<MapNodeAttributes, MapEdgeAttributes>({ type: 'mixed', allowSelfLoops: false });
+  for (const n of data.nodes) graph.addNode(n.key, n.attributes);
+  for (const e of data.edges) graph.addEdgeWithKey(e.key, e.source, e.target, e.attributes);
+  return graph;
+}
+
+export interface VisibleCounts {
+  partners: number;
+  customers: number;
+  communities: number;
+  edges: number;
+}
+
+export function visibleCounts(data: GraphData): VisibleCounts {
+  const counts = { partners: 0, customers: 0, communities: 0, edges: data.edges.length };
+  for (const n of data.nodes) {
+    if (n.attributes.kind === 'partner') counts.partners += 1;
+    else if (n.attributes.kind === 'customer') counts.customers += 1;
+    else counts.communities += 1;
+  }
+  return counts;
+}

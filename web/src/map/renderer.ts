@@ -1,0 +1,222 @@
+/**
+ * The sigma set-up: one renderer for the page's life. New map data swaps in a
+ * freshly built graph (`setGraph`); highlights, hover and risk markers only
+ * change reducer inputs and refresh with `skipIndexation`. A 2D overlay layer
+ * draws what is not in the graph: suggested links (dashed) and risk rings.
+ */
+import Sigma from 'sigma';
+import type { CameraState } from 'sigma/types';
+import type { Settings } from 'sigma/settings';
+import { HIGHLIGHT_COLORS } from './colors.js';
+import { buildGraph, type GraphData } from './graph.js';
+import { reduceEdge, reduceNode, type Highlight, type MapEdgeAttributes, type MapNodeAttributes, type ReducerContext } from './highlight.js';
+
+export type RiskMarker = 'broker' | 'spof' | 'articulation';
+
+export const MARKER_COLORS: Record<RiskMarker, string> = {
+  broker: '#f5d76e',
+  spof: '#ff6b6b',
+  articulation: '#ff9f43',
+};
+
+export interface MapViewEvents {
+  nodeClick(id: string, attributes: MapNodeAttributes): void;
+  stageClick(): void;
+  cameraChange(state: CameraState): void;
+}
+
+type MapSigma = Sigma<MapNodeAttributes, MapEdgeAttributes>;
+type LabelData = Parameters<Settings['defaultDrawNodeHover']>[1];
+
+const LABEL_FONT = 'Inter, "DejaVu Sans", system-ui, sans-serif';
+
+/** Hover card for a dark canvas: sigma's default draws a white box. */
+function drawDarkHover(context: CanvasRenderingContext2D, data: LabelData, settings: Settings): void {
+  const size = settings.labelSize;
+  context.font = `600 ${size}px ${settings.labelFont}`;
+  const label = typeof data.label === 'string' ? data.label : '';
+  const padX = 6;
+  const boxH = size + 8;
+  const x = data.x + data.size + 4;
+  const w = context.measureText(label).width + padX * 2;
+  context.beginPath();
+  context.arc(data.x, data.y, data.size + 3, 0, Math.PI * 2);
+  context.fillStyle = 'rgba(255,255,255,0.18)';
+  context.fill();
+  if (label === '') return;
+  context.fillStyle = '#1c2430';
+  context.strokeStyle = data.color;
+  context.lineWidth = 1;
+  context.beginPath();
+  context.roundRect(x, data.y - boxH / 2, w, boxH, 4);
+  context.fill();
+  context.stroke();
+  context.fillStyle = '#f1f4f8';
+  context.fillText(label, x + padX, data.y + size / 3);
+}
+
+export class MapView {
+  readonly renderer: MapSigma;
+  private readonly ctx: { highlight: Highlight | null; hovered: string | null; hoveredNeighbours: Set<string> } = {
+    highlight: null,
+    hovered: null,
+    hoveredNeighbours: new Set(),
+  };
+  private markers: ReadonlyMap<string, RiskMarker> = new Map();
+  private readonly overlay: HTMLCanvasElement;
+  private cameraTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(container: HTMLElement, events: MapViewEvents) {
+    const graph = buildGraph({ nodes: [], edges: [] });
+    this.renderer = new Sigma<MapNodeAttributes, MapEdgeAttributes>(graph, container, {
+      allowInvalidContainer: true,
+      zIndex: true,
+      renderEdgeLabels: false,
+      labelFont: LABEL_FONT,
+      labelSize: 12,
+      labelWeight: '500',
+      labelColor: { color: '#d5dbe5' },
+      // Labels appear as the user zooms in (rendered size) and never crowd (one per grid cell).
+      labelRenderedSizeThreshold: 7,
+      labelDensity: 0.5,
+      labelGridCellSize: 90,
+      defaultEdgeColor: '#2a3140',
+      defaultDrawNodeHover: drawDarkHover,
+      minCameraRatio: 0.01,
+      maxCameraRatio: 4,
+      stagePadding: 24,
+      nodeReducer: (node, data) => reduceNode(node, data, this.ctx as ReducerContext),
+      edgeReducer: (edge, data) => reduceEdge(data, this.graph.source(edge), this.graph.target(edge), this.ctx as ReducerContext),
+    });
+
+    this.overlay = this.renderer.createCanvas('ecograph-overlay', {
+      afterLayer: 'labels',
+      style: { pointerEvents: 'none', position: 'absolute', inset: '0', width: '100%', height: '100%' },
+    });
+    this.renderer.on('afterRender', () => this.drawOverlay());
+
+    this.renderer.on('enterNode', ({ node }) => this.setHovered(node));
+    this.renderer.on('leaveNode', () => this.setHovered(null));
+    this.renderer.on('clickNode', ({ node }) => events.nodeClick(node, this.graph.getNodeAttributes(node)));
+    this.renderer.on('clickStage', () => events.stageClick());
+    this.renderer.getCamera().on('updated', (state) => {
+      clearTimeout(this.cameraTimer);
+      this.cameraTimer = setTimeout(() => events.cameraChange(state), 400);
+    });
+  }
+
+  get graph() {
+    return this.renderer.getGraph();
+  }
+
+  setData(data: GraphData): void {
+    this.ctx.hovered = null;
+    this.ctx.hoveredNeighbours.clear();
+    // Edges are the bulk of the work while moving on big maps; nodes keep the shape readable.
+    this.renderer.setSetting('hideEdgesOnMove', data.edges.length > 20_000);
+    this.renderer.setGraph(buildGraph(data));
+  }
+
+  hasNode(id: string): boolean {
+    return this.graph.hasNode(id);
+  }
+
+  setHighlight(highlight: Highlight | null): void {
+    this.ctx.highlight = highlight;
+    this.renderer.refresh({ skipIndexation: true });
+  }
+
+  setMarkers(markers: ReadonlyMap<string, RiskMarker>): void {
+    this.markers = markers;
+    this.renderer.refresh({ skipIndexation: true });
+  }
+
+  private setHovered(node: string | null): void {
+    this.ctx.hovered = node;
+    this.ctx.hoveredNeighbours = new Set(node === null ? [] : this.graph.neighbors(node));
+    this.renderer.getContainer().style.cursor = node === null ? '' : 'pointer';
+    this.renderer.refresh({ skipIndexation: true });
+  }
+
+  /** Animates the camera onto a node; false when the node is not on the map. */
+  async flyTo(id: string, ratio = 0.3): Promise<boolean> {
+    const data = this.renderer.getNodeDisplayData(id);
+    if (data === undefined) return false;
+    await this.renderer.getCamera().animate({ x: data.x, y: data.y, ratio: Math.min(ratio, this.renderer.getCamera().ratio) }, { duration: 600 });
+    return true;
+  }
+
+  /** Fits the camera to a set of nodes (a team, a gap's customers). */
+  async fitTo(ids: Iterable<string>): Promise<void> {
+    const points = [...ids].map((id) => this.renderer.getNodeDisplayData(id)).filter((d) => d !== undefined);
+    if (points.length === 0) return;
+    const xs = points.map((p) => p.x);
+    const ys = points.map((p) => p.y);
+    const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const ratio = Math.min(1, Math.max(0.08, Math.max(maxX - minX, maxY - minY) * 1.4));
+    await this.renderer.getCamera().animate({ x: (minX + maxX) / 2, y: (minY + maxY) / 2, ratio }, { duration: 600 });
+  }
+
+  resetCamera(animate = true): void {
+    const camera = this.renderer.getCamera();
+    if (animate) void camera.animatedReset({ duration: 400 });
+    else camera.setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  }
+
+  setCamera(state: Pick<CameraState, 'x' | 'y' | 'ratio'>): void {
+    this.renderer.getCamera().setState(state);
+  }
+
+  kill(): void {
+    clearTimeout(this.cameraTimer);
+    this.renderer.kill();
+  }
+
+  private drawOverlay(): void {
+    const { width, height } = this.renderer.getDimensions();
+    const dpr = window.devicePixelRatio || 1;
+    if (this.overlay.width !== Math.round(width * dpr) || this.overlay.height !== Math.round(height * dpr)) {
+      this.overlay.width = Math.round(width * dpr);
+      this.overlay.height = Math.round(height * dpr);
+    }
+    const c = this.overlay.getContext('2d');
+    if (c === null) return;
+    c.setTransform(dpr, 0, 0, dpr, 0, 0);
+    c.clearRect(0, 0, width, height);
+
+    const screen = (id: string) => {
+      const d = this.renderer.getNodeDisplayData(id);
+      if (d === undefined || d.hidden) return undefined;
+      return { ...this.renderer.framedGraphToViewport(d), r: this.renderer.scaleSize(d.size) };
+    };
+
+    for (const [id, marker] of this.markers) {
+      const p = screen(id);
+      if (p === undefined) continue;
+      c.beginPath();
+      c.setLineDash(marker === 'broker' ? [] : [3, 2]);
+      c.lineWidth = 2;
+      c.strokeStyle = MARKER_COLORS[marker];
+      c.arc(p.x, p.y, p.r + 4, 0, Math.PI * 2);
+      c.stroke();
+    }
+
+    for (const [a, b] of this.ctx.highlight?.suggested ?? []) {
+      const pa = screen(a);
+      const pb = screen(b);
+      if (pa === undefined || pb === undefined) continue;
+      c.setLineDash([8, 6]);
+      c.lineCap = 'round';
+      c.shadowColor = HIGHLIGHT_COLORS.supply;
+      c.shadowBlur = 8;
+      c.lineWidth = 3;
+      c.strokeStyle = HIGHLIGHT_COLORS.supply;
+      c.beginPath();
+      c.moveTo(pa.x, pa.y);
+      c.lineTo(pb.x, pb.y);
+      c.stroke();
+      c.shadowBlur = 0;
+    }
+    c.setLineDash([]);
+  }
+}
