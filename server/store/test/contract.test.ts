@@ -4,7 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBundle } from '../../import/import-bundle.js';
-import { QUERY_NAMES } from '../queries.js';
+import { loadQueries, QUERY_NAMES } from '../queries.js';
+import { declaredParams } from '../../test/cypher-headers.js';
+
+const queries = loadQueries();
 import { tinyBundle } from '../../test/fixtures.js';
 import { grafeoTestStore, neo4jTestStore, NEO4J_URI, type TestStore } from '../../test/stores.js';
 
@@ -173,8 +176,9 @@ describe.each(engines)('store contract on %s', (_engine, open) => {
     expect((await t.store.importProgress()).batches).toBeGreaterThan(5);
   });
 
-  it('ran every Cypher statement', () => {
+  it('ran every Cypher statement, each with exactly the parameters its header declares', () => {
     const unused = QUERY_NAMES.filter((q) => !t.used.has(q));
     expect(unused).toEqual([]);
+    for (const [query, sent] of t.used) expect([...sent].sort(), query).toEqual(declaredParams(queries[query]).sort());
   });
 });

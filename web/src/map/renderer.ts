@@ -31,7 +31,7 @@ type LabelData = Parameters<Settings['defaultDrawNodeHover']>[1];
 const LABEL_FONT = 'Inter, "DejaVu Sans", system-ui, sans-serif';
 
 /** Hover card for a dark canvas: sigma's default draws a white box. */
-function drawDarkHover(context: CanvasRenderingContext2D, data: LabelData, settings: Settings): void {
+function drawDarkHover(context: CanvasRenderingContext2D, data: LabelData, settings: { labelSize: number; labelFont: string }): void {
   const size = settings.labelSize;
   context.font = `600 ${size}px ${settings.labelFont}`;
   const label = typeof data.label === 'string' ? data.label : '';
