@@ -18,7 +18,7 @@
  */
 import type { DealTeamRequest, DealTeamResponse, Team } from '../schemas/analytics.js';
 import type { PartnerType } from '../schemas/model.js';
-import type { EcoGraph, PartnerNode } from '../projection/types.js';
+import type { CustomerNode, EcoGraph, PartnerNode } from '../projection/types.js';
 import { DEFAULTS as GAPS_DEFAULTS, supplyWeight } from './gaps.js';
 
 export const DEFAULTS = {
@@ -70,11 +70,15 @@ function fail(message: string): never {
   throw new Error(`server/analytics/deal-team: ${message}`);
 }
 
+function customerAt(graph: EcoGraph, id: string): CustomerNode {
+  const node = graph.hasNode(id) ? graph.getNodeAttributes(id) : undefined;
+  return node?.kind === 'customer' ? node : fail(`unknown customer "${id}"`);
+}
+
 export function assembleDealTeams(graph: EcoGraph, request: DealTeamRequest, options: Partial<DealTeamOptions> = {}): DealTeamResponse {
   const o: DealTeamOptions = { ...DEFAULTS, ...options };
   const customerId = request.customerId;
-  const customer = customerId === undefined ? undefined : graph.hasNode(customerId) ? graph.getNodeAttributes(customerId) : undefined;
-  if (customerId !== undefined && customer?.kind !== 'customer') fail(`unknown customer "${customerId}"`);
+  const customer = customerId === undefined ? undefined : customerAt(graph, customerId);
   const region = request.region ?? customer?.region ?? fail('give a customerId or a region');
   const segment = request.segment ?? customer?.segment;
   const capabilities = request.capabilities.length > 0 ? request.capabilities : (customer?.needs ?? []);
@@ -239,11 +243,13 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: Requirement[],
 }
 
 function describe(graph: EcoGraph, draft: Draft, requirements: Requirement[], customerId: string | undefined): Team {
-  const roleOf = new Map<string, string>();
+  // Each required role goes to a member not yet filling one, if there is such a member.
+  const rolesOf = new Map<string, PartnerType[]>();
   for (const r of requirements) {
     if (r.kind !== 'role') continue;
-    const filler = draft.members.find((m) => !roleOf.has(m.id) && m.node.types.includes(r.id)) ?? draft.members.find((m) => m.node.types.includes(r.id));
-    if (filler !== undefined) roleOf.set(filler.id, role);
+    const able = draft.members.filter((m) => m.node.types.includes(r.id));
+    const filler = able.find((m) => !rolesOf.has(m.id)) ?? able[0];
+    if (filler !== undefined) rolesOf.set(filler.id, [...(rolesOf.get(filler.id) ?? []), r.id]);
   }
   const links: Team['links'] = [];
   for (let i = 0; i < draft.members.length; i++) {
@@ -256,12 +262,13 @@ function describe(graph: EcoGraph, draft: Draft, requirements: Requirement[], cu
 
   const members = draft.members.map((m) => {
     const covers = requirements.filter((r) => r.kind === 'capability' && r.id in m.node.capabilities).map((r) => r.id);
-    const role = roleOf.get(m.id) ?? m.node.types[0] ?? 'partner';
+    const filled = rolesOf.get(m.id);
+    const role = filled?.join('+') ?? m.node.types[0] ?? 'partner';
     const partnersOf = links.filter((l) => l.source === m.id || l.target === m.id).map((l) => `${l.source === m.id ? l.target : l.source} (${l.types.join(', ')})`);
     const reason = [
       m.forced ? 'included on request' : undefined,
       covers.length > 0 ? `covers ${covers.map((c) => `${c} (${m.node.capabilities[c]!.certified ? 'certified' : m.node.capabilities[c]!.level})`).join(', ')}` : undefined,
-      roleOf.has(m.id) ? `fills the ${role} role` : undefined,
+      filled !== undefined ? `fills the ${filled.join(' and ')} role` : undefined,
       `${m.node.tier} tier`,
       m.servesCustomer ? `already serves ${customerId}` : undefined,
       partnersOf.length > 0 ? `works with ${partnersOf.join(', ')}` : undefined,
@@ -273,7 +280,7 @@ function describe(graph: EcoGraph, draft: Draft, requirements: Requirement[], cu
 
   const c = draft.components;
   const pairs = (draft.members.length * (draft.members.length - 1)) / 2;
-  const who = members.map((m) => `${m.partnerId} (${[...m.covers, ...(roleOf.has(m.partnerId) ? [`role ${m.role}`] : [])].join(', ') || 'no requirement'})`).join(', ');
+  const who = members.map((m) => `${m.partnerId} (${[...m.covers, ...(rolesOf.get(m.partnerId) ?? []).map((role) => `role ${role}`)].join(', ') || 'no requirement'})`).join(', ');
   const explanation =
     `Covers ${draft.covered} of ${requirements.length} requirements: ${who}. ` +
     (pairs === 0 ? 'One partner, no hand-off' : `${links.length} of ${pairs} member pairs already work together`) +

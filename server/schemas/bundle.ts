@@ -10,7 +10,7 @@ export const BUNDLE_VERSION = 1;
 
 export const BundleRegion = z.union([z.string(), Region]);
 export const BundleSegment = z.union([z.string(), Segment]);
-export const BundleRelationship = z.union([Relationship, MembershipRelationship]);
+export const BundleRelationship = z.discriminatedUnion('type', [...Relationship.options, ...MembershipRelationship.options]);
 
 /** Each entity list of a bundle with its row schema, in the order import writes them. */
 export const BUNDLE_SECTIONS = {

@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BundleRejected, importBundle } from '../import-bundle.js';
+import { normaliseName } from '../identity.js';
+import { tinyBundle } from '../../test/fixtures.js';
+import { grafeoTestStore, type TestStore } from '../../test/stores.js';
+
+let t: TestStore;
+beforeEach(async () => {
+  t = await grafeoTestStore();
+});
+afterEach(async () => {
+  await t.dispose();
+});
+
+describe('identity resolution', () => {
+  it('merges the same partner arriving from two systems by normalised domain', async () => {
+    const bundle = tinyBundle();
+    bundle.partners.push({
+      id: 'prm-778', name: 'ACME Integrators GmbH', domain: 'https://www.Acme.example/partners', types: ['msp'], tier: 'silver',
+      regions: ['apac'], segments: [], capabilities: [{ id: 'cap-siem', level: 'basic' }, { id: 'cap-lake', level: 'advanced' }],
+      lifecycle: { services: 'optimise' }, sources: ['prm'],
+    } as never);
+    bundle.relationships.push({ from: 'prm-778', to: 'c-initech', type: 'SERVES', role: 'manage', source: 'prm' } as never);
+    const report = await importBundle(t.store, bundle);
+    expect(report.errors).toEqual([]);
+    expect(report.merges).toEqual([{ kind: 'partner', id: 'p-acme', merged: ['prm-778'], key: 'domain:acme.example' }]);
+    const acme = await t.store.getPartner('p-acme');
+    expect(acme).toMatchObject({
+      name: 'Acme Integrators',
+      tier: 'gold',
+      types: ['service', 'reseller', 'msp'],
+      regions: ['apac', 'emea'],
+      sources: ['crm', 'prm'],
+      aliases: ['prm-778'],
+      lifecycle: { services: 'optimise', resell: 'activate' },
+      capabilities: [
+        { id: 'cap-lake', level: 'advanced', certified: false },
+        { id: 'cap-siem', level: 'certified', certified: true },
+      ],
+    });
+    expect(await t.store.getPartner('prm-778')).toEqual(acme);
+    expect((await t.store.counts()).partners).toBe(3);
+    // The relationship given against the alias lands on the kept partner.
+    expect((await t.store.neighbourhood('c-initech'))?.map((n) => n.id).sort()).toEqual(['p-acme', 'p-nimbus']);
+  });
+
+  it('merges by normalised name when there is no domain, and against what the store holds', async () => {
+    await importBundle(t.store, tinyBundle());
+    const report = await importBundle(t.store, {
+      version: 1,
+      partners: [{ id: 'erp-9', name: 'NIMBUS cloud, Inc.', types: ['reseller'], sources: ['erp'] }],
+    });
+    expect(report.merges).toEqual([{ kind: 'partner', id: 'p-nimbus', merged: ['erp-9'], key: 'name:nimbus cloud' }]);
+    expect(await t.store.getPartner('p-nimbus')).toMatchObject({ types: ['msp', 'reseller'], sources: ['crm', 'erp'], aliases: ['erp-9'] });
+    expect(normaliseName('Acme & Sons, Ltd.')).toBe('acme and sons');
+  });
+
+  it('treats the same id again as an update that keeps its history', async () => {
+    await importBundle(t.store, tinyBundle());
+    await importBundle(t.store, { version: 1, partners: [{ id: 'p-helix', name: 'Helix AI', types: ['technology'], tier: 'gold', sources: ['crm'] }] });
+    expect(await t.store.getPartner('p-helix')).toMatchObject({ tier: 'gold', sources: ['prm', 'crm'], regions: [] });
+  });
+});
+
+describe('validation', () => {
+  it('rejects bad rows with index, field and reason, and leaves the store unchanged', async () => {
+    await importBundle(t.store, tinyBundle());
+    const before = await t.store.exportBundle();
+    const version = await t.store.version();
+    const report = await importBundle(t.store, {
+      version: 1,
+      partners: [
+        { id: 'p-ok', name: 'Fine Partner', types: ['service'] },
+        { id: 'p-bad', name: '', types: ['wizard'] },
+      ],
+      customers: [{ id: 'c-bad', name: 'No Segment', region: 'emea' }],
+      relationships: [{ from: 'p-ok', to: 'c-globex', type: 'SERVES', role: 'sell-harder' }],
+    });
+    expect(report.committed).toBe(false);
+    expect(report.errors).toEqual([
+      { section: 'customers', index: 0, id: 'c-bad', field: 'segment', message: expect.stringMatching(/string/i) },
+      { section: 'partners', index: 1, id: 'p-bad', field: 'name', message: 'must not be empty' },
+      { section: 'partners', index: 1, id: 'p-bad', field: 'types.0', message: expect.stringContaining('reseller') },
+      { section: 'relationships', index: 0, field: 'role', message: expect.stringContaining('implement') },
+    ]);
+    expect(await t.store.exportBundle()).toEqual(before);
+    expect(await t.store.version()).toBe(version);
+  });
+
+  it('reports a dangling relationship, never drops it silently', async () => {
+    const bundle = tinyBundle();
+    bundle.relationships.push({ from: 'p-acme', to: 'p-ghost', type: 'INTEGRATES_WITH', source: 'crm' } as never);
+    bundle.relationships.push({ from: 'p-acme', to: 'c-ghost', type: 'SERVES', role: 'resell', source: 'crm' } as never);
+    const report = await importBundle(t.store, bundle);
+    expect(report.committed).toBe(false);
+    expect(report.errors).toEqual([
+      { section: 'relationships', index: 11, field: 'to', message: 'unknown partner "p-ghost"' },
+      { section: 'relationships', index: 12, field: 'to', message: 'unknown customer "c-ghost"' },
+    ]);
+    expect((await t.store.counts()).partners).toBe(0);
+  });
+
+  it('in partial mode writes the good rows and reports the bad, including rows that depend on bad rows', async () => {
+    const bundle = tinyBundle();
+    bundle.partners[2] = { ...bundle.partners[2]!, capabilities: [{ id: 'cap-unknown' }] } as never;
+    const report = await importBundle(t.store, bundle, { mode: 'partial' });
+    expect(report.committed).toBe(true);
+    expect(report.errors.map((e) => `${e.section}[${e.index}].${e.field}: ${e.message}`)).toEqual([
+      'partners[2].capabilities: unknown capability "cap-unknown"',
+      'relationships[1].to: partner "p-nimbus" is itself a bad row',
+      'relationships[2].to: partner "p-nimbus" is itself a bad row',
+      'relationships[3].from: partner "p-nimbus" is itself a bad row',
+      'relationships[8].from: partner "p-nimbus" is itself a bad row',
+    ]);
+    expect(report.written).toMatchObject({ partners: 2, customers: 2, relationships: 5 });
+    expect(await t.store.getPartner('p-nimbus')).toBeNull();
+  });
+
+  it('rejects a bundle that is not version 1', async () => {
+    await expect(importBundle(t.store, { version: 2 })).rejects.toThrow(BundleRejected);
+    await expect(importBundle(t.store, { version: 1, partners: 'nope' })).rejects.toThrow(/partners/);
+  });
+});
