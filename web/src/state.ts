@@ -32,6 +32,8 @@ export const ViewState = z.object({
   /** The community drilled into (a super-node that was opened), or a community filter. */
   community: count,
   minDegree: count,
+  /** Node budget above which the server aggregates communities (the server's default when absent). */
+  budget: z.coerce.number().int().min(10).max(100_000).optional().catch(undefined),
   sizeBy: Centrality.catch('pagerank'),
   customers: flag(true),
   /** Ego view: the node whose network is isolated, and how many hops. */

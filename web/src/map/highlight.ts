@@ -5,6 +5,7 @@
  * sigma's nodeReducer / edgeReducer and refreshes with `skipIndexation`.
  */
 import type { EdgeDisplayData, NodeDisplayData } from 'sigma/types';
+import type { Gap, Introduction, Team } from '../../../server/schemas/analytics.js';
 import { HIGHLIGHT_COLORS, mix } from './colors.js';
 
 export interface Highlight {
@@ -130,4 +131,57 @@ export function countOnMap(h: Highlight, hasNode: (id: string) => boolean): numb
   let n = 0;
   for (const id of new Set([...h.primary, ...h.secondary])) if (hasNode(id)) n += 1;
   return n;
+}
+
+// ---------- what each view highlights ----------
+
+export function selectionHighlight(id: string, label: string, neighbours: Iterable<string>): Highlight {
+  return { label, primary: new Set([id]), secondary: new Set(neighbours) };
+}
+
+/** Both partners, the link the introduction would create, and the shared customers behind it. */
+export function introductionHighlight(intro: Introduction, label: string): Highlight {
+  const shared = intro.signals.find((s) => s.name === 'sharedCustomers')?.evidence ?? [];
+  const common = intro.signals.find((s) => s.name === 'commonNeighbours')?.evidence ?? [];
+  const tints = new Map<string, string>([
+    [intro.partnerId, HIGHLIGHT_COLORS.supply],
+    [intro.otherPartnerId, HIGHLIGHT_COLORS.supply],
+  ]);
+  for (const c of shared) tints.set(c, HIGHLIGHT_COLORS.demand);
+  return {
+    label,
+    primary: new Set([intro.partnerId, intro.otherPartnerId]),
+    secondary: new Set([...shared, ...common]),
+    tints,
+    suggested: [[intro.partnerId, intro.otherPartnerId]],
+  };
+}
+
+/** Customers with the unmet need in red, the nearest potential suppliers in green, current suppliers as they are. */
+export function gapHighlight(gaps: readonly Gap[], label: string): Highlight {
+  const tints = new Map<string, string>();
+  const primary = new Set<string>();
+  const secondary = new Set<string>();
+  for (const gap of gaps) {
+    for (const c of gap.customers) {
+      primary.add(c);
+      tints.set(c, HIGHLIGHT_COLORS.demand);
+    }
+    for (const p of gap.nearestSuppliers) {
+      primary.add(p);
+      tints.set(p, HIGHLIGHT_COLORS.supply);
+    }
+    for (const p of gap.qualifiedPartners) secondary.add(p);
+  }
+  return { label, primary, secondary, tints };
+}
+
+/** The team's members, the customer the deal is for, and the team's existing links. */
+export function teamHighlight(team: Team, label: string, customerId?: string): Highlight {
+  return {
+    label,
+    primary: new Set(team.members.map((m) => m.partnerId)),
+    secondary: new Set(customerId === undefined ? [] : [customerId]),
+    links: new Set(team.links.map((l) => pairKey(l.source, l.target))),
+  };
 }

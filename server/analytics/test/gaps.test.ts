@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { largestConnectedComponent } from 'graphology-components';
+import { GapsQuery } from '../../schemas/analytics.js';
+import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../../projection/build.js';
+import type { DerivedMetrics, EcoCatalogue, EcoGraph } from '../../projection/types.js';
+import { betweenness } from '../centrality.js';
+import { articulationPoints } from '../structure.js';
+import { capabilityGaps } from '../gaps.js';
+
+/**
+ * Europe (EU) has two certified cloud partners for smb, nobody holding data
+ * (but Q holds it in the US and co-sells with R, in EU), and nobody anywhere
+ * holding ai. B is the only partner of K1 and K2: a planted bridge.
+ */
+function ecosystem(): EcoGraph {
+  const g = createEcoGraph();
+  addPartner(g, { id: 'E1', types: ['service'], regions: ['EU'], segments: ['smb'], capabilities: { cloud: 'certified' } });
+  addPartner(g, { id: 'E2', types: ['technology'], regions: ['EU'], segments: ['smb'], capabilities: { cloud: 'certified' } });
+  addPartner(g, { id: 'R', types: ['reseller'], regions: ['EU'], segments: ['smb', 'enterprise'] });
+  addPartner(g, { id: 'Q', types: ['service'], regions: ['US'], segments: ['smb'], capabilities: { data: 'certified', cloud: 'basic' } });
+  addPartner(g, { id: 'B', types: ['service'], regions: ['EU'], segments: ['smb'] });
+  addPartner(g, { id: 'LONE', types: ['referral'], regions: ['EU'], segments: ['smb'] });
+  const customers: Array<[string, string, string, string[], string]> = [
+    ['A1', 'EU', 'smb', ['ai'], 'E1'],
+    ['A2', 'EU', 'smb', ['ai'], 'E2'],
+    ['A3', 'EU', 'smb', ['ai'], 'R'],
+    ['D1', 'EU', 'smb', ['data'], 'R'],
+    ['D2', 'EU', 'smb', ['data'], 'E1'],
+    ['C1', 'EU', 'smb', ['cloud'], 'E1'],
+    ['C2', 'EU', 'smb', ['cloud'], 'E2'],
+    ['X1', 'EU', 'enterprise', ['cloud'], 'R'],
+    ['U1', 'US', 'smb', ['cloud'], 'Q'],
+    ['K1', 'EU', 'smb', [], 'B'],
+    ['K2', 'EU', 'smb', [], 'B'],
+  ];
+  for (const [id, region, segment, needs, partner] of customers) {
+    addCustomer(g, { id, region, segment, needs });
+    addRelationship(g, { from: partner, to: id, type: 'SERVES', role: 'implement' });
+  }
+  addRelationship(g, { from: 'Q', to: 'R', type: 'CO_SELLS_WITH' });
+  addRelationship(g, { from: 'E1', to: 'E2', type: 'INTEGRATES_WITH' });
+  addRelationship(g, { from: 'B', to: 'E1', type: 'REFERS_TO' });
+  addRelationship(g, { from: 'R', to: 'E1', type: 'CO_SELLS_WITH' });
+  return g;
+}
+
+const catalogue: EcoCatalogue = {
+  capabilities: new Map([
+    ['cloud', { name: 'Cloud migration' }],
+    ['data', { name: 'Data platform' }],
+    ['ai', { name: 'Applied AI' }],
+  ]),
+  regions: ['EU', 'US'],
+  segments: ['smb', 'enterprise'],
+  deals: [],
+  solutions: [],
+};
+
+function derive(g: EcoGraph): DerivedMetrics {
+  return {
+    version: 1,
+    communities: {},
+    pagerank: {},
+    betweenness: betweenness(g),
+    articulationPoints: new Set(articulationPoints(g)),
+    bridges: [],
+    positions: {},
+    layoutPending: false,
+  };
+}
+
+const run = (g: EcoGraph, query: Partial<GapsQuery> = {}) => capabilityGaps(g, catalogue, derive(g), GapsQuery.parse(query));
+
+describe('capabilityGaps', () => {
+  it('ranks the capability nobody holds first, to be recruited', () => {
+    const { gaps } = run(ecosystem());
+    const top = gaps[0]!;
+    expect([top.capability, top.region, top.segment]).toEqual(['ai', 'EU', 'smb']);
+    expect(top).toMatchObject({ demand: 3, supply: 0, qualifiedPartners: [], customers: ['A1', 'A2', 'A3'], nearestSuppliers: [], action: 'recruit' });
+    expect(top.explanation).toContain('3 smb customer(s) in EU need Applied AI');
+  });
+
+  it('suggests introducing a partner qualified one region away through its in-region partner', () => {
+    const gap = run(ecosystem()).gaps.find((g) => g.capability === 'data')!;
+    expect(gap).toMatchObject({ region: 'EU', segment: 'smb', demand: 2, supply: 0, action: 'introduce', nearestSuppliers: ['Q'] });
+    expect(gap.nearestSupplierReasons[0]!.reason).toContain('already works with R');
+  });
+
+  it('suggests enabling in-region partners that serve another segment or hold a lower level', () => {
+    const { gaps } = run(ecosystem());
+    const enterprise = gaps.find((g) => g.capability === 'cloud' && g.segment === 'enterprise')!;
+    expect(enterprise).toMatchObject({ region: 'EU', action: 'enable', nearestSuppliers: ['E1', 'E2'], customers: ['X1'] });
+    const us = gaps.find((g) => g.capability === 'cloud' && g.region === 'US')!;
+    // One basic partner: supply 0.5, one customer per 0.5 unit, and below the two-partner minimum.
+    expect(us).toMatchObject({ demand: 1, supply: 0.5, severity: 2, qualifiedPartners: ['Q'], action: 'enable', nearestSuppliers: ['Q', 'E1', 'E2'] });
+    expect(us.nearestSupplierReasons.map((r) => r.reason)).toEqual([
+      'qualifies at basic level only; certifying it adds 0.5 supply',
+      'holds cloud (certified) for smb in EU, not in US',
+      'holds cloud (certified) for smb in EU, not in US',
+    ]);
+  });
+
+  it('ranks unserved cells before served ones, then by demand ÷ supply, and leaves well-served cells out', () => {
+    const { gaps, matrix } = run(ecosystem());
+    expect(gaps.map((g) => `${g.capability}/${g.region}/${g.segment}`)).toEqual(['ai/EU/smb', 'data/EU/smb', 'cloud/EU/enterprise', 'cloud/US/smb']);
+    expect(gaps.map((g) => g.severity)).toEqual([...gaps.map((g) => g.severity)].sort((a, b) => b - a));
+    expect(matrix.cells).toContainEqual({ capability: 'cloud', region: 'EU', segment: 'smb', demand: 2, supply: 2 });
+    expect(matrix.regions).toEqual(['EU', 'US']);
+  });
+
+  it('applies the filters and the limit', () => {
+    const g = ecosystem();
+    expect(run(g, { capability: 'cloud' }).gaps.map((x) => x.capability)).toEqual(['cloud', 'cloud']);
+    expect(run(g, { region: 'US' }).gaps.map((x) => x.region)).toEqual(['US']);
+    expect(run(g, { limit: 1 }).gaps).toHaveLength(1);
+  });
+
+  it('reports single points of failure with the customers at risk', () => {
+    const { singlePointsOfFailure } = run(ecosystem()).structural;
+    expect(singlePointsOfFailure).toContainEqual({ kind: 'capability', id: 'data', partnerId: 'Q', customersAtRisk: ['D1', 'D2'] });
+    expect(singlePointsOfFailure).toContainEqual({ kind: 'region', id: 'US', capability: 'cloud', partnerId: 'Q', customersAtRisk: ['U1'] });
+  });
+
+  it('lists brokers by betweenness and isolated partners', () => {
+    const g = ecosystem();
+    const { structural } = run(g);
+    const scores = structural.brokerScores.map((b) => b.betweenness);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(structural.brokers[0]).toBe('E1');
+    expect(structural.isolated).toEqual(['LONE']);
+  });
+
+  it('says exactly which customers a bridge partner would cut off', () => {
+    const g = ecosystem();
+    const { structural } = run(g);
+    expect(structural.articulationPoints).toContain('B');
+    expect(structural.disconnects['B']).toEqual(['K1', 'K2']);
+
+    // Check against the graph itself: drop B and see which customers leave the largest component.
+    const before = new Set(largestConnectedComponent(g));
+    const without = g.copy();
+    without.dropNode('B');
+    const after = new Set(largestConnectedComponent(without));
+    const cut = [...before].filter((id) => id !== 'B' && !after.has(id) && g.getNodeAttribute(id, 'kind') === 'customer');
+    expect(structural.disconnects['B']).toEqual(cut.sort());
+    expect(structural.disconnects['R']).toEqual(['A3', 'D1', 'U1', 'X1']);
+  });
+});

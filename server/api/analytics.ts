@@ -1,0 +1,130 @@
+/**
+ * The analytics endpoints: thin routes over pure functions of the current
+ * projection (see projection/service.ts). Each answer carries its evidence.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ErrorResponse, IdParams, NeighbourhoodResponse, SearchQuery, SearchResponse } from '../schemas/api.js';
+import {
+  DealTeamRequest,
+  DealTeamResponse,
+  EcosystemHealth,
+  GapsQuery,
+  GapsResponse,
+  IntroductionsQuery,
+  IntroductionsResponse,
+  MapQuery,
+  MapResponse,
+  NodeMetrics,
+} from '../schemas/analytics.js';
+import { buildMap } from '../analytics/map.js';
+import { nodeMetrics } from '../analytics/metrics.js';
+import { capabilityGaps } from '../analytics/gaps.js';
+import { introductionsFor, topIntroductions } from '../analytics/introductions.js';
+import { assembleDealTeams } from '../analytics/deal-team.js';
+import { ecosystemHealth } from '../analytics/health.js';
+import { searchNodes } from '../projection/search.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
+
+const errors = { 400: ErrorResponse, 404: ErrorResponse };
+
+export async function analyticsRoutes(app: FastifyInstance) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const current = () => app.projection.current();
+
+  api.get(
+    '/api/map',
+    {
+      schema: {
+        tags: ['map'],
+        summary: 'The ecosystem map: positioned nodes and edges, filtered; aggregated into community super-nodes above the node budget',
+        querystring: MapQuery,
+        response: { 200: MapResponse, 400: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { projection, derived } = await current();
+      if (request.query.focus !== undefined && !projection.graph.hasNode(request.query.focus)) throw new NotFoundError('partner or customer', request.query.focus);
+      return buildMap(projection.graph, derived, request.query);
+    },
+  );
+
+  api.get('/api/search', { schema: { tags: ['map'], summary: 'Partners and customers by name, id or domain, for the search box', querystring: SearchQuery, response: { 200: SearchResponse, 400: ErrorResponse } } }, async (request) => {
+    const { projection } = await current();
+    const { q, limit } = request.query;
+    const results = searchNodes(projection.graph, q, limit);
+    if (results.length < limit) {
+      // Domains live in the store, not the lean projection.
+      const byDomain = await app.store.listPartners({ q, limit });
+      for (const p of byDomain.items) {
+        if (results.length >= limit) break;
+        if (!results.some((r) => r.id === p.id)) results.push({ id: p.id, label: p.name, kind: 'partner', types: p.types, ...(p.domain === undefined ? {} : { domain: p.domain }) });
+      }
+    }
+    return { results };
+  });
+
+  api.get('/api/nodes/:id/neighbourhood', { schema: { tags: ['map'], summary: "A partner's or customer's relationships, with the node at the other end", params: IdParams, response: { 200: NeighbourhoodResponse, ...errors } } }, async (request) => {
+    const neighbours = await app.store.neighbourhood(request.params.id);
+    if (neighbours === null) throw new NotFoundError('partner or customer', request.params.id);
+    return { id: request.params.id, neighbours };
+  });
+
+  api.get('/api/nodes/:id/metrics', { schema: { tags: ['map'], summary: 'Centralities, community and structural role of one node', params: IdParams, response: { 200: NodeMetrics, ...errors } } }, async (request) => {
+    const { projection, derived } = await current();
+    const metrics = nodeMetrics(projection.graph, derived, request.params.id);
+    if (metrics === null) throw new NotFoundError('partner or customer', request.params.id);
+    return metrics;
+  });
+
+  api.get(
+    '/api/gaps',
+    { schema: { tags: ['analytics'], summary: 'Capability gaps (capability × segment × region), most severe first, with structural gaps and the coverage matrix', querystring: GapsQuery, response: { 200: GapsResponse, 400: ErrorResponse } } },
+    async (request) => {
+      const { projection, derived } = await current();
+      return capabilityGaps(projection.graph, projection.catalogue, derived, request.query);
+    },
+  );
+
+  api.get(
+    '/api/partners/:id/introductions',
+    { schema: { tags: ['analytics'], summary: 'Partners this partner should be introduced to, best first, with the signals behind each', params: IdParams, querystring: IntroductionsQuery, response: { 200: IntroductionsResponse, ...errors } } },
+    async (request) => {
+      const { projection } = await current();
+      const node = projection.graph.hasNode(request.params.id) ? projection.graph.getNodeAttributes(request.params.id) : undefined;
+      if (node?.kind === 'customer') throw new InvalidInputError(`params.id: "${request.params.id}" is a customer; introductions are between partners`, [{ field: 'params.id', message: 'is a customer, not a partner' }]);
+      const result = introductionsFor(projection.graph, request.params.id, request.query);
+      if (result === null) throw new NotFoundError('partner', request.params.id);
+      return result;
+    },
+  );
+
+  api.get(
+    '/api/introductions',
+    { schema: { tags: ['analytics'], summary: 'The best partner-to-partner introductions across the ecosystem', querystring: IntroductionsQuery, response: { 200: IntroductionsResponse, 400: ErrorResponse } } },
+    async (request) => topIntroductions((await current()).projection.graph, request.query),
+  );
+
+  api.post(
+    '/api/deals/team',
+    { schema: { tags: ['analytics', 'deals'], summary: 'Assemble partner teams that cover a deal’s capabilities and roles in its region, best first', body: DealTeamRequest, response: { 200: DealTeamResponse, ...errors } } },
+    async (request) => {
+      const { projection } = await current();
+      const { customerId } = request.body;
+      const graph = projection.graph;
+      if (customerId !== undefined && !(graph.hasNode(customerId) && graph.getNodeAttribute(customerId, 'kind') === 'customer')) {
+        throw new NotFoundError('customer', customerId);
+      }
+      return assembleDealTeams(graph, request.body);
+    },
+  );
+
+  api.get(
+    '/api/ecosystem/health',
+    { schema: { tags: ['analytics'], summary: 'The ecosystem health score (0–100) and its components', response: { 200: EcosystemHealth } } },
+    async () => {
+      const { projection, derived } = await current();
+      return ecosystemHealth(projection.graph, projection.catalogue, derived);
+    },
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * CRUD for the ecosystem's entities. Routes only validate, call the store
+ * and shape the answer; writes go through writeRows (see write.ts).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CustomerListQuery, ErrorResponse, IdParams, PageQuery, pageOf, PartnerListQuery } from '../schemas/api.js';
+import { Capability, Customer, Deal, Partner, Region, Segment, Solution } from '../schemas/model.js';
+import type { BundleSection } from '../schemas/bundle.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { ConflictError, NotFoundError } from './errors.js';
+import { writeRows } from './write.js';
+
+interface Entity<S extends z.ZodObject> {
+  /** URL segment and bundle section, e.g. "partners". */
+  section: BundleSection & ('partners' | 'customers' | 'capabilities' | 'deals' | 'solutions');
+  noun: string;
+  schema: S;
+  list: (store: GraphStore, query: never) => Promise<{ items: Array<z.infer<S>>; nextCursor: string | null }>;
+  listQuery: z.ZodObject;
+  get: (store: GraphStore, id: string) => Promise<z.infer<S> | null>;
+}
+
+const ENTITIES = [
+  { section: 'partners', noun: 'partner', schema: Partner, listQuery: PartnerListQuery, list: (s, q) => s.listPartners(q), get: (s, id) => s.getPartner(id) } satisfies Entity<typeof Partner>,
+  { section: 'customers', noun: 'customer', schema: Customer, listQuery: CustomerListQuery, list: (s, q) => s.listCustomers(q), get: (s, id) => s.getCustomer(id) } satisfies Entity<typeof Customer>,
+  { section: 'capabilities', noun: 'capability', schema: Capability, listQuery: PageQuery, list: (s, q) => s.list('capabilities', q), get: (s, id) => s.getCapability(id) } satisfies Entity<typeof Capability>,
+  { section: 'deals', noun: 'deal', schema: Deal, listQuery: PageQuery, list: (s, q) => s.list('deals', q), get: (s, id) => s.getDeal(id) } satisfies Entity<typeof Deal>,
+  { section: 'solutions', noun: 'solution', schema: Solution, listQuery: PageQuery, list: (s, q) => s.list('solutions', q), get: (s, id) => s.getSolution(id) } satisfies Entity<typeof Solution>,
+] as Array<Entity<z.ZodObject>>;
+
+const errors = { 400: ErrorResponse, 404: ErrorResponse };
+
+export async function entityRoutes(app: FastifyInstance) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const store = app.store;
+
+  for (const e of ENTITIES) {
+    const tags = [e.section];
+    const stored = async (id: string) => {
+      const record = await e.get(store, id);
+      if (record === null) throw new NotFoundError(e.noun, id);
+      return record;
+    };
+
+    api.get(`/api/${e.section}`, { schema: { tags, summary: `List ${e.section}`, querystring: e.listQuery, response: { 200: pageOf(e.schema), 400: ErrorResponse } } }, async (request) =>
+      e.list(store, request.query as never),
+    );
+
+    api.get(`/api/${e.section}/:id`, { schema: { tags, summary: `Get one ${e.noun}`, params: IdParams, response: { 200: e.schema, ...errors } } }, async (request) =>
+      stored(request.params.id),
+    );
+
+    api.post(
+      `/api/${e.section}`,
+      { schema: { tags, summary: `Create a ${e.noun}`, body: e.schema, response: { 201: e.schema, 400: ErrorResponse, 409: ErrorResponse } } },
+      async (request, response) => {
+        const { id } = request.body as { id: string };
+        if ((await e.get(store, id)) !== null) throw new ConflictError(`a ${e.noun} with id "${id}" exists: use PUT to replace it`);
+        const report = await writeRows(store, e.section, [request.body]);
+        // Identity resolution may have folded the new record into an existing one: answer with what is stored.
+        const keptId = report.merges.find((m) => m.merged.includes(id))?.id ?? id;
+        return response.status(201).header('location', `/api/${e.section}/${keptId}`).send(await stored(keptId));
+      },
+    );
+
+    api.put(
+      `/api/${e.section}/:id`,
+      { schema: { tags, summary: `Create or replace a ${e.noun}`, params: IdParams, body: e.schema.omit({ id: true }), response: { 200: e.schema, ...errors } } },
+      async (request) => {
+        await writeRows(store, e.section, [{ ...(request.body as object), id: request.params.id }]);
+        return stored(request.params.id);
+      },
+    );
+
+    api.delete(`/api/${e.section}/:id`, { schema: { tags, summary: `Delete a ${e.noun} and its relationships`, params: IdParams, response: { 204: z.null(), ...errors } } }, async (request, response) => {
+      const { result: existed } = await store.write((w) => w.delete(e.section, request.params.id));
+      if (!existed) throw new NotFoundError(e.noun, request.params.id);
+      return response.status(204).send(null);
+    });
+  }
+
+  for (const [section, schema] of [['regions', Region], ['segments', Segment]] as const) {
+    api.get(`/api/${section}`, { schema: { tags: ['catalogue'], summary: `List ${section}`, querystring: PageQuery, response: { 200: pageOf(schema), 400: ErrorResponse } } }, async (request) =>
+      store.list(section, request.query),
+    );
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * One error shape for every client: { error, message, details[] }. Domain
+ * errors thrown by routes map to their status here, in one place.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { ErrorResponse } from '../schemas/api.js';
+import { InvalidCursorError } from '../store/graph-store.js';
+import { BundleRejected, type RowError } from '../import/import-bundle.js';
+
+export class NotFoundError extends Error {
+  constructor(what: string, id: string) {
+    super(`no ${what} with id "${id}"`);
+  }
+}
+
+export class ConflictError extends Error {}
+
+/** Input that passed its schema but not the store's rules (unknown references, bad rows). */
+export class InvalidInputError extends Error {
+  constructor(
+    message: string,
+    readonly details: ErrorResponse['details'],
+  ) {
+    super(message);
+  }
+}
+
+export function rowErrorsAsDetails(errors: RowError[]): ErrorResponse['details'] {
+  return errors.map(({ section, index, id, field, message }) => ({
+    field: section === 'bundle' ? field : `${section}[${index}].${field}`,
+    message,
+    section,
+    index,
+    ...(id === undefined ? {} : { id }),
+  }));
+}
+
+const STATUS_NAMES: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+
+function reply(status: number, message: string, details: ErrorResponse['details'] = []): [number, ErrorResponse] {
+  return [status, { error: STATUS_NAMES[status] ?? 'Error', message, details }];
+}
+
+function classify(error: FastifyError): [number, ErrorResponse] {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = error.validationContext ?? 'request';
+    const details = error.validation.map((v) => ({
+      field: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'is invalid',
+    }));
+    return reply(400, details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
+  }
+  if (error instanceof NotFoundError) return reply(404, error.message);
+  if (error instanceof ConflictError) return reply(409, error.message);
+  if (error instanceof InvalidInputError) return reply(400, error.message, error.details);
+  if (error instanceof BundleRejected) return reply(400, error.message, rowErrorsAsDetails(error.errors));
+  if (error instanceof InvalidCursorError) return reply(400, `querystring.cursor: ${error.message}`, [{ field: 'querystring.cursor', message: error.message }]);
+  const status = error.statusCode ?? 500;
+  // Fastify's own client errors (bad JSON, wrong content type, body too large) keep their status and say why.
+  if (status >= 400 && status < 500) return reply(status, error.message.replace(/^FST_\w+: /, ''));
+  return reply(status, status === 503 ? error.message : 'internal error: the server could not answer; see its log');
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, response) => {
+    const [status, body] = classify(error);
+    if (status >= 500) request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
+    else request.log.info({ url: request.url, status, message: body.message }, 'request rejected');
+    return response.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, response) => {
+    const [status, body] = reply(404, `no route ${request.method} ${request.url.split('?')[0]}`);
+    return response.status(status).send(body);
+  });
+}

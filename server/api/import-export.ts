@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorResponse } from '../schemas/api.js';
+import { BUNDLE_SECTIONS, Bundle } from '../schemas/bundle.js';
+import { importBundle } from '../import/import-bundle.js';
+import { parseCsvBundle } from '../import/csv.js';
+import { InvalidInputError, rowErrorsAsDetails } from './errors.js';
+
+export const IMPORT_BODY_LIMIT = 1024 * 1024 * 1024;
+
+const ImportQuery = z.object({
+  mode: z.enum(['all-or-nothing', 'partial']).default('all-or-nothing'),
+});
+
+const sectionCounts = z.object(Object.fromEntries(Object.keys(BUNDLE_SECTIONS).map((k) => [k, z.number()])) as Record<keyof typeof BUNDLE_SECTIONS, z.ZodNumber>);
+
+export const ImportReportSchema = z.object({
+  mode: z.enum(['all-or-nothing', 'partial']),
+  committed: z.boolean(),
+  written: sectionCounts,
+  merges: z.array(z.object({ kind: z.enum(['partner', 'customer']), id: z.string(), merged: z.array(z.string()), key: z.string() })),
+  errors: z.array(z.object({ section: z.string(), index: z.number(), id: z.string().optional(), field: z.string(), message: z.string() })),
+  version: z.number(),
+});
+
+export async function importExportRoutes(app: FastifyInstance) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['import and export'];
+
+  api.post(
+    '/api/import',
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'Import an ecosystem bundle (JSON), or its CSV files (multipart/form-data, one file per entity)',
+        description:
+          'Every row is checked. By default nothing is written when any row is bad (400, every bad row in details). With mode=partial the good rows are written and the bad ones reported. Partners and customers are identity-resolved by normalised domain, or by name when they have no domain.',
+        querystring: ImportQuery,
+        response: { 200: ImportReportSchema, 400: ErrorResponse },
+      },
+    },
+    async (request) => {
+      let input: unknown = request.body;
+      if (request.isMultipart()) {
+        const files: Record<string, string> = {};
+        for await (const part of request.files()) files[part.filename] = (await part.toBuffer()).toString('utf8');
+        try {
+          input = parseCsvBundle(files);
+        } catch (error) {
+          throw new InvalidInputError((error as Error).message, [{ field: 'body', message: (error as Error).message }]);
+        }
+      }
+      const report = await importBundle(app.store, input, { mode: request.query.mode });
+      if (!report.committed) {
+        throw new InvalidInputError(`${report.errors.length} bad row(s); nothing was written (use mode=partial to write the good rows)`, rowErrorsAsDetails(report.errors));
+      }
+      return report;
+    },
+  );
+
+  api.get(
+    '/api/export',
+    {
+      schema: {
+        tags,
+        summary: 'The whole store as an ecosystem bundle (v1); re-importing it into an empty store gives an identical store',
+        // Not serialised through the schema: an export can hold millions of rows.
+        response: { 200: { description: 'an ecosystem bundle, version 1', content: { 'application/json': { schema: z.toJSONSchema(Bundle, { io: 'output', target: 'openapi-3.0' }) } } } },
+      },
+    },
+    async (request, response) => {
+      const bundle = await app.store.exportBundle();
+      return response.header('content-type', 'application/json; charset=utf-8').serializer(JSON.stringify).send(bundle);
+    },
+  );
+}

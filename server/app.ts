@@ -1,0 +1,90 @@
+/**
+ * The application as a Fastify plugin tree: external (store) → app
+ * (projection, seed) → routes. server.ts only starts it; tests build it with
+ * the same function.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import { openStore, type GraphStore } from './store/index.js';
+import { ProjectionService } from './projection/service.js';
+import { seedIfEmpty } from './import/seed.js';
+import { registerErrorHandler } from './api/errors.js';
+import { healthRoutes } from './api/health.js';
+import { entityRoutes } from './api/entities.js';
+import { relationshipRoutes } from './api/relationships.js';
+import { importExportRoutes, IMPORT_BODY_LIMIT } from './api/import-export.js';
+import { analyticsRoutes } from './api/analytics.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: GraphStore;
+    projection: ProjectionService;
+  }
+}
+
+export const WEB_DIST = fileURLToPath(new URL('../dist/web/', import.meta.url));
+
+export async function buildApp(config: Config, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    // Ids in paths are short; the import body is the one large request and sets its own limit.
+    bodyLimit: 10 * 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  const store = await openStore(config);
+  app.decorate('store', store);
+  app.addHook('onClose', async () => {
+    await app.projection.close();
+    await store.close();
+  });
+  app.decorate('projection', new ProjectionService(store, app.log));
+  await seedIfEmpty(store, config.seed, app.log);
+
+  await app.register(fastifyMultipart, { limits: { fileSize: IMPORT_BODY_LIMIT, files: 16 } });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Ecograph API', description: 'Partner-ecosystem mapping and analytics', version: '1.0.0' },
+      tags: [
+        { name: 'health' },
+        { name: 'partners' },
+        { name: 'customers' },
+        { name: 'capabilities' },
+        { name: 'catalogue', description: 'regions and segments' },
+        { name: 'relationships' },
+        { name: 'deals' },
+        { name: 'solutions' },
+        { name: 'import and export' },
+        { name: 'map', description: 'the ecosystem map, search and per-node metrics' },
+        { name: 'analytics', description: 'gaps, introductions, deal teams and ecosystem health' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes);
+  await app.register(entityRoutes);
+  await app.register(relationshipRoutes);
+  await app.register(importExportRoutes);
+  await app.register(analyticsRoutes);
+
+  if (existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });
+  } else {
+    app.get('/', { schema: { hide: true } }, async (_request, response) =>
+      response.type('text/plain').send('The web app is not built: run "npm run build:web" (npm start does this). The API is at /api, its docs at /docs.'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,96 @@
+/**
+ * Keeps the projection current: rebuilt from the store when the store's
+ * change counter moves (never per request), with the derived metrics
+ * recomputed in the background while requests answer from the previous
+ * ones, and the layout refined in a worker thread.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { GraphStore } from '../store/graph-store.js';
+import { deriveMetrics, layoutFor } from './derive.js';
+import { projectBundle } from './from-bundle.js';
+import type { DerivedMetrics, Projection } from './types.js';
+
+export interface Current {
+  projection: Projection;
+  derived: DerivedMetrics;
+}
+
+export class ProjectionService {
+  private projection: Projection | undefined;
+  private derived: DerivedMetrics | undefined;
+  private rebuilding: Promise<Projection> | undefined;
+  private deriving: Promise<DerivedMetrics> | undefined;
+  private layingOut: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly store: GraphStore,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** The projection at the store's current version, and the freshest derived metrics for it. */
+  async current(): Promise<Current> {
+    const version = await this.store.version();
+    const projection = this.projection?.version === version ? this.projection : await this.rebuild(version);
+    let derived = this.derived;
+    if (derived === undefined) derived = await this.derive(projection);
+    else if (derived.version !== projection.version) void this.derive(projection).catch((error) => this.log.error(error, 'deriving metrics failed'));
+    return { projection, derived };
+  }
+
+  private rebuild(version: number): Promise<Projection> {
+    this.rebuilding ??= (async () => {
+      const started = performance.now();
+      const bundle = await this.store.exportBundle();
+      // The export may have seen later writes than `version`; the next request then rebuilds once more.
+      const projection: Projection = { ...projectBundle(bundle), version };
+      this.projection = projection;
+      this.log.info({ version, nodes: projection.graph.order, edges: projection.graph.size, ms: Math.round(performance.now() - started) }, 'projection built');
+      return projection;
+    })().finally(() => {
+      this.rebuilding = undefined;
+    });
+    return this.rebuilding;
+  }
+
+  private derive(projection: Projection): Promise<DerivedMetrics> {
+    this.deriving ??= (async () => {
+      const started = performance.now();
+      const derived = deriveMetrics(projection.graph, projection.version, this.derived);
+      this.derived = derived;
+      this.log.info({ version: projection.version, ms: Math.round(performance.now() - started) }, 'metrics derived');
+      if (derived.layoutPending) this.refineLayout(projection, derived);
+      return derived;
+    })().finally(() => {
+      this.deriving = undefined;
+    });
+    return this.deriving;
+  }
+
+  private refineLayout(projection: Projection, derived: DerivedMetrics): void {
+    const started = performance.now();
+    const run = (this.layingOut ?? Promise.resolve()).then(async () => {
+      if (this.closed) return;
+      const positions = await layoutFor(projection.graph, derived);
+      // A newer derivation may have replaced `derived` meanwhile: it inherits these positions through `previous`.
+      derived.positions = positions;
+      derived.layoutPending = false;
+      this.log.info({ version: projection.version, ms: Math.round(performance.now() - started) }, 'layout refined');
+    });
+    this.layingOut = run.catch((error) => this.log.error(error, 'layout failed'));
+  }
+
+  /** Resolves when background work (metrics, layout) has settled: for tests and benchmarks. */
+  async settled(): Promise<void> {
+    while (this.deriving !== undefined || this.layingOut !== undefined) {
+      const pending = [this.deriving, this.layingOut];
+      await Promise.all(pending);
+      if (this.layingOut === pending[1] && this.deriving === pending[0]) this.layingOut = this.deriving = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.layingOut;
+  }
+}

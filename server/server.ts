@@ -1,0 +1,31 @@
+/** Starts the application and shuts it down gracefully. */
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { StoreInUseError } from './store/index.js';
+
+const config = loadConfig();
+let app;
+try {
+  app = await buildApp(config);
+} catch (error) {
+  if (error instanceof StoreInUseError) {
+    console.error(`ecograph: ${error.message}. Stop the other server, or point DATA_DIR elsewhere.`);
+    process.exit(1);
+  }
+  throw error;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    app.log.info(`${signal}: closing`);
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}
+await app.listen({ port: config.port, host: config.host });
+const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+console.log(`\nEcograph is running on the ${app.store.kind} store: open http://${shown}:${config.port}/  (API docs: http://${shown}:${config.port}/docs)\n`);
