@@ -271,6 +271,7 @@ class EcosystemBuilder {
   private readonly customerById = new Map<string, Customer>();
   private readonly taken = new Set<string>();
   private readonly links = new Set<string>();
+  private readonly degrees = new Map<string, number>();
 
   constructor(readonly rng: Rng) {}
 
@@ -293,7 +294,12 @@ class EcosystemBuilder {
     return true;
   }
 
-  addPartner(input: Omit<Partner, 'tier' | 'regions' | 'segments' | 'capabilities' | 'lifecycle' | 'sources' | 'aliases'> & Partial<Partner>, pools: Pools): Partner {
+  /** Adds a partner; `reserved` when its id, name and domain were reserved already. */
+  addPartner(
+    input: Omit<Partner, 'tier' | 'regions' | 'segments' | 'capabilities' | 'lifecycle' | 'sources' | 'aliases'> & Partial<Partner>,
+    pools: Pools,
+    reserved = false,
+  ): Partner {
     const p: Partner = {
       tier: 'registered',
       regions: [],
@@ -304,8 +310,7 @@ class EcosystemBuilder {
       aliases: [],
       ...input,
     };
-    if (this.partnerById.has(p.id)) throw new Error(`seeds/demo/build: duplicate partner ${p.id}`);
-    this.reserve(p.id, p.name, p.domain ?? p.id);
+    if (!reserved && !this.reserve(p.id, p.name, p.domain ?? p.id)) throw new Error(`seeds/demo/build: partner ${p.id} reuses an id, name or domain`);
     this.partners.push(p);
     this.partnerById.set(p.id, p);
     this.pools.set(p.id, pools);
@@ -313,6 +318,7 @@ class EcosystemBuilder {
     return p;
   }
 
+  /** Adds a customer whose id and name were reserved. */
   addCustomer(c: Customer): Customer {
     if (this.customerById.has(c.id)) throw new Error(`seeds/demo/build: duplicate customer ${c.id}`);
     this.customers.push(c);
@@ -331,6 +337,7 @@ class EcosystemBuilder {
     this.partner(from);
     this.partner(to);
     this.links.add(linkKey(type, from, to));
+    this.count(from, to);
     this.relationships.push({ from, to, type, source, updatedAt: this.timestamp() });
     return true;
   }
@@ -345,6 +352,7 @@ class EcosystemBuilder {
     const sinceYear = this.rng.int(2016, Number(updatedAt.slice(0, 4)));
     const value = annualValue(this.rng, customer.segment, chosenRole);
     this.links.add(linkKey('SERVES', partnerId, customerId));
+    this.count(partnerId, customerId);
     this.relationships.push({
       from: partnerId,
       to: customerId,
@@ -367,7 +375,11 @@ class EcosystemBuilder {
   }
 
   degree(id: string): number {
-    return this.relationships.filter((r) => r.from === id || r.to === id).length;
+    return this.degrees.get(id) ?? 0;
+  }
+
+  private count(...ids: string[]): void {
+    for (const id of ids) this.degrees.set(id, this.degree(id) + 1);
   }
 }
 
@@ -375,13 +387,16 @@ function linkKey(type: string, a: string, b: string): string {
   return a < b ? `${type}|${a}|${b}` : `${type}|${b}|${a}`;
 }
 
+const TIER_PULL: Record<string, number> = { registered: 1, silver: 2, gold: 3.5, platinum: 6 };
+const SEGMENT_VALUE: Record<string, number> = { smb: 12_000, midmarket: 60_000, enterprise: 320_000, public: 180_000 };
+
 function tierPull(tier: string): number {
-  return { registered: 1, silver: 2, gold: 3.5, platinum: 6 }[tier] ?? 1;
+  return TIER_PULL[tier] ?? 1;
 }
 
 function annualValue(rng: Rng, segment: string, role: string): number | undefined {
   if (role === 'refer' || rng.chance(0.12)) return undefined; // referral fees and missing CRM data
-  const median = { smb: 12_000, midmarket: 60_000, enterprise: 320_000, public: 180_000 }[segment] ?? 50_000;
+  const median = SEGMENT_VALUE[segment] ?? 50_000;
   return rng.amount(median, 0.7, 100);
 }
 
@@ -392,6 +407,38 @@ function capability(id: string, level: PartnerCapability['level'], certified = f
 // ---------- the stories ----------
 // Every id below is exact: seeds/test/demo.test.ts checks the stories on the
 // raw data and STORIES.md (written from these constants) lists them.
+
+/** Story c's Andean cluster: latam partners who work only with each other, their own customers and the broker. */
+const ANDEAN_CLUSTER: Array<[string, string, PartnerType[]]> = [
+  ['p-andes-cloud', 'Andes Cloud Distribution', ['reseller']],
+  ['p-condor-data', 'Condor Data Consultores', ['service']],
+  ['p-pampa-networks', 'Pampa Networks', ['reseller']],
+  ['p-ceiba-digital', 'Ceiba Digital', ['service']],
+  ['p-quetzal-systems', 'Quetzal Systems', ['technology']],
+  ['p-cumbre-it', 'Cumbre IT Servicios', ['reseller', 'service']],
+  ['p-tierra-analytics', 'Tierra Analytics', ['service']],
+  ['p-vertice-tecnologia', 'Vértice Tecnología, S.A.', ['reseller']],
+  ['p-amazonas-secure', 'Amazonas Secure Labs', ['technology']],
+  ['p-solaris-stack', 'Solaris Stack Managed Services', ['msp']],
+  ['p-caribe-comms', 'Caribe Comms Direct', ['reseller']],
+  ['p-patagonia-logic', 'Patagonia Logic Consulting', ['service']],
+  ['p-colibri-ai', 'Colibrí AI', ['technology']],
+  ['p-llama-managed', 'Llama Managed Services', ['msp', 'reseller']],
+];
+/** Story c's emea-south cluster: ordinary partners of the main ecosystem that the broker works with. */
+const EMEA_SOUTH_CLUSTER: Array<[string, string, PartnerType[]]> = [
+  ['p-levante-cloud', 'Levante Cloud Distribution', ['reseller']],
+  ['p-olivo-data', 'Olivo Data Consulting', ['service']],
+  ['p-sirocco-secure', 'Sirocco Secure Managed Services', ['msp']],
+  ['p-adriatica-systems', 'Adriatica Systems', ['technology']],
+  ['p-lusitania-consulting', 'Lusitania Consulting', ['service']],
+];
+/** Story h's accounts: name, region, segment, industry. */
+const CONFLICT_ACCOUNTS: Array<[string, RegionId, string, string]> = [
+  ['Harbor Point Bank', 'na-east', 'enterprise', 'financial-services'],
+  ['Copper Ridge Logistics', 'na-west', 'midmarket', 'logistics'],
+  ['Castellmar Energía', 'emea-south', 'enterprise', 'energy'],
+];
 
 export const STORY_IDS = {
   /** a. A technology partner strong in MLOps whose apac customers have no implementation partner. */
@@ -406,11 +453,8 @@ export const STORY_IDS = {
   /** c. A broker joining the Andean (latam) cluster to an emea-south cluster. */
   broker: {
     partner: 'p-puente-global',
-    latamCluster: [
-      'p-andes-cloud', 'p-condor-data', 'p-pampa-networks', 'p-ceiba-digital', 'p-quetzal-systems', 'p-cumbre-it', 'p-tierra-analytics',
-      'p-vertice-tecnologia', 'p-amazonas-secure', 'p-solaris-stack', 'p-caribe-comms', 'p-patagonia-logic', 'p-colibri-ai', 'p-llama-managed',
-    ],
-    emeaSouthCluster: ['p-levante-cloud', 'p-olivo-data', 'p-sirocco-secure', 'p-adriatica-systems', 'p-lusitania-consulting'],
+    latamCluster: ANDEAN_CLUSTER.map(([id]) => id),
+    emeaSouthCluster: EMEA_SOUTH_CLUSTER.map(([id]) => id),
   },
   /** d. A capability public-sector customers need that no partner serving the public segment has. */
   zeroSupply: { capability: 'cap-fedramp-hosting', region: 'na-east', segment: 'public', demand: 14, holders: ['p-stratus-sovereign-cloud', 'p-granite-hosting'] },
@@ -438,7 +482,8 @@ export const STORY_IDS = {
     { capability: 'cap-mainframe-modernisation', partner: 'p-ironbridge-legacy' },
   ],
   /** h. Deals two partners claim with shares summing over 1. */
-  conflicts: ['d-conflict-harbor-bank', 'd-conflict-copper-ridge', 'd-conflict-castellmar'],
+  conflicts: ['d-conflict-harbor-point-bank', 'd-conflict-copper-ridge-logistics', 'd-conflict-castellmar-energia'],
+  conflictCustomers: CONFLICT_ACCOUNTS.map(([name]) => `c-${slug(name)}`),
 } as const;
 
 /** Capabilities the background never hands out, so the stories about them stay true. */
@@ -491,33 +536,23 @@ function plantStoryPartners(b: EcosystemBuilder): void {
     capabilities: [capability('cap-cloud-migration', 'advanced'), capability('cap-erp-integration', 'advanced')],
     lifecycle: { resell: 'optimise', services: 'grow' }, country: 'ES', size: '51-200', revenue: 18_000_000, sources: ['crm', 'prm'],
   }, PINNED);
-  const latamTypes: PartnerType[][] = [
-    ['reseller'], ['service'], ['reseller'], ['service'], ['technology'], ['reseller', 'service'], ['service'],
-    ['reseller'], ['technology'], ['msp'], ['reseller'], ['service'], ['technology'], ['msp', 'reseller'],
-  ];
-  broker.latamCluster.forEach((id, i) => {
-    const [, ...words] = id.split('-');
-    const prefix = PARTNER_PREFIXES.latam.find((w) => slug(w) === words[0]) ?? capitalise(words[0]!);
-    const name = id === 'p-vertice-tecnologia' ? 'Vértice Tecnología, S.A.' : id === 'p-llama-managed' ? 'Llama Managed Services' : `${prefix} ${capitalise(words.slice(1).join(' '))}`;
-    const types = latamTypes[i]!;
+  for (const [id, name, types] of ANDEAN_CLUSTER) {
     b.addPartner({
       id, name, domain: `${id.slice(2).replace(/-/g, '')}.example`, types, tier: b.rng.weighted(TIER_WEIGHTS.slice(0, 3)),
-      regions: ['latam'], segments: b.rng.sample(['smb', 'midmarket', 'enterprise'], b.rng.int(1, 2)),
+      regions: ['latam'], segments: SEGMENTS.map((x) => x.id).filter((x) => x !== 'public' && b.rng.chance(0.6)),
       capabilities: backgroundCapabilities(b.rng, types, 'latam'), lifecycle: lifecycleFor(b.rng, types, 'silver'),
       country: b.rng.pick(['CO', 'PE', 'CL', 'AR']), size: '11-50', revenue: b.rng.amount(3_000_000, 0.6, 10_000), sources: ['prm'],
     }, PINNED);
-  });
-  broker.emeaSouthCluster.forEach((id) => {
-    const [, prefixWord, core] = id.split('-');
-    const types: PartnerType[] = core === 'consulting' ? ['service'] : core === 'systems' ? ['reseller'] : [b.rng.pick(['reseller', 'service', 'msp'] as PartnerType[])];
+  }
+  for (const [id, name, types] of EMEA_SOUTH_CLUSTER) {
+    const tier = b.rng.weighted(TIER_WEIGHTS);
     b.addPartner({
-      id, name: `${capitalise(prefixWord!)} ${capitalise(core!)}${core === 'consulting' ? '' : ` ${b.rng.pick(PARTNER_SUFFIXES[types[0]!])}`}`,
-      domain: `${prefixWord}${core}.example`, types, tier: b.rng.weighted(TIER_WEIGHTS),
+      id, name, domain: `${id.slice(2).replace(/-/g, '')}.example`, types, tier,
       regions: ['emea-south'], segments: ['midmarket', 'enterprise'],
-      capabilities: backgroundCapabilities(b.rng, types, 'emea-south'), lifecycle: lifecycleFor(b.rng, types, 'gold'),
+      capabilities: backgroundCapabilities(b.rng, types, 'emea-south'), lifecycle: lifecycleFor(b.rng, types, tier),
       country: b.rng.pick(COUNTRIES['emea-south']), size: '51-200', revenue: b.rng.amount(8_000_000, 0.5, 10_000), sources: ['prm', 'crm'],
     }, OPEN);
-  });
+  }
 
   // Story d: the only FedRAMP hosts sell to enterprises and mid-market, never to the public sector.
   b.addPartner({
@@ -646,11 +681,13 @@ function storyExcluded(capabilityId: string, home: string): boolean {
   return false;
 }
 
+const SIZE_REVENUE: Record<string, number> = { '1-10': 800_000, '11-50': 4_000_000, '51-200': 15_000_000, '201-1000': 60_000_000, '1000+': 400_000_000 };
+
 function sizeFor(rng: Rng, tier: string): { size: string; revenue: number } {
   const size = rng.weighted<string>(
     tier === 'platinum' ? [['201-1000', 3], ['1000+', 4]] : tier === 'gold' ? [['51-200', 4], ['201-1000', 3]] : tier === 'silver' ? [['11-50', 4], ['51-200', 4]] : [['1-10', 4], ['11-50', 5]],
   );
-  const median = { '1-10': 800_000, '11-50': 4_000_000, '51-200': 15_000_000, '201-1000': 60_000_000, '1000+': 400_000_000 }[size] ?? 1_000_000;
+  const median = SIZE_REVENUE[size] ?? 1_000_000;
   return { size, revenue: rng.amount(median, 0.5, 10_000) };
 }
 
@@ -686,7 +723,7 @@ function addBackgroundPartner(b: EcosystemBuilder, forcedType?: PartnerType): Pa
       lifecycle: lifecycleFor(rng, types, tier), country: rng.pick(COUNTRIES[home]), size, revenue,
       sources: main === 'marketplace' ? ['marketplace', 'crm'] : rng.weighted<string[]>([[['prm'], 5], [['crm'], 2], [['crm', 'prm'], 3]]),
       aliases: rng.chance(0.08) ? [`crm-${String(rng.int(100000, 999999))}`] : [],
-    }, OPEN);
+    }, OPEN, true);
   }
 }
 
@@ -719,13 +756,14 @@ function addBackgroundCustomer(b: EcosystemBuilder, fixed: { region?: RegionId; 
   const segment = fixed.segment ?? rng.weighted([['smb', 30], ['midmarket', 35], ['enterprise', 25], ['public', 10]]);
   const industry = fixed.industry ?? industryFor(rng, segment);
   const { id, name } = fixed.name === undefined ? customerName(b, region, industry) : { id: `c-${slug(fixed.name)}`, name: fixed.name };
+  if (fixed.name !== undefined && !b.reserve(id, name)) throw new Error(`seeds/demo/build: customer ${id} is taken`);
   const needs = new Set(fixed.needs ?? []);
   if (fixed.needs === undefined) {
     const profile = INDUSTRIES[industry]!.needs;
     for (const n of rng.sample(profile.slice(0, 4), rng.int(1, 3))) needs.add(n);
     for (const n of rng.sample(GENERAL_NEEDS, rng.int(0, 2))) needs.add(n);
   }
-  const domain = rng.chance(0.9) ? `${id.slice(2).replace(/-/g, '')}.test` : undefined;
+  const domain = rng.chance(0.9) ? `${id.slice(2)}.test` : undefined;
   return b.addCustomer({
     id, name, ...(domain === undefined ? {} : { domain }), segment, industry, region, needs: [...needs],
     sources: rng.chance(0.15) ? ['crm', 'marketplace'] : ['crm'], aliases: [],
@@ -748,8 +786,11 @@ function serveCustomer(b: EcosystemBuilder, c: Customer, count: number): void {
   }
 }
 
+const PARTNERS_PER_CUSTOMER: Record<string, [number, number]> = { smb: [1, 2], midmarket: [1, 3], enterprise: [2, 5], public: [1, 3] };
+
 function servedCount(rng: Rng, segment: string): number {
-  return { smb: rng.int(1, 2), midmarket: rng.int(1, 3), enterprise: rng.int(2, 5), public: rng.int(1, 3) }[segment] ?? 1;
+  const [min, max] = PARTNERS_PER_CUSTOMER[segment] ?? [1, 2];
+  return rng.int(min, max);
 }
 
 /** Partner↔partner programs: who implements, resells, integrates with, refers to and co-sells with whom. */
@@ -789,17 +830,19 @@ function linkBackground(b: EcosystemBuilder): void {
 
 // ---------- placing the stories' relationships ----------
 
-function plantStoryRelationships(b: EcosystemBuilder): void {
+/** Stories whose customers are planted: placed before the background customers take the remaining names. */
+function plantStoryAccounts(b: EcosystemBuilder): void {
   const { rng } = b;
-  const { gap, introduction, broker, zeroSupply, dealTeam, duplicate, singlePointsOfFailure, conflicts } = STORY_IDS;
+  const { gap, introduction, broker, zeroSupply, dealTeam } = STORY_IDS;
   const marketplaces = b.partners.filter((p) => p.types.includes('marketplace'));
+  const open = (p: Partner) => b.pools.get(p.id)!.links;
 
   // a. Helix: integrated at customers in four regions; implemented by two partners, neither in apac.
   for (const implementer of gap.implementers) b.link(implementer, gap.technology, 'IMPLEMENTS', 'prm');
   b.link(marketplaces[0]!.id, gap.technology, 'RESELLS', 'marketplace');
-  const apacReseller = b.partners.find((p) => b.pools.get(p.id)!.links && p.types[0] === 'reseller' && p.regions.includes(gap.region))!;
+  const apacReseller = b.partners.find((p) => open(p) && p.types[0] === 'reseller' && p.regions.includes(gap.region))!;
   b.link(apacReseller.id, gap.technology, 'RESELLS', 'crm');
-  const dataPlatform = b.partners.find((p) => b.pools.get(p.id)!.links && p.types.includes('technology') && p.capabilities.some((c) => c.id === 'cap-data-warehouse'))!;
+  const dataPlatform = b.partners.find((p) => open(p) && p.types.includes('technology') && p.capabilities.some((c) => c.id === 'cap-data-warehouse'))!;
   b.link(gap.technology, dataPlatform.id, 'INTEGRATES_WITH', 'prm');
   const helixRegions: Array<[RegionId, number]> = [['apac', 8], ['na-east', 4], ['na-west', 3], ['emea-north', 3]];
   for (const [region, count] of helixRegions) {
@@ -807,7 +850,8 @@ function plantStoryRelationships(b: EcosystemBuilder): void {
       const c = addBackgroundCustomer(b, { region, segment: rng.pick(['midmarket', 'enterprise']) });
       if (!c.needs.includes(gap.capability)) c.needs.push(gap.capability);
       b.serve(gap.technology, c.id, rng.chance(0.5) ? 'marketplace' : 'crm', 'integrate');
-      if (region !== 'apac') b.serve(rng.pick(gap.implementers.filter((id) => b.partner(id).regions.includes(region))), c.id, 'prm', 'implement');
+      const implementer = gap.implementers.find((id) => b.partner(id).regions.includes(region));
+      if (implementer !== undefined) b.serve(implementer, c.id, 'prm', 'implement');
       serveCustomer(b, c, rng.int(0, 1));
     }
   }
@@ -822,15 +866,16 @@ function plantStoryRelationships(b: EcosystemBuilder): void {
 
   // c. The Andean cluster: its partners work with each other and its customers only; Puente links it to emea-south.
   const cluster = broker.latamCluster.map((id) => b.partner(id));
+  const clusterTech = cluster.filter((q) => q.types.includes('technology'));
   cluster.forEach((p, i) => {
     const next = cluster[(i + 1) % cluster.length]!; // a ring keeps the cluster in one piece
     b.link(p.id, next.id, p.types.includes('service') && next.types.includes('technology') ? 'IMPLEMENTS' : 'CO_SELLS_WITH', 'prm');
-    const tech = cluster.filter((q) => q.types.includes('technology'));
-    if (!p.types.includes('technology')) b.link(p.id, rng.pick(tech).id, p.types.includes('service') ? 'IMPLEMENTS' : 'RESELLS', 'prm');
+    if (!p.types.includes('technology')) b.link(p.id, rng.pick(clusterTech).id, p.types.includes('service') ? 'IMPLEMENTS' : 'RESELLS', 'prm');
   });
   for (let i = 0; i < 36; i++) {
     const c = addBackgroundCustomer(b, { region: 'latam', segment: rng.weighted([['smb', 3], ['midmarket', 4], ['enterprise', 2]]) });
-    for (const p of rng.sample(cluster, rng.int(1, 3))) b.serve(p.id, c.id, 'prm');
+    const fitting = cluster.filter((p) => p.segments.includes(c.segment));
+    for (const p of rng.sample(fitting.length > 0 ? fitting : cluster, rng.int(1, 3))) b.serve(p.id, c.id, 'prm');
     if (i < 2) b.serve(broker.partner, c.id, 'crm', 'refer');
   }
   for (const id of ['p-andes-cloud', 'p-ceiba-digital', 'p-cumbre-it', 'p-vertice-tecnologia']) b.link(broker.partner, id, 'REFERS_TO', 'prm');
@@ -839,7 +884,7 @@ function plantStoryRelationships(b: EcosystemBuilder): void {
   const es = broker.emeaSouthCluster;
   for (let i = 0; i < es.length; i++) b.link(es[i]!, es[(i + 1) % es.length]!, 'CO_SELLS_WITH', 'prm');
 
-  // d. Public-sector accounts in NA need FedRAMP hosting; the holders sell only to enterprises and mid-market.
+  // d. Public-sector accounts in NA need FedRAMP hosting; nobody serving the public sector offers it.
   const fedrampDemand: Array<[RegionId, number]> = [['na-east', zeroSupply.demand], ['na-west', 4]];
   for (const [region, count] of fedrampDemand) {
     for (let i = 0; i < count; i++) {
@@ -847,10 +892,6 @@ function plantStoryRelationships(b: EcosystemBuilder): void {
       c.needs.push(zeroSupply.capability);
       serveCustomer(b, c, rng.int(1, 3));
     }
-  }
-  for (const holder of zeroSupply.holders) {
-    const accounts = b.customers.filter((c) => c.segment === 'enterprise' && b.partner(holder).regions.includes(c.region));
-    for (const c of rng.sample(accounts, 3)) b.serve(holder, c.id);
   }
 
   // e. The account, its open deal, and the team's existing working relationships.
@@ -866,39 +907,55 @@ function plantStoryRelationships(b: EcosystemBuilder): void {
   b.link(dealTeam.decoys[1], team.technology, 'RESELLS', 'crm');
   b.deals.push({ id: dealTeam.deal, customer: meridian.id, region: dealTeam.region, needs: [...dealTeam.needs], amount: 1_250_000, stage: 'open', partners: [] });
 
+  // h. The accounts of the conflicting deals (the deals come once every account has its partners).
+  for (const [name, region, segment, industry] of CONFLICT_ACCOUNTS) {
+    const c = addBackgroundCustomer(b, { name, region, segment, industry });
+    serveCustomer(b, c, 2);
+  }
+}
+
+/** Stories about existing accounts: placed once the background customers are in. */
+function plantAccountStories(b: EcosystemBuilder): void {
+  const { rng } = b;
+  const { zeroSupply, duplicate, singlePointsOfFailure, conflicts, conflictCustomers } = STORY_IDS;
+  const open = (p: Partner) => b.pools.get(p.id)!.links;
+
+  // d. The FedRAMP holders' own accounts: enterprises only.
+  for (const holder of zeroSupply.holders) {
+    const accounts = b.customers.filter((c) => c.segment === 'enterprise' && b.partner(holder).regions.includes(c.region) && !b.hasLink(holder, c.id, 'SERVES'));
+    for (const c of rng.sample(accounts, 3)) b.serve(holder, c.id);
+  }
+
   // f. Each system's record of Acme carries that system's relationships.
-  const acmeAccounts = b.customers.filter((c) => c.region === 'na-east' && c.segment === 'midmarket' && b.degree(c.id) > 0);
+  const acmeAccounts = b.customers.filter((c) => c.region === 'na-east' && ['smb', 'midmarket'].includes(c.segment));
   for (const c of rng.sample(acmeAccounts, 5)) b.serve(duplicate.crm, c.id, 'crm', 'implement');
-  const collaborationTech = b.partners.filter((p) => b.pools.get(p.id)!.links && p.types.includes('technology') && p.regions.includes('na-east'));
-  for (const t of rng.sample(collaborationTech, 2)) b.link(duplicate.prm, t.id, 'IMPLEMENTS', 'prm');
-  b.link(duplicate.prm, b.partners.find((p) => b.pools.get(p.id)!.links && p.types[0] === 'reseller' && p.regions.includes('na-east'))!.id, 'CO_SELLS_WITH', 'prm');
+  const naTechnology = b.partners.filter((p) => open(p) && p.types.includes('technology') && p.regions.includes('na-east'));
+  for (const t of rng.sample(naTechnology, 2)) b.link(duplicate.prm, t.id, 'IMPLEMENTS', 'prm');
+  const naReseller = b.partners.find((p) => open(p) && p.types[0] === 'reseller' && p.regions.includes('na-east'))!;
+  b.link(duplicate.prm, naReseller.id, 'CO_SELLS_WITH', 'prm');
 
   // g. The sole holders of two capabilities, and the accounts that depend on them.
   const [quantum, mainframe] = singlePointsOfFailure;
-  const banks = b.customers.filter((c) => c.industry === 'financial-services' && c.segment === 'enterprise' && ['na-east', 'emea-north'].includes(c.region));
+  const banks = b.customers.filter((c) => c.industry === 'financial-services' && c.segment === 'enterprise' && b.partner(quantum.partner).regions.includes(c.region));
   for (const c of banks.slice(0, 6)) {
     c.needs.push(quantum.capability);
     b.serve(quantum.partner, c.id, 'crm', 'integrate');
   }
-  const legacy = b.customers.filter((c) => ['enterprise', 'public'].includes(c.segment) && ['na-east', 'na-west'].includes(c.region) && ['financial-services', 'public-sector', 'logistics'].includes(c.industry ?? ''));
+  const legacy = b.customers.filter(
+    (c) => ['enterprise', 'public'].includes(c.segment) && b.partner(mainframe.partner).regions.includes(c.region) && ['financial-services', 'public-sector', 'logistics'].includes(c.industry ?? ''),
+  );
   for (const c of legacy.slice(0, 5)) {
     c.needs.push(mainframe.capability);
     b.serve(mainframe.partner, c.id, 'prm', 'implement');
   }
 
-  // h. Three deals where two partners each claim most of the credit.
-  const conflictAccounts: Array<[string, RegionId]> = [['c-harbor', 'na-east'], ['c-copper-ridge', 'na-west'], ['c-castellmar', 'emea-south']];
+  // h. Three won deals where two partners each claim most of the credit.
   conflicts.forEach((dealId, i) => {
-    const [prefix, region] = conflictAccounts[i]!;
-    const account = b.customers.find((c) => c.region === region && c.id.startsWith(prefix)) ?? b.customers.find((c) => c.region === region && servedBy(b, c.id).length >= 2)!;
+    const account = b.customer(conflictCustomers[i]!);
     const claimants = servedBy(b, account.id).slice(0, 2);
-    while (claimants.length < 2) {
-      const extra = eligibleFor(b, account).find((p) => !claimants.includes(p.id))!;
-      b.serve(extra.id, account.id);
-      claimants.push(extra.id);
-    }
+    if (claimants.length < 2) throw new Error(`seeds/demo/build: ${account.id} has fewer than two partners`);
     b.deals.push({
-      id: dealId, customer: account.id, region, needs: account.needs.slice(0, 2), amount: rng.amount(400_000, 0.5, 1000), stage: 'won',
+      id: dealId, customer: account.id, region: account.region, needs: account.needs.slice(0, 2), amount: rng.amount(400_000, 0.5, 1000), stage: 'won',
       partners: claimants.map((p, k) => ({ partner: p, role: roleOnDeal(b.partner(p)), claimedShare: k === 0 ? 0.7 : 0.6 })),
     });
   });
@@ -974,11 +1031,12 @@ export function buildDemoBundle(): Bundle {
   for (let i = 0; i < 4; i++) addBackgroundPartner(b, 'marketplace');
   while (b.partners.length < 220) addBackgroundPartner(b);
   linkBackground(b);
-  plantStoryRelationships(b);
+  plantStoryAccounts(b);
   while (b.customers.length < 350) {
     const c = addBackgroundCustomer(b);
     serveCustomer(b, c, servedCount(rng, c.segment));
   }
+  plantAccountStories(b);
   connectStragglers(b);
   addBackgroundDeals(b, 26);
   addSolutions(b);
@@ -1008,7 +1066,8 @@ export function checkStories(bundle: Bundle): string[] {
   const partners = new Map(bundle.partners.map((p) => [p.id, p]));
   const customers = new Map(bundle.customers.map((c) => [c.id, c]));
   const links = bundle.relationships.filter((r) => r.type !== 'SERVES');
-  const linked = (a: string, b: string) => links.some((r) => (r.from === a && r.to === b) || (r.from === b && r.to === a));
+  const linkedPairs = new Set(links.flatMap((r) => [`${r.from}|${r.to}`, `${r.to}|${r.from}`]));
+  const linked = (a: string, b: string) => linkedPairs.has(`${a}|${b}`);
   const customersOf = new Map<string, Set<string>>();
   for (const r of bundle.relationships) if (r.type === 'SERVES') customersOf.set(r.from, (customersOf.get(r.from) ?? new Set()).add(r.to));
   const has = (p: { capabilities: PartnerCapability[] }, cap: string) => p.capabilities.some((c) => c.id === cap);
@@ -1039,12 +1098,13 @@ export function checkStories(bundle: Bundle): string[] {
 
   // c: without the broker, the Andean cluster cannot reach the emea-south cluster.
   const { broker } = STORY_IDS;
+  const adjacency = new Map<string, string[]>();
+  const neighbours = (id: string) => adjacency.get(id) ?? adjacency.set(id, []).get(id)!;
+  for (const r of bundle.relationships) {
+    neighbours(r.from).push(r.to);
+    neighbours(r.to).push(r.from);
+  }
   const reach = (start: string, without: string) => {
-    const adjacency = new Map<string, string[]>();
-    for (const r of bundle.relationships) {
-      adjacency.set(r.from, [...(adjacency.get(r.from) ?? []), r.to]);
-      adjacency.set(r.to, [...(adjacency.get(r.to) ?? []), r.from]);
-    }
     const seen = new Set([start]);
     const queue = [start];
     while (queue.length > 0) for (const n of adjacency.get(queue.pop()!) ?? []) if (n !== without && !seen.has(n)) seen.add(n), queue.push(n);
@@ -1167,7 +1227,7 @@ Recruited partners with no relationships: ${ids(s.isolated)}.
 Capabilities held by exactly one partner: ${s.singlePointsOfFailure.map((x) => `\`${x.capability}\` by \`${x.partner}\``).join('; ')}; customers depend on both.
 
 ## h. Conflicting deal claims
-${ids(s.conflicts)}: two partners each claim 70% and 60% of the same won deal. Every other deal's claimed shares sum to at most 1.
+${ids(s.conflicts)} (on ${ids(s.conflictCustomers)}): two partners each claim 70% and 60% of the same won deal. Every other deal's claimed shares sum to at most 1.
 `;
 }
 

@@ -1,0 +1,91 @@
+/**
+ * npm run import -- <bundle.json | folder of CSV files> [--mode partial] [--batch N]
+ *
+ * Opens the configured store and imports into it with a progress bar. The
+ * embedded store belongs to one process: when a server holds it, the bundle
+ * is sent to that server's /api/import instead.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { openStore, StoreInUseError } from '../store/index.js';
+import { importBundle, type ImportMode, type ImportReport } from './import-bundle.js';
+import { readBundleInput } from './read-input.js';
+
+/** Above this many rows the import commits in batches (resumable), below it in one transaction. */
+const BATCH_THRESHOLD = 20_000;
+const DEFAULT_BATCH_ROWS = 5_000;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { mode: { type: 'string', default: 'all-or-nothing' }, batch: { type: 'string' } },
+});
+const location = positionals[0];
+if (location === undefined || !['all-or-nothing', 'partial'].includes(values.mode)) {
+  console.error('usage: npm run import -- <bundle.json | folder of CSV files> [--mode all-or-nothing|partial] [--batch rows]');
+  process.exit(2);
+}
+const mode = values.mode as ImportMode;
+const config = loadConfig();
+
+function progressBar(): (done: number, total: number) => void {
+  const started = performance.now();
+  let lastPrint = 0;
+  return (done, total) => {
+    const now = performance.now();
+    if (done < total && now - lastPrint < 250) return;
+    lastPrint = now;
+    const share = total === 0 ? 1 : done / total;
+    const width = 30;
+    const bar = '#'.repeat(Math.round(share * width)).padEnd(width, '.');
+    const rate = Math.round(done / Math.max((now - started) / 1000, 0.001));
+    const line = `[${bar}] ${(share * 100).toFixed(0).padStart(3)}%  ${done.toLocaleString('en')}/${total.toLocaleString('en')} rows  ${rate.toLocaleString('en')} rows/s`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}${done === total ? '\n' : ''}`);
+    else if (done === total || Math.floor(share * 10) !== Math.floor(((done - 1) / total) * 10)) process.stderr.write(`${line}\n`);
+  };
+}
+
+function printReport(report: ImportReport): void {
+  const written = Object.entries(report.written).filter(([, n]) => n > 0).map(([k, n]) => `${n.toLocaleString('en')} ${k}`);
+  console.log(report.committed ? `imported: ${written.join(', ') || 'nothing'} (store version ${report.version})` : 'nothing imported: the bundle has bad rows');
+  for (const m of report.merges.slice(0, 20)) console.log(`merged ${m.kind} ${m.merged.join(', ')} into ${m.id} (${m.key})`);
+  if (report.merges.length > 20) console.log(`… and ${report.merges.length - 20} more merges`);
+  for (const e of report.errors.slice(0, 50)) console.log(`bad row ${e.section}[${e.index}]${e.id ? ` (${e.id})` : ''} ${e.field}: ${e.message}`);
+  if (report.errors.length > 50) console.log(`… and ${report.errors.length - 50} more bad rows`);
+}
+
+async function sendToServer(input: unknown): Promise<ImportReport> {
+  const url = `http://${config.host}:${config.port}/api/import?mode=${mode}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  } catch {
+    throw new Error(`the store in ${config.dataDir} is in use by another process, and no Ecograph server answers at ${url}: stop that process, or start the server and retry`);
+  }
+  const body = (await response.json()) as ImportReport & { message?: string; details?: unknown[] };
+  if (response.status === 400 && Array.isArray(body.details)) {
+    console.log(body.message);
+    for (const d of body.details.slice(0, 50)) console.log(`bad row ${JSON.stringify(d)}`);
+    process.exit(1);
+  }
+  if (!response.ok) throw new Error(`the server answered ${response.status}: ${body.message ?? ''}`);
+  return body;
+}
+
+const input = await readBundleInput(location);
+let report: ImportReport;
+try {
+  const store = await openStore(config);
+  try {
+    const rows = Object.values(input as Record<string, unknown>).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 0), 0);
+    const batchRows = values.batch !== undefined ? Number(values.batch) : rows > BATCH_THRESHOLD ? DEFAULT_BATCH_ROWS : undefined;
+    report = await importBundle(store, input, { mode, onProgress: progressBar(), ...(batchRows === undefined ? {} : { batchRows }) });
+  } finally {
+    await store.close();
+  }
+} catch (error) {
+  if (!(error instanceof StoreInUseError)) throw error;
+  console.error(`${error.message}: sending the bundle to the running server instead`);
+  report = await sendToServer(input);
+}
+printReport(report);
+process.exit(report.committed ? 0 : 1);

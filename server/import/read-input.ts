@@ -1,0 +1,14 @@
+/** Reads an import's input from disk: a bundle JSON file, or a folder of the bundle's CSV files. */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseCsvBundle } from './csv.js';
+
+export async function readBundleInput(location: string): Promise<unknown> {
+  if ((await stat(location)).isDirectory()) {
+    const names = (await readdir(location)).filter((n) => n.endsWith('.csv'));
+    if (names.length === 0) throw new Error(`${location} holds no .csv files`);
+    const files = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(path.join(location, n), 'utf8')] as const)));
+    return parseCsvBundle(files);
+  }
+  return JSON.parse(await readFile(location, 'utf8'));
+}
