@@ -1107,11 +1107,17 @@ export function checkStories(bundle: Bundle): string[] {
   const reach = (start: string, without: string) => {
     const seen = new Set([start]);
     const queue = [start];
-    while (queue.length > 0) for (const n of adjacency.get(queue.pop()!) ?? []) if (n !== without && !seen.has(n)) seen.add(n), queue.push(n);
+    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+      for (const n of adjacency.get(next) ?? []) {
+        if (n === without || seen.has(n)) continue;
+        seen.add(n);
+        queue.push(n);
+      }
+    }
     return seen;
   };
-  const [latamStart] = broker.latamCluster;
-  if (!reach(latamStart, '').has(broker.emeaSouthCluster[0])) fail('c', 'the clusters are not connected at all');
+  const latamStart = broker.latamCluster[0]!;
+  if (!reach(latamStart, '').has(broker.emeaSouthCluster[0]!)) fail('c', 'the clusters are not connected at all');
   const cut = reach(latamStart, broker.partner);
   if (broker.emeaSouthCluster.some((id) => cut.has(id))) fail('c', `the clusters connect without ${broker.partner}`);
   if (broker.latamCluster.some((id) => !cut.has(id))) fail('c', 'the Andean cluster is not one piece');
@@ -1142,7 +1148,7 @@ export function checkStories(bundle: Bundle): string[] {
   const { duplicate } = STORY_IDS;
   const [crm, prm] = [partners.get(duplicate.crm), partners.get(duplicate.prm)];
   const normalise = (d = '') => d.toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/+$/, '');
-  if (crm === undefined || prm === undefined || normalise(crm.domain) !== normalise(prm.domain) || crm.domain === prm.domain) fail('f', 'the two records do not share a differently written domain');
+  if (crm === undefined || prm === undefined || normalise(crm.domain) !== normalise(prm.domain) || crm.domain === prm.domain) fail('f', 'the two records do not share a differently written domain ' + JSON.stringify([crm?.domain, prm?.domain]));
   const domains = bundle.partners.map((p) => normalise(p.domain)).filter((d) => d !== '');
   if (new Set(domains).size !== domains.length - 1) fail('f', 'some other partners share a domain');
 
