@@ -27,7 +27,8 @@ export const Config = z
 export type Config = z.infer<typeof Config>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = Config.safeParse(env);
+  // An empty variable (NEO4J_URI= in a shell or compose file) means "not set".
+  const parsed = Config.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`config: invalid environment: ${problems}`);

@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleToCsv } from '../../server/import/csv.js';
 import { Bundle } from '../../server/schemas/bundle.js';
+import { Customer as CustomerSchema, Deal as DealSchema, normaliseDomain, Partner as PartnerSchema, Solution as SolutionSchema } from '../../server/schemas/model.js';
 import type { Capability, Customer, Deal, LifecycleStage, Partner, PartnerCapability, PartnerType, Relationship, Solution } from '../../server/schemas/model.js';
 
 export const DEMO_SEED = 20240611;
@@ -349,7 +350,8 @@ class EcosystemBuilder {
     const customer = this.customer(customerId);
     const chosenRole = role ?? SERVE_ROLE_OF[this.rng.pick(partner.types)];
     const updatedAt = this.timestamp();
-    const sinceYear = this.rng.int(2016, Number(updatedAt.slice(0, 4)));
+    const since = new Date(updatedAt);
+    since.setUTCMonth(since.getUTCMonth() - this.rng.int(1, 96));
     const value = annualValue(this.rng, customer.segment, chosenRole);
     this.links.add(linkKey('SERVES', partnerId, customerId));
     this.count(partnerId, customerId);
@@ -358,7 +360,7 @@ class EcosystemBuilder {
       to: customerId,
       type: 'SERVES',
       role: chosenRole,
-      since: `${sinceYear}-${String(this.rng.int(1, 12)).padStart(2, '0')}`,
+      since: since.toISOString().slice(0, 7),
       ...(value === undefined ? {} : { annualValue: value }),
       source: source ?? (partner.types.includes('marketplace') ? 'marketplace' : chosenRole === 'resell' ? 'crm' : this.rng.pick(['crm', 'prm'])),
       updatedAt,
@@ -387,7 +389,7 @@ function linkKey(type: string, a: string, b: string): string {
   return a < b ? `${type}|${a}|${b}` : `${type}|${b}|${a}`;
 }
 
-const TIER_PULL: Record<string, number> = { registered: 1, silver: 2, gold: 3.5, platinum: 6 };
+const TIER_PULL: Record<string, number> = { registered: 1, silver: 1.8, gold: 2.8, platinum: 4 };
 const SEGMENT_VALUE: Record<string, number> = { smb: 12_000, midmarket: 60_000, enterprise: 320_000, public: 180_000 };
 
 function tierPull(tier: string): number {
@@ -400,7 +402,8 @@ function annualValue(rng: Rng, segment: string, role: string): number | undefine
   return rng.amount(median, 0.7, 100);
 }
 
-function capability(id: string, level: PartnerCapability['level'], certified = false): PartnerCapability {
+/** A held capability; a capability at level "certified" is certified unless said otherwise. */
+function capability(id: string, level: PartnerCapability['level'], certified = level === 'certified'): PartnerCapability {
   return { id, level, certified };
 }
 
@@ -659,7 +662,7 @@ export function lifecycleFor(rng: Rng, types: readonly PartnerType[], tier: stri
 }
 
 /** Capabilities by role: technology partners own a few products, service partners practise several, resellers little. */
-export function backgroundCapabilities(rng: Rng, types: readonly PartnerType[], home: string, excluded: (id: string) => boolean = () => false): PartnerCapability[] {
+function backgroundCapabilities(rng: Rng, types: readonly PartnerType[], home: string, excluded: (id: string) => boolean = () => false): PartnerCapability[] {
   const main = types[0]!;
   const count = { technology: rng.int(2, 4), service: rng.int(3, 6), msp: rng.int(2, 4), reseller: rng.int(0, 2), referral: rng.int(0, 1), marketplace: 0 }[main];
   const focus = main === 'msp' ? rng.pick(['cloud', 'security', 'networking']) : rng.pick(CAPABILITY_CATEGORIES);
@@ -670,7 +673,7 @@ export function backgroundCapabilities(rng: Rng, types: readonly PartnerType[], 
   for (let tries = 0; chosen.size < count && tries < 50; tries++) chosen.add(rng.chance(0.65) && inFocus.length > 0 ? rng.pick(inFocus) : rng.pick(anywhere));
   return [...chosen].map((id) => {
     const level = main === 'reseller' || main === 'referral' ? 'basic' : rng.weighted<PartnerCapability['level']>([['basic', 3], ['advanced', 4], ['certified', 2]]);
-    return capability(id, level, level !== 'basic' && rng.chance(0.35));
+    return capability(id, level, level === 'certified' || (level === 'advanced' && rng.chance(0.25)));
   });
 }
 
@@ -710,6 +713,7 @@ function addBackgroundPartner(b: EcosystemBuilder, forcedType?: PartnerType): Pa
     const focus = capabilities[0] === undefined ? 'general' : CAPABILITIES.find((c) => c.id === capabilities[0]!.id)!.category!;
     const core = main === 'marketplace' ? 'Cloud' : rng.pick(rng.chance(0.6) ? PARTNER_CORES[focus]! : PARTNER_CORES.general!);
     const suffix = rng.pick(PARTNER_SUFFIXES[main]);
+    if (suffix.split(' ').some((word) => word.startsWith(core))) continue; // no "Cobalt Tech Technologies"
     const name = `${prefix} ${core} ${suffix}`;
     const id = attempt < 20 ? `p-${slug(`${prefix} ${core}`)}` : `p-${slug(name)}`;
     const domain = `${slug(`${prefix}${attempt < 20 ? core : `${core}${suffix}`}`).replace(/-/g, '')}.example`;
@@ -727,7 +731,8 @@ function addBackgroundPartner(b: EcosystemBuilder, forcedType?: PartnerType): Pa
   }
 }
 
-function segmentsFor(rng: Rng, type: PartnerType, tier: string): string[] {
+/** Segments a partner sells into: small partners lean to smb, big ones to enterprise; few work the public sector. */
+export function segmentsFor(rng: Rng, type: PartnerType, tier: string): string[] {
   if (type === 'marketplace') return ['smb', 'midmarket', 'enterprise'];
   const big = tier === 'gold' || tier === 'platinum';
   const picked = new Set<string>(rng.sample(big ? ['midmarket', 'enterprise', 'enterprise'] : ['smb', 'smb', 'midmarket'], rng.int(1, 2)));
@@ -778,7 +783,7 @@ function eligibleFor(b: EcosystemBuilder, c: Customer): Partner[] {
 /** Gives a customer 1–5 partners, favouring big partners and ones with the capabilities it needs. */
 function serveCustomer(b: EcosystemBuilder, c: Customer, count: number): void {
   const pool = eligibleFor(b, c).filter((p) => !b.hasLink(p.id, c.id, 'SERVES'));
-  const weights = (p: Partner): number => (b.pull.get(p.id) ?? 1) * (p.capabilities.some((cap) => c.needs.includes(cap.id)) ? 3 : 1);
+  const weights = (p: Partner): number => (b.pull.get(p.id) ?? 1) * (p.capabilities.some((cap) => c.needs.includes(cap.id)) ? 2 : 1);
   for (let i = 0; i < count && pool.length > 0; i++) {
     const chosen = b.rng.weighted(pool.map((p) => [p, weights(p)] as const));
     pool.splice(pool.indexOf(chosen), 1);
@@ -1023,6 +1028,13 @@ function connectStragglers(b: EcosystemBuilder): void {
 
 // ---------- assembling and checking ----------
 
+const RELATIONSHIP_FIELDS = ['from', 'to', 'type', 'role', 'since', 'annualValue', 'source', 'updatedAt'];
+
+function inOrder<T extends object>(row: T, fields: string[]): T {
+  const record = row as Record<string, unknown>;
+  return Object.fromEntries(fields.filter((f) => record[f] !== undefined).map((f) => [f, record[f]])) as T;
+}
+
 /** Builds the demo bundle; throws when a planted story no longer holds. */
 export function buildDemoBundle(): Bundle {
   const rng = createRng(DEMO_SEED);
@@ -1041,19 +1053,22 @@ export function buildDemoBundle(): Bundle {
   addBackgroundDeals(b, 26);
   addSolutions(b);
 
-  const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  // Rows sorted by id and fields in schema order, so that a rebuild diffs cleanly.
+  const byId = <T extends { id: string }>(rows: T[], fields: string[]) => [...rows].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)).map((row) => inOrder(row, fields));
   const relKey = (r: Relationship) => `${r.from}\u0000${r.to}\u0000${r.type}`;
-  const bundle = Bundle.parse({
+  // Written as built, not as parsed: parsing normalises domains, and story f needs its two spellings in the file.
+  const bundle: Bundle = {
     version: 1,
     capabilities: CAPABILITIES,
-    regions: REGIONS,
-    segments: SEGMENTS,
-    partners: byId(b.partners),
-    customers: byId(b.customers),
-    relationships: [...b.relationships].sort((x, y) => (relKey(x) < relKey(y) ? -1 : 1)),
-    deals: byId(b.deals),
-    solutions: byId(b.solutions),
-  });
+    regions: REGIONS.map((r) => ({ ...r })),
+    segments: SEGMENTS.map((x) => ({ ...x })),
+    partners: byId(b.partners, Object.keys(PartnerSchema.shape)),
+    customers: byId(b.customers, Object.keys(CustomerSchema.shape)),
+    relationships: [...b.relationships].sort((x, y) => (relKey(x) < relKey(y) ? -1 : 1)).map((r) => inOrder(r, RELATIONSHIP_FIELDS)),
+    deals: byId(b.deals, Object.keys(DealSchema.shape)),
+    solutions: byId(b.solutions, Object.keys(SolutionSchema.shape)),
+  };
+  Bundle.parse(bundle);
   const failures = checkStories(bundle);
   if (failures.length > 0) throw new Error(`seeds/demo/build: stories broken:\n- ${failures.join('\n- ')}`);
   return bundle;
@@ -1147,8 +1162,8 @@ export function checkStories(bundle: Bundle): string[] {
   // f: two records, two systems, one domain.
   const { duplicate } = STORY_IDS;
   const [crm, prm] = [partners.get(duplicate.crm), partners.get(duplicate.prm)];
-  const normalise = (d = '') => d.toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/+$/, '');
-  if (crm === undefined || prm === undefined || normalise(crm.domain) !== normalise(prm.domain) || crm.domain === prm.domain) fail('f', 'the two records do not share a differently written domain ' + JSON.stringify([crm?.domain, prm?.domain]));
+  const normalise = (d?: string) => (d === undefined ? '' : normaliseDomain(d));
+  if (crm === undefined || prm === undefined || normalise(crm.domain) !== normalise(prm.domain) || crm.domain === prm.domain) fail('f', 'the two records do not share a differently written domain ');
   const domains = bundle.partners.map((p) => normalise(p.domain)).filter((d) => d !== '');
   if (new Set(domains).size !== domains.length - 1) fail('f', 'some other partners share a domain');
 
@@ -1202,22 +1217,25 @@ export function cohesiveTeams(bundle: Bundle, region: string, needs: readonly st
 
 // ---------- writing ----------
 
-function storiesMarkdown(): string {
+function storiesMarkdown(bundle: Bundle): string {
   const s = STORY_IDS;
+  const customersOf = (partner: string) => new Set(bundle.relationships.filter((r) => r.type === 'SERVES' && r.from === partner).map((r) => r.to));
+  const [introA, introB] = s.introduction.partners;
+  const shared = [...customersOf(introA)].filter((c) => customersOf(introB).has(c)).length;
   const ids = (list: readonly string[]) => list.map((id) => `\`${id}\``).join(', ');
   return `# Demo ecosystem stories
 
 Written by \`seeds/demo/build.ts\` from its \`STORY_IDS\`; \`seeds/test/demo.test.ts\` checks each on the raw data.
-The demo has 220 partners, 350 customers, ${CAPABILITIES.length} capabilities, 6 regions and 4 segments; relationships come from the \`crm\`, \`prm\` and \`marketplace\` systems.
+The demo has ${bundle.partners.length} partners, ${bundle.customers.length} customers, ${bundle.relationships.length} relationships, ${CAPABILITIES.length} capabilities, 6 regions and 4 segments; relationships come from the \`crm\`, \`prm\` and \`marketplace\` systems.
 
 ## a. A technology partner without implementers where its customers are
 \`${s.gap.technology}\` (technology, certified in \`${s.gap.capability}\`) serves customers in na-east, na-west, emea-north and **${s.gap.region}**. Its only implementers, ${ids(s.gap.implementers)} (IMPLEMENTS → \`${s.gap.technology}\`), work in NA and emea-north; no service partner in ${s.gap.region} holds \`${s.gap.capability}\`. Expected: a \`${s.gap.capability}\` gap in ${s.gap.region}, action recruit.
 
 ## b. The top introduction
-${ids(s.introduction.partners)} (a reseller and a service partner, both in na-east) serve the same ${s.introduction.sharedCustomers} customers and have no relationship with each other; no other unrelated pair shares as many. Expected: the top introduction, with sharedCustomers and complementaryRoles signals.
+${ids(s.introduction.partners)} (a reseller and a service partner, both in na-east) share ${shared} customers and have no relationship with each other; no other unrelated pair shares as many. Expected: the top introduction, with sharedCustomers and complementaryRoles signals.
 
 ## c. A broker between two clusters
-\`${s.broker.partner}\` (referral + service, latam and emea-south) is the only link between the Andean cluster in latam (${ids(s.broker.latamCluster)}, and the 36 latam customers only they serve) and the emea-south cluster (${ids(s.broker.emeaSouthCluster)}), which connects to the rest of the ecosystem. Expected: an articulation point with high betweenness; its removal disconnects the Andean cluster.
+\`${s.broker.partner}\` (referral + service, latam and emea-south) is the only link between the Andean cluster in latam (${ids(s.broker.latamCluster)}, and the 36 latam customers only they and the broker serve) and the emea-south cluster (${ids(s.broker.emeaSouthCluster)}), which connects to the rest of the ecosystem. Expected: an articulation point with high betweenness; its removal disconnects the Andean cluster.
 
 ## d. A capability nobody covers for the public segment
 Public-sector customers need \`${s.zeroSupply.capability}\` (${s.zeroSupply.demand} in ${s.zeroSupply.region}, 4 in na-west). Its only holders, ${ids(s.zeroSupply.holders)}, serve enterprise and mid-market, never public. Expected: the top zero-supply gap, (\`${s.zeroSupply.capability}\`, ${s.zeroSupply.region}, ${s.zeroSupply.segment}) with demand ${s.zeroSupply.demand}.
@@ -1245,7 +1263,7 @@ export function writeDemo(directory = dirname(fileURLToPath(import.meta.url))): 
   rmSync(csvDirectory, { recursive: true, force: true });
   mkdirSync(csvDirectory, { recursive: true });
   for (const [file, text] of Object.entries(bundleToCsv(bundle))) writeFileSync(join(csvDirectory, file), text);
-  writeFileSync(join(directory, 'STORIES.md'), storiesMarkdown());
+  writeFileSync(join(directory, 'STORIES.md'), storiesMarkdown(bundle));
   return bundle;
 }
 

@@ -2,8 +2,7 @@
  * Centralities: PageRank and exact betweenness come from graphology-metrics;
  * betweenness on large graphs is estimated from a seeded sample of sources.
  */
-import pagerankMetric from 'graphology-metrics/centrality/pagerank.js';
-import betweennessMetric from 'graphology-metrics/centrality/betweenness.js';
+import { betweenness as betweennessMetric, pagerank as pagerankMetric } from 'graphology-metrics/centrality/index.js';
 import { NeighborhoodIndex } from 'graphology-indices/neighborhood.js';
 import type { EcoGraph } from '../projection/types.js';
 import { seededRandom } from './communities.js';
@@ -163,7 +162,7 @@ function sampledBrandes(starts: Uint32Array, neighbours: Uint32Array, sources: n
           distance[w] = next;
           visited[tail++] = w;
         }
-        if (distance[w] === next) paths[w] += paths[v]!;
+        if (distance[w] === next) paths[w]! += paths[v]!;
       }
     }
     for (let k = tail - 1; k > 0; k--) {
@@ -172,9 +171,9 @@ function sampledBrandes(starts: Uint32Array, neighbours: Uint32Array, sources: n
       const previous = distance[w]! - 1;
       for (let j = starts[w]!, end = starts[w + 1]!; j < end; j++) {
         const v = neighbours[j]!;
-        if (distance[v] === previous) dependency[v] += paths[v]! * share;
+        if (distance[v] === previous) dependency[v]! += paths[v]! * share;
       }
-      totals[w] += dependency[w]!;
+      totals[w]! += dependency[w]!;
     }
     for (let k = 0; k < tail; k++) {
       const v = visited[k]!;

@@ -4,8 +4,11 @@
  * community 0 is the largest: ids then mean the same thing from one version
  * to the next as long as the ecosystem's shape does not change much.
  */
-import louvain from 'graphology-communities-louvain';
+import louvainModule from 'graphology-communities-louvain';
 import type { EcoGraph } from '../projection/types.js';
+
+// A CommonJS package typed as an ES module: Node hands us module.exports, which TypeScript calls `default`.
+const louvain = louvainModule as unknown as typeof louvainModule.default;
 
 export interface CommunityOptions {
   /** Seed of the random walk order; the same seed gives the same communities. */

@@ -68,6 +68,9 @@ function slot<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   if (value === undefined) map.set(key, (value = create()));
   return value;
 }
+// Shared factories: the index loops run a million times, and a closure per call is what the garbage collector then spends its time on.
+const newMap = () => new Map();
+const newList = () => [];
 
 interface EcosystemIndex {
   cells: ByCapabilityRegion<Map<string, Cell>>;
@@ -75,33 +78,37 @@ interface EcosystemIndex {
   holders: Map<string, Holder[]>;
   /** capability → region → partners holding it there, whatever their segments */
   regionalHolders: ByCapabilityRegion<Holder[]>;
-  /** capability → region → customers needing it there */
-  regionalDemand: ByCapabilityRegion<string[]>;
+}
+
+function cellAt(index: EcosystemIndex, capability: string, region: string, segment: string): Cell {
+  const bySegment = slot(slot(index.cells, capability, newMap), region, newMap);
+  let cell = bySegment.get(segment);
+  if (cell === undefined) bySegment.set(segment, (cell = { capability, region, segment, customers: [], qualified: [], supply: 0 }));
+  return cell;
+}
+
+/** Customers needing a capability in a region, whatever their segment. */
+function demandIn(index: EcosystemIndex, capability: string, region: string): string[] {
+  return [...(index.cells.get(capability)?.get(region)?.values() ?? [])].flatMap((cell) => cell.customers);
 }
 
 function indexEcosystem(graph: EcoGraph, query: GapsQuery, weights: GapsOptions['levelWeights']): EcosystemIndex {
-  const index: EcosystemIndex = { cells: new Map(), holders: new Map(), regionalHolders: new Map(), regionalDemand: new Map() };
-  const cellOf = (capability: string, region: string, segment: string): Cell =>
-    slot(slot(slot(index.cells, capability, () => new Map()), region, () => new Map()), segment, () => ({ capability, region, segment, customers: [], qualified: [], supply: 0 }));
+  const index: EcosystemIndex = { cells: new Map(), holders: new Map(), regionalHolders: new Map() };
   const wanted = (capability: string) => query.capability === undefined || capability === query.capability;
 
   graph.forEachNode((id, node) => {
     if (node.kind === 'customer') {
-      for (const need of new Set(node.needs)) {
-        if (!wanted(need)) continue;
-        cellOf(need, node.region, node.segment).customers.push(id);
-        slot(slot(index.regionalDemand, need, () => new Map()), node.region, () => []).push(id);
-      }
+      for (const need of new Set(node.needs)) if (wanted(need)) cellAt(index, need, node.region, node.segment).customers.push(id);
       return;
     }
     for (const [capability, held] of Object.entries(node.capabilities)) {
       if (!wanted(capability)) continue;
       const holder: Holder = { id, partner: node, level: held.certified ? 'certified' : held.level, weight: supplyWeight(held, weights) };
-      slot(index.holders, capability, () => []).push(holder);
+      slot(index.holders, capability, newList).push(holder);
       for (const region of node.regions) {
-        slot(slot(index.regionalHolders, capability, () => new Map()), region, () => []).push(holder);
+        slot(slot(index.regionalHolders, capability, newMap), region, newList).push(holder);
         for (const segment of node.segments) {
-          const cell = cellOf(capability, region, segment);
+          const cell = cellAt(index, capability, region, segment);
           cell.qualified.push(holder);
           cell.supply += holder.weight;
         }
@@ -187,7 +194,9 @@ class SupplierFinder {
   }
 
   private holdersOf(capability: string): Holder[] {
-    return slot(this.sortedHolders, capability, () => [...(this.index.holders.get(capability) ?? [])].sort(byWeightThenId));
+    let sorted = this.sortedHolders.get(capability);
+    if (sorted === undefined) this.sortedHolders.set(capability, (sorted = [...(this.index.holders.get(capability) ?? [])].sort(byWeightThenId)));
+    return sorted;
   }
 
   /** region → the partner (smallest id) through which this partner reaches that region. */
@@ -236,16 +245,15 @@ function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: Ecosyst
   for (const [capability, holders] of index.holders) {
     const only = holders[0];
     if (holders.length !== 1 || only === undefined) continue;
-    const atRisk = [...(index.regionalDemand.get(capability)?.values() ?? [])].flat().sort(compareIds);
+    const atRisk = [...(index.cells.get(capability)?.keys() ?? [])].flatMap((region) => demandIn(index, capability, region)).sort(compareIds);
     singlePointsOfFailure.push({ kind: 'capability', id: capability, partnerId: only.id, customersAtRisk: atRisk });
   }
-  for (const [capability, byRegion] of index.regionalDemand) {
-    for (const [region, customers] of byRegion) {
-      if (query.region !== undefined && region !== query.region) continue;
-      const holders = index.regionalHolders.get(capability)?.get(region) ?? [];
+  for (const [capability, byRegion] of index.regionalHolders) {
+    for (const [region, holders] of byRegion) {
       const only = holders[0];
-      if (holders.length !== 1 || only === undefined) continue;
-      singlePointsOfFailure.push({ kind: 'region', id: region, capability, partnerId: only.id, customersAtRisk: [...customers].sort(compareIds) });
+      if (holders.length !== 1 || only === undefined || (query.region !== undefined && region !== query.region)) continue;
+      const customers = demandIn(index, capability, region);
+      if (customers.length > 0) singlePointsOfFailure.push({ kind: 'region', id: region, capability, partnerId: only.id, customersAtRisk: customers.sort(compareIds) });
     }
   }
   singlePointsOfFailure.sort(

@@ -66,28 +66,31 @@ export function ecosystemHealth(graph: EcoGraph, catalogue: EcoCatalogue, derive
   const o: HealthOptions = { ...DEFAULTS, ...options };
   if (!(o.componentShare >= 0 && o.componentShare <= 1 && o.typeMixShare >= 0 && o.typeMixShare <= 1)) throw new Error('server/analytics/health: componentShare and typeMixShare must be in [0, 1]');
 
-  const partners: Array<[string, PartnerNode]> = [];
-  graph.forEachNode((id, node) => {
-    if (node.kind === 'partner') partners.push([id, node]);
-  });
+  const t = tally(graph);
   // Drivers name the partners with most relationships first: the ones whose change moves the ecosystem most.
-  const top = (ids: string[]) => ids.sort((a, b) => graph.degree(b) - graph.degree(a) || (a < b ? -1 : a > b ? 1 : 0)).slice(0, o.maxDrivers);
+  const top = (ids: string[]) =>
+    ids
+      .map((id): [string, number] => [id, graph.degree(id)])
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, o.maxDrivers)
+      .map(([id]) => id);
 
   const measured: Partial<Record<ComponentKey, Measured>> = {
-    connectivity: connectivity(graph, derived, partners, o, top),
-    diversity: diversity(graph, partners, o, top),
-    coverage: coverage(graph, partners, o),
-    activation: activation(partners, top),
+    connectivity: connectivity(graph, derived, t, o, top),
+    diversity: diversity(t, o),
+    coverage: coverage(t, o),
+    activation: activation(t, top),
     multiPartnerDeals: multiPartnerDeals(catalogue, o),
-    integrationAdoption: integrationAdoption(graph, partners, top),
+    integrationAdoption: integrationAdoption(t, top),
   };
-  const present = (Object.keys(HEALTH_WEIGHTS) as ComponentKey[]).filter((key) => measured[key] !== undefined);
+  const keys = Object.keys(HEALTH_WEIGHTS) as ComponentKey[];
+  const present = keys.filter((key) => measured[key] !== undefined);
+  const omitted = keys.filter((key) => measured[key] === undefined);
   const totalWeight = present.reduce((sum, key) => sum + o.weights[key], 0);
   const components = present.map((key) => {
     const m = measured[key]!;
     return { key, label: LABELS[key], value: m.value, weight: totalWeight === 0 ? 0 : o.weights[key] / totalWeight, detail: m.detail, drivers: m.drivers };
   });
-  const omitted = (Object.keys(HEALTH_WEIGHTS) as ComponentKey[]).filter((key) => measured[key] === undefined);
   return {
     score: 100 * components.reduce((sum, c) => sum + c.weight * c.value, 0),
     components,
@@ -99,90 +102,106 @@ export function ecosystemHealth(graph: EcoGraph, catalogue: EcoCatalogue, derive
 
 type Top = (ids: string[]) => string[];
 
-function connectivity(graph: EcoGraph, derived: DerivedMetrics, partners: Array<[string, PartnerNode]>, o: HealthOptions, top: Top): Measured | undefined {
-  if (partners.length === 0) return undefined;
-  const largest = largestComponent(graph);
-  const outside = partners.filter(([id]) => !largest.has(id)).map(([id]) => id);
-  const share = 1 - outside.length / partners.length;
-  let partnerLinks = 0;
-  graph.forEachEdge((_edge, _attributes, _source, _target, sourceNode, targetNode) => {
-    if (sourceNode.kind === 'partner' && targetNode.kind === 'partner') partnerLinks++;
+/** What the components count, gathered in one pass over the nodes and one over the edges. */
+interface Tally {
+  partners: Array<[string, PartnerNode]>;
+  /** capability@region → customers needing it there, and partners holding it there */
+  cells: Map<string, { customers: number; partners: number }>;
+  partnerLinks: number;
+  /** partner → relationships with customers */
+  customerLinks: Map<string, number>;
+  /** partners with an INTEGRATES_WITH or IMPLEMENTS relationship */
+  integrated: Set<string>;
+}
+
+function tally(graph: EcoGraph): Tally {
+  const t: Tally = { partners: [], cells: new Map(), partnerLinks: 0, customerLinks: new Map(), integrated: new Set() };
+  const cell = (capability: string, region: string) => {
+    const key = `${capability}@${region}`;
+    let c = t.cells.get(key);
+    if (c === undefined) t.cells.set(key, (c = { customers: 0, partners: 0 }));
+    return c;
+  };
+  graph.forEachNode((id, node) => {
+    if (node.kind === 'customer') {
+      for (const capability of new Set(node.needs)) cell(capability, node.region).customers++;
+      return;
+    }
+    t.partners.push([id, node]);
+    for (const capability of Object.keys(node.capabilities)) for (const region of new Set(node.regions)) cell(capability, region).partners++;
   });
-  const meanLinks = (2 * partnerLinks) / partners.length;
+  graph.forEachEdge((_edge, edge, source, target, sourceNode, targetNode) => {
+    if (sourceNode.kind === 'partner' && targetNode.kind === 'partner') {
+      t.partnerLinks++;
+      if (edge.types.includes('INTEGRATES_WITH') || edge.types.includes('IMPLEMENTS')) t.integrated.add(source).add(target);
+      return;
+    }
+    const partner = sourceNode.kind === 'partner' ? source : targetNode.kind === 'partner' ? target : undefined;
+    if (partner !== undefined) t.customerLinks.set(partner, (t.customerLinks.get(partner) ?? 0) + 1);
+  });
+  return t;
+}
+
+function connectivity(graph: EcoGraph, derived: DerivedMetrics, t: Tally, o: HealthOptions, top: Top): Measured | undefined {
+  const total = t.partners.length;
+  if (total === 0) return undefined;
+  const largest = largestComponent(graph);
+  const outside = t.partners.filter(([id]) => !largest.has(id)).map(([id]) => id);
+  const share = 1 - outside.length / total;
+  const meanLinks = (2 * t.partnerLinks) / total;
   const density = Math.min(1, meanLinks / o.targetPartnerLinks);
   const cutPoints = [...derived.articulationPoints].filter((id) => graph.hasNode(id) && graph.getNodeAttribute(id, 'kind') === 'partner');
   return {
     value: o.componentShare * share + (1 - o.componentShare) * density,
-    detail: `${partners.length - outside.length} of ${partners.length} partners (${pct(share)}) are in the largest component; ${round3(meanLinks)} partner↔partner links per partner against a target of ${o.targetPartnerLinks}; ${cutPoints.length} partner(s) are cut points`,
+    detail: `${total - outside.length} of ${total} partners (${pct(share)}) are in the largest component; ${round3(meanLinks)} partner↔partner links per partner against a target of ${o.targetPartnerLinks}; ${cutPoints.length} partner(s) are cut points`,
     drivers: [...top(cutPoints), ...top(outside)].slice(0, o.maxDrivers),
   };
 }
 
-function diversity(graph: EcoGraph, partners: Array<[string, PartnerNode]>, o: HealthOptions, top: Top): Measured | undefined {
-  if (partners.length === 0) return undefined;
+function diversity(t: Tally, o: HealthOptions): Measured | undefined {
+  if (t.partners.length === 0) return undefined;
   // A partner playing several roles counts for each in equal parts.
   const typeShares = new Map<string, number>();
-  for (const [, node] of partners) for (const type of node.types) typeShares.set(type, (typeShares.get(type) ?? 0) + 1 / node.types.length / partners.length);
+  for (const [, node] of t.partners) for (const type of node.types) typeShares.set(type, (typeShares.get(type) ?? 0) + 1 / node.types.length / t.partners.length);
   const entropy = -[...typeShares.values()].reduce((sum, p) => sum + (p > 0 ? p * Math.log(p) : 0), 0) / Math.log(PARTNER_TYPES.length);
 
-  const customerLinks = partners.map(([id]) => ({ id, count: graph.reduceNeighbors(id, (count, _n, node) => count + Number(node.kind === 'customer'), 0) }));
-  const total = customerLinks.reduce((sum, p) => sum + p.count, 0);
+  const total = [...t.customerLinks.values()].reduce((sum, n) => sum + n, 0);
   if (total === 0) {
     return { value: entropy, detail: `partner-type entropy is ${pct(entropy)} of its maximum; no customer relationships to measure concentration`, drivers: [] };
   }
-  const hhi = customerLinks.reduce((sum, p) => sum + (p.count / total) ** 2, 0);
-  const leaders = customerLinks.filter((p) => p.count > 0).sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : 1));
-  const leaderShare = (leaders[0]?.count ?? 0) / total;
+  const hhi = [...t.customerLinks.values()].reduce((sum, n) => sum + (n / total) ** 2, 0);
+  const leaders = [...t.customerLinks].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, o.maxDrivers);
   return {
     value: o.typeMixShare * entropy + (1 - o.typeMixShare) * (1 - hhi),
-    detail: `partner-type entropy is ${pct(entropy)} of its maximum; customer relationships have an HHI of ${round3(hhi)} across partners, the largest partner holding ${pct(leaderShare)}`,
-    drivers: top(leaders.slice(0, o.maxDrivers).map((p) => p.id)),
+    detail: `partner-type entropy is ${pct(entropy)} of its maximum; customer relationships have an HHI of ${round3(hhi)} across partners, the largest partner holding ${pct((leaders[0]?.[1] ?? 0) / total)}; drivers are the partners holding most`,
+    drivers: leaders.map(([id]) => id),
   };
 }
 
-function coverage(graph: EcoGraph, partners: Array<[string, PartnerNode]>, o: HealthOptions): Measured | undefined {
-  // capability → region → partners holding it there, and customers needing it there.
-  const supply = new Map<string, Map<string, number>>();
-  for (const [, node] of partners) {
-    for (const capability of Object.keys(node.capabilities)) {
-      const byRegion = supply.get(capability) ?? new Map<string, number>();
-      supply.set(capability, byRegion);
-      for (const region of node.regions) byRegion.set(region, (byRegion.get(region) ?? 0) + 1);
-    }
-  }
-  const demand = new Map<string, { capability: string; region: string; customers: number }>();
-  graph.forEachNode((_id, node) => {
-    if (node.kind !== 'customer') return;
-    for (const capability of new Set(node.needs)) {
-      const key = `${capability}@${node.region}`;
-      const cell = demand.get(key) ?? { capability, region: node.region, customers: 0 };
-      demand.set(key, cell);
-      cell.customers++;
-    }
-  });
-  if (demand.size === 0) return undefined;
-  const uncovered = [...demand].filter(([, cell]) => (supply.get(cell.capability)?.get(cell.region) ?? 0) < o.minQualifiedPartners);
-  uncovered.sort(([ka, a], [kb, b]) => b.customers - a.customers || (ka < kb ? -1 : 1));
-  const value = 1 - uncovered.length / demand.size;
+function coverage(t: Tally, o: HealthOptions): Measured | undefined {
+  const demanded = [...t.cells].filter(([, c]) => c.customers > 0);
+  if (demanded.length === 0) return undefined;
+  const uncovered = demanded.filter(([, c]) => c.partners < o.minQualifiedPartners).sort(([ka, a], [kb, b]) => b.customers - a.customers || (ka < kb ? -1 : 1));
+  const value = 1 - uncovered.length / demanded.length;
   return {
     value,
-    detail: `${demand.size - uncovered.length} of ${demand.size} (need × region) demand cells (${pct(value)}) have at least ${o.minQualifiedPartners} partners holding the capability in the region; drivers are the uncovered cells as capability@region, most demanded first`,
+    detail: `${demanded.length - uncovered.length} of ${demanded.length} (need × region) demand cells (${pct(value)}) have at least ${o.minQualifiedPartners} partners holding the capability in the region; drivers are the uncovered cells as capability@region, most demanded first`,
     drivers: uncovered.slice(0, o.maxDrivers).map(([key]) => key),
   };
 }
 
-function activation(partners: Array<[string, PartnerNode]>, top: Top): Measured | undefined {
-  if (partners.length === 0) return undefined;
-  const inactive = partners
+function activation(t: Tally, top: Top): Measured | undefined {
+  if (t.partners.length === 0) return undefined;
+  const inactive = t.partners
     .filter(([, node]) => {
       const furthest = Object.values(node.lifecycle).reduce<LifecycleStage | undefined>((best, stage) => (best === undefined || stageRank(stage) > stageRank(best) ? stage : best), undefined);
       return furthest === undefined || !ACTIVE_STAGES.has(furthest);
     })
     .map(([id]) => id);
-  const value = 1 - inactive.length / partners.length;
+  const value = 1 - inactive.length / t.partners.length;
   return {
     value,
-    detail: `${partners.length - inactive.length} of ${partners.length} partners (${pct(value)}) have reached activate, grow or optimise on some track; drivers are the most connected partners not yet there`,
+    detail: `${t.partners.length - inactive.length} of ${t.partners.length} partners (${pct(value)}) have reached activate, grow or optimise on some track; drivers are the most connected partners not yet there`,
     drivers: top(inactive),
   };
 }
@@ -199,10 +218,10 @@ function multiPartnerDeals(catalogue: EcoCatalogue, o: HealthOptions): Measured 
   };
 }
 
-function integrationAdoption(graph: EcoGraph, partners: Array<[string, PartnerNode]>, top: Top): Measured | undefined {
-  const technology = partners.filter(([, node]) => node.types.includes('technology')).map(([id]) => id);
+function integrationAdoption(t: Tally, top: Top): Measured | undefined {
+  const technology = t.partners.filter(([, node]) => node.types.includes('technology')).map(([id]) => id);
   if (technology.length === 0) return undefined;
-  const unintegrated = technology.filter((id) => !graph.someEdge(id, (_edge, attributes) => attributes.types.includes('INTEGRATES_WITH') || attributes.types.includes('IMPLEMENTS')));
+  const unintegrated = technology.filter((id) => !t.integrated.has(id));
   const value = 1 - unintegrated.length / technology.length;
   return {
     value,

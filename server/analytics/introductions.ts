@@ -42,7 +42,7 @@ export const DEFAULTS = {
   ] as Array<[PartnerType, PartnerType]>,
   /** Candidates fully scored for one partner: bounds a request to a few milliseconds. */
   maxCandidates: 2000,
-  /** Of those, complementary-role partners met only through shared regions, best overlap first. */
+  /** Of those, complementary-role partners met only through shared regions, most connected first. */
   roleCandidates: 500,
   /** Neighbours with more links than this are not walked to find candidates: a huge customer says little about any one pair… */
   hubDegree: 1000,
@@ -141,6 +141,51 @@ function matches(node: PartnerNode, query: IntroductionsQuery): boolean {
   return (query.type === undefined || node.types.includes(query.type)) && (query.region === undefined || node.regions.includes(query.region));
 }
 
+// ---------- per-graph index ----------
+
+interface EcosystemIndex {
+  /** region → partners operating there, most relationships first */
+  partnersByRegion: Map<string, Array<[string, PartnerNode]>>;
+  /** region → capabilities its customers need */
+  regionNeeds: Map<string, Set<string>>;
+}
+
+const indexes = new WeakMap<EcoGraph, EcosystemIndex>();
+/** Every graphology event that can change what the index holds (the projection writes through graphology's API). */
+const CHANGE_EVENTS = ['nodeAdded', 'nodeDropped', 'edgeAdded', 'edgeDropped', 'cleared', 'edgesCleared', 'nodeAttributesUpdated', 'eachNodeAttributesUpdated'] as const;
+
+/**
+ * A scan of the 300k-node ecosystem alone costs more than a request's budget,
+ * so the lists a request needs are built once per graph and dropped as soon
+ * as the graph changes (as analytics/structure does for its search).
+ */
+function ecosystemIndex(graph: EcoGraph): EcosystemIndex {
+  const cached = indexes.get(graph);
+  if (cached !== undefined) return cached;
+  const index: EcosystemIndex = { partnersByRegion: new Map(), regionNeeds: new Map() };
+  graph.forEachNode((id, node) => {
+    if (node.kind === 'customer') {
+      let needs = index.regionNeeds.get(node.region);
+      if (needs === undefined) index.regionNeeds.set(node.region, (needs = new Set()));
+      for (const need of node.needs) needs.add(need);
+      return;
+    }
+    for (const region of node.regions) {
+      let partners = index.partnersByRegion.get(region);
+      if (partners === undefined) index.partnersByRegion.set(region, (partners = []));
+      partners.push([id, node]);
+    }
+  });
+  for (const partners of index.partnersByRegion.values()) partners.sort((x, y) => graph.degree(y[0]) - graph.degree(x[0]) || compareIds(x[0], y[0]));
+  indexes.set(graph, index);
+  const forget = () => {
+    indexes.delete(graph);
+    for (const event of CHANGE_EVENTS) graph.off(event, forget);
+  };
+  for (const event of CHANGE_EVENTS) graph.on(event, forget);
+  return index;
+}
+
 // ---------- one partner ----------
 
 /**
@@ -186,25 +231,25 @@ export function introductionsFor(graph: EcoGraph, partnerId: string, query: Intr
     });
   }
 
-  // One pass over the nodes: complementary-role partners in its regions, and what customers there need.
-  const regionNeeds = new Map(partner.regions.map((r) => [r, new Set<string>()]));
-  const byRole: Array<{ id: string; prescore: number }> = [];
-  graph.forEachNode((id, node) => {
-    if (node.kind === 'customer') {
-      const needs = regionNeeds.get(node.region);
-      if (needs !== undefined) for (const need of node.needs) needs.add(need);
-    } else if (!found.has(id) && eligible(id, node) && rolePairs(partner, node, o).length > 0) {
-      const regions = jaccard(partner.regions, node.regions).index;
-      if (regions > 0) byRole.push({ id, prescore: o.weights.regionOverlap * regions + o.weights.segmentOverlap * jaccard(partner.segments, node.segments).index });
+  // Complementary-role partners in its regions, the most connected first, an equal quota per region.
+  const { partnersByRegion, regionNeeds } = ecosystemIndex(graph);
+  const quota = Math.ceil(o.roleCandidates / Math.max(1, partner.regions.length));
+  const roleCandidates = new Set<string>();
+  for (const region of partner.regions) {
+    let taken = 0;
+    for (const [id, node] of partnersByRegion.get(region) ?? []) {
+      if (taken >= quota) break;
+      if (found.has(id) || roleCandidates.has(id) || !eligible(id, node) || rolePairs(partner, node, o).length === 0) continue;
+      roleCandidates.add(id);
+      taken++;
     }
-  });
+  }
 
   const prescore = (e: Evidence) => o.weights.sharedCustomers * Math.log2(1 + e.customers.size) + o.weights.commonNeighbours * e.adamicAdar;
-  const roleCandidates = byRole.sort((x, y) => y.prescore - x.prescore || compareIds(x.id, y.id)).slice(0, o.roleCandidates);
   const walkedCandidates = [...found]
     .sort((x, y) => prescore(y[1]) - prescore(x[1]) || compareIds(x[0], y[0]))
-    .slice(0, Math.max(0, o.maxCandidates - roleCandidates.length));
-  const candidates = new Map<string, Evidence>([...walkedCandidates, ...roleCandidates.map((c): [string, Evidence] => [c.id, noEvidence()])]);
+    .slice(0, Math.max(0, o.maxCandidates - roleCandidates.size));
+  const candidates = new Map<string, Evidence>([...walkedCandidates, ...[...roleCandidates].map((id): [string, Evidence] => [id, noEvidence()])]);
 
   // Hubs and neighbours past the budget still count as evidence for the chosen candidates.
   for (const n of unwalked.slice(0, o.unwalkedChecks)) {
@@ -228,69 +273,119 @@ export function introductionsFor(graph: EcoGraph, partnerId: string, query: Intr
 
 /**
  * Best introductions across the ecosystem: pairs of unrelated partners that
- * co-serve customers, counted in one pass over customers (each customer
- * pairing at most `partnersPerCustomer` partners), then the strongest
- * `k · shortlistPerResult` pairs fully scored. `type` keeps pairs where at
- * least one partner has that type (reported second); `region` keeps pairs that
- * both operate there.
+ * co-serve customers, weighted like sharedCustomers (each customer pairing at
+ * most `partnersPerCustomer` partners, its most valuable ones), then the
+ * strongest `k · shortlistPerResult` pairs fully scored. `type` keeps pairs
+ * where at least one partner has that type (reported second); `region` keeps
+ * pairs that both operate there.
  */
 export function topIntroductions(graph: EcoGraph, query: IntroductionsQuery, options: Partial<IntroductionsOptions> = {}): z.infer<typeof IntroductionsResponse> {
   const o: IntroductionsOptions = { ...DEFAULTS, ...options };
   const ids: string[] = [];
   const indexOf = new Map<string, number>();
   graph.forEachNode((id, node) => {
-    if (node.kind === 'partner') indexOf.set(id, ids.push(id) - 1);
+    if (node.kind === 'partner' && (query.region === undefined || node.regions.includes(query.region))) indexOf.set(id, ids.push(id) - 1);
   });
-  const n = ids.length;
-  const regionOk = ids.map((id) => query.region === undefined || partnerAt(graph, id).regions.includes(query.region));
   const typeOk = ids.map((id) => query.type === undefined || partnerAt(graph, id).types.includes(query.type));
+  const { customersOf, servedBy } = coServing(graph, indexOf, o.partnersPerCustomer);
 
-  // Pair key i·n + j (i < j) stays an exact integer for any realistic partner count.
-  const EXCLUDED = -1; // already related, or neither partner matches the type filter
-  const pairWeight = new Map<number, number>();
-  const regionNeeds = new Map<string, Set<string>>();
-  graph.forEachNode((customerId, node) => {
-    if (node.kind !== 'customer') return;
-    let needs = regionNeeds.get(node.region);
-    if (needs === undefined) regionNeeds.set(node.region, (needs = new Set()));
-    for (const need of node.needs) needs.add(need);
-
-    const served: Array<{ index: number; value: number }> = [];
-    graph.forEachEdge(customerId, (_edge, edge, source, target) => {
-      const index = indexOf.get(source === customerId ? target : source);
-      if (index !== undefined && regionOk[index]) served.push({ index, value: edge.value });
-    });
-    if (served.length > o.partnersPerCustomer) served.sort((x, y) => y.value - x.value || compareIds(ids[x.index]!, ids[y.index]!)).length = o.partnersPerCustomer;
-    for (let x = 0; x < served.length; x++) {
-      for (let y = x + 1; y < served.length; y++) {
-        const p = served[x]!;
-        const q = served[y]!;
-        const [i, j] = p.index < q.index ? [p.index, q.index] : [q.index, p.index];
-        const key = i * n + j;
-        let weight = pairWeight.get(key);
-        if (weight === undefined) weight = graph.areNeighbors(ids[i], ids[j]) || !(typeOk[i] || typeOk[j]) ? EXCLUDED : 0;
-        if (weight !== EXCLUDED) weight += 1 + Math.log10(1 + (p.value + q.value) / o.valueUnit);
-        pairWeight.set(key, weight);
+  // Partner by partner, sum the weights to every later partner in a reusable array: no map of millions of pairs.
+  const shortlist = new Shortlist(query.k * o.shortlistPerResult);
+  const weight = new Float64Array(ids.length);
+  const touched: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    for (let k = customersOf.starts[i]!; k < customersOf.starts[i + 1]!; k++) {
+      const customer = customersOf.items[k]!;
+      for (let m = servedBy.starts[customer]!; m < servedBy.starts[customer + 1]!; m++) {
+        const j = servedBy.items[m]!;
+        if (j <= i) continue;
+        if (weight[j] === 0) touched.push(j);
+        weight[j]! += 1 + Math.log10(1 + (customersOf.values[k]! + servedBy.values[m]!) / o.valueUnit);
       }
     }
-  });
+    for (const j of touched) {
+      if (weight[j]! >= shortlist.threshold && (typeOk[i] || typeOk[j]) && !graph.areNeighbors(ids[i]!, ids[j]!)) shortlist.add(i, j, weight[j]!);
+      weight[j] = 0;
+    }
+    touched.length = 0;
+  }
 
-  // The shortlist threshold comes from a typed-array sort, far cheaper than sorting the entries;
-  // pairs tied at the threshold are taken in the (deterministic) order they were met.
-  const shortlist = query.k * o.shortlistPerResult;
-  const weights = Float64Array.from(pairWeight.values()).sort();
-  const threshold = Math.max(0, weights[weights.length - shortlist] ?? 0);
-  const chosen: number[] = [];
-  for (const [key, weight] of pairWeight) if (weight > threshold) chosen.push(key);
-  for (const [key, weight] of pairWeight) if (weight === threshold && chosen.length < shortlist) chosen.push(key);
-
-  const introductions = chosen.map((key) => {
-    const [i, j] = [Math.floor(key / n), key % n];
+  const introductions = shortlist.pairs().map(([i, j]) => {
     // Report the pair from the side that does not match the type filter, so the match reads as the suggestion.
     const [a, b] = typeOk[j] ? [ids[i]!, ids[j]!] : [ids[j]!, ids[i]!];
-    return introduction(a, b, signalsFor(graph, a, b, sharedEvidence(graph, a, b), regionNeeds, o));
+    return introduction(a, b, signalsFor(graph, a, b, sharedEvidence(graph, a, b), ecosystemIndex(graph).regionNeeds, o));
   });
   return { introductions: introductions.sort(byScore).slice(0, query.k) };
+}
+
+/** Compressed adjacency lists: the items of list x are items[starts[x] .. starts[x + 1]), with their annual values. */
+interface Lists {
+  starts: Int32Array;
+  items: Int32Array;
+  values: Float64Array;
+}
+
+/**
+ * Customers (numbered here) → the partners they pair, and partners → those
+ * customers, for customers with at least two partners among `indexOf`.
+ */
+function coServing(graph: EcoGraph, indexOf: Map<string, number>, perCustomer: number): { customersOf: Lists; servedBy: Lists } {
+  const served: Array<Array<[number, number]>> = [];
+  graph.forEachNode((customerId, node) => {
+    if (node.kind !== 'customer') return;
+    const partners: Array<[number, number]> = [];
+    graph.forEachEdge(customerId, (_edge, edge, source, target) => {
+      const index = indexOf.get(source === customerId ? target : source);
+      if (index !== undefined) partners.push([index, edge.value]);
+    });
+    if (partners.length < 2) return;
+    if (partners.length > perCustomer) partners.sort((x, y) => y[1] - x[1] || x[0] - y[0]).length = perCustomer;
+    served.push(partners);
+  });
+  const servedBy = compress(served.length, served.map((partners, customer) => partners.map(([partner, value]): [number, number, number] => [customer, partner, value])).flat());
+  const customersOf = compress(indexOf.size, served.flatMap((partners, customer) => partners.map(([partner, value]): [number, number, number] => [partner, customer, value])));
+  return { customersOf, servedBy };
+}
+
+/** Builds compressed lists from (list, item, value) triples. */
+function compress(size: number, triples: Array<[number, number, number]>): Lists {
+  const starts = new Int32Array(size + 1);
+  for (const [list] of triples) starts[list + 1]!++;
+  for (let x = 0; x < size; x++) starts[x + 1]! += starts[x]!;
+  const next = starts.slice(0, size);
+  const items = new Int32Array(triples.length);
+  const values = new Float64Array(triples.length);
+  for (const [list, item, value] of triples) {
+    const at = next[list]!++;
+    items[at] = item;
+    values[at] = value;
+  }
+  return { starts, items, values };
+}
+
+/** Keeps the `size` heaviest pairs, ties broken by partner order; prunes a buffer of twice that size. */
+class Shortlist {
+  threshold = 0;
+  private buffer: Array<[number, number, number]> = [];
+  constructor(private size: number) {}
+
+  add(i: number, j: number, weight: number): void {
+    this.buffer.push([i, j, weight]);
+    if (this.buffer.length >= 2 * this.size) this.prune();
+  }
+
+  pairs(): Array<[number, number]> {
+    this.prune();
+    return this.buffer.map(([i, j]) => [i, j]);
+  }
+
+  private prune(): void {
+    this.buffer.sort((x, y) => y[2] - x[2] || x[0] - y[0] || x[1] - y[1]);
+    if (this.buffer.length >= this.size) {
+      this.buffer.length = this.size;
+      this.threshold = this.buffer[this.size - 1]![2];
+    }
+  }
 }
 
 /** Shared customers and common partner neighbours of a pair, walking the smaller neighbourhood. */

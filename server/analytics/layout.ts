@@ -20,12 +20,13 @@
  * Input and output are typed arrays so that a worker thread can take them
  * without copying (see runLayoutInWorker).
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UndirectedGraph } from 'graphology';
-import forceAtlas2 from 'graphology-layout-forceatlas2';
+import forceAtlas2Module from 'graphology-layout-forceatlas2';
 import type { EcoGraph } from '../projection/types.js';
+
+// A CommonJS package typed as an ES module: Node hands us module.exports, which TypeScript calls `default`.
+const forceAtlas2 = forceAtlas2Module as unknown as typeof forceAtlas2Module.default;
 
 export interface LayoutInput {
   ids: string[];
@@ -53,7 +54,7 @@ const DEFAULTS: LayoutOptions = {
   full: false,
   maxCommunities: 1000,
   communityIterations: 300,
-  backboneSize: 300,
+  backboneSize: 1000,
   backboneIterations: 100,
 };
 
@@ -62,7 +63,7 @@ const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
 const BACKBONE_SPREAD = 0.6;
 
 /** x, y per node. */
-export function computeLayout(input: LayoutInput, options: Partial<LayoutOptions> = {}): Float64Array {
+export function computeLayout(input: LayoutInput, options: Partial<LayoutOptions> = {}): Float64Array<ArrayBuffer> {
   const settings = { ...DEFAULTS, ...options };
   const { ids, communities, edges, previous } = input;
   const order = ids.length;
@@ -89,10 +90,14 @@ export function computeLayout(input: LayoutInput, options: Partial<LayoutOptions
  * them afterwards.
  */
 export function runLayoutInWorker(input: LayoutInput, options: Partial<LayoutOptions> = {}): Promise<Float64Array> {
-  // The worker is TypeScript: load it through tsx, located from here so that the working directory does not matter.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const worker = new Worker(new URL('./layout-worker.ts', import.meta.url), { execArgv: ['--import', tsx] });
-  const buffers = [input.communities.buffer, input.edges.buffer, ...(input.previous ? [input.previous.buffer] : [])];
+  // The worker is TypeScript: a one-line bootstrap registers tsx in the worker thread, then imports it.
+  // (`execArgv: ['--import', 'tsx']` is not enough: Node 20 loads the entry before the hooks are ready.)
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./layout-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+  const worker = new Worker(bootstrap, { eval: true });
+  // Shared buffers need no transfer (and cannot be transferred).
+  const buffers = [input.communities.buffer, input.edges.buffer, input.previous?.buffer].filter((buffer) => buffer instanceof ArrayBuffer);
   return new Promise((resolve, reject) => {
     worker.once('message', (positions: Float64Array) => {
       resolve(positions);
@@ -100,7 +105,7 @@ export function runLayoutInWorker(input: LayoutInput, options: Partial<LayoutOpt
     });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`analytics/layout: worker exited with code ${code} before answering`)));
-    worker.postMessage({ input, options }, buffers as ArrayBuffer[]);
+    worker.postMessage({ input, options }, buffers);
   });
 }
 
@@ -168,8 +173,9 @@ function adjacency(order: number, edges: Uint32Array): Adjacency {
 function placeBackbones(graph: Adjacency, communities: Int32Array, positions: Float64Array, settings: LayoutOptions): void {
   const members: number[][] = [];
   communities.forEach((community, node) => (members[community] ??= []).push(node));
+  // A community of one is better placed next to its neighbour (or, if it has none, on the outer ring).
   const largest = [...members.keys()]
-    .filter((community) => members[community] !== undefined)
+    .filter((community) => (members[community]?.length ?? 0) > 1)
     .sort((a, b) => members[b]!.length - members[a]!.length || a - b)
     .slice(0, settings.maxCommunities);
   const radius = (community: number) => Math.sqrt(members[community]!.length);
@@ -192,8 +198,18 @@ function placeBackbones(graph: Adjacency, communities: Int32Array, positions: Fl
     getEdgeWeight: (_edge, link) => Math.log1p(link.count as number),
   });
 
+  // ForceAtlas2 leaves wide gaps between discs: scale the picture until the closest two nearly touch.
+  let scale = 0;
+  largest.forEach((a, i) => {
+    for (const b of largest.slice(i + 1)) {
+      const gap = Math.hypot(centres[a]!.x - centres[b]!.x, centres[a]!.y - centres[b]!.y);
+      scale = Math.max(scale, ((radius(a) + radius(b)) * 1.1) / Math.max(gap, 1e-9));
+    }
+  });
+  if (scale === 0) scale = 1;
+
   for (const community of largest) {
-    const centre = centres[community]!;
+    const centre = { x: centres[community]!.x * scale, y: centres[community]!.y * scale };
     const backbone = members[community]!.sort((a, b) => graph.degree(b) - graph.degree(a)).slice(0, settings.backboneSize);
     const shape = layOutBackbone(graph, backbone, settings.backboneIterations);
     const fit = (BACKBONE_SPREAD * radius(community)) / Math.max(1e-9, ...shape.map(({ x, y }) => Math.hypot(x, y)));
@@ -252,7 +268,7 @@ function placeTheRest(graph: Adjacency, communities: Int32Array, positions: Floa
       for (let j = starts[v]!; j < starts[v + 1]!; j++) {
         const w = neighbours[j]!;
         if (placed(w) || communities[w] !== communities[v]) continue;
-        around(w, positions[2 * v]!, positions[2 * v + 1]!, satellites[v]++, v);
+        around(w, positions[2 * v]!, positions[2 * v + 1]!, satellites[v]!++, v);
         queue.push(w);
       }
     }
@@ -272,7 +288,7 @@ function placeTheRest(graph: Adjacency, communities: Int32Array, positions: Floa
     if (community !== undefined) {
       around(node, community.x / community.count, community.y / community.count, community.satellites++, communities[node]!);
     } else if (anchor !== undefined) {
-      around(node, positions[2 * anchor]!, positions[2 * anchor + 1]!, satellites[anchor]++, anchor);
+      around(node, positions[2 * anchor]!, positions[2 * anchor + 1]!, satellites[anchor]!++, anchor);
     } else {
       ring ??= outerRing(positions, spacing);
       const distance = Math.sqrt(ring.area);

@@ -143,7 +143,7 @@ function tarjan(graph: EcoGraph): DepthFirstSearch {
     while (depth > 0) {
       const u = stack[depth - 1]!;
       if (cursor[u]! < starts[u + 1]!) {
-        const v = neighborhood[cursor[u]++]!;
+        const v = neighborhood[cursor[u]!++]!;
         if (rank[v] === -1) {
           parent[v] = u;
           if (u === r) rootChildren++;
@@ -157,7 +157,7 @@ function tarjan(graph: EcoGraph): DepthFirstSearch {
       const p = parent[u]!;
       if (p === -1) continue;
       low[p] = Math.min(low[p]!, low[u]!);
-      subtree[p] += subtree[u]!;
+      subtree[p]! += subtree[u]!;
       if (low[u]! > rank[p]!) bridgePairs.push([nodes[p]!, nodes[u]!]);
       if (p !== r && low[u]! >= rank[p]!) isArticulation[p] = 1;
     }

@@ -30,17 +30,18 @@ const config = loadConfig();
 function progressBar(): (done: number, total: number) => void {
   const started = performance.now();
   let lastPrint = 0;
+  // A terminal gets a live bar; a log gets a line a second.
+  const interval = process.stderr.isTTY ? 250 : 1000;
   return (done, total) => {
     const now = performance.now();
-    if (done < total && now - lastPrint < 250) return;
+    if (done < total && now - lastPrint < interval) return;
     lastPrint = now;
     const share = total === 0 ? 1 : done / total;
     const width = 30;
     const bar = '#'.repeat(Math.round(share * width)).padEnd(width, '.');
     const rate = Math.round(done / Math.max((now - started) / 1000, 0.001));
     const line = `[${bar}] ${(share * 100).toFixed(0).padStart(3)}%  ${done.toLocaleString('en')}/${total.toLocaleString('en')} rows  ${rate.toLocaleString('en')} rows/s`;
-    if (process.stderr.isTTY) process.stderr.write(`\r${line}${done === total ? '\n' : ''}`);
-    else if (done === total || Math.floor(share * 10) !== Math.floor(((done - 1) / total) * 10)) process.stderr.write(`${line}\n`);
+    process.stderr.write(process.stderr.isTTY ? `\r${line}${done === total ? '\n' : ''}` : `${line}\n`);
   };
 }
 

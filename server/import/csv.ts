@@ -196,23 +196,22 @@ function countLineBreaks(s: string): number {
   return count;
 }
 
-/** Splits RFC 4180 text into records of raw cells. */
-function readRecords(source: string, file: string): string[][] {
+/** The end of an unquoted cell: the next comma or line break. */
+function cellEnd(source: string, from: number): number {
+  let j = from;
+  for (let c = source.charCodeAt(j); j < source.length && c !== COMMA && c !== CR && c !== LF; c = source.charCodeAt(++j));
+  return j;
+}
+
+/**
+ * Splits RFC 4180 text into records of raw cells, handing each to `onRecord`
+ * as it is read (hot path: plain loops, no closures per cell or record).
+ */
+function readRecords(source: string, file: string, onRecord: (cells: string[]) => void): void {
   const n = source.length;
-  const records: string[][] = [];
   let record: string[] = [];
   let line = 1;
   let i = source.charCodeAt(0) === 0xfeff ? 1 : 0;
-
-  const cellEnd = (from: number): number => {
-    let j = from;
-    while (j < n) {
-      const c = source.charCodeAt(j);
-      if (c === COMMA || c === CR || c === LF) break;
-      j++;
-    }
-    return j;
-  };
 
   while (i < n) {
     // Spaces before an opening quote are tolerated (`a, "b, c"`).
@@ -236,11 +235,11 @@ function readRecords(source: string, file: string): string[][] {
       }
       line += countLineBreaks(value);
       // Anything between the closing quote and the separator is kept, as most readers do.
-      const end = cellEnd(j);
-      record.push(value + source.slice(j, end));
+      const end = cellEnd(source, j);
+      record.push(end === j ? value : value + source.slice(j, end));
       i = end;
     } else {
-      const end = cellEnd(i);
+      const end = cellEnd(source, i);
       record.push(source.slice(i, end));
       i = end;
     }
@@ -252,14 +251,13 @@ function readRecords(source: string, file: string): string[][] {
       continue;
     }
     // End of line (CRLF, LF or a lone CR) or of the text.
-    records.push(record);
+    onRecord(record);
     record = [];
     line++;
     if (c === CR) i++;
     if (c === LF || (c === CR && source.charCodeAt(i) === LF)) i++;
   }
-  if (record.length > 0) records.push(record); // the text ended right after a comma
-  return records;
+  if (record.length > 0) onRecord(record); // the text ended right after a comma
 }
 
 /**
@@ -267,6 +265,7 @@ function readRecords(source: string, file: string): string[][] {
  * With `keepEscapes` the escapes stay in the items, for a second split on ":".
  */
 function splitEscaped(value: string, separator: string, keepEscapes = false): string[] {
+  if (!value.includes('\\')) return value.split(separator).map((item) => item.trim());
   const items: string[] = [];
   let current = '';
   for (let i = 0; i < value.length; i++) {
@@ -319,8 +318,16 @@ function compact(obj: Record<string, unknown>): Record<string, unknown> {
   return obj;
 }
 
+/** Items of a list cell; structured items keep their escapes for the split on ":". */
+function listItems(raw: string, structured: boolean): string[] {
+  const items = splitEscaped(raw, ';', structured);
+  let kept = 0;
+  for (const item of items) if (item !== '') items[kept++] = item;
+  items.length = kept;
+  return items;
+}
+
 function parseCell(kind: ColumnKind, raw: string): unknown {
-  const items = () => splitEscaped(raw, ';', kind !== 'list').filter((s) => s !== '');
   switch (kind) {
     case 'text':
       return raw;
@@ -329,22 +336,22 @@ function parseCell(kind: ColumnKind, raw: string): unknown {
     case 'boolean':
       return toBoolean(raw);
     case 'list':
-      return items();
+      return raw.includes('\\') || raw.includes(';') ? listItems(raw, false) : [raw];
     case 'capabilities':
-      return items().map((item) => {
+      return listItems(raw, true).map((item) => {
         const [id, level, certified] = itemParts(item, 3);
         return compact({ id, level, certified: certified === undefined ? undefined : toBoolean(certified) });
       });
     case 'lifecycle': {
       const stages: Record<string, string> = {};
-      for (const item of items()) {
+      for (const item of listItems(raw, true)) {
         const [track, stage] = itemParts(item, 2);
         stages[track ?? ''] = stage ?? ''; // '' rather than undefined, so the validator names the track
       }
       return stages;
     }
     case 'dealPartners':
-      return items().map((item) => {
+      return listItems(raw, true).map((item) => {
         const [partner, role, share] = itemParts(item, 3);
         return compact({ partner, role, claimedShare: share === undefined ? undefined : toNumber(share) });
       });
@@ -360,12 +367,33 @@ function sectionOf(name: string): BundleSection {
 
 function parseFile(section: BundleSection, name: string, source: string): Array<Record<string, unknown>> {
   const { columns } = CSV_FILES[section];
-  const [header, ...records] = readRecords(source, name);
   const expected = columns.map((c) => c.name).join(', ');
-  if (header === undefined || (header.length === 1 && header[0]!.trim() === '')) {
-    throw new Error(`${MODULE}: ${name} has no header line; expected columns ${expected}`);
-  }
+  let layout: Column[] | undefined;
+  const rows: Array<Record<string, unknown>> = [];
 
+  readRecords(source, name, (record) => {
+    if (layout === undefined) {
+      layout = readHeader(record, columns, name, expected);
+      return;
+    }
+    // A short row simply lacks its last fields and extra cells are ignored: the validator reports what is missing.
+    const row: Record<string, unknown> = {};
+    let filled = false;
+    for (let index = 0; index < layout.length && index < record.length; index++) {
+      const raw = record[index]!.trim();
+      if (raw === '') continue;
+      const column = layout[index]!;
+      row[column.name] = parseCell(column.kind, raw);
+      filled = true;
+    }
+    if (filled) rows.push(row); // blank lines and spreadsheet filler rows are skipped
+  });
+  if (layout === undefined) throw new Error(`${MODULE}: ${name} has no header line; expected columns ${expected}`);
+  return rows;
+}
+
+function readHeader(header: string[], columns: Column[], name: string, expected: string): Column[] {
+  if (header.length === 1 && header[0]!.trim() === '') throw new Error(`${MODULE}: ${name} has no header line; expected columns ${expected}`);
   const layout = header.map((cell) => {
     const title = cell.trim();
     const column = columns.find((c) => c.name.toLowerCase() === title.toLowerCase());
@@ -377,20 +405,7 @@ function parseFile(section: BundleSection, name: string, source: string): Array<
     if (seen > 1) throw new Error(`${MODULE}: ${name}: column "${column.name}" appears ${seen} times`);
     if (seen === 0 && column.required) throw new Error(`${MODULE}: ${name}: missing required column "${column.name}"`);
   }
-
-  const rows: Array<Record<string, unknown>> = [];
-  for (const record of records) {
-    const cells = record.map((c) => c.trim());
-    if (cells.every((c) => c === '')) continue; // blank lines and spreadsheet filler rows
-    const row: Record<string, unknown> = {};
-    // A short row simply lacks its last fields and extra cells are ignored: the validator reports what is missing.
-    layout.forEach((column, index) => {
-      const raw = cells[index];
-      if (raw !== undefined && raw !== '') row[column.name] = parseCell(column.kind, raw);
-    });
-    rows.push(row);
-  }
-  return rows;
+  return layout;
 }
 
 /**

@@ -4,6 +4,7 @@
  * API can never inject markup.
  */
 type Child = Node | string | number | null | undefined | false;
+type Children = Child | Children[];
 type Props = {
   class?: string;
   title?: string;
@@ -16,7 +17,7 @@ type Props = {
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   props: Props | null = null,
-  ...children: Array<Child | Child[]>
+  ...children: Children[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (props !== null) {
@@ -35,7 +36,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-function append(el: HTMLElement, children: Array<Child | Child[]>): void {
+function append(el: HTMLElement, children: Children[]): void {
   for (const child of children) {
     if (Array.isArray(child)) append(el, child);
     else if (child === null || child === undefined || child === false) continue;
@@ -49,7 +50,7 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return el as T;
 }
 
-export function replace(el: HTMLElement, ...children: Array<Child | Child[]>): void {
+export function replace(el: HTMLElement, ...children: Children[]): void {
   el.replaceChildren();
   append(el, children);
 }

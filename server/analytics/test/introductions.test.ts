@@ -77,8 +77,9 @@ describe('introductionsFor', () => {
     expect(introductionsFor(g, 'P', query({ k: 1 }))!.introductions).toHaveLength(1);
   });
 
-  it('finds complementary-role partners met only through a shared region', () => {
+  it('finds complementary-role partners met only through a shared region, as soon as they join', () => {
     const g = ecosystem();
+    expect(introductionsFor(g, 'P', query())!.introductions.map((i) => i.otherPartnerId)).not.toContain('V');
     addPartner(g, { id: 'V', types: ['reseller'], regions: ['EU'], segments: ['enterprise'] });
     const intro = introductionsFor(g, 'P', query())!.introductions.find((i) => i.otherPartnerId === 'V')!;
     expect(intro.signals.map((s) => s.name).sort()).toEqual(['complementaryCapabilities', 'complementaryRoles', 'regionOverlap']);

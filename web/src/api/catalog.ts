@@ -28,6 +28,7 @@ export class Catalog {
     for (const c of capabilities) this.capabilities.set(c.id, c);
     for (const r of regions) this.regions.set(r.id, r.name ?? r.id);
     for (const s of segments) this.segments.set(s.id, s.name ?? s.id);
+    for (const listener of this.listeners) listener();
   }
 
   learn(id: string, info: NodeInfo): void {

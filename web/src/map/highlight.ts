@@ -17,8 +17,9 @@ export interface Highlight {
   secondary: ReadonlySet<string>;
   /** Colour overrides that carry meaning (unmet demand in red, suppliers in green). */
   tints?: ReadonlyMap<string, string>;
-  /** Pairs (see `pairKey`) whose existing edges must show: a team's links. */
-  links?: ReadonlySet<string>;
+  /** Existing links that must show (a team's), drawn over the map whatever the filters; `linkKeys` indexes them by `pairKey`. */
+  links?: ReadonlyArray<readonly [string, string]>;
+  linkKeys?: ReadonlySet<string>;
   /** Links that do not exist yet and are drawn dashed on the overlay: suggested introductions. */
   suggested?: ReadonlyArray<readonly [string, string]>;
 }
@@ -72,7 +73,8 @@ export function reduceNode(node: string, data: MapNodeAttributes, ctx: ReducerCo
       res.color = tint ?? data.color;
       res.zIndex = Math.max(res.zIndex ?? 0, 3);
       res.forceLabel = h.primary.size <= MAX_FORCED_LABELS;
-      res.size = data.size * 1.2;
+      // Small marks (customers) grow enough to be found at a glance.
+      res.size = Math.max(5, data.size * 1.2);
     } else if (h.secondary.has(node)) {
       res.color = tint ?? data.color;
       res.zIndex = Math.max(res.zIndex ?? 0, 2);
@@ -100,7 +102,7 @@ export function reduceEdge(
   const touchesHovered = ctx.hovered !== null && (source === ctx.hovered || target === ctx.hovered);
   const h = ctx.highlight;
   if (h !== null) {
-    if (h.links?.has(pairKey(source, target))) {
+    if (h.linkKeys?.has(pairKey(source, target))) {
       res.color = HIGHLIGHT_COLORS.link;
       res.size = Math.max(2.5, data.size * 2);
       res.zIndex = 2;
@@ -182,6 +184,7 @@ export function teamHighlight(team: Team, label: string, customerId?: string): H
     label,
     primary: new Set(team.members.map((m) => m.partnerId)),
     secondary: new Set(customerId === undefined ? [] : [customerId]),
-    links: new Set(team.links.map((l) => pairKey(l.source, l.target))),
+    links: team.links.map((l) => [l.source, l.target] as const),
+    linkKeys: new Set(team.links.map((l) => pairKey(l.source, l.target))),
   };
 }

@@ -139,7 +139,7 @@ export class MapView {
   }
 
   /** Animates the camera onto a node; false when the node is not on the map. */
-  async flyTo(id: string, ratio = 0.3): Promise<boolean> {
+  async flyTo(id: string, ratio = 0.45): Promise<boolean> {
     const data = this.renderer.getNodeDisplayData(id);
     if (data === undefined) return false;
     await this.renderer.getCamera().animate({ x: data.x, y: data.y, ratio: Math.min(ratio, this.renderer.getCamera().ratio) }, { duration: 600 });
@@ -198,6 +198,18 @@ export class MapView {
       c.lineWidth = 2;
       c.strokeStyle = MARKER_COLORS[marker];
       c.arc(p.x, p.y, p.r + 4, 0, Math.PI * 2);
+      c.stroke();
+    }
+
+    for (const [a, b] of this.ctx.highlight?.links ?? []) {
+      const pa = screen(a);
+      const pb = screen(b);
+      if (pa === undefined || pb === undefined) continue;
+      c.lineWidth = 2;
+      c.strokeStyle = 'rgba(255,255,255,0.85)';
+      c.beginPath();
+      c.moveTo(pa.x, pa.y);
+      c.lineTo(pb.x, pb.y);
       c.stroke();
     }
 

@@ -11,12 +11,12 @@ import { debounce, h, replace } from '../dom.js';
 import { MAP_FILTER_KEYS, type MapFilterKey, type ViewState } from '../state.js';
 
 const LABELS: Record<MapFilterKey | 'community', string> = {
-  type: 'Partner type',
+  type: 'Type',
   tier: 'Tier',
   region: 'Region',
   segment: 'Segment',
   capability: 'Capability',
-  stage: 'Lifecycle stage',
+  stage: 'Lifecycle',
   community: 'Community',
 };
 
@@ -75,7 +75,7 @@ export function mountFilters(root: HTMLElement, app: App): void {
       h('option', { value: '' }, 'All'),
       optionsFor(key, state).map((o) => h('option', { value: o.value, selected: o.value === current }, o.label)),
     );
-    return h('label', { class: 'field' }, h('span', null, LABELS[key]), el);
+    return h('label', { class: 'field inline' }, h('span', null, LABELS[key]), el);
   };
 
   const setMinDegree = debounce((value: number) => store.set({ minDegree: value > 0 ? value : undefined }), 250);
@@ -159,11 +159,12 @@ export function mountFilters(root: HTMLElement, app: App): void {
           h('input', {
             type: 'checkbox',
             id: 'toggle-risks',
+            title: 'Ring brokers, single points of failure and articulation points on the map',
             checked: state.risks || state.view === 'gaps',
             disabled: state.view === 'gaps',
             on: { change: (e: Event) => store.set({ risks: (e.target as HTMLInputElement).checked }) },
           }),
-          'Mark brokers & single points of failure',
+          'Mark structural risks',
         ),
       ),
     );

@@ -8,9 +8,9 @@ import { MARKER_COLORS } from '../map/renderer.js';
 const TYPE_LABELS: Record<string, string> = {
   reseller: 'Reseller',
   technology: 'Technology',
-  service: 'Service / SI',
+  service: 'Service',
   referral: 'Referral',
-  msp: 'Managed services',
+  msp: 'MSP',
   marketplace: 'Marketplace',
 };
 
@@ -29,8 +29,8 @@ export function mountLegend(root: HTMLElement, app: App): void {
       }
     }
     const showRisks = app.store.state.risks || app.store.state.view === 'gaps';
-    const row = (swatch: HTMLElement, label: string, count?: number) =>
-      h('li', null, swatch, label, count !== undefined && h('span', { class: 'count' }, count.toLocaleString('en-US')));
+    const row = (swatch: HTMLElement, label: string, count?: number, title?: string) =>
+      h('li', { title: title ?? label }, swatch, label, count !== undefined && h('span', { class: 'count' }, count.toLocaleString('en-US')));
     const dot = (color: string, extra = '') => h('span', { class: `swatch ${extra}`, style: `background:${color}` });
     const ring = (color: string, dashed: boolean) => h('span', { class: `ring ${dashed ? 'dashed' : ''}`, style: `border-color:${color}` });
     replace(
@@ -38,20 +38,20 @@ export function mountLegend(root: HTMLElement, app: App): void {
       h(
         'section',
         { id: 'legend-box' },
-        h('h3', { class: 'section-title' }, 'Legend'),
+        h('h3', { class: 'section-title' }, 'Legend', h('span', { class: 'muted', style: 'text-transform:none;letter-spacing:0;font-weight:500' }, `size = ${app.store.state.sizeBy}`)),
         h(
           'ul',
           { class: 'legend-list' },
           PARTNER_TYPES.map((t) => row(dot(TYPE_COLORS[t]), TYPE_LABELS[t] ?? t, byType.get(t) ?? 0)),
           row(dot(CUSTOMER_COLOR, 'small'), 'Customer', customers),
-          communities > 0 && row(dot(COMMUNITY_COLOR, 'big'), 'Community (click to open)', communities),
-          h('li', { class: 'legend-sep' }, h('span', { class: 'muted small' }, 'Node size: ', app.store.state.sizeBy)),
-          showRisks && row(ring(MARKER_COLORS.broker, false), 'Broker (high betweenness)'),
-          showRisks && row(ring(MARKER_COLORS.spof, true), 'Single point of failure'),
-          showRisks && row(ring(MARKER_COLORS.articulation, true), 'Articulation point'),
-          row(h('span', { class: 'dash' }), 'Suggested introduction'),
-          row(dot(HIGHLIGHT_COLORS.demand), 'Unmet demand / shared customer'),
-          row(dot(HIGHLIGHT_COLORS.supply), 'Potential supplier'),
+          communities > 0 && row(dot(COMMUNITY_COLOR, 'big'), 'Community', communities, 'A community super-node: click to open it'),
+          h('li', { class: 'legend-sep' }),
+          row(h('span', { class: 'dash' }), 'Suggested', undefined, 'A suggested introduction (not a relationship yet)'),
+          row(dot(HIGHLIGHT_COLORS.supply), 'Supplier', undefined, 'Partners in focus: potential suppliers, introduced partners'),
+          row(dot(HIGHLIGHT_COLORS.demand), 'In need', undefined, 'Customers in focus: unmet need, shared customers'),
+          showRisks && row(ring(MARKER_COLORS.broker, false), 'Broker', undefined, 'Broker: high betweenness, many paths run through it'),
+          showRisks && row(ring(MARKER_COLORS.spof, true), 'Single point', undefined, 'Single point of failure: the only partner serving a capability or region'),
+          showRisks && row(ring(MARKER_COLORS.articulation, true), 'Cut point', undefined, 'Articulation point: removing it disconnects part of the ecosystem'),
         ),
       ),
     );

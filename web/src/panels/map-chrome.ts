@@ -80,11 +80,13 @@ export function mountStatusBar(root: HTMLElement, app: App): void {
           : `${fmt.plural(counts.partners, 'partner')} · ${fmt.plural(counts.customers, 'customer')} shown`;
     replace(
       root,
-      h('span', { id: 'status-counts' }, map.loading ? 'Loading…' : shown, counts !== undefined && h('span', { class: 'muted' }, ` · ${fmt.plural(counts.edges, 'link')}`)),
+      h(
+        'span',
+        { id: 'status-counts', title: snap === null ? '' : `${fmt.plural(counts?.edges ?? 0, 'link')} · store version ${snap.response.version} · loaded in ${Math.round(snap.loadMs)} ms` },
+        map.loading ? 'Loading…' : shown,
+      ),
       snap?.response.layoutPending && h('span', { class: 'pending', title: 'The server is still refining positions' }, 'Layout refining…'),
       highlight !== null && h('span', { class: 'hl', id: 'status-highlight' }, h('b', null, fmt.int(highlighted)), ` highlighted · ${highlight.label}`),
-      h('span', { class: 'spacer' }),
-      snap !== null && h('span', { class: 'muted', title: 'Store version and load time' }, `v${snap.response.version} · ${Math.round(snap.loadMs)} ms`),
     );
   };
   map.onChange(render);

@@ -1,0 +1,341 @@
+/**
+ * The map: the filtered view of the ecosystem the web client draws, with
+ * facet counts for the filter panel. Above the node budget the view is
+ * aggregated into one super-node per community (level of detail); asking
+ * for one community drills down into its members.
+ *
+ * Requests must stay well under a second at 300k nodes, so the adjacency,
+ * relationship types and communities are indexed once per graph and
+ * projection version; each request then walks typed arrays only.
+ */
+import { RELATIONSHIP_TYPES } from '../schemas/model.js';
+import type { MapEdge, MapNode, MapQuery, MapResponse } from '../schemas/analytics.js';
+import type { DerivedMetrics, EcoGraph, EcoNode } from '../projection/types.js';
+
+/** Links kept per super-node: its strongest ones. */
+const LINKS_PER_COMMUNITY = 3;
+/** Links kept in an aggregated view at most, strongest first. */
+const MAX_LINKS = 2000;
+const MIN_SIZE = 2;
+const MAX_SIZE = 20;
+
+export function buildMap(graph: EcoGraph, derived: DerivedMetrics, query: MapQuery): MapResponse {
+  if (query.focus !== undefined && !graph.hasNode(query.focus)) throw new Error(`analytics/map: unknown focus node "${query.focus}"`);
+  if (!Number.isInteger(query.budget) || query.budget < 1) throw new Error('analytics/map: budget must be a positive integer');
+  const index = mapIndex(graph, derived);
+
+  const candidates =
+    query.focus !== undefined
+      ? egoNetwork(index, index.position.get(query.focus)!, query.depth)
+      : query.community !== undefined
+        ? index.members[query.community] ?? []
+        : index.attributes.keys();
+  const kept = applyFilters(index, candidates, query);
+  const facets = countFacets(index, kept);
+  const base = { version: derived.version, totalNodes: kept.length, facets, layoutPending: derived.layoutPending };
+
+  if (kept.length > query.budget && query.focus === undefined && query.community === undefined) {
+    return { ...base, aggregated: true, ...aggregate(index, derived, kept, query.budget) };
+  }
+  let shown = kept;
+  if (kept.length > query.budget) {
+    const score = centrality(index, derived, query.sizeBy);
+    const focus = query.focus === undefined ? -1 : index.position.get(query.focus)!;
+    // The focus stays whatever its score: it is what the view is about.
+    shown = [...kept].sort((a, b) => Number(b === focus) - Number(a === focus) || score(b) - score(a) || a - b).slice(0, query.budget);
+  }
+  return { ...base, aggregated: shown.length < kept.length, ...detailed(index, derived, shown, query.sizeBy) };
+}
+
+interface MapIndex {
+  graph: EcoGraph;
+  version: number;
+  ids: string[];
+  attributes: EcoNode[];
+  position: Map<string, number>;
+  community: Int32Array;
+  /** node indices of each community */
+  members: number[][];
+  starts: Uint32Array;
+  neighbours: Uint32Array;
+  /** per adjacency entry: bit i set when the pair has RELATIONSHIP_TYPES[i] */
+  typeBits: Uint16Array;
+  /** per adjacency entry: how many relationships the pair holds */
+  relationships: Uint16Array;
+}
+
+const indices = new WeakMap<EcoGraph, MapIndex>();
+
+function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
+  const cached = indices.get(graph);
+  if (cached !== undefined && cached.version === derived.version) return cached;
+  const ids = graph.nodes();
+  const position = new Map(ids.map((id, i) => [id, i]));
+  const community = Int32Array.from(ids, (id) => derived.communities[id] ?? -1);
+  const members: number[][] = [];
+  community.forEach((c, node) => c >= 0 && (members[c] ??= []).push(node));
+
+  const starts = new Uint32Array(ids.length + 1);
+  ids.forEach((id, i) => (starts[i + 1] = starts[i]! + graph.degree(id)));
+  const fill = starts.slice(0, ids.length);
+  const neighbours = new Uint32Array(2 * graph.size);
+  const typeBits = new Uint16Array(2 * graph.size);
+  const relationships = new Uint16Array(2 * graph.size);
+  graph.forEachEdge((_edge, attributes, source, target) => {
+    let bits = 0;
+    for (const type of attributes.types) bits |= 1 << RELATIONSHIP_TYPES.indexOf(type);
+    const count = Math.max(1, attributes.directed.length);
+    const s = position.get(source)!;
+    const t = position.get(target)!;
+    for (const [from, to] of [[s, t], [t, s]] as const) {
+      const slot = fill[from]!++;
+      neighbours[slot] = to;
+      typeBits[slot] = bits;
+      relationships[slot] = count;
+    }
+  });
+  const index = { graph, version: derived.version, ids, attributes: ids.map((id) => graph.getNodeAttributes(id)), position, community, members, starts, neighbours, typeBits, relationships };
+  indices.set(graph, index);
+  return index;
+}
+
+/** The focus and every node within `depth` hops of it. */
+function egoNetwork(index: MapIndex, focus: number, depth: number): number[] {
+  const seen = new Uint8Array(index.ids.length);
+  seen[focus] = 1;
+  let frontier = [focus];
+  const reached = [focus];
+  for (let hop = 0; hop < depth; hop++) {
+    const next: number[] = [];
+    for (const v of frontier) {
+      for (let j = index.starts[v]!; j < index.starts[v + 1]!; j++) {
+        const w = index.neighbours[j]!;
+        if (seen[w] === 1) continue;
+        seen[w] = 1;
+        next.push(w);
+      }
+    }
+    reached.push(...next);
+    frontier = next;
+  }
+  return reached;
+}
+
+/**
+ * Nodes passing every filter. A customer passes region, segment and
+ * capability by its own region, segment and needs; the partner-only filters
+ * (type, tier, stage) keep the customers of the partners that pass them.
+ * The focus of an ego network always stays.
+ */
+function applyFilters(index: MapIndex, candidates: Iterable<number>, query: MapQuery): number[] {
+  const { attributes, community, starts, neighbours } = index;
+  const partnerOnly = query.type !== undefined || query.tier !== undefined || query.stage !== undefined;
+  const focus = query.focus === undefined ? -1 : index.position.get(query.focus)!;
+  const partnerPassed = new Uint8Array(attributes.length);
+  const ownFilters = (node: number): boolean => {
+    const a = attributes[node]!;
+    if (query.community !== undefined && community[node] !== query.community) return false;
+    if (query.minDegree !== undefined && starts[node + 1]! - starts[node]! < query.minDegree) return false;
+    if (a.kind === 'customer') {
+      return (
+        query.includeCustomers &&
+        (query.region === undefined || a.region === query.region) &&
+        (query.segment === undefined || a.segment === query.segment) &&
+        (query.capability === undefined || a.needs.includes(query.capability))
+      );
+    }
+    return (
+      (query.type === undefined || a.types.includes(query.type)) &&
+      (query.tier === undefined || a.tier === query.tier) &&
+      (query.region === undefined || a.regions.includes(query.region)) &&
+      (query.segment === undefined || a.segments.includes(query.segment)) &&
+      (query.capability === undefined || query.capability in a.capabilities) &&
+      (query.stage === undefined || Object.values(a.lifecycle).some((stage) => stage === query.stage))
+    );
+  };
+  const servedByPassingPartner = (node: number): boolean => {
+    for (let j = starts[node]!; j < starts[node + 1]!; j++) if (partnerPassed[neighbours[j]!] === 1) return true;
+    return false;
+  };
+
+  const kept: number[] = [];
+  const customers: number[] = [];
+  for (const node of candidates) {
+    if (node !== focus && !ownFilters(node)) continue;
+    if (attributes[node]!.kind === 'partner') {
+      partnerPassed[node] = 1;
+      kept.push(node);
+    } else customers.push(node);
+  }
+  for (const node of customers) if (node === focus || !partnerOnly || servedByPassingPartner(node)) kept.push(node);
+  return kept;
+}
+
+function countFacets(index: MapIndex, nodes: number[]): MapResponse['facets'] {
+  const facets: Record<'type' | 'tier' | 'region' | 'segment' | 'stage' | 'community', Record<string, number>> = {
+    type: {},
+    tier: {},
+    region: {},
+    segment: {},
+    stage: {},
+    community: {},
+  };
+  const count = (facet: keyof typeof facets, value: string) => (facets[facet][value] = (facets[facet][value] ?? 0) + 1);
+  for (const node of nodes) {
+    const a = index.attributes[node]!;
+    count('community', String(index.community[node]));
+    if (a.kind === 'customer') {
+      count('region', a.region);
+      count('segment', a.segment);
+      continue;
+    }
+    for (const type of a.types) count('type', type);
+    count('tier', a.tier);
+    for (const region of a.regions) count('region', region);
+    for (const segment of a.segments) count('segment', segment);
+    for (const stage of new Set(Object.values(a.lifecycle))) count('stage', stage);
+  }
+  return facets;
+}
+
+function centrality(index: MapIndex, derived: DerivedMetrics, sizeBy: MapQuery['sizeBy']): (node: number) => number {
+  if (sizeBy === 'degree') return (node) => index.starts[node + 1]! - index.starts[node]!;
+  const scores = sizeBy === 'pagerank' ? derived.pagerank : derived.betweenness.scores;
+  return (node) => scores[index.ids[node]!] ?? 0;
+}
+
+/** 2..20 by the square root of the share of the largest value, so areas follow the values. */
+function sizer(values: number[]): (value: number) => number {
+  const largest = values.reduce((max, value) => Math.max(max, value), 0);
+  return (value) => (largest > 0 ? MIN_SIZE + (MAX_SIZE - MIN_SIZE) * Math.sqrt(Math.max(0, value) / largest) : MIN_SIZE);
+}
+
+/** Edge ids: the two ends in order, joined by "/" which no id may contain. */
+function edgeId(a: string, b: string): string {
+  return a < b ? `${a}/${b}` : `${b}/${a}`;
+}
+
+function typeNames(bits: number): string[] {
+  return RELATIONSHIP_TYPES.filter((_, i) => (bits & (1 << i)) !== 0);
+}
+
+function place(derived: DerivedMetrics, id: string): { x: number; y: number } {
+  return derived.positions[id] ?? { x: 0, y: 0 };
+}
+
+function detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], sizeBy: MapQuery['sizeBy']): Pick<MapResponse, 'nodes' | 'edges'> {
+  const { ids, attributes, starts, neighbours } = index;
+  const score = centrality(index, derived, sizeBy);
+  const size = sizer(shown.map(score));
+  const nodes: MapNode[] = shown.map((node) => {
+    const a = attributes[node]!;
+    return {
+      id: ids[node]!,
+      label: a.label,
+      kind: a.kind,
+      ...place(derived, ids[node]!),
+      size: size(score(node)),
+      community: index.community[node]!,
+      types: a.kind === 'partner' ? [...a.types] : [],
+      ...(a.kind === 'partner' ? { tier: a.tier } : {}),
+      degree: starts[node + 1]! - starts[node]!,
+    };
+  });
+  const visible = new Uint8Array(ids.length);
+  for (const node of shown) visible[node] = 1;
+  const edges: MapEdge[] = [];
+  for (const u of shown) {
+    for (let j = starts[u]!; j < starts[u + 1]!; j++) {
+      const v = neighbours[j]!;
+      if (v < u || visible[v] === 0) continue;
+      edges.push({ id: edgeId(ids[u]!, ids[v]!), source: ids[u]!, target: ids[v]!, types: typeNames(index.typeBits[j]!), weight: index.relationships[j]! });
+    }
+  }
+  return { nodes, edges };
+}
+
+/**
+ * One super-node per community, at its members' centroid, and the strongest
+ * links between them. Past `budget` communities, the smallest share one
+ * super-node (`community:other`), so counts still add up to the total.
+ */
+function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], budget: number): Pick<MapResponse, 'nodes' | 'edges'> {
+  const { ids, attributes, community, starts, neighbours } = index;
+  const members = new Map<number, number>();
+  for (const node of kept) members.set(community[node]!, (members.get(community[node]!) ?? 0) + 1);
+  const ranked = [...members.keys()].sort((a, b) => members.get(b)! - members.get(a)! || a - b);
+  const own = ranked.length > budget ? ranked.slice(0, budget - 1) : ranked;
+  // Super-node of each community: its rank among the communities shown, or the shared one after them.
+  const slot = new Map(ranked.map((c, rank) => [c, Math.min(rank, own.length)]));
+  const slots = own.length + (ranked.length > own.length ? 1 : 0);
+  const superIds = Array.from({ length: slots }, (_, s) => (s < own.length ? `community:${own[s]}` : 'community:other'));
+
+  const count = new Float64Array(slots);
+  const sumX = new Float64Array(slots);
+  const sumY = new Float64Array(slots);
+  const strength = new Float64Array(slots);
+  const isKept = new Uint8Array(ids.length);
+  const slotOf = new Int32Array(ids.length);
+  for (const node of kept) {
+    const s = slot.get(community[node]!)!;
+    const { x, y } = place(derived, ids[node]!);
+    count[s]!++;
+    sumX[s]! += x;
+    sumY[s]! += y;
+    isKept[node] = 1;
+    slotOf[node] = s;
+  }
+
+  const links = new Map<number, { weight: number; bits: number }>();
+  for (const u of kept) {
+    for (let j = starts[u]!; j < starts[u + 1]!; j++) {
+      const v = neighbours[j]!;
+      if (v < u || isKept[v] === 0 || slotOf[u] === slotOf[v]) continue;
+      const [a, b] = slotOf[u]! < slotOf[v]! ? [slotOf[u]!, slotOf[v]!] : [slotOf[v]!, slotOf[u]!];
+      const link = links.get(a * slots + b) ?? { weight: 0, bits: 0 };
+      link.weight += index.relationships[j]!;
+      link.bits |= index.typeBits[j]!;
+      links.set(a * slots + b, link);
+      strength[a]! += index.relationships[j]!;
+      strength[b]! += index.relationships[j]!;
+    }
+  }
+  // Strongest first; a link stays while it is among the strongest few of either end.
+  const linksKept = new Uint32Array(slots);
+  const edges: MapEdge[] = [];
+  for (const [key, link] of [...links].sort(([ka, a], [kb, b]) => b.weight - a.weight || ka - kb)) {
+    const a = Math.floor(key / slots);
+    const b = key % slots;
+    if (linksKept[a]! >= LINKS_PER_COMMUNITY && linksKept[b]! >= LINKS_PER_COMMUNITY) continue;
+    linksKept[a]!++;
+    linksKept[b]!++;
+    const [source, target] = [superIds[a]!, superIds[b]!];
+    edges.push({ id: edgeId(source, target), source, target, types: typeNames(link.bits), weight: link.weight });
+    if (edges.length === MAX_LINKS) break;
+  }
+
+  const size = sizer([...count]);
+  const isKeptPartner = (node: number) => isKept[node] === 1 && attributes[node]!.kind === 'partner';
+  const nodes: MapNode[] = superIds.map((id, s) => {
+    const c = s < own.length ? own[s]! : -1;
+    const total = count[s]!.toLocaleString('en-US');
+    const top = c < 0 ? [] : topPartners(derived, ids, index.members[c] ?? [], isKeptPartner).map((node) => attributes[node]!.label);
+    const label =
+      c < 0 ? `Other communities · ${total} nodes` : `Community ${c} · ${total} nodes${top.length > 0 ? ` — top: ${top.join(', ')}` : ''}`;
+    return { id, label, kind: 'community', x: sumX[s]! / count[s]!, y: sumY[s]! / count[s]!, size: size(count[s]!), community: c, types: [], count: count[s]!, degree: strength[s]! };
+  });
+  return { nodes, edges };
+}
+
+/** The community's three highest-PageRank partners among those shown. */
+function topPartners(derived: DerivedMetrics, ids: string[], members: number[], eligible: (node: number) => boolean): number[] {
+  const rank = (node: number) => derived.pagerank[ids[node]!] ?? 0;
+  const top: number[] = [];
+  for (const node of members) {
+    if (!eligible(node)) continue;
+    top.push(node);
+    top.sort((a, b) => rank(b) - rank(a));
+    if (top.length > 3) top.pop();
+  }
+  return top;
+}

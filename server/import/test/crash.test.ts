@@ -1,0 +1,96 @@
+/**
+ * SIGKILL during a large batched import: the store must come back at exactly
+ * its last committed batch (no partial batch, no committed batch lost), and
+ * running the import again must complete it.
+ */
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generateBundle } from '../../../seeds/generate.js';
+import type { Bundle, BundleSection } from '../../schemas/bundle.js';
+import { GraphStore } from '../../store/graph-store.js';
+import { openGrafeo } from '../../store/grafeo.js';
+import { loadQueries } from '../../store/queries.js';
+import { tempDir } from '../../test/stores.js';
+
+const BATCH = 500;
+const SECTIONS: BundleSection[] = ['capabilities', 'regions', 'segments', 'partners', 'customers', 'relationships', 'deals', 'solutions'];
+
+let dir: string;
+let bundle: Bundle;
+let bundleFile: string;
+beforeAll(() => {
+  dir = tempDir('ecograph-crash-');
+  bundle = generateBundle({ partners: 2000, customers: 4000, relationships: 30_000, seed: 7 });
+  bundleFile = path.join(dir, 'bundle.json');
+  writeFileSync(bundleFile, JSON.stringify(bundle));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI import; resolves with its exit code, killing it once `killAtRows` rows are reported done. */
+function runImport(dataDir: string, killAtRows?: number): Promise<{ code: number | null; signal: string | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/import/cli.ts', bundleFile, '--batch', String(BATCH)], {
+      env: { ...process.env, DATA_DIR: dataDir, NEO4J_URI: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const watch = (chunk: Buffer) => {
+      output += chunk.toString();
+      const [, done, total] = [...output.matchAll(/ ([\d,]+)\/([\d,]+) rows/g)].at(-1)?.map((m) => Number(m.replace(/,/g, ''))) ?? [];
+      if (killAtRows !== undefined && done !== undefined && done >= killAtRows && done < total! && child.exitCode === null) child.kill('SIGKILL');
+    };
+    child.stdout.on('data', watch);
+    child.stderr.on('data', watch);
+    child.on('exit', (code, signal) => resolve({ code, signal, output }));
+  });
+}
+
+/** Node and link counts after the first `batches` batches, in the importer's order. */
+function expectedAfter(batches: number) {
+  const counts: Record<string, number> = {};
+  let left = batches;
+  for (const section of SECTIONS) {
+    const rows = bundle[section].length;
+    const taken = Math.min(rows, Math.max(0, left) * BATCH);
+    counts[section] = taken;
+    left -= Math.ceil(rows / BATCH);
+  }
+  return counts;
+}
+
+async function storeState(dataDir: string) {
+  const store = new GraphStore(await openGrafeo(dataDir, loadQueries()));
+  try {
+    const counts = await store.counts();
+    const links = (await store.listRelationships({ limit: 1_000_000 })).items.length;
+    return { counts, links, progress: await store.importProgress() };
+  } finally {
+    await store.close();
+  }
+}
+
+it('leaves the store at its last committed batch after SIGKILL, and a re-run completes the import', async () => {
+  const dataDir = path.join(dir, 'data');
+  const totalRows = SECTIONS.reduce((n, s) => n + bundle[s].length, 0);
+  // Kill at the first progress report past a quarter of the rows, while the import is still running.
+  const killed = await runImport(dataDir, Math.round(totalRows * 0.25));
+  expect(killed.signal, `the import ended before it could be killed:\n${killed.output}`).toBe('SIGKILL');
+
+  const state = await storeState(dataDir);
+  const batches = state.progress.batches;
+  expect(batches).toBeGreaterThan(0);
+  const expected = expectedAfter(batches);
+  expect(expected.relationships).toBeLessThan(bundle.relationships.length);
+  expect(state.counts).toMatchObject({ partners: expected.partners, customers: expected.customers, capabilities: expected.capabilities, deals: 0 });
+  expect(state.links).toBe(expected.relationships);
+
+  const rerun = await runImport(dataDir);
+  expect(rerun.code, rerun.output).toBe(0);
+  const final = await storeState(dataDir);
+  expect(final.counts).toMatchObject({ partners: bundle.partners.length, customers: bundle.customers.length, deals: bundle.deals.length, solutions: bundle.solutions.length });
+  expect(final.links).toBe(bundle.relationships.length);
+}, 180_000);

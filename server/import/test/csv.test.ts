@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Bundle, BUNDLE_SECTIONS } from '../../schemas/bundle.js';
+import { bundleToCsv, parseCsvBundle } from '../csv.js';
+
+const demo = Bundle.parse(JSON.parse(readFileSync(new URL('../../../seeds/demo/bundle.json', import.meta.url), 'utf8')));
+
+type Rows = Record<string, Array<Record<string, unknown>>>;
+const parse = (files: Record<string, string>) => parseCsvBundle(files) as Rows;
+
+/** A small bundle whose values stress the format: commas, quotes, line breaks, separators inside ids. */
+const awkward: Bundle = Bundle.parse({
+  version: 1,
+  capabilities: [{ id: 'cap:ml;ops', name: 'MLOps, "the hard way"', category: 'ai' }],
+  regions: [{ id: 'emea-south', name: 'EMEA South' }, { id: 'apac' }],
+  segments: [{ id: 'enterprise' }],
+  partners: [
+    {
+      id: 'p-1',
+      name: 'Smith, Jones & "Partners"',
+      domain: 'smith-jones.example',
+      types: ['reseller', 'service'],
+      tier: 'gold',
+      regions: ['emea-south', 'apac'],
+      segments: ['enterprise'],
+      capabilities: [{ id: 'cap:ml;ops', level: 'certified', certified: true }, { id: 'cap-b', level: 'advanced', certified: false }],
+      lifecycle: { 'cloud:marketplace': 'grow', resell: 'optimise' },
+      country: 'ES',
+      size: '51-200',
+      revenue: 1234567.5,
+      sources: ['crm', 'prm;legacy'],
+      aliases: ['old\\id'],
+    },
+    { id: 'p-2', name: 'Vértice Tecnología\nS.A.', types: ['technology'] },
+  ],
+  customers: [{ id: 'c-1', name: 'Harbor Point Bank', segment: 'enterprise', region: 'apac', needs: ['cap:ml;ops'] }],
+  relationships: [
+    { from: 'p-1', to: 'c-1', type: 'SERVES', role: 'resell', since: '2021', annualValue: 0.1, source: 'crm', updatedAt: '2025-01-02T03:04:05Z' },
+    { from: 'p-1', to: 'p-2', type: 'RESELLS', source: 'prm' },
+  ],
+  deals: [{ id: 'd-1', customer: 'c-1', region: 'apac', needs: ['cap:ml;ops'], amount: 5e21, partners: [{ partner: 'p-1', role: 'sourcing:lead', claimedShare: 0.7 }, { partner: 'p-2', role: 'tech' }] }],
+  solutions: [{ id: 's-1', name: 'Launchpad', partners: ['p-1', 'p-2'], capabilities: ['cap:ml;ops'] }],
+});
+
+describe('parseCsvBundle', () => {
+  it('reads RFC 4180 quoting: commas, doubled quotes and line breaks inside cells, CRLF, a BOM', () => {
+    const text = '\ufeffid,name,types\r\np-1,"Smith, Jones & ""Partners""",reseller\r\np-2,"Two\r\nlines",service\r\n';
+    const { partners } = parse({ 'partners.csv': text });
+    expect(partners).toEqual([
+      { id: 'p-1', name: 'Smith, Jones & "Partners"', types: ['reseller'] },
+      { id: 'p-2', name: 'Two\r\nlines', types: ['service'] },
+    ]);
+  });
+
+  it('splits ";" lists and reads structured items', () => {
+    const partners = 'id,name,types,capabilities,lifecycle\np-1,Acme,reseller; service,cap-a:advanced:certified;cap-b:basic;cap-c,resell:grow;services:onboard\n';
+    const deals = 'id,customer,region,partners\nd-1,c-1,apac,p-1:sourcing:0.6;p-2:delivery\n';
+    const bundle = parse({ 'partners.csv': partners, 'deals.csv': deals });
+    expect(bundle.partners![0]).toEqual({
+      id: 'p-1',
+      name: 'Acme',
+      types: ['reseller', 'service'],
+      capabilities: [{ id: 'cap-a', level: 'advanced', certified: true }, { id: 'cap-b', level: 'basic' }, { id: 'cap-c' }],
+      lifecycle: { resell: 'grow', services: 'onboard' },
+    });
+    expect(bundle.deals![0]!.partners).toEqual([
+      { partner: 'p-1', role: 'sourcing', claimedShare: 0.6 },
+      { partner: 'p-2', role: 'delivery' },
+    ]);
+  });
+
+  it('turns empty cells into absent fields, so the schema defaults apply', () => {
+    const { partners } = parse({ 'partners.csv': 'id,name,domain,types,tier,regions,revenue\np-1,Acme,,msp,, ,\n' });
+    expect(partners![0]).toEqual({ id: 'p-1', name: 'Acme', types: ['msp'] });
+    const partner = BUNDLE_SECTIONS.partners.parse(partners![0]);
+    expect(partner).toMatchObject({ tier: 'registered', regions: [], capabilities: [], lifecycle: {} });
+  });
+
+  it('converts numeric cells of number columns only, and leaves bad numbers for the validator', () => {
+    const rels = 'from,to,type,role,since,annualValue\np-1,c-1,SERVES,resell,2021,12500.5\np-1,c-2,SERVES,resell,2020,lots\n';
+    const { relationships } = parse({ 'relationships.csv': rels });
+    expect(relationships![0]).toMatchObject({ since: '2021', annualValue: 12500.5 });
+    expect(relationships![1]!.annualValue).toBe('lots');
+    expect(BUNDLE_SECTIONS.relationships.safeParse(relationships![1]).success).toBe(false);
+  });
+
+  it('keeps a row with too few cells, so the validator can report what it lacks', () => {
+    const { customers } = parse({ 'customers.csv': 'id,name,segment,region\nc-1,Harbor Point Bank,enterprise\n\n' });
+    expect(customers).toEqual([{ id: 'c-1', name: 'Harbor Point Bank', segment: 'enterprise' }]);
+    const result = BUNDLE_SECTIONS.customers.safeParse(customers![0]);
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['region']);
+  });
+
+  it('reads files given with a path, and leaves sections without a file empty', () => {
+    const bundle = parse({ 'exports/2025/Regions.csv': 'id,name\napac,Asia Pacific\n' });
+    expect(bundle.regions).toEqual([{ id: 'apac', name: 'Asia Pacific' }]);
+    expect(bundle.partners).toEqual([]);
+    expect(bundle).toMatchObject({ version: 1 });
+  });
+
+  it('names the file and the expected files when a file is unknown', () => {
+    expect(() => parseCsvBundle({ 'vendors.csv': 'id\n' })).toThrow(/"vendors\.csv".*partners\.csv.*relationships\.csv/);
+  });
+
+  it('names the file and the column when a required column is missing', () => {
+    expect(() => parseCsvBundle({ 'partners.csv': 'id,name\np-1,Acme\n' })).toThrow(/partners\.csv.*"types"/);
+    expect(() => parseCsvBundle({ 'relationships.csv': 'from,type\np-1,SERVES\n' })).toThrow(/relationships\.csv.*"to"/);
+  });
+
+  it('rejects an unknown column and an unclosed quote, naming the file', () => {
+    expect(() => parseCsvBundle({ 'regions.csv': 'id,nmae\napac,Asia\n' })).toThrow(/regions\.csv.*"nmae"/);
+    expect(() => parseCsvBundle({ 'regions.csv': 'id,name\napac,"Asia\n' })).toThrow(/regions\.csv line 2/);
+  });
+});
+
+describe('bundleToCsv', () => {
+  it('writes one file per section with its header', () => {
+    const files = bundleToCsv(awkward);
+    expect(Object.keys(files).sort()).toEqual(
+      ['capabilities.csv', 'customers.csv', 'deals.csv', 'partners.csv', 'regions.csv', 'relationships.csv', 'segments.csv', 'solutions.csv'],
+    );
+    expect(files['partners.csv']!.split('\n')[0]).toBe('id,name,domain,types,tier,regions,segments,capabilities,lifecycle,country,size,revenue,sources,aliases');
+    expect(files['relationships.csv']!.split('\n')[0]).toBe('from,to,type,source,updatedAt,role,since,annualValue');
+    expect(files['partners.csv']).toContain('"Smith, Jones & ""Partners"""');
+    expect(files['partners.csv']).toContain('cap\\:ml\\;ops:certified:certified;cap-b:advanced');
+  });
+
+  it('round-trips awkward values exactly', () => {
+    expect(Bundle.parse(parseCsvBundle(bundleToCsv(awkward)))).toEqual(awkward);
+  });
+
+  it('round-trips the demo bundle', () => {
+    expect(Bundle.parse(parseCsvBundle(bundleToCsv(demo)))).toEqual(demo);
+  });
+});

@@ -1,0 +1,100 @@
+/** Composition root: builds the store, the map and the panels, and wires them together. */
+import { Catalog } from './api/catalog.js';
+import { errorMessage } from './api/client.js';
+import { App } from './app.js';
+import { byId, h, replace } from './dom.js';
+import { MapController } from './map/controller.js';
+import { RiskLayer } from './map/risks.js';
+import { DealsPanel } from './panels/deals.js';
+import { DetailsPanel } from './panels/details.js';
+import { mountFilters } from './panels/filters.js';
+import { GapsPanel } from './panels/gaps.js';
+import { HealthPanel } from './panels/health.js';
+import { mountLegend } from './panels/legend.js';
+import { mountBreadcrumb, mountMapControls, mountStatusBar } from './panels/map-chrome.js';
+import { renderOverview } from './panels/overview.js';
+import { createSearchBox } from './panels/search.js';
+import { Store, VIEWS, type View } from './state.js';
+
+const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health' };
+
+function main(): void {
+  const store = new Store();
+  const catalog = new Catalog();
+  const shell = byId('app');
+  const panel = byId('panel');
+
+  // eslint-disable-next-line prefer-const -- the map's click handler needs the app, which needs the map
+  let app: App;
+  const map = new MapController(byId('map'), byId('map-overlay'), store, catalog, {
+    nodeClick: (id, kind, community) => {
+      if (kind === 'community') store.set({ community, selected: undefined, focus: undefined });
+      else app.select(id);
+    },
+    stageClick: () => {
+      if (store.state.view === 'explore' && store.state.selected !== undefined) store.set({ selected: undefined });
+    },
+  });
+  app = new App(store, catalog, map);
+  const risks = new RiskLayer(app);
+
+  // Sigma only watches the window; the map also changes size when the side panel widens.
+  new ResizeObserver(() => map.view.renderer.refresh()).observe(byId('map'));
+
+  const details = new DetailsPanel(panel, app, (root) => renderOverview(root, app));
+  const gaps = new GapsPanel(panel, app, risks);
+  const deals = new DealsPanel(panel, app);
+  const health = new HealthPanel(panel, byId('health-chip'), app);
+  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health };
+
+  const tabs = byId('tabs');
+  const renderTabs = () =>
+    replace(
+      tabs,
+      VIEWS.map((v) =>
+        h('button', { type: 'button', role: 'tab', id: `tab-${v}`, 'aria-selected': String(store.state.view === v), on: { click: () => store.set({ view: v }) } }, VIEW_LABELS[v]),
+      ),
+    );
+  store.subscribe((next, prev) => {
+    if (next.view !== prev.view) {
+      shell.dataset['view'] = next.view;
+      renderTabs();
+    }
+  });
+  shell.dataset['view'] = store.state.view;
+  renderTabs();
+
+  const searchInput = createSearchBox({
+    placeholder: 'Search partners and customers…  ( / )',
+    catalog,
+    id: 'search-input',
+    onPick: (r) => app.select(r.id, { reveal: true }),
+  });
+  byId('search').append(searchInput);
+  document.addEventListener('keydown', (e) => {
+    const target = e.target as HTMLElement;
+    if (e.key === '/' && !['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName)) {
+      e.preventDefault();
+      byId<HTMLInputElement>('search-input').focus();
+    }
+  });
+
+  mountFilters(byId('filters'), app);
+  mountLegend(byId('legend'), app);
+  mountBreadcrumb(byId('breadcrumb'), app);
+  mountMapControls(byId('map-controls'), app);
+  mountStatusBar(byId('statusbar'), app);
+
+  // Reference lists name capabilities, regions and segments everywhere; the map loads alongside.
+  void catalog.loadReference().catch((error: unknown) => console.warn(`web/main: reference lists failed: ${errorMessage(error)}`)).finally(() => panels[store.state.view].render());
+  void map.load().then(() => {
+    const selected = store.state.selected;
+    if (selected !== undefined && store.state.cam === undefined) void app.reveal(selected);
+  });
+  void risks.sync();
+  // A handle for the browser console and end-to-end tests (e.g. reading sigma's display data).
+  (window as unknown as { ecograph: unknown }).ecograph = { app, renderer: map.view.renderer };
+  replace(panel, h('div', { class: 'state state-loading' }, h('span', { class: 'spinner' }), 'Loading…'));
+}
+
+main();
