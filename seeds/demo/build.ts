@@ -327,9 +327,9 @@ class EcosystemBuilder {
     return c;
   }
 
-  hasLink(a: string, b: string, type?: string): boolean {
-    if (type !== undefined) return this.links.has(linkKey(type, a, b));
-    return ['INTEGRATES_WITH', 'IMPLEMENTS', 'RESELLS', 'REFERS_TO', 'CO_SELLS_WITH', 'SERVES'].some((t) => this.links.has(linkKey(t, a, b)));
+  /** Whether the pair already has a relationship of this type, in either direction. */
+  hasLink(a: string, b: string, type: Relationship['type']): boolean {
+    return this.links.has(linkKey(type, a, b));
   }
 
   /** Adds a partner↔partner relationship unless the pair already has one of that type; true when added. */
@@ -640,10 +640,6 @@ function plantStoryPartners(b: EcosystemBuilder): void {
 }
 
 // ---------- the background ecosystem ----------
-
-function capitalise(text: string): string {
-  return text.replace(/\b\p{L}/gu, (c) => c.toUpperCase());
-}
 
 function tracksOf(types: readonly PartnerType[]): string[] {
   return Object.keys(TRACKS).filter((track) => TRACKS[track]!.some((t) => types.includes(t)));

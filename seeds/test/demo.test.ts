@@ -108,6 +108,9 @@ describe('the demo bundle', () => {
     const stories = readFileSync(demoFile('STORIES.md'), 'utf8');
     const ids = JSON.stringify(STORY_IDS).match(/"(p|c|d|prm|cap)-[^"]+"/g)!.map((s) => s.slice(1, -1));
     for (const id of ids) expect(stories, id).toContain(`\`${id}\``);
+  });
+
+  it("passes the builder's own story checks", () => {
     expect(checkStories(demo)).toEqual([]);
   });
 });

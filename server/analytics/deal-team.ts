@@ -31,6 +31,8 @@ export const DEFAULTS = {
   /** Candidates kept per distinct coverage pattern, best individual fit first. */
   perPattern: 12,
   beamWidth: 64,
+  /** Extensions tried per team: most coverage added first, then individual fit and links to the team. */
+  branching: 24,
   /** Partners suggested per unmet requirement. */
   closest: 5,
 };
@@ -48,6 +50,10 @@ interface Candidate {
   forced: boolean;
   servesCustomer: boolean;
   quality: number;
+  /** Fit on its own, a proxy for what it brings to a team: 0..1, weighted like the team's fit. */
+  fit: number;
+  /** Other pool members it already has a relationship with. */
+  links: Set<string>;
 }
 
 interface Draft {
@@ -115,7 +121,7 @@ export function assembleDealTeams(graph: EcoGraph, request: DealTeamRequest, opt
     const eligible = inRegion && (segment === undefined || node.segments.includes(segment)) && mask !== 0;
     if (eligible || included.has(id)) {
       const servesCustomer = customerId !== undefined && graph.areNeighbors(id, customerId);
-      candidates.push({ id, node, mask, forced: included.has(id), servesCustomer, quality: quality(node) });
+      candidates.push({ id, node, mask, forced: included.has(id), servesCustomer, quality: quality(node), fit: 0, links: new Set() });
     } else if (mask !== 0) outside.push({ id, node, mask, inRegion });
   });
 
@@ -153,15 +159,11 @@ export function assembleDealTeams(graph: EcoGraph, request: DealTeamRequest, opt
  * (a proxy for the cohesion they can bring to a team).
  */
 function prunePool(graph: EcoGraph, candidates: Candidate[], o: DealTeamOptions): Candidate[] {
-  const ids = new Set(candidates.map((c) => c.id));
-  const links = (c: Candidate) => {
-    let count = 0;
-    graph.forEachNeighbor(c.id, (other) => {
-      if (ids.has(other)) count++;
-    });
-    return count;
-  };
-  const individualFit = new Map(candidates.map((c) => [c, o.weights.cohesion * Math.min(1, links(c) / 3) + o.weights.customerFit * Number(c.servesCustomer) + o.weights.quality * c.quality]));
+  const neighboursIn = (c: Candidate, ids: Set<string>) => graph.filterNeighbors(c.id, (other) => ids.has(other));
+  const all = new Set(candidates.map((c) => c.id));
+  for (const c of candidates) {
+    c.fit = o.weights.cohesion * Math.min(1, neighboursIn(c, all).length / 3) + o.weights.customerFit * Number(c.servesCustomer) + o.weights.quality * c.quality;
+  }
   const byPattern = new Map<number, Candidate[]>();
   for (const c of candidates) {
     if (c.forced) continue;
@@ -169,11 +171,11 @@ function prunePool(graph: EcoGraph, candidates: Candidate[], o: DealTeamOptions)
     byPattern.set(c.mask, group);
     group.push(c);
   }
-  const kept = candidates.filter((c) => c.forced);
-  for (const group of byPattern.values()) {
-    kept.push(...group.sort((a, b) => individualFit.get(b)! - individualFit.get(a)! || compareIds(a.id, b.id)).slice(0, o.perPattern));
-  }
-  return kept;
+  const pool = candidates.filter((c) => c.forced);
+  for (const group of byPattern.values()) pool.push(...group.sort((a, b) => b.fit - a.fit || compareIds(a.id, b.id)).slice(0, o.perPattern));
+  const kept = new Set(pool.map((c) => c.id));
+  for (const c of pool) c.links = new Set(neighboursIn(c, kept));
+  return pool;
 }
 
 function evaluate(graph: EcoGraph, members: Candidate[], requirements: Requirement[], o: DealTeamOptions): Draft {
@@ -183,10 +185,9 @@ function evaluate(graph: EcoGraph, members: Candidate[], requirements: Requireme
   for (let i = 0; i < members.length; i++) {
     for (let j = i + 1; j < members.length; j++) {
       const [a, b] = [members[i]!, members[j]!];
-      const key = graph.edge(a.id, b.id);
-      if (key === undefined) continue;
+      if (!a.links.has(b.id)) continue;
       linked++;
-      if (graph.getEdgeAttribute(key, 'types').includes('IMPLEMENTS') && isServiceTechnologyPair(a.node, b.node)) implementsBonus = o.implementsBonus;
+      if (isServiceTechnologyPair(a.node, b.node) && graph.getEdgeAttribute(a.id, b.id, 'types').includes('IMPLEMENTS')) implementsBonus = o.implementsBonus;
     }
   }
   const pairs = (members.length * (members.length - 1)) / 2;
@@ -213,27 +214,31 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: Requirement[],
   const optional = pool.filter((c) => !c.forced);
   const start = forced.length > 0 ? [evaluate(graph, forced, requirements, o)] : [];
   const seen = new Map(start.map((d) => [teamKey(d.members), d]));
+  let anyComplete = start.some((d) => d.mask === full);
   const bestMarginal = Math.max(0, ...optional.map((c) => bitCount(c.mask)));
   let frontier: Array<Draft | undefined> = start.length > 0 ? start : [undefined];
 
-  for (let size = forced.length; size < maxSize; size++) {
-    if (frontier.length === 0) break;
+  for (let size = forced.length; size < maxSize && frontier.length > 0; size++) {
     const next: Draft[] = [];
-    const anyComplete = [...seen.values()].some((d) => d.mask === full);
     for (const draft of frontier) {
       const mask = draft?.mask ?? 0;
       if (mask === full) continue;
       // Upper bound: even the best additions cannot complete this team within maxSize.
       if (anyComplete && bitCount(mask) + (maxSize - size) * bestMarginal < requirements.length) continue;
-      const inTeam = new Set(draft?.members.map((m) => m.id));
-      for (const c of optional) {
-        if (inTeam.has(c.id) || (c.mask & ~mask) === 0) continue;
-        const members = [...(draft?.members ?? []), c].sort((a, b) => compareIds(a.id, b.id));
+      const team = draft?.members ?? [];
+      const extensions = optional
+        .filter((c) => (c.mask & ~mask) !== 0 && !team.includes(c))
+        .map((c) => ({ c, promise: bitCount(c.mask & ~mask) + c.fit + 0.5 * team.filter((m) => c.links.has(m.id)).length }))
+        .sort((x, y) => y.promise - x.promise || compareIds(x.c.id, y.c.id))
+        .slice(0, o.branching);
+      for (const { c } of extensions) {
+        const members = [...team, c].sort((a, b) => compareIds(a.id, b.id));
         const key = teamKey(members);
         if (seen.has(key)) continue;
         const child = evaluate(graph, members, requirements, o);
         seen.set(key, child);
         next.push(child);
+        if (child.mask === full) anyComplete = true;
       }
     }
     // Complete teams stay in `seen`; the beam's places go to teams still growing.

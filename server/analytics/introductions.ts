@@ -60,11 +60,12 @@ export const DEFAULTS = {
 export type IntroductionsOptions = typeof DEFAULTS;
 
 interface Evidence {
-  customers: Map<string, number>;
+  /** shared customer → both partners' annual value with it */
+  customers: Array<[string, number]>;
   neighbours: string[];
   adamicAdar: number;
 }
-const noEvidence = (): Evidence => ({ customers: new Map(), neighbours: [], adamicAdar: 0 });
+const noEvidence = (): Evidence => ({ customers: [], neighbours: [], adamicAdar: 0 });
 
 const jaccard = (a: string[], b: string[]) => {
   const shared = a.filter((x) => b.includes(x));
@@ -223,7 +224,7 @@ export function introductionsFor(graph: EcoGraph, partnerId: string, query: Intr
       const [other, node] = source === n.id ? [target, targetNode] : [source, sourceNode];
       if (node.kind !== 'partner' || !eligible(other, node)) return;
       const e = evidenceOf(other);
-      if (viaCustomer) e.customers.set(n.id, n.value + edge.value);
+      if (viaCustomer) e.customers.push([n.id, n.value + edge.value]);
       else {
         e.neighbours.push(n.id);
         e.adamicAdar += 1 / Math.log(n.degree);
@@ -245,11 +246,12 @@ export function introductionsFor(graph: EcoGraph, partnerId: string, query: Intr
     }
   }
 
-  const prescore = (e: Evidence) => o.weights.sharedCustomers * Math.log2(1 + e.customers.size) + o.weights.commonNeighbours * e.adamicAdar;
+  // The walk may meet tens of thousands of partners: keep those its own evidence favours.
   const walkedCandidates = [...found]
-    .sort((x, y) => prescore(y[1]) - prescore(x[1]) || compareIds(x[0], y[0]))
+    .map(([id, e]) => ({ id, e, prescore: o.weights.sharedCustomers * Math.log2(1 + e.customers.length) + o.weights.commonNeighbours * e.adamicAdar }))
+    .sort((x, y) => y.prescore - x.prescore || compareIds(x.id, y.id))
     .slice(0, Math.max(0, o.maxCandidates - roleCandidates.size));
-  const candidates = new Map<string, Evidence>([...walkedCandidates, ...[...roleCandidates].map((id): [string, Evidence] => [id, noEvidence()])]);
+  const candidates = new Map<string, Evidence>([...walkedCandidates.map((c): [string, Evidence] => [c.id, c.e]), ...[...roleCandidates].map((id): [string, Evidence] => [id, noEvidence()])]);
 
   // Hubs and neighbours past the budget still count as evidence for the chosen candidates.
   for (const n of unwalked.slice(0, o.unwalkedChecks)) {
@@ -257,7 +259,7 @@ export function introductionsFor(graph: EcoGraph, partnerId: string, query: Intr
     for (const [id, e] of candidates) {
       const key = graph.edge(n.id, id);
       if (key === undefined) continue;
-      if (viaCustomer) e.customers.set(n.id, n.value + graph.getEdgeAttribute(key, 'value'));
+      if (viaCustomer) e.customers.push([n.id, n.value + graph.getEdgeAttribute(key, 'value')]);
       else {
         e.neighbours.push(n.id);
         e.adamicAdar += 1 / Math.log(n.degree);
@@ -330,35 +332,43 @@ interface Lists {
  * customers, for customers with at least two partners among `indexOf`.
  */
 function coServing(graph: EcoGraph, indexOf: Map<string, number>, perCustomer: number): { customersOf: Lists; servedBy: Lists } {
-  const served: Array<Array<[number, number]>> = [];
+  const starts = [0];
+  const items: number[] = [];
+  const values: number[] = [];
+  const partners: Array<[number, number]> = [];
   graph.forEachNode((customerId, node) => {
     if (node.kind !== 'customer') return;
-    const partners: Array<[number, number]> = [];
+    partners.length = 0;
     graph.forEachEdge(customerId, (_edge, edge, source, target) => {
       const index = indexOf.get(source === customerId ? target : source);
       if (index !== undefined) partners.push([index, edge.value]);
     });
     if (partners.length < 2) return;
     if (partners.length > perCustomer) partners.sort((x, y) => y[1] - x[1] || x[0] - y[0]).length = perCustomer;
-    served.push(partners);
+    for (const [partner, value] of partners) {
+      items.push(partner);
+      values.push(value);
+    }
+    starts.push(items.length);
   });
-  const servedBy = compress(served.length, served.map((partners, customer) => partners.map(([partner, value]): [number, number, number] => [customer, partner, value])).flat());
-  const customersOf = compress(indexOf.size, served.flatMap((partners, customer) => partners.map(([partner, value]): [number, number, number] => [partner, customer, value])));
-  return { customersOf, servedBy };
+  const servedBy: Lists = { starts: Int32Array.from(starts), items: Int32Array.from(items), values: Float64Array.from(values) };
+  return { customersOf: transpose(servedBy, indexOf.size), servedBy };
 }
 
-/** Builds compressed lists from (list, item, value) triples. */
-function compress(size: number, triples: Array<[number, number, number]>): Lists {
+/** The same pairs, listed from the other side. */
+function transpose(lists: Lists, size: number): Lists {
   const starts = new Int32Array(size + 1);
-  for (const [list] of triples) starts[list + 1]!++;
+  for (const item of lists.items) starts[item + 1]!++;
   for (let x = 0; x < size; x++) starts[x + 1]! += starts[x]!;
   const next = starts.slice(0, size);
-  const items = new Int32Array(triples.length);
-  const values = new Float64Array(triples.length);
-  for (const [list, item, value] of triples) {
-    const at = next[list]!++;
-    items[at] = item;
-    values[at] = value;
+  const items = new Int32Array(lists.items.length);
+  const values = new Float64Array(lists.items.length);
+  for (let list = 0; list + 1 < lists.starts.length; list++) {
+    for (let m = lists.starts[list]!; m < lists.starts[list + 1]!; m++) {
+      const at = next[lists.items[m]!]!++;
+      items[at] = list;
+      values[at] = lists.values[m]!;
+    }
   }
   return { starts, items, values };
 }
@@ -396,7 +406,7 @@ function sharedEvidence(graph: EcoGraph, a: string, b: string): Evidence {
     const [other, node] = source === small ? [target, targetNode] : [source, sourceNode];
     const key = graph.edge(other, large);
     if (key === undefined) return;
-    if (node.kind === 'customer') e.customers.set(other, edge.value + graph.getEdgeAttribute(key, 'value'));
+    if (node.kind === 'customer') e.customers.push([other, edge.value + graph.getEdgeAttribute(key, 'value')]);
     else {
       e.neighbours.push(other);
       e.adamicAdar += 1 / Math.log(graph.degree(other));

@@ -145,26 +145,27 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   ].filter((id) => !knownCapabilities.has(id));
   for (const id of await store.existingIds('capabilities', mentionedCapabilities)) knownCapabilities.add(id);
 
+  const badPartners = new Set<string>();
   const goodPartners = partners.records.filter((p) => {
     const missing = p.capabilities.find((c) => !knownCapabilities.has(c.id));
     if (missing === undefined) return true;
     errors.push({ section: 'partners', index: partnerIndex.get(p.id) ?? -1, id: p.id, field: 'capabilities', message: `unknown capability "${missing.id}"` });
+    badPartners.add(p.id);
     return false;
   });
+  const badCustomers = new Set<string>();
   const goodCustomers = customers.records.filter((c) => {
     const missing = c.needs.find((n) => !knownCapabilities.has(n));
     if (missing === undefined) return true;
     errors.push({ section: 'customers', index: customerIndex.get(c.id) ?? -1, id: c.id, field: 'needs', message: `unknown capability "${missing}"` });
+    badCustomers.add(c.id);
     return false;
   });
-
-  const badPartners = new Set(partners.records.filter((p) => !goodPartners.includes(p)).map((p) => p.id));
-  const badCustomers = new Set(customers.records.filter((c) => !goodCustomers.includes(c)).map((c) => c.id));
   const knownPartners = new Set(goodPartners.map((p) => p.id));
   const knownCustomers = new Set(goodCustomers.map((c) => c.id));
   const referencedPartners = [...links.flatMap((l) => [partnerId(l.row.from), partnerId(l.row.to)]), ...dealRows.flatMap((d) => d.row.partners.map((p) => partnerId(p.partner))), ...solutionRows.flatMap((s) => s.row.partners.map(partnerId))];
   for (const id of await store.existingIds('partners', referencedPartners.filter((id) => !knownPartners.has(id) && !badPartners.has(id)))) knownPartners.add(id);
-  const referencedCustomers = [...links.map((l) => customerId(l.row.to)), ...dealRows.map((d) => customerId(d.row.customer))];
+  const referencedCustomers = [...links.filter((l) => l.row.type === 'SERVES').map((l) => customerId(l.row.to)), ...dealRows.map((d) => customerId(d.row.customer))];
   for (const id of await store.existingIds('customers', referencedCustomers.filter((id) => !knownCustomers.has(id) && !badCustomers.has(id)))) knownCustomers.add(id);
 
   const unknown = (what: string, id: string, bad: Set<string>) => (bad.has(id) ? `${what} "${id}" is itself a bad row` : `unknown ${what} "${id}"`);

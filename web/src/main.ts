@@ -73,9 +73,12 @@ function main(): void {
   byId('search').append(searchInput);
   document.addEventListener('keydown', (e) => {
     const target = e.target as HTMLElement;
-    if (e.key === '/' && !['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName)) {
+    if (['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName)) return;
+    if (e.key === '/') {
       e.preventDefault();
       byId<HTMLInputElement>('search-input').focus();
+    } else if (e.key === 'Escape' && store.state.selected !== undefined) {
+      store.set({ selected: undefined });
     }
   });
 

@@ -97,7 +97,7 @@ describe('assembleDealTeams', () => {
     for (let i = 0; i < 60; i++) addRelationship(g, { from: `p${Math.floor(random() * 40)}`, to: `p${Math.floor(random() * 40)}`, type: 'CO_SELLS_WITH' });
     const req = request({ region: 'EU', capabilities, maxSize: 3, limit: 3 });
     const pruned = assembleDealTeams(g, req);
-    const exhaustive = assembleDealTeams(g, req, { beamWidth: Number.MAX_SAFE_INTEGER, perPattern: Number.MAX_SAFE_INTEGER });
+    const exhaustive = assembleDealTeams(g, req, { beamWidth: Number.MAX_SAFE_INTEGER, perPattern: Number.MAX_SAFE_INTEGER, branching: Number.MAX_SAFE_INTEGER });
     expect(pruned.teams.map((t) => t.score)).toEqual(exhaustive.teams.map((t) => t.score));
   });
 });

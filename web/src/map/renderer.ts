@@ -84,7 +84,7 @@ export class MapView {
       defaultDrawNodeHover: drawDarkHover,
       minCameraRatio: 0.01,
       maxCameraRatio: 4,
-      stagePadding: 24,
+      stagePadding: 40,
       nodeReducer: (node, data) => reduceNode(node, data, this.ctx as ReducerContext),
       edgeReducer: (edge, data) => reduceEdge(data, this.graph.source(edge), this.graph.target(edge), this.ctx as ReducerContext),
     });

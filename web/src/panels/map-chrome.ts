@@ -76,7 +76,7 @@ export function mountStatusBar(root: HTMLElement, app: App): void {
       counts === undefined
         ? 'No map yet'
         : counts.communities > 0
-          ? `${fmt.plural(counts.communities, 'community', 'communities')} · ${fmt.int(snap?.response.totalNodes ?? 0)} nodes inside`
+          ? `${fmt.plural(counts.communities, 'community', 'communities')} · ${fmt.int(snap?.response.totalNodes ?? 0)} nodes inside · click one to open it`
           : `${fmt.plural(counts.partners, 'partner')} · ${fmt.plural(counts.customers, 'customer')} shown`;
     replace(
       root,

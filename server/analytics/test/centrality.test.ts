@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { betweenness, degreeByType, pagerank } from '../centrality.js';
+import { seededRandom } from '../communities.js';
+import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../../projection/build.js';
+import type { EcoGraph } from '../../projection/types.js';
+
+function partners(graph: EcoGraph, ids: string[]): void {
+  for (const id of ids) addPartner(graph, { id, types: ['technology'] });
+}
+
+function link(graph: EcoGraph, pairs: Array<[string, string]>): void {
+  for (const [from, to] of pairs) addRelationship(graph, { from, to, type: 'INTEGRATES_WITH' });
+}
+
+/** Preferential attachment: a few hubs, many small partners. */
+function scaleFree(order: number, seed: number): EcoGraph {
+  const graph = createEcoGraph();
+  const random = seededRandom(seed);
+  const ends: string[] = [];
+  for (let i = 0; i < order; i++) {
+    addPartner(graph, { id: `p${i}`, types: ['service'] });
+    for (let k = 0; k < 2 && i > 0; k++) {
+      const target = ends.length > 0 && random() < 0.8 ? ends[Math.floor(random() * ends.length)]! : `p${Math.floor(random() * i)}`;
+      if (target === `p${i}` || graph.hasEdge(`p${i}`, target)) continue;
+      addRelationship(graph, { from: `p${i}`, to: target, type: 'CO_SELLS_WITH' });
+      ends.push(`p${i}`, target);
+    }
+  }
+  return graph;
+}
+
+describe('pagerank', () => {
+  it('is uniform on a cycle and sums to 1', () => {
+    const graph = createEcoGraph();
+    partners(graph, ['a', 'b', 'c', 'd']);
+    link(graph, [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'a']]);
+    const scores = pagerank(graph);
+    for (const id of ['a', 'b', 'c', 'd']) expect(scores[id]).toBeCloseTo(0.25, 6);
+  });
+
+  it('ranks the centre of a star first', () => {
+    const graph = createEcoGraph();
+    partners(graph, ['hub', 'x', 'y', 'z']);
+    link(graph, [['hub', 'x'], ['hub', 'y'], ['hub', 'z']]);
+    const scores = pagerank(graph);
+    expect(scores.hub).toBeGreaterThan(scores.x! * 2);
+    expect(Object.values(scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+  });
+
+  it('is empty for an empty graph', () => {
+    expect(pagerank(createEcoGraph())).toEqual({});
+  });
+});
+
+describe('degreeByType', () => {
+  it('counts edges per relationship type, an edge once per type it carries', () => {
+    const graph = createEcoGraph();
+    partners(graph, ['p', 'q']);
+    addCustomer(graph, { id: 'c1', segment: 'smb', region: 'emea' });
+    addCustomer(graph, { id: 'c2', segment: 'smb', region: 'emea' });
+    addRelationship(graph, { from: 'p', to: 'c1', type: 'SERVES', role: 'resell' });
+    addRelationship(graph, { from: 'p', to: 'c2', type: 'SERVES', role: 'implement' });
+    addRelationship(graph, { from: 'p', to: 'q', type: 'RESELLS' });
+    addRelationship(graph, { from: 'q', to: 'p', type: 'CO_SELLS_WITH' });
+    expect(degreeByType(graph, 'p')).toEqual({ SERVES: 2, RESELLS: 1, CO_SELLS_WITH: 1 });
+  });
+
+  it('throws for an unknown node', () => {
+    expect(() => degreeByType(createEcoGraph(), 'nobody')).toThrow(/^analytics\/centrality: unknown node/);
+  });
+});
+
+describe('betweenness', () => {
+  it('is exact on a small graph: the middle of a path carries every path', () => {
+    const graph = createEcoGraph();
+    partners(graph, ['a', 'b', 'c']);
+    link(graph, [['a', 'b'], ['b', 'c']]);
+    const { scores, exact, sources } = betweenness(graph);
+    expect(exact).toBe(true);
+    expect(sources).toBe(3);
+    // Normalised by (n-1)(n-2) = 2 over ordered pairs: (a,c) and (c,a) both pass through b.
+    expect(scores).toEqual({ a: 0, b: 1, c: 0 });
+  });
+
+  it('leaves out customers served by one partner, and credits customers that join partners', () => {
+    const graph = createEcoGraph();
+    partners(graph, ['p', 'q']);
+    for (const id of ['shared', 'only-p1', 'only-p2']) addCustomer(graph, { id, segment: 'smb', region: 'emea' });
+    for (const [from, to] of [['p', 'shared'], ['q', 'shared'], ['p', 'only-p1'], ['p', 'only-p2']] as const) {
+      addRelationship(graph, { from, to, type: 'SERVES', role: 'resell' });
+    }
+    const { scores } = betweenness(graph);
+    // Only p, shared and q take part: shared lies between p and q; p's own customers earn p nothing.
+    expect(scores).toEqual({ p: 0, q: 0, shared: 1, 'only-p1': 0, 'only-p2': 0 });
+  });
+
+  it('estimated from sampled sources, agrees with the exact values on the top nodes', () => {
+    const graph = scaleFree(1500, 11);
+    const exact = betweenness(graph);
+    const sampled = betweenness(graph, { exactUpTo: 0, maxSources: 300, seed: 5 });
+    expect(exact.exact).toBe(true);
+    expect(sampled).toMatchObject({ exact: false, sources: 300 });
+    const top = (scores: Record<string, number>, k: number) =>
+      Object.keys(scores)
+        .sort((a, b) => scores[b]! - scores[a]!)
+        .slice(0, k);
+    const sampledTop10 = new Set(top(sampled.scores, 10));
+    expect(top(exact.scores, 5).every((id) => sampledTop10.has(id))).toBe(true);
+    for (const id of top(exact.scores, 5)) {
+      expect(sampled.scores[id]! / exact.scores[id]!).toBeGreaterThan(0.8);
+      expect(sampled.scores[id]! / exact.scores[id]!).toBeLessThan(1.25);
+    }
+  });
+
+  it('is deterministic for a seed', () => {
+    const graph = scaleFree(400, 2);
+    const options = { exactUpTo: 0, maxSources: 50, seed: 9 };
+    expect(betweenness(graph, options)).toEqual(betweenness(graph, options));
+  });
+
+  it('rejects a non-positive sample', () => {
+    expect(() => betweenness(createEcoGraph(), { maxSources: 0 })).toThrow(/^analytics\/centrality:/);
+  });
+});

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { buildMap } from '../map.js';
+import { MapQuery } from '../../schemas/analytics.js';
+import { deriveMetrics } from '../../projection/derive.js';
+import { addCustomer, addPartner, addRelationship, createEcoGraph, type PartnerSpec } from '../../projection/build.js';
+import type { EcoGraph } from '../../projection/types.js';
+
+/**
+ * Three partner cliques, each with its own customers:
+ * A: a0..a5 in emea (a0..a2 resellers growing, a3..a5 technology onboarding; a0 gold and certified in crm),
+ *    serving ca0..ca3 (ca0 needs crm);
+ * B: b0..b4 service partners in na, serving cb0, cb1 (enterprise customers in na);
+ * C: c0..c3 msps in apac, serving cc0.
+ * Two relationships join A and B (a0–b0, a1–b1), one joins B and C (b2–c0).
+ */
+function ecosystem(): EcoGraph {
+  const graph = createEcoGraph();
+  const clique = (specs: PartnerSpec[]) => {
+    for (const spec of specs) addPartner(graph, spec);
+    specs.forEach((a, i) => specs.slice(i + 1).forEach((b) => addRelationship(graph, { from: a.id, to: b.id, type: 'CO_SELLS_WITH' })));
+  };
+  clique(
+    Array.from({ length: 6 }, (_, i) => ({
+      id: `a${i}`,
+      label: `Alpha ${i}`,
+      types: [i < 3 ? 'reseller' : 'technology'],
+      tier: i === 0 ? 'gold' : 'silver',
+      regions: ['emea'],
+      segments: ['smb'],
+      capabilities: i === 0 ? { crm: 'certified' } : {},
+      lifecycle: i < 3 ? { resell: 'grow' } : { cloud: 'onboard' },
+    })),
+  );
+  clique(Array.from({ length: 5 }, (_, i) => ({ id: `b${i}`, label: `Beta ${i}`, types: ['service'], regions: ['na'], segments: ['enterprise'] })));
+  clique(Array.from({ length: 4 }, (_, i) => ({ id: `c${i}`, label: `Gamma ${i}`, types: ['msp'], regions: ['apac'], segments: ['smb'] })));
+  const serve = (partner: string, customer: string) => addRelationship(graph, { from: partner, to: customer, type: 'SERVES', role: 'resell' });
+  for (let i = 0; i < 4; i++) {
+    addCustomer(graph, { id: `ca${i}`, segment: 'smb', region: 'emea', needs: i === 0 ? ['crm'] : [] });
+    serve('a0', `ca${i}`);
+  }
+  for (let i = 0; i < 2; i++) {
+    addCustomer(graph, { id: `cb${i}`, segment: 'enterprise', region: 'na' });
+    serve('b3', `cb${i}`);
+  }
+  addCustomer(graph, { id: 'cc0', segment: 'smb', region: 'apac' });
+  serve('c1', 'cc0');
+  addRelationship(graph, { from: 'a0', to: 'b0', type: 'REFERS_TO' });
+  addRelationship(graph, { from: 'a1', to: 'b1', type: 'RESELLS' });
+  addRelationship(graph, { from: 'b2', to: 'c0', type: 'INTEGRATES_WITH' });
+  return graph;
+}
+
+const graph = ecosystem();
+const derived = deriveMetrics(graph, 7);
+const map = (query: Partial<MapQuery> & Record<string, unknown> = {}) => buildMap(graph, derived, { ...MapQuery.parse({}), ...query });
+const ids = (response: ReturnType<typeof map>) => response.nodes.map((node) => node.id).sort();
+const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+const communityOf = (id: string) => derived.communities[id]!;
+
+describe('buildMap', () => {
+  it('finds the three cliques as communities', () => {
+    expect(new Set([...range('a', 6), ...range('ca', 4)].map(communityOf)).size).toBe(1);
+    expect(new Set([...range('b', 5), ...range('cb', 2)].map(communityOf)).size).toBe(1);
+    expect(new Set([...range('c', 4), 'cc0'].map(communityOf)).size).toBe(1);
+  });
+
+  it('shows every node and relationship under the budget', () => {
+    const response = map();
+    expect(response).toMatchObject({ version: 7, aggregated: false, totalNodes: 22 });
+    expect(response.nodes).toHaveLength(22);
+    expect(response.edges).toHaveLength(graph.size);
+    const a0 = response.nodes.find((node) => node.id === 'a0')!;
+    expect(a0).toMatchObject({ label: 'Alpha 0', kind: 'partner', types: ['reseller'], tier: 'gold', degree: 10, ...derived.positions.a0 });
+    const sizes = response.nodes.map((node) => node.size);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...sizes)).toBe(20);
+    expect(response.edges.find((edge) => edge.id === 'a0/b0')).toEqual({ id: 'a0/b0', source: 'a0', target: 'b0', types: ['REFERS_TO'], weight: 1 });
+  });
+
+  it('gives the same edge ids on every call', () => {
+    expect(map().edges.map((edge) => edge.id)).toEqual(map().edges.map((edge) => edge.id));
+  });
+
+  it('aggregates above the budget: one super-node per community, counts adding up to the total', () => {
+    const response = map({ budget: 10 });
+    expect(response.aggregated).toBe(true);
+    expect(response.totalNodes).toBe(22);
+    expect(response.nodes.map((node) => node.kind)).toEqual(['community', 'community', 'community']);
+    expect(response.nodes.reduce((sum, node) => sum + node.count!, 0)).toBe(22);
+    const A = `community:${communityOf('a0')}`;
+    const B = `community:${communityOf('b0')}`;
+    const C = `community:${communityOf('c0')}`;
+    const superA = response.nodes.find((node) => node.id === A)!;
+    expect(superA.count).toBe(10);
+    // Top partners by PageRank: a0 (10 relationships), a1 (6), then one of a2..a5 (5 each).
+    expect(superA.label).toMatch(new RegExp(`^Community ${communityOf('a0')} · 10 nodes — top: Alpha 0, Alpha 1, Alpha [2-5]$`));
+    const weights = Object.fromEntries(response.edges.map((edge) => [[edge.source, edge.target].sort().join(' '), edge.weight]));
+    expect(weights).toEqual({ [[A, B].sort().join(' ')]: 2, [[B, C].sort().join(' ')]: 1 });
+  });
+
+  it('places a super-node at its members’ centroid', () => {
+    const members = [...range('c', 4), 'cc0'];
+    const x = members.reduce((sum, id) => sum + derived.positions[id]!.x, 0) / members.length;
+    const node = map({ budget: 10 }).nodes.find((n) => n.id === `community:${communityOf('c0')}`)!;
+    expect(node.x).toBeCloseTo(x, 9);
+  });
+
+  it('drills down into one community', () => {
+    const response = map({ community: communityOf('b0'), budget: 10 });
+    expect(response.aggregated).toBe(false);
+    expect(ids(response)).toEqual(['b0', 'b1', 'b2', 'b3', 'b4', 'cb0', 'cb1']);
+    expect(response.edges).toHaveLength(10 + 2);
+  });
+
+  it('keeps the top nodes by the size centrality when a drill-down is still over budget', () => {
+    const response = map({ community: communityOf('a0'), budget: 3, sizeBy: 'degree' });
+    expect(response).toMatchObject({ aggregated: true, totalNodes: 10 });
+    // a0 has degree 10 and a1 6; a2..a5 (5 each) tie, and the first in node order goes.
+    expect(ids(response)).toEqual(['a0', 'a1', 'a2']);
+  });
+
+  it('shows the ego network of a focus, one or two hops deep', () => {
+    expect(ids(map({ focus: 'c0', depth: 1 }))).toEqual(['b2', 'c0', 'c1', 'c2', 'c3']);
+    expect(ids(map({ focus: 'c0', depth: 2 }))).toEqual(['b0', 'b1', 'b2', 'b3', 'b4', 'c0', 'c1', 'c2', 'c3', 'cc0']);
+  });
+
+  it('keeps the focus whatever the filters', () => {
+    expect(ids(map({ focus: 'c0', depth: 1, region: 'na' }))).toEqual(['b2', 'c0']);
+  });
+
+  it('throws for an unknown focus', () => {
+    expect(() => map({ focus: 'nobody' })).toThrow(/^analytics\/map: unknown focus/);
+  });
+
+  it('counts facets over the filtered view', () => {
+    const { facets } = map();
+    expect(facets.type).toEqual({ reseller: 3, technology: 3, service: 5, msp: 4 });
+    expect(facets.tier).toEqual({ gold: 1, silver: 5, registered: 9 });
+    expect(facets.region).toEqual({ emea: 10, na: 7, apac: 5 });
+    expect(facets.segment).toEqual({ smb: 15, enterprise: 7 });
+    expect(facets.stage).toEqual({ grow: 3, onboard: 3 });
+    expect(Object.values(facets.community!).sort()).toEqual([10, 5, 7].sort());
+    expect(map({ region: 'apac' }).facets.type).toEqual({ msp: 4 });
+  });
+
+  it('filters partners by their own fields and customers by theirs', () => {
+    expect(ids(map({ region: 'na' }))).toEqual(['b0', 'b1', 'b2', 'b3', 'b4', 'cb0', 'cb1']);
+    expect(ids(map({ segment: 'enterprise', includeCustomers: false }))).toEqual(range('b', 5));
+    expect(ids(map({ capability: 'crm' }))).toEqual(['a0', 'ca0']);
+    expect(ids(map({ tier: 'gold' }))).toEqual(['a0', 'ca0', 'ca1', 'ca2', 'ca3']);
+    expect(ids(map({ minDegree: 6 }))).toEqual(['a0', 'a1', 'b3']);
+  });
+
+  it('keeps the customers of the partners that pass a partner-only filter', () => {
+    expect(ids(map({ type: 'reseller' }))).toEqual(['a0', 'a1', 'a2', 'ca0', 'ca1', 'ca2', 'ca3']);
+    expect(ids(map({ stage: 'onboard' }))).toEqual(['a3', 'a4', 'a5']);
+    expect(ids(map({ type: 'reseller', includeCustomers: false }))).toEqual(['a0', 'a1', 'a2']);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { deriveMetrics, layoutFor } from '../derive.js';
+import { addPartner, addRelationship, createEcoGraph } from '../build.js';
+import type { EcoGraph } from '../types.js';
+
+/** Two 12-cliques joined by partner x. */
+function ecosystem(): EcoGraph {
+  const graph = createEcoGraph();
+  for (const side of ['a', 'b']) {
+    const ids = Array.from({ length: 12 }, (_, i) => `${side}${i}`);
+    for (const id of ids) addPartner(graph, { id, types: ['service'] });
+    ids.forEach((a, i) => ids.slice(i + 1).forEach((b) => addRelationship(graph, { from: a, to: b, type: 'CO_SELLS_WITH' })));
+  }
+  addPartner(graph, { id: 'x', types: ['referral'] });
+  addRelationship(graph, { from: 'x', to: 'a0', type: 'REFERS_TO' });
+  addRelationship(graph, { from: 'x', to: 'b0', type: 'REFERS_TO' });
+  return graph;
+}
+
+describe('deriveMetrics', () => {
+  it('derives every metric, with a quick layout and a full one owed', () => {
+    const graph = ecosystem();
+    const derived = deriveMetrics(graph, 3);
+    expect(derived.version).toBe(3);
+    expect(new Set(Object.values(derived.communities)).size).toBeGreaterThanOrEqual(2);
+    expect(Object.values(derived.pagerank).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(derived.betweenness.exact).toBe(true);
+    expect(derived.articulationPoints).toEqual(new Set(['a0', 'b0', 'x']));
+    expect(derived.bridges).toHaveLength(2);
+    expect(Object.keys(derived.positions).sort()).toEqual(graph.nodes().sort());
+    expect(derived.layoutPending).toBe(true);
+  });
+
+  it('keeps previous positions, places new nodes, and owes no layout for a few new nodes', () => {
+    const graph = ecosystem();
+    const previous = { ...deriveMetrics(graph, 1), layoutPending: false };
+    addPartner(graph, { id: 'new', types: ['msp'] });
+    addRelationship(graph, { from: 'new', to: 'a3', type: 'RESELLS' });
+    const derived = deriveMetrics(graph, 2, previous);
+    for (const [id, position] of Object.entries(previous.positions)) expect(derived.positions[id]).toEqual(position);
+    expect(Number.isFinite(derived.positions.new!.x)).toBe(true);
+    expect(derived.layoutPending).toBe(false);
+  });
+
+  it('owes a full layout once many nodes are new', () => {
+    const graph = ecosystem();
+    const previous = { ...deriveMetrics(graph, 1), layoutPending: false };
+    for (let i = 0; i < 5; i++) {
+      addPartner(graph, { id: `n${i}`, types: ['msp'] });
+      addRelationship(graph, { from: `n${i}`, to: 'b1', type: 'RESELLS' });
+    }
+    expect(deriveMetrics(graph, 2, previous).layoutPending).toBe(true);
+  });
+});
+
+describe('layoutFor', () => {
+  it('lays out every node in a worker thread', async () => {
+    const graph = ecosystem();
+    const positions = await layoutFor(graph, deriveMetrics(graph, 1));
+    expect(Object.keys(positions).sort()).toEqual(graph.nodes().sort());
+    expect(Object.values(positions).every(({ x, y }) => Number.isFinite(x) && Number.isFinite(y))).toBe(true);
+  });
+});
