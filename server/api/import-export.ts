@@ -66,12 +66,12 @@ export async function importExportRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary: 'The whole store as an ecosystem bundle (v1); re-importing it into an empty store gives an identical store',
-        // Not serialised through the schema: an export can hold millions of rows.
-        response: { 200: { description: 'an ecosystem bundle, version 1', content: { 'application/json': { schema: z.toJSONSchema(Bundle, { io: 'output', target: 'openapi-3.0' }) } } } },
+        response: { 200: Bundle },
       },
     },
     async (request, response) => {
       const bundle = await app.store.exportBundle();
+      // Documented by the schema but not checked row by row on the way out: an export can hold millions of rows.
       return response.header('content-type', 'application/json; charset=utf-8').serializer(JSON.stringify).send(bundle);
     },
   );

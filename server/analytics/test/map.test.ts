@@ -20,7 +20,7 @@ function ecosystem(): EcoGraph {
     specs.forEach((a, i) => specs.slice(i + 1).forEach((b) => addRelationship(graph, { from: a.id, to: b.id, type: 'CO_SELLS_WITH' })));
   };
   clique(
-    Array.from({ length: 6 }, (_, i) => ({
+    Array.from({ length: 6 }, (_, i): PartnerSpec => ({
       id: `a${i}`,
       label: `Alpha ${i}`,
       types: [i < 3 ? 'reseller' : 'technology'],

@@ -36,5 +36,4 @@ describe('searchNodes', () => {
     graph.setNodeAttribute('p-9', 'label', 'Eta Systems');
     expect(searchNodes(graph, 'zeta')).toEqual([]);
   });
-
 });

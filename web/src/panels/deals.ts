@@ -56,7 +56,10 @@ export class DealsPanel {
   ) {
     this.draft = this.draftFromState(app.store.state);
     app.store.subscribe((next, prev) => {
-      if (next.view !== 'deals') return;
+      if (next.view !== 'deals') {
+        this.inflight?.abort();
+        return;
+      }
       if (prev.view !== 'deals' || changed(prev, next, DEAL_KEYS)) {
         this.draft = this.draftFromState(next);
         this.render();

@@ -58,6 +58,8 @@ export class DetailsPanel {
     private readonly overview: (root: HTMLElement) => void,
   ) {
     app.store.subscribe((next, prev) => {
+      // The panel area is shared: a late answer must not paint over another view.
+      if (next.view !== 'explore') this.inflight?.abort();
       if (next.selected !== prev.selected || (next.view === 'explore' && prev.view !== 'explore')) this.render();
       else if (next.view === 'explore' && (next.focus !== prev.focus || next.depth !== prev.depth)) this.render();
     });

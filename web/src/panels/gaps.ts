@@ -58,7 +58,12 @@ export class GapsPanel {
     private readonly risks: RiskLayer,
   ) {
     app.store.subscribe((next, prev) => {
-      if (next.view !== 'gaps') return;
+      if (next.view !== 'gaps') {
+        // The panel area is shared: a late answer must not paint over another view.
+        this.inflight?.abort();
+        this.cellInflight?.abort();
+        return;
+      }
       if (prev.view !== 'gaps' || changed(prev, next, ['gapSegment', 'gapCapability', 'gapRegion'])) this.render();
     });
     app.map.onChange(() => {

@@ -1,0 +1,132 @@
+/**
+ * Map rendering benchmark: for generated ecosystems with about 5,000, 20,000
+ * and 50,000 visible nodes, measures in headless Chromium (WebGL on
+ * SwiftShader, i.e. no GPU) the time from navigation to the first rendered
+ * map, and frames per second while a scripted camera pans and zooms.
+ *
+ *   npm run bench:map [-- --sizes 5000,20000,50000 --seconds 4]
+ *
+ * Each size gets its own server (the real app, fresh embedded store) loaded
+ * through POST /api/import; the page asks /api/map for a node budget above
+ * the size, so nothing is aggregated into communities.
+ */
+import { parseArgs } from 'node:util';
+import { generateBundle } from '../seeds/generate.js';
+import { startServer } from '../server/test/server.js';
+import { ensureWebBuild, launchBrowser, waitForMap } from '../web/test/browser.js';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '5000,20000,50000' },
+    seconds: { type: 'string', default: '4' },
+    /** Relationships per node: the 100,000-partner reference ecosystem has about 3.3. */
+    density: { type: 'string', default: '2.5' },
+  },
+});
+
+const sizes = values.sizes.split(',').map(Number);
+const phaseMs = (Number(values.seconds) * 1000) / 2;
+
+interface Row {
+  target: number;
+  nodes: number;
+  edges: number;
+  importS: number;
+  apiMapMs: number;
+  firstRenderMs: number;
+  panFps: number;
+  zoomFps: number;
+  edgesHiddenOnMove: boolean;
+}
+
+/**
+ * Runs in the page: animates the camera for `ms` per phase and counts the
+ * frames sigma actually rendered (afterRender), not just animation callbacks.
+ * A string, so no transpiler helper leaks into the page.
+ */
+const CAMERA_SCRIPT = (ms: number) => `(async () => {
+  const renderer = window.ecograph.renderer;
+  const camera = renderer.getCamera();
+  let frames = 0;
+  const count = () => { frames += 1; };
+  renderer.on('afterRender', count);
+  const phase = async (steps) => {
+    frames = 0;
+    const started = performance.now();
+    for (const step of steps) await camera.animate(step, { duration: ${ms} / steps.length, easing: 'linear' });
+    return frames / ((performance.now() - started) / 1000);
+  };
+  camera.setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  const pan = await phase([{ x: 0.3 }, { x: 0.7 }, { y: 0.3 }, { x: 0.5, y: 0.5 }]);
+  const zoom = await phase([{ ratio: 0.25 }, { ratio: 1 }, { ratio: 0.1 }, { ratio: 1 }]);
+  renderer.off('afterRender', count);
+  return { pan, zoom, edgesHidden: renderer.getSetting('hideEdgesOnMove') };
+})()`;
+
+async function measure(target: number): Promise<Row> {
+  const partners = Math.round(target / 3);
+  const customers = target - partners;
+  const bundle = generateBundle({ partners, customers, relationships: Math.round(target * Number(values.density)), seed: 42 });
+  const server = await startServer({ seed: 'none' });
+  try {
+    let started = performance.now();
+    const imported = await fetch(`${server.url}/api/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bundle) });
+    if (!imported.ok) throw new Error(`scripts/bench-map-fps: import of ${target} nodes failed: ${imported.status} ${await imported.text()}`);
+    const importS = (performance.now() - started) / 1000;
+
+    // Let the server settle its layout (it answers meanwhile with provisional positions).
+    const budget = Math.min(100_000, Math.ceil(target * 1.2));
+    started = performance.now();
+    for (;;) {
+      const map = (await (await fetch(`${server.url}/api/map?budget=${budget}`)).json()) as { layoutPending: boolean; aggregated: boolean };
+      if (map.aggregated) throw new Error(`scripts/bench-map-fps: the map is aggregated at budget ${budget}`);
+      if (!map.layoutPending || performance.now() - started > 180_000) break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      await page.goto(`${server.url}/?budget=${budget}`);
+      await waitForMap(page);
+      const firstRenderMs = Number(await page.locator('#map').getAttribute('data-first-render-ms'));
+      const apiMapMs = (await page.evaluate(
+        `Math.round(performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/map')).map((e) => e.duration).pop() ?? NaN)`,
+      )) as number;
+      const nodes = Number(await page.locator('#statusbar').getAttribute('data-partners')) + Number(await page.locator('#statusbar').getAttribute('data-customers'));
+      const edges = (await page.evaluate('window.ecograph.renderer.getGraph().size')) as number;
+      const fps = (await page.evaluate(CAMERA_SCRIPT(phaseMs))) as { pan: number; zoom: number; edgesHidden: boolean };
+      return { target, nodes, edges, importS, apiMapMs, firstRenderMs, panFps: fps.pan, zoomFps: fps.zoom, edgesHiddenOnMove: fps.edgesHidden };
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+await ensureWebBuild();
+const rows: Row[] = [];
+for (const size of sizes) {
+  console.log(`measuring ~${size.toLocaleString('en')} visible nodes …`);
+  rows.push(await measure(size));
+}
+
+const header = ['target', 'nodes shown', 'edges', 'import s', '/api/map ms', 'load → first map ms', 'pan fps', 'zoom fps', 'edges while moving'];
+const table = rows.map((r) => [
+  r.target.toLocaleString('en'),
+  r.nodes.toLocaleString('en'),
+  r.edges.toLocaleString('en'),
+  r.importS.toFixed(1),
+  String(r.apiMapMs),
+  String(Math.round(r.firstRenderMs)),
+  r.panFps.toFixed(1),
+  r.zoomFps.toFixed(1),
+  r.edgesHiddenOnMove ? 'hidden' : 'drawn',
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join(' │ ');
+console.log('\nheadless Chromium, WebGL on SwiftShader (software, no GPU), 1280×720 viewport');
+console.log(line(header));
+console.log(widths.map((w) => '─'.repeat(w)).join('─┼─'));
+for (const row of table) console.log(line(row));
