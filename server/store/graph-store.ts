@@ -6,7 +6,7 @@
  */
 import type { Bundle } from '../schemas/bundle.js';
 import type { CustomerListQuery, Neighbour, PartnerListQuery, RelationshipListQuery, StoreCounts } from '../schemas/api.js';
-import type { Capability, Customer, Deal, Partner, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
+import type { Capability, Customer, Deal, Partner, PARTNER_LINK_TYPES, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
 import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import type { Executor, Params, Row, WriteTransaction } from './executor.js';
 import type { QueryName } from './queries.js';
@@ -23,16 +23,13 @@ export interface Page<T> {
 export type EntityKind = 'partners' | 'customers' | 'capabilities';
 type ListedKind = 'capabilities' | 'regions' | 'segments' | 'deals' | 'solutions';
 
-const MERGE_QUERY: Record<RelationshipType, QueryName> = {
+const MERGE_QUERY: Record<(typeof PARTNER_LINK_TYPES)[number] | 'SERVES', QueryName> = {
   INTEGRATES_WITH: 'relationships/merge-integrates-with',
   IMPLEMENTS: 'relationships/merge-implements',
   RESELLS: 'relationships/merge-resells',
   REFERS_TO: 'relationships/merge-refers-to',
   CO_SELLS_WITH: 'relationships/merge-co-sells-with',
   SERVES: 'relationships/merge-serves',
-  HAS_CAPABILITY: 'relationships/merge-has-capability',
-  OPERATES_IN: 'relationships/merge-operates-in',
-  SERVES_SEGMENT: 'relationships/merge-serves-segment',
 };
 
 const encodeCursor = (value: string | number) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -90,12 +87,13 @@ export class StoreWriter {
     await this.each('partners/upsert', items.map((p) => ({ id: p.id, props: records.partnerProps(p) })));
     for (const batch of chunks(items.map((p) => p.id))) await this.tx.run('partners/clear-memberships', { ids: batch });
     const membership = (p: Partner) => ({ source: p.sources[0] ?? 'import', updatedAt: this.now });
+    const unique = <T>(list: T[], key: (item: T) => string) => [...new Map(list.map((item) => [key(item), item])).values()];
     await this.each(
-      MERGE_QUERY.HAS_CAPABILITY,
-      items.flatMap((p) => p.capabilities.map((c) => ({ from: p.id, to: c.id, props: { ...membership(p), level: c.level, certified: c.certified } }))),
+      'relationships/add-has-capability',
+      items.flatMap((p) => unique(p.capabilities, (c) => c.id).map((c) => ({ from: p.id, to: c.id, props: { ...membership(p), level: c.level, certified: c.certified } }))),
     );
-    await this.each(MERGE_QUERY.OPERATES_IN, items.flatMap((p) => p.regions.map((r) => ({ from: p.id, to: r, props: membership(p) }))));
-    await this.each(MERGE_QUERY.SERVES_SEGMENT, items.flatMap((p) => p.segments.map((s) => ({ from: p.id, to: s, props: membership(p) }))));
+    await this.each('relationships/add-operates-in', items.flatMap((p) => unique(p.regions, String).map((r) => ({ from: p.id, to: r, props: membership(p) }))));
+    await this.each('relationships/add-serves-segment', items.flatMap((p) => unique(p.segments, String).map((s) => ({ from: p.id, to: s, props: membership(p) }))));
   }
 
   async upsertCustomers(items: Customer[]) {
@@ -103,7 +101,7 @@ export class StoreWriter {
   }
 
   async upsertRelationships(items: Relationship[]) {
-    const byType = new Map<RelationshipType, Params[]>();
+    const byType = new Map<keyof typeof MERGE_QUERY, Params[]>();
     for (const r of items) {
       const rows = byType.get(r.type) ?? [];
       rows.push({ from: r.from, to: r.to, role: r.type === 'SERVES' ? r.role : null, props: records.relationshipProps(r, this.now) });

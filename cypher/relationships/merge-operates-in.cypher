@@ -1,9 +1,0 @@
-// Creates or updates a partner's region edges; a region named for the first time becomes a node.
-// params: $rows [{from, to, props}]
-// returns: count
-UNWIND $rows AS row
-MATCH (p:Partner {id: row.from})
-MERGE (r:Region {id: row.to})
-MERGE (p)-[e:OPERATES_IN]->(r)
-SET e = row.props
-RETURN count(*) AS count

@@ -1,9 +1,0 @@
-// Creates or updates a partner's segment edges; a segment named for the first time becomes a node.
-// params: $rows [{from, to, props}]
-// returns: count
-UNWIND $rows AS row
-MATCH (p:Partner {id: row.from})
-MERGE (s:Segment {id: row.to})
-MERGE (p)-[e:SERVES_SEGMENT]->(s)
-SET e = row.props
-RETURN count(*) AS count
