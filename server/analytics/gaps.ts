@@ -63,14 +63,14 @@ interface Cell {
 /** Nested maps keyed capability → region → value: no key strings built in the hot loops. */
 type ByCapabilityRegion<T> = Map<string, Map<string, T>>;
 
-function slot<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+function slot<K, V>(map: Map<K, V>, key: K, create: () => NoInfer<V>): V {
   let value = map.get(key);
   if (value === undefined) map.set(key, (value = create()));
   return value;
 }
 // Shared factories: the index loops run a million times, and a closure per call is what the garbage collector then spends its time on.
-const newMap = () => new Map();
-const newList = () => [];
+const newMap = <K, V>() => new Map<K, V>();
+const newList = <T>(): T[] => [];
 
 interface EcosystemIndex {
   cells: ByCapabilityRegion<Map<string, Cell>>;
@@ -98,10 +98,14 @@ function indexEcosystem(graph: EcoGraph, query: GapsQuery, weights: GapsOptions[
 
   graph.forEachNode((id, node) => {
     if (node.kind === 'customer') {
-      for (const need of new Set(node.needs)) if (wanted(need)) cellAt(index, need, node.region, node.segment).customers.push(id);
+      node.needs.forEach((need, i) => {
+        // A need listed twice counts once.
+        if (wanted(need) && node.needs.indexOf(need) === i) cellAt(index, need, node.region, node.segment).customers.push(id);
+      });
       return;
     }
-    for (const [capability, held] of Object.entries(node.capabilities)) {
+    for (const capability in node.capabilities) {
+      const held = node.capabilities[capability]!;
       if (!wanted(capability)) continue;
       const holder: Holder = { id, partner: node, level: held.certified ? 'certified' : held.level, weight: supplyWeight(held, weights) };
       slot(index.holders, capability, newList).push(holder);

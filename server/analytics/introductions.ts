@@ -50,10 +50,10 @@ export const DEFAULTS = {
   expansionBudget: 50_000,
   /** Neighbours left unwalked that are still checked against the chosen candidates, lowest degree first. */
   unwalkedChecks: 20,
-  /** topIntroductions: partners of one customer that are paired, most valuable relationships first. */
-  partnersPerCustomer: 50,
-  /** topIntroductions: co-serving pairs fully scored per introduction asked for. */
-  shortlistPerResult: 20,
+  /** topIntroductions: partners of one customer that are paired, most valuable relationships first (a customer with 30 partners already makes 435 pairs). */
+  partnersPerCustomer: 30,
+  /** topIntroductions: co-serving pairs fully scored per introduction asked for; shared customers dominate the score, so a few suffice. */
+  shortlistPerResult: 5,
   /** Evidence ids listed per signal (the detail still gives the full count). */
   maxEvidence: 100,
 };
