@@ -158,6 +158,7 @@ interface Supplier {
  * Memos are shared across the gaps of one request.
  */
 class SupplierFinder {
+  /** "capability␀region" (region empty for anywhere) → holders, best level first */
   private sortedHolders = new Map<string, Holder[]>();
   private partnerLinks = new Map<string, Map<string, { partner: string; types: RelationshipType[] }>>();
 
@@ -169,37 +170,45 @@ class SupplierFinder {
 
   find(cell: Cell): Supplier[] {
     const { capability, region, segment } = cell;
+    const wanted = this.options.nearestSuppliers;
     const enable: Supplier[] = [];
     const qualified = new Set(cell.qualified.map((h) => h.id));
-    for (const h of [...(this.index.regionalHolders.get(capability)?.get(region) ?? [])].sort(byWeightThenId)) {
+    for (const h of this.holdersOf(capability, region)) {
+      if (enable.length >= wanted) break;
       if (!qualified.has(h.id)) enable.push({ id: h.id, tier: 'otherSegment', reason: `holds ${capability} (${h.level}) in ${region} but does not serve ${segment}` });
     }
     for (const h of [...cell.qualified].sort(byWeightThenId)) {
+      if (enable.length >= wanted) break;
       if (h.level !== 'certified') enable.push({ id: h.id, tier: 'lowerLevel', reason: `qualifies at ${h.level} level only; certifying it adds ${round2(this.options.levelWeights.certified - h.weight)} supply` });
     }
     // Once a partner can be enabled the action is settled; look further only to fill the list.
-    const wanted = this.options.nearestSuppliers - enable.length;
+    const free = wanted - enable.length;
     const introductions: Supplier[] = [];
     const elsewhere: Supplier[] = [];
     let scanned = 0;
     for (const h of this.holdersOf(capability)) {
-      if (introductions.length >= wanted || scanned >= this.options.introductionScan) break;
+      if (introductions.length >= free || scanned >= this.options.introductionScan) break;
       if (!h.partner.segments.includes(segment) || h.partner.regions.includes(region)) continue;
       scanned++;
       const regions = h.partner.regions.join(', ') || 'no region';
       const link = this.linksOf(h.id).get(region);
       if (link !== undefined) {
         introductions.push({ id: h.id, tier: 'introduction', reason: `holds ${capability} (${h.level}) for ${segment} in ${regions} and already works with ${link.partner} (${link.types.join(', ')}), which operates in ${region}` });
-      } else if (elsewhere.length < wanted) {
+      } else if (elsewhere.length < free) {
         elsewhere.push({ id: h.id, tier: 'elsewhere', reason: `holds ${capability} (${h.level}) for ${segment} in ${regions}, not in ${region}` });
       }
     }
     return [...enable, ...introductions, ...elsewhere];
   }
 
-  private holdersOf(capability: string): Holder[] {
-    let sorted = this.sortedHolders.get(capability);
-    if (sorted === undefined) this.sortedHolders.set(capability, (sorted = [...(this.index.holders.get(capability) ?? [])].sort(byWeightThenId)));
+  /** Holders of a capability, in one region or anywhere, best level first; sorted once per request. */
+  private holdersOf(capability: string, region?: string): Holder[] {
+    const key = `${capability}\u0000${region ?? ''}`;
+    let sorted = this.sortedHolders.get(key);
+    if (sorted === undefined) {
+      const holders = region === undefined ? this.index.holders.get(capability) : this.index.regionalHolders.get(capability)?.get(region);
+      this.sortedHolders.set(key, (sorted = [...(holders ?? [])].sort(byWeightThenId)));
+    }
     return sorted;
   }
 

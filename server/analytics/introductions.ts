@@ -108,14 +108,14 @@ function signalsFor(graph: EcoGraph, aId: string, bId: string, evidence: Evidenc
   push('complementaryRoles', roles.length > 0 ? w.complementaryRoles : 0, `${aId} and ${bId} play complementary roles (${roles.join(', ')})`, roles);
 
   const regions = jaccard(a.regions, b.regions);
-  const needed = new Set<string>();
+  const sharedNeeds = new Set<string>();
   for (const [id] of customers) {
     const customer = graph.getNodeAttributes(id);
-    if (customer.kind === 'customer') for (const need of customer.needs) needed.add(need);
+    if (customer.kind === 'customer') for (const need of customer.needs) sharedNeeds.add(need);
   }
-  for (const region of regions.shared) for (const need of regionNeeds.get(region) ?? []) needed.add(need);
-  const aBrings = Object.keys(a.capabilities).filter((c) => !(c in b.capabilities) && needed.has(c)).sort(compareIds);
-  const bBrings = Object.keys(b.capabilities).filter((c) => !(c in a.capabilities) && needed.has(c)).sort(compareIds);
+  const needed = (capability: string) => sharedNeeds.has(capability) || regions.shared.some((region) => regionNeeds.get(region)?.has(capability));
+  const aBrings = Object.keys(a.capabilities).filter((c) => !(c in b.capabilities) && needed(c)).sort(compareIds);
+  const bBrings = Object.keys(b.capabilities).filter((c) => !(c in a.capabilities) && needed(c)).sort(compareIds);
   const brought = [...aBrings, ...bBrings];
   push(
     'complementaryCapabilities',
