@@ -4,6 +4,7 @@
  * the same function.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
@@ -47,7 +48,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
     await app.projection.close();
     await store.close();
   });
-  app.decorate('projection', new ProjectionService(store, app.log));
+  app.decorate('projection', new ProjectionService(store, app.log, path.join(config.dataDir, 'layout.json')));
   await seedIfEmpty(store, config.seed, app.log);
 
   await app.register(fastifyMultipart, { limits: { fileSize: IMPORT_BODY_LIMIT, files: 16 } });

@@ -68,12 +68,7 @@ export function ecosystemHealth(graph: EcoGraph, catalogue: EcoCatalogue, derive
 
   const t = tally(graph);
   // Drivers name the partners with most relationships first: the ones whose change moves the ecosystem most.
-  const top = (ids: string[]) =>
-    ids
-      .map((id): [string, number] => [id, graph.degree(id)])
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .slice(0, o.maxDrivers)
-      .map(([id]) => id);
+  const top = (ids: string[]) => firstOf(ids.map((id): [string, number] => [id, graph.degree(id)]), o.maxDrivers).map(([id]) => id);
 
   const measured: Partial<Record<ComponentKey, Measured>> = {
     connectivity: connectivity(graph, derived, t, o, top),
@@ -101,6 +96,24 @@ export function ecosystemHealth(graph: EcoGraph, catalogue: EcoCatalogue, derive
 }
 
 type Top = (ids: string[]) => string[];
+
+/**
+ * The n entries with the largest counts, ties by id, in one pass: driver lists
+ * come from populations of 100k partners, which a full sort would spend most
+ * of the request on.
+ */
+function firstOf(entries: Array<[string, number]>, n: number): Array<[string, number]> {
+  const before = (a: [string, number], b: [string, number]) => a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
+  const best: Array<[string, number]> = [];
+  for (const entry of entries) {
+    if (best.length === n && !before(entry, best[n - 1]!)) continue;
+    let at = best.length;
+    while (at > 0 && before(entry, best[at - 1]!)) at--;
+    best.splice(at, 0, entry);
+    if (best.length > n) best.pop();
+  }
+  return best;
+}
 
 /** What the components count, gathered in one pass over the nodes and one over the edges. */
 interface Tally {
@@ -170,7 +183,7 @@ function diversity(t: Tally, o: HealthOptions): Measured | undefined {
     return { value: entropy, detail: `partner-type entropy is ${pct(entropy)} of its maximum; no customer relationships to measure concentration`, drivers: [] };
   }
   const hhi = [...t.customerLinks.values()].reduce((sum, n) => sum + (n / total) ** 2, 0);
-  const leaders = [...t.customerLinks].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, o.maxDrivers);
+  const leaders = firstOf([...t.customerLinks], o.maxDrivers);
   return {
     value: o.typeMixShare * entropy + (1 - o.typeMixShare) * (1 - hhi),
     detail: `partner-type entropy is ${pct(entropy)} of its maximum; customer relationships have an HHI of ${round3(hhi)} across partners, the largest partner holding ${pct((leaders[0]?.[1] ?? 0) / total)}; drivers are the partners holding most`,

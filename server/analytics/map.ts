@@ -12,6 +12,8 @@ import { RELATIONSHIP_TYPES } from '../schemas/model.js';
 import type { MapEdge, MapNode, MapQuery, MapResponse } from '../schemas/analytics.js';
 import type { DerivedMetrics, EcoGraph, EcoNode } from '../projection/types.js';
 
+/** Super-nodes in an aggregated view at most: past a few hundred bubbles an overview stops being one. */
+const MAX_COMMUNITIES = 200;
 /** Links kept per super-node: its strongest ones. */
 const LINKS_PER_COMMUNITY = 3;
 /** Links kept in an aggregated view at most, strongest first. */
@@ -20,9 +22,9 @@ const MIN_SIZE = 2;
 const MAX_SIZE = 20;
 
 export function buildMap(graph: EcoGraph, derived: DerivedMetrics, query: MapQuery): MapResponse {
-  if (query.focus !== undefined && !graph.hasNode(query.focus)) throw new Error(`analytics/map: unknown focus node "${query.focus}"`);
   if (!Number.isInteger(query.budget) || query.budget < 1) throw new Error('analytics/map: budget must be a positive integer');
   const index = mapIndex(graph, derived);
+  if (query.focus !== undefined && !index.position.has(query.focus)) throw new Error(`analytics/map: unknown focus node "${query.focus}"`);
 
   const candidates =
     query.focus !== undefined
@@ -35,7 +37,7 @@ export function buildMap(graph: EcoGraph, derived: DerivedMetrics, query: MapQue
   const base = { version: derived.version, totalNodes: kept.length, facets, layoutPending: derived.layoutPending };
 
   if (kept.length > query.budget && query.focus === undefined && query.community === undefined) {
-    return { ...base, aggregated: true, ...aggregate(index, derived, kept, query.budget) };
+    return { ...base, aggregated: true, ...aggregate(index, derived, kept, Math.min(query.budget, MAX_COMMUNITIES)) };
   }
   let shown = kept;
   if (kept.length > query.budget) {
@@ -66,6 +68,11 @@ interface MapIndex {
 
 const indices = new WeakMap<EcoGraph, MapIndex>();
 
+/** Builds the map's index for this graph and version ahead of the first request (about a second at 300k nodes). */
+export function prepareMap(graph: EcoGraph, derived: DerivedMetrics): void {
+  mapIndex(graph, derived);
+}
+
 function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
   const cached = indices.get(graph);
   if (cached !== undefined && cached.version === derived.version) return cached;
@@ -87,12 +94,12 @@ function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
     const count = Math.max(1, attributes.directed.length);
     const s = position.get(source)!;
     const t = position.get(target)!;
-    for (const [from, to] of [[s, t], [t, s]] as const) {
-      const slot = fill[from]!++;
-      neighbours[slot] = to;
-      typeBits[slot] = bits;
-      relationships[slot] = count;
-    }
+    const forward = fill[s]!++;
+    const backward = fill[t]!++;
+    neighbours[forward] = t;
+    neighbours[backward] = s;
+    typeBits[forward] = typeBits[backward] = bits;
+    relationships[forward] = relationships[backward] = count;
   });
   const index = { graph, version: derived.version, ids, attributes: ids.map((id) => graph.getNodeAttributes(id)), position, community, members, starts, neighbours, typeBits, relationships };
   indices.set(graph, index);
@@ -115,7 +122,7 @@ function egoNetwork(index: MapIndex, focus: number, depth: number): number[] {
         next.push(w);
       }
     }
-    reached.push(...next);
+    for (const node of next) reached.push(node);
     frontier = next;
   }
   return reached;
@@ -256,15 +263,15 @@ function detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], siz
 
 /**
  * One super-node per community, at its members' centroid, and the strongest
- * links between them. Past `budget` communities, the smallest share one
+ * links between them. Past `limit` communities, the smallest share one
  * super-node (`community:other`), so counts still add up to the total.
  */
-function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], budget: number): Pick<MapResponse, 'nodes' | 'edges'> {
+function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], limit: number): Pick<MapResponse, 'nodes' | 'edges'> {
   const { ids, attributes, community, starts, neighbours } = index;
   const members = new Map<number, number>();
   for (const node of kept) members.set(community[node]!, (members.get(community[node]!) ?? 0) + 1);
   const ranked = [...members.keys()].sort((a, b) => members.get(b)! - members.get(a)! || a - b);
-  const own = ranked.length > budget ? ranked.slice(0, budget - 1) : ranked;
+  const own = ranked.length > limit ? ranked.slice(0, limit - 1) : ranked;
   // Super-node of each community: its rank among the communities shown, or the shared one after them.
   const slot = new Map(ranked.map((c, rank) => [c, Math.min(rank, own.length)]));
   const slots = own.length + (ranked.length > own.length ? 1 : 0);

@@ -6,6 +6,7 @@
 import { betweenness, pagerank } from '../analytics/centrality.js';
 import { detectCommunities } from '../analytics/communities.js';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput } from '../analytics/layout.js';
+import { prepareMap } from '../analytics/map.js';
 import { articulationPoints, bridges } from '../analytics/structure.js';
 import type { DerivedMetrics, EcoGraph } from './types.js';
 
@@ -17,13 +18,13 @@ const RELAYOUT_SHARE = 0.1;
  * nodes placed next to their neighbours; without previous positions a quick
  * first layout stands in, and `layoutPending` says a full one is owed.
  */
-export function deriveMetrics(graph: EcoGraph, version: number, previous?: DerivedMetrics): DerivedMetrics {
+export function deriveMetrics(graph: EcoGraph, version: number, previous?: Pick<DerivedMetrics, 'positions' | 'layoutPending'>): DerivedMetrics {
   const communities = detectCommunities(graph);
   const input = toLayoutInput(graph, communities, previous?.positions);
   const unplaced = input.ids.filter((id) => previous?.positions[id] === undefined).length;
   // Skipping the communities' backbone layouts keeps the first picture to about a second at 300k nodes.
   const positions = fromLayoutOutput(input.ids, computeLayout(input, { backboneIterations: 0 }));
-  return {
+  const derived: DerivedMetrics = {
     version,
     communities,
     pagerank: pagerank(graph),
@@ -33,6 +34,9 @@ export function deriveMetrics(graph: EcoGraph, version: number, previous?: Deriv
     positions,
     layoutPending: graph.order > 0 && (previous === undefined || previous.layoutPending || unplaced > RELAYOUT_SHARE * graph.order),
   };
+  // In-memory only: the map's per-version index, so that the first map request is as fast as the next.
+  prepareMap(graph, derived);
+  return derived;
 }
 
 /** A full layout of `graph`, computed in a worker thread. */

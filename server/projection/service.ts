@@ -4,6 +4,8 @@
  * recomputed in the background while requests answer from the previous
  * ones, and the layout refined in a worker thread.
  */
+import { existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphStore } from '../store/graph-store.js';
 import { deriveMetrics, layoutFor } from './derive.js';
@@ -23,9 +25,14 @@ export class ProjectionService {
   private layingOut: Promise<void> | undefined;
   private closed = false;
 
+  /**
+   * @param layoutFile where refined positions are kept between runs, so that
+   * a restart shows the map at once and only new nodes need placing.
+   */
   constructor(
     private readonly store: GraphStore,
     private readonly log: FastifyBaseLogger,
+    private readonly layoutFile?: string,
   ) {}
 
   /** The projection at the store's current version, and the freshest derived metrics for it. */
@@ -56,7 +63,7 @@ export class ProjectionService {
   private derive(projection: Projection): Promise<DerivedMetrics> {
     this.deriving ??= (async () => {
       const started = performance.now();
-      const derived = deriveMetrics(projection.graph, projection.version, this.derived);
+      const derived = deriveMetrics(projection.graph, projection.version, this.derived ?? (await this.savedLayout()));
       this.derived = derived;
       this.log.info({ version: projection.version, ms: Math.round(performance.now() - started) }, 'metrics derived');
       if (derived.layoutPending) this.refineLayout(projection, derived);
@@ -76,8 +83,27 @@ export class ProjectionService {
       derived.positions = positions;
       derived.layoutPending = false;
       this.log.info({ version: projection.version, ms: Math.round(performance.now() - started) }, 'layout refined');
+      await this.saveLayout(positions);
     });
     this.layingOut = run.catch((error) => this.log.error(error, 'layout failed'));
+  }
+
+  private async savedLayout(): Promise<Pick<DerivedMetrics, 'positions' | 'layoutPending'> | undefined> {
+    if (this.layoutFile === undefined || !existsSync(this.layoutFile)) return undefined;
+    try {
+      const positions = JSON.parse(await readFile(this.layoutFile, 'utf8')) as DerivedMetrics['positions'];
+      return { positions, layoutPending: false };
+    } catch (error) {
+      this.log.warn({ err: error, file: this.layoutFile }, 'ignoring an unreadable saved layout');
+      return undefined;
+    }
+  }
+
+  private async saveLayout(positions: DerivedMetrics['positions']): Promise<void> {
+    if (this.layoutFile === undefined) return;
+    // Written aside and renamed, so that a crash never leaves half a file.
+    await writeFile(`${this.layoutFile}.tmp`, JSON.stringify(positions));
+    await rename(`${this.layoutFile}.tmp`, this.layoutFile);
   }
 
   /** Resolves when background work (metrics, layout) has settled: for tests and benchmarks. */

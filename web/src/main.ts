@@ -28,7 +28,10 @@ function main(): void {
   let app: App;
   const map = new MapController(byId('map'), byId('map-overlay'), store, catalog, {
     nodeClick: (id, kind, community) => {
-      if (kind === 'community') store.set({ community, selected: undefined, focus: undefined });
+      // "Other communities" (community -1) groups the smallest ones: there is no single community to open.
+      if (kind === 'community') {
+        if (community >= 0) store.set({ community, selected: undefined, focus: undefined });
+      }
       else app.select(id);
     },
     stageClick: () => {

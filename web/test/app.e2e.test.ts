@@ -149,7 +149,7 @@ describe('web app, end to end on the demo ecosystem', () => {
     await option.waitFor();
     await option.dispatchEvent('mousedown');
     for (const cap of MERIDIAN_NEEDS) await page.selectOption('#deal-capability-add', cap);
-    for (const role of ['reseller', 'technology', 'service']) await page.locator(`#deal-roles input[value="${role}"]`).check({ force: true });
+    for (const role of ['reseller', 'technology', 'service']) await page.locator('#deal-roles label').filter({ has: page.locator(`input[value="${role}"]`) }).click();
     await page.click('#deal-submit');
 
     const first = page.locator('#teams .team-card').first();
@@ -237,7 +237,7 @@ describe('web app, end to end on the demo ecosystem', () => {
     const target = (await page.evaluate(`(() => {
       const r = window.ecograph.renderer;
       const g = r.getGraph();
-      const id = g.nodes().sort((a, b) => (g.getNodeAttribute(b, 'count') ?? 0) - (g.getNodeAttribute(a, 'count') ?? 0))[0];
+      const id = g.nodes().filter((n) => g.getNodeAttribute(n, 'community') >= 0).sort((a, b) => (g.getNodeAttribute(b, 'count') ?? 0) - (g.getNodeAttribute(a, 'count') ?? 0))[0];
       const p = r.graphToViewport(g.getNodeAttributes(id));
       const box = r.getContainer().getBoundingClientRect();
       return { x: box.left + p.x, y: box.top + p.y, community: g.getNodeAttribute(id, 'community') };

@@ -12,7 +12,7 @@ import {
   nodeColor,
   sizeScale,
 } from '../src/map/colors.js';
-import { toGraphData, visibleCounts } from '../src/map/graph.js';
+import { communityLabel, toGraphData, visibleCounts } from '../src/map/graph.js';
 import {
   countOnMap,
   gapHighlight,
@@ -106,6 +106,7 @@ describe('web/map/graph: a map response to graph data', () => {
     const [small, big] = data.nodes;
     expect(big!.attributes.size).toBeGreaterThan(small!.attributes.size);
     expect(big!.attributes.label).toBe('Community 1 · 1,000');
+    expect(communityLabel('Community 4 · 51 nodes — top: Llama, Condor', 51)).toBe('Community 4 · 51 nodes');
     expect(visibleCounts(data).communities).toBe(2);
   });
 });

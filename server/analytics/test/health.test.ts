@@ -84,5 +84,7 @@ describe('ecosystemHealth', () => {
     expect(drivers['integrationAdoption']).toEqual(['T2']);
     expect(drivers['activation']).toEqual(['R1', 'T2']);
     expect(drivers['connectivity']).toEqual(['R1', 'T2']);
+    // One customer relationship each: ties in id order.
+    expect(drivers['diversity']).toEqual(['R1', 'S1', 'T1']);
   });
 });

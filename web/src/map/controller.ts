@@ -12,6 +12,10 @@ import { toGraphData, visibleCounts, type VisibleCounts } from './graph.js';
 import { countOnMap, type Highlight } from './highlight.js';
 import { MapView, type RiskMarker } from './renderer.js';
 
+/** While the server refines its layout, the map re-fetches positions after 1.5 s, 3 s, 6 s… up to every 30 s. */
+const REFINE_FIRST_MS = 1500;
+const REFINE_MAX_MS = 30_000;
+
 export interface MapSnapshot {
   response: MapResponse;
   counts: VisibleCounts;
@@ -27,6 +31,8 @@ export class MapController {
   private highlight: Highlight | null = null;
   private inflight: AbortController | null = null;
   private firstLoad = true;
+  private refineTimer: ReturnType<typeof setTimeout> | undefined;
+  private refineDelay = REFINE_FIRST_MS;
   private readonly listeners = new Set<{ listener: () => void; dataOnly: boolean }>();
 
   constructor(
@@ -63,13 +69,22 @@ export class MapController {
     for (const { listener, dataOnly } of this.listeners) if (kind === 'data' || !dataOnly) listener();
   }
 
-  async load(): Promise<void> {
+  /**
+   * Loads the map for the current state. `refine` is the quiet re-fetch while
+   * the server is still refining its layout: no spinner, and the camera stays
+   * where the user put it.
+   */
+  async load(options: { refine?: boolean } = {}): Promise<void> {
     this.inflight?.abort();
+    clearTimeout(this.refineTimer);
     const controller = new AbortController();
     this.inflight = controller;
     this.loading = true;
     this.error = null;
-    this.showOverlay(ui.loading('the ecosystem map'));
+    if (options.refine !== true) {
+      this.refineDelay = REFINE_FIRST_MS;
+      this.showOverlay(ui.loading('the ecosystem map'));
+    }
     this.emit();
     const started = performance.now();
     try {
@@ -81,7 +96,7 @@ export class MapController {
         if (a.kind !== 'community') this.catalog.learn(n.key, { label: String(a['name'] ?? a.label), kind: a.kind, types: (a['types'] as string[]) ?? [] });
       }
       this.view.setData(data);
-      this.restoreCamera();
+      if (options.refine !== true) this.restoreCamera();
       this.snapshot = { response, counts: visibleCounts(data), loadMs: 0 };
       await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
       this.snapshot.loadMs = performance.now() - started;
@@ -91,6 +106,10 @@ export class MapController {
       dataset['ready'] = String(response.version);
       // Milliseconds from navigation start to the first frame of a map (the benchmark reads it).
       dataset['firstRenderMs'] ??= String(Math.round(performance.now()));
+      if (response.layoutPending) {
+        this.refineTimer = setTimeout(() => void this.load({ refine: true }), this.refineDelay);
+        this.refineDelay = Math.min(REFINE_MAX_MS, this.refineDelay * 2);
+      }
     } catch (error) {
       if (isAbort(error)) return;
       this.loading = false;

@@ -21,6 +21,14 @@ export function sizingFor(nodeCount: number): NodeSizing {
   return { partner: [3.5, 16], customer: [2.5, 6], community: [10, 30] };
 }
 
+/** A super-node's label on the map: its name and size, without the details after a dash. */
+export function communityLabel(label: string, count: number | undefined): string {
+  const short = label.split(' — ')[0] ?? label;
+  if (count === undefined) return short;
+  const formatted = count.toLocaleString('en-US');
+  return short.includes(formatted) ? short : `${short} · ${formatted}`;
+}
+
 export interface GraphData {
   nodes: Array<{ key: string; attributes: MapNodeAttributes }>;
   edges: Array<{ key: string; source: string; target: string; attributes: MapEdgeAttributes }>;
@@ -40,12 +48,14 @@ export function toGraphData(map: MapResponse): GraphData {
     seen.add(n.id);
     const size =
       n.kind === 'community' ? communitySize(n.count ?? n.size) : n.kind === 'customer' ? customerSize(n.size) : partnerSize(n.size);
-    const label = n.kind === 'community' && n.count !== undefined ? `${n.label} · ${n.count.toLocaleString('en-US')}` : n.label;
+    const label = n.kind === 'community' ? communityLabel(n.label, n.count) : n.label;
     nodes.push({
       key: n.id,
       attributes: {
         label,
         name: n.label,
+        // The hover card shows the server's whole label (a community's top partners, say).
+        fullLabel: n.label,
         x: n.x,
         y: n.y,
         size,

@@ -34,7 +34,8 @@ const LABEL_FONT = 'Inter, "DejaVu Sans", system-ui, sans-serif';
 function drawDarkHover(context: CanvasRenderingContext2D, data: LabelData, settings: { labelSize: number; labelFont: string }): void {
   const size = settings.labelSize;
   context.font = `600 ${size}px ${settings.labelFont}`;
-  const label = typeof data.label === 'string' ? data.label : '';
+  const full = (data as { fullLabel?: unknown }).fullLabel;
+  const label = typeof full === 'string' ? full : typeof data.label === 'string' ? data.label : '';
   const padX = 6;
   const boxH = size + 8;
   const x = data.x + data.size + 4;
