@@ -118,8 +118,8 @@ function firstOf(entries: Array<[string, number]>, n: number): Array<[string, nu
 /** What the components count, gathered in one pass over the nodes and one over the edges. */
 interface Tally {
   partners: Array<[string, PartnerNode]>;
-  /** capability@region → customers needing it there, and partners holding it there */
-  cells: Map<string, { customers: number; partners: number }>;
+  /** capability → region → customers needing it there, and partners holding it there */
+  cells: Map<string, Map<string, { customers: number; partners: number }>>;
   partnerLinks: number;
   /** partner → relationships with customers */
   customerLinks: Map<string, number>;
@@ -130,18 +130,27 @@ interface Tally {
 function tally(graph: EcoGraph): Tally {
   const t: Tally = { partners: [], cells: new Map(), partnerLinks: 0, customerLinks: new Map(), integrated: new Set() };
   const cell = (capability: string, region: string) => {
-    const key = `${capability}@${region}`;
-    let c = t.cells.get(key);
-    if (c === undefined) t.cells.set(key, (c = { customers: 0, partners: 0 }));
+    let byRegion = t.cells.get(capability);
+    if (byRegion === undefined) t.cells.set(capability, (byRegion = new Map()));
+    let c = byRegion.get(region);
+    if (c === undefined) byRegion.set(region, (c = { customers: 0, partners: 0 }));
     return c;
   };
+  // Lists are small; indexOf skips a value listed twice without building a set per node.
+  const once = <T>(value: T, i: number, list: T[]) => list.indexOf(value) === i;
   graph.forEachNode((id, node) => {
     if (node.kind === 'customer') {
-      for (const capability of new Set(node.needs)) cell(capability, node.region).customers++;
+      node.needs.forEach((capability, i) => {
+        if (once(capability, i, node.needs)) cell(capability, node.region).customers++;
+      });
       return;
     }
     t.partners.push([id, node]);
-    for (const capability of Object.keys(node.capabilities)) for (const region of new Set(node.regions)) cell(capability, region).partners++;
+    for (const capability in node.capabilities) {
+      node.regions.forEach((region, i) => {
+        if (once(region, i, node.regions)) cell(capability, region).partners++;
+      });
+    }
   });
   graph.forEachEdge((_edge, edge, source, target, sourceNode, targetNode) => {
     if (sourceNode.kind === 'partner' && targetNode.kind === 'partner') {
@@ -192,14 +201,14 @@ function diversity(t: Tally, o: HealthOptions): Measured | undefined {
 }
 
 function coverage(t: Tally, o: HealthOptions): Measured | undefined {
-  const demanded = [...t.cells].filter(([, c]) => c.customers > 0);
+  const demanded = [...t.cells].flatMap(([capability, byRegion]) => [...byRegion].filter(([, c]) => c.customers > 0).map(([region, c]) => ({ key: `${capability}@${region}`, ...c })));
   if (demanded.length === 0) return undefined;
-  const uncovered = demanded.filter(([, c]) => c.partners < o.minQualifiedPartners).sort(([ka, a], [kb, b]) => b.customers - a.customers || (ka < kb ? -1 : 1));
+  const uncovered = demanded.filter((c) => c.partners < o.minQualifiedPartners);
   const value = 1 - uncovered.length / demanded.length;
   return {
     value,
     detail: `${demanded.length - uncovered.length} of ${demanded.length} (need × region) demand cells (${pct(value)}) have at least ${o.minQualifiedPartners} partners holding the capability in the region; drivers are the uncovered cells as capability@region, most demanded first`,
-    drivers: uncovered.slice(0, o.maxDrivers).map(([key]) => key),
+    drivers: firstOf(uncovered.map((c): [string, number] => [c.key, c.customers]), o.maxDrivers).map(([key]) => key),
   };
 }
 

@@ -58,7 +58,7 @@ export async function entityRoutes(app: FastifyInstance) {
       async (request, response) => {
         const { id } = request.body as { id: string };
         if ((await e.get(store, id)) !== null) throw new ConflictError(`a ${e.noun} with id "${id}" exists: use PUT to replace it`);
-        const report = await writeRows(store, e.section, [request.body]);
+        const report = await writeRows(app, e.section, [request.body]);
         // Identity resolution may have folded the new record into an existing one: answer with what is stored.
         const keptId = report.merges.find((m) => m.merged.includes(id))?.id ?? id;
         return response.status(201).header('location', `/api/${e.section}/${keptId}`).send(await stored(keptId));
@@ -69,7 +69,7 @@ export async function entityRoutes(app: FastifyInstance) {
       `/api/${e.section}/:id`,
       { schema: { tags, summary: `Create or replace a ${e.noun}`, params: IdParams, body: e.schema.omit({ id: true }), response: { 200: e.schema, ...errors } } },
       async (request) => {
-        await writeRows(store, e.section, [{ ...(request.body as object), id: request.params.id }]);
+        await writeRows(app, e.section, [{ ...(request.body as object), id: request.params.id }]);
         return stored(request.params.id);
       },
     );

@@ -52,7 +52,7 @@ export async function importExportRoutes(app: FastifyInstance) {
           throw new InvalidInputError((error as Error).message, [{ field: 'body', message: (error as Error).message }]);
         }
       }
-      const report = await importBundle(app.store, input, { mode: request.query.mode });
+      const report = await importBundle(app.store, input, { mode: request.query.mode, onCommitted: (written, version) => app.projection.applyCommitted(written, version) });
       if (!report.committed) {
         throw new InvalidInputError(`${report.errors.length} bad row(s); nothing was written (use mode=partial to write the good rows)`, rowErrorsAsDetails(report.errors));
       }

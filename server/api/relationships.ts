@@ -25,7 +25,7 @@ export async function relationshipRoutes(app: FastifyInstance) {
     '/api/relationships',
     { schema: { tags, summary: 'Create or update a relationship (both ends must exist)', body: Relationship, response: { 200: Relationship, 400: ErrorResponse } } },
     async (request) => {
-      await writeRows(app.store, 'relationships', [request.body]);
+      await writeRows(app, 'relationships', [request.body]);
       return request.body;
     },
   );

@@ -4,12 +4,12 @@
  * a row of a bundle.
  */
 import type { BundleSection } from '../schemas/bundle.js';
-import type { GraphStore } from '../store/graph-store.js';
+import type { FastifyInstance } from 'fastify';
 import { importBundle, type ImportReport } from '../import/import-bundle.js';
 import { InvalidInputError, rowErrorsAsDetails } from './errors.js';
 
-export async function writeRows(store: GraphStore, section: BundleSection, rows: unknown[]): Promise<ImportReport> {
-  const report = await importBundle(store, { version: 1, [section]: rows });
+export async function writeRows(app: FastifyInstance, section: BundleSection, rows: unknown[]): Promise<ImportReport> {
+  const report = await importBundle(app.store, { version: 1, [section]: rows }, { onCommitted: (written, version) => app.projection.applyCommitted(written, version) });
   if (!report.committed) {
     const details = rowErrorsAsDetails(report.errors).map((d) => ({ ...d, field: `body.${String(d.field).replace(/^\w+\[\d+\]\./, '')}` }));
     throw new InvalidInputError(details.map((d) => `${d.field}: ${d.message}`).join('; '), details);

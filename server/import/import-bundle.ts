@@ -41,6 +41,8 @@ export interface ImportOptions {
   /** Commit every this many rows instead of one transaction (large imports). */
   batchRows?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Called with what was written once a one-transaction import has committed. */
+  onCommitted?: (written: Bundle, version: number) => void;
 }
 
 /** The envelope itself is unusable: no row could be read. */
@@ -245,6 +247,7 @@ async function writePlan(store: GraphStore, plan: Bundle, options: ImportOptions
       for (const [section, step] of STEPS) await step(w, plan[section] as never[]);
     });
     options.onProgress?.(total, total);
+    options.onCommitted?.(plan, version);
     return version;
   }
   const importId = randomUUID();

@@ -1,10 +1,20 @@
-/** Projects a bundle (the store's export) into the lean analytics graph and its catalogue. */
+/**
+ * Projects a bundle into the lean analytics graph and its catalogue: the
+ * store's whole export when the projection is built, or one committed write
+ * when it is kept current in place.
+ */
 import type { Bundle } from '../schemas/bundle.js';
 import { addCustomer, addPartner, addRelationship, createEcoGraph } from './build.js';
 import type { EcoCatalogue, EcoGraph } from './types.js';
 
 export function projectBundle(bundle: Bundle): { graph: EcoGraph; catalogue: EcoCatalogue } {
-  const graph = createEcoGraph();
+  const projected = { graph: createEcoGraph(), catalogue: { capabilities: new Map(), regions: [], segments: [], deals: [], solutions: [] } };
+  applyBundle(projected.graph, projected.catalogue, bundle);
+  return projected;
+}
+
+/** Upserts a bundle's records into a projection: new records are added, known ones replaced, relationships merged. */
+export function applyBundle(graph: EcoGraph, catalogue: EcoCatalogue, bundle: Bundle): void {
   for (const p of bundle.partners) {
     addPartner(graph, {
       id: p.id,
@@ -23,12 +33,14 @@ export function projectBundle(bundle: Bundle): { graph: EcoGraph; catalogue: Eco
   for (const r of bundle.relationships) {
     addRelationship(graph, { from: r.from, to: r.to, type: r.type, ...(r.type === 'SERVES' ? { role: r.role, ...(r.annualValue === undefined ? {} : { annualValue: r.annualValue }) } : {}) });
   }
-  const catalogue: EcoCatalogue = {
-    capabilities: new Map(bundle.capabilities.map((c) => [c.id, { name: c.name, ...(c.category === undefined ? {} : { category: c.category }) }])),
-    regions: bundle.regions.map((r) => r.id),
-    segments: bundle.segments.map((s) => s.id),
-    deals: bundle.deals.map((d) => ({ ...d, partners: d.partners.map((p) => ({ ...p })) })),
-    solutions: bundle.solutions,
+  for (const c of bundle.capabilities) catalogue.capabilities.set(c.id, { name: c.name, ...(c.category === undefined ? {} : { category: c.category }) });
+  const addNew = (list: string[], ids: string[]) => list.push(...ids.filter((id) => !list.includes(id)));
+  addNew(catalogue.regions, [...bundle.regions.map((r) => r.id), ...bundle.partners.flatMap((p) => p.regions)]);
+  addNew(catalogue.segments, [...bundle.segments.map((s) => s.id), ...bundle.partners.flatMap((p) => p.segments)]);
+  const replaceById = <T extends { id: string }>(list: T[], items: T[]) => {
+    const incoming = new Set(items.map((i) => i.id));
+    list.splice(0, list.length, ...list.filter((i) => !incoming.has(i.id)), ...items);
   };
-  return { graph, catalogue };
+  replaceById(catalogue.deals, bundle.deals);
+  replaceById(catalogue.solutions, bundle.solutions);
 }

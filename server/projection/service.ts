@@ -9,8 +9,12 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphStore } from '../store/graph-store.js';
 import { deriveMetrics, layoutFor } from './derive.js';
-import { projectBundle } from './from-bundle.js';
+import type { Bundle } from '../schemas/bundle.js';
+import { applyBundle, projectBundle } from './from-bundle.js';
 import type { DerivedMetrics, Projection } from './types.js';
+
+/** Writes up to this many rows are applied to the projection in place; larger ones rebuild it. */
+const IN_PLACE_ROWS = 10_000;
 
 export interface Current {
   projection: Projection;
@@ -43,6 +47,20 @@ export class ProjectionService {
     if (derived === undefined) derived = await this.derive(projection);
     else if (derived.version !== projection.version) void this.derive(projection).catch((error) => this.log.error(error, 'deriving metrics failed'));
     return { projection, derived };
+  }
+
+  /**
+   * Keeps the projection current after a committed write, in place, when the
+   * write is small and the only change since the projection was built;
+   * otherwise (deletes, large or batched imports) the change counter makes
+   * the next request rebuild it. Metrics follow in the background.
+   */
+  applyCommitted(written: Bundle, version: number): void {
+    const projection = this.projection;
+    const rows = written.partners.length + written.customers.length + written.relationships.length + written.capabilities.length + written.deals.length + written.solutions.length;
+    if (projection === undefined || this.rebuilding !== undefined || projection.version !== version - 1 || rows > IN_PLACE_ROWS) return;
+    applyBundle(projection.graph, projection.catalogue, written);
+    projection.version = version;
   }
 
   private rebuild(version: number): Promise<Projection> {

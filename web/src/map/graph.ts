@@ -14,11 +14,44 @@ export interface NodeSizing {
   community: [number, number];
 }
 
-/** Smaller marks on big maps, so 50,000 nodes do not merge into one blob. */
-export function sizingFor(nodeCount: number): NodeSizing {
-  if (nodeCount > 10_000) return { partner: [1.5, 9], customer: [1, 3], community: [8, 28] };
-  if (nodeCount > 2_000) return { partner: [2.5, 13], customer: [1.5, 4], community: [8, 28] };
-  return { partner: [3.5, 16], customer: [2.5, 6], community: [10, 30] };
+/**
+ * Typical distance between neighbouring nodes, in pixels, when the whole map
+ * spans `viewportPx`: the occupied area (grid cells holding a node, cells
+ * about as small as uniform spacing would be) shared among the nodes. A clustered layout packs nodes much tighter than its
+ * bounding box suggests, and marks must shrink to stay apart.
+ */
+export function typicalSpacing(points: ReadonlyArray<{ x: number; y: number }>, viewportPx = 600): number {
+  if (points.length < 2) return viewportPx;
+  let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const p of points) {
+    minX = Math.min(minX, p.x);
+    maxX = Math.max(maxX, p.x);
+    minY = Math.min(minY, p.y);
+    maxY = Math.max(maxY, p.y);
+  }
+  const span = Math.max(maxX - minX, maxY - minY);
+  if (!(span > 0)) return 0;
+  const GRID = Math.min(512, Math.max(16, Math.ceil(1.5 * Math.sqrt(points.length))));
+  const occupied = new Set<number>();
+  for (const p of points) occupied.add(Math.min(GRID - 1, Math.floor(((p.x - minX) / span) * GRID)) * GRID + Math.min(GRID - 1, Math.floor(((p.y - minY) / span) * GRID)));
+  const cellPx = viewportPx / GRID;
+  return Math.sqrt((occupied.size * cellPx * cellPx) / points.length);
+}
+
+/**
+ * Marks sized to the layout: about a node's spacing at the largest, so a
+ * crowded community reads as separate dots once zoomed in a little, and
+ * 50,000 nodes do not merge into one blob.
+ */
+export function sizingFor(points: ReadonlyArray<{ x: number; y: number }>): NodeSizing {
+  const spacing = typicalSpacing(points);
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  const maxPartner = clamp(spacing * 1.2, 5, 16);
+  return {
+    partner: [clamp(maxPartner / 4, 1.5, 3.5), maxPartner],
+    customer: [clamp(maxPartner / 8, 1, 2.5), clamp(maxPartner / 2.5, 2.5, 6)],
+    community: [10, 30],
+  };
 }
 
 /** A super-node's label on the map: its name and size, without the details after a dash. */
@@ -35,7 +68,7 @@ export interface GraphData {
 }
 
 export function toGraphData(map: MapResponse): GraphData {
-  const sizing = sizingFor(map.nodes.length);
+  const sizing = sizingFor(map.nodes);
   const byKind = (kind: string) => map.nodes.filter((n) => n.kind === kind);
   const partnerSize = sizeScale(byKind('partner').map((n) => n.size), ...sizing.partner);
   const customerSize = sizeScale(byKind('customer').map((n) => n.size), ...sizing.customer);

@@ -48,8 +48,8 @@ export interface MapEdgeAttributes {
   [key: string]: unknown;
 }
 
-/** Beyond this many nodes, forcing every label on would bury the map in text. */
-const MAX_FORCED_LABELS = 40;
+/** Beyond this many nodes, forcing every label on would bury the map in text; sigma's label grid decides instead. */
+const MAX_FORCED_LABELS = 20;
 
 export function pairKey(a: string, b: string): string {
   return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
@@ -78,7 +78,6 @@ export function reduceNode(node: string, data: MapNodeAttributes, ctx: ReducerCo
     } else if (h.secondary.has(node)) {
       res.color = tint ?? data.color;
       res.zIndex = Math.max(res.zIndex ?? 0, 2);
-      res.forceLabel = h.secondary.size <= MAX_FORCED_LABELS / 2;
     } else if (!isHovered && !ctx.hoveredNeighbours.has(node)) {
       res.color = HIGHLIGHT_COLORS.dim;
       res.label = '';

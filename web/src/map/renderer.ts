@@ -140,7 +140,7 @@ export class MapView {
   }
 
   /** Animates the camera onto a node; false when the node is not on the map. */
-  async flyTo(id: string, ratio = 0.45): Promise<boolean> {
+  async flyTo(id: string, ratio = 0.25): Promise<boolean> {
     const data = this.renderer.getNodeDisplayData(id);
     if (data === undefined) return false;
     await this.renderer.getCamera().animate({ x: data.x, y: data.y, ratio: Math.min(ratio, this.renderer.getCamera().ratio) }, { duration: 600 });
