@@ -5,11 +5,7 @@
  *
  *   npm run bench:analytics [-- --partners 100000 --customers 200000 --relationships 1000000]
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import type { Bundle } from '../server/schemas/bundle.js';
 import { projectBundle } from '../server/projection/from-bundle.js';
 import { detectCommunities } from '../server/analytics/communities.js';
@@ -25,20 +21,9 @@ import { nodeMetrics } from '../server/analytics/metrics.js';
 import { searchNodes } from '../server/projection/search.js';
 import { GapsQuery, IntroductionsQuery, MapQuery, DealTeamRequest } from '../server/schemas/analytics.js';
 import type { DerivedMetrics } from '../server/projection/types.js';
+import { generatedBundleFile, generatedBundleArgs } from './generated-bundle.js';
 
-const { values } = parseArgs({
-  options: {
-    partners: { type: 'string', default: '100000' },
-    customers: { type: 'string', default: '200000' },
-    relationships: { type: 'string', default: '1000000' },
-    seed: { type: 'string', default: '42' },
-  },
-});
-
-const file = path.join(tmpdir(), `ecograph-bench-${values.partners}-${values.customers}-${values.relationships}-${values.seed}.json`);
-if (!existsSync(file)) {
-  execFileSync(process.execPath, ['--import', 'tsx', 'seeds/generate.ts', '--partners', values.partners, '--customers', values.customers, '--relationships', values.relationships, '--seed', values.seed, '--out', file], { stdio: 'inherit' });
-}
+const file = generatedBundleFile(generatedBundleArgs());
 const bundle = JSON.parse(readFileSync(file, 'utf8')) as Bundle;
 
 const rows: Array<Record<string, string>> = [];

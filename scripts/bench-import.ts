@@ -5,36 +5,20 @@
  *
  *   npm run bench:import [-- --partners 100000 --customers 200000 --relationships 1000000 --batch 5000 --bundle file.json]
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { GraphStore } from '../server/store/graph-store.js';
 import { openGrafeo } from '../server/store/grafeo.js';
 import { loadQueries } from '../server/store/queries.js';
 import { importBundle } from '../server/import/import-bundle.js';
 import { readBundleInput } from '../server/import/read-input.js';
+import { generatedBundleArgs, generatedBundleFile } from './generated-bundle.js';
 
-const { values } = parseArgs({
-  options: {
-    partners: { type: 'string', default: '100000' },
-    customers: { type: 'string', default: '200000' },
-    relationships: { type: 'string', default: '1000000' },
-    batch: { type: 'string', default: '5000' },
-    bundle: { type: 'string' },
-    seed: { type: 'string', default: '42' },
-  },
-});
-
+const values = generatedBundleArgs({ batch: { type: 'string', default: '5000' }, bundle: { type: 'string' } });
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024).toLocaleString('en')} MB`;
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
-
-const bundlePath = values.bundle ?? path.join(tmpdir(), `ecograph-bench-${values.partners}-${values.customers}-${values.relationships}-${values.seed}.json`);
-if (!existsSync(bundlePath)) {
-  console.log(`generating ${bundlePath} …`);
-  execFileSync(process.execPath, ['--import', 'tsx', 'seeds/generate.ts', '--partners', values.partners, '--customers', values.customers, '--relationships', values.relationships, '--seed', values.seed, '--out', bundlePath], { stdio: 'inherit' });
-}
+const bundlePath = values.bundle ?? generatedBundleFile(values);
 
 let started = performance.now();
 const input = (await readBundleInput(bundlePath)) as Record<string, unknown[]>;

@@ -9,7 +9,8 @@
  * - cohesion: member pairs already related ÷ possible pairs, plus a bonus when a
  *   service member IMPLEMENTS a technology member; 1 for a one-partner team (no hand-off);
  * - customerFit: share of members already related to the customer;
- * - quality: mean over members of (tier score + mean level weight of what they cover) / 2.
+ * - quality: mean over members of (tier score + mean level weight of the capabilities they cover) / 2,
+ *   the tier score alone for a member covering roles only.
  *
  * Search: weighted set cover by beam search. Candidates sharing a coverage
  * pattern are cut to the few with the best individual fit; each step extends
@@ -22,10 +23,12 @@ import type { CustomerNode, EcoGraph, PartnerNode } from '../projection/types.js
 import { DEFAULTS as GAPS_DEFAULTS, supplyWeight } from './gaps.js';
 
 export const DEFAULTS = {
+  /** Weights of the team's fit, which ranks teams of equal coverage. */
   weights: { cohesion: 0.5, customerFit: 0.3, quality: 0.2 },
+  /** Added to cohesion when a service member already implements a technology member's product. */
   implementsBonus: 0.25,
-  /** Program-defined tiers score as silver. */
   tierScores: { registered: 0.25, silver: 0.5, gold: 0.75, platinum: 1 } as Record<string, number>,
+  /** Program-defined tiers score as silver. */
   unknownTierScore: 0.5,
   levelWeights: GAPS_DEFAULTS.levelWeights,
   /** Candidates kept per distinct coverage pattern, best individual fit first. */
@@ -81,6 +84,15 @@ function customerAt(graph: EcoGraph, id: string): CustomerNode {
   return node?.kind === 'customer' ? node : fail(`unknown customer "${id}"`);
 }
 
+/**
+ * The best `limit` teams of at most `maxSize` partners for a deal. With a
+ * customerId, the region and segment default to the customer's and its needs
+ * are the capabilities required when none are given. Candidates operate in the
+ * region (and serve the segment, if any) and provide at least one requirement;
+ * `include` members join every team wherever they operate. When no team
+ * covers everything, `teams` holds the best partial ones and `unmet` what
+ * they miss.
+ */
 export function assembleDealTeams(graph: EcoGraph, request: DealTeamRequest, options: Partial<DealTeamOptions> = {}): DealTeamResponse {
   const o: DealTeamOptions = { ...DEFAULTS, ...options };
   const customerId = request.customerId;
@@ -113,7 +125,7 @@ export function assembleDealTeams(graph: EcoGraph, request: DealTeamRequest, opt
   const excluded = new Set(request.exclude);
   const included = new Set(request.include);
   const candidates: Candidate[] = [];
-  const outside: Array<{ id: string; node: PartnerNode; mask: number; inRegion: boolean }> = [];
+  const outside: Outsider[] = [];
   graph.forEachNode((id, node) => {
     if (node.kind !== 'partner' || excluded.has(id)) return;
     const mask = coverage(node);
@@ -132,25 +144,41 @@ export function assembleDealTeams(graph: EcoGraph, request: DealTeamRequest, opt
   const teams = chosen.map((d) => describe(graph, d, requirements, customerId));
   if (complete.length > 0) return { teams };
 
-  const best = chosen[0];
-  const unmet = requirements
-    .filter((_, bit) => best === undefined || (best.mask & (1 << bit)) === 0)
-    .map((r) => {
-      const bit = 1 << requirements.indexOf(r);
-      const local = candidates.filter((c) => c.mask & bit).sort((a, b) => b.quality - a.quality || compareIds(a.id, b.id));
-      if (local.length > 0) {
-        return { requirement: r.id, kind: r.kind, closest: local.slice(0, o.closest).map((c) => c.id), reason: `${local.length} partner(s) in ${region} provide it, but no team of at most ${request.maxSize} covers it together with the rest` };
-      }
-      const rank = (p: (typeof outside)[number]) => (p.inRegion ? 2 : 0) + (r.kind === 'capability' ? supplyWeight(p.node.capabilities[r.id]!, o.levelWeights) : quality(p.node));
-      const near = outside.filter((p) => p.mask & bit).sort((a, b) => rank(b) - rank(a) || compareIds(a.id, b.id));
-      const where = segment === undefined ? region : `${region} for ${segment}`;
-      const reason =
-        near.length === 0
-          ? `no partner provides ${r.kind} ${r.id} anywhere`
-          : `no partner in ${where} provides ${r.kind} ${r.id}; the closest provide it ${near[0]!.inRegion ? `in ${region} for other segments` : 'in other regions'}`;
-      return { requirement: r.id, kind: r.kind, closest: near.slice(0, o.closest).map((p) => p.id), reason };
-    });
-  return { teams, unmet };
+  return { teams, unmet: unmetRequirements(requirements, chosen[0], candidates, outside, { region, segment, maxSize: request.maxSize }, o) };
+}
+
+type Outsider = { id: string; node: PartnerNode; mask: number; inRegion: boolean };
+
+/**
+ * What the best partial team leaves uncovered, each with the partners closest
+ * to covering it: in-region partners that did not fit within maxSize, else
+ * partners providing it for other segments of the region, then elsewhere.
+ */
+function unmetRequirements(
+  requirements: Requirement[],
+  best: Draft | undefined,
+  candidates: Candidate[],
+  outside: Outsider[],
+  deal: { region: string; segment: string | undefined; maxSize: number },
+  o: DealTeamOptions,
+): NonNullable<DealTeamResponse['unmet']> {
+  const { region, segment, maxSize } = deal;
+  return requirements.flatMap((r, index) => {
+    const bit = 1 << index;
+    if (best !== undefined && (best.mask & bit) !== 0) return [];
+    const local = candidates.filter((c) => c.mask & bit).sort((a, b) => b.quality - a.quality || compareIds(a.id, b.id));
+    if (local.length > 0) {
+      return [{ requirement: r.id, kind: r.kind, closest: local.slice(0, o.closest).map((c) => c.id), reason: `${local.length} partner(s) in ${region} provide it, but no team of at most ${maxSize} covers it together with the rest` }];
+    }
+    const rank = (p: Outsider) => (p.inRegion ? 2 : 0) + (r.kind === 'capability' ? supplyWeight(p.node.capabilities[r.id]!, o.levelWeights) : (o.tierScores[p.node.tier] ?? o.unknownTierScore));
+    const near = outside.filter((p) => p.mask & bit).sort((a, b) => rank(b) - rank(a) || compareIds(a.id, b.id));
+    const where = segment === undefined ? region : `${region} for ${segment}`;
+    const reason =
+      near[0] === undefined
+        ? `no partner provides ${r.kind} ${r.id} anywhere`
+        : `no partner in ${where} provides ${r.kind} ${r.id}; the closest provide it ${near[0].inRegion ? `in ${region} for other segments` : 'in other regions'}`;
+    return [{ requirement: r.id, kind: r.kind, closest: near.slice(0, o.closest).map((p) => p.id), reason }];
+  });
 }
 
 /**

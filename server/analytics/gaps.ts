@@ -277,8 +277,11 @@ function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: Ecosyst
   const byBetweenness = (a: string, b: string) => betweenness(b) - betweenness(a) || compareIds(a, b);
   const isPartner = (id: string) => graph.hasNode(id) && graph.getNodeAttribute(id, 'kind') === 'partner';
 
-  const brokers = graph
-    .filterNodes((id, node) => node.kind === 'partner' && betweenness(id) > 0)
+  // A typed-array sort finds the cut-off score cheaply; only the few partners at or above it get the full comparison.
+  const scored = graph.filterNodes((id, node) => node.kind === 'partner' && betweenness(id) > 0);
+  const cutoff = Float64Array.from(scored, betweenness).sort()[Math.max(0, scored.length - options.brokers)] ?? 0;
+  const brokers = scored
+    .filter((id) => betweenness(id) >= cutoff)
     .sort(byBetweenness)
     .slice(0, options.brokers);
   const articulationPoints = [...derived.articulationPoints].filter(isPartner).sort(byBetweenness);

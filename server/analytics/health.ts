@@ -105,6 +105,7 @@ type Top = (ids: string[]) => string[];
 function firstOf(entries: Array<[string, number]>, n: number): Array<[string, number]> {
   const before = (a: [string, number], b: [string, number]) => a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
   const best: Array<[string, number]> = [];
+  if (n <= 0) return best;
   for (const entry of entries) {
     if (best.length === n && !before(entry, best[n - 1]!)) continue;
     let at = best.length;
@@ -152,15 +153,16 @@ function tally(graph: EcoGraph): Tally {
       });
     }
   });
+  // Customers relate only to partners, so a partner's customer relationships are its degree less its partner links.
+  const partnerNeighbours = new Map<PartnerNode, number>();
   graph.forEachEdge((_edge, edge, source, target, sourceNode, targetNode) => {
-    if (sourceNode.kind === 'partner' && targetNode.kind === 'partner') {
-      t.partnerLinks++;
-      if (edge.types.includes('INTEGRATES_WITH') || edge.types.includes('IMPLEMENTS')) t.integrated.add(source).add(target);
-      return;
-    }
-    const partner = sourceNode.kind === 'partner' ? source : targetNode.kind === 'partner' ? target : undefined;
-    if (partner !== undefined) t.customerLinks.set(partner, (t.customerLinks.get(partner) ?? 0) + 1);
+    if (sourceNode.kind !== 'partner' || targetNode.kind !== 'partner') return;
+    t.partnerLinks++;
+    partnerNeighbours.set(sourceNode, (partnerNeighbours.get(sourceNode) ?? 0) + 1);
+    partnerNeighbours.set(targetNode, (partnerNeighbours.get(targetNode) ?? 0) + 1);
+    if (edge.types.includes('INTEGRATES_WITH') || edge.types.includes('IMPLEMENTS')) t.integrated.add(source).add(target);
   });
+  for (const [id, node] of t.partners) t.customerLinks.set(id, graph.degree(id) - (partnerNeighbours.get(node) ?? 0));
   return t;
 }
 
@@ -192,7 +194,7 @@ function diversity(t: Tally, o: HealthOptions): Measured | undefined {
     return { value: entropy, detail: `partner-type entropy is ${pct(entropy)} of its maximum; no customer relationships to measure concentration`, drivers: [] };
   }
   const hhi = [...t.customerLinks.values()].reduce((sum, n) => sum + (n / total) ** 2, 0);
-  const leaders = firstOf([...t.customerLinks], o.maxDrivers);
+  const leaders = firstOf([...t.customerLinks].filter(([, n]) => n > 0), o.maxDrivers);
   return {
     value: o.typeMixShare * entropy + (1 - o.typeMixShare) * (1 - hhi),
     detail: `partner-type entropy is ${pct(entropy)} of its maximum; customer relationships have an HHI of ${round3(hhi)} across partners, the largest partner holding ${pct((leaders[0]?.[1] ?? 0) / total)}; drivers are the partners holding most`,

@@ -28,7 +28,7 @@ export const DEFAULTS = {
     regionOverlap: 0.5,
     segmentOverlap: 0.25,
   },
-  /** Annual value at which a shared customer counts double. */
+  /** A shared customer weighs 1 + log10(1 + value / valueUnit): 1 without a known value, 2 at 90k, 3 at 990k. */
   valueUnit: 10_000,
   /** Type pairs that sell or deliver more together than apart. */
   complementaryRoles: [
@@ -40,7 +40,7 @@ export const DEFAULTS = {
     ['referral', 'service'],
     ['service', 'reseller'],
   ] as Array<[PartnerType, PartnerType]>,
-  /** Candidates fully scored for one partner: bounds a request to a few milliseconds. */
+  /** Candidates fully scored for one partner: bounds the work of one request. */
   maxCandidates: 2000,
   /** Of those, complementary-role partners met only through shared regions, most connected first. */
   roleCandidates: 500,
@@ -335,19 +335,25 @@ function coServing(graph: EcoGraph, indexOf: Map<string, number>, perCustomer: n
   const starts = [0];
   const items: number[] = [];
   const values: number[] = [];
-  const partners: Array<[number, number]> = [];
+  // Reused across customers: one customer's partners and values, and their order when capped.
+  const partners: number[] = [];
+  const partnerValues: number[] = [];
+  const order: number[] = [];
   graph.forEachNode((customerId, node) => {
     if (node.kind !== 'customer') return;
-    partners.length = 0;
+    partners.length = partnerValues.length = order.length = 0;
     graph.forEachEdge(customerId, (_edge, edge, source, target) => {
       const index = indexOf.get(source === customerId ? target : source);
-      if (index !== undefined) partners.push([index, edge.value]);
+      if (index === undefined) return;
+      order.push(partners.length);
+      partners.push(index);
+      partnerValues.push(edge.value);
     });
     if (partners.length < 2) return;
-    if (partners.length > perCustomer) partners.sort((x, y) => y[1] - x[1] || x[0] - y[0]).length = perCustomer;
-    for (const [partner, value] of partners) {
-      items.push(partner);
-      values.push(value);
+    if (partners.length > perCustomer) order.sort((x, y) => partnerValues[y]! - partnerValues[x]! || partners[x]! - partners[y]!).length = perCustomer;
+    for (const k of order) {
+      items.push(partners[k]!);
+      values.push(partnerValues[k]!);
     }
     starts.push(items.length);
   });

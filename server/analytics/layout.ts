@@ -191,6 +191,9 @@ function placeBackbones(graph: Adjacency, communities: Int32Array, positions: Fl
       discs.updateUndirectedEdge(community, other, (link) => ({ count: (link.count ?? 0) + 1 }));
     }
   });
+  // Unlinked discs would drift far off and stretch the picture: their members join the islands' ring instead.
+  if (discs.order > 1) discs.forEachNode((disc) => discs.degree(disc) === 0 && discs.dropNode(disc));
+  const linked = largest.filter((community) => discs.hasNode(community));
   const centres = forceAtlas2(discs, {
     iterations: settings.communityIterations,
     settings: { ...forceAtlas2.inferSettings(discs), adjustSizes: true },
@@ -200,15 +203,15 @@ function placeBackbones(graph: Adjacency, communities: Int32Array, positions: Fl
 
   // ForceAtlas2 leaves wide gaps between discs: scale the picture until the closest two nearly touch.
   let scale = 0;
-  largest.forEach((a, i) => {
-    for (const b of largest.slice(i + 1)) {
+  linked.forEach((a, i) => {
+    for (const b of linked.slice(i + 1)) {
       const gap = Math.hypot(centres[a]!.x - centres[b]!.x, centres[a]!.y - centres[b]!.y);
       scale = Math.max(scale, ((radius(a) + radius(b)) * 1.1) / Math.max(gap, 1e-9));
     }
   });
   if (scale === 0) scale = 1;
 
-  for (const community of largest) {
+  for (const community of linked) {
     const centre = { x: centres[community]!.x * scale, y: centres[community]!.y * scale };
     const backbone = members[community]!.sort((a, b) => graph.degree(b) - graph.degree(a)).slice(0, settings.backboneSize);
     const shape = layOutBackbone(graph, backbone, settings.backboneIterations);
@@ -277,14 +280,18 @@ function placeTheRest(graph: Adjacency, communities: Int32Array, positions: Floa
 
   const byDegree = (a: number, b: number) => degree(b) - degree(a) || a - b;
   const seeds: number[] = [];
-  for (let node = 0; node < order; node++) if (placed(node)) put(node, positions[2 * node]!, positions[2 * node + 1]!), seeds.push(node);
+  for (let node = 0; node < order; node++) {
+    if (!placed(node)) continue;
+    put(node, positions[2 * node]!, positions[2 * node + 1]!);
+    seeds.push(node);
+  }
   spread(seeds.sort(byDegree));
 
   let ring: { cx: number; cy: number; area: number; slot: number } | undefined;
   for (const node of [...Array(order).keys()].filter((n) => !placed(n)).sort(byDegree)) {
     if (placed(node)) continue;
     const community = sums.get(communities[node]!);
-    const anchor = bestPlacedNeighbour(graph, node, placed);
+    const anchor = community === undefined ? bestPlacedNeighbour(graph, node, placed) : undefined;
     if (community !== undefined) {
       around(node, community.x / community.count, community.y / community.count, community.satellites++, communities[node]!);
     } else if (anchor !== undefined) {

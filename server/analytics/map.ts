@@ -50,7 +50,6 @@ export function buildMap(graph: EcoGraph, derived: DerivedMetrics, query: MapQue
 }
 
 interface MapIndex {
-  graph: EcoGraph;
   version: number;
   ids: string[];
   attributes: EcoNode[];
@@ -101,7 +100,8 @@ function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
     typeBits[forward] = typeBits[backward] = bits;
     relationships[forward] = relationships[backward] = count;
   });
-  const index = { graph, version: derived.version, ids, attributes: ids.map((id) => graph.getNodeAttributes(id)), position, community, members, starts, neighbours, typeBits, relationships };
+  const attributes = ids.map((id) => graph.getNodeAttributes(id));
+  const index = { version: derived.version, ids, attributes, position, community, members, starts, neighbours, typeBits, relationships };
   indices.set(graph, index);
   return index;
 }
@@ -255,7 +255,8 @@ function detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], siz
     for (let j = starts[u]!; j < starts[u + 1]!; j++) {
       const v = neighbours[j]!;
       if (v < u || visible[v] === 0) continue;
-      edges.push({ id: edgeId(ids[u]!, ids[v]!), source: ids[u]!, target: ids[v]!, types: typeNames(index.typeBits[j]!), weight: index.relationships[j]! });
+      const [source, target] = [ids[u]!, ids[v]!];
+      edges.push({ id: edgeId(source, target), source, target, types: typeNames(index.typeBits[j]!), weight: index.relationships[j]! });
     }
   }
   return { nodes, edges };
@@ -329,7 +330,8 @@ function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], lim
     const top = c < 0 ? [] : topPartners(derived, ids, index.members[c] ?? [], isKeptPartner).map((node) => attributes[node]!.label);
     const label =
       c < 0 ? `Other communities · ${total} nodes` : `Community ${c} · ${total} nodes${top.length > 0 ? ` — top: ${top.join(', ')}` : ''}`;
-    return { id, label, kind: 'community', x: sumX[s]! / count[s]!, y: sumY[s]! / count[s]!, size: size(count[s]!), community: c, types: [], count: count[s]!, degree: strength[s]! };
+    const members = count[s]!;
+    return { id, label, kind: 'community', x: sumX[s]! / members, y: sumY[s]! / members, size: size(members), community: c, types: [], count: members, degree: strength[s]! };
   });
   return { nodes, edges };
 }

@@ -173,21 +173,20 @@ export class GraphStore {
 
   /** A partner by id, or by an id that identity resolution folded into it. */
   async getPartner(id: string): Promise<Partner | null> {
-    const [row] = await this.executor.read('partners/get', { id });
-    if (row !== undefined) return records.partnerFromRow(row);
-    const [alias] = await this.executor.read('partners/get-by-alias', { id });
-    if (alias === undefined) return null;
-    const [canonical] = await this.executor.read('partners/get', { id: alias.id });
-    return canonical === undefined ? null : records.partnerFromRow(canonical);
+    const row = await this.byIdOrAlias('partners', id);
+    return row === undefined ? null : records.partnerFromRow(row);
   }
 
   async getCustomer(id: string): Promise<Customer | null> {
-    const [row] = await this.executor.read('customers/get', { id });
-    if (row !== undefined) return records.customerFromRow(row);
-    const [alias] = await this.executor.read('customers/get-by-alias', { id });
-    if (alias === undefined) return null;
-    const [canonical] = await this.executor.read('customers/get', { id: alias.id });
-    return canonical === undefined ? null : records.customerFromRow(canonical);
+    const row = await this.byIdOrAlias('customers', id);
+    return row === undefined ? null : records.customerFromRow(row);
+  }
+
+  private async byIdOrAlias(kind: 'partners' | 'customers', id: string): Promise<Row | undefined> {
+    const [row] = await this.executor.read(`${kind}/get`, { id });
+    if (row !== undefined) return row;
+    const [alias] = await this.executor.read(`${kind}/get-by-alias`, { id });
+    return alias === undefined ? undefined : (await this.executor.read(`${kind}/get`, { id: alias.id }))[0];
   }
 
   async getCapability(id: string): Promise<Capability | null> {

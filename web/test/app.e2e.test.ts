@@ -133,11 +133,19 @@ describe('web app, end to end on the demo ecosystem', () => {
     const highlighted = await status(page, 'highlighted');
     expect(highlighted).toBeGreaterThanOrEqual(2 + 10); // both partners and (most of) the 14 shared customers
     expect((await nodeDisplay(page, BRIGHTLINE))?.color).toBe('#3ddc97');
-    await expect.poll(() => overlayPixels(page)).toBeGreaterThan(overlayBefore + 100);
+    // The suggested link is drawn dashed on the overlay.
+    await expect.poll(() => overlayPixels(page)).toBeGreaterThan(overlayBefore + 20);
     await page.screenshot({ path: screenshotPath('04-introduction-hover.png') });
 
     await page.mouse.move(5, 700);
     await expect.poll(() => page.locator('#status-highlight').textContent()).not.toContain('Introduce');
+
+    // Clicking pins it and frames the pair with its evidence: the link is now long on screen.
+    await top.click();
+    await expect.poll(() => page.locator('#status-highlight').textContent()).toContain('Introduce');
+    await page.mouse.move(5, 700);
+    await expect.poll(() => overlayPixels(page)).toBeGreaterThan(overlayBefore + 150);
+    await page.screenshot({ path: screenshotPath('05-introduction-pinned.png') });
     await page.close();
   });
 
@@ -168,7 +176,7 @@ describe('web app, end to end on the demo ecosystem', () => {
     expect(url.searchParams.get('dealCustomer')).toBe(MERIDIAN);
     expect(url.searchParams.getAll('dealCaps')).toEqual(MERIDIAN_NEEDS);
     await page.mouse.move(5, 700);
-    await page.screenshot({ path: screenshotPath('05-deal-team.png') });
+    await page.screenshot({ path: screenshotPath('06-deal-team.png') });
     await page.close();
   });
 
@@ -187,9 +195,9 @@ describe('web app, end to end on the demo ecosystem', () => {
     await expect.poll(() => page.locator('#status-highlight').textContent()).toContain('Gap');
     // Brokers and single points of failure are ringed on the map.
     await expect.poll(() => overlayPixels(page)).toBeGreaterThan(100);
-    await page.screenshot({ path: screenshotPath('06-gaps-heatmap.png') });
+    await page.screenshot({ path: screenshotPath('07-gaps-heatmap.png') });
     await page.locator('#structural').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: screenshotPath('07-gaps-structural.png') });
+    await page.screenshot({ path: screenshotPath('08-gaps-structural.png') });
     await page.close();
   });
 
@@ -200,7 +208,7 @@ describe('web app, end to end on the demo ecosystem', () => {
     await expect.poll(() => page.locator('#health-score').textContent()).toBe(String(Math.round(health.score)));
     expect(await page.locator('#health-components .component').count()).toBe(health.components.length);
     expect(new URL(page.url()).searchParams.get('view')).toBe('health');
-    await page.screenshot({ path: screenshotPath('08-health.png') });
+    await page.screenshot({ path: screenshotPath('09-health.png') });
     await page.close();
   });
 
@@ -224,7 +232,7 @@ describe('web app, end to end on the demo ecosystem', () => {
     const restored = (await again.evaluate('window.ecograph.renderer.getCamera().getState()')) as typeof camera;
     expect(restored.ratio).toBeCloseTo(camera.ratio, 2);
     expect(restored.x).toBeCloseTo(camera.x, 2);
-    await again.screenshot({ path: screenshotPath('09-ego-network-from-link.png') });
+    await again.screenshot({ path: screenshotPath('10-ego-network-from-link.png') });
     await again.close();
     await page.close();
   });
@@ -232,7 +240,7 @@ describe('web app, end to end on the demo ecosystem', () => {
   it('over the node budget, communities arrive as super-nodes that open on click and close from the breadcrumb', async () => {
     const page = await open('/?budget=10');
     await expect.poll(() => status(page, 'communities')).toBeGreaterThan(1);
-    await page.screenshot({ path: screenshotPath('10-communities.png') });
+    await page.screenshot({ path: screenshotPath('11-communities.png') });
     // Click the biggest super-node where sigma drew it.
     const target = (await page.evaluate(`(() => {
       const r = window.ecograph.renderer;

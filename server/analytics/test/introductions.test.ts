@@ -102,6 +102,18 @@ describe('topIntroductions', () => {
     expect(introductions.some((i) => [i.partnerId, i.otherPartnerId].includes('O') && [i.partnerId, i.otherPartnerId].includes('P'))).toBe(false);
   });
 
+  it('pairs only the most valuable partners of a customer with many', () => {
+    const g = createEcoGraph();
+    for (const id of ['A', 'B', 'C']) addPartner(g, { id, types: ['service'], regions: ['EU'] });
+    addCustomer(g, { id: 'X', region: 'EU', segment: 'smb' });
+    addRelationship(g, { from: 'A', to: 'X', type: 'SERVES', role: 'implement', annualValue: 100 });
+    addRelationship(g, { from: 'B', to: 'X', type: 'SERVES', role: 'implement', annualValue: 50 });
+    addRelationship(g, { from: 'C', to: 'X', type: 'SERVES', role: 'implement' });
+    const pairs = (perCustomer: number) => topIntroductions(g, query(), { partnersPerCustomer: perCustomer }).introductions.map((i) => `${i.partnerId}-${i.otherPartnerId}`);
+    expect(pairs(2)).toEqual(['A-B']);
+    expect(pairs(3).sort()).toEqual(['A-B', 'A-C', 'B-C']);
+  });
+
   it('is deterministic and honours the type filter', () => {
     const g = ecosystem();
     expect(topIntroductions(g, query())).toEqual(topIntroductions(g, query()));

@@ -183,6 +183,7 @@ export function teamHighlight(team: Team, label: string, customerId?: string): H
     label,
     primary: new Set(team.members.map((m) => m.partnerId)),
     secondary: new Set(customerId === undefined ? [] : [customerId]),
+    tints: new Map(customerId === undefined ? [] : [[customerId, HIGHLIGHT_COLORS.demand]]),
     links: team.links.map((l) => [l.source, l.target] as const),
     linkKeys: new Set(team.links.map((l) => pairKey(l.source, l.target))),
   };

@@ -49,6 +49,8 @@ export class DealsPanel {
   private result: { key: string; response: DealTeamResponse } | null = null;
   private inflight: AbortController | null = null;
   private errors: string[] = [];
+  /** After a submission, bring the ranked teams into view once they arrive. */
+  private revealResults = false;
 
   constructor(
     private readonly root: HTMLElement,
@@ -267,6 +269,7 @@ export class DealsPanel {
       return;
     }
     this.errors = [];
+    this.revealResults = true;
     this.app.store.set({
       dealCustomer: customer,
       dealRegion: d.region,
@@ -374,6 +377,10 @@ export class DealsPanel {
       ),
     );
     this.applyTeam();
+    if (this.revealResults) {
+      this.revealResults = false;
+      box.scrollIntoView({ block: 'start' });
+    }
   }
 
   private highlightFor(team: Team, index: number) {

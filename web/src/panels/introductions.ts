@@ -55,7 +55,9 @@ export function introductionList(
             } else {
               pinned = card;
               card.classList.add('active');
-              options.onPin(highlight());
+              const pinnedHighlight = highlight();
+              options.onPin(pinnedHighlight);
+              void app.map.view.fitTo([...pinnedHighlight.primary, ...pinnedHighlight.secondary]);
             }
           },
         },
