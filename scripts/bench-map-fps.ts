@@ -10,6 +10,7 @@
  * through POST /api/import; the page asks /api/map for a node budget above
  * the size, so nothing is aggregated into communities.
  */
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { generateBundle } from '../seeds/generate.js';
 import { startServer } from '../server/test/server.js';
@@ -37,6 +38,8 @@ interface Row {
   panFps: number;
   zoomFps: number;
   edgesHiddenOnMove: boolean;
+  /** One-minute load average when the frames were counted: other work on the machine skews FPS. */
+  load: number;
 }
 
 /**
@@ -95,8 +98,9 @@ async function measure(target: number): Promise<Row> {
       )) as number;
       const nodes = Number(await page.locator('#statusbar').getAttribute('data-partners')) + Number(await page.locator('#statusbar').getAttribute('data-customers'));
       const edges = (await page.evaluate('window.ecograph.renderer.getGraph().size')) as number;
+      const load = loadavg()[0] ?? 0;
       const fps = (await page.evaluate(CAMERA_SCRIPT(phaseMs))) as { pan: number; zoom: number; edgesHidden: boolean };
-      return { target, nodes, edges, importS, apiMapMs, firstRenderMs, panFps: fps.pan, zoomFps: fps.zoom, edgesHiddenOnMove: fps.edgesHidden };
+      return { target, nodes, edges, importS, apiMapMs, firstRenderMs, panFps: fps.pan, zoomFps: fps.zoom, edgesHiddenOnMove: fps.edgesHidden, load };
     } finally {
       await browser.close();
     }
@@ -112,7 +116,7 @@ for (const size of sizes) {
   rows.push(await measure(size));
 }
 
-const header = ['target', 'nodes shown', 'edges', 'import s', '/api/map ms', 'load → first map ms', 'pan fps', 'zoom fps', 'edges while moving'];
+const header = ['target', 'nodes shown', 'edges', 'import s', '/api/map ms', 'load → first map ms', 'pan fps', 'zoom fps', 'edges while moving', 'load avg'];
 const table = rows.map((r) => [
   r.target.toLocaleString('en'),
   r.nodes.toLocaleString('en'),
@@ -123,10 +127,11 @@ const table = rows.map((r) => [
   r.panFps.toFixed(1),
   r.zoomFps.toFixed(1),
   r.edgesHiddenOnMove ? 'hidden' : 'drawn',
+  r.load.toFixed(1),
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join(' │ ');
-console.log('\nheadless Chromium, WebGL on SwiftShader (software, no GPU), 1280×720 viewport');
+console.log(`\nheadless Chromium, WebGL on SwiftShader (software, no GPU), 1280×720 viewport, ${cpus().length} CPUs`);
 console.log(line(header));
 console.log(widths.map((w) => '─'.repeat(w)).join('─┼─'));
 for (const row of table) console.log(line(row));

@@ -21,6 +21,7 @@ import type { DealTeamRequest, DealTeamResponse, Team } from '../schemas/analyti
 import type { PartnerType } from '../schemas/model.js';
 import type { CustomerNode, EcoGraph, PartnerNode } from '../projection/types.js';
 import { DEFAULTS as GAPS_DEFAULTS, supplyWeight } from './gaps.js';
+import { AnalyticsInputError } from './errors.js';
 
 export const DEFAULTS = {
   /** Weights of the team's fit, which ranks teams of equal coverage. */
@@ -75,13 +76,13 @@ const bitCount = (mask: number) => {
   return count;
 };
 
-function fail(message: string): never {
-  throw new Error(`server/analytics/deal-team: ${message}`);
+function fail(field: string, message: string): never {
+  throw new AnalyticsInputError('server/analytics/deal-team', field, message);
 }
 
 function customerAt(graph: EcoGraph, id: string): CustomerNode {
   const node = graph.hasNode(id) ? graph.getNodeAttributes(id) : undefined;
-  return node?.kind === 'customer' ? node : fail(`unknown customer "${id}"`);
+  return node?.kind === 'customer' ? node : fail('customerId', `unknown customer "${id}"`);
 }
 
 /**
@@ -97,19 +98,19 @@ export function assembleDealTeams(graph: EcoGraph, request: DealTeamRequest, opt
   const o: DealTeamOptions = { ...DEFAULTS, ...options };
   const customerId = request.customerId;
   const customer = customerId === undefined ? undefined : customerAt(graph, customerId);
-  const region = request.region ?? customer?.region ?? fail('give a customerId or a region');
+  const region = request.region ?? customer?.region ?? fail('region', 'give a customerId or a region');
   const segment = request.segment ?? customer?.segment;
   const capabilities = request.capabilities.length > 0 ? request.capabilities : (customer?.needs ?? []);
   const requirements: Requirement[] = [
     ...[...new Set(capabilities)].map((id): Requirement => ({ kind: 'capability', id })),
     ...[...new Set(request.roles)].map((id): Requirement => ({ kind: 'role', id })),
   ];
-  if (requirements.length === 0) fail('nothing to cover: give capabilities or roles, or a customer with needs');
-  if (requirements.length > MAX_REQUIREMENTS) fail(`at most ${MAX_REQUIREMENTS} requirements`);
-  if (request.include.length > request.maxSize) fail(`include lists ${request.include.length} partners but maxSize is ${request.maxSize}`);
+  if (requirements.length === 0) fail('capabilities', 'nothing to cover: give capabilities or roles, or a customer with needs');
+  if (requirements.length > MAX_REQUIREMENTS) fail('capabilities', `at most ${MAX_REQUIREMENTS} requirements (capabilities and roles together)`);
+  if (request.include.length > request.maxSize) fail('include', `lists ${request.include.length} partners but maxSize is ${request.maxSize}`);
   for (const id of request.include) {
-    if (!graph.hasNode(id) || graph.getNodeAttribute(id, 'kind') !== 'partner') fail(`unknown partner "${id}" in include`);
-    if (request.exclude.includes(id)) fail(`"${id}" is both included and excluded`);
+    if (!graph.hasNode(id) || graph.getNodeAttribute(id, 'kind') !== 'partner') fail('include', `unknown partner "${id}"`);
+    if (request.exclude.includes(id)) fail('exclude', `"${id}" is both included and excluded`);
   }
 
   const full = 2 ** requirements.length - 1;

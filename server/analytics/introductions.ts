@@ -41,13 +41,13 @@ export const DEFAULTS = {
     ['service', 'reseller'],
   ] as Array<[PartnerType, PartnerType]>,
   /** Candidates fully scored for one partner: bounds the work of one request. */
-  maxCandidates: 2000,
+  maxCandidates: 1000,
   /** Of those, complementary-role partners met only through shared regions, most connected first. */
-  roleCandidates: 500,
+  roleCandidates: 300,
   /** Neighbours with more links than this are not walked to find candidates: a huge customer says little about any one pair… */
   hubDegree: 1000,
   /** …and the walk stops after this many second-hop links, lowest-degree neighbours first. */
-  expansionBudget: 50_000,
+  expansionBudget: 20_000,
   /** Neighbours left unwalked that are still checked against the chosen candidates, lowest degree first. */
   unwalkedChecks: 20,
   /** topIntroductions: partners of one customer that are paired, most valuable relationships first (a customer with 30 partners already makes 435 pairs). */

@@ -42,9 +42,11 @@ export function buildMap(graph: EcoGraph, derived: DerivedMetrics, query: MapQue
   let shown = kept;
   if (kept.length > query.budget) {
     const score = centrality(index, derived, query.sizeBy);
-    const focus = query.focus === undefined ? -1 : index.position.get(query.focus)!;
     // The focus stays whatever its score: it is what the view is about.
-    shown = [...kept].sort((a, b) => Number(b === focus) - Number(a === focus) || score(b) - score(a) || a - b).slice(0, query.budget);
+    const focus = query.focus === undefined ? -1 : index.position.get(query.focus)!;
+    const values = Float64Array.from(kept, (node) => (node === focus ? Infinity : score(node)));
+    const order = [...kept.keys()].sort((a, b) => values[b]! - values[a]! || kept[a]! - kept[b]!);
+    shown = order.slice(0, query.budget).map((k) => kept[k]!);
   }
   return { ...base, aggregated: shown.length < kept.length, ...detailed(index, derived, shown, query.sizeBy) };
 }
@@ -55,7 +57,7 @@ interface MapIndex {
   attributes: EcoNode[];
   position: Map<string, number>;
   community: Int32Array;
-  /** node indices of each community */
+  /** node indices of each community, highest PageRank first */
   members: number[][];
   starts: Uint32Array;
   neighbours: Uint32Array;
@@ -69,7 +71,7 @@ const indices = new WeakMap<EcoGraph, MapIndex>();
 
 /** Builds the map's index for this graph and version ahead of the first request (about a second at 300k nodes). */
 export function prepareMap(graph: EcoGraph, derived: DerivedMetrics): void {
-  mapIndex(graph, derived);
+  placement(mapIndex(graph, derived), derived);
 }
 
 function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
@@ -80,6 +82,8 @@ function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
   const community = Int32Array.from(ids, (id) => derived.communities[id] ?? -1);
   const members: number[][] = [];
   community.forEach((c, node) => c >= 0 && (members[c] ??= []).push(node));
+  const rank = Float64Array.from(ids, (id) => derived.pagerank[id] ?? 0);
+  for (const list of members) list?.sort((a, b) => rank[b]! - rank[a]! || a - b);
 
   const starts = new Uint32Array(ids.length + 1);
   ids.forEach((id, i) => (starts[i + 1] = starts[i]! + graph.degree(id)));
@@ -179,18 +183,18 @@ function applyFilters(index: MapIndex, candidates: Iterable<number>, query: MapQ
 }
 
 function countFacets(index: MapIndex, nodes: number[]): MapResponse['facets'] {
-  const facets: Record<'type' | 'tier' | 'region' | 'segment' | 'stage' | 'community', Record<string, number>> = {
+  const facets: Record<'type' | 'tier' | 'region' | 'segment' | 'stage', Record<string, number>> = {
     type: {},
     tier: {},
     region: {},
     segment: {},
     stage: {},
-    community: {},
   };
   const count = (facet: keyof typeof facets, value: string) => (facets[facet][value] = (facets[facet][value] ?? 0) + 1);
+  const perCommunity = new Map<number, number>();
   for (const node of nodes) {
+    perCommunity.set(index.community[node]!, (perCommunity.get(index.community[node]!) ?? 0) + 1);
     const a = index.attributes[node]!;
-    count('community', String(index.community[node]));
     if (a.kind === 'customer') {
       count('region', a.region);
       count('segment', a.segment);
@@ -200,9 +204,12 @@ function countFacets(index: MapIndex, nodes: number[]): MapResponse['facets'] {
     count('tier', a.tier);
     for (const region of a.regions) count('region', region);
     for (const segment of a.segments) count('segment', segment);
-    for (const stage of new Set(Object.values(a.lifecycle))) count('stage', stage);
+    const stages = Object.values(a.lifecycle);
+    stages.forEach((stage, i) => stages.indexOf(stage) === i && count('stage', stage));
   }
-  return facets;
+  const community: Record<string, number> = {};
+  for (const [c, n] of perCommunity) community[c] = n;
+  return { ...facets, community };
 }
 
 function centrality(index: MapIndex, derived: DerivedMetrics, sizeBy: MapQuery['sizeBy']): (node: number) => number {
@@ -226,21 +233,37 @@ function typeNames(bits: number): string[] {
   return RELATIONSHIP_TYPES.filter((_, i) => (bits & (1 << i)) !== 0);
 }
 
-function place(derived: DerivedMetrics, id: string): { x: number; y: number } {
-  return derived.positions[id] ?? { x: 0, y: 0 };
+// Positions by node index, per positions object: the projection service swaps in a new object when a layout lands.
+const placements = new WeakMap<DerivedMetrics['positions'], { version: number; xy: Float64Array }>();
+
+/** x, y of every node by index (0, 0 for a node the layout has not reached). */
+function placement(index: MapIndex, derived: DerivedMetrics): Float64Array {
+  const cached = placements.get(derived.positions);
+  if (cached !== undefined && cached.version === index.version) return cached.xy;
+  const xy = new Float64Array(2 * index.ids.length);
+  index.ids.forEach((id, i) => {
+    const position = derived.positions[id];
+    if (position === undefined) return;
+    xy[2 * i] = position.x;
+    xy[2 * i + 1] = position.y;
+  });
+  placements.set(derived.positions, { version: index.version, xy });
+  return xy;
 }
 
 function detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], sizeBy: MapQuery['sizeBy']): Pick<MapResponse, 'nodes' | 'edges'> {
   const { ids, attributes, starts, neighbours } = index;
   const score = centrality(index, derived, sizeBy);
   const size = sizer(shown.map(score));
+  const xy = placement(index, derived);
   const nodes: MapNode[] = shown.map((node) => {
     const a = attributes[node]!;
     return {
       id: ids[node]!,
       label: a.label,
       kind: a.kind,
-      ...place(derived, ids[node]!),
+      x: xy[2 * node]!,
+      y: xy[2 * node + 1]!,
       size: size(score(node)),
       community: index.community[node]!,
       types: a.kind === 'partner' ? [...a.types] : [],
@@ -282,14 +305,14 @@ function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], lim
   const sumX = new Float64Array(slots);
   const sumY = new Float64Array(slots);
   const strength = new Float64Array(slots);
+  const xy = placement(index, derived);
   const isKept = new Uint8Array(ids.length);
   const slotOf = new Int32Array(ids.length);
   for (const node of kept) {
     const s = slot.get(community[node]!)!;
-    const { x, y } = place(derived, ids[node]!);
     count[s]!++;
-    sumX[s]! += x;
-    sumY[s]! += y;
+    sumX[s]! += xy[2 * node]!;
+    sumY[s]! += xy[2 * node + 1]!;
     isKept[node] = 1;
     slotOf[node] = s;
   }
@@ -327,7 +350,7 @@ function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], lim
   const nodes: MapNode[] = superIds.map((id, s) => {
     const c = s < own.length ? own[s]! : -1;
     const total = count[s]!.toLocaleString('en-US');
-    const top = c < 0 ? [] : topPartners(derived, ids, index.members[c] ?? [], isKeptPartner).map((node) => attributes[node]!.label);
+    const top = c < 0 ? [] : topPartners(index.members[c] ?? [], isKeptPartner).map((node) => attributes[node]!.label);
     const label =
       c < 0 ? `Other communities · ${total} nodes` : `Community ${c} · ${total} nodes${top.length > 0 ? ` — top: ${top.join(', ')}` : ''}`;
     const members = count[s]!;
@@ -337,14 +360,12 @@ function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], lim
 }
 
 /** The community's three highest-PageRank partners among those shown. */
-function topPartners(derived: DerivedMetrics, ids: string[], members: number[], eligible: (node: number) => boolean): number[] {
-  const rank = (node: number) => derived.pagerank[ids[node]!] ?? 0;
+function topPartners(members: number[], eligible: (node: number) => boolean): number[] {
   const top: number[] = [];
   for (const node of members) {
     if (!eligible(node)) continue;
     top.push(node);
-    top.sort((a, b) => rank(b) - rank(a));
-    if (top.length > 3) top.pop();
+    if (top.length === 3) break;
   }
   return top;
 }

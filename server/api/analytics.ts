@@ -24,6 +24,7 @@ import { introductionsFor, topIntroductions } from '../analytics/introductions.j
 import { assembleDealTeams } from '../analytics/deal-team.js';
 import { ecosystemHealth } from '../analytics/health.js';
 import { searchNodes } from '../projection/search.js';
+import { AnalyticsInputError } from '../analytics/errors.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 
 const errors = { 400: ErrorResponse, 404: ErrorResponse };
@@ -102,7 +103,10 @@ export async function analyticsRoutes(app: FastifyInstance) {
   api.get(
     '/api/introductions',
     { schema: { tags: ['analytics'], summary: 'The best partner-to-partner introductions across the ecosystem', querystring: IntroductionsQuery, response: { 200: IntroductionsResponse, 400: ErrorResponse } } },
-    async (request) => topIntroductions((await current()).projection.graph, request.query),
+    async (request) => {
+      const { projection, derived } = await current();
+      return app.projection.memo(`introductions:${JSON.stringify(request.query)}`, derived, () => topIntroductions(projection.graph, request.query));
+    },
   );
 
   api.post(
@@ -115,7 +119,12 @@ export async function analyticsRoutes(app: FastifyInstance) {
       if (customerId !== undefined && !(graph.hasNode(customerId) && graph.getNodeAttribute(customerId, 'kind') === 'customer')) {
         throw new NotFoundError('customer', customerId);
       }
-      return assembleDealTeams(graph, request.body);
+      try {
+        return assembleDealTeams(graph, request.body);
+      } catch (error) {
+        if (!(error instanceof AnalyticsInputError)) throw error;
+        throw new InvalidInputError(`body.${error.field}: ${error.reason}`, [{ field: `body.${error.field}`, message: error.reason }]);
+      }
     },
   );
 
@@ -124,7 +133,7 @@ export async function analyticsRoutes(app: FastifyInstance) {
     { schema: { tags: ['analytics'], summary: 'The ecosystem health score (0–100) and its components', response: { 200: EcosystemHealth } } },
     async () => {
       const { projection, derived } = await current();
-      return ecosystemHealth(projection.graph, projection.catalogue, derived);
+      return app.projection.memo('health', derived, () => ecosystemHealth(projection.graph, projection.catalogue, derived));
     },
   );
 }

@@ -28,6 +28,8 @@ export class ProjectionService {
   private deriving: Promise<DerivedMetrics> | undefined;
   private layingOut: Promise<void> | undefined;
   private closed = false;
+  private memos = new Map<string, unknown>();
+  private memoVersion = '';
 
   /**
    * @param layoutFile where refined positions are kept between runs, so that
@@ -61,6 +63,21 @@ export class ProjectionService {
     if (projection === undefined || this.rebuilding !== undefined || projection.version !== version - 1 || rows > IN_PLACE_ROWS) return;
     applyBundle(projection.graph, projection.catalogue, written);
     projection.version = version;
+  }
+
+  /**
+   * Whole-ecosystem answers (health, the best introductions) cost seconds at
+   * 100,000 partners: each is computed once per projection and metrics
+   * version, then served from here.
+   */
+  memo<T>(key: string, derived: DerivedMetrics, compute: () => T): T {
+    const version = `${this.projection?.version}:${derived.version}`;
+    if (this.memoVersion !== version) {
+      this.memos.clear();
+      this.memoVersion = version;
+    }
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
   }
 
   private rebuild(version: number): Promise<Projection> {

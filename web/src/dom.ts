@@ -55,14 +55,12 @@ export function replace(el: HTMLElement, ...children: Children[]): void {
   append(el, children);
 }
 
-export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number): ((...args: A) => void) & { cancel(): void } {
+export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number): (...args: A) => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const wrapped = (...args: A) => {
+  return (...args: A) => {
     clearTimeout(timer);
     timer = setTimeout(() => fn(...args), ms);
   };
-  wrapped.cancel = () => clearTimeout(timer);
-  return wrapped;
 }
 
 export const fmt = {

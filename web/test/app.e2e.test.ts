@@ -162,6 +162,7 @@ describe('web app, end to end on the demo ecosystem', () => {
 
     const first = page.locator('#teams .team-card').first();
     await first.waitFor({ timeout: 30_000 });
+    await page.mouse.move(5, 700); // results scroll into view under the pointer; a hovered card would preview its team
     const text = (await first.textContent()) ?? '';
     for (const id of MERIDIAN_TEAM) {
       const { name } = await api<{ name: string }>(`/api/partners/${id}`);
@@ -175,7 +176,6 @@ describe('web app, end to end on the demo ecosystem', () => {
     const url = new URL(page.url());
     expect(url.searchParams.get('dealCustomer')).toBe(MERIDIAN);
     expect(url.searchParams.getAll('dealCaps')).toEqual(MERIDIAN_NEEDS);
-    await page.mouse.move(5, 700);
     await page.screenshot({ path: screenshotPath('06-deal-team.png') });
     await page.close();
   });
@@ -266,5 +266,15 @@ describe('web app, end to end on the demo ecosystem', () => {
     // The server's ErrorResponse message, verbatim.
     expect(await alert.textContent()).toContain('no-such-partner');
     await page.close();
+
+    // A map that cannot load says why over the map, with a way to retry.
+    const broken = await browser.newPage({ viewport: VIEWPORT });
+    await broken.goto(`${server.url}/?focus=no-such-partner`);
+    const mapError = broken.locator('#map-overlay .state-error');
+    await mapError.waitFor({ timeout: 30_000 });
+    expect(await mapError.textContent()).toContain('no-such-partner');
+    expect(await mapError.locator('button', { hasText: 'Retry' }).count()).toBe(1);
+    await broken.screenshot({ path: screenshotPath('12-map-error.png') });
+    await broken.close();
   });
 });

@@ -81,7 +81,7 @@ describe('assembleDealTeams', () => {
   });
 
   it('refuses an unknown customer', () => {
-    expect(() => assembleDealTeams(ecosystem(), request({ customerId: 'nobody' }))).toThrow(/deal-team: unknown customer "nobody"/);
+    expect(() => assembleDealTeams(ecosystem(), request({ customerId: 'nobody' }))).toThrow(/deal-team: customerId: unknown customer "nobody"/);
   });
 
   it('finds the same best team as an unpruned search on a random ecosystem', () => {

@@ -87,4 +87,9 @@ describe('runLayoutInWorker', () => {
     expect([...positions].every(Number.isFinite)).toBe(true);
     expect(positions).toEqual(expected);
   });
+
+  it('rejects with the layout error when the input is invalid', async () => {
+    const input: LayoutInput = { ids: ['a'], communities: Int32Array.from([0]), edges: Uint32Array.from([0, 5]) };
+    await expect(runLayoutInWorker(input)).rejects.toThrow(/analytics\/layout: edge to unknown node/);
+  });
 });

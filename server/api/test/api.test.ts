@@ -94,6 +94,9 @@ describe('bad input gets a 4xx naming the field, never a 500', () => {
     ['POST', '/api/partners', { id: 'p-x', name: 'X', types: ['msp'], capabilities: [{ id: 'cap-nope' }] }, 'body.capabilities'],
     ['PUT', '/api/relationships', { from: 'p-acme', to: 'c-globex', type: 'SERVES' }, 'body.role'],
     ['POST', '/api/deals/team', { capabilities: ['cap-ml'] }, 'body.region'],
+    ['POST', '/api/deals/team', { region: 'emea' }, 'body.capabilities'],
+    ['POST', '/api/deals/team', { region: 'emea', roles: ['service'], include: ['p-nobody'] }, 'body.include'],
+    ['POST', '/api/deals/team', { region: 'emea', roles: ['service'], include: ['p-acme'], exclude: ['p-acme'] }, 'body.exclude'],
     ['GET', '/api/map?depth=9', undefined, 'querystring.depth'],
     ['GET', '/api/search?q=', undefined, 'querystring.q'],
   ])('%s %s', async (method, path, body, field) => {

@@ -91,7 +91,7 @@ async function request<S extends z.ZodType>(
 }
 
 const enc = encodeURIComponent;
-export const CapabilityPage = pageOf(Capability);
+const CapabilityPage = pageOf(Capability);
 const RegionPage = pageOf(Region);
 const SegmentPage = pageOf(Segment);
 
@@ -130,5 +130,3 @@ export const api = {
   regions: () => all((cursor) => request(RegionPage, '/api/regions', { query: { cursor, limit: 500 } })),
   segments: () => all((cursor) => request(SegmentPage, '/api/segments', { query: { cursor, limit: 500 } })),
 };
-
-export type Api = typeof api;

@@ -4,9 +4,6 @@
  */
 import { PARTNER_TYPES, type PartnerType } from '../../../server/schemas/model.js';
 
-/** Canvas background; dimmed nodes are mixed towards it. Keep in sync with --map-bg in styles.css. */
-export const MAP_BACKGROUND = '#0d1117';
-
 /** One hue per partner type, readable on the dark background and distinct for common colour-blindness. */
 export const TYPE_COLORS: Record<PartnerType, string> = {
   reseller: '#4f9cf9',

@@ -95,7 +95,7 @@ export class MapController {
         const a = n.attributes;
         if (a.kind !== 'community') this.catalog.learn(n.key, { label: String(a['name'] ?? a.label), kind: a.kind, types: (a['types'] as string[]) ?? [] });
       }
-      this.view.setData(data);
+      this.view.setData(data, { keepFrame: options.refine === true });
       if (options.refine !== true) this.restoreCamera();
       this.snapshot = { response, counts: visibleCounts(data), loadMs: 0 };
       await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));

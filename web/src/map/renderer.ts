@@ -110,11 +110,18 @@ export class MapView {
     return this.renderer.getGraph();
   }
 
-  setData(data: GraphData): void {
+  /**
+   * Swaps in new map data. `keepFrame` keeps sigma's normalisation box (for
+   * refined positions of the same view), so the camera keeps pointing at the
+   * same place instead of jumping with the new bounding box.
+   */
+  setData(data: GraphData, options: { keepFrame?: boolean } = {}): void {
+    this.renderer.setCustomBBox(options.keepFrame === true && this.graph.order > 0 ? this.renderer.getBBox() : null);
     this.ctx.hovered = null;
     this.ctx.hoveredNeighbours.clear();
-    // Edges are the bulk of the work while moving on big maps; nodes keep the shape readable.
+    // Edges and labels are the bulk of a frame on big maps; while moving, nodes alone keep the shape readable.
     this.renderer.setSetting('hideEdgesOnMove', data.edges.length > 20_000);
+    this.renderer.setSetting('hideLabelsOnMove', data.nodes.length > 10_000);
     this.renderer.setGraph(buildGraph(data));
   }
 

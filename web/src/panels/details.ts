@@ -29,6 +29,7 @@ const RELATIONSHIP_LABELS: Record<string, { out: string; in: string }> = {
 
 async function loadEntity(id: string, kindHint: string | undefined, signal: AbortSignal): Promise<Entity> {
   if (kindHint === 'customer') return { kind: 'customer', customer: await api.customer(id, signal) };
+  if (kindHint === 'partner') return { kind: 'partner', partner: await api.partner(id, signal) };
   try {
     return { kind: 'partner', partner: await api.partner(id, signal) };
   } catch (error) {
@@ -99,11 +100,12 @@ export class DetailsPanel {
     const { catalog } = this.app;
     const signal = controller.signal;
     try {
-      const [entity, metrics, neighbourhood] = await Promise.allSettled([
-        loadEntity(id, catalog.node(id)?.kind, signal),
-        api.metrics(id, signal),
-        api.neighbourhood(id, signal),
-      ]);
+      const metricsRequest = api.metrics(id, signal);
+      const neighbourhoodRequest = api.neighbourhood(id, signal);
+      neighbourhoodRequest.catch(() => undefined); // settled below; no unhandled-rejection noise meanwhile
+      // A cold link does not say whether the id is a partner or a customer; the metrics do.
+      const kind = catalog.node(id)?.kind ?? (await metricsRequest.then((m) => m.kind, () => undefined));
+      const [entity, metrics, neighbourhood] = await Promise.allSettled([loadEntity(id, kind, signal), metricsRequest, neighbourhoodRequest]);
       if (signal.aborted) return;
       if (entity.status === 'rejected') throw entity.reason;
       const e = entity.value;
