@@ -34,12 +34,21 @@ export function applyBundle(graph: EcoGraph, catalogue: EcoCatalogue, bundle: Bu
     addRelationship(graph, { from: r.from, to: r.to, type: r.type, ...(r.type === 'SERVES' ? { role: r.role, ...(r.annualValue === undefined ? {} : { annualValue: r.annualValue }) } : {}) });
   }
   for (const c of bundle.capabilities) catalogue.capabilities.set(c.id, { name: c.name, ...(c.category === undefined ? {} : { category: c.category }) });
-  const addNew = (list: string[], ids: string[]) => list.push(...ids.filter((id) => !list.includes(id)));
-  addNew(catalogue.regions, [...bundle.regions.map((r) => r.id), ...bundle.partners.flatMap((p) => p.regions)]);
-  addNew(catalogue.segments, [...bundle.segments.map((s) => s.id), ...bundle.partners.flatMap((p) => p.segments)]);
+  const addNew = (list: string[], ids: Iterable<string>) => {
+    const known = new Set(list);
+    for (const id of ids) {
+      if (known.has(id)) continue;
+      known.add(id);
+      list.push(id);
+    }
+  };
+  addNew(catalogue.regions, [...bundle.regions.map((r) => r.id), ...new Set(bundle.partners.flatMap((p) => p.regions))]);
+  addNew(catalogue.segments, [...bundle.segments.map((s) => s.id), ...new Set(bundle.partners.flatMap((p) => p.segments))]);
   const replaceById = <T extends { id: string }>(list: T[], items: T[]) => {
     const incoming = new Set(items.map((i) => i.id));
-    list.splice(0, list.length, ...list.filter((i) => !incoming.has(i.id)), ...items);
+    const kept = list.filter((i) => !incoming.has(i.id));
+    list.length = 0;
+    for (const item of [...kept, ...items]) list.push(item);
   };
   replaceById(catalogue.deals, bundle.deals);
   replaceById(catalogue.solutions, bundle.solutions);

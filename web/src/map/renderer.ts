@@ -121,7 +121,7 @@ export class MapView {
     this.ctx.hoveredNeighbours.clear();
     // Edges and labels are the bulk of a frame on big maps; while moving, nodes alone keep the shape readable.
     this.renderer.setSetting('hideEdgesOnMove', data.edges.length > 20_000);
-    this.renderer.setSetting('hideLabelsOnMove', data.nodes.length > 10_000);
+    this.renderer.setSetting('hideLabelsOnMove', data.nodes.length > 3_000);
     this.renderer.setGraph(buildGraph(data));
   }
 
