@@ -31,14 +31,22 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = join(ROOT, '.screenshots');
 const DIST_INDEX = join(ROOT, 'dist/web/index.html');
 
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * For frame-rate measurements only: headless Chromium paces frames by a
+ * virtual vsync, and when SwiftShader misses its deadlines the cadence
+ * collapses to a few frames per second (measured: 2.4 fps paced, 11 fps
+ * unpaced, same page). Unpaced frames show what rendering itself costs.
+ */
+export const UNPACED_ARGS = ['--disable-gpu-vsync', '--disable-frame-rate-limit'];
+
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `web/test: no Chromium at ${CHROMIUM_PATH}. The end-to-end tests drive a real browser: install it with ` +
         '`apt-get update && apt-get install -y chromium fonts-dejavu-core` (.ci/run does).',
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 function newestMtime(path: string): number {
