@@ -16,7 +16,8 @@ import { capabilityGaps } from '../server/analytics/gaps.js';
 import { introductionsFor, topIntroductions } from '../server/analytics/introductions.js';
 import { assembleDealTeams } from '../server/analytics/deal-team.js';
 import { ecosystemHealth } from '../server/analytics/health.js';
-import { buildMap } from '../server/analytics/map.js';
+import { buildMap, prepareMap } from '../server/analytics/map.js';
+import { deriveInBackground } from '../server/projection/derive.js';
 import { nodeMetrics } from '../server/analytics/metrics.js';
 import { searchNodes } from '../server/projection/search.js';
 import { GapsQuery, IntroductionsQuery, MapQuery, DealTeamRequest } from '../server/schemas/analytics.js';
@@ -68,6 +69,7 @@ const derived: DerivedMetrics = {
   layoutPending: false,
 };
 
+await measure('map index (built once per version)', () => prepareMap(graph, derived));
 await measure('map at the default node budget', () => buildMap(graph, derived, MapQuery.parse({})));
 await measure('map drill-down into one community', () => buildMap(graph, derived, MapQuery.parse({ community: '3' })));
 await measure('gaps', () => capabilityGaps(graph, catalogue, derived, GapsQuery.parse({})));
@@ -90,7 +92,20 @@ for (const c of bundle.customers.filter((c) => c.needs.length >= 2).slice(0, 10)
 rows.push({ analytic: 'deal team (median of 10 customers)', time: `${median(teamTimes).toFixed(1)} ms`, 'RSS after': mb(process.memoryUsage().rss), 'RSS growth': '', note: `max ${Math.max(...teamTimes).toFixed(1)} ms; e.g. ${customer.id}` });
 await measure('ecosystem health', () => ecosystemHealth(graph, catalogue, derived));
 await measure('metrics of one node', () => nodeMetrics(graph, derived, bundle.partners[0]!.id));
+await measure('search index (built by the first search of a version)', () => searchNodes(graph, 'warm', 10));
 await measure('search', () => searchNodes(graph, 'cloud', 10));
+
+// What the server does per version, off the event loop: how long the loop is blocked meanwhile.
+let longestStall = 0;
+let last = performance.now();
+const ticker = setInterval(() => {
+  const now = performance.now();
+  longestStall = Math.max(longestStall, now - last);
+  last = now;
+}, 10);
+await measure('all metrics for a new version, in a worker thread (wall)', () => deriveInBackground(graph, 2, derived, 0));
+clearInterval(ticker);
+rows.at(-1)!.note = `longest event-loop stall meanwhile: ${Math.round(longestStall)} ms`;
 
 console.log(`\nanalytics on ${graph.order.toLocaleString('en')} nodes / ${graph.size.toLocaleString('en')} edges; peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
 console.table(rows);

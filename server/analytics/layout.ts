@@ -24,7 +24,7 @@
  * Input and output are typed arrays so that a worker thread can take them
  * without copying (see runLayoutInWorker).
  */
-import { Worker } from 'node:worker_threads';
+import { runWorker } from '../projection/run-worker.js';
 import { UndirectedGraph } from 'graphology';
 import forceAtlas2Module from 'graphology-layout-forceatlas2';
 import type { EcoGraph } from '../projection/types.js';
@@ -94,23 +94,9 @@ export function computeLayout(input: LayoutInput, options: Partial<LayoutOptions
  * them afterwards.
  */
 export function runLayoutInWorker(input: LayoutInput, options: Partial<LayoutOptions> = {}): Promise<Float64Array> {
-  // The worker is TypeScript: a one-line bootstrap registers tsx in the worker thread, then imports it.
-  // (`execArgv: ['--import', 'tsx']` is not enough: Node 20 loads the entry before the hooks are ready.)
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./layout-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  const worker = new Worker(bootstrap, { eval: true });
   // Shared buffers need no transfer (and cannot be transferred).
   const buffers = [input.communities.buffer, input.edges.buffer, input.previous?.buffer].filter((buffer) => buffer instanceof ArrayBuffer);
-  return new Promise((resolve, reject) => {
-    worker.once('message', (positions: Float64Array) => {
-      resolve(positions);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`analytics/layout: worker exited with code ${code} before answering`)));
-    worker.postMessage({ input, options }, buffers);
-  });
+  return runWorker(new URL('./layout-worker.ts', import.meta.url), { input, options }, buffers);
 }
 
 /** The graph as layout input; previous positions, where given, are kept by the next layout. */

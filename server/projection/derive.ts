@@ -1,14 +1,20 @@
 /**
  * Everything analytics derive once per projection version, so that requests
- * only read. deriveMetrics is synchronous and free of I/O; the full layout,
- * the one slow part, runs later in a worker thread through layoutFor.
+ * only read. deriveMetrics is synchronous and free of I/O; on a large graph it
+ * takes tens of seconds, so deriveInWorker runs it in a worker thread, and the
+ * full layout runs later in another through layoutFor.
  */
 import { betweenness, pagerank } from '../analytics/centrality.js';
 import { detectCommunities } from '../analytics/communities.js';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput } from '../analytics/layout.js';
 import { prepareMap } from '../analytics/map.js';
 import { articulationPoints, bridges } from '../analytics/structure.js';
-import type { DerivedMetrics, EcoGraph } from './types.js';
+import { createEcoGraph } from './build.js';
+import { runWorker } from './run-worker.js';
+import type { DerivedMetrics, EcoGraph, EcoNode } from './types.js';
+
+/** Below this many nodes metrics are derived in-process: a worker's start-up would cost more than the work. */
+const WORKER_FROM_NODES = 20_000;
 
 /** Above this share of nodes placed since the last full layout, the map is due a fresh one. */
 const RELAYOUT_SHARE = 0.1;
@@ -24,7 +30,7 @@ export function deriveMetrics(graph: EcoGraph, version: number, previous?: Pick<
   const unplaced = input.ids.filter((id) => previous?.positions[id] === undefined).length;
   // Skipping the communities' backbone layouts keeps the first picture to about a second at 300k nodes.
   const positions = fromLayoutOutput(input.ids, computeLayout(input, { backboneIterations: 0 }));
-  const derived: DerivedMetrics = {
+  return {
     version,
     communities,
     pagerank: pagerank(graph),
@@ -34,7 +40,56 @@ export function deriveMetrics(graph: EcoGraph, version: number, previous?: Pick<
     positions,
     layoutPending: graph.order > 0 && (previous === undefined || previous.layoutPending || unplaced > RELAYOUT_SHARE * graph.order),
   };
-  // In-memory only: the map's per-version index, so that the first map request is as fast as the next.
+}
+
+/** What deriving metrics reads of a graph: its nodes, which are partners, and its edges. */
+export interface Topology {
+  ids: string[];
+  partner: Uint8Array;
+  /** pairs of node indices */
+  edges: Uint32Array;
+}
+
+export function toTopology(graph: EcoGraph): Topology {
+  const ids = graph.nodes();
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const partner = Uint8Array.from(ids, (id) => (graph.getNodeAttribute(id, 'kind') === 'partner' ? 1 : 0));
+  const edges = new Uint32Array(2 * graph.size);
+  let k = 0;
+  graph.forEachEdge((_edge, _attributes, source, target) => {
+    edges[k++] = index.get(source)!;
+    edges[k++] = index.get(target)!;
+  });
+  return { ids, partner, edges };
+}
+
+/** A graph with the topology's nodes and edges and only the attributes deriving reads (`kind`). */
+export function fromTopology(topology: Topology): EcoGraph {
+  const graph = createEcoGraph();
+  topology.ids.forEach((id, i) => graph.addNode(id, { kind: topology.partner[i] === 1 ? 'partner' : 'customer' } as EcoNode));
+  for (let k = 0; k < topology.edges.length; k += 2) {
+    graph.addEdge(topology.ids[topology.edges[k]!]!, topology.ids[topology.edges[k + 1]!]!, { types: [], roles: [], value: 0, directed: [] });
+  }
+  return graph;
+}
+
+/**
+ * deriveMetrics off the event loop for a large graph, in-process for a small
+ * one; then the map's per-version index, which lives with the real graph.
+ */
+export async function deriveInBackground(
+  graph: EcoGraph,
+  version: number,
+  previous?: Pick<DerivedMetrics, 'positions' | 'layoutPending'>,
+  workerFromNodes = WORKER_FROM_NODES,
+): Promise<DerivedMetrics> {
+  let derived: DerivedMetrics;
+  if (graph.order < workerFromNodes) derived = deriveMetrics(graph, version, previous);
+  else {
+    const topology = toTopology(graph);
+    const message = { topology, version, ...(previous === undefined ? {} : { previous: { positions: previous.positions, layoutPending: previous.layoutPending } }) };
+    derived = await runWorker<DerivedMetrics>(new URL('./derive-worker.ts', import.meta.url), message, [topology.partner.buffer, topology.edges.buffer] as ArrayBuffer[]);
+  }
   prepareMap(graph, derived);
   return derived;
 }

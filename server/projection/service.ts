@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphStore } from '../store/graph-store.js';
-import { deriveMetrics, layoutFor } from './derive.js';
+import { deriveInBackground, layoutFor } from './derive.js';
 import type { Bundle } from '../schemas/bundle.js';
 import { applyBundle, projectBundle } from './from-bundle.js';
 import type { DerivedMetrics, Projection } from './types.js';
@@ -98,7 +98,7 @@ export class ProjectionService {
   private derive(projection: Projection): Promise<DerivedMetrics> {
     this.deriving ??= (async () => {
       const started = performance.now();
-      const derived = deriveMetrics(projection.graph, projection.version, this.derived ?? (await this.savedLayout()));
+      const derived = await deriveInBackground(projection.graph, projection.version, this.derived ?? (await this.savedLayout()));
       this.derived = derived;
       this.log.info({ version: projection.version, ms: Math.round(performance.now() - started) }, 'metrics derived');
       if (derived.layoutPending) this.refineLayout(projection, derived);

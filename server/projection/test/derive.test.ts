@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveMetrics, layoutFor } from '../derive.js';
+import { deriveInBackground, deriveMetrics, fromTopology, layoutFor, toTopology } from '../derive.js';
+import { addCustomer } from '../build.js';
 import { addPartner, addRelationship, createEcoGraph } from '../build.js';
 import type { EcoGraph } from '../types.js';
 
@@ -59,5 +60,34 @@ describe('layoutFor', () => {
     const positions = await layoutFor(graph, deriveMetrics(graph, 1));
     expect(Object.keys(positions).sort()).toEqual(graph.nodes().sort());
     expect(Object.values(positions).every(({ x, y }) => Number.isFinite(x) && Number.isFinite(y))).toBe(true);
+  });
+});
+
+describe('deriveInBackground', () => {
+  it('derives in a worker thread exactly what deriveMetrics derives in-process', async () => {
+    const graph = ecosystem();
+    addCustomer(graph, { id: 'c1', segment: 'smb', region: 'emea' });
+    addRelationship(graph, { from: 'a3', to: 'c1', type: 'SERVES', role: 'resell' });
+    addRelationship(graph, { from: 'b3', to: 'c1', type: 'SERVES', role: 'resell' });
+    const inWorker = await deriveInBackground(graph, 4, undefined, 0);
+    const inProcess = deriveMetrics(graph, 4);
+    expect(inWorker.communities).toEqual(inProcess.communities);
+    expect(inWorker.betweenness).toEqual(inProcess.betweenness);
+    expect(inWorker.articulationPoints).toEqual(inProcess.articulationPoints);
+    expect(inWorker.bridges).toEqual(inProcess.bridges);
+    expect(inWorker.positions).toEqual(inProcess.positions);
+    for (const [id, rank] of Object.entries(inProcess.pagerank)) expect(inWorker.pagerank[id]).toBeCloseTo(rank, 12);
+  });
+
+  it('keeps node kinds in the topology a worker reads', () => {
+    const graph = ecosystem();
+    addCustomer(graph, { id: 'c1', segment: 'smb', region: 'emea' });
+    addRelationship(graph, { from: 'a3', to: 'c1', type: 'SERVES', role: 'resell' });
+    const copy = fromTopology(toTopology(graph));
+    expect(copy.order).toBe(graph.order);
+    expect(copy.size).toBe(graph.size);
+    expect(copy.getNodeAttribute('c1', 'kind')).toBe('customer');
+    expect(copy.getNodeAttribute('x', 'kind')).toBe('partner');
+    expect(copy.hasEdge('a3', 'c1')).toBe(true);
   });
 });
