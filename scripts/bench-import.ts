@@ -1,7 +1,8 @@
 /**
  * Import benchmark: generates the 100,000-partner ecosystem (unless given a
  * bundle), imports it into a fresh embedded store in committed batches, and
- * prints rows/s, relationships/s and peak memory.
+ * prints rows/s, relationships/s and peak memory; then times what a server
+ * does when the store changes: export the store and project it.
  *
  *   npm run bench:import [-- --partners 100000 --customers 200000 --relationships 1000000 --batch 5000 --bundle file.json]
  */
@@ -13,6 +14,7 @@ import { openGrafeo } from '../server/store/grafeo.js';
 import { loadQueries } from '../server/store/queries.js';
 import { importBundle } from '../server/import/import-bundle.js';
 import { readBundleInput } from '../server/import/read-input.js';
+import { projectBundle } from '../server/projection/from-bundle.js';
 import { generatedBundleArgs, generatedBundleFile } from './generated-bundle.js';
 
 const values = generatedBundleArgs({ batch: { type: 'string', default: '5000' }, bundle: { type: 'string' } });
@@ -42,6 +44,14 @@ const report = await importBundle(store, input, {
 });
 const seconds = (performance.now() - started) / 1000;
 const counts = await store.counts();
+
+// What the server does when the store's version moves: export the store, project it.
+started = performance.now();
+const exported = await store.exportBundle();
+const exportSeconds = (performance.now() - started) / 1000;
+started = performance.now();
+const { graph } = projectBundle(exported);
+const projectSeconds = (performance.now() - started) / 1000;
 await store.close();
 rmSync(dataDir, { recursive: true, force: true });
 
@@ -54,5 +64,12 @@ console.table({
   'seconds (validate + resolve + write)': seconds.toFixed(1),
   'rows/s': Math.round(rowsWritten / seconds).toLocaleString('en'),
   'relationships/s (store edges / s)': Math.round(counts.relationships / seconds).toLocaleString('en'),
+  'peak RSS': mb(peakRss()),
+});
+console.log('\nprojection build from the store');
+console.table({
+  'export (store → bundle), seconds': exportSeconds.toFixed(1),
+  'project (bundle → graphology), seconds': projectSeconds.toFixed(1),
+  'graph': `${graph.order.toLocaleString('en')} nodes, ${graph.size.toLocaleString('en')} edges`,
   'peak RSS': mb(peakRss()),
 });
