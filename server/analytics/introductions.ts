@@ -18,6 +18,7 @@ import type { z } from 'zod';
 import type { Introduction, IntroductionsQuery, IntroductionsResponse, Signal } from '../schemas/analytics.js';
 import type { PartnerType } from '../schemas/model.js';
 import type { EcoGraph, PartnerNode } from '../projection/types.js';
+import { ALL_EVENTS, perGraph } from '../projection/per-graph.js';
 
 export const DEFAULTS = {
   weights: {
@@ -151,18 +152,13 @@ interface EcosystemIndex {
   regionNeeds: Map<string, Set<string>>;
 }
 
-const indexes = new WeakMap<EcoGraph, EcosystemIndex>();
-/** Every graphology event that can change what the index holds (the projection writes through graphology's API). */
-const CHANGE_EVENTS = ['nodeAdded', 'nodeDropped', 'edgeAdded', 'edgeDropped', 'cleared', 'edgesCleared', 'nodeAttributesUpdated', 'eachNodeAttributesUpdated'] as const;
 
 /**
  * A scan of the 300k-node ecosystem alone costs more than a request's budget,
  * so the lists a request needs are built once per graph and dropped as soon
  * as the graph changes (as analytics/structure does for its search).
  */
-function ecosystemIndex(graph: EcoGraph): EcosystemIndex {
-  const cached = indexes.get(graph);
-  if (cached !== undefined) return cached;
+const ecosystemIndex = perGraph(ALL_EVENTS, (graph): EcosystemIndex => {
   const index: EcosystemIndex = { partnersByRegion: new Map(), regionNeeds: new Map() };
   graph.forEachNode((id, node) => {
     if (node.kind === 'customer') {
@@ -178,14 +174,8 @@ function ecosystemIndex(graph: EcoGraph): EcosystemIndex {
     }
   });
   for (const partners of index.partnersByRegion.values()) partners.sort((x, y) => graph.degree(y[0]) - graph.degree(x[0]) || compareIds(x[0], y[0]));
-  indexes.set(graph, index);
-  const forget = () => {
-    indexes.delete(graph);
-    for (const event of CHANGE_EVENTS) graph.off(event, forget);
-  };
-  for (const event of CHANGE_EVENTS) graph.on(event, forget);
   return index;
-}
+});
 
 // ---------- one partner ----------
 

@@ -13,6 +13,7 @@
 import { largestConnectedComponent } from 'graphology-components';
 import { NeighborhoodIndex } from 'graphology-indices/neighborhood.js';
 import type { EcoGraph } from '../projection/types.js';
+import { perGraph, TOPOLOGY_EVENTS } from '../projection/per-graph.js';
 
 /** Partners with no relationship to any partner or customer. */
 export function isolated(graph: EcoGraph): string[] {
@@ -92,22 +93,12 @@ interface DepthFirstSearch {
   bridges: Array<[string, string]>;
 }
 
-const searches = new WeakMap<EcoGraph, DepthFirstSearch>();
-const TOPOLOGY_EVENTS = ['nodeAdded', 'nodeDropped', 'edgeAdded', 'edgeDropped', 'cleared', 'edgesCleared'] as const;
 
-function depthFirstSearch(graph: EcoGraph): DepthFirstSearch {
-  const cached = searches.get(graph);
-  if (cached !== undefined) return cached;
+const depthFirstSearch = perGraph(TOPOLOGY_EVENTS, (graph): DepthFirstSearch => {
   if (graph.type !== 'undirected') throw new Error('analytics/structure: expects an undirected graph');
   const search = tarjan(graph);
-  searches.set(graph, search);
-  const forget = () => {
-    searches.delete(graph);
-    for (const event of TOPOLOGY_EVENTS) graph.off(event, forget);
-  };
-  for (const event of TOPOLOGY_EVENTS) graph.on(event, forget);
   return search;
-}
+});
 
 function tarjan(graph: EcoGraph): DepthFirstSearch {
   const index = new NeighborhoodIndex(graph);

@@ -83,8 +83,11 @@ export function addRelationship(graph: EcoGraph, r: RelationshipSpec): void {
   const edge = graph.getEdgeAttributes(key);
   const fact = `${r.type}>${r.from}`;
   if (edge.directed.includes(fact)) return;
-  edge.directed.push(fact);
-  if (!edge.types.includes(r.type)) edge.types.push(r.type);
-  if (r.role !== undefined && !edge.roles.includes(r.role)) edge.roles.push(r.role);
-  edge.value += r.annualValue ?? 0;
+  // Through graphology's API, so that indexes kept per graph hear of the change.
+  graph.replaceEdgeAttributes(key, {
+    types: edge.types.includes(r.type) ? edge.types : [...edge.types, r.type],
+    roles: r.role === undefined || edge.roles.includes(r.role) ? edge.roles : [...edge.roles, r.role],
+    value: edge.value + (r.annualValue ?? 0),
+    directed: [...edge.directed, fact],
+  });
 }

@@ -6,6 +6,7 @@
  * dropped as soon as a node is added, removed or changed.
  */
 import type { EcoGraph } from './types.js';
+import { NODE_EVENTS, perGraph } from './per-graph.js';
 
 export interface SearchHit {
   id: string;
@@ -47,12 +48,8 @@ interface SearchIndex {
   owners: string[];
 }
 
-const indices = new WeakMap<EcoGraph, SearchIndex>();
-const NODE_EVENTS = ['nodeAdded', 'nodeDropped', 'nodeAttributesUpdated', 'eachNodeAttributesUpdated', 'cleared'] as const;
 
-function searchIndex(graph: EcoGraph): SearchIndex {
-  const cached = indices.get(graph);
-  if (cached !== undefined) return cached;
+const searchIndex = perGraph(NODE_EVENTS, (graph): SearchIndex => {
   const ids = graph.nodes();
   const labels = ids.map((id) => graph.getNodeAttribute(id, 'label').toLowerCase());
   const entries = ids.flatMap((id, i) => {
@@ -61,11 +58,5 @@ function searchIndex(graph: EcoGraph): SearchIndex {
   });
   entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const index = { ids, labels, keys: entries.map(({ key }) => key), owners: entries.map(({ owner }) => owner) };
-  indices.set(graph, index);
-  const forget = () => {
-    indices.delete(graph);
-    for (const event of NODE_EVENTS) graph.off(event, forget);
-  };
-  for (const event of NODE_EVENTS) graph.on(event, forget);
   return index;
-}
+});

@@ -94,6 +94,7 @@ describe('web app, end to end on the demo ecosystem', () => {
     expect((await nodeDisplay(page, KEYSTONE))?.forceLabel).toBe(true);
     await expect.poll(() => page.locator('#details-metrics').textContent()).toContain('PageRank');
     await expect.poll(() => page.locator('#details-neighbours li').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate('window.ecograph.renderer.getCamera().isAnimated()')).toBe(false);
     await page.screenshot({ path: screenshotPath('02-search-details.png') });
     await page.close();
   });
