@@ -27,10 +27,12 @@ describe('the demo ecosystem on first start', () => {
 
   it('ranks the capability nobody covers for public sector as the top gap', async () => {
     const { gaps } = await get('/api/gaps');
-    expect(gaps[0]).toMatchObject({ capability: 'cap-fedramp-hosting', region: 'na-east', segment: 'public', demand: 14, supply: 0 });
+    expect(gaps[0]).toMatchObject({ capability: 'cap-fedramp-hosting', region: 'na-east', segment: 'public', demand: 14, supply: 0, action: 'enable' });
     expect(gaps[0].customers).toHaveLength(14);
     expect(gaps[0].nearestSuppliers).toEqual(expect.arrayContaining(['p-stratus-sovereign-cloud', 'p-granite-hosting']));
-    expect(gaps.some((g: { capability: string; region: string }) => g.capability === 'cap-ml-ops' && g.region === 'apac')).toBe(true);
+    const mlOps = gaps.find((g: { capability: string; region: string }) => g.capability === 'cap-ml-ops' && g.region === 'apac');
+    expect(mlOps).toMatchObject({ action: 'introduce', qualifiedPartners: ['p-helix-ai'] });
+    expect(mlOps.nearestSuppliers).toContain('p-quantive-consulting');
   });
 
   it('finds the broker between the two clusters, and what removing it would disconnect', async () => {
@@ -46,6 +48,8 @@ describe('the demo ecosystem on first start', () => {
   });
 
   it('introduces the reseller and the service partner that share 14 customers', async () => {
+    const back = await get('/api/partners/p-brightline-consulting/introductions?k=1');
+    expect(back.introductions[0].otherPartnerId).toBe('p-keystone-distribution');
     const { introductions } = await get('/api/partners/p-keystone-distribution/introductions?k=5');
     expect(introductions[0]).toMatchObject({ partnerId: 'p-keystone-distribution', otherPartnerId: 'p-brightline-consulting' });
     const shared = introductions[0].signals.find((s: { name: string }) => s.name === 'sharedCustomers');
