@@ -183,11 +183,12 @@ function applyFilters(index: MapIndex, candidates: Iterable<number>, query: MapQ
 }
 
 function countFacets(index: MapIndex, nodes: number[]): MapResponse['facets'] {
-  const facets: Record<'type' | 'tier' | 'region' | 'segment' | 'stage', Record<string, number>> = {
+  const facets: Record<'type' | 'tier' | 'region' | 'segment' | 'capability' | 'stage', Record<string, number>> = {
     type: {},
     tier: {},
     region: {},
     segment: {},
+    capability: {},
     stage: {},
   };
   const count = (facet: keyof typeof facets, value: string) => (facets[facet][value] = (facets[facet][value] ?? 0) + 1);
@@ -198,8 +199,11 @@ function countFacets(index: MapIndex, nodes: number[]): MapResponse['facets'] {
     if (a.kind === 'customer') {
       count('region', a.region);
       count('segment', a.segment);
+      // The capability filter keeps customers that need it, so they count where they need.
+      for (const need of a.needs) count('capability', need);
       continue;
     }
+    for (const capability in a.capabilities) count('capability', capability);
     for (const type of a.types) count('type', type);
     count('tier', a.tier);
     for (const region of a.regions) count('region', region);

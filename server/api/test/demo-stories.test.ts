@@ -79,6 +79,9 @@ describe('the demo ecosystem on first start', () => {
     expect(all.nodes.every((n: { x: number; y: number }) => Number.isFinite(n.x) && Number.isFinite(n.y))).toBe(true);
     const tech = await get('/api/map?type=technology&includeCustomers=false');
     expect(tech.nodes.length).toBe(all.facets.type.technology);
+    const fedramp = await get('/api/map?capability=cap-fedramp-hosting');
+    expect(fedramp.nodes.length).toBe(all.facets.capability['cap-fedramp-hosting']);
+    expect(fedramp.nodes.length).toBeGreaterThan(18);
     const ego = await get('/api/map?focus=p-puente-global&depth=1');
     const neighbours = (await get('/api/nodes/p-puente-global/neighbourhood')).neighbours.filter((n: { kind: string }) => n.kind === 'partner' || n.kind === 'customer');
     expect(ego.nodes.length).toBe(new Set(neighbours.map((n: { id: string }) => n.id)).size + 1);
