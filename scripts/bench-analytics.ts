@@ -70,6 +70,7 @@ const derived: DerivedMetrics = {
 };
 
 await measure('map index (built once per version)', () => prepareMap(graph, derived));
+await measure('map, first request of a version (caches positions)', () => buildMap(graph, derived, MapQuery.parse({})));
 await measure('map at the default node budget', () => buildMap(graph, derived, MapQuery.parse({})));
 await measure('map drill-down into one community', () => buildMap(graph, derived, MapQuery.parse({ community: '3' })));
 await measure('gaps', () => capabilityGaps(graph, catalogue, derived, GapsQuery.parse({})));
