@@ -2,8 +2,8 @@
 // params: $rows [{from, to, props}]
 // returns: count
 // Written from the target, like merge-serves: Grafeo checks a MERGE through
-// the relationships of the first node it names; in a heavy-tailed ecosystem
-// either end can be a hub, and the target is the one named by fewer rows.
+// the relationships of the first node it names, and the target is the partner
+// being integrated with, resold or referred to, one among the source's many.
 UNWIND $rows AS row
 MATCH (b:Partner {id: row.to})
 MATCH (a:Partner {id: row.from})
