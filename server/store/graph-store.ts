@@ -155,7 +155,19 @@ export class GraphStore {
     return Number(row?.version ?? 0);
   }
 
+  /**
+   * What the store holds, per label and in all. Counting scans every node and
+   * relationship (seconds at a million), so the answer is kept per version.
+   */
   async counts(): Promise<StoreCounts> {
+    const version = await this.version();
+    if (this.countsAt?.version !== version) this.countsAt = { version, counts: await this.count() };
+    return this.countsAt.counts;
+  }
+
+  private countsAt: { version: number; counts: StoreCounts } | undefined;
+
+  private async count(): Promise<StoreCounts> {
     const [nodes, edges] = await Promise.all([this.executor.read('meta/count-nodes'), this.executor.read('meta/count-relationships')]);
     const byLabel = new Map(nodes.map((r) => [r.label, Number(r.count)]));
     const relationships = edges.reduce((sum, r) => sum + Number(r.count), 0);
