@@ -91,18 +91,28 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   const dealRows = parseRows('deals', BUNDLE_SECTIONS.deals, b.deals, errors);
   const solutionRows = parseRows('solutions', BUNDLE_SECTIONS.solutions, b.solutions, errors);
 
-  // Identities: partners and customers from several systems become one record each.
+  // Identities: partners and customers from several systems become one record each. The stored
+  // identities (a scan of every partner or customer) are read only when such records arrive, or
+  // when a reference names an id the store does not hold as such: it may be an alias.
+  const referencedPartnerIds = [
+    ...relationshipRows.flatMap((r) => (r.row.type === 'SERVES' ? [r.row.from] : [r.row.from, r.row.to])),
+    ...dealRows.flatMap((d) => d.row.partners.map((p) => p.partner)),
+    ...solutionRows.flatMap((s) => s.row.partners),
+  ];
+  const referencedCustomerIds = [...relationshipRows.filter((r) => r.row.type === 'SERVES').map((r) => r.row.to), ...dealRows.map((d) => d.row.customer)];
+  const needsIdentities = async (kind: 'partners' | 'customers', incoming: number, referenced: string[]) =>
+    incoming > 0 || (referenced.length > 0 && (await store.existingIds(kind, referenced)).size < new Set(referenced).size);
   const partners = await resolveIdentities(
     'partner',
     partnerRows.map((r) => r.row),
-    await store.identities('partners'),
+    (await needsIdentities('partners', partnerRows.length, referencedPartnerIds)) ? await store.identities('partners') : [],
     async (ids) => (await Promise.all(ids.map((id) => store.getPartner(id)))).filter((p): p is Partner => p !== null),
     mergePartners,
   );
   const customers = await resolveIdentities(
     'customer',
     customerRows.map((r) => r.row),
-    await store.identities('customers'),
+    (await needsIdentities('customers', customerRows.length, referencedCustomerIds)) ? await store.identities('customers') : [],
     async (ids) => (await Promise.all(ids.map((id) => store.getCustomer(id)))).filter((c): c is Customer => c !== null),
     mergeCustomers,
   );

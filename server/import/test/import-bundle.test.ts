@@ -40,8 +40,11 @@ describe('identity resolution', () => {
     });
     expect(await t.store.getPartner('prm-778')).toEqual(acme);
     expect((await t.store.counts()).partners).toBe(3);
-    // The relationship given against the alias lands on the kept partner.
+    // The relationship given against the alias lands on the kept partner, in the same bundle or a later one.
     expect((await t.store.neighbourhood('c-initech'))?.map((n) => n.id).sort()).toEqual(['p-acme', 'p-nimbus']);
+    const later = await importBundle(t.store, { version: 1, relationships: [{ from: 'prm-778', to: 'p-helix', type: 'RESELLS' }] });
+    expect(later.errors).toEqual([]);
+    expect((await t.store.neighbourhood('p-helix'))?.find((n) => n.type === 'RESELLS')).toMatchObject({ id: 'p-acme', direction: 'in' });
   });
 
   it('merges by normalised name when there is no domain, and against what the store holds', async () => {
