@@ -4,17 +4,20 @@
  * when it is kept current in place.
  */
 import type { Bundle } from '../schemas/bundle.js';
-import { addCustomer, addPartner, addRelationship, createEcoGraph } from './build.js';
+import { addCustomer, addPartner, addRelationship, createEcoGraph, type RelationshipSpec } from './build.js';
 import type { EcoCatalogue, EcoGraph } from './types.js';
 
-export function projectBundle(bundle: Bundle): { graph: EcoGraph; catalogue: EcoCatalogue } {
+/** A bundle, or the store's lean read for the projection (relationships without their provenance). */
+export type ProjectionSource = Omit<Bundle, 'relationships'> & { relationships: RelationshipSpec[] };
+
+export function projectBundle(bundle: ProjectionSource): { graph: EcoGraph; catalogue: EcoCatalogue } {
   const projected = { graph: createEcoGraph(), catalogue: { capabilities: new Map(), regions: [], segments: [], deals: [], solutions: [] } };
   applyBundle(projected.graph, projected.catalogue, bundle);
   return projected;
 }
 
 /** Upserts a bundle's records into a projection: new records are added, known ones replaced, relationships merged. */
-export function applyBundle(graph: EcoGraph, catalogue: EcoCatalogue, bundle: Bundle): void {
+export function applyBundle(graph: EcoGraph, catalogue: EcoCatalogue, bundle: ProjectionSource): void {
   for (const p of bundle.partners) {
     addPartner(graph, {
       id: p.id,
@@ -30,9 +33,7 @@ export function applyBundle(graph: EcoGraph, catalogue: EcoCatalogue, bundle: Bu
   for (const c of bundle.customers) {
     addCustomer(graph, { id: c.id, label: c.name, segment: c.segment, region: c.region, needs: c.needs, ...(c.industry === undefined ? {} : { industry: c.industry }) });
   }
-  for (const r of bundle.relationships) {
-    addRelationship(graph, { from: r.from, to: r.to, type: r.type, ...(r.type === 'SERVES' ? { role: r.role, ...(r.annualValue === undefined ? {} : { annualValue: r.annualValue }) } : {}) });
-  }
+  for (const r of bundle.relationships) addRelationship(graph, r);
   for (const c of bundle.capabilities) catalogue.capabilities.set(c.id, { name: c.name, ...(c.category === undefined ? {} : { category: c.category }) });
   const addNew = (list: string[], ids: Iterable<string>) => {
     const known = new Set(list);

@@ -83,9 +83,9 @@ export class ProjectionService {
   private rebuild(version: number): Promise<Projection> {
     this.rebuilding ??= (async () => {
       const started = performance.now();
-      const bundle = await this.store.exportBundle();
-      // The export may have seen later writes than `version`; the next request then rebuilds once more.
-      const projection: Projection = { ...projectBundle(bundle), version };
+      const source = await this.store.readForProjection();
+      // The read may have seen later writes than `version`; the next request then rebuilds once more.
+      const projection: Projection = { ...projectBundle(source), version };
       this.projection = projection;
       this.log.info({ version, nodes: projection.graph.order, edges: projection.graph.size, ms: Math.round(performance.now() - started) }, 'projection built');
       return projection;

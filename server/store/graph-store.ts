@@ -21,6 +21,15 @@ export interface Page<T> {
 }
 
 export type EntityKind = 'partners' | 'customers' | 'capabilities';
+
+/** A relationship as analytics need it: its ends, type, and for SERVES its role and value. */
+export interface RelationshipEnds {
+  from: string;
+  to: string;
+  type: RelationshipType;
+  role?: string;
+  annualValue?: number;
+}
 type ListedKind = 'capabilities' | 'regions' | 'segments' | 'deals' | 'solutions';
 
 const MERGE_QUERY: Record<(typeof PARTNER_LINK_TYPES)[number] | 'SERVES', QueryName> = {
@@ -307,7 +316,34 @@ export class GraphStore {
 
   /** The whole store as a bundle, in a stable order: re-importing it gives an identical store. */
   async exportBundle(): Promise<Bundle> {
-    const [capabilities, regions, segments, deals, solutions, partners, customers, relationships] = await Promise.all([
+    const [entities, relationships] = await Promise.all([this.entities(), this.executor.read('relationships/export')]);
+    // Sorted on keys made once: a million relationships would otherwise build keys twenty million times.
+    const keyed = relationships.map((row) => {
+      const r = records.relationshipFromRow(row);
+      return { r, key: `${r.from}\u0000${r.to}\u0000${r.type}\u0000${r.type === 'SERVES' ? r.role : ''}` };
+    });
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { ...entities, relationships: keyed.map(({ r }) => r) };
+  }
+
+  /** The store as the analytics projection reads it: a bundle whose relationships carry only their ends, type, role and value, unordered. */
+  async readForProjection(): Promise<Omit<Bundle, 'relationships'> & { relationships: RelationshipEnds[] }> {
+    const [entities, relationships] = await Promise.all([this.entities(), this.executor.read('relationships/for-projection')]);
+    return {
+      ...entities,
+      relationships: relationships.map((r) => ({
+        from: String(r.from),
+        to: String(r.to),
+        type: r.type as RelationshipType,
+        ...(typeof r.role === 'string' ? { role: r.role } : {}),
+        ...(typeof r.annualValue === 'number' ? { annualValue: r.annualValue } : {}),
+      })),
+    };
+  }
+
+  /** Everything but the relationships, in id order. */
+  private async entities(): Promise<Omit<Bundle, 'relationships'>> {
+    const [capabilities, regions, segments, deals, solutions, partners, customers] = await Promise.all([
       this.all('capabilities'),
       this.all('regions'),
       this.all('segments'),
@@ -315,15 +351,7 @@ export class GraphStore {
       this.all('solutions'),
       this.executor.read('partners/export'),
       this.executor.read('customers/export'),
-      this.executor.read('relationships/export'),
     ]);
-    // Sorted on keys made once: a million relationships would otherwise build keys twenty million times.
-    const keyed = relationships.map((row) => {
-      const r = records.relationshipFromRow(row);
-      return { r, key: `${r.from}\u0000${r.to}\u0000${r.type}\u0000${r.type === 'SERVES' ? r.role : ''}` };
-    });
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const rels = keyed.map(({ r }) => r);
     return {
       version: BUNDLE_VERSION,
       capabilities,
@@ -331,7 +359,6 @@ export class GraphStore {
       segments,
       partners: partners.map(records.partnerFromRow),
       customers: customers.map(records.customerFromRow),
-      relationships: rels,
       deals,
       solutions,
     };

@@ -48,6 +48,7 @@ export const QUERY_NAMES = [
   'regions/upsert',
   'relationships/delete',
   'relationships/export',
+  'relationships/for-projection',
   'relationships/add-has-capability',
   'relationships/add-operates-in',
   'relationships/add-serves-segment',

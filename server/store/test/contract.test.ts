@@ -141,6 +141,16 @@ describe.each(engines)('store contract on %s', (_engine, open) => {
     await t.store.write((w) => w.delete('partners', 'p-later'));
   });
 
+  it('reads for the projection what the export holds, relationships reduced to ends, type, role and value', async () => {
+    const exported = await t.store.exportBundle();
+    const { relationships, ...entities } = await t.store.readForProjection();
+    const { relationships: full, ...exportedEntities } = exported;
+    expect(entities).toEqual(exportedEntities);
+    const reduce = (r: { from: string; to: string; type: string; role?: string; annualValue?: number }) =>
+      JSON.stringify([r.from, r.to, r.type, r.role ?? null, r.annualValue ?? null]);
+    expect(relationships.map(reduce).sort()).toEqual(full.map(reduce).sort());
+  });
+
   it('rolls back every statement of a failed write', async () => {
     const before = await t.store.exportBundle();
     const version = await t.store.version();
