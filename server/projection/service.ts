@@ -114,13 +114,18 @@ export class ProjectionService {
     const run = (this.layingOut ?? Promise.resolve()).then(async () => {
       if (this.closed) return;
       const positions = await layoutFor(projection.graph, derived);
-      // A newer derivation may have replaced `derived` meanwhile: it inherits these positions through `previous`.
+      // A newer derivation may have replaced `derived` meanwhile; it was made while this layout was
+      // still owed, so it is pending too and its own refinement is queued behind this one.
       derived.positions = positions;
       derived.layoutPending = false;
       this.log.info({ version: projection.version, ms: Math.round(performance.now() - started) }, 'layout refined');
       await this.saveLayout(positions);
     });
-    this.layingOut = run.catch((error) => this.log.error(error, 'layout failed'));
+    const queued = run.catch((error) => this.log.error(error, 'layout failed'));
+    this.layingOut = queued;
+    void queued.finally(() => {
+      if (this.layingOut === queued) this.layingOut = undefined;
+    });
   }
 
   private async savedLayout(): Promise<Pick<DerivedMetrics, 'positions' | 'layoutPending'> | undefined> {
@@ -143,11 +148,7 @@ export class ProjectionService {
 
   /** Resolves when background work (metrics, layout) has settled: for tests and benchmarks. */
   async settled(): Promise<void> {
-    while (this.deriving !== undefined || this.layingOut !== undefined) {
-      const pending = [this.deriving, this.layingOut];
-      await Promise.all(pending);
-      if (this.layingOut === pending[1] && this.deriving === pending[0]) this.layingOut = this.deriving = undefined;
-    }
+    while (this.deriving !== undefined || this.layingOut !== undefined) await Promise.all([this.deriving, this.layingOut]);
   }
 
   async close(): Promise<void> {
