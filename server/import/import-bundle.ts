@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { BUNDLE_SECTIONS, BundleEnvelope, type Bundle, type BundleSection } from '../schemas/bundle.js';
 import type { Capability, Customer, Deal, MembershipRelationship, Partner, Region, Relationship, Segment, Solution } from '../schemas/model.js';
-import { MEMBERSHIP_TYPES } from '../schemas/model.js';
+import { MEMBERSHIP_TYPES, PARTNER_LINK_TYPES } from '../schemas/model.js';
 import type { GraphStore, StoreWriter } from '../store/graph-store.js';
 import { mergeCustomers, mergePartners, resolveIdentities, type Merge } from './identity.js';
 
@@ -95,7 +95,8 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   // identities (a scan of every partner or customer) are read only when such records arrive, or
   // when a reference names an id the store does not hold as such: it may be an alias.
   const referencedPartnerIds = [
-    ...relationshipRows.flatMap((r) => (r.row.type === 'SERVES' ? [r.row.from] : [r.row.from, r.row.to])),
+    // A SERVES relationship ends at a customer, a membership at a capability, region or segment.
+    ...relationshipRows.flatMap((r) => ((PARTNER_LINK_TYPES as readonly string[]).includes(r.row.type) ? [r.row.from, r.row.to] : [r.row.from])),
     ...dealRows.flatMap((d) => d.row.partners.map((p) => p.partner)),
     ...solutionRows.flatMap((s) => s.row.partners),
   ];
@@ -175,10 +176,10 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   });
   const knownPartners = new Set(goodPartners.map((p) => p.id));
   const knownCustomers = new Set(goodCustomers.map((c) => c.id));
-  const referencedPartners = [...links.flatMap((l) => [partnerId(l.row.from), partnerId(l.row.to)]), ...dealRows.flatMap((d) => d.row.partners.map((p) => partnerId(p.partner))), ...solutionRows.flatMap((s) => s.row.partners.map(partnerId))];
-  for (const id of await store.existingIds('partners', referencedPartners.filter((id) => !knownPartners.has(id) && !badPartners.has(id)))) knownPartners.add(id);
-  const referencedCustomers = [...links.filter((l) => l.row.type === 'SERVES').map((l) => customerId(l.row.to)), ...dealRows.map((d) => customerId(d.row.customer))];
-  for (const id of await store.existingIds('customers', referencedCustomers.filter((id) => !knownCustomers.has(id) && !badCustomers.has(id)))) knownCustomers.add(id);
+  const referencedPartners = referencedPartnerIds.map(partnerId).filter((id) => !knownPartners.has(id) && !badPartners.has(id));
+  for (const id of await store.existingIds('partners', referencedPartners)) knownPartners.add(id);
+  const referencedCustomers = referencedCustomerIds.map(customerId).filter((id) => !knownCustomers.has(id) && !badCustomers.has(id));
+  for (const id of await store.existingIds('customers', referencedCustomers)) knownCustomers.add(id);
 
   const unknown = (what: string, id: string, bad: Set<string>) => (bad.has(id) ? `${what} "${id}" is itself a bad row` : `unknown ${what} "${id}"`);
   const goodLinks: Relationship[] = [];

@@ -51,4 +51,3 @@ export const Bundle = z.object({
   solutions: z.array(Solution),
 });
 export type Bundle = z.infer<typeof Bundle>;
-export type BundleInput = z.input<typeof BundleEnvelope>;

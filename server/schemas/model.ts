@@ -9,7 +9,6 @@ export const PARTNER_TYPES = ['reseller', 'technology', 'service', 'referral', '
 export const STANDARD_TIERS = ['registered', 'silver', 'gold', 'platinum'] as const;
 export const CAPABILITY_LEVELS = ['basic', 'advanced', 'certified'] as const;
 export const LIFECYCLE_STAGES = ['recruit', 'onboard', 'activate', 'grow', 'optimise', 'churned'] as const;
-export const STANDARD_SEGMENTS = ['smb', 'midmarket', 'enterprise', 'public'] as const;
 export const SERVE_ROLES = ['resell', 'implement', 'integrate', 'refer', 'manage'] as const;
 
 /** Partner→partner relationship types. */
@@ -99,7 +98,6 @@ export const Partner = z.object({
   aliases: z.array(Id).default([]),
 });
 export type Partner = z.infer<typeof Partner>;
-export type PartnerInput = z.input<typeof Partner>;
 
 export const Customer = z.object({
   id: Id,

@@ -134,10 +134,14 @@ describe.each(engines)('store contract on %s', (_engine, open) => {
     const report = await importBundle(t.store, {
       version: 1,
       partners: [{ id: 'p-later', name: 'Later Labs', types: ['referral'], capabilities: [{ id: 'cap-ml' }] }],
-      relationships: [{ from: 'p-later', to: 'c-initech', type: 'SERVES', role: 'refer' }],
+      relationships: [
+        { from: 'p-later', to: 'c-initech', type: 'SERVES', role: 'refer' },
+        { from: 'p-later', to: 'p-helix', type: 'REFERS_TO' },
+      ],
     });
     expect(report.errors).toEqual([]);
     expect((await t.store.neighbourhood('c-initech'))?.map((n) => n.id).sort()).toEqual(['p-later', 'p-nimbus']);
+    expect((await t.store.neighbourhood('p-helix'))?.find((n) => n.type === 'REFERS_TO')).toMatchObject({ id: 'p-later', direction: 'in' });
     await t.store.write((w) => w.delete('partners', 'p-later'));
   });
 
