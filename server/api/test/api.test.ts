@@ -1,9 +1,10 @@
 /** The HTTP API, exercised on a real server on 127.0.0.1 over a real embedded store. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bundleToCsv } from '../../import/csv.js';
 import { Bundle } from '../../schemas/bundle.js';
 import { tinyBundle } from '../../test/fixtures.js';
 import { startServer, type TestServer } from '../../test/server.js';
+import { describeStore, TEST_STORE } from '../../test/stores.js';
 
 let server: TestServer;
 const call = async (method: string, path: string, body?: unknown) => {
@@ -24,11 +25,11 @@ afterAll(async () => {
   await server.close();
 });
 
-describe('health and docs', () => {
+describeStore('health and docs', () => {
   it('reports the store kind and counts', async () => {
     const { status, body } = await call('GET', '/api/health');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', store: 'grafeo', counts: { partners: 3, customers: 2, capabilities: 3, deals: 1, solutions: 1 } });
+    expect(body).toMatchObject({ status: 'ok', store: TEST_STORE, counts: { partners: 3, customers: 2, capabilities: 3, deals: 1, solutions: 1 } });
   });
 
   it('documents every route in OpenAPI at /docs/json and serves the UI at /docs', async () => {
@@ -50,7 +51,7 @@ describe('health and docs', () => {
   });
 });
 
-describe('CRUD', () => {
+describeStore('CRUD', () => {
   it('lists with filters and pages', async () => {
     const { body } = await call('GET', '/api/partners?region=apac&limit=1');
     expect(body.items.map((p: { id: string }) => p.id)).toEqual(['p-helix']);
@@ -84,7 +85,7 @@ describe('CRUD', () => {
   });
 });
 
-describe('bad input gets a 4xx naming the field, never a 500', () => {
+describeStore('bad input gets a 4xx naming the field, never a 500', () => {
   it.each([
     ['GET', '/api/partners?limit=abc', undefined, 'querystring.limit'],
     ['GET', '/api/partners?type=wizard', undefined, 'querystring.type'],
@@ -118,7 +119,7 @@ describe('bad input gets a 4xx naming the field, never a 500', () => {
   });
 });
 
-describe('import and export over HTTP', () => {
+describeStore('import and export over HTTP', () => {
   it('refuses a bundle with bad rows, listing each, and writes nothing', async () => {
     const before = await call('GET', '/api/health');
     const response = await call('POST', '/api/import', { version: 1, partners: [{ id: 'p-1', name: 'One', types: ['msp'] }, { id: 'p-2', types: ['msp'] }] });
