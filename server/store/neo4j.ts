@@ -15,15 +15,23 @@ export interface Neo4jConfig {
   database?: string;
 }
 
+/** A parameter Neo4j could not store exactly. The schemas refuse such input first; this guards the boundary. */
+export class UnsafeNumberError extends RangeError {}
+
 /**
  * JavaScript numbers reach Neo4j as floats, but LIMIT/SKIP and counters need
- * integers: send every integral number as a Neo4j Integer.
+ * integers: send every integral number as a Neo4j Integer. An integral number
+ * past ±2^53 is not exact in JavaScript, and neo4j.int would clamp it to
+ * ±2^63: refuse it instead.
  */
-export function toNeo4jParams(value: unknown): unknown {
-  if (typeof value === 'number' && Number.isInteger(value)) return neo4j.int(value);
-  if (Array.isArray(value)) return value.map(toNeo4jParams);
+export function toNeo4jParams(value: unknown, path = '$'): unknown {
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    if (!Number.isSafeInteger(value)) throw new UnsafeNumberError(`store/neo4j: parameter ${path} = ${value} is outside ±(2^53 − 1)`);
+    return neo4j.int(value);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => toNeo4jParams(v, `${path}[${i}]`));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toNeo4jParams(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toNeo4jParams(v, `${path}.${k}`)]));
   }
   return value;
 }

@@ -100,12 +100,30 @@ describeStore('bad input gets a 4xx naming the field, never a 500', () => {
     ['POST', '/api/deals/team', { region: 'emea', roles: ['service'], include: ['p-acme'], exclude: ['p-acme'] }, 'body.exclude'],
     ['GET', '/api/map?depth=9', undefined, 'querystring.depth'],
     ['GET', '/api/search?q=', undefined, 'querystring.q'],
+    ['POST', '/api/partners', { id: 'p-x', name: 'X', types: ['msp'], revenue: 5e21 }, 'body.revenue'],
+    ['PUT', '/api/relationships', { from: 'p-acme', to: 'c-globex', type: 'SERVES', role: 'manage', annualValue: 2 ** 53 }, 'body.annualValue'],
+    ['POST', '/api/deals', { id: 'd-x', customer: 'c-globex', region: 'emea', amount: 9007199254740993 }, 'body.amount'],
+    ['GET', '/api/map?minDegree=1e30', undefined, 'querystring.minDegree'],
   ])('%s %s', async (method, path, body, field) => {
     const response = await call(method, path, body);
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('Bad Request');
     expect(response.body.details.map((d: { field: string }) => d.field)).toContain(field);
     expect(response.body.message).toContain(field);
+  });
+
+  it('refuses numbers past 2^53 rather than storing them clamped or rounded, and stores nothing', async () => {
+    const before = await call('GET', '/api/health');
+    expect((await call('POST', '/api/partners', { id: 'p-huge', name: 'Huge', types: ['msp'], revenue: 5e21 })).status).toBe(400);
+    expect((await call('GET', '/api/partners/p-huge')).status).toBe(404);
+    const imported = await call('POST', '/api/import', { version: 1, partners: [{ id: 'p-huge', name: 'Huge', types: ['msp'], revenue: 1e300 }] });
+    expect(imported.status).toBe(400);
+    expect(imported.body.details).toEqual([expect.objectContaining({ field: 'partners[0].revenue' })]);
+    expect((await call('GET', '/api/health')).body).toEqual(before.body);
+    // The largest exact amount goes through unchanged.
+    expect((await call('POST', '/api/partners', { id: 'p-huge', name: 'Huge', types: ['msp'], revenue: Number.MAX_SAFE_INTEGER })).status).toBe(201);
+    expect((await call('GET', '/api/partners/p-huge')).body.revenue).toBe(Number.MAX_SAFE_INTEGER);
+    expect((await call('DELETE', '/api/partners/p-huge')).status).toBe(204);
   });
 
   it('answers malformed JSON with 400 in the same shape', async () => {
@@ -138,7 +156,8 @@ describeStore('import and export over HTTP', () => {
   it('imports CSV files as multipart and exports a bundle that round-trips', async () => {
     const exported = await call('GET', '/api/export');
     const bundle = Bundle.parse(exported.body);
-    const copy = await startServer({ seed: 'none' });
+    // Into a fresh embedded store: on Neo4j this also checks the round trip between the engines.
+    const copy = await startServer({ seed: 'none', store: 'grafeo' });
     try {
       const form = new FormData();
       for (const [name, text] of Object.entries(bundleToCsv(bundle))) form.append('files', new Blob([text], { type: 'text/csv' }), name);
