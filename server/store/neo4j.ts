@@ -62,7 +62,6 @@ export async function openNeo4j(config: Neo4jConfig, queries: Queries): Promise<
   const driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), { maxTransactionRetryTime: TRANSACTION_RETRY_MS });
   try {
     await driver.verifyConnectivity();
-    // verifyConnectivity may pass before authentication: the schema, applied now, is the first statement that needs it.
     const executor = new Neo4jExecutor(driver, queries, config);
     await executor.applySchema(loadSchema('neo4j'));
     return executor;
