@@ -5,11 +5,16 @@
 # where Java and Maven are installed, a throwaway local one started here with
 # scripts/neo4j on a free port and stopped at the end, even on failure; without
 # Java and Maven, or with ECOGRAPH_TEST_NEO4J=off, the Neo4j tests are reported
-# as skipped. Arguments go to vitest.
+# as skipped; ECOGRAPH_TEST_NEO4J=required (CI) fails instead. Arguments go to vitest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ -z "${NEO4J_URI:-}" && "${ECOGRAPH_TEST_NEO4J:-on}" != off ]] && command -v java >/dev/null && command -v mvn >/dev/null; then
+mode="${ECOGRAPH_TEST_NEO4J:-on}"
+if [[ -z "${NEO4J_URI:-}" && "$mode" == required ]] && ! { command -v java && command -v mvn; } >/dev/null; then
+  echo "npm test: ECOGRAPH_TEST_NEO4J=required, but Java or Maven is missing: cannot start Neo4j for the store tests" >&2
+  exit 1
+fi
+if [[ -z "${NEO4J_URI:-}" && "$mode" != off ]] && command -v java >/dev/null && command -v mvn >/dev/null; then
   dir="$(mktemp -d "${TMPDIR:-/tmp}/ecograph-test-neo4j.XXXXXX")"
   port="$(node -e "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")"
   export NEO4J_USER=neo4j NEO4J_PASSWORD=ecograph-test

@@ -8,7 +8,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 classpath="$here/target/classpath.txt"
 if [[ ! -f "$classpath" || "$here/pom.xml" -nt "$classpath" || "$here/src/main/java/ecograph/Neo4jLauncher.java" -nt "$classpath" ]]; then
   echo "neo4j: first run: downloading Neo4j 5.26 with Maven and building the launcher (a minute or more)..."
-  mvn -q -B -f "$here/pom.xml" compile dependency:build-classpath -Dmdep.outputFile="$classpath"
+  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" compile dependency:build-classpath -Dmdep.outputFile="$classpath"
 fi
 # Modest memory: the page cache is set by the launcher (NEO4J_PAGECACHE_MB, default 256).
 exec java -Xms256m -Xmx"${NEO4J_HEAP:-1g}" -XX:+UseG1GC -cp "$here/target/classes:$(cat "$classpath")" ecograph.Neo4jLauncher
