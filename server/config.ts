@@ -11,7 +11,8 @@ export const Config = z
     DATA_DIR: z.string().min(1).default('./data'),
     NEO4J_URI: z.string().min(1).optional(),
     NEO4J_USER: z.string().min(1).default('neo4j'),
-    NEO4J_PASSWORD: z.string().default(''),
+    // The local launcher's default (npm run neo4j): set your own anywhere else.
+    NEO4J_PASSWORD: z.string().default('ecograph-local'),
     NEO4J_DATABASE: z.string().min(1).optional(),
     SEED: z.enum(['demo', 'none']).default('demo'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

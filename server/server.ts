@@ -1,7 +1,7 @@
 /** Starts the application and shuts it down gracefully. */
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { StoreInUseError } from './store/index.js';
+import { StoreAuthError, StoreInUseError, StoreUnavailableError } from './store/index.js';
 
 const config = loadConfig();
 let app;
@@ -10,6 +10,11 @@ try {
 } catch (error) {
   if (error instanceof StoreInUseError) {
     console.error(`ecograph: ${error.message}. Stop the other server, or point DATA_DIR elsewhere.`);
+    process.exit(1);
+  }
+  if (error instanceof StoreUnavailableError || error instanceof StoreAuthError) {
+    console.error(`ecograph: ${error.message}`);
+    if (error instanceof StoreUnavailableError) console.error('ecograph: start Neo4j (npm run neo4j), or unset NEO4J_URI to use the embedded store.');
     process.exit(1);
   }
   throw error;

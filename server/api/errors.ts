@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorResponse } from '../schemas/api.js';
 import { InvalidCursorError } from '../store/graph-store.js';
+import { StoreUnavailableError } from '../store/executor.js';
 import { BundleRejected, type RowError } from '../import/import-bundle.js';
 
 export class NotFoundError extends Error {
@@ -55,6 +56,8 @@ function classify(error: FastifyError): [number, ErrorResponse] {
   if (error instanceof ConflictError) return reply(409, error.message);
   if (error instanceof InvalidInputError) return reply(400, error.message, error.details);
   if (error instanceof BundleRejected) return reply(400, error.message, rowErrorsAsDetails(error.errors));
+  // Neo4j lost: the write was not committed; the driver reconnects when it is back, so a retry will do.
+  if (error instanceof StoreUnavailableError) return reply(503, 'the store is unavailable: nothing was written; retry shortly');
   if (error instanceof InvalidCursorError) return reply(400, `querystring.cursor: ${error.message}`, [{ field: 'querystring.cursor', message: error.message }]);
   const status = error.statusCode ?? 500;
   // Fastify's own client errors (bad JSON, wrong content type, body too large) keep their status and say why.
@@ -65,7 +68,9 @@ function classify(error: FastifyError): [number, ErrorResponse] {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, response) => {
     const [status, body] = classify(error);
-    if (status >= 500) request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
+    // The store being down is an operations matter, not a bug: one line, no stack.
+    if (error instanceof StoreUnavailableError) request.log.warn({ url: request.url, method: request.method, reason: error.message }, 'store unavailable');
+    else if (status >= 500) request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
     else request.log.info({ url: request.url, status, message: body.message }, 'request rejected');
     return response.status(status).send(body);
   });

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { openStore, StoreInUseError } from '../store/index.js';
+import { openStore, StoreAuthError, StoreInUseError, StoreUnavailableError } from '../store/index.js';
 import { importBundle, type ImportMode, type ImportReport } from './import-bundle.js';
 import { readBundleInput } from './read-input.js';
 
@@ -84,6 +84,10 @@ try {
     await store.close();
   }
 } catch (error) {
+  if (error instanceof StoreUnavailableError || error instanceof StoreAuthError) {
+    console.error(`import: ${error.message}`);
+    process.exit(1);
+  }
   if (!(error instanceof StoreInUseError)) throw error;
   console.error(`${error.message}: sending the bundle to the running server instead`);
   report = await sendToServer(input);

@@ -71,17 +71,18 @@ export interface RelationshipSpec {
 export function addRelationship(graph: EcoGraph, r: RelationshipSpec): void {
   if (r.from === r.to) return;
   const key = graph.edge(r.from, r.to);
+  // A partner may serve one customer in several roles: each is its own relationship.
+  const fact = `${r.type}>${r.from}${r.role === undefined ? '' : `:${r.role}`}`;
   if (key === undefined) {
     graph.addEdge(r.from, r.to, {
       types: [r.type],
       roles: r.role === undefined ? [] : [r.role],
       value: r.annualValue ?? 0,
-      directed: [`${r.type}>${r.from}`],
+      directed: [fact],
     });
     return;
   }
   const edge = graph.getEdgeAttributes(key);
-  const fact = `${r.type}>${r.from}`;
   if (edge.directed.includes(fact)) return;
   // Through graphology's API, so that indexes kept per graph hear of the change.
   graph.replaceEdgeAttributes(key, {

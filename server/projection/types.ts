@@ -44,7 +44,8 @@ export interface EcoEdge {
   value: number;
   /**
    * Directed facts kept for explanations: e.g. "IMPLEMENTS" from the service
-   * partner to the technology partner, as `${type}>${fromId}`.
+   * partner to the technology partner, as `${type}>${fromId}`, and for SERVES
+   * `SERVES>${fromId}:${role}` (one partner may serve a customer in several roles).
    */
   directed: string[];
 }

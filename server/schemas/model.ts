@@ -17,6 +17,13 @@ export const PARTNER_LINK_TYPES = ['INTEGRATES_WITH', 'IMPLEMENTS', 'RESELLS', '
 export const MEMBERSHIP_TYPES = ['HAS_CAPABILITY', 'OPERATES_IN', 'SERVES_SEGMENT'] as const;
 export const RELATIONSHIP_TYPES = [...PARTNER_LINK_TYPES, 'SERVES', ...MEMBERSHIP_TYPES] as const;
 
+/**
+ * A money amount: non-negative and exact in a JavaScript number (at most
+ * 2^53 − 1), so that both engines store what was sent; larger values are
+ * refused rather than rounded or clamped.
+ */
+export const Amount = z.number().nonnegative().max(Number.MAX_SAFE_INTEGER, { message: 'must be at most 9007199254740991 (2^53 − 1)' });
+
 export const PartnerType = z.enum(PARTNER_TYPES);
 export const CapabilityLevel = z.enum(CAPABILITY_LEVELS);
 export const LifecycleStage = z.enum(LIFECYCLE_STAGES);
@@ -91,7 +98,7 @@ export const Partner = z.object({
   lifecycle: z.record(z.string().min(1), LifecycleStage).default({}),
   country: z.string().trim().min(1).optional(),
   size: z.string().trim().min(1).optional(),
-  revenue: z.number().nonnegative().optional(),
+  revenue: Amount.optional(),
   /** Systems this record came from; identity resolution keeps every one. */
   sources: z.array(Source).default([]),
   /** Ids the same partner had in other systems, folded into this record. */
@@ -128,7 +135,7 @@ export const Relationship = z.discriminatedUnion('type', [
     type: z.literal('SERVES'),
     role: ServeRole,
     since: z.string().trim().min(1).optional(),
-    annualValue: z.number().nonnegative().optional(),
+    annualValue: Amount.optional(),
   }),
 ]);
 export type Relationship = z.infer<typeof Relationship>;
@@ -154,7 +161,7 @@ export const Deal = z.object({
   customer: Id,
   region: Id,
   needs: z.array(Id).default([]),
-  amount: z.number().nonnegative().optional(),
+  amount: Amount.optional(),
   stage: z.string().trim().min(1).default('open'),
   partners: z.array(DealPartner).default([]),
 });

@@ -26,3 +26,9 @@ export class StoreInUseError extends Error {
     super(`the store at ${location} is in use by another process (a running Ecograph server?)`);
   }
 }
+
+/** The store's server cannot be reached (Neo4j down or unreachable): at start a clear exit, while serving a 503. */
+export class StoreUnavailableError extends Error {}
+
+/** The store's server refused the configured credentials. */
+export class StoreAuthError extends Error {}

@@ -49,7 +49,7 @@ function decodeCursor<T extends string | number>(cursor: string | undefined, fal
   if (cursor === undefined) return fallback;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (typeof value !== typeof fallback) throw new Error();
+    if (typeof value !== typeof fallback || (typeof value === 'number' && !(Number.isSafeInteger(value) && value >= 0))) throw new Error();
     return value as T;
   } catch {
     throw new InvalidCursorError('cursor is not one this API returned');

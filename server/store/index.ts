@@ -12,4 +12,4 @@ export async function openStore(config: Pick<Config, 'dataDir' | 'neo4j'>): Prom
 }
 
 export { GraphStore, StoreWriter } from './graph-store.js';
-export { StoreInUseError } from './executor.js';
+export { StoreAuthError, StoreInUseError, StoreUnavailableError } from './executor.js';

@@ -1,13 +1,14 @@
 /**
- * The real server for tests: the app on 127.0.0.1 on a free port, over a
- * fresh embedded store in a temporary directory, loaded with the demo
- * ecosystem unless told otherwise.
+ * The real server for tests: the app on 127.0.0.1 on a free port, over the
+ * store under test (a fresh embedded store in a temporary directory, or the
+ * Neo4j at NEO4J_URI), loaded with the demo ecosystem unless told otherwise.
  */
 import { rmSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
-import { tempDir } from './stores.js';
+import type { StoreKind } from '../store/queries.js';
+import { neo4jTestConfig, tempDir, TEST_STORE, wipeNeo4j } from './stores.js';
 
 export interface TestServer {
   url: string;
@@ -15,10 +16,27 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: { dataDir?: string; seed?: 'demo' | 'none' } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  dataDir?: string;
+  seed?: 'demo' | 'none';
+  /** The engine; the one under test unless told. */
+  store?: StoreKind;
+  /** On Neo4j: empty the database first (default), or keep what an earlier server left. */
+  wipe?: boolean;
+  /** On Neo4j: another server than NEO4J_URI's (tests that start their own). */
+  neo4j?: { uri: string; user: string; password: string };
+}
+
+export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED: options.seed ?? 'demo', LOG_LEVEL: 'warn' });
-  const app = await buildApp(config);
+  const store = options.store ?? TEST_STORE;
+  const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED: options.seed ?? 'demo', LOG_LEVEL: 'warn' };
+  if (store === 'neo4j') {
+    const neo4j = options.neo4j ?? neo4jTestConfig();
+    if (options.neo4j === undefined && options.wipe !== false) await wipeNeo4j();
+    Object.assign(env, { NEO4J_URI: neo4j.uri, NEO4J_USER: neo4j.user, NEO4J_PASSWORD: neo4j.password });
+  }
+  const app = await buildApp(loadConfig(env));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;

@@ -1,9 +1,10 @@
 /** The HTTP API, exercised on a real server on 127.0.0.1 over a real embedded store. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bundleToCsv } from '../../import/csv.js';
 import { Bundle } from '../../schemas/bundle.js';
 import { tinyBundle } from '../../test/fixtures.js';
 import { startServer, type TestServer } from '../../test/server.js';
+import { describeStore, TEST_STORE } from '../../test/stores.js';
 
 let server: TestServer;
 const call = async (method: string, path: string, body?: unknown) => {
@@ -24,11 +25,11 @@ afterAll(async () => {
   await server.close();
 });
 
-describe('health and docs', () => {
+describeStore('health and docs', () => {
   it('reports the store kind and counts', async () => {
     const { status, body } = await call('GET', '/api/health');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', store: 'grafeo', counts: { partners: 3, customers: 2, capabilities: 3, deals: 1, solutions: 1 } });
+    expect(body).toMatchObject({ status: 'ok', store: TEST_STORE, counts: { partners: 3, customers: 2, capabilities: 3, deals: 1, solutions: 1 } });
   });
 
   it('documents every route in OpenAPI at /docs/json and serves the UI at /docs', async () => {
@@ -50,7 +51,7 @@ describe('health and docs', () => {
   });
 });
 
-describe('CRUD', () => {
+describeStore('CRUD', () => {
   it('lists with filters and pages', async () => {
     const { body } = await call('GET', '/api/partners?region=apac&limit=1');
     expect(body.items.map((p: { id: string }) => p.id)).toEqual(['p-helix']);
@@ -84,7 +85,7 @@ describe('CRUD', () => {
   });
 });
 
-describe('bad input gets a 4xx naming the field, never a 500', () => {
+describeStore('bad input gets a 4xx naming the field, never a 500', () => {
   it.each([
     ['GET', '/api/partners?limit=abc', undefined, 'querystring.limit'],
     ['GET', '/api/partners?type=wizard', undefined, 'querystring.type'],
@@ -99,12 +100,30 @@ describe('bad input gets a 4xx naming the field, never a 500', () => {
     ['POST', '/api/deals/team', { region: 'emea', roles: ['service'], include: ['p-acme'], exclude: ['p-acme'] }, 'body.exclude'],
     ['GET', '/api/map?depth=9', undefined, 'querystring.depth'],
     ['GET', '/api/search?q=', undefined, 'querystring.q'],
+    ['POST', '/api/partners', { id: 'p-x', name: 'X', types: ['msp'], revenue: 5e21 }, 'body.revenue'],
+    ['PUT', '/api/relationships', { from: 'p-acme', to: 'c-globex', type: 'SERVES', role: 'manage', annualValue: 2 ** 53 }, 'body.annualValue'],
+    ['POST', '/api/deals', { id: 'd-x', customer: 'c-globex', region: 'emea', amount: 9007199254740993 }, 'body.amount'],
+    ['GET', '/api/map?minDegree=1e30', undefined, 'querystring.minDegree'],
   ])('%s %s', async (method, path, body, field) => {
     const response = await call(method, path, body);
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('Bad Request');
     expect(response.body.details.map((d: { field: string }) => d.field)).toContain(field);
     expect(response.body.message).toContain(field);
+  });
+
+  it('refuses numbers past 2^53 rather than storing them clamped or rounded, and stores nothing', async () => {
+    const before = await call('GET', '/api/health');
+    expect((await call('POST', '/api/partners', { id: 'p-huge', name: 'Huge', types: ['msp'], revenue: 5e21 })).status).toBe(400);
+    expect((await call('GET', '/api/partners/p-huge')).status).toBe(404);
+    const imported = await call('POST', '/api/import', { version: 1, partners: [{ id: 'p-huge', name: 'Huge', types: ['msp'], revenue: 1e300 }] });
+    expect(imported.status).toBe(400);
+    expect(imported.body.details).toEqual([expect.objectContaining({ field: 'partners[0].revenue' })]);
+    expect((await call('GET', '/api/health')).body).toEqual(before.body);
+    // The largest exact amount goes through unchanged.
+    expect((await call('POST', '/api/partners', { id: 'p-huge', name: 'Huge', types: ['msp'], revenue: Number.MAX_SAFE_INTEGER })).status).toBe(201);
+    expect((await call('GET', '/api/partners/p-huge')).body.revenue).toBe(Number.MAX_SAFE_INTEGER);
+    expect((await call('DELETE', '/api/partners/p-huge')).status).toBe(204);
   });
 
   it('answers malformed JSON with 400 in the same shape', async () => {
@@ -118,7 +137,7 @@ describe('bad input gets a 4xx naming the field, never a 500', () => {
   });
 });
 
-describe('import and export over HTTP', () => {
+describeStore('import and export over HTTP', () => {
   it('refuses a bundle with bad rows, listing each, and writes nothing', async () => {
     const before = await call('GET', '/api/health');
     const response = await call('POST', '/api/import', { version: 1, partners: [{ id: 'p-1', name: 'One', types: ['msp'] }, { id: 'p-2', types: ['msp'] }] });
@@ -137,7 +156,8 @@ describe('import and export over HTTP', () => {
   it('imports CSV files as multipart and exports a bundle that round-trips', async () => {
     const exported = await call('GET', '/api/export');
     const bundle = Bundle.parse(exported.body);
-    const copy = await startServer({ seed: 'none' });
+    // Into a fresh embedded store: on Neo4j this also checks the round trip between the engines.
+    const copy = await startServer({ seed: 'none', store: 'grafeo' });
     try {
       const form = new FormData();
       for (const [name, text] of Object.entries(bundleToCsv(bundle))) form.append('files', new Blob([text], { type: 'text/csv' }), name);

@@ -2,8 +2,9 @@
  * The demo ecosystem's planted stories (seeds/demo/STORIES.md), answered by
  * the real API over a real store: what a user sees on first start.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/server.js';
+import { describeStore } from '../../test/stores.js';
 
 let server: TestServer;
 const get = async (path: string) => (await fetch(server.url + path)).json();
@@ -17,7 +18,7 @@ afterAll(async () => {
   await server.close();
 });
 
-describe('the demo ecosystem on first start', () => {
+describeStore('the demo ecosystem on first start', () => {
   it('is loaded, with the partner from two systems merged into one', async () => {
     const health = await get('/api/health');
     expect(health.counts).toMatchObject({ partners: 219, customers: 350, capabilities: 37, regions: 6, segments: 4 });

@@ -1,8 +1,8 @@
 /** Layout positions are computed once, in the background, and survive a restart. */
 import { rmSync } from 'node:fs';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { startServer } from '../../test/server.js';
-import { tempDir } from '../../test/stores.js';
+import { itStore, tempDir } from '../../test/stores.js';
 
 const dataDir = tempDir();
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -10,7 +10,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 type MapNode = { id: string; x: number; y: number };
 const positions = (nodes: MapNode[]) => Object.fromEntries(nodes.map((n) => [n.id, [n.x, n.y]]));
 
-it('refines the layout in the background, then reuses it after a restart', async () => {
+itStore('refines the layout in the background, then reuses it after a restart', async () => {
   const first = await startServer({ dataDir });
   let refined: Record<string, number[]>;
   try {
@@ -25,7 +25,7 @@ it('refines the layout in the background, then reuses it after a restart', async
   } finally {
     await first.close();
   }
-  const second = await startServer({ dataDir });
+  const second = await startServer({ dataDir, wipe: false });
   try {
     const map = await (await fetch(`${second.url}/api/map`)).json();
     expect(map.layoutPending).toBe(false);

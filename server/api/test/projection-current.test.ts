@@ -1,9 +1,10 @@
 /** The projection follows the store: small writes in place, everything else by rebuild on the change counter. */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { projectBundle } from '../../projection/from-bundle.js';
 import type { EcoGraph } from '../../projection/types.js';
 import { tinyBundle } from '../../test/fixtures.js';
 import { startServer, type TestServer } from '../../test/server.js';
+import { itStore } from '../../test/stores.js';
 
 let server: TestServer;
 const send = (method: string, path: string, body?: unknown) =>
@@ -24,7 +25,7 @@ function content(graph: EcoGraph) {
   return { nodes, edges };
 }
 
-it('applies small writes in place and matches a fresh projection of the store', async () => {
+itStore('applies small writes in place and matches a fresh projection of the store', async () => {
   const before = (await server.app.projection.current()).projection;
   expect(before.version).toBe(await server.app.store.version());
 
@@ -40,7 +41,7 @@ it('applies small writes in place and matches a fresh projection of the store', 
   expect(after.catalogue.regions.sort()).toEqual(fresh.catalogue.regions.sort());
 });
 
-it('rebuilds after a delete', async () => {
+itStore('rebuilds after a delete', async () => {
   const before = (await server.app.projection.current()).projection;
   expect((await send('DELETE', '/api/partners/p-fresh')).status).toBe(204);
   const after = (await server.app.projection.current()).projection;

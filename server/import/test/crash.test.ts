@@ -1,18 +1,16 @@
 /**
- * SIGKILL during a large batched import: the store must come back at exactly
+ * SIGKILL during a large batched import, into the store under test: it must come back at exactly
  * its last committed batch (no partial batch, no committed batch lost), and
  * running the import again must complete it.
  */
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { generateBundle } from '../../../seeds/generate.js';
 import type { Bundle, BundleSection } from '../../schemas/bundle.js';
-import { GraphStore } from '../../store/graph-store.js';
-import { openGrafeo } from '../../store/grafeo.js';
-import { loadQueries } from '../../store/queries.js';
-import { tempDir } from '../../test/stores.js';
+import { openStore } from '../../store/index.js';
+import { itStore, neo4jTestConfig, tempDir, TEST_STORE, wipeNeo4j } from '../../test/stores.js';
 
 const BATCH = 500;
 const SECTIONS: BundleSection[] = ['capabilities', 'regions', 'segments', 'partners', 'customers', 'relationships', 'deals', 'solutions'];
@@ -20,7 +18,8 @@ const SECTIONS: BundleSection[] = ['capabilities', 'regions', 'segments', 'partn
 let dir: string;
 let bundle: Bundle;
 let bundleFile: string;
-beforeAll(() => {
+beforeAll(async () => {
+  if (TEST_STORE === 'neo4j') await wipeNeo4j();
   dir = tempDir('ecograph-crash-');
   bundle = generateBundle({ partners: 2000, customers: 4000, relationships: 30_000, seed: 7 });
   bundleFile = path.join(dir, 'bundle.json');
@@ -34,7 +33,7 @@ afterAll(() => {
 function runImport(dataDir: string, killAtRows?: number): Promise<{ code: number | null; signal: string | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/import/cli.ts', bundleFile, '--batch', String(BATCH)], {
-      env: { ...process.env, DATA_DIR: dataDir, NEO4J_URI: '' },
+      env: { ...process.env, DATA_DIR: dataDir, ...storeEnv() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -62,8 +61,16 @@ function expectedAfter(batches: number) {
   return counts;
 }
 
+/** The CLI's store: the embedded one under DATA_DIR, or the Neo4j under test. */
+function storeEnv(): Record<string, string> {
+  if (TEST_STORE !== 'neo4j') return { NEO4J_URI: '' };
+  const { uri, user, password } = neo4jTestConfig();
+  return { NEO4J_URI: uri, NEO4J_USER: user, NEO4J_PASSWORD: password };
+}
+
 async function storeState(dataDir: string) {
-  const store = new GraphStore(await openGrafeo(dataDir, loadQueries()));
+  const neo4j = TEST_STORE === 'neo4j' ? neo4jTestConfig() : undefined;
+  const store = await openStore({ dataDir, neo4j });
   try {
     const counts = await store.counts();
     const links = (await store.listRelationships({ limit: 1_000_000 })).items.length;
@@ -73,7 +80,7 @@ async function storeState(dataDir: string) {
   }
 }
 
-it('leaves the store at its last committed batch after SIGKILL, and a re-run completes the import', async () => {
+itStore('leaves the store at its last committed batch after SIGKILL, and a re-run completes the import', async () => {
   const dataDir = path.join(dir, 'data');
   const totalRows = SECTIONS.reduce((n, s) => n + bundle[s].length, 0);
   // Kill at the first progress report past a quarter of the rows, while the import is still running.

@@ -38,7 +38,7 @@ const awkward: Bundle = Bundle.parse({
     { from: 'p-1', to: 'c-1', type: 'SERVES', role: 'resell', since: '2021', annualValue: 0.1, source: 'crm', updatedAt: '2025-01-02T03:04:05Z' },
     { from: 'p-1', to: 'p-2', type: 'RESELLS', source: 'prm' },
   ],
-  deals: [{ id: 'd-1', customer: 'c-1', region: 'apac', needs: ['cap:ml;ops'], amount: 5e21, partners: [{ partner: 'p-1', role: 'sourcing:lead', claimedShare: 0.7 }, { partner: 'p-2', role: 'tech' }] }],
+  deals: [{ id: 'd-1', customer: 'c-1', region: 'apac', needs: ['cap:ml;ops'], amount: 1.5e-7, partners: [{ partner: 'p-1', role: 'sourcing:lead', claimedShare: 0.7 }, { partner: 'p-2', role: 'tech' }] }],
   solutions: [{ id: 's-1', name: 'Launchpad', partners: ['p-1', 'p-2'], capabilities: ['cap:ml;ops'] }],
 });
 

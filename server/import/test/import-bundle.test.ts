@@ -1,18 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { BundleRejected, importBundle } from '../import-bundle.js';
 import { normaliseName } from '../identity.js';
 import { tinyBundle } from '../../test/fixtures.js';
-import { grafeoTestStore, type TestStore } from '../../test/stores.js';
+import { describeStore, openTestStore, type TestStore } from '../../test/stores.js';
 
 let t: TestStore;
 beforeEach(async () => {
-  t = await grafeoTestStore();
+  t = await openTestStore();
 });
 afterEach(async () => {
   await t.dispose();
 });
 
-describe('identity resolution', () => {
+describeStore('identity resolution', () => {
   it('merges the same partner arriving from two systems by normalised domain', async () => {
     const bundle = tinyBundle();
     bundle.partners.push({
@@ -65,7 +65,7 @@ describe('identity resolution', () => {
   });
 });
 
-describe('validation', () => {
+describeStore('validation', () => {
   it('rejects bad rows with index, field and reason, and leaves the store unchanged', async () => {
     await importBundle(t.store, tinyBundle());
     const before = await t.store.exportBundle();

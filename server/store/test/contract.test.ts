@@ -1,24 +1,20 @@
 /**
  * The store contract: every Cypher statement, run for real through the
- * GraphStore. Always on the embedded store; on Neo4j whenever NEO4J_URI is set.
+ * GraphStore, on the engine under test (vitest projects "embedded" and "neo4j").
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { importBundle } from '../../import/import-bundle.js';
 import { loadQueries, QUERY_NAMES } from '../queries.js';
 import { declaredParams } from '../../test/cypher-headers.js';
 
 const queries = loadQueries();
 import { tinyBundle } from '../../test/fixtures.js';
-import { grafeoTestStore, neo4jTestStore, NEO4J_URI, type TestStore } from '../../test/stores.js';
+import { describeStore, grafeoTestStore, openTestStore, TEST_STORE, type TestStore } from '../../test/stores.js';
 
-const engines: Array<[string, () => Promise<TestStore>]> = [['grafeo', grafeoTestStore]];
-if (NEO4J_URI) engines.push(['neo4j', neo4jTestStore]);
-else console.log('neo4j store contract: skipped: NEO4J_URI not set');
-
-describe.each(engines)('store contract on %s', (_engine, open) => {
+describeStore(`store contract on ${TEST_STORE}`, () => {
   let t: TestStore;
   beforeAll(async () => {
-    t = await open();
+    t = await openTestStore();
   });
   afterAll(async () => {
     await t.dispose();

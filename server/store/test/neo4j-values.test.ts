@@ -19,6 +19,12 @@ describe('parameters sent to Neo4j', () => {
     expect(neo4j.isInt(row.props.revenue)).toBe(true);
     expect(row.props.types).toEqual(['msp']);
   });
+
+  it('refuses an integral number past ±2^53 instead of letting neo4j.int clamp it to ±2^63', () => {
+    expect(() => toNeo4jParams({ rows: [{ props: { revenue: 5e21 } }] })).toThrow(/\$\.rows\[0\]\.props\.revenue = 5e\+21/);
+    expect(() => toNeo4jParams({ skip: -(2 ** 53) })).toThrow(/outside/);
+    expect((toNeo4jParams({ n: Number.MAX_SAFE_INTEGER }) as { n: { toNumber(): number } }).n.toNumber()).toBe(Number.MAX_SAFE_INTEGER);
+  });
 });
 
 describe('results normalised to plain values', () => {
