@@ -70,13 +70,19 @@ function pageByKey<T>(items: T[], limit: number, key: (item: T) => string): Page
 const orNull = (value: string | undefined) => value ?? null;
 
 export class StoreWriter {
+  /** Whether any statement may have changed the store: only then does the change counter move. */
+  changed = false;
+
   constructor(
     private readonly tx: WriteTransaction,
     private readonly now = new Date().toISOString(),
   ) {}
 
   private async each(query: QueryName, rows: Params[]): Promise<void> {
-    for (const batch of chunks(rows)) await this.tx.run(query, { rows: batch });
+    for (const batch of chunks(rows)) {
+      this.changed = true;
+      await this.tx.run(query, { rows: batch });
+    }
   }
 
   async upsertCapabilities(items: Capability[]) {
@@ -130,12 +136,15 @@ export class StoreWriter {
   /** Deletes one node of a kind; true when it existed. */
   async delete(kind: 'partners' | 'customers' | 'capabilities' | 'deals' | 'solutions', id: string): Promise<boolean> {
     const rows = await this.tx.run(`${kind}/delete`, { id });
+    if (rows.length > 0) this.changed = true;
     return rows.length > 0;
   }
 
   async deleteRelationship(r: { from: string; to: string; type: RelationshipType; role?: string }): Promise<number> {
     const [row] = await this.tx.run('relationships/delete', { from: r.from, to: r.to, type: r.type, role: orNull(r.role) });
-    return Number(row?.count ?? 0);
+    const count = Number(row?.count ?? 0);
+    if (count > 0) this.changed = true;
+    return count;
   }
 
   async recordImportProgress(importId: string, batches: number) {
@@ -150,12 +159,18 @@ export class GraphStore {
     return this.executor.kind;
   }
 
-  /** Runs `work` in one transaction and advances the change counter with it; returns the new version. */
+  /**
+   * Runs `work` in one transaction and, when it changed something, advances
+   * the change counter with it; returns the version after it. A write that
+   * changed nothing (a delete of an unknown id, an import without a good row)
+   * keeps the version, and with it every projection and derived metric.
+   */
   async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<{ result: T; version: number }> {
     return this.executor.write(async (tx) => {
-      const result = await work(new StoreWriter(tx));
-      const [row] = await tx.run('meta/bump-version');
-      return { result, version: Number(row?.version) };
+      const writer = new StoreWriter(tx);
+      const result = await work(writer);
+      const [row] = await tx.run(writer.changed ? 'meta/bump-version' : 'meta/version');
+      return { result, version: Number(row?.version ?? 0) };
     });
   }
 

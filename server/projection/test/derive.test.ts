@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveInBackground, deriveMetrics, fromTopology, layoutFor, toTopology } from '../derive.js';
+import { deriveInBackground, deriveMetrics, layoutFor } from '../derive.js';
+import { fromTopology, toTopology } from '../topology.js';
 import { addCustomer } from '../build.js';
 import { addPartner, addRelationship, createEcoGraph } from '../build.js';
 import type { EcoGraph } from '../types.js';
