@@ -69,6 +69,9 @@ function pageByKey<T>(items: T[], limit: number, key: (item: T) => string): Page
 
 const orNull = (value: string | undefined) => value ?? null;
 
+/** Code-unit order, the same whatever the engine or locale. */
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export class StoreWriter {
   /** Whether any statement may have changed the store: only then does the change counter move. */
   changed = false;
@@ -341,19 +344,47 @@ export class GraphStore {
     return { ...entities, relationships: keyed.map(({ r }) => r) };
   }
 
-  /** The store as the analytics projection reads it: a bundle whose relationships carry only their ends, type, role and value, unordered. */
+  /** The store as the analytics projection reads it: a bundle whose relationships carry only their ends, type, role and value, in canonical order. */
   async readForProjection(): Promise<Omit<Bundle, 'relationships'> & { relationships: RelationshipEnds[] }> {
-    const [entities, relationships] = await Promise.all([this.entities(), this.executor.read('relationships/for-projection')]);
-    return {
-      ...entities,
-      relationships: relationships.map((r) => ({
-        from: String(r.from),
-        to: String(r.to),
-        type: r.type as RelationshipType,
-        ...(typeof r.role === 'string' ? { role: r.role } : {}),
-        ...(typeof r.annualValue === 'number' ? { annualValue: r.annualValue } : {}),
-      })),
-    };
+    const entities = await this.entities();
+    const relationships: RelationshipEnds[] = [];
+    for await (const page of this.relationshipsForProjection()) for (const r of page) relationships.push(r);
+    return { ...entities, relationships };
+  }
+
+  /**
+   * The relationships the projection reads, page by page (a few thousand
+   * partners' worth each, so that no result holds a million rows), sorted by
+   * start, end, type and role. Each page is its own read: a concurrent write
+   * may show in later pages only, so the reader must allow for ends it has
+   * not seen, and rebuild when the version moved meanwhile.
+   */
+  async *relationshipsForProjection(partnersPerPage = ROWS_PER_STATEMENT): AsyncGenerator<RelationshipEnds[]> {
+    let after = '';
+    for (;;) {
+      const rows = await this.executor.read('relationships/for-projection', { after, limit: partnersPerPage });
+      const partners = new Set(rows.map((r) => String(r.from)));
+      const page: RelationshipEnds[] = [];
+      for (const r of rows) {
+        if (typeof r.to !== 'string') continue;
+        page.push({
+          from: String(r.from),
+          to: r.to,
+          type: r.type as RelationshipType,
+          ...(typeof r.role === 'string' ? { role: r.role } : {}),
+          ...(typeof r.annualValue === 'number' ? { annualValue: r.annualValue } : {}),
+        });
+      }
+      page.sort((a, b) => compareKeys(a.from, b.from) || compareKeys(a.to, b.to) || compareKeys(a.type, b.type) || compareKeys(a.role ?? '', b.role ?? ''));
+      if (page.length > 0) yield page;
+      if (partners.size < partnersPerPage) return;
+      after = [...partners].reduce((max, id) => (id > max ? id : max));
+    }
+  }
+
+  /** Everything but the relationships, in id order (the projection reads these first). */
+  entitiesForProjection(): Promise<Omit<Bundle, 'relationships'>> {
+    return this.entities();
   }
 
   /** Everything but the relationships, in id order. */
