@@ -378,7 +378,8 @@ export class GraphStore {
       page.sort((a, b) => compareKeys(a.from, b.from) || compareKeys(a.to, b.to) || compareKeys(a.type, b.type) || compareKeys(a.role ?? '', b.role ?? ''));
       if (page.length > 0) yield page;
       if (partners.size < partnersPerPage) return;
-      after = [...partners].reduce((max, id) => (id > max ? id : max));
+      // The engines compare strings by code point, as UTF-8 bytes sort (JavaScript's `<` compares UTF-16 units, which differs past U+FFFF).
+      after = [...partners].reduce((max, id) => (Buffer.compare(Buffer.from(id), Buffer.from(max)) > 0 ? id : max));
     }
   }
 
