@@ -1,12 +1,9 @@
-// One page of partner→partner and partner→customer relationships with only
-// what the analytics projection reads: those of the next $limit partners in
-// id order after $after. Paging by key keeps every result small however large
-// the store. A partner with no relationship gives one row whose `to` is null,
-// so that the page's last partner is always seen.
-// params: $after, $limit
+// The partner→partner and partner→customer relationships of one page of
+// partners, with only what the analytics projection reads. The projection
+// pages through the partner ids it has read, so that no result holds a
+// million rows and each page costs index look-ups only.
+// params: $ids
 // returns: from, to, type, role, annualValue
-MATCH (a:Partner)
-WHERE a.id > $after
-WITH a ORDER BY a.id LIMIT $limit
-OPTIONAL MATCH (a)-[e:INTEGRATES_WITH|IMPLEMENTS|RESELLS|REFERS_TO|CO_SELLS_WITH|SERVES]->(b)
+UNWIND $ids AS id
+MATCH (a:Partner {id: id})-[e:INTEGRATES_WITH|IMPLEMENTS|RESELLS|REFERS_TO|CO_SELLS_WITH|SERVES]->(b)
 RETURN a.id AS from, b.id AS to, type(e) AS type, e.role AS role, e.annualValue AS annualValue

@@ -261,7 +261,7 @@ function typeNames(bits: number): string[] {
 
 /**
  * x, y of every node by index. Nodes the layout has not reached yet (added
- * since it ran) are placed at once next to their placed neighbours, or, with
+ * since it ran) are placed at once next to their best-connected placed neighbour, or, with
  * none, on a ring round the picture; the next derivation places them for good.
  */
 function placement(index: MapIndex, derived: DerivedMetrics): Float64Array {

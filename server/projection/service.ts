@@ -95,16 +95,17 @@ export class ProjectionService {
   }
 
   /**
-   * Builds the graph from the store: nodes first, then relationships page by
-   * page. The reads are not one snapshot: a write committed meanwhile may
+   * Builds the graph from the store: nodes first, then the relationships of
+   * the partners read, page by page. The reads are not one snapshot: a write committed meanwhile may
    * show in part, e.g. a relationship whose new end was read too late, which
    * is skipped. Such a write has moved the version past the one this
    * projection is labelled with, so the next request rebuilds it whole.
    */
   private async readProjection(): Promise<Omit<Projection, 'version'>> {
-    const projected = projectBundle({ ...(await this.store.entitiesForProjection()), relationships: [] });
+    const entities = await this.store.entitiesForProjection();
+    const projected = projectBundle({ ...entities, relationships: [] });
     const { graph } = projected;
-    for await (const page of this.store.relationshipsForProjection()) {
+    for await (const page of this.store.relationshipsForProjection(entities.partners.map((p) => p.id))) {
       for (const r of page) if (graph.hasNode(r.from) && graph.hasNode(r.to)) addRelationship(graph, r);
     }
     return projected;

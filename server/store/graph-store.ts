@@ -348,38 +348,32 @@ export class GraphStore {
   async readForProjection(): Promise<Omit<Bundle, 'relationships'> & { relationships: RelationshipEnds[] }> {
     const entities = await this.entities();
     const relationships: RelationshipEnds[] = [];
-    for await (const page of this.relationshipsForProjection()) for (const r of page) relationships.push(r);
+    for await (const page of this.relationshipsForProjection(entities.partners.map((p) => p.id))) for (const r of page) relationships.push(r);
     return { ...entities, relationships };
   }
 
   /**
-   * The relationships the projection reads, page by page (a few thousand
+   * The relationships of these partners, page by page (a few thousand
    * partners' worth each, so that no result holds a million rows), sorted by
    * start, end, type and role. Each page is its own read: a concurrent write
    * may show in later pages only, so the reader must allow for ends it has
    * not seen, and rebuild when the version moved meanwhile.
    */
-  async *relationshipsForProjection(partnersPerPage = ROWS_PER_STATEMENT): AsyncGenerator<RelationshipEnds[]> {
-    let after = '';
-    for (;;) {
-      const rows = await this.executor.read('relationships/for-projection', { after, limit: partnersPerPage });
-      const partners = new Set(rows.map((r) => String(r.from)));
-      const page: RelationshipEnds[] = [];
-      for (const r of rows) {
-        if (typeof r.to !== 'string') continue;
-        page.push({
+  async *relationshipsForProjection(partnerIds: string[], partnersPerPage = ROWS_PER_STATEMENT): AsyncGenerator<RelationshipEnds[]> {
+    const ids = [...partnerIds].sort(compareKeys);
+    for (const batch of chunks(ids, partnersPerPage)) {
+      const rows = await this.executor.read('relationships/for-projection', { ids: batch });
+      const page = rows.map(
+        (r): RelationshipEnds => ({
           from: String(r.from),
-          to: r.to,
+          to: String(r.to),
           type: r.type as RelationshipType,
           ...(typeof r.role === 'string' ? { role: r.role } : {}),
           ...(typeof r.annualValue === 'number' ? { annualValue: r.annualValue } : {}),
-        });
-      }
+        }),
+      );
       page.sort((a, b) => compareKeys(a.from, b.from) || compareKeys(a.to, b.to) || compareKeys(a.type, b.type) || compareKeys(a.role ?? '', b.role ?? ''));
       if (page.length > 0) yield page;
-      if (partners.size < partnersPerPage) return;
-      // The engines compare strings by code point, as UTF-8 bytes sort (JavaScript's `<` compares UTF-16 units, which differs past U+FFFF).
-      after = [...partners].reduce((max, id) => (Buffer.compare(Buffer.from(id), Buffer.from(max)) > 0 ? id : max));
     }
   }
 
