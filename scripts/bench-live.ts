@@ -63,8 +63,10 @@ const latencies: number[] = [];
 const statuses: number[] = [];
 for (let i = 0; i < 10; i++) {
   const id = `p-bench-live-${i}`;
-  await send('POST', '/api/partners', { id, name: id, types: ['service'] });
-  await send('PUT', '/api/relationships', { from: id, to: 'p-000001', type: 'IMPLEMENTS' });
+  const created = await send('POST', '/api/partners', { id, name: id, types: ['service'] });
+  if (created.status !== 201) throw new Error(`POST /api/partners: ${created.status}`);
+  const linked = await send('PUT', '/api/relationships', { from: id, to: partners[0], type: 'IMPLEMENTS' });
+  if (linked.status !== 200) throw new Error(`PUT /api/relationships: ${linked.status}`);
   for (const query of ['', `?focus=${id}`]) {
     const { status, ms } = await timedMap(query);
     statuses.push(status);
