@@ -69,6 +69,8 @@ export function betweenness(graph: EcoGraph, options: Partial<BetweennessOptions
   graph.forEachNode((node) => (scores[node] = 0));
   const participants = graph.filterNodes(takesPart);
 
+  // Fewer than three nodes have no path through a third (and graphology cannot index an empty graph).
+  if (participants.length < 3) return { scores, exact: true, sources: participants.length };
   if (participants.length <= exactUpTo || participants.length <= maxSources) {
     const core = graph.copy();
     graph.forEachNode((node) => takesPart(node) || core.dropNode(node));

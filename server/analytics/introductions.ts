@@ -276,8 +276,10 @@ export function topIntroductions(graph: EcoGraph, query: IntroductionsQuery, opt
   const ids: string[] = [];
   const indexOf = new Map<string, number>();
   graph.forEachNode((id, node) => {
-    if (node.kind === 'partner' && (query.region === undefined || node.regions.includes(query.region))) indexOf.set(id, ids.push(id) - 1);
+    if (node.kind === 'partner' && (query.region === undefined || node.regions.includes(query.region))) ids.push(id);
   });
+  // Numbered by id, not by graph order: ties then break the same way however the graph was built.
+  ids.sort(compareIds).forEach((id, i) => indexOf.set(id, i));
   const typeOk = ids.map((id) => query.type === undefined || partnerAt(graph, id).types.includes(query.type));
   const { customersOf, servedBy } = coServing(graph, indexOf, o.partnersPerCustomer);
 
@@ -329,8 +331,9 @@ function coServing(graph: EcoGraph, indexOf: Map<string, number>, perCustomer: n
   const partners: number[] = [];
   const partnerValues: number[] = [];
   const order: number[] = [];
-  graph.forEachNode((customerId, node) => {
-    if (node.kind !== 'customer') return;
+  // Customers in id order, so that each pair's weight sums in the same order however the graph was built.
+  const customers = graph.filterNodes((_id, node) => node.kind === 'customer').sort(compareIds);
+  for (const customerId of customers) {
     partners.length = partnerValues.length = order.length = 0;
     graph.forEachEdge(customerId, (_edge, edge, source, target) => {
       const index = indexOf.get(source === customerId ? target : source);
@@ -339,14 +342,14 @@ function coServing(graph: EcoGraph, indexOf: Map<string, number>, perCustomer: n
       partners.push(index);
       partnerValues.push(edge.value);
     });
-    if (partners.length < 2) return;
+    if (partners.length < 2) continue;
     if (partners.length > perCustomer) order.sort((x, y) => partnerValues[y]! - partnerValues[x]! || partners[x]! - partners[y]!).length = perCustomer;
     for (const k of order) {
       items.push(partners[k]!);
       values.push(partnerValues[k]!);
     }
     starts.push(items.length);
-  });
+  }
   const servedBy: Lists = { starts: Int32Array.from(starts), items: Int32Array.from(items), values: Float64Array.from(values) };
   return { customersOf: transpose(servedBy, indexOf.size), servedBy };
 }

@@ -27,6 +27,7 @@
 import { runWorker } from '../projection/run-worker.js';
 import { UndirectedGraph } from 'graphology';
 import forceAtlas2Module from 'graphology-layout-forceatlas2';
+import { toTopology } from '../projection/topology.js';
 import type { EcoGraph } from '../projection/types.js';
 
 // A CommonJS package typed as an ES module: Node hands us module.exports, which TypeScript calls `default`.
@@ -99,26 +100,20 @@ export function runLayoutInWorker(input: LayoutInput, options: Partial<LayoutOpt
   return runWorker(new URL('./layout-worker.ts', import.meta.url), { input, options }, buffers);
 }
 
-/** The graph as layout input; previous positions, where given, are kept by the next layout. */
+/**
+ * The graph as layout input, in canonical order (see projection/topology.ts),
+ * so that the same data always gives the same layout; previous positions,
+ * where given, are kept by the next layout. A node added since `communities`
+ * were found gets a community of its own, and settles next to its neighbours.
+ */
 export function toLayoutInput(
   graph: EcoGraph,
   communities: Record<string, number>,
   previousPositions?: Record<string, { x: number; y: number }>,
 ): LayoutInput {
-  const ids = graph.nodes();
-  const index = new Map(ids.map((id, i) => [id, i]));
-  const communityOf = new Int32Array(ids.length);
-  ids.forEach((id, i) => {
-    const community = communities[id];
-    if (community === undefined) throw new Error(`analytics/layout: node "${id}" has no community`);
-    communityOf[i] = community;
-  });
-  const edges = new Uint32Array(2 * graph.size);
-  let k = 0;
-  graph.forEachEdge((_edge, _attributes, source, target) => {
-    edges[k++] = index.get(source)!;
-    edges[k++] = index.get(target)!;
-  });
+  const { ids, edges } = toTopology(graph);
+  let next = Object.values(communities).reduce((max, c) => Math.max(max, c + 1), 0);
+  const communityOf = Int32Array.from(ids, (id) => communities[id] ?? next++);
   if (previousPositions === undefined) return { ids, communities: communityOf, edges };
   const previous = new Float64Array(2 * ids.length).fill(NaN);
   ids.forEach((id, i) => {

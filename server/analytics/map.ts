@@ -10,7 +10,8 @@
  */
 import { RELATIONSHIP_TYPES } from '../schemas/model.js';
 import type { MapEdge, MapNode, MapQuery, MapResponse } from '../schemas/analytics.js';
-import type { DerivedMetrics, EcoGraph, EcoNode } from '../projection/types.js';
+import { ALL_EVENTS, perGraph } from '../projection/per-graph.js';
+import type { DerivedMetrics, EcoEdge, EcoGraph, EcoNode } from '../projection/types.js';
 
 /** Super-nodes in an aggregated view at most: past a few hundred bubbles an overview stops being one. */
 const MAX_COMMUNITIES = 200;
@@ -51,50 +52,43 @@ export function buildMap(graph: EcoGraph, derived: DerivedMetrics, query: MapQue
   return { ...base, aggregated: shown.length < kept.length, ...detailed(index, derived, shown, query.sizeBy) };
 }
 
-interface MapIndex {
-  version: number;
+/** What the map reads of the graph, as typed arrays; rebuilt whenever the graph changes. */
+interface Adjacency {
   ids: string[];
   attributes: EcoNode[];
   position: Map<string, number>;
-  community: Int32Array;
-  /** node indices of each community, highest PageRank first */
-  members: number[][];
   starts: Uint32Array;
   neighbours: Uint32Array;
   /** per adjacency entry: bit i set when the pair has RELATIONSHIP_TYPES[i] */
   typeBits: Uint16Array;
-  /** per adjacency entry: how many relationships the pair holds */
-  relationships: Uint16Array;
+  /** per adjacency entry: the pair's edge attributes (relationships, roles, value) */
+  edges: EcoEdge[];
+  /** per derived metrics: communities and positions by node index */
+  indices: WeakMap<DerivedMetrics, MapIndex>;
 }
 
-const indices = new WeakMap<EcoGraph, MapIndex>();
-
-/** Builds the map's index for this graph and version ahead of the first request (about a second at 300k nodes). */
-export function prepareMap(graph: EcoGraph, derived: DerivedMetrics): void {
-  placement(mapIndex(graph, derived), derived);
+interface MapIndex extends Adjacency {
+  version: number;
+  community: Int32Array;
+  /** node indices of each community, highest PageRank first */
+  members: number[][];
+  /** x, y by node index, per positions object: a refined layout swaps in a new one */
+  placements: WeakMap<DerivedMetrics['positions'], Float64Array>;
 }
 
-function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
-  const cached = indices.get(graph);
-  if (cached !== undefined && cached.version === derived.version) return cached;
+// The projection is edited in place after small writes: any change to the graph drops its adjacency.
+const adjacencyOf = perGraph(ALL_EVENTS, (graph): Adjacency => {
   const ids = graph.nodes();
   const position = new Map(ids.map((id, i) => [id, i]));
-  const community = Int32Array.from(ids, (id) => derived.communities[id] ?? -1);
-  const members: number[][] = [];
-  community.forEach((c, node) => c >= 0 && (members[c] ??= []).push(node));
-  const rank = Float64Array.from(ids, (id) => derived.pagerank[id] ?? 0);
-  for (const list of members) list?.sort((a, b) => rank[b]! - rank[a]! || a - b);
-
   const starts = new Uint32Array(ids.length + 1);
   ids.forEach((id, i) => (starts[i + 1] = starts[i]! + graph.degree(id)));
   const fill = starts.slice(0, ids.length);
   const neighbours = new Uint32Array(2 * graph.size);
   const typeBits = new Uint16Array(2 * graph.size);
-  const relationships = new Uint16Array(2 * graph.size);
+  const edges: EcoEdge[] = new Array(2 * graph.size);
   graph.forEachEdge((_edge, attributes, source, target) => {
     let bits = 0;
     for (const type of attributes.types) bits |= 1 << RELATIONSHIP_TYPES.indexOf(type);
-    const count = Math.max(1, attributes.directed.length);
     const s = position.get(source)!;
     const t = position.get(target)!;
     const forward = fill[s]!++;
@@ -102,11 +96,34 @@ function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
     neighbours[forward] = t;
     neighbours[backward] = s;
     typeBits[forward] = typeBits[backward] = bits;
-    relationships[forward] = relationships[backward] = count;
+    edges[forward] = edges[backward] = attributes;
   });
   const attributes = ids.map((id) => graph.getNodeAttributes(id));
-  const index = { version: derived.version, ids, attributes, position, community, members, starts, neighbours, typeBits, relationships };
-  indices.set(graph, index);
+  return { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap() };
+});
+
+/** Builds the map's index for this graph and these metrics ahead of the first request (about a second at 300k nodes). */
+export function prepareMap(graph: EcoGraph, derived: DerivedMetrics): void {
+  placement(mapIndex(graph, derived), derived);
+}
+
+/**
+ * The graph's adjacency with the communities of `derived`. The metrics may
+ * be older than the graph (they are derived in the background): nodes added
+ * since have no community (-1) until the next derivation.
+ */
+function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
+  const adjacency = adjacencyOf(graph);
+  const cached = adjacency.indices.get(derived);
+  if (cached !== undefined) return cached;
+  const { ids } = adjacency;
+  const community = Int32Array.from(ids, (id) => derived.communities[id] ?? -1);
+  const members: number[][] = [];
+  community.forEach((c, node) => c >= 0 && (members[c] ??= []).push(node));
+  const rank = Float64Array.from(ids, (id) => derived.pagerank[id] ?? 0);
+  for (const list of members) list?.sort((a, b) => rank[b]! - rank[a]! || a - b);
+  const index = { ...adjacency, version: derived.version, community, members, placements: new WeakMap() };
+  adjacency.indices.set(derived, index);
   return index;
 }
 
@@ -233,26 +250,102 @@ function edgeId(a: string, b: string): string {
   return a < b ? `${a}/${b}` : `${b}/${a}`;
 }
 
+/** How many relationships an edge stands for. */
+function weight(edge: EcoEdge): number {
+  return Math.max(1, edge.relationships.length);
+}
+
 function typeNames(bits: number): string[] {
   return RELATIONSHIP_TYPES.filter((_, i) => (bits & (1 << i)) !== 0);
 }
 
-// Positions by node index, per positions object: the projection service swaps in a new object when a layout lands.
-const placements = new WeakMap<DerivedMetrics['positions'], { version: number; xy: Float64Array }>();
-
-/** x, y of every node by index (0, 0 for a node the layout has not reached). */
+/**
+ * x, y of every node by index. Nodes the layout has not reached yet (added
+ * since it ran) are placed at once next to their best-connected placed neighbour, or, with
+ * none, on a ring round the picture; the next derivation places them for good.
+ */
 function placement(index: MapIndex, derived: DerivedMetrics): Float64Array {
-  const cached = placements.get(derived.positions);
-  if (cached !== undefined && cached.version === index.version) return cached.xy;
-  const xy = new Float64Array(2 * index.ids.length);
-  index.ids.forEach((id, i) => {
+  const cached = index.placements.get(derived.positions);
+  if (cached !== undefined) return cached;
+  const { ids } = index;
+  const xy = new Float64Array(2 * ids.length).fill(NaN);
+  const unplaced: number[] = [];
+  ids.forEach((id, i) => {
     const position = derived.positions[id];
-    if (position === undefined) return;
+    if (position === undefined) return void unplaced.push(i);
     xy[2 * i] = position.x;
     xy[2 * i + 1] = position.y;
   });
-  placements.set(derived.positions, { version: index.version, xy });
+  if (unplaced.length > 0) placeNewcomers(index, xy, unplaced);
+  index.placements.set(derived.positions, xy);
   return xy;
+}
+
+function placeNewcomers(index: MapIndex, xy: Float64Array, unplaced: number[]): void {
+  const { starts, neighbours } = index;
+  const placed = (node: number) => !Number.isNaN(xy[2 * node]!);
+  const spacing = typicalEdgeLength(index, xy);
+  const satellites = new Map<number, number>();
+  // Rounds, so that a newcomer linked only to other newcomers follows them.
+  let waiting = unplaced;
+  while (waiting.length > 0) {
+    const next: number[] = [];
+    for (const node of waiting) {
+      let anchor = -1;
+      for (let j = starts[node]!; j < starts[node + 1]!; j++) {
+        const other = neighbours[j]!;
+        if (placed(other) && (anchor < 0 || starts[other + 1]! - starts[other]! > starts[anchor + 1]! - starts[anchor]!)) anchor = other;
+      }
+      if (anchor < 0) {
+        next.push(node);
+        continue;
+      }
+      const slot = (satellites.get(anchor) ?? 0) + 1;
+      satellites.set(anchor, slot);
+      const { x, y } = sunflower(slot, spacing);
+      xy[2 * node] = xy[2 * anchor]! + x;
+      xy[2 * node + 1] = xy[2 * anchor + 1]! + y;
+    }
+    if (next.length === waiting.length) break;
+    waiting = next;
+  }
+  if (waiting.length === 0) return;
+  // Islands: on a ring just outside everything placed.
+  let cx = 0;
+  let cy = 0;
+  let count = 0;
+  let reach = 0;
+  for (let i = 0; i < xy.length; i += 2) if (!Number.isNaN(xy[i]!)) (cx += xy[i]!), (cy += xy[i + 1]!), count++;
+  cx /= Math.max(count, 1);
+  cy /= Math.max(count, 1);
+  for (let i = 0; i < xy.length; i += 2) if (!Number.isNaN(xy[i]!)) reach = Math.max(reach, Math.hypot(xy[i]! - cx, xy[i + 1]! - cy));
+  waiting.forEach((node, k) => {
+    const angle = (2 * Math.PI * k) / waiting.length;
+    xy[2 * node] = cx + (reach + 2 * spacing) * Math.cos(angle);
+    xy[2 * node + 1] = cy + (reach + 2 * spacing) * Math.sin(angle);
+  });
+}
+
+const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
+
+function sunflower(rank: number, scale: number): { x: number; y: number } {
+  const r = scale * Math.sqrt(rank);
+  return { x: r * Math.cos(rank * GOLDEN_ANGLE), y: r * Math.sin(rank * GOLDEN_ANGLE) };
+}
+
+/** Median length of up to 2,000 edges between placed nodes (1 without any): newcomers sit that far from their neighbour. */
+function typicalEdgeLength(index: MapIndex, xy: Float64Array): number {
+  const { starts, neighbours } = index;
+  const lengths: number[] = [];
+  for (let node = 0; node < starts.length - 1 && lengths.length < 2000; node++) {
+    for (let j = starts[node]!; j < starts[node + 1]!; j++) {
+      const other = neighbours[j]!;
+      const length = Math.hypot(xy[2 * node]! - xy[2 * other]!, xy[2 * node + 1]! - xy[2 * other + 1]!);
+      if (node < other && length > 0) lengths.push(length);
+    }
+  }
+  lengths.sort((a, b) => a - b);
+  return lengths[lengths.length >> 1] ?? 1;
 }
 
 function detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], sizeBy: MapQuery['sizeBy']): Pick<MapResponse, 'nodes' | 'edges'> {
@@ -283,7 +376,8 @@ function detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], siz
       const v = neighbours[j]!;
       if (v < u || visible[v] === 0) continue;
       const [source, target] = [ids[u]!, ids[v]!];
-      edges.push({ id: edgeId(source, target), source, target, types: typeNames(index.typeBits[j]!), weight: index.relationships[j]! });
+      const edge = index.edges[j]!;
+      edges.push({ id: edgeId(source, target), source, target, types: typeNames(index.typeBits[j]!), roles: [...edge.roles], value: edge.value, weight: weight(edge) });
     }
   }
   return { nodes, edges };
@@ -321,18 +415,21 @@ function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], lim
     slotOf[node] = s;
   }
 
-  const links = new Map<number, { weight: number; bits: number }>();
+  const links = new Map<number, { weight: number; bits: number; value: number; roles: Set<string> }>();
   for (const u of kept) {
     for (let j = starts[u]!; j < starts[u + 1]!; j++) {
       const v = neighbours[j]!;
       if (v < u || isKept[v] === 0 || slotOf[u] === slotOf[v]) continue;
       const [a, b] = slotOf[u]! < slotOf[v]! ? [slotOf[u]!, slotOf[v]!] : [slotOf[v]!, slotOf[u]!];
-      const link = links.get(a * slots + b) ?? { weight: 0, bits: 0 };
-      link.weight += index.relationships[j]!;
+      const edge = index.edges[j]!;
+      const link = links.get(a * slots + b) ?? { weight: 0, bits: 0, value: 0, roles: new Set<string>() };
+      link.weight += weight(edge);
       link.bits |= index.typeBits[j]!;
+      link.value += edge.value;
+      for (const role of edge.roles) link.roles.add(role);
       links.set(a * slots + b, link);
-      strength[a]! += index.relationships[j]!;
-      strength[b]! += index.relationships[j]!;
+      strength[a]! += weight(edge);
+      strength[b]! += weight(edge);
     }
   }
   // Strongest first; a link stays while it is among the strongest few of either end.
@@ -345,7 +442,7 @@ function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], lim
     linksKept[a]!++;
     linksKept[b]!++;
     const [source, target] = [superIds[a]!, superIds[b]!];
-    edges.push({ id: edgeId(source, target), source, target, types: typeNames(link.bits), weight: link.weight });
+    edges.push({ id: edgeId(source, target), source, target, types: typeNames(link.bits), roles: [...link.roles].sort(), value: link.value, weight: link.weight });
     if (edges.length === MAX_LINKS) break;
   }
 

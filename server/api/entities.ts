@@ -60,8 +60,9 @@ export async function entityRoutes(app: FastifyInstance) {
         if ((await e.get(store, id)) !== null) throw new ConflictError(`a ${e.noun} with id "${id}" exists: use PUT to replace it`);
         const report = await writeRows(app, e.section, [request.body]);
         // Identity resolution may have folded the new record into an existing one: answer with what is stored.
+        // Percent-encoded: a header carries Latin-1 only, and ids may be any Unicode.
         const keptId = report.merges.find((m) => m.merged.includes(id))?.id ?? id;
-        return response.status(201).header('location', `/api/${e.section}/${keptId}`).send(await stored(keptId));
+        return response.status(201).header('location', `/api/${e.section}/${encodeURIComponent(keptId)}`).send(await stored(keptId));
       },
     );
 

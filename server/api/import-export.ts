@@ -45,7 +45,14 @@ export async function importExportRoutes(app: FastifyInstance) {
       let input: unknown = request.body;
       if (request.isMultipart()) {
         const files: Record<string, string> = {};
-        for await (const part of request.files()) files[part.filename] = (await part.toBuffer()).toString('utf8');
+        try {
+          for await (const part of request.files()) files[part.filename] = (await part.toBuffer()).toString('utf8');
+        } catch (error) {
+          // The multipart plugin's own limits (413) keep their status; a body that is not valid multipart is the client's.
+          const status = (error as { statusCode?: number }).statusCode;
+          if (status !== undefined && status >= 400 && status < 500) throw error;
+          throw new InvalidInputError(`body: not a valid multipart body: ${(error as Error).message}`, [{ field: 'body', message: (error as Error).message }]);
+        }
         try {
           input = parseCsvBundle(files);
         } catch (error) {

@@ -4,8 +4,8 @@
  * the shape of real ones.
  */
 import { UndirectedGraph } from 'graphology';
-import type { CapabilityLevel, LifecycleStage, PartnerType, RelationshipType } from '../schemas/model.js';
-import type { CustomerNode, EcoEdge, EcoGraph, PartnerNode } from './types.js';
+import { RELATIONSHIP_TYPES, type CapabilityLevel, type LifecycleStage, type PartnerType, type RelationshipType } from '../schemas/model.js';
+import type { CustomerNode, EcoEdge, EcoGraph, PartnerNode, RelationshipFact } from './types.js';
 
 export function createEcoGraph(): EcoGraph {
   return new UndirectedGraph<PartnerNode | CustomerNode, EcoEdge>({ multi: false, allowSelfLoops: false });
@@ -67,28 +67,37 @@ export interface RelationshipSpec {
   annualValue?: number;
 }
 
-/** Merges a relationship into the single undirected edge of its node pair. Both ends must exist. */
+/**
+ * Merges a relationship into the single undirected edge of its node pair,
+ * replacing the pair's relationship of the same type, start and role (an
+ * update), keeping every other. Both ends must exist.
+ */
 export function addRelationship(graph: EcoGraph, r: RelationshipSpec): void {
   if (r.from === r.to) return;
+  const fact: RelationshipFact = { type: r.type, from: r.from, ...(r.role === undefined ? {} : { role: r.role }), value: r.annualValue ?? 0 };
   const key = graph.edge(r.from, r.to);
-  // A partner may serve one customer in several roles: each is its own relationship.
-  const fact = `${r.type}>${r.from}${r.role === undefined ? '' : `:${r.role}`}`;
   if (key === undefined) {
-    graph.addEdge(r.from, r.to, {
-      types: [r.type],
-      roles: r.role === undefined ? [] : [r.role],
-      value: r.annualValue ?? 0,
-      directed: [fact],
-    });
+    graph.addEdge(r.from, r.to, summarise([fact]));
     return;
   }
-  const edge = graph.getEdgeAttributes(key);
-  if (edge.directed.includes(fact)) return;
+  const same = (f: RelationshipFact) => f.type === fact.type && f.from === fact.from && f.role === fact.role;
+  const kept = graph.getEdgeAttribute(key, 'relationships').filter((f) => !same(f));
   // Through graphology's API, so that indexes kept per graph hear of the change.
-  graph.replaceEdgeAttributes(key, {
-    types: edge.types.includes(r.type) ? edge.types : [...edge.types, r.type],
-    roles: r.role === undefined || edge.roles.includes(r.role) ? edge.roles : [...edge.roles, r.role],
-    value: edge.value + (r.annualValue ?? 0),
-    directed: [...edge.directed, fact],
-  });
+  graph.replaceEdgeAttributes(key, summarise([...kept, fact]));
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** An edge's attributes from its relationships, in an order that does not depend on the order they arrived in. */
+function summarise(facts: RelationshipFact[]): EcoEdge {
+  const relationships = facts.sort(
+    (a, b) => RELATIONSHIP_TYPES.indexOf(a.type) - RELATIONSHIP_TYPES.indexOf(b.type) || compare(a.from, b.from) || compare(a.role ?? '', b.role ?? ''),
+  );
+  return {
+    types: [...new Set(relationships.map((f) => f.type))],
+    roles: [...new Set(relationships.flatMap((f) => (f.role === undefined ? [] : [f.role])))].sort(compare),
+    value: relationships.reduce((sum, f) => sum + f.value, 0),
+    directed: [...new Set(relationships.map((f) => `${f.type}>${f.from}`))],
+    relationships,
+  };
 }

@@ -9,9 +9,9 @@ import { detectCommunities } from '../analytics/communities.js';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput } from '../analytics/layout.js';
 import { prepareMap } from '../analytics/map.js';
 import { articulationPoints, bridges } from '../analytics/structure.js';
-import { createEcoGraph } from './build.js';
+import { fromTopology, toTopology } from './topology.js';
 import { runWorker } from './run-worker.js';
-import type { DerivedMetrics, EcoGraph, EcoNode } from './types.js';
+import type { DerivedMetrics, EcoGraph } from './types.js';
 
 /** Below this many nodes metrics are derived in-process: a worker's start-up would cost more than the work. */
 const WORKER_FROM_NODES = 20_000;
@@ -25,6 +25,11 @@ const RELAYOUT_SHARE = 0.1;
  * first layout stands in, and `layoutPending` says a full one is owed.
  */
 export function deriveMetrics(graph: EcoGraph, version: number, previous?: Pick<DerivedMetrics, 'positions' | 'layoutPending'>): DerivedMetrics {
+  return deriveFromCanonical(fromTopology(toTopology(graph)), version, previous);
+}
+
+/** deriveMetrics of a graph already in canonical order (see topology.ts), as a worker receives it. */
+export function deriveFromCanonical(graph: EcoGraph, version: number, previous?: Pick<DerivedMetrics, 'positions' | 'layoutPending'>): DerivedMetrics {
   const communities = detectCommunities(graph);
   const input = toLayoutInput(graph, communities, previous?.positions);
   const unplaced = input.ids.filter((id) => previous?.positions[id] === undefined).length;
@@ -42,37 +47,6 @@ export function deriveMetrics(graph: EcoGraph, version: number, previous?: Pick<
   };
 }
 
-/** What deriving metrics reads of a graph: its nodes, which are partners, and its edges. */
-export interface Topology {
-  ids: string[];
-  partner: Uint8Array;
-  /** pairs of node indices */
-  edges: Uint32Array;
-}
-
-export function toTopology(graph: EcoGraph): Topology {
-  const ids = graph.nodes();
-  const index = new Map(ids.map((id, i) => [id, i]));
-  const partner = Uint8Array.from(ids, (id) => (graph.getNodeAttribute(id, 'kind') === 'partner' ? 1 : 0));
-  const edges = new Uint32Array(2 * graph.size);
-  let k = 0;
-  graph.forEachEdge((_edge, _attributes, source, target) => {
-    edges[k++] = index.get(source)!;
-    edges[k++] = index.get(target)!;
-  });
-  return { ids, partner, edges };
-}
-
-/** A graph with the topology's nodes and edges and only the attributes deriving reads (`kind`). */
-export function fromTopology(topology: Topology): EcoGraph {
-  const graph = createEcoGraph();
-  topology.ids.forEach((id, i) => graph.addNode(id, { kind: topology.partner[i] === 1 ? 'partner' : 'customer' } as EcoNode));
-  for (let k = 0; k < topology.edges.length; k += 2) {
-    graph.addEdge(topology.ids[topology.edges[k]!]!, topology.ids[topology.edges[k + 1]!]!, { types: [], roles: [], value: 0, directed: [] });
-  }
-  return graph;
-}
-
 /**
  * deriveMetrics off the event loop for a large graph, in-process for a small
  * one; then the map's per-version index, which lives with the real graph.
@@ -83,10 +57,10 @@ export async function deriveInBackground(
   previous?: Pick<DerivedMetrics, 'positions' | 'layoutPending'>,
   workerFromNodes = WORKER_FROM_NODES,
 ): Promise<DerivedMetrics> {
+  const topology = toTopology(graph);
   let derived: DerivedMetrics;
-  if (graph.order < workerFromNodes) derived = deriveMetrics(graph, version, previous);
+  if (graph.order < workerFromNodes) derived = deriveFromCanonical(fromTopology(topology), version, previous);
   else {
-    const topology = toTopology(graph);
     const message = { topology, version, ...(previous === undefined ? {} : { previous: { positions: previous.positions, layoutPending: previous.layoutPending } }) };
     derived = await runWorker<DerivedMetrics>(new URL('./derive-worker.ts', import.meta.url), message, [topology.partner.buffer, topology.edges.buffer] as ArrayBuffer[]);
   }

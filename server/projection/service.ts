@@ -10,6 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { GraphStore } from '../store/graph-store.js';
 import { deriveInBackground, layoutFor } from './derive.js';
 import type { Bundle } from '../schemas/bundle.js';
+import { addRelationship } from './build.js';
 import { applyBundle, projectBundle } from './from-bundle.js';
 import type { DerivedMetrics, Projection } from './types.js';
 
@@ -83,9 +84,7 @@ export class ProjectionService {
   private rebuild(version: number): Promise<Projection> {
     this.rebuilding ??= (async () => {
       const started = performance.now();
-      const source = await this.store.readForProjection();
-      // The read may have seen later writes than `version`; the next request then rebuilds once more.
-      const projection: Projection = { ...projectBundle(source), version };
+      const projection: Projection = { ...(await this.readProjection()), version };
       this.projection = projection;
       this.log.info({ version, nodes: projection.graph.order, edges: projection.graph.size, ms: Math.round(performance.now() - started) }, 'projection built');
       return projection;
@@ -93,6 +92,23 @@ export class ProjectionService {
       this.rebuilding = undefined;
     });
     return this.rebuilding;
+  }
+
+  /**
+   * Builds the graph from the store: nodes first, then the relationships of
+   * the partners read, page by page. The reads are not one snapshot: a write committed meanwhile may
+   * show in part, e.g. a relationship whose new end was read too late, which
+   * is skipped. Such a write has moved the version past the one this
+   * projection is labelled with, so the next request rebuilds it whole.
+   */
+  private async readProjection(): Promise<Omit<Projection, 'version'>> {
+    const entities = await this.store.entitiesForProjection();
+    const projected = projectBundle({ ...entities, relationships: [] });
+    const { graph } = projected;
+    for await (const page of this.store.relationshipsForProjection(entities.partners.map((p) => p.id))) {
+      for (const r of page) if (graph.hasNode(r.from) && graph.hasNode(r.to)) addRelationship(graph, r);
+    }
+    return projected;
   }
 
   private derive(projection: Projection): Promise<DerivedMetrics> {

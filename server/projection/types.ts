@@ -34,7 +34,19 @@ export interface CustomerNode {
 
 export type EcoNode = PartnerNode | CustomerNode;
 
-/** All relationships between one pair of nodes, merged into one undirected edge. */
+/** One stored relationship, as the projection keeps it: keyed by type, start and (for SERVES) role. */
+export interface RelationshipFact {
+  type: RelationshipType;
+  from: string;
+  role?: string;
+  /** Annual value (0 when unknown). */
+  value: number;
+}
+
+/**
+ * All relationships between one pair of nodes, merged into one undirected
+ * edge. `relationships` is the truth; the other fields summarise it.
+ */
 export interface EcoEdge {
   /** Relationship types between the pair (partner↔partner types, or SERVES). */
   types: RelationshipType[];
@@ -48,6 +60,8 @@ export interface EcoEdge {
    * `SERVES>${fromId}:${role}` (one partner may serve a customer in several roles).
    */
   directed: string[];
+  /** Every relationship of the pair, in a canonical order. */
+  relationships: RelationshipFact[];
 }
 
 export type EcoGraph = AbstractGraph<EcoNode, EcoEdge>;

@@ -51,7 +51,12 @@ export const MapEdge = z.object({
   source: z.string(),
   target: z.string(),
   types: z.array(z.string()),
-  /** For links between super-nodes: how many relationships the link stands for. */
+  // The server always sends roles and value; optional in the type so that clients built before them still compile.
+  /** SERVES roles among the relationships (for links between super-nodes: of all they stand for). */
+  roles: z.array(z.string()).optional(),
+  /** Summed annual value of the SERVES relationships (0 when unknown). */
+  value: z.number().optional(),
+  /** How many relationships the edge stands for (every type, start and role). */
   weight: z.number(),
 });
 export type MapEdge = z.infer<typeof MapEdge>;

@@ -40,7 +40,8 @@ export const Id = z
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
-  .regex(/^[^\s/?#]+$/, 'must not contain spaces, "/", "?" or "#"');
+  // Control characters would be stored, then break the Location header and every log line that names the id.
+  .regex(/^[^\s/?#\p{Cc}]+$/u, 'must not contain spaces, control characters, "/", "?" or "#"');
 
 const Source = z.string().trim().min(1).max(100);
 

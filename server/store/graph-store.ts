@@ -69,14 +69,23 @@ function pageByKey<T>(items: T[], limit: number, key: (item: T) => string): Page
 
 const orNull = (value: string | undefined) => value ?? null;
 
+/** Code-unit order, the same whatever the engine or locale. */
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export class StoreWriter {
+  /** Whether any statement may have changed the store: only then does the change counter move. */
+  changed = false;
+
   constructor(
     private readonly tx: WriteTransaction,
     private readonly now = new Date().toISOString(),
   ) {}
 
   private async each(query: QueryName, rows: Params[]): Promise<void> {
-    for (const batch of chunks(rows)) await this.tx.run(query, { rows: batch });
+    for (const batch of chunks(rows)) {
+      this.changed = true;
+      await this.tx.run(query, { rows: batch });
+    }
   }
 
   async upsertCapabilities(items: Capability[]) {
@@ -130,12 +139,15 @@ export class StoreWriter {
   /** Deletes one node of a kind; true when it existed. */
   async delete(kind: 'partners' | 'customers' | 'capabilities' | 'deals' | 'solutions', id: string): Promise<boolean> {
     const rows = await this.tx.run(`${kind}/delete`, { id });
+    if (rows.length > 0) this.changed = true;
     return rows.length > 0;
   }
 
   async deleteRelationship(r: { from: string; to: string; type: RelationshipType; role?: string }): Promise<number> {
     const [row] = await this.tx.run('relationships/delete', { from: r.from, to: r.to, type: r.type, role: orNull(r.role) });
-    return Number(row?.count ?? 0);
+    const count = Number(row?.count ?? 0);
+    if (count > 0) this.changed = true;
+    return count;
   }
 
   async recordImportProgress(importId: string, batches: number) {
@@ -150,12 +162,18 @@ export class GraphStore {
     return this.executor.kind;
   }
 
-  /** Runs `work` in one transaction and advances the change counter with it; returns the new version. */
+  /**
+   * Runs `work` in one transaction and, when it changed something, advances
+   * the change counter with it; returns the version after it. A write that
+   * changed nothing (a delete of an unknown id, an import without a good row)
+   * keeps the version, and with it every projection and derived metric.
+   */
   async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<{ result: T; version: number }> {
     return this.executor.write(async (tx) => {
-      const result = await work(new StoreWriter(tx));
-      const [row] = await tx.run('meta/bump-version');
-      return { result, version: Number(row?.version) };
+      const writer = new StoreWriter(tx);
+      const result = await work(writer);
+      const [row] = await tx.run(writer.changed ? 'meta/bump-version' : 'meta/version');
+      return { result, version: Number(row?.version ?? 0) };
     });
   }
 
@@ -326,19 +344,42 @@ export class GraphStore {
     return { ...entities, relationships: keyed.map(({ r }) => r) };
   }
 
-  /** The store as the analytics projection reads it: a bundle whose relationships carry only their ends, type, role and value, unordered. */
+  /** The store as the analytics projection reads it: a bundle whose relationships carry only their ends, type, role and value, in canonical order. */
   async readForProjection(): Promise<Omit<Bundle, 'relationships'> & { relationships: RelationshipEnds[] }> {
-    const [entities, relationships] = await Promise.all([this.entities(), this.executor.read('relationships/for-projection')]);
-    return {
-      ...entities,
-      relationships: relationships.map((r) => ({
-        from: String(r.from),
-        to: String(r.to),
-        type: r.type as RelationshipType,
-        ...(typeof r.role === 'string' ? { role: r.role } : {}),
-        ...(typeof r.annualValue === 'number' ? { annualValue: r.annualValue } : {}),
-      })),
-    };
+    const entities = await this.entities();
+    const relationships: RelationshipEnds[] = [];
+    for await (const page of this.relationshipsForProjection(entities.partners.map((p) => p.id))) for (const r of page) relationships.push(r);
+    return { ...entities, relationships };
+  }
+
+  /**
+   * The relationships of these partners, page by page (a few thousand
+   * partners' worth each, so that no result holds a million rows), sorted by
+   * start, end, type and role. Each page is its own read: a concurrent write
+   * may show in later pages only, so the reader must allow for ends it has
+   * not seen, and rebuild when the version moved meanwhile.
+   */
+  async *relationshipsForProjection(partnerIds: string[], partnersPerPage = ROWS_PER_STATEMENT): AsyncGenerator<RelationshipEnds[]> {
+    const ids = [...partnerIds].sort(compareKeys);
+    for (const batch of chunks(ids, partnersPerPage)) {
+      const rows = await this.executor.read('relationships/for-projection', { ids: batch });
+      const page = rows.map(
+        (r): RelationshipEnds => ({
+          from: String(r.from),
+          to: String(r.to),
+          type: r.type as RelationshipType,
+          ...(typeof r.role === 'string' ? { role: r.role } : {}),
+          ...(typeof r.annualValue === 'number' ? { annualValue: r.annualValue } : {}),
+        }),
+      );
+      page.sort((a, b) => compareKeys(a.from, b.from) || compareKeys(a.to, b.to) || compareKeys(a.type, b.type) || compareKeys(a.role ?? '', b.role ?? ''));
+      if (page.length > 0) yield page;
+    }
+  }
+
+  /** Everything but the relationships, in id order (the projection reads these first). */
+  entitiesForProjection(): Promise<Omit<Bundle, 'relationships'>> {
+    return this.entities();
   }
 
   /** Everything but the relationships, in id order. */

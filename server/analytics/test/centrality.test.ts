@@ -122,3 +122,17 @@ describe('betweenness', () => {
     expect(() => betweenness(createEcoGraph(), { maxSources: 0 })).toThrow(/^analytics\/centrality:/);
   });
 });
+
+describe('betweenness of an empty or tiny ecosystem', () => {
+  it('is 0 for every node when fewer than three take part', () => {
+    const empty = createEcoGraph();
+    expect(betweenness(empty)).toEqual({ scores: {}, exact: true, sources: 0 });
+    const pair = createEcoGraph();
+    partners(pair, ['a', 'b']);
+    link(pair, [['a', 'b']]);
+    expect(betweenness(pair).scores).toEqual({ a: 0, b: 0 });
+    const customersOnly = createEcoGraph();
+    for (const id of ['c1', 'c2', 'c3']) addCustomer(customersOnly, { id, segment: 'smb', region: 'emea' });
+    expect(betweenness(customersOnly).scores).toEqual({ c1: 0, c2: 0, c3: 0 });
+  });
+});

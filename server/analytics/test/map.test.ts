@@ -74,7 +74,7 @@ describe('buildMap', () => {
     const sizes = response.nodes.map((node) => node.size);
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(2);
     expect(Math.max(...sizes)).toBe(20);
-    expect(response.edges.find((edge) => edge.id === 'a0/b0')).toEqual({ id: 'a0/b0', source: 'a0', target: 'b0', types: ['REFERS_TO'], weight: 1 });
+    expect(response.edges.find((edge) => edge.id === 'a0/b0')).toEqual({ id: 'a0/b0', source: 'a0', target: 'b0', types: ['REFERS_TO'], roles: [], value: 0, weight: 1 });
   });
 
   it('gives the same edge ids on every call', () => {

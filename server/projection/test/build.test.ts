@@ -15,7 +15,8 @@ describe('projection/build: relationships merged into one edge per pair', () => 
       const edge = graph.getEdgeAttributes(graph.edge('p', 'c')!);
       expect([...edge.roles].sort()).toEqual(['implement', 'resell']);
       expect(edge.value).toBe(340000);
-      expect(edge.directed).toHaveLength(2);
+      expect(edge.relationships).toHaveLength(2);
+      expect(edge.directed).toEqual(['SERVES>p']);
     }
   });
 });

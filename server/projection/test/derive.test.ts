@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { deriveInBackground, deriveMetrics, fromTopology, layoutFor, toTopology } from '../derive.js';
+import { deriveInBackground, deriveMetrics, layoutFor } from '../derive.js';
+import { fromTopology, toTopology } from '../topology.js';
 import { addCustomer } from '../build.js';
 import { addPartner, addRelationship, createEcoGraph } from '../build.js';
 import type { EcoGraph } from '../types.js';
+import { generateBundle } from '../../../seeds/generate.js';
+import { seededRandom } from '../../analytics/communities.js';
 
 /** Two 12-cliques joined by partner x. */
 function ecosystem(): EcoGraph {
@@ -89,5 +92,40 @@ describe('deriveInBackground', () => {
     expect(copy.getNodeAttribute('c1', 'kind')).toBe('customer');
     expect(copy.getNodeAttribute('x', 'kind')).toBe('partner');
     expect(copy.hasEdge('a3', 'c1')).toBe(true);
+  });
+});
+
+describe('derived metrics depend on the data, not its order', () => {
+  /** The generated ecosystem, its nodes and relationships added in a shuffled order. */
+  function shuffledEcosystem(seed: number): EcoGraph {
+    const bundle = generateBundle({ partners: 2500, customers: 1500, relationships: 9000, seed: 7 });
+    const random = seededRandom(seed);
+    const shuffle = <T>(items: T[]) => {
+      const out = [...items];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [out[i], out[j]] = [out[j]!, out[i]!];
+      }
+      return out;
+    };
+    const graph = createEcoGraph();
+    const nodes = shuffle([...bundle.partners.map((p) => ({ partner: p })), ...bundle.customers.map((c) => ({ customer: c }))]);
+    for (const n of nodes) {
+      if ('partner' in n) addPartner(graph, { id: n.partner.id, types: n.partner.types });
+      else addCustomer(graph, { id: n.customer.id, segment: n.customer.segment, region: n.customer.region });
+    }
+    for (const r of shuffle(bundle.relationships)) if (graph.hasNode(r.from) && graph.hasNode(r.to)) addRelationship(graph, r);
+    return graph;
+  }
+
+  it('gives the same communities, sampled betweenness and layout whatever the order nodes and edges arrived in', async () => {
+    const [one, other] = [shuffledEcosystem(1), shuffledEcosystem(2)];
+    expect(one.nodes()).not.toEqual(other.nodes());
+    const [a, b] = [deriveMetrics(one, 1), deriveMetrics(other, 1)];
+    expect(a.betweenness.exact).toBe(false);
+    expect(b.communities).toEqual(a.communities);
+    expect(b.betweenness).toEqual(a.betweenness);
+    expect(b.positions).toEqual(a.positions);
+    expect(await layoutFor(other, b)).toEqual(await layoutFor(one, a));
   });
 });
