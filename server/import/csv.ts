@@ -15,7 +15,7 @@
  * are trimmed and an empty cell is an absent field. List cells hold items
  * separated by ";" (`reseller;service`). Structured items separate their
  * parts with ":": partner capabilities `cap-id:level[:certified]`, lifecycle
- * `track:stage`, deal partners `partnerId:role[:share]`. Inside a list item a
+ * `track:stage`, deal partners `partnerId:role[:share[:registeredAt]]`. Inside a list item a
  * backslash makes the next character literal (`\;`, `\:`, `\\`), so any valid
  * id round-trips. `level,certified` in relationships.csv are only for
  * HAS_CAPABILITY rows of third-party files; export writes memberships inline.
@@ -149,8 +149,13 @@ function formatCell(kind: ColumnKind, value: unknown): string {
         .map(([track, stage]) => `${escapeItem(track, true)}:${escapeItem(stage, true)}`)
         .join(';');
     case 'dealPartners':
-      return (value as Array<{ partner: string; role: string; claimedShare?: number }>)
-        .map((p) => `${escapeItem(p.partner, true)}:${escapeItem(p.role, true)}${p.claimedShare === undefined ? '' : `:${p.claimedShare}`}`)
+      return (value as Array<{ partner: string; role: string; claimedShare?: number; registeredAt?: string }>)
+        .map((p) => {
+          const parts = [escapeItem(p.partner, true), escapeItem(p.role, true), p.claimedShare === undefined ? '' : String(p.claimedShare), escapeItem(p.registeredAt ?? '', true)];
+          // Absent trailing parts are left out: `p-1:lead`, not `p-1:lead::`.
+          while (parts.at(-1) === '') parts.pop();
+          return parts.join(':');
+        })
         .join(';');
   }
 }
@@ -352,8 +357,8 @@ function parseCell(kind: ColumnKind, raw: string): unknown {
     }
     case 'dealPartners':
       return listItems(raw, true).map((item) => {
-        const [partner, role, share] = itemParts(item, 3);
-        return compact({ partner, role, claimedShare: share === undefined ? undefined : toNumber(share) });
+        const [partner, role, share, registeredAt] = itemParts(item, 4);
+        return compact({ partner, role, claimedShare: share === undefined ? undefined : toNumber(share), registeredAt });
       });
   }
 }

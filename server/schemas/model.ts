@@ -147,6 +147,8 @@ export const DealPartner = z.object({
   partner: Id,
   role: z.string().trim().min(1),
   claimedShare: z.number().min(0).max(1).optional(),
+  /** When the partner registered its part in the deal (deal registration); optional, newer than bundle v1's first writers. */
+  registeredAt: IsoDate.optional(),
 });
 
 export const Deal = z.object({

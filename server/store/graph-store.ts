@@ -103,6 +103,16 @@ export class StoreWriter {
     );
     await this.each('relationships/add-operates-in', items.flatMap((p) => unique(p.regions, String).map((r) => ({ from: p.id, to: r, props: membership(p) }))));
     await this.each('relationships/add-serves-segment', items.flatMap((p) => unique(p.segments, String).map((s) => ({ from: p.id, to: s, props: membership(p) }))));
+    await this.setLifecycles(items);
+  }
+
+  /** Puts each partner in exactly the tracks of its lifecycle, at their stages. */
+  private async setLifecycles(items: Partner[]) {
+    await this.each('tracks/clear-other-stages', items.map((p) => ({ partner: p.id, tracks: Object.keys(p.lifecycle) })));
+    await this.each(
+      'tracks/set-stages',
+      items.flatMap((p) => Object.entries(p.lifecycle).map(([track, stage]) => ({ partner: p.id, track, stage, since: this.now }))),
+    );
   }
 
   async upsertCustomers(items: Customer[]) {
@@ -119,16 +129,30 @@ export class StoreWriter {
     for (const [type, rows] of byType) await this.each(MERGE_QUERY[type], rows);
   }
 
+  /** Replaces each deal, its customer, region, needs and partners included. References must exist (the importer checks them). */
   async upsertDeals(items: Deal[]) {
     await this.each('deals/upsert', items.map((d) => ({ id: d.id, props: records.dealProps(d) })));
+    for (const batch of chunks(items.map((d) => d.id))) await this.tx.run('deals/clear-links', { ids: batch });
+    await this.each('deals/add-customer-region', items.map((d) => ({ id: d.id, customer: d.customer, region: d.region })));
+    await this.each('deals/add-needs', items.flatMap((d) => [...new Set(d.needs)].map((capability) => ({ deal: d.id, capability }))));
+    await this.each('deals/add-participants', items.flatMap((d) => d.partners.map((p) => ({ deal: d.id, partner: p.partner, props: records.participationProps(p) }))));
   }
 
+  /** Replaces each solution, its partners and capabilities included. */
   async upsertSolutions(items: Solution[]) {
-    await this.each('solutions/upsert', items.map((s) => ({ id: s.id, props: records.plainProps(s) })));
+    await this.each('solutions/upsert', items.map((s) => ({ id: s.id, props: records.solutionProps(s) })));
+    for (const batch of chunks(items.map((s) => s.id))) await this.tx.run('solutions/clear-links', { ids: batch });
+    await this.each('solutions/add-contributors', items.flatMap((s) => [...new Set(s.partners)].map((partner) => ({ solution: s.id, partner }))));
+    await this.each('solutions/add-capabilities', items.flatMap((s) => [...new Set(s.capabilities)].map((capability) => ({ solution: s.id, capability }))));
   }
 
-  /** Deletes one node of a kind; true when it existed. */
+  /**
+   * Deletes one node of a kind with its relationships; true when it existed.
+   * Deals and solutions outlive a partner or capability they named (they lose
+   * that edge); a customer's deals go with it.
+   */
   async delete(kind: 'partners' | 'customers' | 'capabilities' | 'deals' | 'solutions', id: string): Promise<boolean> {
+    if (kind === 'customers') await this.tx.run('deals/delete-for-customer', { id });
     const rows = await this.tx.run(`${kind}/delete`, { id });
     return rows.length > 0;
   }
@@ -177,9 +201,9 @@ export class GraphStore {
   private countsAt: { version: number; counts: StoreCounts } | undefined;
 
   private async count(): Promise<StoreCounts> {
-    const [nodes, edges] = await Promise.all([this.executor.read('meta/count-nodes'), this.executor.read('meta/count-relationships')]);
+    const [nodes, edges] = await Promise.all([this.executor.read('meta/count-nodes'), this.relationshipsByType()]);
     const byLabel = new Map(nodes.map((r) => [r.label, Number(r.count)]));
-    const relationships = edges.reduce((sum, r) => sum + Number(r.count), 0);
+    const relationships = Object.values(edges).reduce((sum, count) => sum + count, 0);
     return {
       partners: byLabel.get('Partner') ?? 0,
       customers: byLabel.get('Customer') ?? 0,
@@ -190,6 +214,12 @@ export class GraphStore {
       solutions: byLabel.get('Solution') ?? 0,
       relationships,
     };
+  }
+
+  /** How many relationships of each type the store holds (deal partners, tracks and solution members included). */
+  async relationshipsByType(): Promise<Record<string, number>> {
+    const rows = await this.executor.read('meta/count-relationships');
+    return Object.fromEntries(rows.map((r) => [String(r.type), Number(r.count)]));
   }
 
   /** A partner by id, or by an id that identity resolution folded into it. */
@@ -222,7 +252,7 @@ export class GraphStore {
 
   async getSolution(id: string): Promise<Solution | null> {
     const [row] = await this.executor.read('solutions/get', { id });
-    return row === undefined ? null : records.plainFromRow<Solution>(row);
+    return row === undefined ? null : records.solutionFromRow(row);
   }
 
   async listPartners(q: PartnerListQuery): Promise<Page<Partner>> {
@@ -255,7 +285,8 @@ export class GraphStore {
 
   async list<K extends ListedKind>(kind: K, page: { cursor?: string; limit: number }): Promise<Page<ListedRecord[K]>> {
     const rows = await this.executor.read(`${kind}/list`, { after: decodeCursor(page.cursor, ''), limit: page.limit });
-    const items = rows.map((row) => (kind === 'deals' ? records.dealFromRow(row) : records.plainFromRow(row))) as ListedRecord[K][];
+    const fromRow: (row: Row) => unknown = kind === 'deals' ? records.dealFromRow : kind === 'solutions' ? records.solutionFromRow : records.plainFromRow;
+    const items = rows.map(fromRow) as ListedRecord[K][];
     return pageByKey(items, page.limit, (item) => item.id);
   }
 

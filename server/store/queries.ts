@@ -24,7 +24,12 @@ export const QUERY_NAMES = [
   'customers/list',
   'customers/neighbourhood',
   'customers/upsert',
+  'deals/add-customer-region',
+  'deals/add-needs',
+  'deals/add-participants',
+  'deals/clear-links',
   'deals/delete',
+  'deals/delete-for-customer',
   'deals/get',
   'deals/list',
   'deals/upsert',
@@ -61,10 +66,15 @@ export const QUERY_NAMES = [
   'relationships/merge-serves',
   'segments/list',
   'segments/upsert',
+  'solutions/add-capabilities',
+  'solutions/add-contributors',
+  'solutions/clear-links',
   'solutions/delete',
   'solutions/get',
   'solutions/list',
   'solutions/upsert',
+  'tracks/clear-other-stages',
+  'tracks/set-stages',
 ] as const;
 
 export type QueryName = (typeof QUERY_NAMES)[number];
