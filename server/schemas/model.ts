@@ -76,6 +76,21 @@ export const PartnerCapability = z.object({
 });
 export type PartnerCapability = z.infer<typeof PartnerCapability>;
 
+/** A program track's name, e.g. "resell" or "cloud-marketplace". */
+export const TrackId = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+
+/** One move of a partner in a track: `from` is absent when the partner entered the track. */
+export const LifecycleTransition = z.object({
+  track: TrackId,
+  at: IsoDate,
+  from: LifecycleStage.optional(),
+  to: LifecycleStage,
+  reason: z.string().trim().min(1).max(1000).optional(),
+  /** Who made the move: a person, or the system an import came from. */
+  author: z.string().trim().min(1).max(200).optional(),
+});
+export type LifecycleTransition = z.infer<typeof LifecycleTransition>;
+
 export const Partner = z.object({
   id: Id,
   name: z.string().trim().min(1, 'must not be empty'),
@@ -89,6 +104,12 @@ export const Partner = z.object({
   capabilities: z.array(PartnerCapability).default([]),
   /** Lifecycle stage per program track, e.g. { "resell": "grow", "cloud": "onboard" }. */
   lifecycle: z.record(z.string().min(1), LifecycleStage).default({}),
+  /**
+   * The moves that led to `lifecycle`, oldest first. Optional: when given it
+   * replaces the stored history; when absent the stored history stays, and a
+   * stage that changes is recorded as a new move.
+   */
+  lifecycleHistory: z.array(LifecycleTransition).optional(),
   country: z.string().trim().min(1).optional(),
   size: z.string().trim().min(1).optional(),
   revenue: z.number().nonnegative().optional(),

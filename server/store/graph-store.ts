@@ -6,7 +6,8 @@
  */
 import type { Bundle } from '../schemas/bundle.js';
 import type { CustomerListQuery, Neighbour, PartnerListQuery, RelationshipListQuery, StoreCounts } from '../schemas/api.js';
-import type { Capability, Customer, Deal, Partner, PARTNER_LINK_TYPES, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
+import type { PartnerLifecycle } from '../schemas/lifecycle.js';
+import type { Capability, Customer, Deal, LifecycleTransition, Partner, PARTNER_LINK_TYPES, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
 import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import type { Executor, Params, Row, WriteTransaction } from './executor.js';
 import type { QueryName } from './queries.js';
@@ -106,13 +107,45 @@ export class StoreWriter {
     await this.setLifecycles(items);
   }
 
-  /** Puts each partner in exactly the tracks of its lifecycle, at their stages. */
+  /**
+   * Puts each partner in exactly the tracks of its lifecycle, at their stages.
+   * A given history replaces the stored one, and a stage it does not end at
+   * is recorded as a move; without one, a stage that changes is. Such moves
+   * are authored by the record's source.
+   */
   private async setLifecycles(items: Partner[]) {
     await this.each('tracks/clear-other-stages', items.map((p) => ({ partner: p.id, tracks: Object.keys(p.lifecycle) })));
+    const withHistory = items.filter((p) => p.lifecycleHistory !== undefined);
+    for (const batch of chunks(withHistory.map((p) => p.id))) await this.tx.run('tracks/delete-history', { ids: batch });
+    await this.each(
+      'tracks/add-transitions',
+      withHistory.flatMap((p) => p.lifecycleHistory!.map((x) => ({ partner: p.id, track: x.track, props: records.transitionProps(x) }))),
+    );
     await this.each(
       'tracks/set-stages',
-      items.flatMap((p) => Object.entries(p.lifecycle).map(([track, stage]) => ({ partner: p.id, track, stage, since: this.now }))),
+      items.flatMap((p) =>
+        Object.entries(p.lifecycle).map(([track, stage]) => {
+          const last = records.latestMove(p.lifecycleHistory, track);
+          const recorded = last?.to === stage;
+          const record = p.lifecycleHistory === undefined ? null : !recorded;
+          return { partner: p.id, track, stage, since: recorded ? last.at : this.now, author: p.sources[0] ?? 'import', previous: last?.to ?? null, record };
+        }),
+      ),
     );
+  }
+
+  /** Records one lifecycle move (already checked) and puts the partner at its stage. */
+  async recordMove(partner: string, move: LifecycleTransition) {
+    await this.tx.run('tracks/add-transitions', { rows: [{ partner, track: move.track, props: records.transitionProps(move) }] });
+    await this.tx.run('tracks/set-stages', {
+      rows: [{ partner, track: move.track, stage: move.to, since: move.at, author: null, previous: null, record: false }],
+    });
+  }
+
+  /** A partner's lifecycle as this transaction sees it; null when no such partner. */
+  async lifecycle(id: string): Promise<PartnerLifecycle | null> {
+    const [row] = await this.tx.run('tracks/lifecycle-of', { id });
+    return row === undefined ? null : records.lifecycleFromRow(id, row);
   }
 
   async upsertCustomers(items: Customer[]) {
@@ -149,10 +182,11 @@ export class StoreWriter {
   /**
    * Deletes one node of a kind with its relationships; true when it existed.
    * Deals and solutions outlive a partner or capability they named (they lose
-   * that edge); a customer's deals go with it.
+   * that edge); a customer's deals, and a partner's lifecycle moves, go with it.
    */
   async delete(kind: 'partners' | 'customers' | 'capabilities' | 'deals' | 'solutions', id: string): Promise<boolean> {
     if (kind === 'customers') await this.tx.run('deals/delete-for-customer', { id });
+    if (kind === 'partners') await this.tx.run('tracks/delete-history', { ids: [id] });
     const rows = await this.tx.run(`${kind}/delete`, { id });
     return rows.length > 0;
   }
@@ -238,6 +272,17 @@ export class GraphStore {
     if (row !== undefined) return row;
     const [alias] = await this.executor.read(`${kind}/get-by-alias`, { id });
     return alias === undefined ? undefined : (await this.executor.read(`${kind}/get`, { id: alias.id }))[0];
+  }
+
+  /** A partner's stages and lifecycle moves; null when no such partner. */
+  async getLifecycle(id: string): Promise<PartnerLifecycle | null> {
+    const [row] = await this.executor.read('tracks/lifecycle-of', { id });
+    return row === undefined ? null : records.lifecycleFromRow(id, row);
+  }
+
+  /** Every program track a partner is or was in. */
+  async tracks(): Promise<string[]> {
+    return (await this.executor.read('tracks/list')).map((row) => String(row.id));
   }
 
   async getCapability(id: string): Promise<Capability | null> {
@@ -347,17 +392,19 @@ export class GraphStore {
 
   /** The whole store as a bundle, in a stable order: re-importing it gives an identical store. */
   async exportBundle(): Promise<Bundle> {
-    const [entities, relationships] = await Promise.all([this.entities(), this.executor.read('relationships/export')]);
+    const [entities, relationships, history] = await Promise.all([this.entities(), this.executor.read('relationships/export'), this.executor.read('tracks/history')]);
+    const histories = records.historiesFromRows(history);
+    const partners = entities.partners.map((p) => (histories.has(p.id) ? { ...p, lifecycleHistory: histories.get(p.id) } : p));
     // Sorted on keys made once: a million relationships would otherwise build keys twenty million times.
     const keyed = relationships.map((row) => {
       const r = records.relationshipFromRow(row);
       return { r, key: `${r.from}\u0000${r.to}\u0000${r.type}\u0000${r.type === 'SERVES' ? r.role : ''}` };
     });
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { ...entities, relationships: keyed.map(({ r }) => r) };
+    return { ...entities, partners, relationships: keyed.map(({ r }) => r) };
   }
 
-  /** The store as the analytics projection reads it: a bundle whose relationships carry only their ends, type, role and value, unordered. */
+  /** The store as the analytics projection reads it: a bundle without lifecycle histories, whose relationships carry only their ends, type, role and value, unordered. */
   async readForProjection(): Promise<Omit<Bundle, 'relationships'> & { relationships: RelationshipEnds[] }> {
     const [entities, relationships] = await Promise.all([this.entities(), this.executor.read('relationships/for-projection')]);
     return {

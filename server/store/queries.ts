@@ -73,7 +73,12 @@ export const QUERY_NAMES = [
   'solutions/get',
   'solutions/list',
   'solutions/upsert',
+  'tracks/add-transitions',
   'tracks/clear-other-stages',
+  'tracks/delete-history',
+  'tracks/history',
+  'tracks/lifecycle-of',
+  'tracks/list',
   'tracks/set-stages',
 ] as const;
 

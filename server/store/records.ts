@@ -4,10 +4,12 @@
  * back by the Cypher statement as a list column: a partner's lifecycle is its
  * IN_TRACK edges, a deal's customer, region, needs and partners its FOR,
  * IN_REGION, NEEDS and PARTICIPATES_IN edges, a solution's partners and
- * capabilities its CONTRIBUTES_TO and PROVIDES edges. Lists of references
- * come back sorted (edges have no order).
+ * capabilities its CONTRIBUTES_TO and PROVIDES edges. A lifecycle move is a
+ * LifecycleTransition node between the partner and the track. Lists of
+ * references come back sorted (edges have no order).
  */
-import type { Capability, Customer, Deal, Partner, PartnerCapability, Region, Relationship, Segment, Solution } from '../schemas/model.js';
+import type { PartnerLifecycle } from '../schemas/lifecycle.js';
+import type { Capability, Customer, Deal, LifecycleTransition, Partner, PartnerCapability, Region, Relationship, Segment, Solution } from '../schemas/model.js';
 import type { Row } from './executor.js';
 import { withoutNulls } from './normalise.js';
 
@@ -97,6 +99,44 @@ export function solutionProps(s: Solution): Props {
 
 export function solutionFromRow(row: Row): Solution {
   return withoutNulls({ ...(row.record as Props), partners: sorted(row.partners), capabilities: sorted(row.capabilities) }) as Solution;
+}
+
+/** A move's node properties; its partner and track are edges. */
+export function transitionProps(x: LifecycleTransition): Props {
+  return withoutNulls({ ...x, track: undefined });
+}
+
+function transitionFromProps(track: string, props: Props): LifecycleTransition {
+  return withoutNulls({ track, at: props.at, from: props.from, to: props.to, reason: props.reason, author: props.author }) as LifecycleTransition;
+}
+
+/** Oldest first; moves at the same instant in track order. */
+const byTime = (a: LifecycleTransition, b: LifecycleTransition) => compare(a.at, b.at) || compare(a.track, b.track);
+
+/** The latest move of a history in one track, if any. */
+export function latestMove(history: LifecycleTransition[] | undefined, track: string): LifecycleTransition | undefined {
+  return history?.filter((x) => x.track === track).sort(byTime).at(-1);
+}
+
+/** Every partner's history from `tracks/history` rows, oldest move first. */
+export function historiesFromRows(rows: Row[]): Map<string, LifecycleTransition[]> {
+  const histories = new Map<string, LifecycleTransition[]>();
+  for (const row of rows) {
+    const list = histories.get(String(row.partner)) ?? [];
+    list.push(transitionFromProps(String(row.track), row.transition as Props));
+    histories.set(String(row.partner), list);
+  }
+  for (const list of histories.values()) list.sort(byTime);
+  return histories;
+}
+
+export function lifecycleFromRow(id: string, row: Row): PartnerLifecycle {
+  const stages = (row.stages as Array<{ track: string; stage: string; since: string | null }>).sort((a, b) => compare(a.track, b.track));
+  return {
+    id,
+    stages: Object.fromEntries(stages.map((s) => [s.track, withoutNulls({ stage: s.stage, since: s.since })])) as PartnerLifecycle['stages'],
+    history: (row.history as Props[]).map((x) => transitionFromProps(String(x.track), x)).sort(byTime),
+  };
 }
 
 /** Code-point order, the order Cypher's ORDER BY gives ids, whatever the locale. */

@@ -30,6 +30,11 @@ const awkward: Bundle = Bundle.parse({
       revenue: 1234567.5,
       sources: ['crm', 'prm;legacy'],
       aliases: ['old\\id'],
+      lifecycleHistory: [
+        { track: 'cloud:marketplace', at: '2025-01-02T03:04:05Z', to: 'onboard', author: 'crm' },
+        { track: 'cloud:marketplace', at: '2025-06-01T00:00:00Z', from: 'onboard', to: 'grow', reason: 'first co-sell: won; renewed', author: 'Ana; EMEA' },
+        { track: 'resell', at: '2025-02-01T00:00:00Z', to: 'optimise' },
+      ],
     },
     { id: 'p-2', name: 'Vértice Tecnología\nS.A.', types: ['technology'] },
   ],
@@ -120,7 +125,7 @@ describe('bundleToCsv', () => {
     expect(Object.keys(files).sort()).toEqual(
       ['capabilities.csv', 'customers.csv', 'deals.csv', 'partners.csv', 'regions.csv', 'relationships.csv', 'segments.csv', 'solutions.csv'],
     );
-    expect(files['partners.csv']!.split('\n')[0]).toBe('id,name,domain,types,tier,regions,segments,capabilities,lifecycle,country,size,revenue,sources,aliases');
+    expect(files['partners.csv']!.split('\n')[0]).toBe('id,name,domain,types,tier,regions,segments,capabilities,lifecycle,country,size,revenue,sources,aliases,lifecycleHistory');
     expect(files['relationships.csv']!.split('\n')[0]).toBe('from,to,type,source,updatedAt,role,since,annualValue');
     expect(files['partners.csv']).toContain('"Smith, Jones & ""Partners"""');
     expect(files['partners.csv']).toContain('cap\\:ml\\;ops:certified:certified;cap-b:advanced');
