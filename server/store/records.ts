@@ -110,8 +110,8 @@ function transitionFromProps(track: string, props: Props): LifecycleTransition {
   return withoutNulls({ track, at: props.at, from: props.from, to: props.to, reason: props.reason, author: props.author }) as LifecycleTransition;
 }
 
-/** Oldest first; moves at the same instant in track order. */
-const byTime = (a: LifecycleTransition, b: LifecycleTransition) => compare(a.at, b.at) || compare(a.track, b.track);
+/** Oldest first (as instants: times may carry different offsets); moves at the same instant in track order. */
+const byTime = (a: LifecycleTransition, b: LifecycleTransition) => Date.parse(a.at) - Date.parse(b.at) || compare(a.track, b.track);
 
 /** The latest move of a history in one track, if any. */
 export function latestMove(history: LifecycleTransition[] | undefined, track: string): LifecycleTransition | undefined {

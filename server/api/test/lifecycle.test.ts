@@ -1,6 +1,7 @@
 /** Partner lifecycle moves over HTTP, on a real server on 127.0.0.1 over a real embedded store. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planMove } from '../../operations/lifecycle.js';
+import { latestMove } from '../../store/records.js';
 import { tinyBundle } from '../../test/fixtures.js';
 import { startServer, type TestServer } from '../../test/server.js';
 
@@ -113,5 +114,19 @@ describe('planMove', () => {
     for (const stage of ['recruit', 'onboard', 'activate'] as const) expect(planMove(current, tracks, { track: 'resell', stage }, at)).toMatchObject({ field: 'reason' });
     expect(planMove(current, tracks, { track: 'cloud', stage: 'optimise' }, at)).toEqual({ move: { track: 'cloud', at, to: 'optimise' } });
     expect(planMove(current, new Set(), { track: 'cloud', stage: 'grow' }, at)).toEqual({ field: 'track', message: 'unknown track "cloud"; the program\'s tracks are none yet' });
+  });
+});
+
+describe('latestMove', () => {
+  it('orders moves by instant, whatever offset their times carry', () => {
+    const history = [
+      { track: 'resell', at: '2026-01-01T10:30:00+02:00', to: 'grow' as const },
+      { track: 'resell', at: '2026-01-01T09:00:00Z', to: 'activate' as const },
+      { track: 'cloud', at: '2026-06-01T00:00:00Z', to: 'recruit' as const },
+    ];
+    expect(latestMove(history, 'resell')?.to).toBe('activate');
+    expect(latestMove(history, 'cloud')?.to).toBe('recruit');
+    expect(latestMove(history, 'services')).toBeUndefined();
+    expect(latestMove(undefined, 'resell')).toBeUndefined();
   });
 });
