@@ -2,6 +2,8 @@
 // region, needs and partners.
 // params: $after, $limit
 // returns: record, customer, region, needs, partners
+// Partners are matched from the deal: Grafeo plans a pattern from
+// its first node, and starting at (p:Partner) scanned every partner per row.
 MATCH (n:Deal)
 WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
@@ -9,4 +11,4 @@ RETURN n {.*} AS record,
   [(n)-[:FOR]->(c:Customer) | c.id] AS customer,
   [(n)-[:IN_REGION]->(r:Region) | r.id] AS region,
   [(n)-[:NEEDS]->(c:Capability) | c.id] AS needs,
-  [(p:Partner)-[e:PARTICIPATES_IN]->(n) | {partner: p.id, role: e.role, claimedShare: e.claimedShare, registeredAt: e.registeredAt}] AS partners
+  [(n)<-[e:PARTICIPATES_IN]-(p:Partner) | {partner: p.id, role: e.role, claimedShare: e.claimedShare, registeredAt: e.registeredAt}] AS partners
