@@ -83,6 +83,12 @@ describe('partner lifecycle', () => {
     expect((await call('GET', '/api/health')).body.version).toBe(version);
   });
 
+  it('documents its routes in OpenAPI', async () => {
+    const { paths } = (await call('GET', '/docs/json')).body as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(paths['/api/partners/{id}/lifecycle'] ?? {}).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(paths['/api/tracks'] ?? {})).toEqual(['get']);
+  });
+
   it('answers 404 for an unknown partner and 400 for a bad id', async () => {
     expect((await move('p-nobody', { track: 'resell', stage: 'grow' })).status).toBe(404);
     expect((await move('has%20space', { track: 'resell', stage: 'grow' })).body.details[0].field).toBe('params.id');
