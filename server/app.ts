@@ -22,6 +22,7 @@ import { entityRoutes } from './api/entities.js';
 import { relationshipRoutes } from './api/relationships.js';
 import { importExportRoutes, IMPORT_BODY_LIMIT } from './api/import-export.js';
 import { analyticsRoutes } from './api/analytics.js';
+import { lifecycleRoutes } from './api/lifecycle.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,6 +78,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   await app.register(healthRoutes);
   await app.register(entityRoutes);
   await app.register(relationshipRoutes);
+  await app.register(lifecycleRoutes);
   await app.register(importExportRoutes);
   await app.register(analyticsRoutes);
 

@@ -1,7 +1,14 @@
-// A page of deals in id order, after the cursor id.
+// A page of deals in id order, after the cursor id, with their customer,
+// region, needs and partners.
 // params: $after, $limit
-// returns: record
+// returns: record, customer, region, needs, partners
+// Partners are matched from the deal: Grafeo plans a pattern from
+// its first node, and starting at (p:Partner) scanned every partner per row.
 MATCH (n:Deal)
 WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
-RETURN n {.*} AS record
+RETURN n {.*} AS record,
+  [(n)-[:FOR]->(c:Customer) | c.id] AS customer,
+  [(n)-[:IN_REGION]->(r:Region) | r.id] AS region,
+  [(n)-[:NEEDS]->(c:Capability) | c.id] AS needs,
+  [(n)<-[e:PARTICIPATES_IN]-(p:Partner) | {partner: p.id, role: e.role, claimedShare: e.claimedShare, registeredAt: e.registeredAt}] AS partners

@@ -1,4 +1,5 @@
-// Creates or replaces deals by id.
+// Creates or replaces deals by id: the node's own properties (its customer,
+// region, needs and partners are relationships, written separately).
 // params: $rows [{id, props}] (props include id)
 // returns: count
 UNWIND $rows AS row

@@ -1,4 +1,5 @@
-// Creates or replaces solutions by id.
+// Creates or replaces solutions by id: the node's own properties (its
+// partners and capabilities are relationships, written separately).
 // params: $rows [{id, props}] (props include id)
 // returns: count
 UNWIND $rows AS row

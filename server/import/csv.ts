@@ -5,7 +5,7 @@
  *   capabilities.csv   id,name,category
  *   regions.csv        id,name
  *   segments.csv       id,name
- *   partners.csv       id,name,domain,types,tier,regions,segments,capabilities,lifecycle,country,size,revenue,sources,aliases
+ *   partners.csv       id,name,domain,types,tier,regions,segments,capabilities,lifecycle,country,size,revenue,sources,aliases,lifecycleHistory
  *   customers.csv      id,name,domain,segment,industry,region,needs,sources,aliases
  *   relationships.csv  from,to,type,source,updatedAt,role,since,annualValue[,level,certified]
  *   deals.csv          id,customer,region,needs,amount,stage,partners
@@ -15,7 +15,8 @@
  * are trimmed and an empty cell is an absent field. List cells hold items
  * separated by ";" (`reseller;service`). Structured items separate their
  * parts with ":": partner capabilities `cap-id:level[:certified]`, lifecycle
- * `track:stage`, deal partners `partnerId:role[:share]`. Inside a list item a
+ * `track:stage`, lifecycle moves `track:at:from:to:reason:author` (empty
+ * parts absent), deal partners `partnerId:role[:share[:registeredAt]]`. Inside a list item a
  * backslash makes the next character literal (`\;`, `\:`, `\\`), so any valid
  * id round-trips. `level,certified` in relationships.csv are only for
  * HAS_CAPABILITY rows of third-party files; export writes memberships inline.
@@ -28,7 +29,7 @@ import { BUNDLE_VERSION } from '../schemas/bundle.js';
 
 const MODULE = 'server/import/csv';
 
-type ColumnKind = 'text' | 'number' | 'boolean' | 'list' | 'capabilities' | 'lifecycle' | 'dealPartners';
+type ColumnKind = 'text' | 'number' | 'boolean' | 'list' | 'capabilities' | 'lifecycle' | 'lifecycleHistory' | 'dealPartners';
 
 interface Column {
   /** The column header, which is also the record's field name. */
@@ -66,6 +67,7 @@ export const CSV_FILES: Record<BundleSection, { file: string; columns: Column[] 
       num('revenue'),
       list('sources'),
       list('aliases'),
+      { name: 'lifecycleHistory', kind: 'lifecycleHistory' },
     ],
   },
   customers: {
@@ -148,11 +150,23 @@ function formatCell(kind: ColumnKind, value: unknown): string {
       return Object.entries(value as Record<string, string>)
         .map(([track, stage]) => `${escapeItem(track, true)}:${escapeItem(stage, true)}`)
         .join(';');
+    case 'lifecycleHistory':
+      return (value as Array<Record<string, string | undefined>>)
+        .map((x) => trimmedParts(['track', 'at', 'from', 'to', 'reason', 'author'].map((key) => escapeItem(x[key] ?? '', true))))
+        .join(';');
     case 'dealPartners':
-      return (value as Array<{ partner: string; role: string; claimedShare?: number }>)
-        .map((p) => `${escapeItem(p.partner, true)}:${escapeItem(p.role, true)}${p.claimedShare === undefined ? '' : `:${p.claimedShare}`}`)
+      return (value as Array<{ partner: string; role: string; claimedShare?: number; registeredAt?: string }>)
+        .map((p) => {
+          return trimmedParts([escapeItem(p.partner, true), escapeItem(p.role, true), p.claimedShare === undefined ? '' : String(p.claimedShare), escapeItem(p.registeredAt ?? '', true)]);
+        })
         .join(';');
   }
+}
+
+/** An item from its parts, absent trailing parts left out: `p-1:lead`, not `p-1:lead::`. */
+function trimmedParts(parts: string[]): string {
+  while (parts.at(-1) === '') parts.pop();
+  return parts.join(':');
 }
 
 function exportColumns(section: BundleSection): Column[] {
@@ -350,10 +364,15 @@ function parseCell(kind: ColumnKind, raw: string): unknown {
       }
       return stages;
     }
+    case 'lifecycleHistory':
+      return listItems(raw, true).map((item) => {
+        const [track, at, from, to, reason, author] = itemParts(item, 6);
+        return compact({ track, at, from, to, reason, author });
+      });
     case 'dealPartners':
       return listItems(raw, true).map((item) => {
-        const [partner, role, share] = itemParts(item, 3);
-        return compact({ partner, role, claimedShare: share === undefined ? undefined : toNumber(share) });
+        const [partner, role, share, registeredAt] = itemParts(item, 4);
+        return compact({ partner, role, claimedShare: share === undefined ? undefined : toNumber(share), registeredAt });
       });
   }
 }

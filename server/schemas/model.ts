@@ -84,6 +84,21 @@ export const PartnerCapability = z.object({
 });
 export type PartnerCapability = z.infer<typeof PartnerCapability>;
 
+/** A program track's name, e.g. "resell" or "cloud-marketplace". */
+export const TrackId = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+
+/** One move of a partner in a track: `from` is absent when the partner entered the track. */
+export const LifecycleTransition = z.object({
+  track: TrackId,
+  at: IsoDate,
+  from: LifecycleStage.optional(),
+  to: LifecycleStage,
+  reason: z.string().trim().min(1).max(1000).optional(),
+  /** Who made the move: a person, or the system an import came from. */
+  author: z.string().trim().min(1).max(200).optional(),
+});
+export type LifecycleTransition = z.infer<typeof LifecycleTransition>;
+
 export const Partner = z.object({
   id: Id,
   name: z.string().trim().min(1, 'must not be empty'),
@@ -97,6 +112,12 @@ export const Partner = z.object({
   capabilities: z.array(PartnerCapability).default([]),
   /** Lifecycle stage per program track, e.g. { "resell": "grow", "cloud": "onboard" }. */
   lifecycle: z.record(z.string().min(1), LifecycleStage).default({}),
+  /**
+   * The moves that led to `lifecycle`, oldest first. Optional: when given it
+   * replaces the stored history; when absent the stored history stays, and a
+   * stage that changes is recorded as a new move.
+   */
+  lifecycleHistory: z.array(LifecycleTransition).optional(),
   country: z.string().trim().min(1).optional(),
   size: z.string().trim().min(1).optional(),
   revenue: Amount.optional(),
@@ -155,6 +176,8 @@ export const DealPartner = z.object({
   partner: Id,
   role: z.string().trim().min(1),
   claimedShare: z.number().min(0).max(1).optional(),
+  /** When the partner registered its part in the deal (deal registration); optional, newer than bundle v1's first writers. */
+  registeredAt: IsoDate.optional(),
 });
 
 export const Deal = z.object({

@@ -6,7 +6,8 @@
  */
 import type { Bundle } from '../schemas/bundle.js';
 import type { CustomerListQuery, Neighbour, PartnerListQuery, RelationshipListQuery, StoreCounts } from '../schemas/api.js';
-import type { Capability, Customer, Deal, Partner, PARTNER_LINK_TYPES, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
+import type { PartnerLifecycle } from '../schemas/lifecycle.js';
+import type { Capability, Customer, Deal, LifecycleTransition, Partner, PARTNER_LINK_TYPES, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
 import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import type { Executor, Params, Row, WriteTransaction } from './executor.js';
 import type { QueryName } from './queries.js';
@@ -112,6 +113,48 @@ export class StoreWriter {
     );
     await this.each('relationships/add-operates-in', items.flatMap((p) => unique(p.regions, String).map((r) => ({ from: p.id, to: r, props: membership(p) }))));
     await this.each('relationships/add-serves-segment', items.flatMap((p) => unique(p.segments, String).map((s) => ({ from: p.id, to: s, props: membership(p) }))));
+    await this.setLifecycles(items);
+  }
+
+  /**
+   * Puts each partner in exactly the tracks of its lifecycle, at their stages.
+   * A given history replaces the stored one, and a stage it does not end at
+   * is recorded as a move; without one, a stage that changes is. Such moves
+   * are authored by the record's source.
+   */
+  private async setLifecycles(items: Partner[]) {
+    await this.each('tracks/clear-other-stages', items.map((p) => ({ partner: p.id, tracks: Object.keys(p.lifecycle) })));
+    const withHistory = items.filter((p) => p.lifecycleHistory !== undefined);
+    for (const batch of chunks(withHistory.map((p) => p.id))) await this.tx.run('tracks/delete-history', { ids: batch });
+    await this.each(
+      'tracks/add-transitions',
+      withHistory.flatMap((p) => p.lifecycleHistory!.map((x) => ({ partner: p.id, track: x.track, props: records.transitionProps(x) }))),
+    );
+    await this.each(
+      'tracks/set-stages',
+      items.flatMap((p) =>
+        Object.entries(p.lifecycle).map(([track, stage]) => {
+          const last = records.latestMove(p.lifecycleHistory, track);
+          const recorded = last?.to === stage;
+          const record = p.lifecycleHistory === undefined ? null : !recorded;
+          return { partner: p.id, track, stage, since: recorded ? last.at : this.now, author: p.sources[0] ?? 'import', previous: last?.to ?? null, record };
+        }),
+      ),
+    );
+  }
+
+  /** Records one lifecycle move (already checked) and puts the partner at its stage. */
+  async recordMove(partner: string, move: LifecycleTransition) {
+    await this.tx.run('tracks/add-transitions', { rows: [{ partner, track: move.track, props: records.transitionProps(move) }] });
+    await this.tx.run('tracks/set-stages', {
+      rows: [{ partner, track: move.track, stage: move.to, since: move.at, author: null, previous: null, record: false }],
+    });
+  }
+
+  /** A partner's lifecycle as this transaction sees it; null when no such partner. */
+  async lifecycle(id: string): Promise<PartnerLifecycle | null> {
+    const [row] = await this.tx.run('tracks/lifecycle-of', { id });
+    return row === undefined ? null : records.lifecycleFromRow(id, row);
   }
 
   async upsertCustomers(items: Customer[]) {
@@ -128,16 +171,31 @@ export class StoreWriter {
     for (const [type, rows] of byType) await this.each(MERGE_QUERY[type], rows);
   }
 
+  /** Replaces each deal, its customer, region, needs and partners included. References must exist (the importer checks them). */
   async upsertDeals(items: Deal[]) {
     await this.each('deals/upsert', items.map((d) => ({ id: d.id, props: records.dealProps(d) })));
+    for (const batch of chunks(items.map((d) => d.id))) await this.tx.run('deals/clear-links', { ids: batch });
+    await this.each('deals/add-customer-region', items.map((d) => ({ id: d.id, customer: d.customer, region: d.region })));
+    await this.each('deals/add-needs', items.flatMap((d) => [...new Set(d.needs)].map((capability) => ({ deal: d.id, capability }))));
+    await this.each('deals/add-participants', items.flatMap((d) => d.partners.map((p) => ({ deal: d.id, partner: p.partner, props: records.participationProps(p) }))));
   }
 
+  /** Replaces each solution, its partners and capabilities included. */
   async upsertSolutions(items: Solution[]) {
-    await this.each('solutions/upsert', items.map((s) => ({ id: s.id, props: records.plainProps(s) })));
+    await this.each('solutions/upsert', items.map((s) => ({ id: s.id, props: records.solutionProps(s) })));
+    for (const batch of chunks(items.map((s) => s.id))) await this.tx.run('solutions/clear-links', { ids: batch });
+    await this.each('solutions/add-contributors', items.flatMap((s) => [...new Set(s.partners)].map((partner) => ({ solution: s.id, partner }))));
+    await this.each('solutions/add-capabilities', items.flatMap((s) => [...new Set(s.capabilities)].map((capability) => ({ solution: s.id, capability }))));
   }
 
-  /** Deletes one node of a kind; true when it existed. */
+  /**
+   * Deletes one node of a kind with its relationships; true when it existed.
+   * Deals and solutions outlive a partner or capability they named (they lose
+   * that edge); a customer's deals, and a partner's lifecycle moves, go with it.
+   */
   async delete(kind: 'partners' | 'customers' | 'capabilities' | 'deals' | 'solutions', id: string): Promise<boolean> {
+    if (kind === 'customers') await this.tx.run('deals/delete-for-customer', { id });
+    if (kind === 'partners') await this.tx.run('tracks/delete-history', { ids: [id] });
     const rows = await this.tx.run(`${kind}/delete`, { id });
     if (rows.length > 0) this.changed = true;
     return rows.length > 0;
@@ -195,9 +253,9 @@ export class GraphStore {
   private countsAt: { version: number; counts: StoreCounts } | undefined;
 
   private async count(): Promise<StoreCounts> {
-    const [nodes, edges] = await Promise.all([this.executor.read('meta/count-nodes'), this.executor.read('meta/count-relationships')]);
+    const [nodes, edges] = await Promise.all([this.executor.read('meta/count-nodes'), this.relationshipsByType()]);
     const byLabel = new Map(nodes.map((r) => [r.label, Number(r.count)]));
-    const relationships = edges.reduce((sum, r) => sum + Number(r.count), 0);
+    const relationships = Object.values(edges).reduce((sum, count) => sum + count, 0);
     return {
       partners: byLabel.get('Partner') ?? 0,
       customers: byLabel.get('Customer') ?? 0,
@@ -208,6 +266,12 @@ export class GraphStore {
       solutions: byLabel.get('Solution') ?? 0,
       relationships,
     };
+  }
+
+  /** How many relationships of each type the store holds (deal partners, tracks and solution members included). */
+  async relationshipsByType(): Promise<Record<string, number>> {
+    const rows = await this.executor.read('meta/count-relationships');
+    return Object.fromEntries(rows.map((r) => [String(r.type), Number(r.count)]));
   }
 
   /** A partner by id, or by an id that identity resolution folded into it. */
@@ -228,6 +292,17 @@ export class GraphStore {
     return alias === undefined ? undefined : (await this.executor.read(`${kind}/get`, { id: alias.id }))[0];
   }
 
+  /** A partner's stages and lifecycle moves; null when no such partner. */
+  async getLifecycle(id: string): Promise<PartnerLifecycle | null> {
+    const [row] = await this.executor.read('tracks/lifecycle-of', { id });
+    return row === undefined ? null : records.lifecycleFromRow(id, row);
+  }
+
+  /** Every program track a partner is or was in. */
+  async tracks(): Promise<string[]> {
+    return (await this.executor.read('tracks/list')).map((row) => String(row.id));
+  }
+
   async getCapability(id: string): Promise<Capability | null> {
     const [row] = await this.executor.read('capabilities/get', { id });
     return row === undefined ? null : records.plainFromRow<Capability>(row);
@@ -240,7 +315,7 @@ export class GraphStore {
 
   async getSolution(id: string): Promise<Solution | null> {
     const [row] = await this.executor.read('solutions/get', { id });
-    return row === undefined ? null : records.plainFromRow<Solution>(row);
+    return row === undefined ? null : records.solutionFromRow(row);
   }
 
   async listPartners(q: PartnerListQuery): Promise<Page<Partner>> {
@@ -273,7 +348,8 @@ export class GraphStore {
 
   async list<K extends ListedKind>(kind: K, page: { cursor?: string; limit: number }): Promise<Page<ListedRecord[K]>> {
     const rows = await this.executor.read(`${kind}/list`, { after: decodeCursor(page.cursor, ''), limit: page.limit });
-    const items = rows.map((row) => (kind === 'deals' ? records.dealFromRow(row) : records.plainFromRow(row))) as ListedRecord[K][];
+    const fromRow: (row: Row) => unknown = kind === 'deals' ? records.dealFromRow : kind === 'solutions' ? records.solutionFromRow : records.plainFromRow;
+    const items = rows.map(fromRow) as ListedRecord[K][];
     return pageByKey(items, page.limit, (item) => item.id);
   }
 
@@ -334,17 +410,19 @@ export class GraphStore {
 
   /** The whole store as a bundle, in a stable order: re-importing it gives an identical store. */
   async exportBundle(): Promise<Bundle> {
-    const [entities, relationships] = await Promise.all([this.entities(), this.executor.read('relationships/export')]);
+    const [entities, relationships, history] = await Promise.all([this.entities(), this.executor.read('relationships/export'), this.executor.read('tracks/history')]);
+    const histories = records.historiesFromRows(history);
+    const partners = entities.partners.map((p) => (histories.has(p.id) ? { ...p, lifecycleHistory: histories.get(p.id) } : p));
     // Sorted on keys made once: a million relationships would otherwise build keys twenty million times.
     const keyed = relationships.map((row) => {
       const r = records.relationshipFromRow(row);
       return { r, key: `${r.from}\u0000${r.to}\u0000${r.type}\u0000${r.type === 'SERVES' ? r.role : ''}` };
     });
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { ...entities, relationships: keyed.map(({ r }) => r) };
+    return { ...entities, partners, relationships: keyed.map(({ r }) => r) };
   }
 
-  /** The store as the analytics projection reads it: a bundle whose relationships carry only their ends, type, role and value, in canonical order. */
+  /** The store as the analytics projection reads it: a bundle without lifecycle histories, whose relationships carry only their ends, type, role and value, in canonical order. */
   async readForProjection(): Promise<Omit<Bundle, 'relationships'> & { relationships: RelationshipEnds[] }> {
     const entities = await this.entities();
     const relationships: RelationshipEnds[] = [];

@@ -1,16 +1,21 @@
 /**
  * How each entity of the model is laid out as node and relationship
- * properties, and back. Neither engine stores maps or nulls as properties, so
- * a partner's lifecycle becomes two parallel lists and a deal's partners JSON.
+ * properties, and back. What refers to another node is a relationship, read
+ * back by the Cypher statement as a list column: a partner's lifecycle is its
+ * IN_TRACK edges, a deal's customer, region, needs and partners its FOR,
+ * IN_REGION, NEEDS and PARTICIPATES_IN edges, a solution's partners and
+ * capabilities its CONTRIBUTES_TO and PROVIDES edges. A lifecycle move is a
+ * LifecycleTransition node between the partner and the track. Lists of
+ * references come back sorted (edges have no order).
  */
-import type { Capability, Customer, Deal, Partner, PartnerCapability, Region, Relationship, Segment, Solution } from '../schemas/model.js';
+import type { PartnerLifecycle } from '../schemas/lifecycle.js';
+import type { Capability, Customer, Deal, LifecycleTransition, Partner, PartnerCapability, Region, Relationship, Segment, Solution } from '../schemas/model.js';
 import type { Row } from './executor.js';
 import { withoutNulls } from './normalise.js';
 
 type Props = Record<string, unknown>;
 
 export function partnerProps(p: Partner): Props {
-  const tracks = Object.keys(p.lifecycle).sort();
   return withoutNulls({
     id: p.id,
     name: p.name,
@@ -22,15 +27,12 @@ export function partnerProps(p: Partner): Props {
     revenue: p.revenue,
     sources: p.sources,
     aliases: p.aliases,
-    lifecycleTracks: tracks,
-    lifecycleStages: tracks.map((t) => p.lifecycle[t]),
   });
 }
 
 export function partnerFromRow(row: Row): Partner {
   const r = row.record as Props;
-  const tracks = (r.lifecycleTracks as string[] | null) ?? [];
-  const stages = (r.lifecycleStages as string[] | null) ?? [];
+  const lifecycle = ((row.lifecycle as Array<{ track: string; stage: string }> | null) ?? []).sort((a, b) => compare(a.track, b.track));
   const capabilities = ((row.capabilities as Props[] | null) ?? [])
     .map((c) => ({ id: String(c.id), level: c.level ?? 'basic', certified: c.certified === true }) as PartnerCapability)
     .sort((a, b) => a.id.localeCompare(b.id));
@@ -43,7 +45,7 @@ export function partnerFromRow(row: Row): Partner {
     regions: [...((row.regions as string[] | null) ?? [])].sort(),
     segments: [...((row.segments as string[] | null) ?? [])].sort(),
     capabilities,
-    lifecycle: Object.fromEntries(tracks.map((t, i) => [t, stages[i]])),
+    lifecycle: Object.fromEntries(lifecycle.map((l) => [l.track, l.stage])),
     country: r.country,
     size: r.size,
     revenue: r.revenue,
@@ -61,7 +63,7 @@ export function customerFromRow(row: Row): Customer {
   return withoutNulls({ ...r, needs: r.needs ?? [], sources: r.sources ?? [], aliases: r.aliases ?? [] }) as Customer;
 }
 
-export function plainProps(record: Capability | Region | Segment | Solution): Props {
+export function plainProps(record: Capability | Region | Segment): Props {
   return withoutNulls({ ...record });
 }
 
@@ -69,14 +71,77 @@ export function plainFromRow<T>(row: Row): T {
   return withoutNulls(row.record as Props) as T;
 }
 
+/** A deal's own properties; its references are edges. */
 export function dealProps(d: Deal): Props {
-  return withoutNulls({ ...d, partners: undefined, partnersJson: JSON.stringify(d.partners) });
+  return withoutNulls({ ...d, customer: undefined, region: undefined, needs: undefined, partners: undefined });
+}
+
+/** The properties of a partner's PARTICIPATES_IN edge. */
+export function participationProps(p: Deal['partners'][number]): Props {
+  return withoutNulls({ role: p.role, claimedShare: p.claimedShare, registeredAt: p.registeredAt });
 }
 
 export function dealFromRow(row: Row): Deal {
-  const { partnersJson, ...rest } = row.record as Props;
-  return withoutNulls({ ...rest, partners: JSON.parse(String(partnersJson ?? '[]')) }) as Deal;
+  const partners = ((row.partners as Props[] | null) ?? []).map((p) => withoutNulls(p) as Deal['partners'][number]);
+  return withoutNulls({
+    ...(row.record as Props),
+    customer: (row.customer as string[])[0],
+    region: (row.region as string[])[0],
+    needs: sorted(row.needs),
+    partners: partners.sort((a, b) => compare(a.partner, b.partner) || compare(a.role, b.role)),
+  }) as Deal;
 }
+
+/** A solution's own properties; its partners and capabilities are edges. */
+export function solutionProps(s: Solution): Props {
+  return withoutNulls({ ...s, partners: undefined, capabilities: undefined });
+}
+
+export function solutionFromRow(row: Row): Solution {
+  return withoutNulls({ ...(row.record as Props), partners: sorted(row.partners), capabilities: sorted(row.capabilities) }) as Solution;
+}
+
+/** A move's node properties; its partner and track are edges. */
+export function transitionProps(x: LifecycleTransition): Props {
+  return withoutNulls({ ...x, track: undefined });
+}
+
+function transitionFromProps(track: string, props: Props): LifecycleTransition {
+  return withoutNulls({ track, at: props.at, from: props.from, to: props.to, reason: props.reason, author: props.author }) as LifecycleTransition;
+}
+
+/** Oldest first (as instants: times may carry different offsets); moves at the same instant in track order. */
+const byTime = (a: LifecycleTransition, b: LifecycleTransition) => Date.parse(a.at) - Date.parse(b.at) || compare(a.track, b.track);
+
+/** The latest move of a history in one track, if any. */
+export function latestMove(history: LifecycleTransition[] | undefined, track: string): LifecycleTransition | undefined {
+  return history?.filter((x) => x.track === track).sort(byTime).at(-1);
+}
+
+/** Every partner's history from `tracks/history` rows, oldest move first. */
+export function historiesFromRows(rows: Row[]): Map<string, LifecycleTransition[]> {
+  const histories = new Map<string, LifecycleTransition[]>();
+  for (const row of rows) {
+    const list = histories.get(String(row.partner)) ?? [];
+    list.push(transitionFromProps(String(row.track), row.transition as Props));
+    histories.set(String(row.partner), list);
+  }
+  for (const list of histories.values()) list.sort(byTime);
+  return histories;
+}
+
+export function lifecycleFromRow(id: string, row: Row): PartnerLifecycle {
+  const stages = (row.stages as Array<{ track: string; stage: string; since: string | null }>).sort((a, b) => compare(a.track, b.track));
+  return {
+    id,
+    stages: Object.fromEntries(stages.map((s) => [s.track, withoutNulls({ stage: s.stage, since: s.since })])) as PartnerLifecycle['stages'],
+    history: (row.history as Props[]).map((x) => transitionFromProps(String(x.track), x)).sort(byTime),
+  };
+}
+
+/** Code-point order, the order Cypher's ORDER BY gives ids, whatever the locale. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const sorted = (ids: unknown) => [...((ids as string[] | null) ?? [])].sort(compare);
 
 /** The properties a relationship stores (its endpoints and type are the edge itself). */
 export function relationshipProps(r: Relationship, now: string): Props {

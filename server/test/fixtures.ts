@@ -39,7 +39,7 @@ export function tinyBundle() {
       { from: 'p-nimbus', to: 'smb', type: 'SERVES_SEGMENT', source: 'crm' },
     ],
     deals: [
-      { id: 'd-1', customer: 'c-globex', region: 'emea', needs: ['cap-siem'], amount: 500000, stage: 'proposal', partners: [{ partner: 'p-acme', role: 'service', claimedShare: 0.6 }, { partner: 'p-helix', role: 'technology', claimedShare: 0.5 }] },
+      { id: 'd-1', customer: 'c-globex', region: 'emea', needs: ['cap-siem'], amount: 500000, stage: 'proposal', partners: [{ partner: 'p-acme', role: 'service', claimedShare: 0.6 }, { partner: 'p-helix', role: 'technology', claimedShare: 0.5, registeredAt: '2026-01-05T09:00:00.000Z' }] },
     ],
     solutions: [{ id: 's-secure-ml', name: 'Secure ML platform', partners: ['p-acme', 'p-helix'], capabilities: ['cap-siem', 'cap-ml'] }],
   };

@@ -30,6 +30,11 @@ const awkward: Bundle = Bundle.parse({
       revenue: 1234567.5,
       sources: ['crm', 'prm;legacy'],
       aliases: ['old\\id'],
+      lifecycleHistory: [
+        { track: 'cloud:marketplace', at: '2025-01-02T03:04:05Z', to: 'onboard', author: 'crm' },
+        { track: 'cloud:marketplace', at: '2025-06-01T00:00:00Z', from: 'onboard', to: 'grow', reason: 'first co-sell: won; renewed', author: 'Ana; EMEA' },
+        { track: 'resell', at: '2025-02-01T00:00:00Z', to: 'optimise' },
+      ],
     },
     { id: 'p-2', name: 'Vértice Tecnología\nS.A.', types: ['technology'] },
   ],
@@ -38,7 +43,7 @@ const awkward: Bundle = Bundle.parse({
     { from: 'p-1', to: 'c-1', type: 'SERVES', role: 'resell', since: '2021', annualValue: 0.1, source: 'crm', updatedAt: '2025-01-02T03:04:05Z' },
     { from: 'p-1', to: 'p-2', type: 'RESELLS', source: 'prm' },
   ],
-  deals: [{ id: 'd-1', customer: 'c-1', region: 'apac', needs: ['cap:ml;ops'], amount: 1.5e-7, partners: [{ partner: 'p-1', role: 'sourcing:lead', claimedShare: 0.7 }, { partner: 'p-2', role: 'tech' }] }],
+  deals: [{ id: 'd-1', customer: 'c-1', region: 'apac', needs: ['cap:ml;ops'], amount: 1.5e-7, partners: [{ partner: 'p-1', role: 'sourcing:lead', claimedShare: 0.7 }, { partner: 'p-2', role: 'tech', registeredAt: '2025-03-04T05:06:07Z' }] }],
   solutions: [{ id: 's-1', name: 'Launchpad', partners: ['p-1', 'p-2'], capabilities: ['cap:ml;ops'] }],
 });
 
@@ -54,7 +59,7 @@ describe('parseCsvBundle', () => {
 
   it('splits ";" lists and reads structured items', () => {
     const partners = 'id,name,types,capabilities,lifecycle\np-1,Acme,reseller; service,cap-a:advanced:certified;cap-b:basic;cap-c,resell:grow;services:onboard\n';
-    const deals = 'id,customer,region,partners\nd-1,c-1,apac,p-1:sourcing:0.6;p-2:delivery\n';
+    const deals = 'id,customer,region,partners\nd-1,c-1,apac,p-1:sourcing:0.6;p-2:delivery;p-3:tech::2025-03-04T05\\:06\\:07Z\n';
     const bundle = parse({ 'partners.csv': partners, 'deals.csv': deals });
     expect(bundle.partners![0]).toEqual({
       id: 'p-1',
@@ -66,6 +71,7 @@ describe('parseCsvBundle', () => {
     expect(bundle.deals![0]!.partners).toEqual([
       { partner: 'p-1', role: 'sourcing', claimedShare: 0.6 },
       { partner: 'p-2', role: 'delivery' },
+      { partner: 'p-3', role: 'tech', registeredAt: '2025-03-04T05:06:07Z' },
     ]);
   });
 
@@ -119,7 +125,7 @@ describe('bundleToCsv', () => {
     expect(Object.keys(files).sort()).toEqual(
       ['capabilities.csv', 'customers.csv', 'deals.csv', 'partners.csv', 'regions.csv', 'relationships.csv', 'segments.csv', 'solutions.csv'],
     );
-    expect(files['partners.csv']!.split('\n')[0]).toBe('id,name,domain,types,tier,regions,segments,capabilities,lifecycle,country,size,revenue,sources,aliases');
+    expect(files['partners.csv']!.split('\n')[0]).toBe('id,name,domain,types,tier,regions,segments,capabilities,lifecycle,country,size,revenue,sources,aliases,lifecycleHistory');
     expect(files['relationships.csv']!.split('\n')[0]).toBe('from,to,type,source,updatedAt,role,since,annualValue');
     expect(files['partners.csv']).toContain('"Smith, Jones & ""Partners"""');
     expect(files['partners.csv']).toContain('cap\\:ml\\;ops:certified:certified;cap-b:advanced');

@@ -32,8 +32,10 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(await t.store.version()).toBe(report.version);
     expect(await t.store.counts()).toEqual({
       partners: 3, customers: 2, capabilities: 3, regions: 2, segments: 2, deals: 1, solutions: 1,
-      // 9 partner/customer links + memberships: acme 3, helix 5, nimbus 3
-      relationships: 9 + 11,
+      // 9 partner/customer links + memberships (acme 3, helix 5, nimbus 3) + the deal's customer,
+      // region, need and two partners + the solution's two partners and two capabilities + three track
+      // stages + three recorded moves (entering those tracks), each linked to its partner and track
+      relationships: 9 + 11 + 5 + 4 + 3 + 3 * 2,
     });
   });
 
@@ -52,11 +54,130 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(await t.store.getCustomer('c-globex')).toMatchObject({ segment: 'enterprise', region: 'emea', needs: ['cap-siem', 'cap-ml'] });
     expect(await t.store.getCustomer('nobody')).toBeNull();
     expect(await t.store.getCapability('cap-ml')).toEqual({ id: 'cap-ml', name: 'ML ops', category: 'ai' });
-    expect((await t.store.getDeal('d-1'))?.partners).toEqual([
-      { partner: 'p-acme', role: 'service', claimedShare: 0.6 },
-      { partner: 'p-helix', role: 'technology', claimedShare: 0.5 },
+    expect(await t.store.getDeal('d-1')).toEqual({
+      id: 'd-1', customer: 'c-globex', region: 'emea', needs: ['cap-siem'], amount: 500000, stage: 'proposal',
+      partners: [
+        { partner: 'p-acme', role: 'service', claimedShare: 0.6 },
+        { partner: 'p-helix', role: 'technology', claimedShare: 0.5, registeredAt: '2026-01-05T09:00:00.000Z' },
+      ],
+    });
+    // Lists of references come back sorted: edges have no order.
+    expect(await t.store.getSolution('s-secure-ml')).toEqual({ id: 's-secure-ml', name: 'Secure ML platform', partners: ['p-acme', 'p-helix'], capabilities: ['cap-ml', 'cap-siem'] });
+    expect(await t.store.getDeal('nobody')).toBeNull();
+    expect(await t.store.getSolution('nobody')).toBeNull();
+  });
+
+  it('holds deals, solutions and lifecycles as relationships, not as properties', async () => {
+    expect(await t.store.relationshipsByType()).toEqual({
+      INTEGRATES_WITH: 1, IMPLEMENTS: 1, RESELLS: 1, REFERS_TO: 1, CO_SELLS_WITH: 1, SERVES: 4,
+      HAS_CAPABILITY: 3, OPERATES_IN: 4, SERVES_SEGMENT: 4,
+      FOR: 1, IN_REGION: 1, NEEDS: 1, PARTICIPATES_IN: 2, CONTRIBUTES_TO: 2, PROVIDES: 2, IN_TRACK: 3, HAS_TRANSITION: 3, ON_TRACK: 3,
+    });
+    // A deal node keeps only its own scalars: a leftover JSON or list property would show up in the record.
+    expect((await t.store.list('deals', { limit: 1 })).items).toEqual([await t.store.getDeal('d-1')]);
+    const ids = async (stage: 'grow' | 'activate' | 'onboard' | 'recruit') => (await t.store.listPartners({ limit: 50, stage })).items.map((p) => p.id);
+    expect(await ids('grow')).toEqual(['p-acme']);
+    expect(await ids('activate')).toEqual(['p-acme']);
+    expect(await ids('recruit')).toEqual([]);
+  });
+
+  it('replaces the edges of a deal, a solution and a lifecycle on upsert, leaving none stale', async () => {
+    const before = await t.store.relationshipsByType();
+    const deal = { id: 'd-2', customer: 'c-globex', region: 'emea', needs: ['cap-ml', 'cap-siem'], stage: 'open', partners: [{ partner: 'p-acme', role: 'service' }, { partner: 'p-helix', role: 'technology' }] };
+    const solution = { id: 's-2', name: 'Lake ops', partners: ['p-acme', 'p-helix'], capabilities: ['cap-ml'] };
+    await t.store.write(async (w) => {
+      await w.upsertDeals([deal]);
+      await w.upsertSolutions([solution]);
+    });
+    const moved = { ...deal, customer: 'c-initech', region: 'apac', needs: ['cap-lake'], partners: [{ partner: 'p-nimbus', role: 'msp', claimedShare: 1, registeredAt: '2026-02-01T00:00:00.000Z' }] };
+    const nimbus = (await t.store.getPartner('p-nimbus'))!;
+    await t.store.write(async (w) => {
+      await w.upsertDeals([moved]);
+      await w.upsertSolutions([{ ...solution, partners: ['p-nimbus'], capabilities: ['cap-lake', 'cap-ml'] }]);
+      await w.upsertPartners([{ ...nimbus, lifecycle: { resell: 'recruit' } }]);
+    });
+    expect(await t.store.getDeal('d-2')).toEqual(moved);
+    expect(await t.store.getSolution('s-2')).toEqual({ ...solution, partners: ['p-nimbus'], capabilities: ['cap-lake', 'cap-ml'] });
+    expect((await t.store.getPartner('p-nimbus'))?.lifecycle).toEqual({ resell: 'recruit' });
+    const after = await t.store.relationshipsByType();
+    const added = Object.fromEntries(Object.keys(after).map((type) => [type, after[type]! - (before[type] ?? 0)]));
+    expect(added).toMatchObject({ FOR: 1, IN_REGION: 1, NEEDS: 1, PARTICIPATES_IN: 1, CONTRIBUTES_TO: 1, PROVIDES: 2, IN_TRACK: 0 });
+    await t.store.write(async (w) => {
+      await w.delete('deals', 'd-2');
+      await w.delete('solutions', 's-2');
+      await w.upsertPartners([nimbus]);
+    });
+    // Every edge is as before but the lifecycle's: entering resell and re-entering cloud are two moves recorded.
+    const { HAS_TRANSITION: moves, ON_TRACK: moveTracks, ...rest } = await t.store.relationshipsByType();
+    const { HAS_TRANSITION: movesBefore, ON_TRACK: _, ...restBefore } = before;
+    expect(rest).toEqual(restBefore);
+    expect([moves! - movesBefore!, moveTracks! - movesBefore!]).toEqual([2, 2]);
+    const history = (await t.store.getLifecycle('p-nimbus'))!.history;
+    expect(history.map((x) => [x.track, x.from ?? null, x.to, x.author])).toEqual([
+      ['cloud', null, 'onboard', 'crm'],
+      ['resell', null, 'recruit', 'crm'],
+      ['cloud', null, 'onboard', 'crm'],
     ]);
-    expect(await t.store.getSolution('s-secure-ml')).toMatchObject({ partners: ['p-acme', 'p-helix'] });
+  });
+
+  it('records lifecycle moves as LifecycleTransition nodes between partner and track, and exports them', async () => {
+    expect(await t.store.tracks()).toEqual(['cloud', 'resell', 'services']);
+    const entered = (await t.store.getLifecycle('p-acme'))!;
+    expect(entered.history.map((x) => [x.track, x.from ?? null, x.to, x.author])).toEqual([['resell', null, 'activate', 'crm'], ['services', null, 'grow', 'crm']]);
+    expect(entered.stages.resell).toEqual({ stage: 'activate', since: entered.history[0]!.at });
+    expect(await t.store.getLifecycle('nobody')).toBeNull();
+
+    const move = { track: 'resell', at: new Date().toISOString(), from: 'activate', to: 'grow', reason: 'first deal closed', author: 'ana' } as const;
+    await t.store.write((w) => w.recordMove('p-acme', move));
+    const moved = (await t.store.getLifecycle('p-acme'))!;
+    expect(moved.stages.resell).toEqual({ stage: 'grow', since: move.at });
+    expect(moved.history.at(-1)).toEqual(move);
+    expect((await t.store.getPartner('p-acme'))?.lifecycle).toEqual({ resell: 'grow', services: 'grow' });
+    expect((await t.store.listPartners({ limit: 10, stage: 'activate' })).items).toEqual([]);
+
+    // An update that leaves the stages alone records nothing; the history travels in the export.
+    await t.store.write(async (w) => w.upsertPartners([(await t.store.getPartner('p-acme'))!]));
+    expect((await t.store.getLifecycle('p-acme'))!.history).toEqual(moved.history);
+    const exported = (await t.store.exportBundle()).partners.find((p) => p.id === 'p-acme');
+    expect(exported?.lifecycleHistory).toEqual(moved.history);
+
+    // A given history replaces the stored one; a stage it does not end at is recorded as a move from its last stage.
+    const given = [{ track: 'resell', at: '2025-01-01T00:00:00.000Z', to: 'onboard', author: 'prm' }] as const;
+    await t.store.write(async (w) => w.upsertPartners([{ ...(await t.store.getPartner('p-acme'))!, lifecycleHistory: [...given] }]));
+    const replaced = (await t.store.getLifecycle('p-acme'))!;
+    expect(replaced.history.map((x) => [x.track, x.from ?? null, x.to])).toEqual([['resell', null, 'onboard'], ['resell', 'onboard', 'grow'], ['services', null, 'grow']]);
+
+    await t.store.write(async (w) => w.upsertPartners([{ ...(await t.store.getPartner('p-acme'))!, lifecycleHistory: entered.history }]));
+    await t.store.write(async (w) => w.recordMove('p-acme', { track: 'resell', at: new Date(Date.now() + 1000).toISOString(), from: 'grow', to: 'activate', reason: 'back to the fixture' }));
+    // The store holds the fixture's stages again, with one move more each way.
+    expect((await t.store.getPartner('p-acme'))?.lifecycle).toEqual({ services: 'grow', resell: 'activate' });
+  });
+
+  it('deleting a partner drops it from deals and solutions; deleting a customer deletes its deals', async () => {
+    await t.store.write(async (w) => {
+      await w.upsertPartners([{ id: 'p-gone', name: 'Gone', types: ['referral'], tier: 'registered', regions: [], segments: [], capabilities: [], lifecycle: { resell: 'grow' }, sources: [], aliases: [] }]);
+      await w.upsertCustomers([{ id: 'c-gone', name: 'Gone Corp', segment: 'smb', region: 'apac', needs: [], sources: [], aliases: [] }]);
+      await w.upsertDeals([
+        { id: 'd-kept', customer: 'c-globex', region: 'emea', needs: [], stage: 'open', partners: [{ partner: 'p-gone', role: 'referral' }, { partner: 'p-acme', role: 'service' }] },
+        { id: 'd-gone', customer: 'c-gone', region: 'apac', needs: [], stage: 'open', partners: [{ partner: 'p-acme', role: 'service' }] },
+      ]);
+      await w.upsertSolutions([{ id: 's-kept', name: 'Kept', partners: ['p-gone', 'p-helix'], capabilities: [] }]);
+    });
+    const before = await t.store.relationshipsByType();
+    await t.store.write((w) => w.delete('partners', 'p-gone'));
+    expect((await t.store.getDeal('d-kept'))?.partners).toEqual([{ partner: 'p-acme', role: 'service' }]);
+    expect((await t.store.getSolution('s-kept'))?.partners).toEqual(['p-helix']);
+    const after = await t.store.relationshipsByType();
+    const lost = Object.fromEntries(['PARTICIPATES_IN', 'CONTRIBUTES_TO', 'IN_TRACK', 'HAS_TRANSITION', 'ON_TRACK'].map((type) => [type, before[type]! - after[type]!]));
+    // ON_TRACK going down too shows the partner's move went with it, not just the edge to it.
+    expect(lost).toEqual({ PARTICIPATES_IN: 1, CONTRIBUTES_TO: 1, IN_TRACK: 1, HAS_TRANSITION: 1, ON_TRACK: 1 });
+    await t.store.write((w) => w.delete('customers', 'c-gone'));
+    expect(await t.store.getDeal('d-gone')).toBeNull();
+    expect(await t.store.getDeal('d-kept')).not.toBeNull();
+    await t.store.write(async (w) => {
+      await w.delete('deals', 'd-kept');
+      await w.delete('solutions', 's-kept');
+    });
   });
 
   it('lists partners by every filter, with cursor pagination', async () => {
@@ -145,7 +266,9 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     const exported = await t.store.exportBundle();
     const { relationships, ...entities } = await t.store.readForProjection();
     const { relationships: full, ...exportedEntities } = exported;
-    expect(entities).toEqual(exportedEntities);
+    // Lifecycle histories are for the export: analytics read only the current stages.
+    const partners = exportedEntities.partners.map(({ lifecycleHistory: _, ...p }) => p);
+    expect(entities).toEqual({ ...exportedEntities, partners });
     const reduce = (r: { from: string; to: string; type: string; role?: string; annualValue?: number }) =>
       JSON.stringify([r.from, r.to, r.type, r.role ?? null, r.annualValue ?? null]);
     expect(relationships.map(reduce).sort()).toEqual(full.map(reduce).sort());

@@ -1,0 +1,4 @@
+// Every lifecycle move of every partner, for the export.
+// returns: partner, track, transition
+MATCH (p:Partner)-[:HAS_TRANSITION]->(x:LifecycleTransition)-[:ON_TRACK]->(t:Track)
+RETURN p.id AS partner, t.id AS track, x {.*} AS transition
