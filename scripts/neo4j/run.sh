@@ -7,8 +7,10 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 classpath="$here/target/classpath.txt"
 if [[ ! -f "$classpath" || "$here/pom.xml" -nt "$classpath" || "$here/src/main/java/ecograph/Neo4jLauncher.java" -nt "$classpath" ]]; then
-  echo "neo4j: first run: downloading Neo4j 5.26 with Maven and building the launcher (a minute or more)..."
-  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" compile dependency:build-classpath -Dmdep.outputFile="$classpath"
+  echo "neo4j: building the launcher with Maven (the first run downloads Neo4j 5.26: a minute or more)..."
+  # Debian's Maven prints colour resets even in batch mode: dropped.
+  mvn -q -B -f "$here/pom.xml" compile dependency:build-classpath -Dmdep.outputFile="$classpath" 2>&1 | sed 's/\x1b\[0m//g'
+  touch "$classpath" # Maven leaves an unchanged classpath file as it was: mark it built.
 fi
 # Modest memory: the page cache is set by the launcher (NEO4J_PAGECACHE_MB, default 256).
 exec java -Xms256m -Xmx"${NEO4J_HEAP:-1g}" -XX:+UseG1GC -cp "$here/target/classes:$(cat "$classpath")" ecograph.Neo4jLauncher

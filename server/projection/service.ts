@@ -5,7 +5,8 @@
  * ones, and the layout refined in a worker thread.
  */
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphStore } from '../store/graph-store.js';
 import { deriveInBackground, layoutFor } from './derive.js';
@@ -157,6 +158,8 @@ export class ProjectionService {
 
   private async saveLayout(positions: DerivedMetrics['positions']): Promise<void> {
     if (this.layoutFile === undefined) return;
+    // On Neo4j nothing else creates DATA_DIR.
+    await mkdir(path.dirname(this.layoutFile), { recursive: true });
     // Written aside and renamed, so that a crash never leaves half a file.
     await writeFile(`${this.layoutFile}.tmp`, JSON.stringify(positions));
     await rename(`${this.layoutFile}.tmp`, this.layoutFile);

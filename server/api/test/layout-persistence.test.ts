@@ -1,11 +1,14 @@
 /** Layout positions are computed once, in the background, and survive a restart. */
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { startServer } from '../../test/server.js';
 import { itStore, tempDir } from '../../test/stores.js';
 
-const dataDir = tempDir();
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const parent = tempDir();
+// Not there yet: on Neo4j no store file creates DATA_DIR, the layout has to.
+const dataDir = path.join(parent, 'data');
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 type MapNode = { id: string; x: number; y: number };
 const positions = (nodes: MapNode[]) => Object.fromEntries(nodes.map((n) => [n.id, [n.x, n.y]]));

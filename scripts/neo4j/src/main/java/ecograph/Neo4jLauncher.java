@@ -45,7 +45,13 @@ public final class Neo4jLauncher {
       stopped.countDown();
     }));
 
-    setCredentials(dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), user, password);
+    try {
+      setCredentials(dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), user, password);
+    } catch (RuntimeException refused) {
+      // e.g. a password shorter than Neo4j's minimum of 8 characters: say so, without a stack trace.
+      System.err.println("neo4j: cannot set the credentials from NEO4J_USER / NEO4J_PASSWORD: " + refused.getMessage());
+      System.exit(1);
+    }
     waitForBolt(port);
     System.out.println("neo4j: data in " + home + ", user " + user);
     System.out.println("neo4j: ready on bolt://127.0.0.1:" + port);
