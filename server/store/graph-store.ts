@@ -145,6 +145,7 @@ export class StoreWriter {
 
   /** Records one lifecycle move (already checked) and puts the partner at its stage. */
   async recordMove(partner: string, move: LifecycleTransition) {
+    this.changed = true;
     await this.tx.run('tracks/add-transitions', { rows: [{ partner, track: move.track, props: records.transitionProps(move) }] });
     await this.tx.run('tracks/set-stages', {
       rows: [{ partner, track: move.track, stage: move.to, since: move.at, author: null, previous: null, record: false }],

@@ -76,7 +76,7 @@ describe('the same data gives the same answers', () => {
 
     // A restart rebuilds the projection from the store, in the store's order.
     rmSync(`${dirs[0]}/layout.json`);
-    const restarted = await startServer({ dataDir: dirs[0], seed: 'none' });
+    const restarted = await startServer({ dataDir: dirs[0], seed: 'none', wipe: false });
     try {
       const again = await answers(restarted);
       expect(again.partition).toEqual(first!.partition);
