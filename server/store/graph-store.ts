@@ -15,6 +15,24 @@ import * as records from './records.js';
 /** Rows per statement: keeps each statement well inside Grafeo's fixed 30 s timeout. */
 export const ROWS_PER_STATEMENT = 2000;
 
+/** Ids (or other keys) per lookup statement. */
+const IDS_PER_LOOKUP = 5000;
+
+/** What identity resolution asks the store for: stored records with these ids or alias ids, domains, or normalised names. */
+export interface IdentityLookup {
+  ids: string[];
+  domains: string[];
+  names: string[];
+}
+
+/** A stored partner or customer as identity resolution matches it. */
+export interface StoredIdentity {
+  id: string;
+  name: string;
+  domain?: string;
+  aliases: string[];
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -94,6 +112,7 @@ export class StoreWriter {
   /** Replaces each partner, memberships included. */
   async upsertPartners(items: Partner[]) {
     await this.each('partners/upsert', items.map((p) => ({ id: p.id, props: records.partnerProps(p) })));
+    await this.each('partners/upsert-aliases', items.flatMap((p) => p.aliases.map((alias) => ({ alias, id: p.id }))));
     for (const batch of chunks(items.map((p) => p.id))) await this.tx.run('partners/clear-memberships', { ids: batch });
     const membership = (p: Partner) => ({ source: p.sources[0] ?? 'import', updatedAt: this.now });
     const unique = <T>(list: T[], key: (item: T) => string) => [...new Map(list.map((item) => [key(item), item])).values()];
@@ -107,6 +126,7 @@ export class StoreWriter {
 
   async upsertCustomers(items: Customer[]) {
     await this.each('customers/upsert', items.map((c) => ({ id: c.id, props: records.customerProps(c) })));
+    await this.each('customers/upsert-aliases', items.flatMap((c) => c.aliases.map((alias) => ({ alias, id: c.id }))));
   }
 
   async upsertRelationships(items: Relationship[]) {
@@ -198,6 +218,21 @@ export class GraphStore {
     return row === undefined ? null : records.partnerFromRow(row);
   }
 
+  /** Partners by id (not alias), in one statement per few thousand ids; missing ids are left out. */
+  async getPartners(ids: string[]): Promise<Partner[]> {
+    return (await this.readByIds('partners/get-many', ids)).map(records.partnerFromRow);
+  }
+
+  async getCustomers(ids: string[]): Promise<Customer[]> {
+    return (await this.readByIds('customers/get-many', ids)).map(records.customerFromRow);
+  }
+
+  private async readByIds(query: QueryName, ids: string[]): Promise<Row[]> {
+    const out: Row[] = [];
+    for (const batch of chunks([...new Set(ids)], IDS_PER_LOOKUP)) out.push(...(await this.executor.read(query, { ids: batch })));
+    return out;
+  }
+
   async getCustomer(id: string): Promise<Customer | null> {
     const row = await this.byIdOrAlias('customers', id);
     return row === undefined ? null : records.customerFromRow(row);
@@ -283,19 +318,28 @@ export class GraphStore {
 
   async existingIds(kind: EntityKind, ids: string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (const batch of chunks([...new Set(ids)], 5000)) {
+    for (const batch of chunks([...new Set(ids)], IDS_PER_LOOKUP)) {
       for (const row of await this.executor.read(`${kind}/existing-ids`, { ids: batch })) found.add(String(row.id));
     }
     return found;
   }
 
-  /** What identity resolution matches on, for every stored partner or customer. */
-  async identities(kind: 'partners' | 'customers'): Promise<Array<{ id: string; name: string; domain?: string; aliases: string[] }>> {
-    const rows = await this.executor.read(`${kind}/identities`);
-    return rows.map((row) => {
-      const r = row.record as Record<string, unknown>;
-      return { id: String(r.id), name: String(r.name), ...(typeof r.domain === 'string' ? { domain: r.domain } : {}), aliases: (r.aliases as string[] | null) ?? [] };
-    });
+  /**
+   * What identity resolution matches on, for the stored partners or customers
+   * an incoming batch can match: by id or alias id, by domain, or by
+   * normalised name. Index lookups, a few thousand keys a statement.
+   */
+  async identities(kind: 'partners' | 'customers', lookup: IdentityLookup): Promise<StoredIdentity[]> {
+    const [ids, domains, names] = [lookup.ids, lookup.domains, lookup.names].map((list) => [...new Set(list)]) as [string[], string[], string[]];
+    const found = new Map<string, StoredIdentity>();
+    for (let i = 0; i < Math.max(ids.length, domains.length, names.length); i += IDS_PER_LOOKUP) {
+      const slice = (list: string[]) => list.slice(i, i + IDS_PER_LOOKUP);
+      for (const row of await this.executor.read(`${kind}/identities`, { ids: slice(ids), domains: slice(domains), names: slice(names) })) {
+        const r = row.record as Record<string, unknown>;
+        found.set(String(r.id), { id: String(r.id), name: String(r.name), ...(typeof r.domain === 'string' ? { domain: r.domain } : {}), aliases: (r.aliases as string[] | null) ?? [] });
+      }
+    }
+    return [...found.values()];
   }
 
   async importProgress(): Promise<{ importId: string | null; batches: number }> {

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBundle } from '../../import/import-bundle.js';
+import { normaliseName } from '../records.js';
 import { loadQueries, QUERY_NAMES } from '../queries.js';
 import { declaredParams } from '../../test/cypher-headers.js';
 
@@ -143,6 +144,38 @@ describe.each(engines)('store contract on %s', (_engine, open) => {
     expect((await t.store.neighbourhood('c-initech'))?.map((n) => n.id).sort()).toEqual(['p-later', 'p-nimbus']);
     expect((await t.store.neighbourhood('p-helix'))?.find((n) => n.type === 'REFERS_TO')).toMatchObject({ id: 'p-later', direction: 'in' });
     await t.store.write((w) => w.delete('partners', 'p-later'));
+  });
+
+  it('resolves identities through the indexes: by domain, by normalised name (no domain), by alias id', async () => {
+    const report = await importBundle(t.store, {
+      version: 1,
+      partners: [
+        { id: 'crm-acme', name: 'ACME Integrators GmbH', domain: 'acme.example', types: ['reseller'], sources: ['erp'] },
+        { id: 'erp-nimbus', name: 'Nimbus Cloud, Ltd.', types: ['msp'], sources: ['erp'] },
+      ],
+      customers: [{ id: 'erp-initech', name: 'Initech Inc', segment: 'smb', region: 'apac' }],
+    });
+    expect(report.errors).toEqual([]);
+    expect(report.merges.map((m) => [m.id, m.merged])).toEqual([['p-acme', ['crm-acme']], ['p-nimbus', ['erp-nimbus']], ['c-initech', ['erp-initech']]]);
+    expect((await t.store.getPartner('crm-acme'))?.id).toBe('p-acme');
+    expect((await t.store.getCustomer('erp-initech'))?.id).toBe('c-initech');
+    // A later write naming only aliases reaches the kept records.
+    const later = await importBundle(t.store, { version: 1, relationships: [{ from: 'erp-nimbus', to: 'erp-initech', type: 'SERVES', role: 'refer' }] });
+    expect(later.errors).toEqual([]);
+    expect((await t.store.neighbourhood('c-initech'))?.filter((n) => n.id === 'p-nimbus').map((n) => n.properties.role).sort()).toEqual(['manage', 'refer']);
+
+    // The indexed lookup finds exactly what matching every stored partner would.
+    const lookup = { ids: ['p-helix', 'erp-nimbus', 'crm-acme', 'nobody'], domains: ['helix.example', 'nowhere.example'], names: ['nimbus cloud', 'helix ai'] };
+    const everyone = (await t.store.exportBundle()).partners;
+    const expected = everyone.filter(
+      (p) =>
+        lookup.ids.includes(p.id) ||
+        p.aliases.some((a) => lookup.ids.includes(a)) ||
+        (p.domain !== undefined && lookup.domains.includes(p.domain)) ||
+        (p.domain === undefined && lookup.names.includes(normaliseName(p.name))),
+    );
+    expect(expected.map((p) => p.id).sort()).toEqual(['p-acme', 'p-helix', 'p-nimbus']);
+    expect((await t.store.identities('partners', lookup)).map((p) => p.id).sort()).toEqual(expected.map((p) => p.id).sort());
   });
 
   it('reads for the projection what the export holds, relationships reduced to ends, type, role and value', async () => {
