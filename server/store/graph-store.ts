@@ -59,20 +59,59 @@ const MERGE_QUERY: Record<(typeof PARTNER_LINK_TYPES)[number] | 'SERVES', QueryN
   SERVES: 'relationships/merge-serves',
 };
 
-const encodeCursor = (value: string | number) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const encodeCursor = (value: string | string[]) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 export class InvalidCursorError extends Error {}
 
-function decodeCursor<T extends string | number>(cursor: string | undefined, fallback: T): T {
-  if (cursor === undefined) return fallback;
+function decodeCursor(cursor: string | undefined): unknown {
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (typeof value !== typeof fallback) throw new Error();
-    return value as T;
+    return JSON.parse(Buffer.from(cursor ?? '', 'base64url').toString('utf8')) as unknown;
   } catch {
     throw new InvalidCursorError('cursor is not one this API returned');
   }
 }
+
+/** An id cursor: the last id of the previous page. */
+function decodeIdCursor(cursor: string | undefined): string {
+  if (cursor === undefined) return '';
+  const id = decodeCursor(cursor);
+  if (typeof id !== 'string') throw new InvalidCursorError('cursor is not one this API returned');
+  return id;
+}
+
+/** A relationship's place in key order; role '' when it has none. */
+interface RelationshipKey {
+  from: string;
+  to: string;
+  type: string;
+  role: string;
+}
+
+const relationshipKey = (row: Row): RelationshipKey => ({
+  from: String(row.from),
+  to: String(row.to),
+  type: String(row.type),
+  role: typeof (row.properties as Record<string, unknown> | null)?.role === 'string' ? String((row.properties as Record<string, unknown>).role) : '',
+});
+
+const keyParts = (k: RelationshipKey) => [k.from, k.to, k.type, k.role];
+
+const compareKeys = (x: RelationshipKey, y: RelationshipKey): number => {
+  for (const field of ['from', 'to', 'type', 'role'] as const) if (x[field] !== y[field]) return x[field] < y[field] ? -1 : 1;
+  return 0;
+};
+
+/** A relationship cursor: the key of the last relationship of the previous page, as [from, to, type, role]. */
+function decodeRelationshipKey(cursor: string | undefined): RelationshipKey {
+  if (cursor === undefined) return { from: '', to: '', type: '', role: '' };
+  const key = decodeCursor(cursor);
+  if (!Array.isArray(key) || key.length !== 4 || !key.every((part) => typeof part === 'string')) throw new InvalidCursorError('cursor is not one this API returned');
+  const [from, to, type, role] = key as string[];
+  return { from: from!, to: to!, type: type!, role: role! };
+}
+
+/** Partner ids per window when walking relationships by source. */
+const SOURCES_PER_WINDOW = 2000;
 
 function chunks<T>(items: T[], size = ROWS_PER_STATEMENT): T[][] {
   const out: T[][] = [];
@@ -262,7 +301,7 @@ export class GraphStore {
 
   async listPartners(q: PartnerListQuery): Promise<Page<Partner>> {
     const rows = await this.executor.read('partners/list', {
-      after: decodeCursor(q.cursor, ''),
+      after: decodeIdCursor(q.cursor),
       limit: q.limit,
       type: orNull(q.type),
       tier: orNull(q.tier),
@@ -277,7 +316,7 @@ export class GraphStore {
 
   async listCustomers(q: CustomerListQuery): Promise<Page<Customer>> {
     const rows = await this.executor.read('customers/list', {
-      after: decodeCursor(q.cursor, ''),
+      after: decodeIdCursor(q.cursor),
       limit: q.limit,
       region: orNull(q.region),
       segment: orNull(q.segment),
@@ -289,15 +328,35 @@ export class GraphStore {
   }
 
   async list<K extends ListedKind>(kind: K, page: { cursor?: string; limit: number }): Promise<Page<ListedRecord[K]>> {
-    const rows = await this.executor.read(`${kind}/list`, { after: decodeCursor(page.cursor, ''), limit: page.limit });
+    const rows = await this.executor.read(`${kind}/list`, { after: decodeIdCursor(page.cursor), limit: page.limit });
     const items = rows.map((row) => (kind === 'deals' ? records.dealFromRow(row) : records.plainFromRow(row))) as ListedRecord[K][];
     return pageByKey(items, page.limit, (item) => item.id);
   }
 
+  /**
+   * A page of relationships in key order (source id, target id, type, role),
+   * after the cursor's key. Without a node, the sources are walked a window of
+   * partner ids at a time until the page is full: no offset into a sorted million.
+   */
   async listRelationships(q: RelationshipListQuery): Promise<Page<Relationship>> {
-    const skip = decodeCursor(q.cursor, 0);
-    const rows = await this.executor.read('relationships/list', { node: orNull(q.node), type: orNull(q.type), skip, limit: q.limit });
-    return { items: rows.map(records.relationshipFromRow), nextCursor: rows.length === q.limit ? encodeCursor(skip + q.limit) : null };
+    const after = decodeRelationshipKey(q.cursor);
+    const type = orNull(q.type);
+    let rows: Row[];
+    if (q.node !== undefined) {
+      rows = (await this.executor.read('relationships/touching', { node: q.node, type, after, limit: q.limit })).sort((x, y) => compareKeys(relationshipKey(x), relationshipKey(y)));
+    } else {
+      rows = [];
+      for (let from = after.from; rows.length < q.limit; ) {
+        const ids = (await this.executor.read('partners/ids-from', { from, limit: SOURCES_PER_WINDOW })).map((r) => String(r.id));
+        if (ids.length > 0) rows.push(...(await this.executor.read('relationships/from-partners', { ids, type, after, limit: q.limit - rows.length })));
+        if (ids.length < SOURCES_PER_WINDOW) break;
+        // The least id after the window's last.
+        from = `${ids[ids.length - 1]}\u0000`;
+      }
+    }
+    const items = rows.slice(0, q.limit);
+    const last = items[items.length - 1];
+    return { items: items.map(records.relationshipFromRow), nextCursor: items.length === q.limit && last !== undefined ? encodeCursor(keyParts(relationshipKey(last))) : null };
   }
 
   /** Every relationship of a partner or customer; null when no such node. */

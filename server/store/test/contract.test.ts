@@ -1,9 +1,13 @@
 /**
  * The store contract: every Cypher statement, run for real through the
- * GraphStore. Always on the embedded store; on Neo4j whenever NEO4J_URI is set.
+ * GraphStore. Always on the embedded store; on Neo4j whenever NEO4J_URI is set
+ * (one file, so that no two tests share the Neo4j database at once).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateBundle } from '../../../seeds/generate.js';
 import { importBundle } from '../../import/import-bundle.js';
+import type { RelationshipListQuery } from '../../schemas/api.js';
+import type { Relationship } from '../../schemas/model.js';
 import { normaliseName } from '../records.js';
 import { loadQueries, QUERY_NAMES } from '../queries.js';
 import { declaredParams } from '../../test/cypher-headers.js';
@@ -228,4 +232,69 @@ describe.each(engines)('store contract on %s', (_engine, open) => {
     expect(unused).toEqual([]);
     for (const [query, sent] of t.used) expect([...sent].sort(), query).toEqual(declaredParams(queries[query]).sort());
   });
+});
+
+// Relationship pages by key: walking every page gives every relationship once, in key order, exactly as
+// sorting the whole export would, with and without filters, across windows of source partners.
+const key = (r: Relationship) => [r.from, r.to, r.type, r.type === 'SERVES' ? r.role : ''];
+const byKey = (a: Relationship, b: Relationship) => {
+  const [x, y] = [key(a), key(b)];
+  for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  return 0;
+};
+
+describe.each(engines)('relationship pages on %s', (_engine, open) => {
+  let t: TestStore;
+  let all: Relationship[];
+  beforeAll(async () => {
+    t = await open();
+    // More partners than one window of sources (2,000), so pages cross windows.
+    const report = await importBundle(t.store, generateBundle({ partners: 3000, customers: 1000, relationships: 6000, seed: 7 }));
+    expect(report.errors).toEqual([]);
+    all = (await t.store.exportBundle()).relationships.sort(byKey);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.dispose();
+  });
+
+  async function walk(q: Omit<RelationshipListQuery, 'cursor'>): Promise<Relationship[]> {
+    const out: Relationship[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t.store.listRelationships({ ...q, ...(cursor === undefined ? {} : { cursor }) });
+      expect(page.items.length).toBeLessThanOrEqual(q.limit);
+      out.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return out;
+  }
+
+  it('walks every relationship once, in key order', async () => {
+    expect(all.length).toBeGreaterThan(5000);
+    expect(await walk({ limit: 500 })).toEqual(all);
+  }, 120_000);
+
+  it('walks one type in small pages, and fills one page from several windows of sources', async () => {
+    const refers = all.filter((r) => r.type === 'REFERS_TO');
+    expect(refers.length).toBeGreaterThan(10);
+    expect(await walk({ limit: 7, type: 'REFERS_TO' })).toEqual(refers);
+    // The first window of sources holds the first 2,000 partners by id: this page needs the next one too.
+    const serves = all.filter((r) => r.type === 'SERVES');
+    const lastOfFirstWindow = (await t.store.exportBundle()).partners.map((p) => p.id).sort()[1999]!;
+    const wanted = serves.slice(0, serves.filter((r) => r.from <= lastOfFirstWindow).length + 100);
+    expect(wanted.at(-1)!.from > lastOfFirstWindow).toBe(true);
+    expect((await t.store.listRelationships({ limit: wanted.length, type: 'SERVES' })).items).toEqual(wanted);
+  }, 120_000);
+
+  it('walks the relationships touching a hub partner and a customer', async () => {
+    const degree = new Map<string, number>();
+    for (const r of all) for (const id of [r.from, r.to]) degree.set(id, (degree.get(id) ?? 0) + 1);
+    const hub = [...degree].filter(([id]) => all.some((r) => r.from === id)).sort((a, b) => b[1] - a[1])[0]![0];
+    const customer = all.find((r) => r.type === 'SERVES')!.to;
+    for (const node of [hub, customer]) {
+      const touching = all.filter((r) => r.from === node || r.to === node);
+      expect(await walk({ limit: 3, node })).toEqual(touching);
+      expect(await walk({ limit: 4, node, type: 'SERVES' })).toEqual(touching.filter((r) => r.type === 'SERVES'));
+    }
+  }, 120_000);
 });
