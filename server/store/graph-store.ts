@@ -4,7 +4,7 @@
  * executor drives. Writes go through `write`, which runs them in one
  * transaction and advances the change counter in it.
  */
-import type { Bundle } from '../schemas/bundle.js';
+import type { Bundle, BundleSection } from '../schemas/bundle.js';
 import type { CustomerListQuery, Neighbour, PartnerListQuery, RelationshipListQuery, StoreCounts } from '../schemas/api.js';
 import type { Capability, Customer, Deal, Partner, PARTNER_LINK_TYPES, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
 import { BUNDLE_VERSION } from '../schemas/bundle.js';
@@ -103,12 +103,24 @@ const compareKeys = (x: RelationshipKey, y: RelationshipKey): number => {
 
 /** A relationship cursor: the key of the last relationship of the previous page, as [from, to, type, role]. */
 function decodeRelationshipKey(cursor: string | undefined): RelationshipKey {
-  if (cursor === undefined) return { from: '', to: '', type: '', role: '' };
+  if (cursor === undefined) return BEFORE_EVERY_KEY;
   const key = decodeCursor(cursor);
   if (!Array.isArray(key) || key.length !== 4 || !key.every((part) => typeof part === 'string')) throw new InvalidCursorError('cursor is not one this API returned');
   const [from, to, type, role] = key as string[];
   return { from: from!, to: to!, type: type!, role: role! };
 }
+
+/** The key before every relationship's: where a walk by key starts. */
+const BEFORE_EVERY_KEY: RelationshipKey = { from: '', to: '', type: '', role: '' };
+
+/** Records in the order of their ids (as the store sorted them). */
+function inOrder<T extends { id: string }>(ids: string[], items: T[]): T[] {
+  const byId = new Map(items.map((item) => [item.id, item]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Partners, customers, or sources of relationships per export batch. */
+const EXPORT_WINDOW = 2000;
 
 /** Partner ids per window when walking relationships by source. */
 const SOURCES_PER_WINDOW = 2000;
@@ -417,16 +429,33 @@ export class GraphStore {
     return out;
   }
 
-  /** The whole store as a bundle, in a stable order: re-importing it gives an identical store. */
+  /**
+   * The whole store as a bundle, a batch of rows at a time, each section in a
+   * stable order (entities by id, relationships by key): re-importing it gives
+   * an identical store. Partners, customers and relationships are read a
+   * window of ids at a time, so no result holds the store whole; the batches
+   * are separate reads, so a write in between may show in part of them.
+   */
+  async *exportBatches(): AsyncGenerator<{ section: BundleSection; rows: unknown[] }> {
+    for (const kind of ['capabilities', 'regions', 'segments', 'deals', 'solutions'] as const) yield { section: kind, rows: await this.all(kind) };
+    const partnerIds = await this.allIds('partners/ids-from');
+    for (const ids of chunks(partnerIds, EXPORT_WINDOW)) yield { section: 'partners', rows: inOrder(ids, await this.getPartners(ids)) };
+    for (const ids of chunks(await this.allIds('customers/ids-from'), EXPORT_WINDOW)) yield { section: 'customers', rows: inOrder(ids, await this.getCustomers(ids)) };
+    for (const ids of chunks(partnerIds, EXPORT_WINDOW)) {
+      const rows = await this.executor.read('relationships/from-partners', { ids, type: null, after: BEFORE_EVERY_KEY, limit: Number.MAX_SAFE_INTEGER });
+      yield { section: 'relationships', rows: rows.map(records.relationshipFromRow) };
+    }
+  }
+
+  /** The whole store as one bundle (see exportBatches). */
   async exportBundle(): Promise<Bundle> {
-    const [entities, relationships] = await Promise.all([this.entities(), this.executor.read('relationships/export')]);
-    // Sorted on keys made once: a million relationships would otherwise build keys twenty million times.
-    const keyed = relationships.map((row) => {
-      const r = records.relationshipFromRow(row);
-      return { r, key: `${r.from}\u0000${r.to}\u0000${r.type}\u0000${r.type === 'SERVES' ? r.role : ''}` };
-    });
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { ...entities, relationships: keyed.map(({ r }) => r) };
+    const bundle: Bundle = { version: BUNDLE_VERSION, capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [] };
+    for await (const { section, rows } of this.exportBatches()) for (const row of rows) (bundle[section] as unknown[]).push(row);
+    return bundle;
+  }
+
+  private async allIds(query: 'partners/ids-from' | 'customers/ids-from'): Promise<string[]> {
+    return (await this.executor.read(query, { from: '', limit: Number.MAX_SAFE_INTEGER })).map((row) => String(row.id));
   }
 
   /** The store as the analytics projection reads it: a bundle whose relationships carry only their ends, type, role and value, unordered. */

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBundle } from '../../../seeds/generate.js';
+import { bundleJson } from '../../import/export-json.js';
 import { importBundle } from '../../import/import-bundle.js';
 import type { RelationshipListQuery } from '../../schemas/api.js';
 import type { Relationship } from '../../schemas/model.js';
@@ -124,6 +125,9 @@ describe.each(engines)('store contract on %s', (_engine, open) => {
 
   it('exports a bundle that re-imports to an identical store', async () => {
     const exported = await t.store.exportBundle();
+    let text = '';
+    for await (const chunk of bundleJson(t.store)) text += chunk;
+    expect(JSON.parse(text)).toEqual(exported);
     const copy = await grafeoTestStore();
     try {
       const report = await importBundle(copy.store, exported);
