@@ -221,6 +221,24 @@ export class GraphStore {
     return this.executor.kind;
   }
 
+  /**
+   * Brings a store written before identity resolution used indexes up to
+   * date: each partner and customer gets its nameKey and alias nodes. Does
+   * nothing (one scan) on a store that has them. Run once at open.
+   */
+  async addIdentityKeys(): Promise<void> {
+    for (const kind of ['partners', 'customers'] as const) {
+      for (;;) {
+        const rows = await this.executor.read(`${kind}/without-identity-keys`, { limit: ROWS_PER_STATEMENT });
+        if (rows.length === 0) break;
+        await this.executor.write(async (tx) => {
+          await tx.run(`${kind}/set-name-keys`, { rows: rows.map((r) => ({ id: r.id, nameKey: records.normaliseName(String(r.name)) })) });
+          await tx.run(`${kind}/upsert-aliases`, { rows: rows.flatMap((r) => (r.aliases as string[]).map((alias) => ({ alias, id: r.id }))) });
+        });
+      }
+    }
+  }
+
   /** Runs `work` in one transaction and advances the change counter with it; returns the new version. */
   async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<{ result: T; version: number }> {
     return this.executor.write(async (tx) => {

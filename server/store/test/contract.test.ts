@@ -9,6 +9,7 @@ import { bundleJson } from '../../import/export-json.js';
 import { importBundle } from '../../import/import-bundle.js';
 import type { RelationshipListQuery } from '../../schemas/api.js';
 import type { Relationship } from '../../schemas/model.js';
+import type { Executor } from '../executor.js';
 import { normaliseName } from '../records.js';
 import { loadQueries, QUERY_NAMES } from '../queries.js';
 import { declaredParams } from '../../test/cypher-headers.js';
@@ -184,6 +185,24 @@ describe.each(engines)('store contract on %s', (_engine, open) => {
     );
     expect(expected.map((p) => p.id).sort()).toEqual(['p-acme', 'p-helix', 'p-nimbus']);
     expect((await t.store.identities('partners', lookup)).map((p) => p.id).sort()).toEqual(expected.map((p) => p.id).sort());
+  });
+
+  it('brings partners and customers written before the identity indexes up to date when opened', async () => {
+    // Written as an older version did: no nameKey, no alias nodes.
+    const executor = (t.store as unknown as { executor: Executor }).executor;
+    await executor.write(async (tx) => {
+      await tx.run('partners/upsert', { rows: [{ id: 'p-old', props: { id: 'p-old', name: 'Oldtimer Systems Ltd', types: ['msp'], sources: ['crm'], aliases: ['crm-old'] } }] });
+      await tx.run('customers/upsert', { rows: [{ id: 'c-old', props: { id: 'c-old', name: 'Old Customer', segment: 'smb', region: 'apac', needs: [], sources: [], aliases: ['erp-old'] } }] });
+    });
+    expect(await t.store.identities('partners', { ids: ['crm-old'], domains: [], names: ['oldtimer systems'] })).toEqual([]);
+    await t.store.addIdentityKeys();
+    const lookups = [await t.store.identities('partners', { ids: ['crm-old'], domains: [], names: [] }), await t.store.identities('partners', { ids: [], domains: [], names: ['oldtimer systems'] })];
+    expect(lookups.map((found) => found.map((p) => p.id))).toEqual([['p-old'], ['p-old']]);
+    expect((await t.store.getCustomer('erp-old'))?.id).toBe('c-old');
+    await t.store.write(async (w) => {
+      await w.delete('partners', 'p-old');
+      await w.delete('customers', 'c-old');
+    });
   });
 
   it('reads for the projection what the export holds, relationships reduced to ends, type, role and value', async () => {
