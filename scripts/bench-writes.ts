@@ -84,14 +84,14 @@ async function oneWrite(): Promise<number> {
   const started = performance.now();
   if (i % 3 === 0) await request('PUT', `/api/partners/${partner.id}`, { ...partner, revenue: 1000 + i });
   else if (i % 3 === 1) await request('POST', '/api/partners', { id: `p-bench-${process.pid}-${i}`, name: `Bench Partner ${process.pid} ${i}`, domain: `bench-${process.pid}-${i}.example`, types: ['referral'] });
-  else await request('PUT', '/api/relationships', { from: partner.id, to: customers[i % customers.length]!.id, type: 'SERVES', role: 'bench', annualValue: i });
+  else await request('PUT', '/api/relationships', { from: partner.id, to: customers[i % customers.length]!.id, type: 'SERVES', role: 'refer', annualValue: i });
   return performance.now() - started;
 }
 
 const READS = [
   (i: number) => `/api/partners/${partners[i % partners.length]!.id}`,
   (i: number) => `/api/relationships?node=${customers[i % customers.length]!.id}&limit=50`,
-  (i: number) => `/api/partners?limit=50&cursor=${Buffer.from(JSON.stringify(partners[i % partners.length]!.id)).toString('base64url')}`,
+  (i: number) => `/api/nodes/${partners[i % partners.length]!.id}/neighbourhood`,
 ];
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -111,7 +111,10 @@ for (const readers of [0, ...values.readers.split(',').map(Number)]) {
   });
   const latencies: number[] = [];
   const started = performance.now();
-  for (let n = 0; n < Number(values.writes); n++) latencies.push(await oneWrite());
+  for (let n = 0; n < Number(values.writes); n++) {
+    latencies.push(await oneWrite());
+    if (process.env.BENCH_TRACE) console.log(n, latencies.at(-1)!.toFixed(1));
+  }
   const seconds = (performance.now() - started) / 1000;
   stop = true;
   await Promise.all(load);
