@@ -3,7 +3,8 @@
  * new partner, PUT a relationship, in turn) against the real server on
  * 127.0.0.1 over the 100,000-partner store, first alone, then while a bounded
  * number of connections keep reading (a partner, a node's relationships, a
- * page of partners). Prints p50 / p99 per load.
+ * neighbourhood). Prints p50 / p99 per load; then times a full export as a
+ * client receives it.
  *
  *   npm run bench:writes [-- --store grafeo|neo4j --data-dir DIR --bundle file.json --writes 300 --readers 16,64]
  *
@@ -131,4 +132,16 @@ for (const readers of [0, ...values.readers.split(',').map(Number)]) {
 }
 console.log(`\nsingle-row writes over HTTP (${values.writes} per load: PUT partner, POST partner, PUT relationship in turn), ${values.store} store`);
 console.table(rows);
+
+// And a full export as a client receives it: the body streamed while the store is read.
+const exportStarted = performance.now();
+const exported = await fetch(`${base}/api/export`);
+let bytes = 0;
+let firstByteMs: number | undefined;
+const reader = exported.body!.getReader();
+for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+  firstByteMs ??= performance.now() - exportStarted;
+  bytes += chunk.value.byteLength;
+}
+console.log(`\nGET /api/export: ${(bytes / 1024 / 1024).toFixed(0)} MB in ${((performance.now() - exportStarted) / 1000).toFixed(1)} s (first byte after ${firstByteMs?.toFixed(0)} ms), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 await app.close();
