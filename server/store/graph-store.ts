@@ -15,6 +15,9 @@ import * as records from './records.js';
 /** Rows per statement: keeps each statement well inside Grafeo's fixed 30 s timeout. */
 export const ROWS_PER_STATEMENT = 2000;
 
+/** The lookups a write makes before it writes (identities, references): not queued behind ordinary reads. */
+const FOR_WRITE = { forWrite: true };
+
 /** Ids (or other keys) per lookup statement. */
 const IDS_PER_LOOKUP = 5000;
 
@@ -298,7 +301,7 @@ export class GraphStore {
 
   private async readByIds(query: QueryName, ids: string[]): Promise<Row[]> {
     const out: Row[] = [];
-    for (const batch of chunks([...new Set(ids)], IDS_PER_LOOKUP)) out.push(...(await this.executor.read(query, { ids: batch })));
+    for (const batch of chunks([...new Set(ids)], IDS_PER_LOOKUP)) out.push(...(await this.executor.read(query, { ids: batch }, FOR_WRITE)));
     return out;
   }
 
@@ -408,7 +411,7 @@ export class GraphStore {
   async existingIds(kind: EntityKind, ids: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (const batch of chunks([...new Set(ids)], IDS_PER_LOOKUP)) {
-      for (const row of await this.executor.read(`${kind}/existing-ids`, { ids: batch })) found.add(String(row.id));
+      for (const row of await this.executor.read(`${kind}/existing-ids`, { ids: batch }, FOR_WRITE)) found.add(String(row.id));
     }
     return found;
   }
@@ -423,7 +426,7 @@ export class GraphStore {
     const found = new Map<string, StoredIdentity>();
     for (let i = 0; i < Math.max(ids.length, domains.length, names.length); i += IDS_PER_LOOKUP) {
       const slice = (list: string[]) => list.slice(i, i + IDS_PER_LOOKUP);
-      for (const row of await this.executor.read(`${kind}/identities`, { ids: slice(ids), domains: slice(domains), names: slice(names) })) {
+      for (const row of await this.executor.read(`${kind}/identities`, { ids: slice(ids), domains: slice(domains), names: slice(names) }, FOR_WRITE)) {
         const r = row.record as Record<string, unknown>;
         found.set(String(r.id), { id: String(r.id), name: String(r.name), ...(typeof r.domain === 'string' ? { domain: r.domain } : {}), aliases: (r.aliases as string[] | null) ?? [] });
       }
