@@ -1,79 +1,121 @@
 /**
- * Import benchmark: generates the 100,000-partner ecosystem (unless given a
- * bundle), imports it into a fresh embedded store in committed batches, and
- * prints rows/s, relationships/s and peak memory; then times what a server
- * does when the store changes (read the store, project it) and a full export.
+ * Import benchmark: imports the 100,000-partner ecosystem (generated unless
+ * given a bundle) into a fresh store in committed batches, and prints rows/s
+ * and peak memory; then times what a server does when the store changes (read
+ * the store for the projection, project it) and a full export as GET
+ * /api/export streams it. On the embedded store, on Neo4j, or both (the
+ * default; Neo4j when NEO4J_URI is set, and only into an empty database).
  *
- *   npm run bench:import [-- --partners 100000 --customers 200000 --relationships 1000000 --batch 5000 --bundle file.json]
+ *   npm run bench:import [-- --store both|grafeo|neo4j --partners 100000 --customers 200000 --relationships 1000000 --batch 5000 --bundle file.json]
  */
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GraphStore } from '../server/store/graph-store.js';
 import { openGrafeo } from '../server/store/grafeo.js';
+import { openNeo4j } from '../server/store/neo4j.js';
 import { loadQueries } from '../server/store/queries.js';
+import { bundleJson } from '../server/import/export-json.js';
 import { importBundle } from '../server/import/import-bundle.js';
 import { readBundleInput } from '../server/import/read-input.js';
 import { projectBundle } from '../server/projection/from-bundle.js';
 import { generatedBundleArgs, generatedBundleFile } from './generated-bundle.js';
 
-const values = generatedBundleArgs({ batch: { type: 'string', default: '5000' }, bundle: { type: 'string' } });
+const values = generatedBundleArgs({ batch: { type: 'string', default: '5000' }, bundle: { type: 'string' }, store: { type: 'string', default: 'both' } });
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024).toLocaleString('en')} MB`;
-const peakRss = () => process.resourceUsage().maxRSS * 1024;
+const nodePeakRss = () => process.resourceUsage().maxRSS * 1024;
 const bundlePath = values.bundle ?? generatedBundleFile(values);
+const neo4jUri = process.env.NEO4J_URI;
+
+/** The JVM serving the Bolt port of NEO4J_URI, found by its listening socket. */
+function jvmPid(): number | undefined {
+  const port = neo4jUri === undefined ? undefined : new URL(neo4jUri).port || '7687';
+  try {
+    const listening = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+    return Number(/pid=(\d+)/.exec(listening)?.[1]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The JVM's peak resident memory since it started (VmHWM). */
+function jvmPeakRss(pid: number | undefined): string {
+  if (pid === undefined) return 'n/a (JVM not found)';
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kb === undefined ? 'n/a' : mb(Number(kb) * 1024);
+}
 
 let started = performance.now();
 const input = (await readBundleInput(bundlePath)) as Record<string, unknown[]>;
-const readMs = performance.now() - started;
 const rowsIn = Object.values(input).reduce((n, v) => n + (Array.isArray(v) ? v.length : 0), 0);
-console.log(`read ${rowsIn.toLocaleString('en')} rows in ${(readMs / 1000).toFixed(1)} s`);
+console.log(`read ${rowsIn.toLocaleString('en')} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-const dataDir = path.join(tmpdir(), `ecograph-bench-store-${process.pid}`);
-const store = new GraphStore(await openGrafeo(dataDir, loadQueries()));
-started = performance.now();
-let lastReport = started;
-const report = await importBundle(store, input, {
-  batchRows: Number(values.batch),
-  onProgress: (done, total) => {
-    const now = performance.now();
-    if (now - lastReport > 5000 || done === total) {
-      lastReport = now;
-      console.log(`  ${done.toLocaleString('en')}/${total.toLocaleString('en')} rows, ${Math.round(done / ((now - started) / 1000)).toLocaleString('en')} rows/s, rss ${mb(process.memoryUsage().rss)}`);
-    }
-  },
-});
-const seconds = (performance.now() - started) / 1000;
-const counts = await store.counts();
+async function run(kind: 'grafeo' | 'neo4j'): Promise<Record<string, string>> {
+  const dataDir = path.join(tmpdir(), `ecograph-bench-store-${process.pid}`);
+  const store =
+    kind === 'grafeo'
+      ? new GraphStore(await openGrafeo(dataDir, loadQueries()))
+      : new GraphStore(await openNeo4j({ uri: neo4jUri!, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' }, loadQueries()));
+  try {
+    if ((await store.counts()).partners > 0) throw new Error(`bench-import: the ${kind} store at ${neo4jUri} is not empty; point NEO4J_URI at an empty database`);
+    console.log(`\nimporting into ${kind} …`);
+    started = performance.now();
+    let lastReport = started;
+    const report = await importBundle(store, input, {
+      batchRows: Number(values.batch),
+      onProgress: (done, total) => {
+        const now = performance.now();
+        if (now - lastReport > 10_000 || done === total) {
+          lastReport = now;
+          console.log(`  ${done.toLocaleString('en')}/${total.toLocaleString('en')} rows, ${Math.round(done / ((now - started) / 1000)).toLocaleString('en')} rows/s, rss ${mb(process.memoryUsage().rss)}`);
+        }
+      },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const counts = await store.counts();
 
-// What the server does when the store's version moves: read the store, project it; and a full export.
-started = performance.now();
-const source = await store.readForProjection();
-const readSeconds = (performance.now() - started) / 1000;
-started = performance.now();
-const { graph } = projectBundle(source);
-const projectSeconds = (performance.now() - started) / 1000;
-started = performance.now();
-await store.exportBundle();
-const exportSeconds = (performance.now() - started) / 1000;
-await store.close();
-rmSync(dataDir, { recursive: true, force: true });
+    // What the server does when the store's version moves: read the store, project it; and a full export as the API streams it.
+    started = performance.now();
+    const source = await store.readForProjection();
+    const readSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    const { graph } = projectBundle(source);
+    const projectSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    let bytes = 0;
+    for await (const chunk of bundleJson(store)) bytes += Buffer.byteLength(chunk);
+    const exportSeconds = (performance.now() - started) / 1000;
 
-const rowsWritten = Object.values(report.written).reduce((a, b) => a + b, 0);
-console.log('\nimport into the embedded store (Grafeo), batches of', values.batch, 'rows');
-console.table({
-  'rows written': rowsWritten.toLocaleString('en'),
-  'bad rows': report.errors.length,
-  'store relationships (incl. memberships)': counts.relationships.toLocaleString('en'),
-  'seconds (validate + resolve + write)': seconds.toFixed(1),
-  'rows/s': Math.round(rowsWritten / seconds).toLocaleString('en'),
-  'relationships/s (store edges / s)': Math.round(counts.relationships / seconds).toLocaleString('en'),
-  'peak RSS': mb(peakRss()),
-});
-console.log('\nprojection build from the store, and a full export');
-console.table({
-  'read for the projection, seconds': readSeconds.toFixed(1),
-  'project (→ graphology), seconds': projectSeconds.toFixed(1),
-  'full export (GET /api/export), seconds': exportSeconds.toFixed(1),
-  'graph': `${graph.order.toLocaleString('en')} nodes, ${graph.size.toLocaleString('en')} edges`,
-  'peak RSS': mb(peakRss()),
-});
+    const rowsWritten = Object.values(report.written).reduce((a, b) => a + b, 0);
+    return {
+      'rows written': rowsWritten.toLocaleString('en'),
+      'bad rows': String(report.errors.length),
+      'store relationships (incl. memberships)': counts.relationships.toLocaleString('en'),
+      'import seconds (validate + resolve + write)': seconds.toFixed(1),
+      'rows/s': Math.round(rowsWritten / seconds).toLocaleString('en'),
+      'read for the projection, seconds': readSeconds.toFixed(1),
+      'project (→ graphology), seconds': projectSeconds.toFixed(1),
+      graph: `${graph.order.toLocaleString('en')} nodes, ${graph.size.toLocaleString('en')} edges`,
+      'full export streamed (GET /api/export), seconds': exportSeconds.toFixed(1),
+      'export size': mb(bytes),
+      'Node peak RSS so far': mb(nodePeakRss()),
+      'JVM peak RSS': kind === 'neo4j' ? jvmPeakRss(jvmPid()) : '-',
+    };
+  } finally {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const kinds = values.store === 'both' ? (['grafeo', 'neo4j'] as const) : ([values.store] as Array<'grafeo' | 'neo4j'>);
+const results: Record<string, Record<string, string>> = {};
+for (const kind of kinds) {
+  if (kind === 'neo4j' && neo4jUri === undefined) {
+    console.log('\nneo4j: skipped: set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD) to an empty database');
+    continue;
+  }
+  results[kind] = await run(kind);
+}
+console.log(`\nimport in batches of ${values.batch} rows into a fresh store, then a projection read and a streamed export`);
+console.table(results);

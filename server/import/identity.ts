@@ -6,21 +6,10 @@
  * keeps every source.
  */
 import { CAPABILITY_LEVELS, LIFECYCLE_STAGES, STANDARD_TIERS, type Customer, type Partner } from '../schemas/model.js';
+import type { IdentityLookup, StoredIdentity } from '../store/graph-store.js';
+import { normaliseName } from '../store/records.js';
 
-const LEGAL_SUFFIXES = /\b(inc|incorporated|ltd|limited|llc|llp|gmbh|corp|corporation|co|company|sa|sas|ag|bv|nv|plc|pty|srl|oy|ab)\b/g;
-
-/** "Acme Integrators, Inc." and "ACME integrators" are the same name. */
-export function normaliseName(name: string): string {
-  return name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/&/g, ' and ')
-    .replace(/[^a-z0-9 ]+/g, ' ')
-    .replace(LEGAL_SUFFIXES, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+export { normaliseName };
 
 export function identityKey(record: { name: string; domain?: string | undefined }): string {
   return record.domain !== undefined ? `domain:${record.domain}` : `name:${normaliseName(record.name)}`;
@@ -85,15 +74,22 @@ export interface Merge {
   key: string;
 }
 
-export interface StoredIdentity {
-  id: string;
-  name: string;
-  domain?: string;
-  aliases: string[];
+/**
+ * What the store must be asked for so that resolving these records (and
+ * references to these ids) gives the same answer as matching against every
+ * stored record: the ids and aliases themselves, and each record's key.
+ */
+export function identityLookup(incoming: Array<Partner | Customer>, referencedIds: string[]): IdentityLookup {
+  return {
+    ids: [...incoming.flatMap((r) => [r.id, ...r.aliases]), ...referencedIds],
+    domains: incoming.flatMap((r) => (r.domain === undefined ? [] : [r.domain])),
+    names: incoming.flatMap((r) => (r.domain === undefined ? [normaliseName(r.name)] : [])),
+  };
 }
 
 /**
- * Resolves incoming records against each other and against the store.
+ * Resolves incoming records against each other and against the stored
+ * records they can match (see identityLookup).
  * Returns the records to write (one per company), the map from every incoming
  * id to its kept id, and the merges made.
  */

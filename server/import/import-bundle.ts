@@ -13,7 +13,7 @@ import { BUNDLE_SECTIONS, BundleEnvelope, type Bundle, type BundleSection } from
 import type { Capability, Customer, Deal, MembershipRelationship, Partner, Region, Relationship, Segment, Solution } from '../schemas/model.js';
 import { MEMBERSHIP_TYPES, PARTNER_LINK_TYPES } from '../schemas/model.js';
 import type { GraphStore, StoreWriter } from '../store/graph-store.js';
-import { mergeCustomers, mergePartners, resolveIdentities, type Merge } from './identity.js';
+import { identityLookup, mergeCustomers, mergePartners, resolveIdentities, type Merge } from './identity.js';
 
 export type ImportMode = 'all-or-nothing' | 'partial';
 
@@ -91,9 +91,8 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   const dealRows = parseRows('deals', BUNDLE_SECTIONS.deals, b.deals, errors);
   const solutionRows = parseRows('solutions', BUNDLE_SECTIONS.solutions, b.solutions, errors);
 
-  // Identities: partners and customers from several systems become one record each. The stored
-  // identities (a scan of every partner or customer) are read only when such records arrive, or
-  // when a reference names an id the store does not hold as such: it may be an alias.
+  // Identities: partners and customers from several systems become one record each. The store is
+  // asked only about the records that arrive and the ids referenced (any of which may be an alias).
   const referencedPartnerIds = [
     // A SERVES relationship ends at a customer, a membership at a capability, region or segment.
     ...relationshipRows.flatMap((r) => ((PARTNER_LINK_TYPES as readonly string[]).includes(r.row.type) ? [r.row.from, r.row.to] : [r.row.from])),
@@ -101,20 +100,20 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     ...solutionRows.flatMap((s) => s.row.partners),
   ];
   const referencedCustomerIds = [...relationshipRows.filter((r) => r.row.type === 'SERVES').map((r) => r.row.to), ...dealRows.map((d) => d.row.customer)];
-  const needsIdentities = async (kind: 'partners' | 'customers', incoming: number, referenced: string[]) =>
-    incoming > 0 || (referenced.length > 0 && (await store.existingIds(kind, referenced)).size < new Set(referenced).size);
+  const incomingPartners = partnerRows.map((r) => r.row);
+  const incomingCustomers = customerRows.map((r) => r.row);
   const partners = await resolveIdentities(
     'partner',
-    partnerRows.map((r) => r.row),
-    (await needsIdentities('partners', partnerRows.length, referencedPartnerIds)) ? await store.identities('partners') : [],
-    async (ids) => (await Promise.all(ids.map((id) => store.getPartner(id)))).filter((p): p is Partner => p !== null),
+    incomingPartners,
+    await store.identities('partners', identityLookup(incomingPartners, referencedPartnerIds)),
+    (ids) => store.getPartners(ids),
     mergePartners,
   );
   const customers = await resolveIdentities(
     'customer',
-    customerRows.map((r) => r.row),
-    (await needsIdentities('customers', customerRows.length, referencedCustomerIds)) ? await store.identities('customers') : [],
-    async (ids) => (await Promise.all(ids.map((id) => store.getCustomer(id)))).filter((c): c is Customer => c !== null),
+    incomingCustomers,
+    await store.identities('customers', identityLookup(incomingCustomers, referencedCustomerIds)),
+    (ids) => store.getCustomers(ids),
     mergeCustomers,
   );
   const partnerId = (id: string) => partners.canonical.get(id) ?? id;
@@ -122,8 +121,13 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   const partnerIndex = new Map(partnerRows.map((r) => [partnerId(r.row.id), r.index]));
   const customerIndex = new Map(customerRows.map((r) => [customerId(r.row.id), r.index]));
 
-  // Memberships stated as relationships join their partner's inline lists.
+  // Memberships stated as relationships join their partner's inline lists (a stored partner is read, in one batch, to be rewritten whole).
   const partnerById = new Map(partners.records.map((p) => [p.id, p]));
+  const memberships = relationshipRows.filter(({ row }) => (MEMBERSHIP_TYPES as readonly string[]).includes(row.type)) as Array<Indexed<MembershipRelationship>>;
+  for (const p of await store.getPartners(memberships.map(({ row }) => partnerId(row.from)).filter((id) => !partnerById.has(id)))) {
+    partners.records.push(p);
+    partnerById.set(p.id, p);
+  }
   const links: Array<Indexed<Relationship>> = [];
   for (const { index, row } of relationshipRows) {
     if (!(MEMBERSHIP_TYPES as readonly string[]).includes(row.type)) {
@@ -131,17 +135,10 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
       continue;
     }
     const m = row as MembershipRelationship;
-    const id = partnerId(m.from);
-    let p = partnerById.get(id);
+    const p = partnerById.get(partnerId(m.from));
     if (p === undefined) {
-      const stored = await store.getPartner(id);
-      if (stored === null) {
-        errors.push({ section: 'relationships', index, field: 'from', message: `unknown partner "${m.from}"` });
-        continue;
-      }
-      p = stored;
-      partners.records.push(p);
-      partnerById.set(id, p);
+      errors.push({ section: 'relationships', index, field: 'from', message: `unknown partner "${m.from}"` });
+      continue;
     }
     if (m.type === 'HAS_CAPABILITY') p.capabilities = [...p.capabilities.filter((c) => c.id !== m.to), { id: m.to, level: m.level, certified: m.certified }];
     else if (m.type === 'OPERATES_IN' && !p.regions.includes(m.to)) p.regions = [...p.regions, m.to];

@@ -12,9 +12,14 @@ export interface WriteTransaction {
   run(query: QueryName, params?: Params): Promise<Row[]>;
 }
 
+/** `forWrite`: the read serves a write in progress (identity lookups, reference checks), which should not queue behind other reads. */
+export interface ReadOptions {
+  forWrite?: boolean;
+}
+
 export interface Executor {
   readonly kind: StoreKind;
-  read(query: QueryName, params?: Params): Promise<Row[]>;
+  read(query: QueryName, params?: Params, options?: ReadOptions): Promise<Row[]>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   write<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import grafeo from '@grafeo-db/js';
 import type { GrafeoDB as Database } from '@grafeo-db/js';
-import type { Executor, Params, Row, WriteTransaction } from './executor.js';
+import type { Executor, Params, ReadOptions, Row, WriteTransaction } from './executor.js';
 import { StoreInUseError } from './executor.js';
 import { toPlain } from './normalise.js';
 import { loadSchema, type Queries, type QueryName } from './queries.js';
@@ -23,6 +23,13 @@ const { GrafeoDB } = grafeo;
 const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 const CHECKPOINT_INTERVAL_MS = 60_000;
 const WRITE_ATTEMPTS = 5;
+/**
+ * Ordinary reads running in the engine at once; the rest wait their turn
+ * here. Grafeo runs statements on a small pool of native threads: unbounded,
+ * a burst of reads fills it and every step of a write waits behind them all.
+ * Reads that serve a write, and writes, skip this queue.
+ */
+const READ_SLOTS = 2;
 
 export const STORE_FILE = 'ecograph.grafeo';
 
@@ -59,8 +66,21 @@ class GrafeoExecutor implements Executor {
     private readonly queries: Queries,
   ) {}
 
-  async read(query: QueryName, params: Params = {}): Promise<Row[]> {
-    return rows(await this.db.executeCypher(this.queries[query], params));
+  private readsRunning = 0;
+  private readonly waitingReads: Array<() => void> = [];
+
+  async read(query: QueryName, params: Params = {}, options: ReadOptions = {}): Promise<Row[]> {
+    if (options.forWrite === true) return rows(await this.db.executeCypher(this.queries[query], params));
+    if (this.readsRunning < READ_SLOTS) this.readsRunning++;
+    else await new Promise<void>((resolve) => this.waitingReads.push(resolve));
+    try {
+      return rows(await this.db.executeCypher(this.queries[query], params));
+    } finally {
+      // The slot passes straight to the next waiting read, if any.
+      const next = this.waitingReads.shift();
+      if (next === undefined) this.readsRunning--;
+      else next();
+    }
   }
 
   write<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T> {

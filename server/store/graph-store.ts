@@ -4,7 +4,7 @@
  * executor drives. Writes go through `write`, which runs them in one
  * transaction and advances the change counter in it.
  */
-import type { Bundle } from '../schemas/bundle.js';
+import type { Bundle, BundleSection } from '../schemas/bundle.js';
 import type { CustomerListQuery, Neighbour, PartnerListQuery, RelationshipListQuery, StoreCounts } from '../schemas/api.js';
 import type { PartnerLifecycle } from '../schemas/lifecycle.js';
 import type { Capability, Customer, Deal, LifecycleTransition, Partner, PARTNER_LINK_TYPES, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
@@ -15,6 +15,27 @@ import * as records from './records.js';
 
 /** Rows per statement: keeps each statement well inside Grafeo's fixed 30 s timeout. */
 export const ROWS_PER_STATEMENT = 2000;
+
+/** The lookups a write makes before it writes (identities, references): not queued behind ordinary reads. */
+const FOR_WRITE = { forWrite: true };
+
+/** Ids (or other keys) per lookup statement. */
+const IDS_PER_LOOKUP = 5000;
+
+/** What identity resolution asks the store for: stored records with these ids or alias ids, domains, or normalised names. */
+export interface IdentityLookup {
+  ids: string[];
+  domains: string[];
+  names: string[];
+}
+
+/** A stored partner or customer as identity resolution matches it. */
+export interface StoredIdentity {
+  id: string;
+  name: string;
+  domain?: string;
+  aliases: string[];
+}
 
 export interface Page<T> {
   items: T[];
@@ -42,20 +63,71 @@ const MERGE_QUERY: Record<(typeof PARTNER_LINK_TYPES)[number] | 'SERVES', QueryN
   SERVES: 'relationships/merge-serves',
 };
 
-const encodeCursor = (value: string | number) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const encodeCursor = (value: string | string[]) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 export class InvalidCursorError extends Error {}
 
-function decodeCursor<T extends string | number>(cursor: string | undefined, fallback: T): T {
-  if (cursor === undefined) return fallback;
+function decodeCursor(cursor: string | undefined): unknown {
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (typeof value !== typeof fallback || (typeof value === 'number' && !(Number.isSafeInteger(value) && value >= 0))) throw new Error();
-    return value as T;
+    return JSON.parse(Buffer.from(cursor ?? '', 'base64url').toString('utf8')) as unknown;
   } catch {
     throw new InvalidCursorError('cursor is not one this API returned');
   }
 }
+
+/** An id cursor: the last id of the previous page. */
+function decodeIdCursor(cursor: string | undefined): string {
+  if (cursor === undefined) return '';
+  const id = decodeCursor(cursor);
+  if (typeof id !== 'string') throw new InvalidCursorError('cursor is not one this API returned');
+  return id;
+}
+
+/** A relationship's place in key order; role '' when it has none. */
+interface RelationshipKey {
+  from: string;
+  to: string;
+  type: string;
+  role: string;
+}
+
+const relationshipKey = (row: Row): RelationshipKey => ({
+  from: String(row.from),
+  to: String(row.to),
+  type: String(row.type),
+  role: typeof (row.properties as Record<string, unknown> | null)?.role === 'string' ? String((row.properties as Record<string, unknown>).role) : '',
+});
+
+const keyParts = (k: RelationshipKey) => [k.from, k.to, k.type, k.role];
+
+const compareRelationshipKeys = (x: RelationshipKey, y: RelationshipKey): number => {
+  for (const field of ['from', 'to', 'type', 'role'] as const) if (x[field] !== y[field]) return x[field] < y[field] ? -1 : 1;
+  return 0;
+};
+
+/** A relationship cursor: the key of the last relationship of the previous page, as [from, to, type, role]. */
+function decodeRelationshipKey(cursor: string | undefined): RelationshipKey {
+  if (cursor === undefined) return BEFORE_EVERY_KEY;
+  const key = decodeCursor(cursor);
+  if (!Array.isArray(key) || key.length !== 4 || !key.every((part) => typeof part === 'string')) throw new InvalidCursorError('cursor is not one this API returned');
+  const [from, to, type, role] = key as string[];
+  return { from: from!, to: to!, type: type!, role: role! };
+}
+
+/** The key before every relationship's: where a walk by key starts. */
+const BEFORE_EVERY_KEY: RelationshipKey = { from: '', to: '', type: '', role: '' };
+
+/** Records in the order of their ids (as the store sorted them). */
+function inOrder<T extends { id: string }>(ids: string[], items: T[]): T[] {
+  const byId = new Map(items.map((item) => [item.id, item]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Partners, customers, or sources of relationships per export batch. */
+const EXPORT_WINDOW = 2000;
+
+/** Partner ids per window when walking relationships by source. */
+const SOURCES_PER_WINDOW = 2000;
 
 function chunks<T>(items: T[], size = ROWS_PER_STATEMENT): T[][] {
   const out: T[][] = [];
@@ -104,6 +176,7 @@ export class StoreWriter {
   /** Replaces each partner, memberships included. */
   async upsertPartners(items: Partner[]) {
     await this.each('partners/upsert', items.map((p) => ({ id: p.id, props: records.partnerProps(p) })));
+    await this.each('partners/upsert-aliases', items.flatMap((p) => p.aliases.map((alias) => ({ alias, id: p.id }))));
     for (const batch of chunks(items.map((p) => p.id))) await this.tx.run('partners/clear-memberships', { ids: batch });
     const membership = (p: Partner) => ({ source: p.sources[0] ?? 'import', updatedAt: this.now });
     const unique = <T>(list: T[], key: (item: T) => string) => [...new Map(list.map((item) => [key(item), item])).values()];
@@ -160,6 +233,7 @@ export class StoreWriter {
 
   async upsertCustomers(items: Customer[]) {
     await this.each('customers/upsert', items.map((c) => ({ id: c.id, props: records.customerProps(c) })));
+    await this.each('customers/upsert-aliases', items.flatMap((c) => c.aliases.map((alias) => ({ alias, id: c.id }))));
   }
 
   async upsertRelationships(items: Relationship[]) {
@@ -222,6 +296,24 @@ export class GraphStore {
   }
 
   /**
+   * Brings a store written before identity resolution used indexes up to
+   * date: each partner and customer gets its nameKey and alias nodes. Does
+   * nothing (one scan) on a store that has them. Run once at open.
+   */
+  async addIdentityKeys(): Promise<void> {
+    for (const kind of ['partners', 'customers'] as const) {
+      for (;;) {
+        const rows = await this.executor.read(`${kind}/without-identity-keys`, { limit: ROWS_PER_STATEMENT });
+        if (rows.length === 0) break;
+        await this.executor.write(async (tx) => {
+          await tx.run(`${kind}/set-name-keys`, { rows: rows.map((r) => ({ id: r.id, nameKey: records.normaliseName(String(r.name)) })) });
+          await tx.run(`${kind}/upsert-aliases`, { rows: rows.flatMap((r) => (r.aliases as string[]).map((alias) => ({ alias, id: r.id }))) });
+        });
+      }
+    }
+  }
+
+  /**
    * Runs `work` in one transaction and, when it changed something, advances
    * the change counter with it; returns the version after it. A write that
    * changed nothing (a delete of an unknown id, an import without a good row)
@@ -281,6 +373,21 @@ export class GraphStore {
     return row === undefined ? null : records.partnerFromRow(row);
   }
 
+  /** Partners by id (not alias), in one statement per few thousand ids; missing ids are left out. */
+  async getPartners(ids: string[]): Promise<Partner[]> {
+    return (await this.readByIds('partners/get-many', ids)).map(records.partnerFromRow);
+  }
+
+  async getCustomers(ids: string[]): Promise<Customer[]> {
+    return (await this.readByIds('customers/get-many', ids)).map(records.customerFromRow);
+  }
+
+  private async readByIds(query: QueryName, ids: string[]): Promise<Row[]> {
+    const out: Row[] = [];
+    for (const batch of chunks([...new Set(ids)], IDS_PER_LOOKUP)) out.push(...(await this.executor.read(query, { ids: batch }, FOR_WRITE)));
+    return out;
+  }
+
   async getCustomer(id: string): Promise<Customer | null> {
     const row = await this.byIdOrAlias('customers', id);
     return row === undefined ? null : records.customerFromRow(row);
@@ -321,7 +428,7 @@ export class GraphStore {
 
   async listPartners(q: PartnerListQuery): Promise<Page<Partner>> {
     const rows = await this.executor.read('partners/list', {
-      after: decodeCursor(q.cursor, ''),
+      after: decodeIdCursor(q.cursor),
       limit: q.limit,
       type: orNull(q.type),
       tier: orNull(q.tier),
@@ -336,7 +443,7 @@ export class GraphStore {
 
   async listCustomers(q: CustomerListQuery): Promise<Page<Customer>> {
     const rows = await this.executor.read('customers/list', {
-      after: decodeCursor(q.cursor, ''),
+      after: decodeIdCursor(q.cursor),
       limit: q.limit,
       region: orNull(q.region),
       segment: orNull(q.segment),
@@ -348,16 +455,36 @@ export class GraphStore {
   }
 
   async list<K extends ListedKind>(kind: K, page: { cursor?: string; limit: number }): Promise<Page<ListedRecord[K]>> {
-    const rows = await this.executor.read(`${kind}/list`, { after: decodeCursor(page.cursor, ''), limit: page.limit });
+    const rows = await this.executor.read(`${kind}/list`, { after: decodeIdCursor(page.cursor), limit: page.limit });
     const fromRow: (row: Row) => unknown = kind === 'deals' ? records.dealFromRow : kind === 'solutions' ? records.solutionFromRow : records.plainFromRow;
     const items = rows.map(fromRow) as ListedRecord[K][];
     return pageByKey(items, page.limit, (item) => item.id);
   }
 
+  /**
+   * A page of relationships in key order (source id, target id, type, role),
+   * after the cursor's key. Without a node, the sources are walked a window of
+   * partner ids at a time until the page is full: no offset into a sorted million.
+   */
   async listRelationships(q: RelationshipListQuery): Promise<Page<Relationship>> {
-    const skip = decodeCursor(q.cursor, 0);
-    const rows = await this.executor.read('relationships/list', { node: orNull(q.node), type: orNull(q.type), skip, limit: q.limit });
-    return { items: rows.map(records.relationshipFromRow), nextCursor: rows.length === q.limit ? encodeCursor(skip + q.limit) : null };
+    const after = decodeRelationshipKey(q.cursor);
+    const type = orNull(q.type);
+    let rows: Row[];
+    if (q.node !== undefined) {
+      rows = (await this.executor.read('relationships/touching', { node: q.node, type, after, limit: q.limit })).sort((x, y) => compareRelationshipKeys(relationshipKey(x), relationshipKey(y)));
+    } else {
+      rows = [];
+      for (let from = after.from; rows.length < q.limit; ) {
+        const ids = (await this.executor.read('partners/ids-from', { from, limit: SOURCES_PER_WINDOW })).map((r) => String(r.id));
+        if (ids.length > 0) rows.push(...(await this.executor.read('relationships/from-partners', { ids, type, after, limit: q.limit - rows.length })));
+        if (ids.length < SOURCES_PER_WINDOW) break;
+        // The least id after the window's last.
+        from = `${ids[ids.length - 1]}\u0000`;
+      }
+    }
+    const items = rows.slice(0, q.limit);
+    const last = items[items.length - 1];
+    return { items: items.map(records.relationshipFromRow), nextCursor: items.length === q.limit && last !== undefined ? encodeCursor(keyParts(relationshipKey(last))) : null };
   }
 
   /** Every relationship of a partner or customer; null when no such node. */
@@ -378,19 +505,28 @@ export class GraphStore {
 
   async existingIds(kind: EntityKind, ids: string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (const batch of chunks([...new Set(ids)], 5000)) {
-      for (const row of await this.executor.read(`${kind}/existing-ids`, { ids: batch })) found.add(String(row.id));
+    for (const batch of chunks([...new Set(ids)], IDS_PER_LOOKUP)) {
+      for (const row of await this.executor.read(`${kind}/existing-ids`, { ids: batch }, FOR_WRITE)) found.add(String(row.id));
     }
     return found;
   }
 
-  /** What identity resolution matches on, for every stored partner or customer. */
-  async identities(kind: 'partners' | 'customers'): Promise<Array<{ id: string; name: string; domain?: string; aliases: string[] }>> {
-    const rows = await this.executor.read(`${kind}/identities`);
-    return rows.map((row) => {
-      const r = row.record as Record<string, unknown>;
-      return { id: String(r.id), name: String(r.name), ...(typeof r.domain === 'string' ? { domain: r.domain } : {}), aliases: (r.aliases as string[] | null) ?? [] };
-    });
+  /**
+   * What identity resolution matches on, for the stored partners or customers
+   * an incoming batch can match: by id or alias id, by domain, or by
+   * normalised name. Index lookups, a few thousand keys a statement.
+   */
+  async identities(kind: 'partners' | 'customers', lookup: IdentityLookup): Promise<StoredIdentity[]> {
+    const [ids, domains, names] = [lookup.ids, lookup.domains, lookup.names].map((list) => [...new Set(list)]) as [string[], string[], string[]];
+    const found = new Map<string, StoredIdentity>();
+    for (let i = 0; i < Math.max(ids.length, domains.length, names.length); i += IDS_PER_LOOKUP) {
+      const slice = (list: string[]) => list.slice(i, i + IDS_PER_LOOKUP);
+      for (const row of await this.executor.read(`${kind}/identities`, { ids: slice(ids), domains: slice(domains), names: slice(names) }, FOR_WRITE)) {
+        const r = row.record as Record<string, unknown>;
+        found.set(String(r.id), { id: String(r.id), name: String(r.name), ...(typeof r.domain === 'string' ? { domain: r.domain } : {}), aliases: (r.aliases as string[] | null) ?? [] });
+      }
+    }
+    return [...found.values()];
   }
 
   async importProgress(): Promise<{ importId: string | null; batches: number }> {
@@ -409,18 +545,37 @@ export class GraphStore {
     return out;
   }
 
-  /** The whole store as a bundle, in a stable order: re-importing it gives an identical store. */
+  /**
+   * The whole store as a bundle, a batch of rows at a time, each section in a
+   * stable order (entities by id, relationships by key): re-importing it gives
+   * an identical store. Partners, customers and relationships are read a
+   * window of ids at a time, so no result holds the store whole; the batches
+   * are separate reads, so a write in between may show in part of them.
+   */
+  async *exportBatches(): AsyncGenerator<{ section: BundleSection; rows: unknown[] }> {
+    for (const kind of ['capabilities', 'regions', 'segments', 'deals', 'solutions'] as const) yield { section: kind, rows: await this.all(kind) };
+    const partnerIds = await this.allIds('partners/ids-from');
+    for (const ids of chunks(partnerIds, EXPORT_WINDOW)) {
+      const [partners, history] = await Promise.all([this.getPartners(ids), this.executor.read('tracks/history', { ids })]);
+      const histories = records.historiesFromRows(history);
+      yield { section: 'partners', rows: inOrder(ids, partners).map((p) => (histories.has(p.id) ? { ...p, lifecycleHistory: histories.get(p.id) } : p)) };
+    }
+    for (const ids of chunks(await this.allIds('customers/ids-from'), EXPORT_WINDOW)) yield { section: 'customers', rows: inOrder(ids, await this.getCustomers(ids)) };
+    for (const ids of chunks(partnerIds, EXPORT_WINDOW)) {
+      const rows = await this.executor.read('relationships/from-partners', { ids, type: null, after: BEFORE_EVERY_KEY, limit: Number.MAX_SAFE_INTEGER });
+      yield { section: 'relationships', rows: rows.map(records.relationshipFromRow) };
+    }
+  }
+
+  /** The whole store as one bundle (see exportBatches). */
   async exportBundle(): Promise<Bundle> {
-    const [entities, relationships, history] = await Promise.all([this.entities(), this.executor.read('relationships/export'), this.executor.read('tracks/history')]);
-    const histories = records.historiesFromRows(history);
-    const partners = entities.partners.map((p) => (histories.has(p.id) ? { ...p, lifecycleHistory: histories.get(p.id) } : p));
-    // Sorted on keys made once: a million relationships would otherwise build keys twenty million times.
-    const keyed = relationships.map((row) => {
-      const r = records.relationshipFromRow(row);
-      return { r, key: `${r.from}\u0000${r.to}\u0000${r.type}\u0000${r.type === 'SERVES' ? r.role : ''}` };
-    });
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { ...entities, partners, relationships: keyed.map(({ r }) => r) };
+    const bundle: Bundle = { version: BUNDLE_VERSION, capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [] };
+    for await (const { section, rows } of this.exportBatches()) for (const row of rows) (bundle[section] as unknown[]).push(row);
+    return bundle;
+  }
+
+  private async allIds(query: 'partners/ids-from' | 'customers/ids-from'): Promise<string[]> {
+    return (await this.executor.read(query, { from: '', limit: Number.MAX_SAFE_INTEGER })).map((row) => String(row.id));
   }
 
   /** The store as the analytics projection reads it: a bundle without lifecycle histories, whose relationships carry only their ends, type, role and value, in canonical order. */

@@ -8,7 +8,9 @@ import { loadQueries } from './queries.js';
 export async function openStore(config: Pick<Config, 'dataDir' | 'neo4j'>): Promise<GraphStore> {
   const queries = loadQueries();
   const executor = config.neo4j === undefined ? await openGrafeo(config.dataDir, queries) : await openNeo4j(config.neo4j, queries);
-  return new GraphStore(executor);
+  const store = new GraphStore(executor);
+  await store.addIdentityKeys();
+  return store;
 }
 
 export { GraphStore, StoreWriter } from './graph-store.js';

@@ -15,10 +15,30 @@ import { withoutNulls } from './normalise.js';
 
 type Props = Record<string, unknown>;
 
+const LEGAL_SUFFIXES = /\b(inc|incorporated|ltd|limited|llc|llp|gmbh|corp|corporation|co|company|sa|sas|ag|bv|nv|plc|pty|srl|oy|ab)\b/g;
+
+/**
+ * "Acme Integrators, Inc." and "ACME integrators" are the same name. Stored as
+ * `nameKey` on partners and customers, so that identity resolution finds a
+ * name by index instead of normalising every stored name.
+ */
+export function normaliseName(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .replace(LEGAL_SUFFIXES, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 export function partnerProps(p: Partner): Props {
   return withoutNulls({
     id: p.id,
     name: p.name,
+    nameKey: normaliseName(p.name),
     domain: p.domain,
     types: p.types,
     tier: p.tier,
@@ -55,11 +75,11 @@ export function partnerFromRow(row: Row): Partner {
 }
 
 export function customerProps(c: Customer): Props {
-  return withoutNulls({ ...c });
+  return withoutNulls({ ...c, nameKey: normaliseName(c.name) });
 }
 
 export function customerFromRow(row: Row): Customer {
-  const r = row.record as Props;
+  const { nameKey: _nameKey, ...r } = row.record as Props;
   return withoutNulls({ ...r, needs: r.needs ?? [], sources: r.sources ?? [], aliases: r.aliases ?? [] }) as Customer;
 }
 

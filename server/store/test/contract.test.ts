@@ -3,7 +3,13 @@
  * GraphStore, on the engine under test (vitest projects "embedded" and "neo4j").
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generateBundle } from '../../../seeds/generate.js';
+import { bundleJson } from '../../import/export-json.js';
 import { importBundle } from '../../import/import-bundle.js';
+import type { RelationshipListQuery } from '../../schemas/api.js';
+import type { Relationship } from '../../schemas/model.js';
+import type { Executor } from '../executor.js';
+import { normaliseName } from '../records.js';
 import { loadQueries, QUERY_NAMES } from '../queries.js';
 import { declaredParams } from '../../test/cypher-headers.js';
 
@@ -236,6 +242,9 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
 
   it('exports a bundle that re-imports to an identical store', async () => {
     const exported = await t.store.exportBundle();
+    let text = '';
+    for await (const chunk of bundleJson(t.store)) text += chunk;
+    expect(JSON.parse(text)).toEqual(exported);
     const copy = await grafeoTestStore();
     try {
       const report = await importBundle(copy.store, exported);
@@ -260,6 +269,56 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect((await t.store.neighbourhood('c-initech'))?.map((n) => n.id).sort()).toEqual(['p-later', 'p-nimbus']);
     expect((await t.store.neighbourhood('p-helix'))?.find((n) => n.type === 'REFERS_TO')).toMatchObject({ id: 'p-later', direction: 'in' });
     await t.store.write((w) => w.delete('partners', 'p-later'));
+  });
+
+  it('resolves identities through the indexes: by domain, by normalised name (no domain), by alias id', async () => {
+    const report = await importBundle(t.store, {
+      version: 1,
+      partners: [
+        { id: 'crm-acme', name: 'ACME Integrators GmbH', domain: 'acme.example', types: ['reseller'], sources: ['erp'] },
+        { id: 'erp-nimbus', name: 'Nimbus Cloud, Ltd.', types: ['msp'], sources: ['erp'] },
+      ],
+      customers: [{ id: 'erp-initech', name: 'Initech Inc', segment: 'smb', region: 'apac' }],
+    });
+    expect(report.errors).toEqual([]);
+    expect(report.merges.map((m) => [m.id, m.merged])).toEqual([['p-acme', ['crm-acme']], ['p-nimbus', ['erp-nimbus']], ['c-initech', ['erp-initech']]]);
+    expect((await t.store.getPartner('crm-acme'))?.id).toBe('p-acme');
+    expect((await t.store.getCustomer('erp-initech'))?.id).toBe('c-initech');
+    // A later write naming only aliases reaches the kept records.
+    const later = await importBundle(t.store, { version: 1, relationships: [{ from: 'erp-nimbus', to: 'erp-initech', type: 'SERVES', role: 'refer' }] });
+    expect(later.errors).toEqual([]);
+    expect((await t.store.neighbourhood('c-initech'))?.filter((n) => n.id === 'p-nimbus').map((n) => n.properties.role).sort()).toEqual(['manage', 'refer']);
+
+    // The indexed lookup finds exactly what matching every stored partner would.
+    const lookup = { ids: ['p-helix', 'erp-nimbus', 'crm-acme', 'nobody'], domains: ['helix.example', 'nowhere.example'], names: ['nimbus cloud', 'helix ai'] };
+    const everyone = (await t.store.exportBundle()).partners;
+    const expected = everyone.filter(
+      (p) =>
+        lookup.ids.includes(p.id) ||
+        p.aliases.some((a) => lookup.ids.includes(a)) ||
+        (p.domain !== undefined && lookup.domains.includes(p.domain)) ||
+        (p.domain === undefined && lookup.names.includes(normaliseName(p.name))),
+    );
+    expect(expected.map((p) => p.id).sort()).toEqual(['p-acme', 'p-helix', 'p-nimbus']);
+    expect((await t.store.identities('partners', lookup)).map((p) => p.id).sort()).toEqual(expected.map((p) => p.id).sort());
+  });
+
+  it('brings partners and customers written before the identity indexes up to date when opened', async () => {
+    // Written as an older version did: no nameKey, no alias nodes.
+    const executor = (t.store as unknown as { executor: Executor }).executor;
+    await executor.write(async (tx) => {
+      await tx.run('partners/upsert', { rows: [{ id: 'p-old', props: { id: 'p-old', name: 'Oldtimer Systems Ltd', types: ['msp'], sources: ['crm'], aliases: ['crm-old'] } }] });
+      await tx.run('customers/upsert', { rows: [{ id: 'c-old', props: { id: 'c-old', name: 'Old Customer', segment: 'smb', region: 'apac', needs: [], sources: [], aliases: ['erp-old'] } }] });
+    });
+    expect(await t.store.identities('partners', { ids: ['crm-old'], domains: [], names: ['oldtimer systems'] })).toEqual([]);
+    await t.store.addIdentityKeys();
+    const lookups = [await t.store.identities('partners', { ids: ['crm-old'], domains: [], names: [] }), await t.store.identities('partners', { ids: [], domains: [], names: ['oldtimer systems'] })];
+    expect(lookups.map((found) => found.map((p) => p.id))).toEqual([['p-old'], ['p-old']]);
+    expect((await t.store.getCustomer('erp-old'))?.id).toBe('c-old');
+    await t.store.write(async (w) => {
+      await w.delete('partners', 'p-old');
+      await w.delete('customers', 'c-old');
+    });
   });
 
   it('reads for the projection what the export holds, relationships reduced to ends, type, role and value', async () => {
@@ -314,4 +373,69 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(unused).toEqual([]);
     for (const [query, sent] of t.used) expect([...sent].sort(), query).toEqual(declaredParams(queries[query]).sort());
   });
+});
+
+// Relationship pages by key: walking every page gives every relationship once, in key order, exactly as
+// sorting the whole export would, with and without filters, across windows of source partners.
+const key = (r: Relationship) => [r.from, r.to, r.type, r.type === 'SERVES' ? r.role : ''];
+const byKey = (a: Relationship, b: Relationship) => {
+  const [x, y] = [key(a), key(b)];
+  for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  return 0;
+};
+
+describeStore(`relationship pages on ${TEST_STORE}`, () => {
+  let t: TestStore;
+  let all: Relationship[];
+  beforeAll(async () => {
+    t = await openTestStore();
+    // More partners than one window of sources (2,000), so pages cross windows.
+    const report = await importBundle(t.store, generateBundle({ partners: 3000, customers: 1000, relationships: 6000, seed: 7 }));
+    expect(report.errors).toEqual([]);
+    all = (await t.store.exportBundle()).relationships.sort(byKey);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.dispose();
+  });
+
+  async function walk(q: Omit<RelationshipListQuery, 'cursor'>): Promise<Relationship[]> {
+    const out: Relationship[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t.store.listRelationships({ ...q, ...(cursor === undefined ? {} : { cursor }) });
+      expect(page.items.length).toBeLessThanOrEqual(q.limit);
+      out.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return out;
+  }
+
+  it('walks every relationship once, in key order', async () => {
+    expect(all.length).toBeGreaterThan(5000);
+    expect(await walk({ limit: 500 })).toEqual(all);
+  }, 120_000);
+
+  it('walks one type in small pages, and fills one page from several windows of sources', async () => {
+    const refers = all.filter((r) => r.type === 'REFERS_TO');
+    expect(refers.length).toBeGreaterThan(10);
+    expect(await walk({ limit: 7, type: 'REFERS_TO' })).toEqual(refers);
+    // The first window of sources holds the first 2,000 partners by id: this page needs the next one too.
+    const serves = all.filter((r) => r.type === 'SERVES');
+    const lastOfFirstWindow = (await t.store.exportBundle()).partners.map((p) => p.id).sort()[1999]!;
+    const wanted = serves.slice(0, serves.filter((r) => r.from <= lastOfFirstWindow).length + 100);
+    expect(wanted.at(-1)!.from > lastOfFirstWindow).toBe(true);
+    expect((await t.store.listRelationships({ limit: wanted.length, type: 'SERVES' })).items).toEqual(wanted);
+  }, 120_000);
+
+  it('walks the relationships touching a hub partner and a customer', async () => {
+    const degree = new Map<string, number>();
+    for (const r of all) for (const id of [r.from, r.to]) degree.set(id, (degree.get(id) ?? 0) + 1);
+    const hub = [...degree].filter(([id]) => all.some((r) => r.from === id)).sort((a, b) => b[1] - a[1])[0]![0];
+    const customer = all.find((r) => r.type === 'SERVES')!.to;
+    for (const node of [hub, customer]) {
+      const touching = all.filter((r) => r.from === node || r.to === node);
+      expect(await walk({ limit: 3, node })).toEqual(touching);
+      expect(await walk({ limit: 4, node, type: 'SERVES' })).toEqual(touching.filter((r) => r.type === 'SERVES'));
+    }
+  }, 120_000);
 });

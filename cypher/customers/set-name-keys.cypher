@@ -1,0 +1,7 @@
+// Sets the normalised name identity resolution looks customers up by.
+// params: $rows [{id, nameKey}]
+// returns: count
+UNWIND $rows AS row
+MATCH (c:Customer {id: row.id})
+SET c.nameKey = row.nameKey
+RETURN count(*) AS count

@@ -1,0 +1,27 @@
+/**
+ * The store's bundle as JSON text, a batch at a time: what GET /api/export
+ * streams, so that neither the store's rows nor the response text is held
+ * whole. Parsed, it equals GraphStore.exportBundle().
+ */
+import { BUNDLE_SECTIONS, BUNDLE_VERSION, type BundleSection } from '../schemas/bundle.js';
+import type { GraphStore } from '../store/graph-store.js';
+
+export async function* bundleJson(store: GraphStore): AsyncGenerator<string> {
+  const written = new Set<BundleSection>();
+  let current: BundleSection | undefined;
+  yield `{"version":${BUNDLE_VERSION}`;
+  // A section's batches arrive together: open it at its first batch, close it at the next section's.
+  for await (const { section, rows } of store.exportBatches()) {
+    if (rows.length === 0) continue;
+    const text = rows.map((row) => JSON.stringify(row)).join(',');
+    if (section === current) yield `,${text}`;
+    else {
+      yield `${current === undefined ? '' : ']'},${JSON.stringify(section)}:[${text}`;
+      current = section;
+      written.add(section);
+    }
+  }
+  if (current !== undefined) yield ']';
+  for (const section of Object.keys(BUNDLE_SECTIONS) as BundleSection[]) if (!written.has(section)) yield `,${JSON.stringify(section)}:[]`;
+  yield '}';
+}
