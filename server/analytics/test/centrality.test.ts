@@ -88,7 +88,7 @@ function powerIteration(graph: EcoGraph, alpha: number): Record<string, number> 
   const n = nodes.length;
   const index = new Map(nodes.map((id, i) => [id, i]));
   const neighbours = nodes.map((id) => graph.neighbors(id).map((other) => index.get(other)!));
-  let x = nodes.map((_, i) => (i === 0 ? 1 : 0));
+  let x: number[] = nodes.map((_, i) => (i === 0 ? 1 : 0));
   for (let round = 0, change = 1; change > 1e-15 && round < 10_000; round++) {
     const dangling = x.reduce((sum, value, i) => (neighbours[i]!.length === 0 ? sum + value : sum), 0);
     const next = neighbours.map((list) => alpha * (list.reduce((sum, j) => sum + x[j]! / neighbours[j]!.length, 0) + dangling / n) + (1 - alpha) / n);
