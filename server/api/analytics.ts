@@ -120,7 +120,7 @@ export async function analyticsRoutes(app: FastifyInstance) {
         throw new NotFoundError('customer', customerId);
       }
       try {
-        return assembleDealTeams(graph, request.body);
+        return assembleDealTeams(graph, request.body, {}, projection.catalogue);
       } catch (error) {
         if (!(error instanceof AnalyticsInputError)) throw error;
         throw new InvalidInputError(`body.${error.field}: ${error.reason}`, [{ field: `body.${error.field}`, message: error.reason }]);

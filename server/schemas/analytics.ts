@@ -204,8 +204,10 @@ export type DealTeamRequest = z.infer<typeof DealTeamRequest>;
 
 export const TeamMember = z.object({
   partnerId: z.string(), // stable
+  /** The partner's name, as the reason and explanation use it (always sent; optional for older clients' fixtures). */
+  name: z.string().optional(),
   role: z.string(), // stable
-  covers: z.array(z.string()), // stable
+  covers: z.array(z.string()), // stable: capability ids
   reason: z.string(),
 });
 
@@ -221,6 +223,10 @@ export type Team = z.infer<typeof Team>;
 
 export const DealTeamResponse = z.object({
   teams: z.array(Team),
+  /** proven: no team scores better than those returned; best-found: the search stopped at its budget first. */
+  optimality: z.enum(['proven', 'best-found']),
+  /** An upper bound on the best score any team can reach: the first team's score when proven. */
+  bound: z.number(),
   unmet: z
     .array(z.object({ requirement: z.string(), kind: z.enum(['capability', 'role']), closest: z.array(z.string()), reason: z.string() }))
     .optional(),
