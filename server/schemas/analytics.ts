@@ -163,18 +163,28 @@ export const IntroductionsQuery = z.object({
 });
 export type IntroductionsQuery = z.infer<typeof IntroductionsQuery>;
 
+/** One piece of evidence: an id (customer, capability, partner, region, segment, role pair) and what to call it. */
+export const EvidenceItem = z.object({ id: z.string(), name: z.string() });
+export type EvidenceItem = z.infer<typeof EvidenceItem>;
+
 export const Signal = z.object({
   name: z.enum(['sharedCustomers', 'complementaryRoles', 'complementaryCapabilities', 'commonNeighbours', 'regionOverlap', 'segmentOverlap']),
   contribution: z.number(),
+  /** A sentence with names and formatted figures. */
   detail: z.string(),
   /** Concrete evidence: customer ids, capability ids, neighbour ids, regions… */
   evidence: z.array(z.string()),
+  /** The same evidence with names, in the same order (always sent; optional for older clients' fixtures). */
+  items: z.array(EvidenceItem).optional(),
 });
 export type Signal = z.infer<typeof Signal>;
 
 export const Introduction = z.object({
   partnerId: z.string(), // stable
   otherPartnerId: z.string(), // stable
+  /** The partners' names (always sent; optional for older clients' fixtures). */
+  partnerName: z.string().optional(),
+  otherPartnerName: z.string().optional(),
   score: z.number(), // stable
   signals: z.array(Signal), // stable
 });
