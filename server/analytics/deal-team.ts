@@ -302,20 +302,16 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const forced = pool.filter((c) => c.forced);
   const optional = pool.filter((c) => !c.forced);
   const maxMarginal = Math.max(0, ...optional.map((c) => bitCount(c.mask)));
-  // Candidates per requirement, the most promising first so that good teams are found early.
-  const promise = (c: Candidate) => w.cohesion * Math.min(1, c.links.size) + c.gain;
+  // What a member can add to the fit bound of a team of s members (see above); for s = 1, its gain beside a cohesion of 1.
+  const addition = (c: Candidate, s: number) =>
+    s < 2 ? c.gain : (w.cohesion * Math.min(s - 1, c.links.size)) / ((s * (s - 1)) / 2) + c.gain / s + (c.implementer ? w.cohesion * o.implementsBonus : 0);
+  const sizes = Array.from({ length: maxSize }, (_, i) => i + 1);
+  const promise = new Map(optional.map((c) => [c, Math.max(...sizes.map((s) => addition(c, s)))]));
+  // Candidates per requirement, most promising first: good teams are found early, and a branch stops at the first candidate its bound rules out.
   const providers = Array.from({ length: requirements }, (_, bit) =>
-    optional.filter((c) => c.mask & (1 << bit)).sort((a, b) => promise(b) - promise(a) || compareIds(a.id, b.id)),
+    optional.filter((c) => c.mask & (1 << bit)).sort((a, b) => promise.get(b)! - promise.get(a)! || compareIds(a.id, b.id)),
   );
-  // Per final size s and requirement, the best a new member providing it can add to the bound (see above).
-  const bestAddition = Array.from({ length: maxSize + 1 }, (_, s) =>
-    providers.map((list) =>
-      Math.max(
-        -Infinity,
-        ...list.map((c) => (s < 2 ? c.gain : (w.cohesion * Math.min(s - 1, c.links.size)) / ((s * (s - 1)) / 2) + c.gain / s + (c.implementer ? w.cohesion * o.implementsBonus : 0))),
-      ),
-    ),
-  );
+  const bestAddition = Array.from({ length: maxSize + 1 }, (_, s) => providers.map((list) => Math.max(-Infinity, ...list.map((c) => addition(c, s)))));
   const bestGain = providers.map((list) => Math.max(-Infinity, ...list.map((c) => c.gain)));
 
   const barred = new Set<Candidate>();
@@ -351,26 +347,30 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const coverUB = covered + Math.min(providable.length, (maxSize - t) * maxMarginal);
     const gains = members.reduce((sum, m) => sum + m.gain, 0);
     const minNew = Math.max(t === 0 ? 1 : 0, maxMarginal === 0 ? 0 : Math.ceil((mustCover - covered) / maxMarginal));
+    const top = (values: number[], j: number) =>
+      providable
+        .map((bit) => values[bit]!)
+        .sort((a, b) => b - a)
+        .slice(0, j)
+        .reduce((a, b) => a + b, 0);
+    // The fit bound of s members without the new members' additions.
+    const base = (s: number) => (s < 2 ? w.cohesion + gains : (w.cohesion * linked) / ((s * (s - 1)) / 2) + (bonus ? w.cohesion * o.implementsBonus : 0) + gains / s);
     let fitUB = -Infinity;
+    // For a child adding one member c: its fit is at most beforeChild + addition(c, s) for some s ≤ promise(c).
+    let beforeChild = -Infinity;
     for (let j = minNew; j <= Math.min(maxSize - t, providable.length); j++) {
       const s = t + j;
-      const top = (values: number[]) =>
-        providable
-          .map((bit) => values[bit]!)
-          .sort((a, b) => b - a)
-          .slice(0, j)
-          .reduce((a, b) => a + b, 0);
-      const byGain = w.cohesion + (gains + top(bestGain)) / s;
-      const byLinks = s < 2 ? byGain : (w.cohesion * linked) / ((s * (s - 1)) / 2) + (bonus ? w.cohesion * o.implementsBonus : 0) + gains / s + top(bestAddition[s]!);
-      fitUB = Math.max(fitUB, Math.min(byGain, byLinks));
+      const byGain = w.cohesion + (gains + top(bestGain, j)) / s;
+      fitUB = Math.max(fitUB, Math.min(byGain, base(s) + top(bestAddition[s]!, j)));
     }
-    return { coverUB, fitUB };
+    for (let j = 1; j <= Math.min(maxSize - t, providable.length); j++) beforeChild = Math.max(beforeChild, base(t + j) + top(bestAddition[t + j]!, j - 1));
+    return { coverUB, fitUB, beforeChild };
   };
 
   const visit = (members: Candidate[], mask: number, decided: number, linked: number, bonus: boolean): void => {
     const open = full & ~mask & ~decided;
     const worst = best.length === limit ? best[limit - 1]! : undefined;
-    const { coverUB, fitUB } = bounds(members, mask, open, linked, bonus, worst?.covered ?? 0);
+    const { coverUB, fitUB, beforeChild } = bounds(members, mask, open, linked, bonus, worst?.covered ?? 0);
     if (fitUB === -Infinity) return;
     if (worst !== undefined && (coverUB < worst.covered || (coverUB === worst.covered && fitUB <= worst.fit + 1e-12))) return;
     // Over budget, stop as soon as there is a team to answer with.
@@ -389,7 +389,9 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     for (let b = 0; b < requirements; b++) if (open & (1 << b) && (bit === -1 || remaining[b]! < remaining[bit]!)) bit = b;
     const newlyBarred: Candidate[] = [];
     for (const c of providers[bit]!) {
-      if (barred.has(c)) continue;
+      // Candidates providing a requirement decided to stay uncovered are out of this branch.
+      if (barred.has(c) || (c.mask & decided) !== 0) continue;
+      if (worst !== undefined && coverUB === worst.covered && beforeChild + promise.get(c)! <= worst.fit + 1e-12) break;
       const team = [...members, c];
       // Every optional member keeps a requirement of its own.
       if (team.every((m) => m.forced || (m.mask & ~team.reduce((others, x) => (x === m ? others : others | x.mask), 0)) !== 0)) {
@@ -405,6 +407,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
       bar(c);
       newlyBarred.push(c);
     }
+    // Left uncovered: every candidate providing it is out, barred or not.
     visit(members, mask, decided | (1 << bit), linked, bonus);
     for (const c of newlyBarred) unbar(c);
   };
