@@ -279,21 +279,21 @@ const teamKey = (members: Candidate[]) => members.map((m) => m.id).join('\u0000'
 /**
  * Branch and bound over every team of at most maxSize members that holds the
  * forced members and in which every other member brings a requirement no
- * other member brings. Each node of the search is a partial team plus the
+ * other member brings. Each node of the search is a partial team T plus the
  * requirements decided to stay uncovered; it branches on one open
  * requirement: covered by the first, second, … candidate providing it (the
  * earlier ones then barred below), or left uncovered. Every team is reached
  * exactly once.
  *
- * A node is cut when even its bound cannot beat the limit-th team found:
- * coverage ≤ what is covered plus the open requirements some candidate still
- * provides; each new member needs an open requirement of its own, so at most
- * that many join, and with s members in the end
- *   fit ≤ 0.5·(links among members + Σ new min(s−1, candidate links)) / pairs
- *         + 0.125 for a new member with an IMPLEMENTS link + Σ gains / s,
- * the new members' terms bounded by the best candidate of each open
- * requirement (distinct requirements for distinct members), and
- *   fit ≤ 0.5 + Σ gains / s.
+ * A node is cut when even its bound cannot beat the limit-th team found.
+ * Coverage: at most what T covers plus the open requirements some candidate
+ * still provides. Fit: each new member needs an open requirement of its own,
+ * so at most that many join; with j new members and s = |T| + j in the end,
+ *   fit ≤ 0.5·(links in T + Σ new (links to T + ½·min(j − 1, its other links))) / pairs
+ *         + 0.125 for a new member with an IMPLEMENTS link + Σ gains / s
+ * (a link between two new members counts half at each end), the new members'
+ * terms bounded by the best candidate of each open requirement (distinct
+ * requirements for distinct members); and fit ≤ 0.5 + Σ gains / s.
  * When the budget runs out (and a team has been found), the unexplored
  * nodes' bounds give `bound`.
  */
@@ -301,17 +301,22 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const w = o.weights;
   const forced = pool.filter((c) => c.forced);
   const optional = pool.filter((c) => !c.forced);
+  const byId = new Map(optional.map((c) => [c.id, c]));
   const maxMarginal = Math.max(0, ...optional.map((c) => bitCount(c.mask)));
-  // What a member can add to the fit bound of a team of s members (see above); for s = 1, its gain beside a cohesion of 1.
-  const addition = (c: Candidate, s: number) =>
-    s < 2 ? c.gain : (w.cohesion * Math.min(s - 1, c.links.size)) / ((s * (s - 1)) / 2) + c.gain / s + (c.implementer ? w.cohesion * o.implementsBonus : 0);
-  const sizes = Array.from({ length: maxSize }, (_, i) => i + 1);
-  const promise = new Map(optional.map((c) => [c, Math.max(...sizes.map((s) => addition(c, s)))]));
+  const pairs = (s: number) => (s * (s - 1)) / 2;
+  // A new member's term in the bound, with `toTeam` links to T, among j new members and s in all; for s = 1, its gain beside a cohesion of 1.
+  const addition = (c: Candidate, s: number, j: number, toTeam: number) =>
+    s < 2 ? c.gain : (w.cohesion * (toTeam + Math.min(j - 1, c.links.size - toTeam) / 2)) / pairs(s) + c.gain / s + (c.implementer ? w.cohesion * o.implementsBonus : 0);
+  const shapes: Array<[number, number]> = [];
+  for (let s = 1; s <= maxSize; s++) for (let j = 1; j <= s; j++) shapes.push([s, j]);
+  // The most a candidate related to no member of T can add, whatever the team's size.
+  const promise = new Map(optional.map((c) => [c, Math.max(...shapes.map(([s, j]) => addition(c, s, j, 0)))]));
   // Candidates per requirement, most promising first: good teams are found early, and a branch stops at the first candidate its bound rules out.
   const providers = Array.from({ length: requirements }, (_, bit) =>
     optional.filter((c) => c.mask & (1 << bit)).sort((a, b) => promise.get(b)! - promise.get(a)! || compareIds(a.id, b.id)),
   );
-  const bestAddition = Array.from({ length: maxSize + 1 }, (_, s) => providers.map((list) => Math.max(-Infinity, ...list.map((c) => addition(c, s)))));
+  // Per shape (s, j) and requirement, the best term of a candidate related to no member of T.
+  const unrelatedBest = new Map(shapes.map(([s, j]) => [s * 64 + j, providers.map((list) => Math.max(-Infinity, ...list.map((c) => addition(c, s, j, 0))))]));
   const bestGain = providers.map((list) => Math.max(-Infinity, ...list.map((c) => c.gain)));
 
   const barred = new Set<Candidate>();
@@ -338,45 +343,76 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   let stopped = false;
   let unexplored = -Infinity;
 
-  /** Upper bounds on coverage and fit of every team below a node, given the coverage they must reach. */
-  const bounds = (members: Candidate[], mask: number, open: number, linked: number, bonus: boolean, mustCover: number) => {
-    const t = members.length;
+  interface Node {
+    members: Candidate[];
+    mask: number;
+    decided: number;
+    linked: number;
+    bonus: boolean;
+  }
+
+  /** Candidates that may still join and are related to a member of T, with how many members each is related to. */
+  const relatedToTeam = (node: Node, open: number) => {
+    const related = new Map<Candidate, number>();
+    for (const m of node.members) {
+      for (const id of m.links) {
+        const c = byId.get(id);
+        if (c === undefined || barred.has(c) || node.members.includes(c) || (c.mask & open) === 0 || (c.mask & node.decided) !== 0) continue;
+        related.set(c, (related.get(c) ?? 0) + 1);
+      }
+    }
+    return related;
+  };
+
+  /** Upper bounds on coverage and fit below a node, for teams reaching `mustCover`; `beforeChild` bounds a child's fit without its new member's term. */
+  const bounds = (node: Node, open: number, related: Map<Candidate, number>, mustCover: number) => {
+    const t = node.members.length;
     const providable: number[] = [];
     for (let bit = 0; bit < requirements; bit++) if (open & (1 << bit) && remaining[bit]! > 0) providable.push(bit);
-    const covered = bitCount(mask);
+    const covered = bitCount(node.mask);
     const coverUB = covered + Math.min(providable.length, (maxSize - t) * maxMarginal);
-    const gains = members.reduce((sum, m) => sum + m.gain, 0);
+    const gains = node.members.reduce((sum, m) => sum + m.gain, 0);
     const minNew = Math.max(t === 0 ? 1 : 0, maxMarginal === 0 ? 0 : Math.ceil((mustCover - covered) / maxMarginal));
-    const top = (values: number[], j: number) =>
+    const top = (values: number[], k: number) =>
       providable
         .map((bit) => values[bit]!)
         .sort((a, b) => b - a)
-        .slice(0, j)
+        .slice(0, k)
         .reduce((a, b) => a + b, 0);
-    // The fit bound of s members without the new members' additions.
-    const base = (s: number) => (s < 2 ? w.cohesion + gains : (w.cohesion * linked) / ((s * (s - 1)) / 2) + (bonus ? w.cohesion * o.implementsBonus : 0) + gains / s);
+    const terms = (s: number, j: number) => {
+      const values = [...unrelatedBest.get(s * 64 + j)!];
+      for (const [c, toTeam] of related) {
+        const value = addition(c, s, j, toTeam);
+        for (const bit of providable) if (c.mask & (1 << bit) && value > values[bit]!) values[bit] = value;
+      }
+      return values;
+    };
+    // The fit bound of s members without the new members' terms.
+    const base = (s: number) => (s < 2 ? w.cohesion + gains : (w.cohesion * node.linked) / pairs(s) + (node.bonus ? w.cohesion * o.implementsBonus : 0) + gains / s);
     let fitUB = -Infinity;
-    // For a child adding one member c: its fit is at most beforeChild + addition(c, s) for some s ≤ promise(c).
     let beforeChild = -Infinity;
-    for (let j = minNew; j <= Math.min(maxSize - t, providable.length); j++) {
+    for (let j = 0; j <= Math.min(maxSize - t, providable.length); j++) {
       const s = t + j;
-      const byGain = w.cohesion + (gains + top(bestGain, j)) / s;
-      fitUB = Math.max(fitUB, Math.min(byGain, base(s) + top(bestAddition[s]!, j)));
+      if (s === 0) continue;
+      const values = j === 0 ? [] : terms(s, j);
+      if (j >= minNew) fitUB = Math.max(fitUB, Math.min(w.cohesion + (gains + top(bestGain, j)) / s, base(s) + top(values, j)));
+      if (j >= 1) beforeChild = Math.max(beforeChild, base(s) + top(values, j - 1));
     }
-    for (let j = 1; j <= Math.min(maxSize - t, providable.length); j++) beforeChild = Math.max(beforeChild, base(t + j) + top(bestAddition[t + j]!, j - 1));
     return { coverUB, fitUB, beforeChild };
   };
 
-  const visit = (members: Candidate[], mask: number, decided: number, linked: number, bonus: boolean): void => {
+  const visit = (node: Node): void => {
+    const { members, mask, decided, linked, bonus } = node;
     const open = full & ~mask & ~decided;
     const worst = best.length === limit ? best[limit - 1]! : undefined;
-    const { coverUB, fitUB, beforeChild } = bounds(members, mask, open, linked, bonus, worst?.covered ?? 0);
+    const related = relatedToTeam(node, open);
+    const { coverUB, fitUB, beforeChild } = bounds(node, open, related, worst?.covered ?? 0);
     if (fitUB === -Infinity) return;
     if (worst !== undefined && (coverUB < worst.covered || (coverUB === worst.covered && fitUB <= worst.fit + 1e-12))) return;
     // Over budget, stop as soon as there is a team to answer with.
     if (++visited > o.searchBudget && best.length > 0) {
       stopped = true;
-      const whole = bounds(members, mask, open, linked, bonus, 0);
+      const whole = bounds(node, open, related, 0);
       unexplored = Math.max(unexplored, (whole.coverUB + whole.fitUB) / (requirements + 1));
       return;
     }
@@ -388,10 +424,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     let bit = -1;
     for (let b = 0; b < requirements; b++) if (open & (1 << b) && (bit === -1 || remaining[b]! < remaining[bit]!)) bit = b;
     const newlyBarred: Candidate[] = [];
-    for (const c of providers[bit]!) {
-      // Candidates providing a requirement decided to stay uncovered are out of this branch.
-      if (barred.has(c) || (c.mask & decided) !== 0) continue;
-      if (worst !== undefined && coverUB === worst.covered && beforeChild + promise.get(c)! <= worst.fit + 1e-12) break;
+    const join = (c: Candidate) => {
       const team = [...members, c];
       // Every optional member keeps a requirement of its own.
       if (team.every((m) => m.forced || (m.mask & ~team.reduce((others, x) => (x === m ? others : others | x.mask), 0)) !== 0)) {
@@ -402,18 +435,27 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
           links++;
           withBonus ||= implementsPair(graph, c, m);
         }
-        visit(team, mask | c.mask, decided, links, withBonus);
+        visit({ members: team, mask: mask | c.mask, decided, linked: links, bonus: withBonus });
       }
       bar(c);
       newlyBarred.push(c);
+    };
+    // Candidates related to the team first (their bound is their own), then the others while their bound allows.
+    const first = [...related.keys()].filter((c) => c.mask & (1 << bit)).sort((a, b) => promise.get(b)! - promise.get(a)! || compareIds(a.id, b.id));
+    for (const c of first) join(c);
+    for (const c of providers[bit]!) {
+      // Candidates providing a requirement decided to stay uncovered are out of this branch.
+      if (barred.has(c) || (c.mask & decided) !== 0) continue;
+      if (worst !== undefined && coverUB === worst.covered && beforeChild + promise.get(c)! <= worst.fit + 1e-12) break;
+      join(c);
     }
     // Left uncovered: every candidate providing it is out, barred or not.
-    visit(members, mask, decided | (1 << bit), linked, bonus);
+    visit({ members, mask, decided: decided | (1 << bit), linked, bonus });
     for (const c of newlyBarred) unbar(c);
   };
 
   const { linked, bonus } = linkStats(graph, forced);
-  visit(forced, forced.reduce((m, c) => m | c.mask, 0), 0, linked, bonus);
+  visit({ members: forced, mask: forced.reduce((m, c) => m | c.mask, 0), decided: 0, linked, bonus });
   return { drafts: best, proven: !stopped, bound: unexplored };
 }
 
