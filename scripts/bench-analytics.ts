@@ -16,7 +16,7 @@ import { betweenness, pagerankWithIterations } from '../server/analytics/central
 import { articulationPoints, bridges } from '../server/analytics/structure.js';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput } from '../server/analytics/layout.js';
 import { capabilityGaps } from '../server/analytics/gaps.js';
-import { introductionsFor, topIntroductions } from '../server/analytics/introductions.js';
+import { introductionsFor, scorePair, topIntroductions } from '../server/analytics/introductions.js';
 import { assembleDealTeams } from '../server/analytics/deal-team.js';
 import { ecosystemHealth } from '../server/analytics/health.js';
 import { buildMap, prepareMap } from '../server/analytics/map.js';
@@ -71,6 +71,40 @@ function pagerankAgainstIgraph(ranks: Record<string, number>): string {
   }
 }
 
+/**
+ * Recall of the top 10 introductions of sampled partners against a brute
+ * force that scores every other partner: the share of the brute force's top
+ * scores the answer also holds (by score, so that ties count either way).
+ */
+function introductionsRecall(samples: number): string {
+  const all = graph.filterNodes((_id, node) => node.kind === 'partner');
+  const query = IntroductionsQuery.parse({});
+  let found = 0;
+  let wanted = 0;
+  let identical = 0;
+  for (let i = 0; i < samples; i++) {
+    const id = all[Math.floor((i * all.length) / samples)]!;
+    const answer = introductionsFor(graph, id, query, {}, catalogue)!.introductions.map((x) => x.score);
+    const exact = all
+      .filter((other) => other !== id && !graph.areNeighbors(id, other))
+      .map((other) => scorePair(graph, id, other).score)
+      .filter((score) => score > 0)
+      .sort((a, b) => b - a)
+      .slice(0, query.k);
+    const left = [...answer];
+    for (const score of exact) {
+      const at = left.indexOf(score);
+      if (at !== -1) {
+        left.splice(at, 1);
+        found++;
+      }
+    }
+    wanted += exact.length;
+    if (JSON.stringify(answer) === JSON.stringify(exact)) identical++;
+  }
+  return `recall@10 against a brute force on ${samples} sampled partners ${(found / Math.max(1, wanted)).toFixed(3)} (identical top 10 for ${identical})`;
+}
+
 function spawnFails(command: string, args: string[]): boolean {
   try {
     execFileSync(command, args, { stdio: 'ignore' });
@@ -120,19 +154,34 @@ const partners = bundle.partners.slice(0, 2000).filter((_, i) => i % 100 === 0).
 const introTimes: number[] = [];
 for (const id of partners) {
   const started = performance.now();
-  introductionsFor(graph, id, IntroductionsQuery.parse({}));
+  introductionsFor(graph, id, IntroductionsQuery.parse({}), {}, catalogue);
   introTimes.push(performance.now() - started);
 }
 rows.push({ analytic: 'introductions for one partner (median of 20)', time: `${median(introTimes).toFixed(1)} ms`, 'RSS after': mb(process.memoryUsage().rss), 'RSS growth': '', note: `max ${Math.max(...introTimes).toFixed(1)} ms` });
-await measure('introductions, whole ecosystem (top 10)', () => topIntroductions(graph, IntroductionsQuery.parse({})));
+console.log(`introductions for one partner: ${rows.at(-1)!.note}, median ${rows.at(-1)!.time}`);
+rows.at(-1)!.note += `; ${introductionsRecall(10)}`;
+console.log(`introductions: ${rows.at(-1)!.note}`);
+await measure('introductions, whole ecosystem (top 10)', () => topIntroductions(graph, IntroductionsQuery.parse({}), {}, catalogue));
 const customer = bundle.customers.find((c) => c.needs.length >= 3) ?? bundle.customers[0]!;
-const teamTimes: number[] = [];
-for (const c of bundle.customers.filter((c) => c.needs.length >= 2).slice(0, 10)) {
-  const started = performance.now();
-  assembleDealTeams(graph, DealTeamRequest.parse({ customerId: c.id, roles: ['reseller', 'technology', 'service'] }));
-  teamTimes.push(performance.now() - started);
+for (const maxSize of [4, 6]) {
+  const teamTimes: number[] = [];
+  let proven = 0;
+  const requests = bundle.customers.filter((c) => c.needs.length >= 2).slice(0, 10);
+  for (const c of requests) {
+    const started = performance.now();
+    const answer = assembleDealTeams(graph, DealTeamRequest.parse({ customerId: c.id, roles: ['reseller', 'technology', 'service'], maxSize }), {}, catalogue);
+    teamTimes.push(performance.now() - started);
+    if (answer.optimality === 'proven') proven++;
+  }
+  rows.push({
+    analytic: `deal team, maxSize ${maxSize} (median of ${requests.length} customers)`,
+    time: `${median(teamTimes).toFixed(1)} ms`,
+    'RSS after': mb(process.memoryUsage().rss),
+    'RSS growth': '',
+    note: `max ${Math.max(...teamTimes).toFixed(1)} ms; optimality proven for ${proven} of ${requests.length}; e.g. ${customer.id}`,
+  });
+  console.log(`deal team maxSize ${maxSize}: median ${rows.at(-1)!.time}, ${rows.at(-1)!.note}`);
 }
-rows.push({ analytic: 'deal team (median of 10 customers)', time: `${median(teamTimes).toFixed(1)} ms`, 'RSS after': mb(process.memoryUsage().rss), 'RSS growth': '', note: `max ${Math.max(...teamTimes).toFixed(1)} ms; e.g. ${customer.id}` });
 await measure('ecosystem health', () => ecosystemHealth(graph, catalogue, derived));
 await measure('metrics of one node', () => nodeMetrics(graph, derived, bundle.partners[0]!.id));
 await measure('search index (built by the first search of a version)', () => searchNodes(graph, 'warm', 10));

@@ -86,81 +86,93 @@ function rolePairs(a: PartnerNode, b: PartnerNode, o: IntroductionsOptions): str
 /** What shared customers weigh together: Σ 1 + log10(1 + value / valueUnit). */
 const sharedWeight = (customers: Evidence['customers'], o: IntroductionsOptions) => customers.reduce((sum, [, value]) => sum + 1 + Math.log10(1 + value / o.valueUnit), 0);
 
-/** Builds the signals of one pair from the evidence gathered for it. `regionNeeds` covers at least a's regions. */
-function signalsFor(
-  graph: EcoGraph,
-  aId: string,
-  bId: string,
-  evidence: Evidence,
-  regionNeeds: Map<string, Set<string>>,
-  o: IntroductionsOptions,
-  catalogue: Pick<EcoCatalogue, 'capabilities'> | undefined,
-): Signal[] {
+/** One pair's signals as figures: enough to rank it; `describe` adds the sentences and names. */
+interface Measured {
+  partnerId: string;
+  otherPartnerId: string;
+  score: number;
+  contributions: Record<Signal['name'], number>;
+  customers: Array<[string, number]>;
+  roles: string[];
+  aBrings: string[];
+  bBrings: string[];
+  neighbours: string[];
+  adamicAdar: number;
+  regions: { shared: string[]; union: number };
+  segments: { shared: string[]; union: number };
+}
+
+/** Measures one pair from the evidence gathered for it. `regionNeeds` covers at least a's regions. */
+function measure(graph: EcoGraph, aId: string, bId: string, evidence: Evidence, regionNeeds: Map<string, Set<string>>, o: IntroductionsOptions): Measured {
   const a = partnerAt(graph, aId);
   const b = partnerAt(graph, bId);
   const w = o.weights;
-  const nodeItem = (id: string): EvidenceItem => ({ id, name: graph.getNodeAttribute(id, 'label') });
-  const capabilityItem = (id: string): EvidenceItem => ({ id, name: catalogue?.capabilities.get(id)?.name ?? id });
-  const plainItem = (id: string): EvidenceItem => ({ id, name: id });
-  const names = (items: EvidenceItem[], shown = 3) => (items.length <= shown ? listing(items.map((i) => i.name)) : `${items.slice(0, shown).map((i) => i.name).join(', ')} and ${count(items.length - shown, 'other')}`);
-  const signals: Signal[] = [];
-  const push = (name: Signal['name'], contribution: number, detail: string, items: EvidenceItem[]) => {
-    if (contribution <= 0) return;
-    const shown = items.slice(0, o.maxEvidence);
-    signals.push({ name, contribution: round3(contribution), detail, evidence: shown.map((i) => i.id), items: shown });
-  };
-
   const customers = [...evidence.customers].sort((x, y) => y[1] - x[1] || compareIds(x[0], y[0]));
-  const value = customers.reduce((sum, [, v]) => sum + v, 0);
-  const customerItems = customers.map(([id]) => nodeItem(id));
-  push(
-    'sharedCustomers',
-    w.sharedCustomers * Math.log2(1 + sharedWeight(customers, o)),
-    `${count(customers.length, 'shared customer')} (${names(customerItems)})${value > 0 ? `, ${money(value)} in annual value between them` : ''}`,
-    customerItems,
-  );
-
-  const [aName, bName] = [a.label, b.label];
   const roles = rolePairs(a, b, o);
-  push('complementaryRoles', roles.length > 0 ? w.complementaryRoles : 0, `${aName} and ${bName} play complementary roles (${listing(roles.map((r) => r.replace('↔', ' and ')))})`, roles.map(plainItem));
-
   const regions = jaccard(a.regions, b.regions);
+  const segments = jaccard(a.segments, b.segments);
   const sharedNeeds = new Set<string>();
   for (const [id] of customers) {
     const customer = graph.getNodeAttributes(id);
     if (customer.kind === 'customer') for (const need of customer.needs) sharedNeeds.add(need);
   }
   const needed = (capability: string) => sharedNeeds.has(capability) || regions.shared.some((region) => regionNeeds.get(region)?.has(capability));
-  const aBrings = Object.keys(a.capabilities).filter((c) => !(c in b.capabilities) && needed(c)).sort(compareIds).map(capabilityItem);
-  const bBrings = Object.keys(b.capabilities).filter((c) => !(c in a.capabilities) && needed(c)).sort(compareIds).map(capabilityItem);
-  const brings = (who: string, items: EvidenceItem[]) => (items.length === 0 ? `${who} nothing new` : `${who} brings ${listing(items.map((i) => i.name))}`);
-  push(
-    'complementaryCapabilities',
-    w.complementaryCapabilities * Math.log2(1 + aBrings.length + bBrings.length),
-    `${brings(aName, aBrings)} and ${brings(bName, bBrings)}, needed by their shared customers or customers in their shared regions`,
-    [...aBrings, ...bBrings],
-  );
-
-  const neighbours = [...evidence.neighbours].sort(compareIds).map(nodeItem);
-  push('commonNeighbours', w.commonNeighbours * evidence.adamicAdar, `${count(neighbours.length, 'partner')} already work${neighbours.length === 1 ? 's' : ''} with both (${names(neighbours)}; Adamic–Adar ${round3(evidence.adamicAdar)})`, neighbours);
-  push('regionOverlap', w.regionOverlap * regions.index, `share ${regions.shared.length} of ${count(new Set([...a.regions, ...b.regions]).size, 'region')} (${listing(regions.shared)})`, regions.shared.map(plainItem));
-  const segments = jaccard(a.segments, b.segments);
-  push('segmentOverlap', w.segmentOverlap * segments.index, `share ${segments.shared.length} of ${count(new Set([...a.segments, ...b.segments]).size, 'segment')} (${listing(segments.shared)})`, segments.shared.map(plainItem));
-  return signals;
-}
-
-function introduction(graph: EcoGraph, partnerId: string, otherPartnerId: string, signals: Signal[]): Introduction {
+  const aBrings = Object.keys(a.capabilities).filter((c) => !(c in b.capabilities) && needed(c)).sort(compareIds);
+  const bBrings = Object.keys(b.capabilities).filter((c) => !(c in a.capabilities) && needed(c)).sort(compareIds);
+  const contributions = {
+    sharedCustomers: round3(w.sharedCustomers * Math.log2(1 + sharedWeight(customers, o))),
+    complementaryRoles: roles.length > 0 ? round3(w.complementaryRoles) : 0,
+    complementaryCapabilities: round3(w.complementaryCapabilities * Math.log2(1 + aBrings.length + bBrings.length)),
+    commonNeighbours: round3(w.commonNeighbours * evidence.adamicAdar),
+    regionOverlap: round3(w.regionOverlap * regions.index),
+    segmentOverlap: round3(w.segmentOverlap * segments.index),
+  };
   return {
-    partnerId,
-    otherPartnerId,
-    partnerName: graph.getNodeAttribute(partnerId, 'label'),
-    otherPartnerName: graph.getNodeAttribute(otherPartnerId, 'label'),
-    score: round3(signals.reduce((sum, s) => sum + s.contribution, 0)),
-    signals,
+    partnerId: aId,
+    otherPartnerId: bId,
+    score: round3(Object.values(contributions).reduce((sum, x) => sum + x, 0)),
+    contributions,
+    customers,
+    roles,
+    aBrings,
+    bBrings,
+    neighbours: [...evidence.neighbours].sort(compareIds),
+    adamicAdar: evidence.adamicAdar,
+    regions: { shared: regions.shared, union: new Set([...a.regions, ...b.regions]).size },
+    segments: { shared: segments.shared, union: new Set([...a.segments, ...b.segments]).size },
   };
 }
 
-const byScore = (x: Introduction, y: Introduction) => y.score - x.score || compareIds(x.partnerId, y.partnerId) || compareIds(x.otherPartnerId, y.otherPartnerId);
+/** The introduction as the API gives it: each signal with a sentence naming partners, customers and capabilities, and its evidence. */
+function describe(graph: EcoGraph, m: Measured, o: IntroductionsOptions, catalogue: Pick<EcoCatalogue, 'capabilities'> | undefined): Introduction {
+  const nodeItem = (id: string): EvidenceItem => ({ id, name: graph.getNodeAttribute(id, 'label') });
+  const capabilityItem = (id: string): EvidenceItem => ({ id, name: catalogue?.capabilities.get(id)?.name ?? id });
+  const plainItem = (id: string): EvidenceItem => ({ id, name: id });
+  const names = (items: EvidenceItem[], shown = 3) => (items.length <= shown ? listing(items.map((i) => i.name)) : `${items.slice(0, shown).map((i) => i.name).join(', ')} and ${count(items.length - shown, 'other')}`);
+  const signals: Signal[] = [];
+  const push = (name: Signal['name'], detail: string, items: EvidenceItem[]) => {
+    if (m.contributions[name] <= 0) return;
+    const shown = items.slice(0, o.maxEvidence);
+    signals.push({ name, contribution: m.contributions[name], detail, evidence: shown.map((i) => i.id), items: shown });
+  };
+  const [aName, bName] = [graph.getNodeAttribute(m.partnerId, 'label'), graph.getNodeAttribute(m.otherPartnerId, 'label')];
+
+  const value = m.customers.reduce((sum, [, v]) => sum + v, 0);
+  const customerItems = m.customers.map(([id]) => nodeItem(id));
+  push('sharedCustomers', `${count(m.customers.length, 'shared customer')} (${names(customerItems)})${value > 0 ? `, ${money(value)} in annual value between them` : ''}`, customerItems);
+  push('complementaryRoles', `${aName} and ${bName} play complementary roles (${listing(m.roles.map((r) => r.replace('↔', ' and ')))})`, m.roles.map(plainItem));
+  const [aBrings, bBrings] = [m.aBrings.map(capabilityItem), m.bBrings.map(capabilityItem)];
+  const brings = (who: string, items: EvidenceItem[]) => (items.length === 0 ? `${who} nothing new` : `${who} brings ${listing(items.map((i) => i.name))}`);
+  push('complementaryCapabilities', `${brings(aName, aBrings)} and ${brings(bName, bBrings)}, needed by their shared customers or customers in their shared regions`, [...aBrings, ...bBrings]);
+  const neighbours = m.neighbours.map(nodeItem);
+  push('commonNeighbours', `${count(neighbours.length, 'partner')} already work${neighbours.length === 1 ? 's' : ''} with both (${names(neighbours)}; Adamic–Adar ${round3(m.adamicAdar)})`, neighbours);
+  push('regionOverlap', `share ${m.regions.shared.length} of ${count(m.regions.union, 'region')} (${listing(m.regions.shared)})`, m.regions.shared.map(plainItem));
+  push('segmentOverlap', `share ${m.segments.shared.length} of ${count(m.segments.union, 'segment')} (${listing(m.segments.shared)})`, m.segments.shared.map(plainItem));
+  return { partnerId: m.partnerId, otherPartnerId: m.otherPartnerId, partnerName: aName, otherPartnerName: bName, score: m.score, signals };
+}
+
+type Ranked = Pick<Introduction, 'partnerId' | 'otherPartnerId' | 'score'>;
+const byScore = (x: Ranked, y: Ranked) => y.score - x.score || compareIds(x.partnerId, y.partnerId) || compareIds(x.otherPartnerId, y.otherPartnerId);
 
 function matches(node: PartnerNode, query: IntroductionsQuery): boolean {
   return (query.type === undefined || node.types.includes(query.type)) && (query.region === undefined || node.regions.includes(query.region));
@@ -249,15 +261,21 @@ export function introductionsFor(
   });
 
   const best = new TopK(query.k);
-  const score = (id: string, evidence: Evidence) => best.offer(introduction(graph, partnerId, id, signalsFor(graph, partnerId, id, evidence, regionNeeds, o, catalogue)));
+  const score = (id: string, evidence: Evidence) => best.offer(measure(graph, partnerId, id, evidence, regionNeeds, o));
   // Contributions are rounded to 3 decimals: a bound this far below the k-th score cannot reach it.
   const beaten = (bound: number) => best.full() && bound < best.threshold() - 0.005;
   const w = o.weights;
   const ownCapabilities = Object.keys(partner.capabilities).length;
   const capabilitiesBound = (node: PartnerNode) => w.complementaryCapabilities * Math.log2(1 + ownCapabilities + Object.keys(node.capabilities).length);
+  // Capabilities one holds and the other lacks, needed or not.
+  const difference = (node: PartnerNode) => {
+    let theirs = 0;
+    for (const c in node.capabilities) if (!(c in partner.capabilities)) theirs++;
+    return theirs + ownCapabilities - (Object.keys(node.capabilities).length - theirs);
+  };
   const profileBound = (node: PartnerNode, sharesRegion: boolean) =>
     (rolePairs(partner, node, o).length > 0 ? w.complementaryRoles : 0) +
-    (sharesRegion ? capabilitiesBound(node) : 0) +
+    (sharesRegion ? w.complementaryCapabilities * Math.log2(1 + difference(node)) : 0) +
     w.regionOverlap * jaccard(partner.regions, node.regions).index +
     w.segmentOverlap * jaccard(partner.segments, node.segments).index;
 
@@ -289,18 +307,18 @@ export function introductionsFor(
       if (!beaten(profileBound(node, false))) score(id, noEvidence());
     });
   }
-  return { introductions: best.items().filter((i) => i.score > 0) };
+  return { introductions: best.items().map((m) => describe(graph, m, o, catalogue)) };
 }
 
 /** An introduction scored from scratch: the definition the searches above must agree with. */
 export function scorePair(graph: EcoGraph, a: string, b: string, options: Partial<IntroductionsOptions> = {}, catalogue?: Pick<EcoCatalogue, 'capabilities'>): Introduction {
   const o: IntroductionsOptions = { ...DEFAULTS, ...options };
-  return introduction(graph, a, b, signalsFor(graph, a, b, sharedEvidence(graph, a, b), ecosystemIndex(graph).regionNeeds, o, catalogue));
+  return describe(graph, measure(graph, a, b, sharedEvidence(graph, a, b), ecosystemIndex(graph).regionNeeds, o), o, catalogue);
 }
 
-/** The best k introductions offered, in rank order. */
+/** The best k pairs offered, in rank order. */
 class TopK {
-  private list: Introduction[] = [];
+  private list: Measured[] = [];
   constructor(private k: number) {}
 
   full(): boolean {
@@ -311,14 +329,14 @@ class TopK {
     return this.list[this.k - 1]?.score ?? 0;
   }
 
-  offer(intro: Introduction): void {
+  offer(intro: Measured): void {
     if (intro.score <= 0 || (this.full() && byScore(intro, this.list[this.k - 1]!) >= 0)) return;
     const worse = this.list.findIndex((other) => byScore(intro, other) < 0);
     this.list.splice(worse === -1 ? this.list.length : worse, 0, intro);
     if (this.list.length > this.k) this.list.pop();
   }
 
-  items(): Introduction[] {
+  items(): Measured[] {
     return this.list;
   }
 }
@@ -372,7 +390,7 @@ export function topIntroductions(
   const introductions = shortlist.pairs().map(([i, j]) => {
     // Report the pair from the side that does not match the type filter, so the match reads as the suggestion.
     const [a, b] = typeOk[j] ? [ids[i]!, ids[j]!] : [ids[j]!, ids[i]!];
-    return introduction(graph, a, b, signalsFor(graph, a, b, sharedEvidence(graph, a, b), ecosystemIndex(graph).regionNeeds, o, catalogue));
+    return describe(graph, measure(graph, a, b, sharedEvidence(graph, a, b), ecosystemIndex(graph).regionNeeds, o), o, catalogue);
   });
   return { introductions: introductions.sort(byScore).slice(0, query.k) };
 }
