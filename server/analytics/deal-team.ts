@@ -319,16 +319,15 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const unrelatedBest = new Map(shapes.map(([s, j]) => [s * 64 + j, providers.map((list) => Math.max(-Infinity, ...list.map((c) => addition(c, s, j, 0))))]));
   const bestGain = providers.map((list) => Math.max(-Infinity, ...list.map((c) => c.gain)));
 
-  const barred = new Set<Candidate>();
+  // Search state, indexed like `optional`: barred below the current branch, in the current team.
+  const indexOf = new Map(optional.map((c, i) => [c, i]));
+  const barred = new Uint8Array(optional.length);
+  const inTeam = new Uint8Array(optional.length);
   // How many unbarred candidates still provide each requirement.
   const remaining = providers.map((list) => list.length);
-  const bar = (c: Candidate) => {
-    barred.add(c);
-    for (let bit = 0; bit < requirements; bit++) if (c.mask & (1 << bit)) remaining[bit]!--;
-  };
-  const unbar = (c: Candidate) => {
-    barred.delete(c);
-    for (let bit = 0; bit < requirements; bit++) if (c.mask & (1 << bit)) remaining[bit]!++;
+  const setBarred = (i: number, on: boolean) => {
+    barred[i] = on ? 1 : 0;
+    for (let bit = 0; bit < requirements; bit++) if (optional[i]!.mask & (1 << bit)) remaining[bit]! += on ? -1 : 1;
   };
 
   const best: Draft[] = [];
@@ -350,59 +349,106 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     linked: number;
     bonus: boolean;
   }
+  /** A candidate that may still join and is related to `count` members of T. */
+  type Related = { index: number; count: number };
 
-  /** Candidates that may still join and are related to a member of T, with how many members each is related to. */
-  const relatedToTeam = (node: Node, open: number) => {
-    const related = new Map<Candidate, number>();
+  const relatedCount = new Int32Array(optional.length);
+  const relatedToTeam = (node: Node, open: number): Related[] => {
+    const found: number[] = [];
     for (const m of node.members) {
       for (const id of m.links) {
         const c = byId.get(id);
-        if (c === undefined || barred.has(c) || node.members.includes(c) || (c.mask & open) === 0 || (c.mask & node.decided) !== 0) continue;
-        related.set(c, (related.get(c) ?? 0) + 1);
+        if (c === undefined) continue;
+        const i = indexOf.get(c)!;
+        if (barred[i] || inTeam[i] || (c.mask & open) === 0 || (c.mask & node.decided) !== 0) continue;
+        if (relatedCount[i] === 0) found.push(i);
+        relatedCount[i]!++;
       }
     }
-    return related;
+    return found.map((index) => {
+      const count = relatedCount[index]!;
+      relatedCount[index] = 0;
+      return { index, count };
+    });
+  };
+
+  // Scratch for the bound: the best term per requirement, and the providable requirements' terms to pick from.
+  const terms = new Float64Array(requirements);
+  const picked = new Float64Array(requirements);
+  /** The sum of the k largest of `values` over `bits`. */
+  const topSum = (values: ArrayLike<number>, bits: number[], k: number) => {
+    for (let x = 0; x < bits.length; x++) picked[x] = values[bits[x]!]!;
+    let sum = 0;
+    for (let round = 0; round < k; round++) {
+      let at = round;
+      for (let x = round + 1; x < bits.length; x++) if (picked[x]! > picked[at]!) at = x;
+      sum += picked[at]!;
+      [picked[at], picked[round]] = [picked[round]!, picked[at]!];
+    }
+    return sum;
+  };
+  const fillTerms = (s: number, j: number, related: Related[], bits: number[]) => {
+    terms.set(unrelatedBest.get(s * 64 + j)!);
+    for (const { index, count } of related) {
+      const c = optional[index]!;
+      const value = addition(c, s, j, count);
+      for (const bit of bits) if (c.mask & (1 << bit) && value > terms[bit]!) terms[bit] = value;
+    }
   };
 
   /** Upper bounds on coverage and fit below a node, for teams reaching `mustCover`; `beforeChild` bounds a child's fit without its new member's term. */
-  const bounds = (node: Node, open: number, related: Map<Candidate, number>, mustCover: number) => {
+  const bounds = (node: Node, open: number, related: Related[], mustCover: number) => {
     const t = node.members.length;
     const providable: number[] = [];
     for (let bit = 0; bit < requirements; bit++) if (open & (1 << bit) && remaining[bit]! > 0) providable.push(bit);
     const covered = bitCount(node.mask);
     const coverUB = covered + Math.min(providable.length, (maxSize - t) * maxMarginal);
-    const gains = node.members.reduce((sum, m) => sum + m.gain, 0);
+    let gains = 0;
+    for (const m of node.members) gains += m.gain;
     const minNew = Math.max(t === 0 ? 1 : 0, maxMarginal === 0 ? 0 : Math.ceil((mustCover - covered) / maxMarginal));
-    const top = (values: number[], k: number) =>
-      providable
-        .map((bit) => values[bit]!)
-        .sort((a, b) => b - a)
-        .slice(0, k)
-        .reduce((a, b) => a + b, 0);
-    const terms = (s: number, j: number) => {
-      const values = [...unrelatedBest.get(s * 64 + j)!];
-      for (const [c, toTeam] of related) {
-        const value = addition(c, s, j, toTeam);
-        for (const bit of providable) if (c.mask & (1 << bit) && value > values[bit]!) values[bit] = value;
-      }
-      return values;
-    };
-    // The fit bound of s members without the new members' terms.
-    const base = (s: number) => (s < 2 ? w.cohesion + gains : (w.cohesion * node.linked) / pairs(s) + (node.bonus ? w.cohesion * o.implementsBonus : 0) + gains / s);
     let fitUB = -Infinity;
     let beforeChild = -Infinity;
     for (let j = 0; j <= Math.min(maxSize - t, providable.length); j++) {
       const s = t + j;
       if (s === 0) continue;
-      const values = j === 0 ? [] : terms(s, j);
-      if (j >= minNew) fitUB = Math.max(fitUB, Math.min(w.cohesion + (gains + top(bestGain, j)) / s, base(s) + top(values, j)));
-      if (j >= 1) beforeChild = Math.max(beforeChild, base(s) + top(values, j - 1));
+      // The fit bound of s members without the new members' terms.
+      const base = s < 2 ? w.cohesion + gains : (w.cohesion * node.linked) / pairs(s) + (node.bonus ? w.cohesion * o.implementsBonus : 0) + gains / s;
+      if (j > 0) fillTerms(s, j, related, providable);
+      if (j >= minNew) fitUB = Math.max(fitUB, Math.min(w.cohesion + (gains + topSum(bestGain, providable, j)) / s, base + topSum(terms, providable, j)));
+      if (j >= 1) beforeChild = Math.max(beforeChild, base + topSum(terms, providable, j - 1));
     }
     return { coverUB, fitUB, beforeChild };
   };
 
+  /** Whether every optional member of the team keeps a requirement no other member provides. */
+  const irredundant = (team: Candidate[]) => {
+    for (const m of team) {
+      if (m.forced) continue;
+      let others = 0;
+      for (const x of team) if (x !== m) others |= x.mask;
+      if ((m.mask & ~others) === 0) return false;
+    }
+    return true;
+  };
+
+  const join = (node: Node, c: Candidate) => {
+    const team = [...node.members, c];
+    if (!irredundant(team)) return;
+    let links = node.linked;
+    let withBonus = node.bonus;
+    for (const m of node.members) {
+      if (!c.links.has(m.id)) continue;
+      links++;
+      withBonus ||= implementsPair(graph, c, m);
+    }
+    const i = indexOf.get(c)!;
+    inTeam[i] = 1;
+    visit({ members: team, mask: node.mask | c.mask, decided: node.decided, linked: links, bonus: withBonus });
+    inTeam[i] = 0;
+  };
+
   const visit = (node: Node): void => {
-    const { members, mask, decided, linked, bonus } = node;
+    const { members, mask, decided } = node;
     const open = full & ~mask & ~decided;
     const worst = best.length === limit ? best[limit - 1]! : undefined;
     const related = relatedToTeam(node, open);
@@ -423,35 +469,26 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     // Branch on the open requirement with the fewest candidates left.
     let bit = -1;
     for (let b = 0; b < requirements; b++) if (open & (1 << b) && (bit === -1 || remaining[b]! < remaining[bit]!)) bit = b;
-    const newlyBarred: Candidate[] = [];
-    const join = (c: Candidate) => {
-      const team = [...members, c];
-      // Every optional member keeps a requirement of its own.
-      if (team.every((m) => m.forced || (m.mask & ~team.reduce((others, x) => (x === m ? others : others | x.mask), 0)) !== 0)) {
-        let links = linked;
-        let withBonus = bonus;
-        for (const m of members) {
-          if (!c.links.has(m.id)) continue;
-          links++;
-          withBonus ||= implementsPair(graph, c, m);
-        }
-        visit({ members: team, mask: mask | c.mask, decided, linked: links, bonus: withBonus });
-      }
-      bar(c);
-      newlyBarred.push(c);
+    const newlyBarred: number[] = [];
+    const tryJoin = (c: Candidate) => {
+      join(node, c);
+      const i = indexOf.get(c)!;
+      setBarred(i, true);
+      newlyBarred.push(i);
     };
     // Candidates related to the team first (their bound is their own), then the others while their bound allows.
-    const first = [...related.keys()].filter((c) => c.mask & (1 << bit)).sort((a, b) => promise.get(b)! - promise.get(a)! || compareIds(a.id, b.id));
-    for (const c of first) join(c);
+    const first = related.map((r) => optional[r.index]!).filter((c) => c.mask & (1 << bit));
+    first.sort((a, b) => promise.get(b)! - promise.get(a)! || compareIds(a.id, b.id));
+    for (const c of first) tryJoin(c);
     for (const c of providers[bit]!) {
       // Candidates providing a requirement decided to stay uncovered are out of this branch.
-      if (barred.has(c) || (c.mask & decided) !== 0) continue;
+      if (barred[indexOf.get(c)!] || (c.mask & decided) !== 0) continue;
       if (worst !== undefined && coverUB === worst.covered && beforeChild + promise.get(c)! <= worst.fit + 1e-12) break;
-      join(c);
+      tryJoin(c);
     }
     // Left uncovered: every candidate providing it is out, barred or not.
-    visit({ members, mask, decided: decided | (1 << bit), linked, bonus });
-    for (const c of newlyBarred) unbar(c);
+    visit({ ...node, decided: decided | (1 << bit) });
+    for (const i of newlyBarred) setBarred(i, false);
   };
 
   const { linked, bonus } = linkStats(graph, forced);
