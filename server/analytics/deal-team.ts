@@ -74,6 +74,8 @@ interface Draft {
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+/** The largest value, -Infinity for none (without spreading a long list into arguments). */
+const maxOf = (values: number[]) => values.reduce((a, b) => (b > a ? b : a), -Infinity);
 const bitCount = (mask: number) => {
   let n = 0;
   for (let m = mask; m !== 0; m &= m - 1) n++;
@@ -302,7 +304,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const forced = pool.filter((c) => c.forced);
   const optional = pool.filter((c) => !c.forced);
   const byId = new Map(optional.map((c) => [c.id, c]));
-  const maxMarginal = Math.max(0, ...optional.map((c) => bitCount(c.mask)));
+  const maxMarginal = Math.max(0, maxOf(optional.map((c) => bitCount(c.mask))));
   const pairs = (s: number) => (s * (s - 1)) / 2;
   // A new member's term in the bound, with `toTeam` links to T, among j new members and s in all; for s = 1, its gain beside a cohesion of 1.
   const addition = (c: Candidate, s: number, j: number, toTeam: number) =>
@@ -310,14 +312,14 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const shapes: Array<[number, number]> = [];
   for (let s = 1; s <= maxSize; s++) for (let j = 1; j <= s; j++) shapes.push([s, j]);
   // The most a candidate related to no member of T can add, whatever the team's size.
-  const promise = new Map(optional.map((c) => [c, Math.max(...shapes.map(([s, j]) => addition(c, s, j, 0)))]));
+  const promise = new Map(optional.map((c) => [c, maxOf(shapes.map(([s, j]) => addition(c, s, j, 0)))]));
   // Candidates per requirement, most promising first: good teams are found early, and a branch stops at the first candidate its bound rules out.
   const providers = Array.from({ length: requirements }, (_, bit) =>
     optional.filter((c) => c.mask & (1 << bit)).sort((a, b) => promise.get(b)! - promise.get(a)! || compareIds(a.id, b.id)),
   );
   // Per shape (s, j) and requirement, the best term of a candidate related to no member of T.
-  const unrelatedBest = new Map(shapes.map(([s, j]) => [s * 64 + j, providers.map((list) => Math.max(-Infinity, ...list.map((c) => addition(c, s, j, 0))))]));
-  const bestGain = providers.map((list) => Math.max(-Infinity, ...list.map((c) => c.gain)));
+  const unrelatedBest = new Map(shapes.map(([s, j]) => [s * 64 + j, providers.map((list) => maxOf(list.map((c) => addition(c, s, j, 0))))]));
+  const bestGain = providers.map((list) => maxOf(list.map((c) => c.gain)));
 
   // Search state, indexed like `optional`: barred below the current branch, in the current team.
   const indexOf = new Map(optional.map((c, i) => [c, i]));
