@@ -62,6 +62,9 @@ interface Candidate {
   links: Set<string>;
   /** Whether one of those is a service–technology IMPLEMENTS relationship (the cohesion bonus). */
   implementer: boolean;
+  /** Set by the search: its place among the optional candidates, and the most it can add to a team's fit bound. */
+  index: number;
+  promise: number;
 }
 
 interface Draft {
@@ -145,7 +148,7 @@ export function assembleDealTeams(
       const servesCustomer = customerId !== undefined && graph.areNeighbors(id, customerId);
       const q = quality(node);
       const gain = o.weights.customerFit * Number(servesCustomer) + o.weights.quality * q;
-      candidates.push({ id, node, mask, forced: included.has(id), servesCustomer, quality: q, gain, links: new Set(), implementer: false });
+      candidates.push({ id, node, mask, forced: included.has(id), servesCustomer, quality: q, gain, links: new Set(), implementer: false, index: -1, promise: 0 });
     } else if (mask !== 0) outside.push({ id, node, mask, inRegion });
   });
 
@@ -312,17 +315,20 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const shapes: Array<[number, number]> = [];
   for (let s = 1; s <= maxSize; s++) for (let j = 1; j <= s; j++) shapes.push([s, j]);
   // The most a candidate related to no member of T can add, whatever the team's size.
-  const promise = new Map(optional.map((c) => [c, maxOf(shapes.map(([s, j]) => addition(c, s, j, 0)))]));
+  optional.forEach((c, i) => {
+    c.index = i;
+    c.promise = maxOf(shapes.map(([s, j]) => addition(c, s, j, 0)));
+  });
+  const byPromise = (a: Candidate, b: Candidate) => b.promise - a.promise || compareIds(a.id, b.id);
   // Candidates per requirement, most promising first: good teams are found early, and a branch stops at the first candidate its bound rules out.
   const providers = Array.from({ length: requirements }, (_, bit) =>
-    optional.filter((c) => c.mask & (1 << bit)).sort((a, b) => promise.get(b)! - promise.get(a)! || compareIds(a.id, b.id)),
+    optional.filter((c) => c.mask & (1 << bit)).sort(byPromise),
   );
   // Per shape (s, j) and requirement, the best term of a candidate related to no member of T.
   const unrelatedBest = new Map(shapes.map(([s, j]) => [s * 64 + j, providers.map((list) => maxOf(list.map((c) => addition(c, s, j, 0))))]));
   const bestGain = providers.map((list) => maxOf(list.map((c) => c.gain)));
 
   // Search state, indexed like `optional`: barred below the current branch, in the current team.
-  const indexOf = new Map(optional.map((c, i) => [c, i]));
   const barred = new Uint8Array(optional.length);
   const inTeam = new Uint8Array(optional.length);
   // How many unbarred candidates still provide each requirement.
@@ -361,7 +367,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
       for (const id of m.links) {
         const c = byId.get(id);
         if (c === undefined) continue;
-        const i = indexOf.get(c)!;
+        const i = c.index;
         if (barred[i] || inTeam[i] || (c.mask & open) === 0 || (c.mask & node.decided) !== 0) continue;
         if (relatedCount[i] === 0) found.push(i);
         relatedCount[i]!++;
@@ -443,10 +449,9 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
       links++;
       withBonus ||= implementsPair(graph, c, m);
     }
-    const i = indexOf.get(c)!;
-    inTeam[i] = 1;
+    inTeam[c.index] = 1;
     visit({ members: team, mask: node.mask | c.mask, decided: node.decided, linked: links, bonus: withBonus });
-    inTeam[i] = 0;
+    inTeam[c.index] = 0;
   };
 
   const visit = (node: Node): void => {
@@ -474,18 +479,17 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const newlyBarred: number[] = [];
     const tryJoin = (c: Candidate) => {
       join(node, c);
-      const i = indexOf.get(c)!;
-      setBarred(i, true);
-      newlyBarred.push(i);
+      setBarred(c.index, true);
+      newlyBarred.push(c.index);
     };
     // Candidates related to the team first (their bound is their own), then the others while their bound allows.
     const first = related.map((r) => optional[r.index]!).filter((c) => c.mask & (1 << bit));
-    first.sort((a, b) => promise.get(b)! - promise.get(a)! || compareIds(a.id, b.id));
+    first.sort(byPromise);
     for (const c of first) tryJoin(c);
     for (const c of providers[bit]!) {
       // Candidates providing a requirement decided to stay uncovered are out of this branch.
-      if (barred[indexOf.get(c)!] || (c.mask & decided) !== 0) continue;
-      if (worst !== undefined && coverUB === worst.covered && beforeChild + promise.get(c)! <= worst.fit + 1e-12) break;
+      if (barred[c.index] || (c.mask & decided) !== 0) continue;
+      if (worst !== undefined && coverUB === worst.covered && beforeChild + c.promise <= worst.fit + 1e-12) break;
       tryJoin(c);
     }
     // Left uncovered: every candidate providing it is out, barred or not.
