@@ -37,8 +37,10 @@ export const DEFAULTS = {
   /** Program-defined tiers score as silver. */
   unknownTierScore: 0.5,
   levelWeights: GAPS_DEFAULTS.levelWeights,
-  /** Search nodes visited before the search gives up proving and answers with the best it found. */
+  /** Search nodes visited before the search gives up proving and answers with the best it found… */
   searchBudget: 200_000,
+  /** …or milliseconds spent, whichever comes first: an answer within about a second even on a busy server. */
+  timeBudgetMs: 1000,
   /** Partners suggested per unmet requirement. */
   closest: 5,
 };
@@ -347,6 +349,8 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   };
 
   let visited = 0;
+  const deadline = performance.now() + o.timeBudgetMs;
+  let outOfTime = false;
   let stopped = false;
   let unexplored = -Infinity;
 
@@ -462,8 +466,9 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const { coverUB, fitUB, beforeChild } = bounds(node, open, related, worst?.covered ?? 0);
     if (fitUB === -Infinity) return;
     if (worst !== undefined && (coverUB < worst.covered || (coverUB === worst.covered && fitUB <= worst.fit + 1e-12))) return;
-    // Over budget, stop as soon as there is a team to answer with.
-    if (++visited > o.searchBudget && best.length > 0) {
+    // Over budget, stop as soon as there is a team to answer with (the clock is read every 256 nodes).
+    if (!stopped && ++visited % 256 === 0 && performance.now() > deadline) outOfTime = true;
+    if ((stopped || outOfTime || visited > o.searchBudget) && best.length > 0) {
       stopped = true;
       const whole = bounds(node, open, related, 0);
       unexplored = Math.max(unexplored, (whole.coverUB + whole.fitUB) / (requirements + 1));
