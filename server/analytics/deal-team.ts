@@ -218,12 +218,13 @@ function unmetRequirements(
 
 /**
  * Links every candidate to the candidates it already works with, and drops
- * those no best team needs. A candidate related to no other candidate adds
- * nothing to cohesion, so among such candidates with the same coverage one
- * with a higher gain can take its place in any team: where `limit` of them
- * beat it, each swap gives another team at least as good, and it cannot
- * change the best `limit` teams (two members with the same coverage never
- * share a team, as neither would bring anything of its own).
+ * those no best team needs. Candidate d dominates c when both cover the same
+ * requirements, d gains at least as much, and d works with everyone c works
+ * with: then d can take c's place in any team with no loss of fit (two
+ * members with the same coverage never share a team, as neither would bring
+ * anything of its own). Where `limit` kept candidates dominate c, each swap
+ * gives another team at least as good, so c cannot change the best `limit`
+ * teams. Candidates with a cohesion bonus of their own are always kept.
  */
 function prunePool(graph: EcoGraph, candidates: Candidate[], limit: number): Candidate[] {
   const byId = new Map(candidates.map((c) => [c.id, c]));
@@ -235,13 +236,35 @@ function prunePool(graph: EcoGraph, candidates: Candidate[], limit: number): Can
       c.implementer ||= edge.types.includes('IMPLEMENTS') && isServiceTechnologyPair(c.node, other.node);
     });
   }
-  const unlinked = new Map<number, Candidate[]>();
-  const pool: Candidate[] = [];
-  for (const c of candidates) {
-    if (c.forced || c.links.size > 0) pool.push(c);
-    else unlinked.set(c.mask, [...(unlinked.get(c.mask) ?? []), c]);
+  // Decided best gain first, so every candidate kept before c gains at least as much.
+  const pool = candidates.filter((c) => c.forced);
+  const kept = new Set<Candidate>();
+  // Kept candidates per coverage, and per coverage and partner they work with (that partner included when kept).
+  const keptWith = new Map<string, number>();
+  const bump = (key: string) => keptWith.set(key, (keptWith.get(key) ?? 0) + 1);
+  const dominated = (c: Candidate) => {
+    if (c.implementer) return false;
+    if (c.links.size === 0) return (keptWith.get(`${c.mask}`) ?? 0) >= limit;
+    if (c.links.size === 1) return (keptWith.get(`${c.mask}|${[...c.links][0]}`) ?? 0) >= limit;
+    // A dominator works with c's least connected partner, or is that partner; hubs' lists are too long to read for each candidate.
+    let pivot: Candidate | undefined;
+    for (const id of c.links) if (pivot === undefined || byId.get(id)!.links.size < pivot.links.size) pivot = byId.get(id)!;
+    if (pivot!.links.size > 100) return false;
+    let dominators = 0;
+    for (const d of [pivot!, ...[...pivot!.links].map((id) => byId.get(id)!)]) {
+      if (d === c || d.mask !== c.mask || !kept.has(d)) continue;
+      if ([...c.links].every((id) => id === d.id || d.links.has(id)) && ++dominators >= limit) return true;
+    }
+    return false;
+  };
+  for (const c of candidates.filter((x) => !x.forced).sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id))) {
+    if (dominated(c)) continue;
+    kept.add(c);
+    bump(`${c.mask}`);
+    bump(`${c.mask}|${c.id}`);
+    for (const id of c.links) bump(`${c.mask}|${id}`);
+    pool.push(c);
   }
-  for (const group of unlinked.values()) pool.push(...group.sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id)).slice(0, limit));
   return pool;
 }
 
