@@ -37,8 +37,8 @@ export const DEFAULTS = {
   /** Program-defined tiers score as silver. */
   unknownTierScore: 0.5,
   levelWeights: GAPS_DEFAULTS.levelWeights,
-  /** Search nodes visited before the search gives up proving and answers with the best it found… */
-  searchBudget: 200_000,
+  /** Search nodes evaluated before the search gives up proving and answers with the best it found… */
+  searchBudget: 1_000_000,
   /** …or milliseconds spent, whichever comes first: an answer within about a second even on a busy server. */
   timeBudgetMs: 1000,
   /** Partners suggested per unmet requirement. */
@@ -483,14 +483,15 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
 
   const visit = (node: Node): void => {
     const { members, mask, decided } = node;
+    // Every node evaluated counts, cut or not: the clock is read every 256.
+    if (!stopped && ++visited % 256 === 0 && performance.now() > deadline) outOfTime = true;
     const open = full & ~mask & ~decided;
     const worst = best.length === limit ? best[limit - 1]! : undefined;
     const related = relatedToTeam(node, open);
     const { coverUB, fitUB, beforeChild } = bounds(node, open, related, worst?.covered ?? 0);
     if (fitUB === -Infinity) return;
     if (worst !== undefined && (coverUB < worst.covered || (coverUB === worst.covered && fitUB <= worst.fit + 1e-12))) return;
-    // Over budget, stop as soon as there is a team to answer with (the clock is read every 256 nodes).
-    if (!stopped && ++visited % 256 === 0 && performance.now() > deadline) outOfTime = true;
+    // Over budget, stop as soon as there is a team to answer with.
     if ((stopped || outOfTime || visited > o.searchBudget) && best.length > 0) {
       stopped = true;
       const whole = bounds(node, open, related, 0);
@@ -513,15 +514,21 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     // Candidates related to the team first (their bound is their own), then the others while their bound allows.
     const first = related.map((r) => optional[r.index]!).filter((c) => c.mask & (1 << bit));
     first.sort(byPromise);
-    for (const c of first) tryJoin(c);
-    for (const c of providers[bit]!) {
+    for (const c of [...first, ...providers[bit]!]) {
+      // Once the search has stopped, this node's own bound covers the branches it has not explored.
+      if (stopped) break;
       // Candidates providing a requirement decided to stay uncovered are out of this branch.
       if (barred[c.index] || (c.mask & decided) !== 0) continue;
-      if (worst !== undefined && coverUB === worst.covered && beforeChild + c.promise <= worst.fit + 1e-12) break;
+      if (worst !== undefined && coverUB === worst.covered && beforeChild + c.promise <= worst.fit + 1e-12 && !related.some((r) => r.index === c.index)) break;
       tryJoin(c);
     }
-    // Left uncovered: every candidate providing it is out, barred or not.
-    visit({ ...node, decided: decided | (1 << bit) });
+    if (stopped) {
+      const rest = bounds(node, open, relatedToTeam(node, open), 0);
+      unexplored = Math.max(unexplored, (rest.coverUB + rest.fitUB) / (requirements + 1));
+    } else {
+      // Left uncovered: every candidate providing it is out, barred or not.
+      visit({ ...node, decided: decided | (1 << bit) });
+    }
     for (const i of newlyBarred) setBarred(i, false);
   };
 
