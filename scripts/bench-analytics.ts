@@ -5,15 +5,18 @@
  *
  *   npm run bench:analytics [-- --partners 100000 --customers 200000 --relationships 1000000]
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Bundle } from '../server/schemas/bundle.js';
 import { projectBundle } from '../server/projection/from-bundle.js';
 import { detectCommunities } from '../server/analytics/communities.js';
-import { betweenness, pagerank } from '../server/analytics/centrality.js';
+import { betweenness, pagerankWithIterations } from '../server/analytics/centrality.js';
 import { articulationPoints, bridges } from '../server/analytics/structure.js';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput } from '../server/analytics/layout.js';
 import { capabilityGaps } from '../server/analytics/gaps.js';
-import { introductionsFor, topIntroductions } from '../server/analytics/introductions.js';
+import { introductionsFor, scorePair, topIntroductions } from '../server/analytics/introductions.js';
 import { assembleDealTeams } from '../server/analytics/deal-team.js';
 import { ecosystemHealth } from '../server/analytics/health.js';
 import { buildMap, prepareMap } from '../server/analytics/map.js';
@@ -40,6 +43,77 @@ async function measure<T>(name: string, work: () => T | Promise<T>, note = ''): 
   return result;
 }
 
+/**
+ * The largest relative error of our top 1,000 PageRanks against igraph's
+ * PRPACK (an exact solver), when Debian's python3-igraph is installed.
+ */
+function pagerankAgainstIgraph(ranks: Record<string, number>): string {
+  const python = '/usr/bin/python3';
+  if (!existsSync(python) || spawnFails(python, ['-c', 'import igraph'])) return 'igraph comparison skipped: python3-igraph is not installed';
+  const ids = graph.nodes();
+  const indexOf = new Map(ids.map((id, i) => [id, i]));
+  const folder = mkdtempSync(path.join(tmpdir(), 'ecograph-pagerank-'));
+  try {
+    const edges = path.join(folder, 'edges.txt');
+    writeFileSync(edges, graph.mapEdges((_edge, _attributes, source, target) => `${indexOf.get(source)} ${indexOf.get(target)}`).join('\n'));
+    const script = [
+      'import sys, igraph',
+      'edges = [tuple(map(int, line.split())) for line in open(sys.argv[1])]',
+      'ranks = igraph.Graph(n=int(sys.argv[2]), edges=edges, directed=False).pagerank(damping=0.85, implementation="prpack")',
+      'sys.stdout.write("\\n".join(repr(r) for r in ranks))',
+    ].join('\n');
+    const exact = execFileSync(python, ['-c', script, edges, String(ids.length)], { encoding: 'utf8', maxBuffer: 1 << 28 }).split('\n').map(Number);
+    const top = ids.map((_, i) => i).sort((a, b) => exact[b]! - exact[a]!).slice(0, 1000);
+    const worst = Math.max(...top.map((i) => Math.abs(ranks[ids[i]!]! - exact[i]!) / exact[i]!));
+    return `max relative error of the top 1,000 against igraph's PRPACK ${worst.toExponential(2)} (top node ${exact[top[0]!]!.toFixed(5)})`;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Recall of the top 10 introductions of sampled partners against a brute
+ * force that scores every other partner: the share of the brute force's top
+ * scores the answer also holds (by score, so that ties count either way).
+ */
+function introductionsRecall(samples: number): string {
+  const all = graph.filterNodes((_id, node) => node.kind === 'partner');
+  const query = IntroductionsQuery.parse({});
+  let found = 0;
+  let wanted = 0;
+  let identical = 0;
+  for (let i = 0; i < samples; i++) {
+    const id = all[Math.floor((i * all.length) / samples)]!;
+    const answer = introductionsFor(graph, id, query, {}, catalogue)!.introductions.map((x) => x.score);
+    const exact = all
+      .filter((other) => other !== id && !graph.areNeighbors(id, other))
+      .map((other) => scorePair(graph, id, other).score)
+      .filter((score) => score > 0)
+      .sort((a, b) => b - a)
+      .slice(0, query.k);
+    const left = [...answer];
+    for (const score of exact) {
+      const at = left.indexOf(score);
+      if (at !== -1) {
+        left.splice(at, 1);
+        found++;
+      }
+    }
+    wanted += exact.length;
+    if (JSON.stringify(answer) === JSON.stringify(exact)) identical++;
+  }
+  return `recall@10 against a brute force on ${samples} sampled partners ${(found / Math.max(1, wanted)).toFixed(3)} (identical top 10 for ${identical})`;
+}
+
+function spawnFails(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -49,7 +123,9 @@ const { graph, catalogue } = await measure('projection build (bundle → graphol
 console.log(`graph: ${graph.order.toLocaleString('en')} nodes, ${graph.size.toLocaleString('en')} edges`);
 const communities = await measure('communities (Louvain)', () => detectCommunities(graph), '');
 rows.at(-1)!.note = `${new Set(Object.values(communities)).size} communities`;
-const ranks = await measure('PageRank', () => pagerank(graph));
+const { ranks, iterations } = await measure('PageRank', () => pagerankWithIterations(graph));
+rows.at(-1)!.note = `${iterations} iterations; ${pagerankAgainstIgraph(ranks)}`;
+console.log(`PageRank: ${rows.at(-1)!.note}`);
 const between = await measure('betweenness (sampled Brandes)', () => betweenness(graph));
 rows.at(-1)!.note = between.exact ? 'exact' : `${between.sources} sampled sources`;
 const aps = await measure('articulation points + bridges', () => ({ points: articulationPoints(graph), bridges: bridges(graph) }));
@@ -78,19 +154,34 @@ const partners = bundle.partners.slice(0, 2000).filter((_, i) => i % 100 === 0).
 const introTimes: number[] = [];
 for (const id of partners) {
   const started = performance.now();
-  introductionsFor(graph, id, IntroductionsQuery.parse({}));
+  introductionsFor(graph, id, IntroductionsQuery.parse({}), {}, catalogue);
   introTimes.push(performance.now() - started);
 }
 rows.push({ analytic: 'introductions for one partner (median of 20)', time: `${median(introTimes).toFixed(1)} ms`, 'RSS after': mb(process.memoryUsage().rss), 'RSS growth': '', note: `max ${Math.max(...introTimes).toFixed(1)} ms` });
-await measure('introductions, whole ecosystem (top 10)', () => topIntroductions(graph, IntroductionsQuery.parse({})));
+console.log(`introductions for one partner: ${rows.at(-1)!.note}, median ${rows.at(-1)!.time}`);
+rows.at(-1)!.note += `; ${introductionsRecall(10)}`;
+console.log(`introductions: ${rows.at(-1)!.note}`);
+await measure('introductions, whole ecosystem (top 10)', () => topIntroductions(graph, IntroductionsQuery.parse({}), {}, catalogue));
 const customer = bundle.customers.find((c) => c.needs.length >= 3) ?? bundle.customers[0]!;
-const teamTimes: number[] = [];
-for (const c of bundle.customers.filter((c) => c.needs.length >= 2).slice(0, 10)) {
-  const started = performance.now();
-  assembleDealTeams(graph, DealTeamRequest.parse({ customerId: c.id, roles: ['reseller', 'technology', 'service'] }));
-  teamTimes.push(performance.now() - started);
+for (const maxSize of [4, 6]) {
+  const teamTimes: number[] = [];
+  let proven = 0;
+  const requests = bundle.customers.filter((c) => c.needs.length >= 2).slice(0, 10);
+  for (const c of requests) {
+    const started = performance.now();
+    const answer = assembleDealTeams(graph, DealTeamRequest.parse({ customerId: c.id, roles: ['reseller', 'technology', 'service'], maxSize }), {}, catalogue);
+    teamTimes.push(performance.now() - started);
+    if (answer.optimality === 'proven') proven++;
+  }
+  rows.push({
+    analytic: `deal team, maxSize ${maxSize} (median of ${requests.length} customers)`,
+    time: `${median(teamTimes).toFixed(1)} ms`,
+    'RSS after': mb(process.memoryUsage().rss),
+    'RSS growth': '',
+    note: `max ${Math.max(...teamTimes).toFixed(1)} ms; optimality proven for ${proven} of ${requests.length}; e.g. ${customer.id}`,
+  });
+  console.log(`deal team maxSize ${maxSize}: median ${rows.at(-1)!.time}, ${rows.at(-1)!.note}`);
 }
-rows.push({ analytic: 'deal team (median of 10 customers)', time: `${median(teamTimes).toFixed(1)} ms`, 'RSS after': mb(process.memoryUsage().rss), 'RSS growth': '', note: `max ${Math.max(...teamTimes).toFixed(1)} ms; e.g. ${customer.id}` });
 await measure('ecosystem health', () => ecosystemHealth(graph, catalogue, derived));
 await measure('metrics of one node', () => nodeMetrics(graph, derived, bundle.partners[0]!.id));
 await measure('search index (built by the first search of a version)', () => searchNodes(graph, 'warm', 10));

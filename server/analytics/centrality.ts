@@ -1,8 +1,9 @@
 /**
- * Centralities: PageRank and exact betweenness come from graphology-metrics;
- * betweenness on large graphs is estimated from a seeded sample of sources.
+ * Centralities: PageRank by power iteration over compressed adjacency
+ * arrays; exact betweenness from graphology-metrics; betweenness on large
+ * graphs estimated from a seeded sample of sources.
  */
-import { betweenness as betweennessMetric, pagerank as pagerankMetric } from 'graphology-metrics/centrality/index.js';
+import { betweenness as betweennessMetric } from 'graphology-metrics/centrality/index.js';
 import { NeighborhoodIndex } from 'graphology-indices/neighborhood.js';
 import type { EcoGraph } from '../projection/types.js';
 import { seededRandom } from './communities.js';
@@ -10,18 +11,65 @@ import { seededRandom } from './communities.js';
 export interface PagerankOptions {
   alpha: number;
   maxIterations: number;
+  /** Converged when one round changes the ranks by less than this in total (L1 distance). */
   tolerance: number;
 }
 
-const PAGERANK_DEFAULTS: PagerankOptions = { alpha: 0.85, maxIterations: 100, tolerance: 1e-6 };
+// The error after a round is at most α/(1-α) ≈ 5.7 times the last change: 1e-10 keeps the top ranks exact to 1e-8 relative.
+const PAGERANK_DEFAULTS: PagerankOptions = { alpha: 0.85, maxIterations: 1000, tolerance: 1e-10 };
 
 /** Unweighted PageRank; sums to 1 over the graph. */
 export function pagerank(graph: EcoGraph, options: Partial<PagerankOptions> = {}): Record<string, number> {
-  const settings = { ...PAGERANK_DEFAULTS, ...options };
-  if (!(settings.alpha > 0 && settings.alpha < 1)) throw new Error('analytics/centrality: alpha must be in (0, 1)');
-  // graphology's PageRank cannot converge on an empty graph (its tolerance is scaled by the order).
-  if (graph.order === 0) return {};
-  return pagerankMetric(graph, { ...settings, getEdgeWeight: null });
+  return pagerankWithIterations(graph, options).ranks;
+}
+
+/**
+ * PageRank and the rounds it took. Hand-written rather than graphology-metrics'
+ * because that one compares the tolerance with the L1 change divided by the
+ * node count: at 300,000 nodes it stopped after 8 rounds with the top node
+ * 18% off. Nodes without relationships spread their rank over every node,
+ * as in graphology and igraph.
+ */
+export function pagerankWithIterations(graph: EcoGraph, options: Partial<PagerankOptions> = {}): { ranks: Record<string, number>; iterations: number } {
+  const { alpha, maxIterations, tolerance } = { ...PAGERANK_DEFAULTS, ...options };
+  if (!(alpha > 0 && alpha < 1)) throw new Error('analytics/centrality/pagerank: alpha must be in (0, 1)');
+  if (!(tolerance > 0)) throw new Error('analytics/centrality/pagerank: tolerance must be positive');
+  const n = graph.order;
+  if (n === 0) return { ranks: {}, iterations: 0 };
+
+  const nodes = graph.nodes();
+  const indexOf = new Map(nodes.map((id, i) => [id, i]));
+  const starts = new Uint32Array(n + 1);
+  const neighbours = new Uint32Array(2 * graph.size);
+  let filled = 0;
+  nodes.forEach((id, i) => {
+    starts[i] = filled;
+    graph.forEachNeighbor(id, (other) => (neighbours[filled++] = indexOf.get(other)!));
+  });
+  starts[n] = filled;
+
+  let rank = new Float64Array(n).fill(1 / n);
+  let next = new Float64Array(n);
+  const share = new Float64Array(n); // rank ÷ degree, what each node sends along each edge
+  for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    let dangling = 0;
+    for (let i = 0; i < n; i++) {
+      const degree = starts[i + 1]! - starts[i]!;
+      if (degree === 0) dangling += rank[i]!;
+      else share[i] = rank[i]! / degree;
+    }
+    const base = (1 - alpha + alpha * dangling) / n;
+    let change = 0;
+    for (let i = 0; i < n; i++) {
+      let inflow = 0;
+      for (let j = starts[i]!, end = starts[i + 1]!; j < end; j++) inflow += share[neighbours[j]!]!;
+      next[i] = base + alpha * inflow;
+      change += Math.abs(next[i]! - rank[i]!);
+    }
+    [rank, next] = [next, rank];
+    if (change < tolerance) return { ranks: Object.fromEntries(nodes.map((id, i) => [id, rank[i]!])), iterations: iteration };
+  }
+  throw new Error(`analytics/centrality/pagerank: failed to converge in ${maxIterations} iterations (tolerance ${tolerance})`);
 }
 
 /** How many of a node's edges carry each relationship type. */

@@ -1,6 +1,12 @@
 /**
- * Deal teams: the smallest groups of partners in a deal's region that
- * together cover every required capability and role, best first.
+ * Deal teams: the best teams of at most maxSize partners for a deal, each
+ * member bringing at least one requirement (capability or role) that no other
+ * member brings.
+ *
+ * Candidates: partners operating in the deal's region that serve its segment
+ * (the request's, else the customer's; any segment when there is neither) and
+ * provide at least one requirement. `include` members join every team
+ * wherever they operate and need bring nothing; `exclude` members never join.
  *
  * Ranking: coverage first (requirements covered), then
  *   fit = 0.5·cohesion + 0.3·customerFit + 0.2·quality   (DEFAULTS.weights)
@@ -12,16 +18,15 @@
  * - quality: mean over members of (tier score + mean level weight of the capabilities they cover) / 2,
  *   the tier score alone for a member covering roles only.
  *
- * Search: weighted set cover by beam search. Candidates sharing a coverage
- * pattern are cut to the few with the best individual fit; each step extends
- * the best partial teams only with members adding coverage, and drops teams
- * that cannot reach full coverage within maxSize once some team does.
+ * Search: exact branch and bound (see `search`), which says whether it proved
+ * its teams the best or stopped at its budget with the best it found.
  */
 import type { DealTeamRequest, DealTeamResponse, Team } from '../schemas/analytics.js';
 import type { PartnerType } from '../schemas/model.js';
-import type { CustomerNode, EcoGraph, PartnerNode } from '../projection/types.js';
+import type { CustomerNode, EcoCatalogue, EcoGraph, PartnerNode } from '../projection/types.js';
 import { DEFAULTS as GAPS_DEFAULTS, supplyWeight } from './gaps.js';
 import { AnalyticsInputError } from './errors.js';
+import { count, listing } from './format.js';
 
 export const DEFAULTS = {
   /** Weights of the team's fit, which ranks teams of equal coverage. */
@@ -32,11 +37,10 @@ export const DEFAULTS = {
   /** Program-defined tiers score as silver. */
   unknownTierScore: 0.5,
   levelWeights: GAPS_DEFAULTS.levelWeights,
-  /** Candidates kept per distinct coverage pattern, best individual fit first. */
-  perPattern: 12,
-  beamWidth: 64,
-  /** Extensions tried per team: most coverage added first, then individual fit and links to the team. */
-  branching: 24,
+  /** Search nodes evaluated before the search gives up proving and answers with the best it found… */
+  searchBudget: 1_000_000,
+  /** …or milliseconds spent, whichever comes first: an answer within about a second even on a busy server. */
+  timeBudgetMs: 1000,
   /** Partners suggested per unmet requirement. */
   closest: 5,
 };
@@ -54,10 +58,15 @@ interface Candidate {
   forced: boolean;
   servesCustomer: boolean;
   quality: number;
-  /** Fit on its own, a proxy for what it brings to a team: 0..1, weighted like the team's fit. */
-  fit: number;
-  /** Other pool members it already has a relationship with. */
+  /** What the member adds to the fit's customer and quality terms: the fit is 0.5·cohesion + the mean gain. */
+  gain: number;
+  /** Other candidates it already has a relationship with. */
   links: Set<string>;
+  /** Whether one of those is a service–technology IMPLEMENTS relationship (the cohesion bonus). */
+  implementer: boolean;
+  /** Set by the search: its place among the optional candidates, and the most it can add to a team's fit bound. */
+  index: number;
+  promise: number;
 }
 
 interface Draft {
@@ -70,10 +79,12 @@ interface Draft {
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+/** The largest value, -Infinity for none (without spreading a long list into arguments). */
+const maxOf = (values: number[]) => values.reduce((a, b) => (b > a ? b : a), -Infinity);
 const bitCount = (mask: number) => {
-  let count = 0;
-  for (let m = mask; m !== 0; m &= m - 1) count++;
-  return count;
+  let n = 0;
+  for (let m = mask; m !== 0; m &= m - 1) n++;
+  return n;
 };
 
 function fail(field: string, message: string): never {
@@ -88,13 +99,16 @@ function customerAt(graph: EcoGraph, id: string): CustomerNode {
 /**
  * The best `limit` teams of at most `maxSize` partners for a deal. With a
  * customerId, the region and segment default to the customer's and its needs
- * are the capabilities required when none are given. Candidates operate in the
- * region (and serve the segment, if any) and provide at least one requirement;
- * `include` members join every team wherever they operate. When no team
- * covers everything, `teams` holds the best partial ones and `unmet` what
- * they miss.
+ * are the capabilities required when none are given. When no team covers
+ * everything, `teams` holds the best partial ones and `unmet` what they miss.
+ * `catalogue` lends capability names to the explanations.
  */
-export function assembleDealTeams(graph: EcoGraph, request: DealTeamRequest, options: Partial<DealTeamOptions> = {}): DealTeamResponse {
+export function assembleDealTeams(
+  graph: EcoGraph,
+  request: DealTeamRequest,
+  options: Partial<DealTeamOptions> = {},
+  catalogue?: Pick<EcoCatalogue, 'capabilities'>,
+): DealTeamResponse {
   const o: DealTeamOptions = { ...DEFAULTS, ...options };
   const customerId = request.customerId;
   const customer = customerId === undefined ? undefined : customerAt(graph, customerId);
@@ -134,21 +148,36 @@ export function assembleDealTeams(graph: EcoGraph, request: DealTeamRequest, opt
     const eligible = inRegion && (segment === undefined || node.segments.includes(segment)) && mask !== 0;
     if (eligible || included.has(id)) {
       const servesCustomer = customerId !== undefined && graph.areNeighbors(id, customerId);
-      candidates.push({ id, node, mask, forced: included.has(id), servesCustomer, quality: quality(node), fit: 0, links: new Set() });
+      const q = quality(node);
+      const gain = o.weights.customerFit * Number(servesCustomer) + o.weights.quality * q;
+      candidates.push({ id, node, mask, forced: included.has(id), servesCustomer, quality: q, gain, links: new Set(), implementer: false, index: -1, promise: 0 });
     } else if (mask !== 0) outside.push({ id, node, mask, inRegion });
   });
 
-  const pool = prunePool(graph, candidates, o);
-  const drafts = search(graph, pool, requirements, full, request.maxSize, o);
+  const pool = prunePool(graph, candidates, request.limit);
+  const { drafts, proven, bound } = search(graph, pool, requirements.length, full, request.maxSize, request.limit, o);
   const complete = drafts.filter((d) => d.mask === full);
-  const chosen = (complete.length > 0 ? complete : drafts).slice(0, request.limit);
-  const teams = chosen.map((d) => describe(graph, d, requirements, customerId));
-  if (complete.length > 0) return { teams };
+  const chosen = complete.length > 0 ? complete : drafts;
+  const names = { graph, capabilities: catalogue?.capabilities };
+  const teams = chosen.map((d) => describe(d, requirements, customerId, names));
+  const optimality = proven ? ('proven' as const) : ('best-found' as const);
+  // Scores as reported (rounded); the bound never below the best team's own score.
+  const reported = { optimality, bound: proven ? (teams[0]?.score ?? 0) : Math.max(teams[0]?.score ?? 0, Math.ceil(bound * 1000) / 1000) };
+  if (complete.length > 0) return { teams, ...reported };
 
-  return { teams, unmet: unmetRequirements(requirements, chosen[0], candidates, outside, { region, segment, maxSize: request.maxSize }, o) };
+  const deal = { region, segment, maxSize: request.maxSize, proven };
+  return { teams, ...reported, unmet: unmetRequirements(requirements, chosen[0], candidates, outside, deal, names, o) };
 }
 
 type Outsider = { id: string; node: PartnerNode; mask: number; inRegion: boolean };
+
+interface Names {
+  graph: EcoGraph;
+  capabilities: EcoCatalogue['capabilities'] | undefined;
+}
+
+const partnerName = (names: Names, id: string) => names.graph.getNodeAttribute(id, 'label');
+const requirementName = (names: Names, r: Requirement) => (r.kind === 'capability' ? (names.capabilities?.get(r.id)?.name ?? r.id) : `the ${r.id} role`);
 
 /**
  * What the best partial team leaves uncovered, each with the partners closest
@@ -160,75 +189,115 @@ function unmetRequirements(
   best: Draft | undefined,
   candidates: Candidate[],
   outside: Outsider[],
-  deal: { region: string; segment: string | undefined; maxSize: number },
+  deal: { region: string; segment: string | undefined; maxSize: number; proven: boolean },
+  names: Names,
   o: DealTeamOptions,
 ): NonNullable<DealTeamResponse['unmet']> {
-  const { region, segment, maxSize } = deal;
+  const { region, segment, maxSize, proven } = deal;
   return requirements.flatMap((r, index) => {
     const bit = 1 << index;
     if (best !== undefined && (best.mask & bit) !== 0) return [];
+    const what = requirementName(names, r);
     const local = candidates.filter((c) => c.mask & bit).sort((a, b) => b.quality - a.quality || compareIds(a.id, b.id));
     if (local.length > 0) {
-      return [{ requirement: r.id, kind: r.kind, closest: local.slice(0, o.closest).map((c) => c.id), reason: `${local.length} partner(s) in ${region} provide it, but no team of at most ${maxSize} covers it together with the rest` }];
+      const reason = proven
+        ? `${count(local.length, 'partner')} in ${region} provide ${what}, but no team of at most ${maxSize} covers it together with the rest`
+        : `${count(local.length, 'partner')} in ${region} provide ${what}; no team of at most ${maxSize} covering it together with the rest was found (best found, not proven: the search stopped at its budget)`;
+      return [{ requirement: r.id, kind: r.kind, closest: local.slice(0, o.closest).map((c) => c.id), reason }];
     }
     const rank = (p: Outsider) => (p.inRegion ? 2 : 0) + (r.kind === 'capability' ? supplyWeight(p.node.capabilities[r.id]!, o.levelWeights) : (o.tierScores[p.node.tier] ?? o.unknownTierScore));
     const near = outside.filter((p) => p.mask & bit).sort((a, b) => rank(b) - rank(a) || compareIds(a.id, b.id));
     const where = segment === undefined ? region : `${region} for ${segment}`;
     const reason =
       near[0] === undefined
-        ? `no partner provides ${r.kind} ${r.id} anywhere`
-        : `no partner in ${where} provides ${r.kind} ${r.id}; the closest provide it ${near[0].inRegion ? `in ${region} for other segments` : 'in other regions'}`;
+        ? `no partner provides ${what} anywhere`
+        : `no partner in ${where} provides ${what}; the closest, ${partnerName(names, near[0].id)}, provide${near.length === 1 ? 's' : ''} it ${near[0].inRegion ? `in ${region} for other segments` : 'in other regions'}`;
     return [{ requirement: r.id, kind: r.kind, closest: near.slice(0, o.closest).map((p) => p.id), reason }];
   });
 }
 
 /**
- * Keeps forced members and, per coverage pattern, the candidates with the best
- * individual fit: quality, serving the customer, and links to other candidates
- * (a proxy for the cohesion they can bring to a team).
+ * Links every candidate to the candidates it already works with, and drops
+ * those no best team needs. Candidate d dominates c when both cover the same
+ * requirements, d gains at least as much, and d works with everyone c works
+ * with: then d can take c's place in any team with no loss of fit (two
+ * members with the same coverage never share a team, as neither would bring
+ * anything of its own). Where `limit` kept candidates dominate c, each swap
+ * gives another team at least as good, so c cannot change the best `limit`
+ * teams. Candidates with a cohesion bonus of their own are always kept.
  */
-function prunePool(graph: EcoGraph, candidates: Candidate[], o: DealTeamOptions): Candidate[] {
-  const neighboursIn = (c: Candidate, ids: Set<string>) => graph.filterNeighbors(c.id, (other) => ids.has(other));
-  const all = new Set(candidates.map((c) => c.id));
+function prunePool(graph: EcoGraph, candidates: Candidate[], limit: number): Candidate[] {
+  const byId = new Map(candidates.map((c) => [c.id, c]));
   for (const c of candidates) {
-    c.fit = o.weights.cohesion * Math.min(1, neighboursIn(c, all).length / 3) + o.weights.customerFit * Number(c.servesCustomer) + o.weights.quality * c.quality;
+    graph.forEachEdge(c.id, (_edge, edge, source, target) => {
+      const other = byId.get(source === c.id ? target : source);
+      if (other === undefined) return;
+      c.links.add(other.id);
+      c.implementer ||= edge.types.includes('IMPLEMENTS') && isServiceTechnologyPair(c.node, other.node);
+    });
   }
-  const byPattern = new Map<number, Candidate[]>();
-  for (const c of candidates) {
-    if (c.forced) continue;
-    const group = byPattern.get(c.mask) ?? [];
-    byPattern.set(c.mask, group);
-    group.push(c);
-  }
+  // Decided best gain first, so every candidate kept before c gains at least as much.
   const pool = candidates.filter((c) => c.forced);
-  for (const group of byPattern.values()) pool.push(...group.sort((a, b) => b.fit - a.fit || compareIds(a.id, b.id)).slice(0, o.perPattern));
-  const kept = new Set(pool.map((c) => c.id));
-  for (const c of pool) c.links = new Set(neighboursIn(c, kept));
+  const kept = new Set<Candidate>();
+  // Kept candidates per coverage, and per coverage and partner they work with (that partner included when kept).
+  const keptWith = new Map<string, number>();
+  const bump = (key: string) => keptWith.set(key, (keptWith.get(key) ?? 0) + 1);
+  const dominated = (c: Candidate) => {
+    if (c.implementer) return false;
+    if (c.links.size === 0) return (keptWith.get(`${c.mask}`) ?? 0) >= limit;
+    if (c.links.size === 1) return (keptWith.get(`${c.mask}|${[...c.links][0]}`) ?? 0) >= limit;
+    // A dominator works with c's least connected partner, or is that partner; hubs' lists are too long to read for each candidate.
+    let pivot: Candidate | undefined;
+    for (const id of c.links) if (pivot === undefined || byId.get(id)!.links.size < pivot.links.size) pivot = byId.get(id)!;
+    if (pivot!.links.size > 100) return false;
+    let dominators = 0;
+    for (const d of [pivot!, ...[...pivot!.links].map((id) => byId.get(id)!)]) {
+      if (d === c || d.mask !== c.mask || !kept.has(d)) continue;
+      if ([...c.links].every((id) => id === d.id || d.links.has(id)) && ++dominators >= limit) return true;
+    }
+    return false;
+  };
+  for (const c of candidates.filter((x) => !x.forced).sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id))) {
+    if (dominated(c)) continue;
+    kept.add(c);
+    bump(`${c.mask}`);
+    bump(`${c.mask}|${c.id}`);
+    for (const id of c.links) bump(`${c.mask}|${id}`);
+    pool.push(c);
+  }
   return pool;
 }
 
-function evaluate(graph: EcoGraph, members: Candidate[], requirements: Requirement[], o: DealTeamOptions): Draft {
+function evaluate(graph: EcoGraph, members: Candidate[], requirements: number, o: DealTeamOptions): Draft {
   const mask = members.reduce((m, c) => m | c.mask, 0);
-  let linked = 0;
-  let implementsBonus = 0;
-  for (let i = 0; i < members.length; i++) {
-    for (let j = i + 1; j < members.length; j++) {
-      const [a, b] = [members[i]!, members[j]!];
-      if (!a.links.has(b.id)) continue;
-      linked++;
-      if (isServiceTechnologyPair(a.node, b.node) && graph.getEdgeAttribute(a.id, b.id, 'types').includes('IMPLEMENTS')) implementsBonus = o.implementsBonus;
-    }
-  }
+  const { linked, bonus } = linkStats(graph, members);
   const pairs = (members.length * (members.length - 1)) / 2;
   const components = {
-    coverage: bitCount(mask) / requirements.length,
-    cohesion: pairs === 0 ? 1 : Math.min(1, linked / pairs + implementsBonus),
+    coverage: bitCount(mask) / requirements,
+    cohesion: pairs === 0 ? 1 : Math.min(1, linked / pairs + (bonus ? o.implementsBonus : 0)),
     customerFit: members.filter((m) => m.servesCustomer).length / members.length,
     quality: members.reduce((sum, m) => sum + m.quality, 0) / members.length,
   };
   const fit = o.weights.cohesion * components.cohesion + o.weights.customerFit * components.customerFit + o.weights.quality * components.quality;
   return { members, mask, covered: bitCount(mask), fit, components };
 }
+
+/** Member pairs already related, and whether one of them is a service member implementing a technology member. */
+function linkStats(graph: EcoGraph, members: Candidate[]): { linked: number; bonus: boolean } {
+  let linked = 0;
+  let bonus = false;
+  for (let i = 0; i < members.length; i++) {
+    for (let j = i + 1; j < members.length; j++) {
+      const [a, b] = [members[i]!, members[j]!];
+      if (!a.links.has(b.id)) continue;
+      linked++;
+      bonus ||= implementsPair(graph, a, b);
+    }
+  }
+  return { linked, bonus };
+}
+
+const implementsPair = (graph: EcoGraph, a: Candidate, b: Candidate) => isServiceTechnologyPair(a.node, b.node) && graph.getEdgeAttribute(a.id, b.id, 'types').includes('IMPLEMENTS');
 
 function isServiceTechnologyPair(a: PartnerNode, b: PartnerNode): boolean {
   return (a.types.includes('service') && b.types.includes('technology')) || (a.types.includes('technology') && b.types.includes('service'));
@@ -237,46 +306,239 @@ function isServiceTechnologyPair(a: PartnerNode, b: PartnerNode): boolean {
 const byRank = (a: Draft, b: Draft) => b.covered - a.covered || b.fit - a.fit || a.members.length - b.members.length || compareIds(teamKey(a.members), teamKey(b.members));
 const teamKey = (members: Candidate[]) => members.map((m) => m.id).join('\u0000');
 
-/** Beam search over teams; returns every team it evaluated, best first. */
-function search(graph: EcoGraph, pool: Candidate[], requirements: Requirement[], full: number, maxSize: number, o: DealTeamOptions): Draft[] {
+/**
+ * Branch and bound over every team of at most maxSize members that holds the
+ * forced members and in which every other member brings a requirement no
+ * other member brings. Each node of the search is a partial team T plus the
+ * requirements decided to stay uncovered; it branches on one open
+ * requirement: covered by the first, second, … candidate providing it (the
+ * earlier ones then barred below), or left uncovered. Every team is reached
+ * exactly once.
+ *
+ * A node is cut when even its bound cannot beat the limit-th team found.
+ * Coverage: at most what T covers plus the open requirements some candidate
+ * still provides. Fit: each new member needs an open requirement of its own,
+ * so at most that many join; with j new members and s = |T| + j in the end,
+ *   fit ≤ 0.5·(links in T + Σ new (links to T + ½·min(j − 1, its other links))) / pairs
+ *         + 0.125 for a new member with an IMPLEMENTS link + Σ gains / s
+ * (a link between two new members counts half at each end), the new members'
+ * terms bounded by the best candidate of each open requirement (distinct
+ * requirements for distinct members); and fit ≤ 0.5 + Σ gains / s.
+ * When the budget runs out (and a team has been found), the unexplored
+ * nodes' bounds give `bound`.
+ */
+function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: number, maxSize: number, limit: number, o: DealTeamOptions) {
+  const w = o.weights;
   const forced = pool.filter((c) => c.forced);
   const optional = pool.filter((c) => !c.forced);
-  const start = forced.length > 0 ? [evaluate(graph, forced, requirements, o)] : [];
-  const seen = new Map(start.map((d) => [teamKey(d.members), d]));
-  let anyComplete = start.some((d) => d.mask === full);
-  const bestMarginal = Math.max(0, ...optional.map((c) => bitCount(c.mask)));
-  let frontier: Array<Draft | undefined> = start.length > 0 ? start : [undefined];
+  const byId = new Map(optional.map((c) => [c.id, c]));
+  const maxMarginal = Math.max(0, maxOf(optional.map((c) => bitCount(c.mask))));
+  const pairs = (s: number) => (s * (s - 1)) / 2;
+  // A new member's term in the bound, with `toTeam` links to T, among j new members and s in all; for s = 1, its gain beside a cohesion of 1.
+  const addition = (c: Candidate, s: number, j: number, toTeam: number) =>
+    s < 2 ? c.gain : (w.cohesion * (toTeam + Math.min(j - 1, c.links.size - toTeam) / 2)) / pairs(s) + c.gain / s + (c.implementer ? w.cohesion * o.implementsBonus : 0);
+  const shapes: Array<[number, number]> = [];
+  for (let s = 1; s <= maxSize; s++) for (let j = 1; j <= s; j++) shapes.push([s, j]);
+  // The most a candidate related to no member of T can add, whatever the team's size.
+  optional.forEach((c, i) => {
+    c.index = i;
+    c.promise = maxOf(shapes.map(([s, j]) => addition(c, s, j, 0)));
+  });
+  const byPromise = (a: Candidate, b: Candidate) => b.promise - a.promise || compareIds(a.id, b.id);
+  // Candidates per requirement, most promising first: good teams are found early, and a branch stops at the first candidate its bound rules out.
+  const providers = Array.from({ length: requirements }, (_, bit) =>
+    optional.filter((c) => c.mask & (1 << bit)).sort(byPromise),
+  );
+  // Per shape (s, j) and requirement, the best term of a candidate related to no member of T.
+  const unrelatedBest = new Map(shapes.map(([s, j]) => [s * 64 + j, providers.map((list) => maxOf(list.map((c) => addition(c, s, j, 0))))]));
+  const bestGain = providers.map((list) => maxOf(list.map((c) => c.gain)));
 
-  for (let size = forced.length; size < maxSize && frontier.length > 0; size++) {
-    const next: Draft[] = [];
-    for (const draft of frontier) {
-      const mask = draft?.mask ?? 0;
-      if (mask === full) continue;
-      // Upper bound: even the best additions cannot complete this team within maxSize.
-      if (anyComplete && bitCount(mask) + (maxSize - size) * bestMarginal < requirements.length) continue;
-      const team = draft?.members ?? [];
-      const extensions = optional
-        .filter((c) => (c.mask & ~mask) !== 0 && !team.includes(c))
-        .map((c) => ({ c, promise: bitCount(c.mask & ~mask) + c.fit + 0.5 * team.filter((m) => c.links.has(m.id)).length }))
-        .sort((x, y) => y.promise - x.promise || compareIds(x.c.id, y.c.id))
-        .slice(0, o.branching);
-      for (const { c } of extensions) {
-        const members = [...team, c].sort((a, b) => compareIds(a.id, b.id));
-        const key = teamKey(members);
-        if (seen.has(key)) continue;
-        const child = evaluate(graph, members, requirements, o);
-        seen.set(key, child);
-        next.push(child);
-        if (child.mask === full) anyComplete = true;
+  // Search state, indexed like `optional`: barred below the current branch, in the current team.
+  const barred = new Uint8Array(optional.length);
+  const inTeam = new Uint8Array(optional.length);
+  // How many unbarred candidates still provide each requirement.
+  const remaining = providers.map((list) => list.length);
+  const setBarred = (i: number, on: boolean) => {
+    barred[i] = on ? 1 : 0;
+    for (let bit = 0; bit < requirements; bit++) if (optional[i]!.mask & (1 << bit)) remaining[bit]! += on ? -1 : 1;
+  };
+
+  const best: Draft[] = [];
+  const offer = (draft: Draft) => {
+    if (best.length === limit && byRank(draft, best[limit - 1]!) >= 0) return;
+    const worse = best.findIndex((d) => byRank(draft, d) < 0);
+    best.splice(worse === -1 ? best.length : worse, 0, draft);
+    if (best.length > limit) best.pop();
+  };
+
+  let visited = 0;
+  const deadline = performance.now() + o.timeBudgetMs;
+  let outOfTime = false;
+  let stopped = false;
+  let unexplored = -Infinity;
+
+  interface Node {
+    members: Candidate[];
+    mask: number;
+    decided: number;
+    linked: number;
+    bonus: boolean;
+  }
+  /** A candidate that may still join and is related to `count` members of T. */
+  type Related = { index: number; count: number };
+
+  const relatedCount = new Int32Array(optional.length);
+  const relatedToTeam = (node: Node, open: number): Related[] => {
+    const found: number[] = [];
+    for (const m of node.members) {
+      for (const id of m.links) {
+        const c = byId.get(id);
+        if (c === undefined) continue;
+        const i = c.index;
+        if (barred[i] || inTeam[i] || (c.mask & open) === 0 || (c.mask & node.decided) !== 0) continue;
+        if (relatedCount[i] === 0) found.push(i);
+        relatedCount[i]!++;
       }
     }
-    // Complete teams stay in `seen`; the beam's places go to teams still growing.
-    frontier = next.filter((d) => d.mask !== full).sort(byRank).slice(0, o.beamWidth);
-  }
-  return [...seen.values()].sort(byRank);
+    return found.map((index) => {
+      const count = relatedCount[index]!;
+      relatedCount[index] = 0;
+      return { index, count };
+    });
+  };
+
+  // Scratch for the bound: the best term per requirement, and the providable requirements' terms to pick from.
+  const terms = new Float64Array(requirements);
+  const picked = new Float64Array(requirements);
+  /** The sum of the k largest of `values` over `bits`. */
+  const topSum = (values: ArrayLike<number>, bits: number[], k: number) => {
+    for (let x = 0; x < bits.length; x++) picked[x] = values[bits[x]!]!;
+    let sum = 0;
+    for (let round = 0; round < k; round++) {
+      let at = round;
+      for (let x = round + 1; x < bits.length; x++) if (picked[x]! > picked[at]!) at = x;
+      sum += picked[at]!;
+      [picked[at], picked[round]] = [picked[round]!, picked[at]!];
+    }
+    return sum;
+  };
+  const fillTerms = (s: number, j: number, related: Related[], bits: number[]) => {
+    terms.set(unrelatedBest.get(s * 64 + j)!);
+    for (const { index, count } of related) {
+      const c = optional[index]!;
+      const value = addition(c, s, j, count);
+      for (const bit of bits) if (c.mask & (1 << bit) && value > terms[bit]!) terms[bit] = value;
+    }
+  };
+
+  /** Upper bounds on coverage and fit below a node, for teams reaching `mustCover`; `beforeChild` bounds a child's fit without its new member's term. */
+  const bounds = (node: Node, open: number, related: Related[], mustCover: number) => {
+    const t = node.members.length;
+    const providable: number[] = [];
+    for (let bit = 0; bit < requirements; bit++) if (open & (1 << bit) && remaining[bit]! > 0) providable.push(bit);
+    const covered = bitCount(node.mask);
+    const coverUB = covered + Math.min(providable.length, (maxSize - t) * maxMarginal);
+    let gains = 0;
+    for (const m of node.members) gains += m.gain;
+    const minNew = Math.max(t === 0 ? 1 : 0, maxMarginal === 0 ? 0 : Math.ceil((mustCover - covered) / maxMarginal));
+    let fitUB = -Infinity;
+    let beforeChild = -Infinity;
+    for (let j = 0; j <= Math.min(maxSize - t, providable.length); j++) {
+      const s = t + j;
+      if (s === 0) continue;
+      // The fit bound of s members without the new members' terms.
+      const base = s < 2 ? w.cohesion + gains : (w.cohesion * node.linked) / pairs(s) + (node.bonus ? w.cohesion * o.implementsBonus : 0) + gains / s;
+      if (j > 0) fillTerms(s, j, related, providable);
+      if (j >= minNew) fitUB = Math.max(fitUB, Math.min(w.cohesion + (gains + topSum(bestGain, providable, j)) / s, base + topSum(terms, providable, j)));
+      if (j >= 1) beforeChild = Math.max(beforeChild, base + topSum(terms, providable, j - 1));
+    }
+    return { coverUB, fitUB, beforeChild };
+  };
+
+  /** Whether every optional member of the team keeps a requirement no other member provides. */
+  const irredundant = (team: Candidate[]) => {
+    for (const m of team) {
+      if (m.forced) continue;
+      let others = 0;
+      for (const x of team) if (x !== m) others |= x.mask;
+      if ((m.mask & ~others) === 0) return false;
+    }
+    return true;
+  };
+
+  const join = (node: Node, c: Candidate) => {
+    const team = [...node.members, c];
+    if (!irredundant(team)) return;
+    let links = node.linked;
+    let withBonus = node.bonus;
+    for (const m of node.members) {
+      if (!c.links.has(m.id)) continue;
+      links++;
+      withBonus ||= implementsPair(graph, c, m);
+    }
+    inTeam[c.index] = 1;
+    visit({ members: team, mask: node.mask | c.mask, decided: node.decided, linked: links, bonus: withBonus });
+    inTeam[c.index] = 0;
+  };
+
+  const visit = (node: Node): void => {
+    const { members, mask, decided } = node;
+    // Every node evaluated counts, cut or not: the clock is read every 256.
+    if (!stopped && ++visited % 256 === 0 && performance.now() > deadline) outOfTime = true;
+    const open = full & ~mask & ~decided;
+    const worst = best.length === limit ? best[limit - 1]! : undefined;
+    const related = relatedToTeam(node, open);
+    const { coverUB, fitUB, beforeChild } = bounds(node, open, related, worst?.covered ?? 0);
+    if (fitUB === -Infinity) return;
+    if (worst !== undefined && (coverUB < worst.covered || (coverUB === worst.covered && fitUB <= worst.fit + 1e-12))) return;
+    // Over budget, stop as soon as there is a team to answer with.
+    if ((stopped || outOfTime || visited > o.searchBudget) && best.length > 0) {
+      stopped = true;
+      const whole = bounds(node, open, related, 0);
+      unexplored = Math.max(unexplored, (whole.coverUB + whole.fitUB) / (requirements + 1));
+      return;
+    }
+    if (members.length === maxSize || open === 0) {
+      if (members.length > 0) offer(evaluate(graph, [...members].sort((a, b) => compareIds(a.id, b.id)), requirements, o));
+      return;
+    }
+    // Branch on the open requirement with the fewest candidates left.
+    let bit = -1;
+    for (let b = 0; b < requirements; b++) if (open & (1 << b) && (bit === -1 || remaining[b]! < remaining[bit]!)) bit = b;
+    const newlyBarred: number[] = [];
+    const tryJoin = (c: Candidate) => {
+      join(node, c);
+      setBarred(c.index, true);
+      newlyBarred.push(c.index);
+    };
+    // Candidates related to the team first (their bound is their own), then the others while their bound allows.
+    const first = related.map((r) => optional[r.index]!).filter((c) => c.mask & (1 << bit));
+    first.sort(byPromise);
+    for (const c of [...first, ...providers[bit]!]) {
+      // Once the search has stopped, this node's own bound covers the branches it has not explored.
+      if (stopped) break;
+      // Candidates providing a requirement decided to stay uncovered are out of this branch.
+      if (barred[c.index] || (c.mask & decided) !== 0) continue;
+      if (worst !== undefined && coverUB === worst.covered && beforeChild + c.promise <= worst.fit + 1e-12 && !related.some((r) => r.index === c.index)) break;
+      tryJoin(c);
+    }
+    if (stopped) {
+      const rest = bounds(node, open, relatedToTeam(node, open), 0);
+      unexplored = Math.max(unexplored, (rest.coverUB + rest.fitUB) / (requirements + 1));
+    } else {
+      // Left uncovered: every candidate providing it is out, barred or not.
+      visit({ ...node, decided: decided | (1 << bit) });
+    }
+    for (const i of newlyBarred) setBarred(i, false);
+  };
+
+  const { linked, bonus } = linkStats(graph, forced);
+  visit({ members: forced, mask: forced.reduce((m, c) => m | c.mask, 0), decided: 0, linked, bonus });
+  return { drafts: best, proven: !stopped, bound: unexplored };
 }
 
-function describe(graph: EcoGraph, draft: Draft, requirements: Requirement[], customerId: string | undefined): Team {
+function describe(draft: Draft, requirements: Requirement[], customerId: string | undefined, names: Names): Team {
+  const { graph } = names;
   // Each required role goes to a member not yet filling one, if there is such a member.
   const rolesOf = new Map<string, PartnerType[]>();
   for (const r of requirements) {
@@ -293,32 +555,37 @@ function describe(graph: EcoGraph, draft: Draft, requirements: Requirement[], cu
       if (key !== undefined) links.push({ source: a, target: b, types: [...graph.getEdgeAttribute(key, 'types')] });
     }
   }
+  const capabilityName = (id: string) => names.capabilities?.get(id)?.name ?? id;
+  const customerName = customerId === undefined ? '' : graph.getNodeAttribute(customerId, 'label');
 
   const members = draft.members.map((m) => {
     const covers = requirements.filter((r) => r.kind === 'capability' && r.id in m.node.capabilities).map((r) => r.id);
     const filled = rolesOf.get(m.id);
     const role = filled?.join('+') ?? m.node.types[0] ?? 'partner';
-    const partnersOf = links.filter((l) => l.source === m.id || l.target === m.id).map((l) => `${l.source === m.id ? l.target : l.source} (${l.types.join(', ')})`);
+    const partnersOf = links
+      .filter((l) => l.source === m.id || l.target === m.id)
+      .map((l) => `${partnerName(names, l.source === m.id ? l.target : l.source)} (${l.types.map((t) => t.toLowerCase().replaceAll('_', ' ')).join(', ')})`);
     const reason = [
       m.forced ? 'included on request' : undefined,
-      covers.length > 0 ? `covers ${covers.map((c) => `${c} (${m.node.capabilities[c]!.certified ? 'certified' : m.node.capabilities[c]!.level})`).join(', ')}` : undefined,
-      filled !== undefined ? `fills the ${filled.join(' and ')} role` : undefined,
+      covers.length > 0 ? `covers ${listing(covers.map((c) => `${capabilityName(c)} (${m.node.capabilities[c]!.certified ? 'certified' : m.node.capabilities[c]!.level})`))}` : undefined,
+      filled !== undefined ? `fills the ${listing(filled)} role` : undefined,
       `${m.node.tier} tier`,
-      m.servesCustomer ? `already serves ${customerId}` : undefined,
-      partnersOf.length > 0 ? `works with ${partnersOf.join(', ')}` : undefined,
+      m.servesCustomer ? `already serves ${customerName}` : undefined,
+      partnersOf.length > 0 ? `works with ${listing(partnersOf)}` : undefined,
     ]
       .filter((part) => part !== undefined)
       .join('; ');
-    return { partnerId: m.id, role, covers, reason };
+    return { partnerId: m.id, name: m.node.label, role, covers, reason };
   });
 
   const c = draft.components;
   const pairs = (draft.members.length * (draft.members.length - 1)) / 2;
-  const who = members.map((m) => `${m.partnerId} (${[...m.covers, ...(rolesOf.get(m.partnerId) ?? []).map((role) => `role ${role}`)].join(', ') || 'no requirement'})`).join(', ');
+  const who = members.map((m) => `${m.name} (${[...m.covers.map(capabilityName), ...(rolesOf.get(m.partnerId) ?? []).map((role) => `${role} role`)].join(', ') || 'no requirement'})`);
+  const serving = draft.members.filter((m) => m.servesCustomer).length;
   const explanation =
-    `Covers ${draft.covered} of ${requirements.length} requirements: ${who}. ` +
+    `Covers ${draft.covered} of ${count(requirements.length, 'requirement')}: ${listing(who)}. ` +
     (pairs === 0 ? 'One partner, no hand-off' : `${links.length} of ${pairs} member pairs already work together`) +
-    (customerId === undefined ? '' : `; ${draft.members.filter((m) => m.servesCustomer).length} of ${draft.members.length} already serve ${customerId}`) +
+    (customerId === undefined ? '' : `; ${serving} of ${draft.members.length} already serve ${customerName}`) +
     `; ranked by coverage ${round3(c.coverage)}, then cohesion ${round3(c.cohesion)}, customer fit ${round3(c.customerFit)}, quality ${round3(c.quality)}.`;
   return {
     members,

@@ -13,12 +13,15 @@
  * - commonNeighbours: w · Adamic–Adar index over common partner neighbours, Σ 1 / ln(degree);
  * - regionOverlap, segmentOverlap: w · Jaccard index of the two partners' lists.
  * Shared customers are common neighbours too; they count once, under sharedCustomers.
+ * Details name partners, customers and capabilities; the ids stay in `evidence`
+ * and, with their names, in `items`.
  */
 import type { z } from 'zod';
-import type { Introduction, IntroductionsQuery, IntroductionsResponse, Signal } from '../schemas/analytics.js';
+import type { EvidenceItem, Introduction, IntroductionsQuery, IntroductionsResponse, Signal } from '../schemas/analytics.js';
 import type { PartnerType } from '../schemas/model.js';
-import type { EcoGraph, PartnerNode } from '../projection/types.js';
+import type { EcoCatalogue, EcoGraph, PartnerNode } from '../projection/types.js';
 import { ALL_EVENTS, perGraph } from '../projection/per-graph.js';
+import { count, listing, money } from './format.js';
 
 export const DEFAULTS = {
   weights: {
@@ -41,16 +44,6 @@ export const DEFAULTS = {
     ['referral', 'service'],
     ['service', 'reseller'],
   ] as Array<[PartnerType, PartnerType]>,
-  /** Candidates fully scored for one partner: bounds the work of one request. */
-  maxCandidates: 1000,
-  /** Of those, complementary-role partners met only through shared regions, most connected first. */
-  roleCandidates: 300,
-  /** Neighbours with more links than this are not walked to find candidates: a huge customer says little about any one pair… */
-  hubDegree: 1000,
-  /** …and the walk stops after this many second-hop links, lowest-degree neighbours first. */
-  expansionBudget: 20_000,
-  /** Neighbours left unwalked that are still checked against the chosen candidates, lowest degree first. */
-  unwalkedChecks: 20,
   /** topIntroductions: partners of one customer that are paired, most valuable relationships first (a customer with 30 partners already makes 435 pairs). */
   partnersPerCustomer: 30,
   /** topIntroductions: co-serving pairs fully scored per introduction asked for; shared customers dominate the score, so a few suffice. */
@@ -90,25 +83,34 @@ function rolePairs(a: PartnerNode, b: PartnerNode, o: IntroductionsOptions): str
   return pairs;
 }
 
-/** Builds the signals of one pair from the evidence gathered for it. `regionNeeds` covers at least a's regions. */
-function signalsFor(graph: EcoGraph, aId: string, bId: string, evidence: Evidence, regionNeeds: Map<string, Set<string>>, o: IntroductionsOptions): Signal[] {
+/** What shared customers weigh together: Σ 1 + log10(1 + value / valueUnit). */
+const sharedWeight = (customers: Evidence['customers'], o: IntroductionsOptions) => customers.reduce((sum, [, value]) => sum + 1 + Math.log10(1 + value / o.valueUnit), 0);
+
+/** One pair's signals as figures: enough to rank it; `describe` adds the sentences and names. */
+interface Measured {
+  partnerId: string;
+  otherPartnerId: string;
+  score: number;
+  contributions: Record<Signal['name'], number>;
+  customers: Array<[string, number]>;
+  roles: string[];
+  aBrings: string[];
+  bBrings: string[];
+  neighbours: string[];
+  adamicAdar: number;
+  regions: { shared: string[]; union: number };
+  segments: { shared: string[]; union: number };
+}
+
+/** Measures one pair from the evidence gathered for it. `regionNeeds` covers at least a's regions. */
+function measure(graph: EcoGraph, aId: string, bId: string, evidence: Evidence, regionNeeds: Map<string, Set<string>>, o: IntroductionsOptions): Measured {
   const a = partnerAt(graph, aId);
   const b = partnerAt(graph, bId);
   const w = o.weights;
-  const signals: Signal[] = [];
-  const push = (name: Signal['name'], contribution: number, detail: string, evidence: string[]) => {
-    if (contribution > 0) signals.push({ name, contribution: round3(contribution), detail, evidence: evidence.slice(0, o.maxEvidence) });
-  };
-
   const customers = [...evidence.customers].sort((x, y) => y[1] - x[1] || compareIds(x[0], y[0]));
-  const weighted = customers.reduce((sum, [, value]) => sum + 1 + Math.log10(1 + value / o.valueUnit), 0);
-  const value = customers.reduce((sum, [, v]) => sum + v, 0);
-  push('sharedCustomers', w.sharedCustomers * Math.log2(1 + weighted), `serve ${customers.length} customer(s) in common, ${value} in annual value between them`, customers.map(([id]) => id));
-
   const roles = rolePairs(a, b, o);
-  push('complementaryRoles', roles.length > 0 ? w.complementaryRoles : 0, `${aId} and ${bId} play complementary roles (${roles.join(', ')})`, roles);
-
   const regions = jaccard(a.regions, b.regions);
+  const segments = jaccard(a.segments, b.segments);
   const sharedNeeds = new Set<string>();
   for (const [id] of customers) {
     const customer = graph.getNodeAttributes(id);
@@ -117,27 +119,60 @@ function signalsFor(graph: EcoGraph, aId: string, bId: string, evidence: Evidenc
   const needed = (capability: string) => sharedNeeds.has(capability) || regions.shared.some((region) => regionNeeds.get(region)?.has(capability));
   const aBrings = Object.keys(a.capabilities).filter((c) => !(c in b.capabilities) && needed(c)).sort(compareIds);
   const bBrings = Object.keys(b.capabilities).filter((c) => !(c in a.capabilities) && needed(c)).sort(compareIds);
-  const brought = [...aBrings, ...bBrings];
-  push(
-    'complementaryCapabilities',
-    w.complementaryCapabilities * Math.log2(1 + brought.length),
-    `${aId} brings ${aBrings.join(', ') || 'nothing new'} and ${bId} brings ${bBrings.join(', ') || 'nothing new'}, needed by their shared customers or customers in their shared regions`,
-    brought,
-  );
-
-  const neighbours = [...evidence.neighbours].sort(compareIds);
-  push('commonNeighbours', w.commonNeighbours * evidence.adamicAdar, `${neighbours.length} partner(s) work with both (Adamic–Adar ${round3(evidence.adamicAdar)})`, neighbours);
-  push('regionOverlap', w.regionOverlap * regions.index, `share ${regions.shared.length} of ${new Set([...a.regions, ...b.regions]).size} regions`, regions.shared);
-  const segments = jaccard(a.segments, b.segments);
-  push('segmentOverlap', w.segmentOverlap * segments.index, `share ${segments.shared.length} of ${new Set([...a.segments, ...b.segments]).size} segments`, segments.shared);
-  return signals;
+  const contributions = {
+    sharedCustomers: round3(w.sharedCustomers * Math.log2(1 + sharedWeight(customers, o))),
+    complementaryRoles: roles.length > 0 ? round3(w.complementaryRoles) : 0,
+    complementaryCapabilities: round3(w.complementaryCapabilities * Math.log2(1 + aBrings.length + bBrings.length)),
+    commonNeighbours: round3(w.commonNeighbours * evidence.adamicAdar),
+    regionOverlap: round3(w.regionOverlap * regions.index),
+    segmentOverlap: round3(w.segmentOverlap * segments.index),
+  };
+  return {
+    partnerId: aId,
+    otherPartnerId: bId,
+    score: round3(Object.values(contributions).reduce((sum, x) => sum + x, 0)),
+    contributions,
+    customers,
+    roles,
+    aBrings,
+    bBrings,
+    neighbours: [...evidence.neighbours].sort(compareIds),
+    adamicAdar: evidence.adamicAdar,
+    regions: { shared: regions.shared, union: new Set([...a.regions, ...b.regions]).size },
+    segments: { shared: segments.shared, union: new Set([...a.segments, ...b.segments]).size },
+  };
 }
 
-function introduction(partnerId: string, otherPartnerId: string, signals: Signal[]): Introduction {
-  return { partnerId, otherPartnerId, score: round3(signals.reduce((sum, s) => sum + s.contribution, 0)), signals };
+/** The introduction as the API gives it: each signal with a sentence naming partners, customers and capabilities, and its evidence. */
+function describe(graph: EcoGraph, m: Measured, o: IntroductionsOptions, catalogue: Pick<EcoCatalogue, 'capabilities'> | undefined): Introduction {
+  const nodeItem = (id: string): EvidenceItem => ({ id, name: graph.getNodeAttribute(id, 'label') });
+  const capabilityItem = (id: string): EvidenceItem => ({ id, name: catalogue?.capabilities.get(id)?.name ?? id });
+  const plainItem = (id: string): EvidenceItem => ({ id, name: id });
+  const names = (items: EvidenceItem[], shown = 3) => (items.length <= shown ? listing(items.map((i) => i.name)) : `${items.slice(0, shown).map((i) => i.name).join(', ')} and ${count(items.length - shown, 'other')}`);
+  const signals: Signal[] = [];
+  const push = (name: Signal['name'], detail: string, items: EvidenceItem[]) => {
+    if (m.contributions[name] <= 0) return;
+    const shown = items.slice(0, o.maxEvidence);
+    signals.push({ name, contribution: m.contributions[name], detail, evidence: shown.map((i) => i.id), items: shown });
+  };
+  const [aName, bName] = [graph.getNodeAttribute(m.partnerId, 'label'), graph.getNodeAttribute(m.otherPartnerId, 'label')];
+
+  const value = m.customers.reduce((sum, [, v]) => sum + v, 0);
+  const customerItems = m.customers.map(([id]) => nodeItem(id));
+  push('sharedCustomers', `${count(m.customers.length, 'shared customer')} (${names(customerItems)})${value > 0 ? `, ${money(value)} in annual value between them` : ''}`, customerItems);
+  push('complementaryRoles', `${aName} and ${bName} play complementary roles (${listing(m.roles.map((r) => r.replace('↔', ' and ')))})`, m.roles.map(plainItem));
+  const [aBrings, bBrings] = [m.aBrings.map(capabilityItem), m.bBrings.map(capabilityItem)];
+  const brings = (who: string, items: EvidenceItem[]) => (items.length === 0 ? `${who} nothing new` : `${who} brings ${listing(items.map((i) => i.name))}`);
+  push('complementaryCapabilities', `${brings(aName, aBrings)} and ${brings(bName, bBrings)}, needed by their shared customers or customers in their shared regions`, [...aBrings, ...bBrings]);
+  const neighbours = m.neighbours.map(nodeItem);
+  push('commonNeighbours', `${count(neighbours.length, 'partner')} already work${neighbours.length === 1 ? 's' : ''} with both (${names(neighbours)}; Adamic–Adar ${round3(m.adamicAdar)})`, neighbours);
+  push('regionOverlap', `share ${m.regions.shared.length} of ${count(m.regions.union, 'region')} (${listing(m.regions.shared)})`, m.regions.shared.map(plainItem));
+  push('segmentOverlap', `share ${m.segments.shared.length} of ${count(m.segments.union, 'segment')} (${listing(m.segments.shared)})`, m.segments.shared.map(plainItem));
+  return { partnerId: m.partnerId, otherPartnerId: m.otherPartnerId, partnerName: aName, otherPartnerName: bName, score: m.score, signals };
 }
 
-const byScore = (x: Introduction, y: Introduction) => y.score - x.score || compareIds(x.partnerId, y.partnerId) || compareIds(x.otherPartnerId, y.otherPartnerId);
+type Ranked = Pick<Introduction, 'partnerId' | 'otherPartnerId' | 'score'>;
+const byScore = (x: Ranked, y: Ranked) => y.score - x.score || compareIds(x.partnerId, y.partnerId) || compareIds(x.otherPartnerId, y.otherPartnerId);
 
 function matches(node: PartnerNode, query: IntroductionsQuery): boolean {
   return (query.type === undefined || node.types.includes(query.type)) && (query.region === undefined || node.regions.includes(query.region));
@@ -146,7 +181,7 @@ function matches(node: PartnerNode, query: IntroductionsQuery): boolean {
 // ---------- per-graph index ----------
 
 interface EcosystemIndex {
-  /** region → partners operating there, most relationships first */
+  /** region → partners operating there, most capabilities first (the order of introductionsFor's bound) */
   partnersByRegion: Map<string, Array<[string, PartnerNode]>>;
   /** region → capabilities its customers need */
   regionNeeds: Map<string, Set<string>>;
@@ -173,92 +208,137 @@ const ecosystemIndex = perGraph(ALL_EVENTS, (graph): EcosystemIndex => {
       partners.push([id, node]);
     }
   });
-  for (const partners of index.partnersByRegion.values()) partners.sort((x, y) => graph.degree(y[0]) - graph.degree(x[0]) || compareIds(x[0], y[0]));
+  const capabilities = ([, node]: [string, PartnerNode]) => Object.keys(node.capabilities).length;
+  for (const partners of index.partnersByRegion.values()) partners.sort((x, y) => capabilities(y) - capabilities(x) || compareIds(x[0], y[0]));
   return index;
 });
 
 // ---------- one partner ----------
 
 /**
- * Best introductions for one partner, or null when no node has that id.
- * Candidates: partners two hops away (through shared customers or common
- * partners) and complementary-role partners in its regions, bounded as
- * DEFAULTS documents.
+ * Best introductions for one partner, or null when no node has that id: the
+ * best k of every partner it is not related to, found without scoring them
+ * all. Two hops away, through every customer and partner it has, are the only
+ * partners with shared customers or common partners; each of those is scored
+ * in the order of an upper bound on its score until the bound falls below the
+ * k-th score. Every other partner scores at most
+ *   complementaryRoles + complementaryCapabilities(all its and our capabilities) + regionOverlap + segmentOverlap:
+ * those sharing a region are read from the region's list, most capabilities
+ * first, until that bound falls below the k-th score; those sharing nothing
+ * (complementaryRoles + segmentOverlap at most) only when the k-th score is lower still.
  */
-export function introductionsFor(graph: EcoGraph, partnerId: string, query: IntroductionsQuery, options: Partial<IntroductionsOptions> = {}): z.infer<typeof IntroductionsResponse> | null {
+export function introductionsFor(
+  graph: EcoGraph,
+  partnerId: string,
+  query: IntroductionsQuery,
+  options: Partial<IntroductionsOptions> = {},
+  catalogue?: Pick<EcoCatalogue, 'capabilities'>,
+): z.infer<typeof IntroductionsResponse> | null {
   const o: IntroductionsOptions = { ...DEFAULTS, ...options };
   if (!graph.hasNode(partnerId)) return null;
   const partner = partnerAt(graph, partnerId);
-
+  const { partnersByRegion, regionNeeds } = ecosystemIndex(graph);
   const related = new Set(graph.neighbors(partnerId));
   const eligible = (id: string, node: PartnerNode) => id !== partnerId && !related.has(id) && matches(node, query);
-  const found = new Map<string, Evidence>();
-  const evidenceOf = (id: string) => {
-    let e = found.get(id);
-    if (e === undefined) found.set(id, (e = noEvidence()));
-    return e;
-  };
 
-  // Walk second hops from the most specific neighbours first: they carry the strongest evidence.
-  const neighbours = [...related].map((id) => ({ id, degree: graph.degree(id), value: graph.getEdgeAttribute(partnerId, id, 'value') })).sort((x, y) => x.degree - y.degree || compareIds(x.id, y.id));
-  const unwalked: typeof neighbours = [];
-  let visits = 0;
-  for (const n of neighbours) {
-    if (n.degree > o.hubDegree || visits + n.degree > o.expansionBudget) {
-      unwalked.push(n);
-      continue;
-    }
-    visits += n.degree;
-    const viaCustomer = graph.getNodeAttribute(n.id, 'kind') === 'customer';
-    graph.forEachEdge(n.id, (_edge, edge, source, target, sourceNode, targetNode) => {
-      const [other, node] = source === n.id ? [target, targetNode] : [source, sourceNode];
+  // Evidence of every partner two hops away.
+  const found = new Map<string, Evidence>();
+  graph.forEachEdge(partnerId, (_edge, first, source, target) => {
+    const via = source === partnerId ? target : source;
+    const viaCustomer = graph.getNodeAttribute(via, 'kind') === 'customer';
+    const viaDegree = graph.degree(via);
+    graph.forEachEdge(via, (_second, second, s, t, sNode, tNode) => {
+      const [other, node] = s === via ? [t, tNode] : [s, sNode];
       if (node.kind !== 'partner' || !eligible(other, node)) return;
-      const e = evidenceOf(other);
-      if (viaCustomer) e.customers.push([n.id, n.value + edge.value]);
+      let e = found.get(other);
+      if (e === undefined) found.set(other, (e = noEvidence()));
+      if (viaCustomer) e.customers.push([via, first.value + second.value]);
       else {
-        e.neighbours.push(n.id);
-        e.adamicAdar += 1 / Math.log(n.degree);
+        e.neighbours.push(via);
+        e.adamicAdar += 1 / Math.log(viaDegree);
       }
     });
+  });
+
+  const best = new TopK(query.k);
+  const score = (id: string, evidence: Evidence) => best.offer(measure(graph, partnerId, id, evidence, regionNeeds, o));
+  // Contributions are rounded to 3 decimals: a bound this far below the k-th score cannot reach it.
+  const beaten = (bound: number) => best.full() && bound < best.threshold() - 0.005;
+  const w = o.weights;
+  const ownCapabilities = Object.keys(partner.capabilities).length;
+  const capabilitiesBound = (node: PartnerNode) => w.complementaryCapabilities * Math.log2(1 + ownCapabilities + Object.keys(node.capabilities).length);
+  // Capabilities one holds and the other lacks, needed or not.
+  const difference = (node: PartnerNode) => {
+    let theirs = 0;
+    for (const c in node.capabilities) if (!(c in partner.capabilities)) theirs++;
+    return theirs + ownCapabilities - (Object.keys(node.capabilities).length - theirs);
+  };
+  const profileBound = (node: PartnerNode, sharesRegion: boolean) =>
+    (rolePairs(partner, node, o).length > 0 ? w.complementaryRoles : 0) +
+    (sharesRegion ? w.complementaryCapabilities * Math.log2(1 + difference(node)) : 0) +
+    w.regionOverlap * jaccard(partner.regions, node.regions).index +
+    w.segmentOverlap * jaccard(partner.segments, node.segments).index;
+
+  const walked = [...found].map(([id, e]) => {
+    const node = partnerAt(graph, id);
+    const bound = w.sharedCustomers * Math.log2(1 + sharedWeight(e.customers, o)) + w.commonNeighbours * e.adamicAdar + profileBound(node, true);
+    return { id, e, bound };
+  });
+  walked.sort((x, y) => y.bound - x.bound || compareIds(x.id, y.id));
+  for (const { id, e, bound } of walked) {
+    if (beaten(bound)) break;
+    score(id, e);
   }
 
-  // Complementary-role partners in its regions, the most connected first, an equal quota per region.
-  const { partnersByRegion, regionNeeds } = ecosystemIndex(graph);
-  const quota = Math.ceil(o.roleCandidates / Math.max(1, partner.regions.length));
-  const roleCandidates = new Set<string>();
+  const seen = new Set<string>();
   for (const region of partner.regions) {
-    let taken = 0;
     for (const [id, node] of partnersByRegion.get(region) ?? []) {
-      if (taken >= quota) break;
-      if (found.has(id) || roleCandidates.has(id) || !eligible(id, node) || rolePairs(partner, node, o).length === 0) continue;
-      roleCandidates.add(id);
-      taken++;
+      // The list runs from most capabilities to fewest, and so does this bound.
+      if (beaten(w.complementaryRoles + capabilitiesBound(node) + w.regionOverlap + w.segmentOverlap)) break;
+      if (found.has(id) || seen.has(id) || !eligible(id, node)) continue;
+      seen.add(id);
+      if (!beaten(profileBound(node, true))) score(id, noEvidence());
     }
   }
 
-  // The walk may meet tens of thousands of partners: keep those its own evidence favours.
-  const walkedCandidates = [...found]
-    .map(([id, e]) => ({ id, e, prescore: o.weights.sharedCustomers * Math.log2(1 + e.customers.length) + o.weights.commonNeighbours * e.adamicAdar }))
-    .sort((x, y) => y.prescore - x.prescore || compareIds(x.id, y.id))
-    .slice(0, Math.max(0, o.maxCandidates - roleCandidates.size));
-  const candidates = new Map<string, Evidence>([...walkedCandidates.map((c): [string, Evidence] => [c.id, c.e]), ...[...roleCandidates].map((id): [string, Evidence] => [id, noEvidence()])]);
+  if (!beaten(w.complementaryRoles + w.segmentOverlap)) {
+    graph.forEachNode((id, node) => {
+      if (node.kind !== 'partner' || found.has(id) || seen.has(id) || !eligible(id, node) || node.regions.some((r) => partner.regions.includes(r))) return;
+      if (!beaten(profileBound(node, false))) score(id, noEvidence());
+    });
+  }
+  return { introductions: best.items().map((m) => describe(graph, m, o, catalogue)) };
+}
 
-  // Hubs and neighbours past the budget still count as evidence for the chosen candidates.
-  for (const n of unwalked.slice(0, o.unwalkedChecks)) {
-    const viaCustomer = graph.getNodeAttribute(n.id, 'kind') === 'customer';
-    for (const [id, e] of candidates) {
-      const key = graph.edge(n.id, id);
-      if (key === undefined) continue;
-      if (viaCustomer) e.customers.push([n.id, n.value + graph.getEdgeAttribute(key, 'value')]);
-      else {
-        e.neighbours.push(n.id);
-        e.adamicAdar += 1 / Math.log(n.degree);
-      }
-    }
+/** An introduction scored from scratch: the definition the searches above must agree with. */
+export function scorePair(graph: EcoGraph, a: string, b: string, options: Partial<IntroductionsOptions> = {}, catalogue?: Pick<EcoCatalogue, 'capabilities'>): Introduction {
+  const o: IntroductionsOptions = { ...DEFAULTS, ...options };
+  return describe(graph, measure(graph, a, b, sharedEvidence(graph, a, b), ecosystemIndex(graph).regionNeeds, o), o, catalogue);
+}
+
+/** The best k pairs offered, in rank order. */
+class TopK {
+  private list: Measured[] = [];
+  constructor(private k: number) {}
+
+  full(): boolean {
+    return this.list.length >= this.k;
   }
 
-  const introductions = [...candidates].map(([id, e]) => introduction(partnerId, id, signalsFor(graph, partnerId, id, e, regionNeeds, o)));
-  return { introductions: introductions.filter((i) => i.score > 0).sort(byScore).slice(0, query.k) };
+  threshold(): number {
+    return this.list[this.k - 1]?.score ?? 0;
+  }
+
+  offer(intro: Measured): void {
+    if (intro.score <= 0 || (this.full() && byScore(intro, this.list[this.k - 1]!) >= 0)) return;
+    const worse = this.list.findIndex((other) => byScore(intro, other) < 0);
+    this.list.splice(worse === -1 ? this.list.length : worse, 0, intro);
+    if (this.list.length > this.k) this.list.pop();
+  }
+
+  items(): Measured[] {
+    return this.list;
+  }
 }
 
 // ---------- whole ecosystem ----------
@@ -271,7 +351,12 @@ export function introductionsFor(graph: EcoGraph, partnerId: string, query: Intr
  * where at least one partner has that type (reported second); `region` keeps
  * pairs that both operate there.
  */
-export function topIntroductions(graph: EcoGraph, query: IntroductionsQuery, options: Partial<IntroductionsOptions> = {}): z.infer<typeof IntroductionsResponse> {
+export function topIntroductions(
+  graph: EcoGraph,
+  query: IntroductionsQuery,
+  options: Partial<IntroductionsOptions> = {},
+  catalogue?: Pick<EcoCatalogue, 'capabilities'>,
+): z.infer<typeof IntroductionsResponse> {
   const o: IntroductionsOptions = { ...DEFAULTS, ...options };
   const ids: string[] = [];
   const indexOf = new Map<string, number>();
@@ -307,7 +392,7 @@ export function topIntroductions(graph: EcoGraph, query: IntroductionsQuery, opt
   const introductions = shortlist.pairs().map(([i, j]) => {
     // Report the pair from the side that does not match the type filter, so the match reads as the suggestion.
     const [a, b] = typeOk[j] ? [ids[i]!, ids[j]!] : [ids[j]!, ids[i]!];
-    return introduction(a, b, signalsFor(graph, a, b, sharedEvidence(graph, a, b), ecosystemIndex(graph).regionNeeds, o));
+    return describe(graph, measure(graph, a, b, sharedEvidence(graph, a, b), ecosystemIndex(graph).regionNeeds, o), o, catalogue);
   });
   return { introductions: introductions.sort(byScore).slice(0, query.k) };
 }

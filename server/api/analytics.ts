@@ -94,7 +94,7 @@ export async function analyticsRoutes(app: FastifyInstance) {
       const { projection } = await current();
       const node = projection.graph.hasNode(request.params.id) ? projection.graph.getNodeAttributes(request.params.id) : undefined;
       if (node?.kind === 'customer') throw new InvalidInputError(`params.id: "${request.params.id}" is a customer; introductions are between partners`, [{ field: 'params.id', message: 'is a customer, not a partner' }]);
-      const result = introductionsFor(projection.graph, request.params.id, request.query);
+      const result = introductionsFor(projection.graph, request.params.id, request.query, {}, projection.catalogue);
       if (result === null) throw new NotFoundError('partner', request.params.id);
       return result;
     },
@@ -105,7 +105,7 @@ export async function analyticsRoutes(app: FastifyInstance) {
     { schema: { tags: ['analytics'], summary: 'The best partner-to-partner introductions across the ecosystem', querystring: IntroductionsQuery, response: { 200: IntroductionsResponse, 400: ErrorResponse } } },
     async (request) => {
       const { projection, derived } = await current();
-      return app.projection.memo(`introductions:${JSON.stringify(request.query)}`, derived, () => topIntroductions(projection.graph, request.query));
+      return app.projection.memo(`introductions:${JSON.stringify(request.query)}`, derived, () => topIntroductions(projection.graph, request.query, {}, projection.catalogue));
     },
   );
 
@@ -120,7 +120,7 @@ export async function analyticsRoutes(app: FastifyInstance) {
         throw new NotFoundError('customer', customerId);
       }
       try {
-        return assembleDealTeams(graph, request.body);
+        return assembleDealTeams(graph, request.body, {}, projection.catalogue);
       } catch (error) {
         if (!(error instanceof AnalyticsInputError)) throw error;
         throw new InvalidInputError(`body.${error.field}: ${error.reason}`, [{ field: `body.${error.field}`, message: error.reason }]);

@@ -168,18 +168,28 @@ export const IntroductionsQuery = z.object({
 });
 export type IntroductionsQuery = z.infer<typeof IntroductionsQuery>;
 
+/** One piece of evidence: an id (customer, capability, partner, region, segment, role pair) and what to call it. */
+export const EvidenceItem = z.object({ id: z.string(), name: z.string() });
+export type EvidenceItem = z.infer<typeof EvidenceItem>;
+
 export const Signal = z.object({
   name: z.enum(['sharedCustomers', 'complementaryRoles', 'complementaryCapabilities', 'commonNeighbours', 'regionOverlap', 'segmentOverlap']),
   contribution: z.number(),
+  /** A sentence with names and formatted figures. */
   detail: z.string(),
   /** Concrete evidence: customer ids, capability ids, neighbour ids, regions… */
   evidence: z.array(z.string()),
+  /** The same evidence with names, in the same order (always sent; optional for older clients' fixtures). */
+  items: z.array(EvidenceItem).optional(),
 });
 export type Signal = z.infer<typeof Signal>;
 
 export const Introduction = z.object({
   partnerId: z.string(), // stable
   otherPartnerId: z.string(), // stable
+  /** The partners' names (always sent; optional for older clients' fixtures). */
+  partnerName: z.string().optional(),
+  otherPartnerName: z.string().optional(),
   score: z.number(), // stable
   signals: z.array(Signal), // stable
 });
@@ -209,8 +219,10 @@ export type DealTeamRequest = z.infer<typeof DealTeamRequest>;
 
 export const TeamMember = z.object({
   partnerId: z.string(), // stable
+  /** The partner's name, as the reason and explanation use it (always sent; optional for older clients' fixtures). */
+  name: z.string().optional(),
   role: z.string(), // stable
-  covers: z.array(z.string()), // stable
+  covers: z.array(z.string()), // stable: capability ids
   reason: z.string(),
 });
 
@@ -226,6 +238,10 @@ export type Team = z.infer<typeof Team>;
 
 export const DealTeamResponse = z.object({
   teams: z.array(Team),
+  /** proven: no team scores better than those returned; best-found: the search stopped at its budget first. */
+  optimality: z.enum(['proven', 'best-found']),
+  /** An upper bound on the best score any team can reach: the first team's score when proven. */
+  bound: z.number(),
   unmet: z
     .array(z.object({ requirement: z.string(), kind: z.enum(['capability', 'role']), closest: z.array(z.string()), reason: z.string() }))
     .optional(),

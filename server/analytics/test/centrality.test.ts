@@ -50,7 +50,53 @@ describe('pagerank', () => {
   it('is empty for an empty graph', () => {
     expect(pagerank(createEcoGraph())).toEqual({});
   });
+
+  it('gives isolated partners their share of the teleport and the dangling mass, as graphology and igraph do', () => {
+    const graph = createEcoGraph();
+    partners(graph, ['a', 'b', 'alone']);
+    link(graph, [['a', 'b']]);
+    // By symmetry a = b; alone = (1 - α)/3 + α · alone/3, so alone = 0.15 / (3 - 0.85).
+    const scores = pagerank(graph);
+    expect(scores.alone).toBeCloseTo(0.15 / 2.15, 9);
+    expect(scores.a).toBeCloseTo((1 - 0.15 / 2.15) / 2, 9);
+  });
+
+  for (const [order, seed] of [
+    [60, 3],
+    [4000, 17],
+  ] as const) {
+    it(`matches an independent power iteration run to convergence on ${order} nodes, to 1e-6 relative`, () => {
+      const graph = scaleFree(order, seed);
+      for (let i = 0; i < order / 20; i++) addPartner(graph, { id: `isolated${i}`, types: ['reseller'] });
+      const reference = powerIteration(graph, 0.85);
+      const scores = pagerank(graph);
+      for (const [id, rank] of Object.entries(reference)) expect(Math.abs(scores[id]! - rank) / rank).toBeLessThan(1e-6);
+    });
+  }
+
+  it('throws rather than return unconverged ranks', () => {
+    expect(() => pagerank(scaleFree(200, 5), { maxIterations: 3 })).toThrow(/^analytics\/centrality\/pagerank: failed to converge/);
+  });
 });
+
+/**
+ * PageRank by its definition, x ← α·(P x + dangling mass / n) + (1 − α)/n,
+ * from a point mass until rounds stop changing anything (L1 below 1e-15).
+ */
+function powerIteration(graph: EcoGraph, alpha: number): Record<string, number> {
+  const nodes = graph.nodes();
+  const n = nodes.length;
+  const index = new Map(nodes.map((id, i) => [id, i]));
+  const neighbours = nodes.map((id) => graph.neighbors(id).map((other) => index.get(other)!));
+  let x: number[] = nodes.map((_, i) => (i === 0 ? 1 : 0));
+  for (let round = 0, change = 1; change > 1e-15 && round < 10_000; round++) {
+    const dangling = x.reduce((sum, value, i) => (neighbours[i]!.length === 0 ? sum + value : sum), 0);
+    const next = neighbours.map((list) => alpha * (list.reduce((sum, j) => sum + x[j]! / neighbours[j]!.length, 0) + dangling / n) + (1 - alpha) / n);
+    change = next.reduce((sum, value, i) => sum + Math.abs(value - x[i]!), 0);
+    x = next;
+  }
+  return Object.fromEntries(nodes.map((id, i) => [id, x[i]!]));
+}
 
 describe('degreeByType', () => {
   it('counts edges per relationship type, an edge once per type it carries', () => {

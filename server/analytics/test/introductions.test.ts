@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { IntroductionsQuery } from '../../schemas/analytics.js';
 import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../../projection/build.js';
 import type { EcoGraph } from '../../projection/types.js';
-import { introductionsFor, topIntroductions } from '../introductions.js';
+import { introductionsFor, scorePair, topIntroductions } from '../introductions.js';
+import { generateBundle } from '../../../seeds/generate.js';
+import { projectBundle } from '../../projection/from-bundle.js';
 
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const SHARED = range('C', 10);
@@ -71,9 +73,10 @@ describe('introductionsFor', () => {
 
   it('ranks weaker evidence lower and filters candidates by type and region', () => {
     const g = ecosystem();
-    expect(introductionsFor(g, 'P', query())!.introductions.map((i) => i.otherPartnerId)).toEqual(['S', 'T']);
+    // M shares nothing with P but a complementary role (technology and msp): a weak introduction, last.
+    expect(introductionsFor(g, 'P', query())!.introductions.map((i) => i.otherPartnerId)).toEqual(['S', 'T', 'M']);
     expect(introductionsFor(g, 'P', query({ type: 'technology' }))!.introductions.map((i) => i.otherPartnerId)).toEqual(['T']);
-    expect(introductionsFor(g, 'P', query({ region: 'APAC' }))!.introductions).toEqual([]);
+    expect(introductionsFor(g, 'P', query({ region: 'APAC' }))!.introductions.map((i) => i.otherPartnerId)).toEqual(['M']);
     expect(introductionsFor(g, 'P', query({ k: 1 }))!.introductions).toHaveLength(1);
   });
 
@@ -90,6 +93,37 @@ describe('introductionsFor', () => {
     expect(introductionsFor(g, 'nobody', query())).toBeNull();
     expect(() => introductionsFor(g, 'C0', query())).toThrow(/introductions: C0 is a customer/);
   });
+});
+
+describe('introductionsFor against a brute force', () => {
+  /** Every other partner scored from scratch: the best k by score. */
+  function bruteForce(g: EcoGraph, partnerId: string, q: IntroductionsQuery): number[] {
+    return g
+      .filterNodes((id, node) => node.kind === 'partner' && id !== partnerId && !g.areNeighbors(id, partnerId) && (q.type === undefined || node.types.includes(q.type)) && (q.region === undefined || node.regions.includes(q.region)))
+      .map((id) => scorePair(g, partnerId, id).score)
+      .filter((score) => score > 0)
+      .sort((a, b) => b - a)
+      .slice(0, q.k);
+  }
+
+  for (const size of [
+    { partners: 300, customers: 600, relationships: 3000, seed: 3 },
+    { partners: 3000, customers: 6000, relationships: 40_000, seed: 8 },
+  ]) {
+    it(`finds the best introductions of sampled partners on a generated ecosystem of ${size.partners} partners`, () => {
+      const { graph } = projectBundle(generateBundle(size));
+      const partners = graph.filterNodes((_id, node) => node.kind === 'partner');
+      // The most connected partners (hubs among their neighbours), and a spread of the rest.
+      const byDegree = [...partners].sort((a, b) => graph.degree(b) - graph.degree(a));
+      const sample = [...byDegree.slice(0, 4), ...partners.filter((_, i) => i % Math.floor(partners.length / 12) === 0)];
+      for (const id of sample) {
+        for (const q of [query(), query({ k: 25, type: 'service' })]) {
+          const scores = introductionsFor(graph, id, q)!.introductions.map((i) => i.score);
+          expect(scores, `${id} ${JSON.stringify(q)}`).toEqual(bruteForce(graph, id, q));
+        }
+      }
+    });
+  }
 });
 
 describe('topIntroductions', () => {
