@@ -215,7 +215,7 @@ function explain(cell: DemandCell, capabilityName: string, plan: GapStep[], opti
   const supplyText =
     cell.qualified.length === 0
       ? 'no partner qualifies there'
-      : `${plural(cell.qualified.length, 'qualified partner')} give ${round2(cell.supply)} weighted supply, ${round2(demand / cell.supply)} customers per unit (the rule: at least ${options.minQualifiedPartners} partners and at most ${options.maxDemandPerSupply} customers per unit)`;
+      : `${plural(cell.qualified.length, 'qualified partner')} ${cell.qualified.length === 1 ? 'gives' : 'give'} ${round2(cell.supply)} weighted supply, ${round2(demand / cell.supply)} customers per unit (the rule: at least ${options.minQualifiedPartners} partners and at most ${options.maxDemandPerSupply} customers per unit)`;
   return `${plural(demand, `${cell.segment} customer`)} in ${cell.region} need ${capabilityName} and ${supplyText}. To close it: ${plan.map((step) => step.text).join('; then ')}.`;
 }
 

@@ -148,15 +148,16 @@ export class MapView {
 
   /**
    * Sigma's own label, unless it would overlap one drawn earlier in this frame.
-   * Sigma draws the grid's picks (biggest nodes first within a cell) before
-   * forced labels; a forced label (a highlighted node) is always drawn.
+   * Sigma draws the grid's picks (biggest nodes first within a cell), then
+   * forced labels (highlighted nodes); a highlighted node whose label is left
+   * out still shows its name on hover.
    */
   private drawLabel(context: CanvasRenderingContext2D, data: Parameters<typeof drawDiscNodeLabel>[1] & { key?: string }, settings: Settings<MapNodeAttributes, MapEdgeAttributes>): void {
     if (!data.label) return;
     context.font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
     // The box sigma's drawDiscNodeLabel fills: from size + 3 right of the centre, one label size tall around it.
     const box: LabelBox = { node: data.key ?? '', x: data.x + data.size + 3, y: data.y - settings.labelSize / 2, width: context.measureText(data.label).width, height: settings.labelSize };
-    if (!data.forceLabel && this.labelBoxes.some((drawn) => overlaps(box, drawn))) return;
+    if (this.labelBoxes.some((drawn) => overlaps(box, drawn))) return;
     this.labelBoxes.push(box);
     drawDiscNodeLabel(context, data, settings);
   }

@@ -247,7 +247,7 @@ export class GapsPanel {
         'p',
         { class: 'explain', title: g.explanation },
         `${fmt.plural(g.demand, 'customer')} (${catalog.segment(g.segment)}) in ${catalog.region(g.region)} need ${g.capabilityName}; `,
-        g.unserved ? 'no partner qualifies there.' : `${fmt.plural(g.qualifiedPartners.length, 'qualified partner')} give a supply of ${fmt.num(g.supply, 1)} (${fmt.num(g.severity, 1)} customers per unit).`,
+        g.unserved ? 'no partner qualifies there.' : `${fmt.plural(g.qualifiedPartners.length, 'qualified partner')} ${g.qualifiedPartners.length === 1 ? 'gives' : 'give'} a supply of ${fmt.num(g.supply, 1)} (${fmt.num(g.severity, 1)} customers per unit).`,
       ),
       h(
         'div',
