@@ -26,7 +26,6 @@ async function main(): Promise<void> {
   // An empty store has nothing to map or analyse: say how to fill it instead. If the check fails, the views report their own errors.
   const counts = await api.health().then((health) => health.counts, () => null);
   if (counts !== null && counts.partners === 0 && counts.customers === 0) {
-    shell.dataset['empty'] = 'true';
     mountEmptyEcosystem({ overlay: byId('map-overlay'), panel, status: byId('statusbar'), chip: byId('health-chip') });
     return;
   }
