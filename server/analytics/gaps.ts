@@ -1,29 +1,22 @@
 /**
- * Capability gaps: where customers' needs outrun the partners able to meet
- * them, by capability × region × segment, each with what to do about it, plus
- * the structural weak points of the ecosystem (single points of failure,
- * brokers, cut points).
- *
- * A cell's supply is the level-weighted count of its qualified partners:
- * partners holding the capability that operate in the region and serve the
- * segment. A partner that declares no region or segment qualifies nowhere:
- * the analysis reports what the data states, not what it might mean.
+ * Capability gaps: the demand cells (capability × region × segment, defined
+ * in `demand-cells.ts`) that break the coverage rule, each with a plan that
+ * closes it, plus the structural weak points of the ecosystem (single points
+ * of failure, brokers, cut points).
  *
  * Cost: one pass over the nodes builds every index; per-gap work reads those
  * indexes only, so the whole answer stays linear in the graph.
  */
-import type { Gap, GapsQuery, GapsResponse, StructuralGaps } from '../schemas/analytics.js';
-import type { CapabilityLevel, RelationshipType } from '../schemas/model.js';
-import type { DerivedMetrics, EcoCatalogue, EcoGraph, PartnerNode } from '../projection/types.js';
+import type { Gap, GapStep, GapsQuery, GapsResponse, StructuralGaps } from '../schemas/analytics.js';
+import type { RelationshipType } from '../schemas/model.js';
+import type { DerivedMetrics, EcoCatalogue, EcoGraph } from '../projection/types.js';
+import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellsOf, compareGaps, compareIds, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
 import { disconnectedBy, isolated } from './structure.js';
 
+export { supplyWeight } from './demand-cells.js';
+
 export const DEFAULTS = {
-  /** Supply one partner adds to a cell, by its level of the capability; a certified flag counts as certified. */
-  levelWeights: { basic: 0.5, advanced: 0.8, certified: 1 } satisfies Record<CapabilityLevel, number>,
-  /** A demanded cell is a gap when fewer partners than this qualify: one partner is a single point of failure… */
-  minQualifiedPartners: 2,
-  /** …or when each unit of supply faces more customers than this (about what one certified partner serves for one capability). */
-  maxDemandPerSupply: 25,
+  ...COVERAGE_RULE,
   nearestSuppliers: 5,
   /** Out-of-region suppliers examined per gap for an introduction path: bounds the cost of widely held capabilities. */
   introductionScan: 200,
@@ -33,172 +26,160 @@ export const DEFAULTS = {
 };
 export type GapsOptions = typeof DEFAULTS;
 
-/**
- * An unserved cell's severity is its demand divided by this, as if a millionth
- * of a partner served it: finite for JSON, and above every served cell, so
- * sorting by severity alone reproduces the ranking.
- */
-const UNSERVED_SUPPLY = 1e-6;
-
-export function supplyWeight(capability: PartnerNode['capabilities'][string], weights: GapsOptions['levelWeights'] = DEFAULTS.levelWeights): number {
-  return capability.certified ? weights.certified : weights[capability.level];
-}
-
-interface Holder {
-  id: string;
-  partner: PartnerNode;
-  level: CapabilityLevel;
-  weight: number;
-}
-
-interface Cell {
-  capability: string;
-  region: string;
-  segment: string;
-  customers: string[];
-  qualified: Holder[];
-  supply: number;
-}
-
-/** Nested maps keyed capability → region → value: no key strings built in the hot loops. */
-type ByCapabilityRegion<T> = Map<string, Map<string, T>>;
-
-function slot<K, V>(map: Map<K, V>, key: K, create: () => NoInfer<V>): V {
-  let value = map.get(key);
-  if (value === undefined) map.set(key, (value = create()));
-  return value;
-}
-// Shared factories: the index loops run a million times, and a closure per call is what the garbage collector then spends its time on.
-const newMap = <K, V>() => new Map<K, V>();
-const newList = <T>(): T[] => [];
-
-interface EcosystemIndex {
-  cells: ByCapabilityRegion<Map<string, Cell>>;
-  /** capability → every partner holding it */
-  holders: Map<string, Holder[]>;
-  /** capability → region → partners holding it there, whatever their segments */
-  regionalHolders: ByCapabilityRegion<Holder[]>;
-}
-
-function cellAt(index: EcosystemIndex, capability: string, region: string, segment: string): Cell {
-  const bySegment = slot(slot(index.cells, capability, newMap), region, newMap);
-  let cell = bySegment.get(segment);
-  if (cell === undefined) bySegment.set(segment, (cell = { capability, region, segment, customers: [], qualified: [], supply: 0 }));
-  return cell;
-}
-
 /** Customers needing a capability in a region, whatever their segment. */
-function demandIn(index: EcosystemIndex, capability: string, region: string): string[] {
+function demandIn(index: CellIndex, capability: string, region: string): string[] {
   return [...(index.cells.get(capability)?.get(region)?.values() ?? [])].flatMap((cell) => cell.customers);
 }
 
-function indexEcosystem(graph: EcoGraph, query: GapsQuery, weights: GapsOptions['levelWeights']): EcosystemIndex {
-  const index: EcosystemIndex = { cells: new Map(), holders: new Map(), regionalHolders: new Map() };
-  const wanted = (capability: string) => query.capability === undefined || capability === query.capability;
-
-  graph.forEachNode((id, node) => {
-    if (node.kind === 'customer') {
-      node.needs.forEach((need, i) => {
-        // A need listed twice counts once.
-        if (wanted(need) && node.needs.indexOf(need) === i) cellAt(index, need, node.region, node.segment).customers.push(id);
-      });
-      return;
-    }
-    for (const capability in node.capabilities) {
-      const held = node.capabilities[capability]!;
-      if (!wanted(capability)) continue;
-      const holder: Holder = { id, partner: node, level: held.certified ? 'certified' : held.level, weight: supplyWeight(held, weights) };
-      slot(index.holders, capability, newList).push(holder);
-      for (const region of node.regions) {
-        slot(slot(index.regionalHolders, capability, newMap), region, newList).push(holder);
-        for (const segment of node.segments) {
-          const cell = cellAt(index, capability, region, segment);
-          cell.qualified.push(holder);
-          cell.supply += holder.weight;
-        }
-      }
-    }
-  });
-  return index;
-}
-
-function* cellsOf(index: EcosystemIndex, query: GapsQuery): Generator<Cell> {
-  for (const byRegion of index.cells.values()) {
-    for (const [region, bySegment] of byRegion) {
-      if (query.region !== undefined && region !== query.region) continue;
-      for (const [segment, cell] of bySegment) {
-        if (query.segment === undefined || segment === query.segment) yield cell;
-      }
-    }
-  }
-}
-
 const byWeightThenId = (a: Holder, b: Holder) => b.weight - a.weight || compareIds(a.id, b.id);
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 const round2 = (x: number) => Math.round(x * 100) / 100;
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
-// ---------- nearest suppliers and action ----------
+// ---------- nearest suppliers and the plan ----------
 
 type SupplierTier = 'otherSegment' | 'lowerLevel' | 'introduction' | 'elsewhere';
 interface Supplier {
-  id: string;
+  holder: Holder;
   tier: SupplierTier;
   reason: string;
 }
+interface Link {
+  partner: string;
+  types: RelationshipType[];
+}
 
 /**
- * Finds, for a gap, the partners closest to filling it, best first: in-region
- * holders serving another segment, qualified partners below certified level
- * (both 'enable'), qualified partners elsewhere already related to an
- * in-region partner ('introduce'), then qualified partners elsewhere.
- * Memos are shared across the gaps of one request.
+ * Finds, for a gap, the partners closest to filling it and the plan that
+ * closes it. Memos are shared across the gaps of one request.
  */
 class SupplierFinder {
   /** "capability␀region" (region empty for anywhere) → holders, best level first */
   private sortedHolders = new Map<string, Holder[]>();
-  private partnerLinks = new Map<string, Map<string, { partner: string; types: RelationshipType[] }>>();
+  private partnerLinks = new Map<string, Map<string, Link>>();
 
   constructor(
     private graph: EcoGraph,
-    private index: EcosystemIndex,
+    private index: CellIndex,
     private options: GapsOptions,
+    private capabilityName: (id: string) => string,
   ) {}
 
-  find(cell: Cell): Supplier[] {
+  name(id: string): string {
+    return this.graph.getNodeAttribute(id, 'label') || id;
+  }
+
+  /**
+   * Best first: in-region holders serving another segment, qualified partners
+   * below certified level (both 'enable'), qualified partners elsewhere
+   * already related to an in-region partner ('introduce'), then qualified
+   * partners elsewhere.
+   */
+  nearest(cell: DemandCell): Supplier[] {
     const { capability, region, segment } = cell;
     const wanted = this.options.nearestSuppliers;
+    const cap = this.capabilityName(capability);
     const enable: Supplier[] = [];
-    const qualified = new Set(cell.qualified.map((h) => h.id));
-    for (const h of this.holdersOf(capability, region)) {
+    for (const holder of this.otherSegment(cell)) {
       if (enable.length >= wanted) break;
-      if (!qualified.has(h.id)) enable.push({ id: h.id, tier: 'otherSegment', reason: `holds ${capability} (${h.level}) in ${region} but does not serve ${segment}` });
+      enable.push({ holder, tier: 'otherSegment', reason: `holds ${cap} (${holder.level}) in ${region} but does not serve ${segment}` });
     }
-    for (const h of [...cell.qualified].sort(byWeightThenId)) {
+    for (const holder of [...cell.qualified].sort(byWeightThenId)) {
       if (enable.length >= wanted) break;
-      if (h.level !== 'certified') enable.push({ id: h.id, tier: 'lowerLevel', reason: `qualifies at ${h.level} level only; certifying it adds ${round2(this.options.levelWeights.certified - h.weight)} supply` });
+      if (holder.level !== 'certified') enable.push({ holder, tier: 'lowerLevel', reason: `qualifies at ${holder.level} level only; certifying it adds ${round2(this.options.levelWeights.certified - holder.weight)} supply` });
     }
-    // Once a partner can be enabled the action is settled; look further only to fill the list.
+    // Once a partner can be enabled the list needs introductions only to fill it.
     const free = wanted - enable.length;
     const introductions: Supplier[] = [];
     const elsewhere: Supplier[] = [];
-    let scanned = 0;
-    for (const h of this.holdersOf(capability)) {
-      if (introductions.length >= free || scanned >= this.options.introductionScan) break;
-      if (!h.partner.segments.includes(segment) || h.partner.regions.includes(region)) continue;
-      scanned++;
-      const regions = h.partner.regions.join(', ') || 'no region';
-      const link = this.linksOf(h.id).get(region);
+    for (const [holder, link] of this.elsewhere(cell)) {
+      if (introductions.length >= free) break;
+      const regions = holder.partner.regions.join(', ') || 'no region';
       if (link !== undefined) {
-        introductions.push({ id: h.id, tier: 'introduction', reason: `holds ${capability} (${h.level}) for ${segment} in ${regions} and already works with ${link.partner} (${link.types.join(', ')}), which operates in ${region}` });
+        introductions.push({ holder, tier: 'introduction', reason: `holds ${cap} (${holder.level}) for ${segment} in ${regions} and already works with ${this.name(link.partner)} (${link.types.join(', ')}), which operates in ${region}` });
       } else if (elsewhere.length < free) {
-        elsewhere.push({ id: h.id, tier: 'elsewhere', reason: `holds ${capability} (${h.level}) for ${segment} in ${regions}, not in ${region}` });
+        elsewhere.push({ holder, tier: 'elsewhere', reason: `holds ${cap} (${holder.level}) for ${segment} in ${regions}, not in ${region}` });
       }
     }
-    return [...enable, ...introductions, ...elsewhere];
+    return [...enable, ...introductions, ...elsewhere].slice(0, wanted);
+  }
+
+  /**
+   * The steps that bring the cell to the rule, applied one after another to
+   * the cell's partner count and supply: enable in-region holders to serve the
+   * segment (each adds a partner and its supply); introduce partners from
+   * elsewhere while partners are short; certify qualified partners while
+   * supply is short; more introductions; then recruit what is still missing.
+   */
+  plan(cell: DemandCell): GapStep[] {
+    const o = this.options;
+    const { capability, region, segment } = cell;
+    const cap = this.capabilityName(capability);
+    const demand = cell.customers.length;
+    let partners = cell.qualified.length;
+    let supply = cell.supply;
+    const closed = () => meetsRule(demand, partners, supply, o);
+    const steps: GapStep[] = [];
+
+    for (const h of this.otherSegment(cell)) {
+      if (closed()) break;
+      steps.push({ action: 'enable', change: 'serveSegment', partnerId: h.id, partnerName: this.name(h.id), partners: 1, supply: h.weight, text: `enable ${this.name(h.id)}, which holds ${cap} (${h.level}) in ${region}, to serve ${segment}` });
+      partners += 1;
+      supply += h.weight;
+    }
+    const introductions = [...this.elsewhere(cell)].filter((entry): entry is [Holder, Link] => entry[1] !== undefined);
+    const introduce = (whileShort: () => boolean) => {
+      while (introductions.length > 0 && whileShort()) {
+        const [h, link] = introductions.shift()!;
+        const via = this.name(link.partner);
+        steps.push({
+          action: 'introduce',
+          change: 'enterRegion',
+          partnerId: h.id,
+          partnerName: this.name(h.id),
+          via: link.partner,
+          viaName: via,
+          partners: 1,
+          supply: h.weight,
+          text: `introduce ${this.name(h.id)}, which holds ${cap} (${h.level}) for ${segment} in ${h.partner.regions.join(', ') || 'no region'}, to ${via}, which operates in ${region}, so that it delivers there`,
+        });
+        partners += 1;
+        supply += h.weight;
+      }
+    };
+    introduce(() => partners < o.minQualifiedPartners);
+    for (const h of [...cell.qualified].sort(byWeightThenId)) {
+      if (closed() || partners < o.minQualifiedPartners) break;
+      if (h.level === 'certified') continue;
+      const added = o.levelWeights.certified - h.weight;
+      steps.push({ action: 'enable', change: 'certify', partnerId: h.id, partnerName: this.name(h.id), partners: 0, supply: added, text: `certify ${this.name(h.id)} in ${cap} (now ${h.level}), adding ${round2(added)} supply` });
+      supply += added;
+    }
+    introduce(() => !closed());
+    if (!closed()) {
+      // Recruits are counted as certified: the least that closes the cell.
+      let recruits = Math.max(0, o.minQualifiedPartners - partners);
+      while (!meetsRule(demand, partners + recruits, supply + recruits * o.levelWeights.certified, o)) recruits++;
+      steps.push({ action: 'recruit', change: 'recruit', partners: recruits, supply: recruits * o.levelWeights.certified, text: `recruit ${plural(recruits, 'certified partner')} for ${segment} in ${region}` });
+    }
+    return steps;
+  }
+
+  /** Partners holding the capability in the region that do not serve the cell's segment, best level first. */
+  private *otherSegment(cell: DemandCell): Generator<Holder> {
+    const qualified = new Set(cell.qualified.map((h) => h.id));
+    for (const h of this.holdersOf(cell.capability, cell.region)) if (!qualified.has(h.id)) yield h;
+  }
+
+  /** Partners holding the capability for the segment only outside the region, with the in-region partner each already works with, if any. */
+  private *elsewhere(cell: DemandCell): Generator<[Holder, Link | undefined]> {
+    let scanned = 0;
+    for (const h of this.holdersOf(cell.capability)) {
+      if (scanned >= this.options.introductionScan) return;
+      if (!h.partner.segments.includes(cell.segment) || h.partner.regions.includes(cell.region)) continue;
+      scanned++;
+      yield [h, this.linksOf(h.id).get(cell.region)];
+    }
   }
 
   /** Holders of a capability, in one region or anywhere, best level first; sorted once per request. */
@@ -215,7 +196,7 @@ class SupplierFinder {
   /** region → the partner (smallest id) through which this partner reaches that region. */
   private linksOf(partnerId: string) {
     return slot(this.partnerLinks, partnerId, () => {
-      const links = new Map<string, { partner: string; types: RelationshipType[] }>();
+      const links = new Map<string, Link>();
       this.graph.forEachEdge(partnerId, (_edge, attributes, source, target, sourceNode, targetNode) => {
         const [other, node] = source === partnerId ? [target, targetNode] : [source, sourceNode];
         if (node.kind !== 'partner') return;
@@ -229,31 +210,18 @@ class SupplierFinder {
   }
 }
 
-function actionFor(suppliers: Supplier[]): Gap['action'] {
-  if (suppliers.some((s) => s.tier === 'otherSegment' || s.tier === 'lowerLevel')) return 'enable';
-  if (suppliers.some((s) => s.tier === 'introduction')) return 'introduce';
-  return 'recruit';
-}
-
-function explain(cell: Cell, name: string, action: Gap['action'], suppliers: Supplier[], options: GapsOptions): string {
+function explain(cell: DemandCell, capabilityName: string, plan: GapStep[], options: GapsOptions): string {
   const demand = cell.customers.length;
   const supplyText =
     cell.qualified.length === 0
       ? 'no partner qualifies there'
-      : `${cell.qualified.length} qualified partner(s) give ${round2(cell.supply)} weighted supply (${round2(demand / cell.supply)} customers per unit; a gap below ${options.minQualifiedPartners} partners or above ${options.maxDemandPerSupply})`;
-  const first = suppliers[0];
-  const next =
-    first === undefined
-      ? `recruit: no partner holds it for ${cell.segment} anywhere`
-      : action === 'recruit'
-        ? `recruit in ${cell.region}; the nearest, ${first.id}, ${first.reason}`
-        : `${action} ${first.id}, which ${first.reason}`;
-  return `${demand} ${cell.segment} customer(s) in ${cell.region} need ${name} and ${supplyText}; ${next}.`;
+      : `${plural(cell.qualified.length, 'qualified partner')} ${cell.qualified.length === 1 ? 'gives' : 'give'} ${round2(cell.supply)} weighted supply, ${round2(demand / cell.supply)} customers per unit (the rule: at least ${options.minQualifiedPartners} partners and at most ${options.maxDemandPerSupply} customers per unit)`;
+  return `${plural(demand, `${cell.segment} customer`)} in ${cell.region} need ${capabilityName} and ${supplyText}. To close it: ${plan.map((step) => step.text).join('; then ')}.`;
 }
 
 // ---------- structural weak points ----------
 
-function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: EcosystemIndex, query: GapsQuery, options: GapsOptions): StructuralGaps {
+function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellIndex, query: GapsQuery, options: GapsOptions): StructuralGaps {
   const singlePointsOfFailure: StructuralGaps['singlePointsOfFailure'] = [];
   for (const [capability, holders] of index.holders) {
     const only = holders[0];
@@ -315,41 +283,35 @@ export function capabilityGaps(graph: EcoGraph, catalogue: EcoCatalogue, derived
   const o: GapsOptions = { ...DEFAULTS, ...options };
   if (!(o.minQualifiedPartners >= 1 && o.maxDemandPerSupply > 0)) throw new Error('server/analytics/gaps: minQualifiedPartners must be ≥ 1 and maxDemandPerSupply > 0');
 
-  const index = indexEcosystem(graph, query, o.levelWeights);
+  const index = indexCells(graph, o.levelWeights, (capability) => query.capability === undefined || capability === query.capability);
   const cells = [...cellsOf(index, query)];
-  const severity = (c: Cell) => c.customers.length / (c.supply > 0 ? c.supply : UNSERVED_SUPPLY);
-  const isGap = (c: Cell) => c.customers.length > 0 && (c.qualified.length < o.minQualifiedPartners || severity(c) > o.maxDemandPerSupply);
   const ranked = cells
-    .filter(isGap)
-    .sort(
-      (a, b) =>
-        Number(a.supply > 0) - Number(b.supply > 0) ||
-        severity(b) - severity(a) ||
-        b.customers.length - a.customers.length ||
-        compareIds(a.capability, b.capability) ||
-        compareIds(a.region, b.region) ||
-        compareIds(a.segment, b.segment),
-    )
+    .filter((cell) => isGap(cell, o))
+    .sort(compareGaps)
     .slice(0, query.limit);
 
-  const finder = new SupplierFinder(graph, index, o);
+  const capabilityName = (id: string) => catalogue.capabilities.get(id)?.name ?? id;
+  const finder = new SupplierFinder(graph, index, o, capabilityName);
   const gaps = ranked.map((cell): Gap => {
-    const suppliers = finder.find(cell);
-    const nearest = suppliers.slice(0, o.nearestSuppliers);
-    const action = actionFor(suppliers);
+    const nearest = finder.nearest(cell);
+    const plan = finder.plan(cell);
     return {
       capability: cell.capability,
+      capabilityName: capabilityName(cell.capability),
       region: cell.region,
       segment: cell.segment,
       demand: cell.customers.length,
       supply: round2(cell.supply),
       qualifiedPartners: cell.qualified.map((h) => h.id).sort(compareIds),
-      severity: round2(severity(cell)),
+      unserved: cell.qualified.length === 0,
+      severity: round2(severity(cell.customers.length, cell.supply)),
       customers: [...cell.customers].sort(compareIds),
-      nearestSuppliers: nearest.map((s) => s.id),
-      nearestSupplierReasons: nearest.map((s) => ({ partnerId: s.id, reason: s.reason })),
-      action,
-      explanation: explain(cell, catalogue.capabilities.get(cell.capability)?.name ?? cell.capability, action, suppliers, o),
+      nearestSuppliers: nearest.map((s) => s.holder.id),
+      nearestSupplierReasons: nearest.map((s) => ({ partnerId: s.holder.id, partnerName: finder.name(s.holder.id), reason: s.reason })),
+      // A gap always has a plan: recruiting closes any cell.
+      action: plan[0]!.action,
+      plan: plan.map((step) => ({ ...step, supply: round2(step.supply) })),
+      explanation: explain(cell, capabilityName(cell.capability), plan, o),
     };
   });
 

@@ -7,10 +7,14 @@
  * is left out and the remaining weights are renormalised, so that missing data
  * neither rewards nor punishes the ecosystem. The weights reported are the
  * renormalised ones: score = 100 · Σ weight · value.
+ *
+ * Drivers are ids (or API paths) for tools; `driverLabels` say the same for a
+ * person, with names and formatted figures.
  */
 import type { EcosystemHealth } from '../schemas/analytics.js';
 import { LIFECYCLE_STAGES, PARTNER_TYPES, type LifecycleStage } from '../schemas/model.js';
 import type { DerivedMetrics, EcoCatalogue, EcoGraph, PartnerNode } from '../projection/types.js';
+import { COVERAGE_RULE, type CoverageRule, type DemandCell, cellsOf, indexCells, isGap } from './demand-cells.js';
 import { largestComponent } from './structure.js';
 
 /** Component weights before renormalisation (README quotes them). */
@@ -35,8 +39,8 @@ export const DEFAULTS = {
   targetPartnerLinks: 3,
   /** diversity = typeMixShare · normalised type entropy + (1 − typeMixShare) · (1 − HHI of customer relationships). */
   typeMixShare: 0.5,
-  /** A (need × region) demand cell is covered with at least this many partners holding the capability there. */
-  minQualifiedPartners: 2,
+  /** Coverage is the share of demand cells (capability × region × segment) that keep this rule, the one gaps apply. */
+  coverage: COVERAGE_RULE as CoverageRule,
   maxDrivers: 10,
 };
 export type HealthOptions = typeof DEFAULTS;
@@ -57,10 +61,13 @@ interface Measured {
   value: number;
   detail: string;
   drivers: string[];
+  driverLabels: string[];
 }
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
 export function ecosystemHealth(graph: EcoGraph, catalogue: EcoCatalogue, derived: DerivedMetrics, options: Partial<HealthOptions> = {}): EcosystemHealth {
   const o: HealthOptions = { ...DEFAULTS, ...options };
@@ -69,14 +76,15 @@ export function ecosystemHealth(graph: EcoGraph, catalogue: EcoCatalogue, derive
   const t = tally(graph);
   // Drivers name the partners with most relationships first: the ones whose change moves the ecosystem most.
   const top = (ids: string[]) => firstOf(ids.map((id): [string, number] => [id, graph.degree(id)]), o.maxDrivers).map(([id]) => id);
+  const name: Name = (id) => (graph.hasNode(id) && graph.getNodeAttribute(id, 'label')) || id;
 
   const measured: Partial<Record<ComponentKey, Measured>> = {
-    connectivity: connectivity(graph, derived, t, o, top),
-    diversity: diversity(t, o),
-    coverage: coverage(t, o),
-    activation: activation(t, top),
-    multiPartnerDeals: multiPartnerDeals(catalogue, o),
-    integrationAdoption: integrationAdoption(t, top),
+    connectivity: connectivity(graph, derived, t, o, top, name),
+    diversity: diversity(t, o, name),
+    coverage: coverage(graph, catalogue, o),
+    activation: activation(t, top, name),
+    multiPartnerDeals: multiPartnerDeals(catalogue, o, name),
+    integrationAdoption: integrationAdoption(t, top, name),
   };
   const keys = Object.keys(HEALTH_WEIGHTS) as ComponentKey[];
   const present = keys.filter((key) => measured[key] !== undefined);
@@ -84,7 +92,7 @@ export function ecosystemHealth(graph: EcoGraph, catalogue: EcoCatalogue, derive
   const totalWeight = present.reduce((sum, key) => sum + o.weights[key], 0);
   const components = present.map((key) => {
     const m = measured[key]!;
-    return { key, label: LABELS[key], value: m.value, weight: totalWeight === 0 ? 0 : o.weights[key] / totalWeight, detail: m.detail, drivers: m.drivers };
+    return { key, label: LABELS[key], value: m.value, weight: totalWeight === 0 ? 0 : o.weights[key] / totalWeight, detail: m.detail, drivers: m.drivers, driverLabels: m.driverLabels };
   });
   return {
     score: 100 * components.reduce((sum, c) => sum + c.weight * c.value, 0),
@@ -96,6 +104,7 @@ export function ecosystemHealth(graph: EcoGraph, catalogue: EcoCatalogue, derive
 }
 
 type Top = (ids: string[]) => string[];
+type Name = (id: string) => string;
 
 /**
  * The n entries with the largest counts, ties by id, in one pass: driver lists
@@ -119,8 +128,6 @@ function firstOf(entries: Array<[string, number]>, n: number): Array<[string, nu
 /** What the components count, gathered in one pass over the nodes and one over the edges. */
 interface Tally {
   partners: Array<[string, PartnerNode]>;
-  /** capability → region → customers needing it there, and partners holding it there */
-  cells: Map<string, Map<string, { customers: number; partners: number }>>;
   partnerLinks: number;
   /** partner → relationships with customers */
   customerLinks: Map<string, number>;
@@ -129,29 +136,9 @@ interface Tally {
 }
 
 function tally(graph: EcoGraph): Tally {
-  const t: Tally = { partners: [], cells: new Map(), partnerLinks: 0, customerLinks: new Map(), integrated: new Set() };
-  const cell = (capability: string, region: string) => {
-    let byRegion = t.cells.get(capability);
-    if (byRegion === undefined) t.cells.set(capability, (byRegion = new Map()));
-    let c = byRegion.get(region);
-    if (c === undefined) byRegion.set(region, (c = { customers: 0, partners: 0 }));
-    return c;
-  };
-  // Lists are small; indexOf skips a value listed twice without building a set per node.
-  const once = <T>(value: T, i: number, list: T[]) => list.indexOf(value) === i;
+  const t: Tally = { partners: [], partnerLinks: 0, customerLinks: new Map(), integrated: new Set() };
   graph.forEachNode((id, node) => {
-    if (node.kind === 'customer') {
-      node.needs.forEach((capability, i) => {
-        if (once(capability, i, node.needs)) cell(capability, node.region).customers++;
-      });
-      return;
-    }
-    t.partners.push([id, node]);
-    for (const capability in node.capabilities) {
-      node.regions.forEach((region, i) => {
-        if (once(region, i, node.regions)) cell(capability, region).partners++;
-      });
-    }
+    if (node.kind === 'partner') t.partners.push([id, node]);
   });
   // Customers relate only to partners, so a partner's customer relationships are its degree less its partner links.
   const partnerNeighbours = new Map<PartnerNode, number>();
@@ -166,7 +153,7 @@ function tally(graph: EcoGraph): Tally {
   return t;
 }
 
-function connectivity(graph: EcoGraph, derived: DerivedMetrics, t: Tally, o: HealthOptions, top: Top): Measured | undefined {
+function connectivity(graph: EcoGraph, derived: DerivedMetrics, t: Tally, o: HealthOptions, top: Top, name: Name): Measured | undefined {
   const total = t.partners.length;
   if (total === 0) return undefined;
   const largest = largestComponent(graph);
@@ -175,14 +162,17 @@ function connectivity(graph: EcoGraph, derived: DerivedMetrics, t: Tally, o: Hea
   const meanLinks = (2 * t.partnerLinks) / total;
   const density = Math.min(1, meanLinks / o.targetPartnerLinks);
   const cutPoints = [...derived.articulationPoints].filter((id) => graph.hasNode(id) && graph.getNodeAttribute(id, 'kind') === 'partner');
+  const drivers = [...top(cutPoints), ...top(outside)].slice(0, o.maxDrivers);
+  const cut = new Set(cutPoints);
   return {
     value: o.componentShare * share + (1 - o.componentShare) * density,
-    detail: `${total - outside.length} of ${total} partners (${pct(share)}) are in the largest component; ${round3(meanLinks)} partner↔partner links per partner against a target of ${o.targetPartnerLinks}; ${cutPoints.length} partner(s) are cut points`,
-    drivers: [...top(cutPoints), ...top(outside)].slice(0, o.maxDrivers),
+    detail: `${count(total - outside.length)} of ${plural(total, 'partner')} (${pct(share)}) are in the largest component; ${round3(meanLinks)} partner↔partner links per partner against a target of ${o.targetPartnerLinks}; ${plural(cutPoints.length, 'partner')} are cut points; drivers are the most connected cut points, then partners outside the largest component`,
+    drivers,
+    driverLabels: drivers.map((id) => `${name(id)}: ${cut.has(id) ? 'a cut point' : 'outside the largest component'}, ${plural(graph.degree(id), 'relationship')}`),
   };
 }
 
-function diversity(t: Tally, o: HealthOptions): Measured | undefined {
+function diversity(t: Tally, o: HealthOptions, name: Name): Measured | undefined {
   if (t.partners.length === 0) return undefined;
   // A partner playing several roles counts for each in equal parts.
   const typeShares = new Map<string, number>();
@@ -191,7 +181,7 @@ function diversity(t: Tally, o: HealthOptions): Measured | undefined {
 
   const total = [...t.customerLinks.values()].reduce((sum, n) => sum + n, 0);
   if (total === 0) {
-    return { value: entropy, detail: `partner-type entropy is ${pct(entropy)} of its maximum; no customer relationships to measure concentration`, drivers: [] };
+    return { value: entropy, detail: `partner-type entropy is ${pct(entropy)} of its maximum; no customer relationships to measure concentration`, drivers: [], driverLabels: [] };
   }
   const hhi = [...t.customerLinks.values()].reduce((sum, n) => sum + (n / total) ** 2, 0);
   const leaders = firstOf([...t.customerLinks].filter(([, n]) => n > 0), o.maxDrivers);
@@ -199,57 +189,81 @@ function diversity(t: Tally, o: HealthOptions): Measured | undefined {
     value: o.typeMixShare * entropy + (1 - o.typeMixShare) * (1 - hhi),
     detail: `partner-type entropy is ${pct(entropy)} of its maximum; customer relationships have an HHI of ${round3(hhi)} across partners, the largest partner holding ${pct((leaders[0]?.[1] ?? 0) / total)}; drivers are the partners holding most`,
     drivers: leaders.map(([id]) => id),
+    driverLabels: leaders.map(([id, n]) => `${name(id)}: ${plural(n, 'customer relationship')} (${pct(n / total)})`),
   };
 }
 
-function coverage(t: Tally, o: HealthOptions): Measured | undefined {
-  const demanded = [...t.cells].flatMap(([capability, byRegion]) => [...byRegion].filter(([, c]) => c.customers > 0).map(([region, c]) => ({ key: `${capability}@${region}`, ...c })));
+/** The API query that lists one cell's gap: a driver a tool can follow. */
+function gapsPath(cell: DemandCell): string {
+  return `/api/gaps?${new URLSearchParams({ capability: cell.capability, region: cell.region, segment: cell.segment })}`;
+}
+
+function coverage(graph: EcoGraph, catalogue: EcoCatalogue, o: HealthOptions): Measured | undefined {
+  const demanded = [...cellsOf(indexCells(graph, o.coverage.levelWeights))].filter((cell) => cell.customers.length > 0);
   if (demanded.length === 0) return undefined;
-  const uncovered = demanded.filter((c) => c.partners < o.minQualifiedPartners);
+  const uncovered = demanded.filter((cell) => isGap(cell, o.coverage));
   const value = 1 - uncovered.length / demanded.length;
+  const cells = new Map(uncovered.map((cell) => [gapsPath(cell), cell]));
+  const byDemand = firstOf([...cells].map(([path, cell]): [string, number] => [path, cell.customers.length]), o.maxDrivers);
   return {
     value,
-    detail: `${demanded.length - uncovered.length} of ${demanded.length} (need × region) demand cells (${pct(value)}) have at least ${o.minQualifiedPartners} partners holding the capability in the region; drivers are the uncovered cells as capability@region, most demanded first`,
-    drivers: firstOf(uncovered.map((c): [string, number] => [c.key, c.customers]), o.maxDrivers).map(([key]) => key),
+    detail: `${count(demanded.length - uncovered.length)} of ${plural(demanded.length, 'demand cell')} (capability × region × segment, ${pct(value)}) keep the gaps rule: at least ${o.coverage.minQualifiedPartners} qualified partners and at most ${o.coverage.maxDemandPerSupply} customers per unit of supply; drivers are the uncovered cells, most demanded first, as their /api/gaps queries`,
+    drivers: byDemand.map(([path]) => path),
+    driverLabels: byDemand.map(([path]) => {
+      const cell = cells.get(path)!;
+      const supply = cell.qualified.length === 0 ? 'no qualified partner' : `${plural(cell.qualified.length, 'qualified partner')}, supply ${Math.round(cell.supply * 100) / 100}`;
+      return `${catalogue.capabilities.get(cell.capability)?.name ?? cell.capability} in ${cell.region} for ${cell.segment}: ${plural(cell.customers.length, 'customer')}, ${supply}`;
+    }),
   };
 }
 
-function activation(t: Tally, top: Top): Measured | undefined {
+function activation(t: Tally, top: Top, name: Name): Measured | undefined {
   if (t.partners.length === 0) return undefined;
+  const stages = new Map<string, LifecycleStage | undefined>();
   const inactive = t.partners
-    .filter(([, node]) => {
+    .filter(([id, node]) => {
       const furthest = Object.values(node.lifecycle).reduce<LifecycleStage | undefined>((best, stage) => (best === undefined || stageRank(stage) > stageRank(best) ? stage : best), undefined);
+      stages.set(id, furthest);
       return furthest === undefined || !ACTIVE_STAGES.has(furthest);
     })
     .map(([id]) => id);
   const value = 1 - inactive.length / t.partners.length;
+  const drivers = top(inactive);
   return {
     value,
-    detail: `${t.partners.length - inactive.length} of ${t.partners.length} partners (${pct(value)}) have reached activate, grow or optimise on some track; drivers are the most connected partners not yet there`,
-    drivers: top(inactive),
+    detail: `${count(t.partners.length - inactive.length)} of ${plural(t.partners.length, 'partner')} (${pct(value)}) have reached activate, grow or optimise on some track; drivers are the most connected partners not yet there`,
+    drivers,
+    driverLabels: drivers.map((id) => `${name(id)}: ${stages.get(id) === undefined ? 'on no program track' : `furthest stage ${stages.get(id)}`}`),
   };
 }
 
-function multiPartnerDeals(catalogue: EcoCatalogue, o: HealthOptions): Measured | undefined {
+function multiPartnerDeals(catalogue: EcoCatalogue, o: HealthOptions, name: Name): Measured | undefined {
   if (catalogue.deals.length === 0) return undefined;
   const single = catalogue.deals.filter((deal) => new Set(deal.partners.map((p) => p.partner)).size < 2);
   single.sort((a, b) => (b.amount ?? 0) - (a.amount ?? 0) || (a.id < b.id ? -1 : 1));
   const value = 1 - single.length / catalogue.deals.length;
+  const drivers = single.slice(0, o.maxDrivers);
   return {
     value,
-    detail: `${catalogue.deals.length - single.length} of ${catalogue.deals.length} deals (${pct(value)}) involve at least 2 partners; drivers are the largest single-partner deals`,
-    drivers: single.slice(0, o.maxDrivers).map((deal) => deal.id),
+    detail: `${count(catalogue.deals.length - single.length)} of ${plural(catalogue.deals.length, 'deal')} (${pct(value)}) involve at least 2 partners; drivers are the largest single-partner deals`,
+    drivers: drivers.map((deal) => deal.id),
+    driverLabels: drivers.map((deal) => {
+      const partner = deal.partners[0] === undefined ? 'no partner' : `only ${name(deal.partners[0].partner)}`;
+      return `${deal.id} for ${name(deal.customer)}: ${deal.amount === undefined ? 'no amount' : `amount ${count(deal.amount)}`}, ${deal.stage}, ${partner}`;
+    }),
   };
 }
 
-function integrationAdoption(t: Tally, top: Top): Measured | undefined {
+function integrationAdoption(t: Tally, top: Top, name: Name): Measured | undefined {
   const technology = t.partners.filter(([, node]) => node.types.includes('technology')).map(([id]) => id);
   if (technology.length === 0) return undefined;
   const unintegrated = technology.filter((id) => !t.integrated.has(id));
   const value = 1 - unintegrated.length / technology.length;
+  const drivers = top(unintegrated);
   return {
     value,
-    detail: `${technology.length - unintegrated.length} of ${technology.length} technology partners (${pct(value)}) have at least one INTEGRATES_WITH or IMPLEMENTS relationship; drivers are the most connected ones without`,
-    drivers: top(unintegrated),
+    detail: `${count(technology.length - unintegrated.length)} of ${plural(technology.length, 'technology partner')} (${pct(value)}) have at least one INTEGRATES_WITH or IMPLEMENTS relationship; drivers are the most connected ones without`,
+    drivers,
+    driverLabels: drivers.map((id) => `${name(id)}: no integration or implementation link`),
   };
 }

@@ -108,18 +108,50 @@ export type GapsQuery = z.infer<typeof GapsQuery>;
 
 export const GAP_ACTIONS = ['recruit', 'enable', 'introduce'] as const;
 
+export const GAP_CHANGES = ['serveSegment', 'certify', 'enterRegion', 'recruit'] as const;
+
+/**
+ * One step of the plan that closes a gap. serveSegment (enable): a partner
+ * holding the capability in the region starts serving the segment; certify
+ * (enable): a qualified partner certifies in the capability; enterRegion
+ * (introduce): a partner qualified elsewhere starts working in the region
+ * through the in-region partner it already works with (`via`); recruit:
+ * `partners` new certified partners in the region for the segment.
+ */
+export const GapStep = z.object({
+  action: z.enum(GAP_ACTIONS),
+  change: z.enum(GAP_CHANGES),
+  partnerId: z.string().optional(),
+  partnerName: z.string().optional(),
+  via: z.string().optional(),
+  viaName: z.string().optional(),
+  /** Qualified partners the step adds to the cell. */
+  partners: z.number(),
+  /** Weighted supply the step adds to the cell. */
+  supply: z.number(),
+  text: z.string(),
+});
+export type GapStep = z.infer<typeof GapStep>;
+
 export const Gap = z.object({
   capability: z.string(), // stable
+  capabilityName: z.string(),
   region: z.string(), // stable
   segment: z.string(), // stable
   demand: z.number(), // stable: customers needing it
   supply: z.number(), // stable: weighted qualified partners
   qualifiedPartners: z.array(z.string()),
+  /** No partner qualifies: such gaps rank before every served one. */
+  unserved: z.boolean(),
+  /** demand ÷ supply, or demand when unserved; gaps rank by unserved, then severity. */
   severity: z.number(),
   customers: z.array(z.string()), // stable
   nearestSuppliers: z.array(z.string()), // stable
-  nearestSupplierReasons: z.array(z.object({ partnerId: z.string(), reason: z.string() })),
+  nearestSupplierReasons: z.array(z.object({ partnerId: z.string(), partnerName: z.string(), reason: z.string() })),
+  /** The first step of `plan`. */
   action: z.enum(GAP_ACTIONS), // stable
+  /** Steps that, all applied, bring the cell to the coverage rule. */
+  plan: z.array(GapStep),
   explanation: z.string(),
 });
 export type Gap = z.infer<typeof Gap>;
@@ -259,6 +291,8 @@ export const HealthComponent = z.object({
   detail: z.string(),
   /** Ids or API paths pointing at what drives the component. */
   drivers: z.array(z.string()),
+  /** What each driver is, for a person: names and formatted figures, in the order of `drivers`. */
+  driverLabels: z.array(z.string()),
 });
 
 export const EcosystemHealth = z.object({

@@ -1,6 +1,6 @@
 /** Composition root: builds the store, the map and the panels, and wires them together. */
 import { Catalog } from './api/catalog.js';
-import { errorMessage } from './api/client.js';
+import { api, errorMessage } from './api/client.js';
 import { App } from './app.js';
 import { byId, h, replace } from './dom.js';
 import { MapController } from './map/controller.js';
@@ -11,6 +11,7 @@ import { mountFilters } from './panels/filters.js';
 import { GapsPanel } from './panels/gaps.js';
 import { HealthPanel } from './panels/health.js';
 import { mountLegend } from './panels/legend.js';
+import { mountEmptyEcosystem } from './panels/empty.js';
 import { mountBreadcrumb, mountMapControls, mountStatusBar } from './panels/map-chrome.js';
 import { renderOverview } from './panels/overview.js';
 import { createSearchBox } from './panels/search.js';
@@ -18,11 +19,18 @@ import { Store, VIEWS, type View } from './state.js';
 
 const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health' };
 
-function main(): void {
-  const store = new Store();
-  const catalog = new Catalog();
+async function main(): Promise<void> {
   const shell = byId('app');
   const panel = byId('panel');
+  replace(panel, h('div', { class: 'state state-loading' }, h('span', { class: 'spinner' }), 'Loading…'));
+  // An empty store has nothing to map or analyse: say how to fill it instead. If the check fails, the views report their own errors.
+  const counts = await api.health().then((health) => health.counts, () => null);
+  if (counts !== null && counts.partners === 0 && counts.customers === 0) {
+    mountEmptyEcosystem({ overlay: byId('map-overlay'), panel, status: byId('statusbar'), chip: byId('health-chip') });
+    return;
+  }
+  const store = new Store();
+  const catalog = new Catalog();
 
   // eslint-disable-next-line prefer-const -- the map's click handler needs the app, which needs the map
   let app: App;
@@ -62,16 +70,20 @@ function main(): void {
     if (next.view !== prev.view) {
       shell.dataset['view'] = next.view;
       renderTabs();
+      // Each view starts at its top, not at the scroll position the last one was left at.
+      panel.scrollTop = 0;
     }
   });
   shell.dataset['view'] = store.state.view;
   renderTabs();
 
   const searchInput = createSearchBox({
-    placeholder: 'Search partners and customers…  ( / )',
+    placeholder: 'Search partners, customers, capabilities…  ( / )',
     catalog,
     id: 'search-input',
     onPick: (r) => app.select(r.id, { reveal: true }),
+    // A capability filters the map to the partners holding it and the customers needing it.
+    onCapability: (id) => store.set({ capability: id, view: 'explore', selected: undefined }),
   });
   byId('search').append(searchInput);
   document.addEventListener('keydown', (e) => {
@@ -99,8 +111,7 @@ function main(): void {
   });
   void risks.sync();
   // A handle for the browser console and end-to-end tests (e.g. reading sigma's display data).
-  (window as unknown as { ecograph: unknown }).ecograph = { app, renderer: map.view.renderer };
-  replace(panel, h('div', { class: 'state state-loading' }, h('span', { class: 'spinner' }), 'Loading…'));
+  (window as unknown as { ecograph: unknown }).ecograph = { app, renderer: map.view.renderer, labels: () => map.view.drawnLabels() };
 }
 
-main();
+void main();

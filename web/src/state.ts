@@ -110,6 +110,14 @@ export type MapFilterKey = (typeof MAP_FILTER_KEYS)[number];
 
 const MAP_KEYS: Key[] = [...MAP_FILTER_KEYS, 'community', 'minDegree', 'sizeBy', 'customers', 'focus', 'depth'];
 
+/** The state change that clears every map filter (the filter panel's "Clear all", the empty map's button). */
+export const NO_FILTERS: Partial<ViewState> = { type: undefined, tier: undefined, region: undefined, segment: undefined, capability: undefined, stage: undefined, community: undefined, minDegree: undefined };
+
+/** How many map filters a state sets. */
+export function activeFilters(state: ViewState): number {
+  return MAP_FILTER_KEYS.filter((k) => state[k] !== undefined).length + Number(state.community !== undefined) + Number((state.minDegree ?? 0) > 0);
+}
+
 /** The /api/map query for a state; `budget` is the node budget above which the server aggregates. */
 export function mapQuery(state: ViewState, budget?: number): URLSearchParams {
   const params = new URLSearchParams();

@@ -157,7 +157,9 @@ describe('web app, end to end on the demo ecosystem', () => {
     const option = page.locator(`#deal-customer .search-results li[data-id="${MERIDIAN}"]`);
     await option.waitFor();
     await option.dispatchEvent('mousedown');
-    for (const cap of MERIDIAN_NEEDS) await page.selectOption('#deal-capability-add', cap);
+    // Picking the customer brings in its needs and region.
+    await expect.poll(() => page.locator('#deal-region').inputValue()).toBe('emea-north');
+    for (const cap of MERIDIAN_NEEDS) expect(await page.locator(`#deal-capability-add option[value="${cap}"]`).count()).toBe(0);
     for (const role of ['reseller', 'technology', 'service']) await page.locator('#deal-roles label').filter({ has: page.locator(`input[value="${role}"]`) }).click();
     await page.click('#deal-submit');
 

@@ -157,8 +157,8 @@ describe('web/map/highlight: reducers', () => {
 
   it('marks a gap: customers in need in red, nearest suppliers in green', () => {
     const gap = {
-      capability: 'cap', region: 'r', segment: 's', demand: 2, supply: 0, qualifiedPartners: ['q'], severity: 2,
-      customers: ['c1', 'c2'], nearestSuppliers: ['p9'], nearestSupplierReasons: [], action: 'recruit' as const, explanation: '',
+      capability: 'cap', capabilityName: 'Cap', region: 'r', segment: 's', demand: 2, supply: 0, qualifiedPartners: ['q'], unserved: true, severity: 2,
+      customers: ['c1', 'c2'], nearestSuppliers: ['p9'], nearestSupplierReasons: [], action: 'recruit' as const, plan: [], explanation: '',
     };
     const h = gapHighlight([gap], 'Gap');
     expect(h.tints?.get('c1')).toBe(HIGHLIGHT_COLORS.demand);

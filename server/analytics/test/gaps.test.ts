@@ -76,34 +76,39 @@ describe('capabilityGaps', () => {
     const { gaps } = run(ecosystem());
     const top = gaps[0]!;
     expect([top.capability, top.region, top.segment]).toEqual(['ai', 'EU', 'smb']);
-    expect(top).toMatchObject({ demand: 3, supply: 0, qualifiedPartners: [], customers: ['A1', 'A2', 'A3'], nearestSuppliers: [], action: 'recruit' });
-    expect(top.explanation).toContain('3 smb customer(s) in EU need Applied AI');
+    expect(top).toMatchObject({ demand: 3, supply: 0, unserved: true, severity: 3, qualifiedPartners: [], customers: ['A1', 'A2', 'A3'], nearestSuppliers: [], action: 'recruit' });
+    expect(top.explanation).toBe('3 smb customers in EU need Applied AI and no partner qualifies there. To close it: recruit 2 certified partners for smb in EU.');
   });
 
-  it('suggests introducing a partner qualified one region away through its in-region partner', () => {
+  it('suggests introducing a partner qualified one region away through its in-region partner, and recruiting the second', () => {
     const gap = run(ecosystem()).gaps.find((g) => g.capability === 'data')!;
     expect(gap).toMatchObject({ region: 'EU', segment: 'smb', demand: 2, supply: 0, action: 'introduce', nearestSuppliers: ['Q'] });
+    expect(gap.nearestSupplierReasons[0]).toMatchObject({ partnerId: 'Q', partnerName: 'Q' });
     expect(gap.nearestSupplierReasons[0]!.reason).toContain('already works with R');
+    // Q alone would be one partner, below the rule's two.
+    expect(gap.plan.map((s) => [s.action, s.change, s.partnerId, s.via])).toEqual([['introduce', 'enterRegion', 'Q', 'R'], ['recruit', 'recruit', undefined, undefined]]);
   });
 
   it('suggests enabling in-region partners that serve another segment or hold a lower level', () => {
     const { gaps } = run(ecosystem());
     const enterprise = gaps.find((g) => g.capability === 'cloud' && g.segment === 'enterprise')!;
     expect(enterprise).toMatchObject({ region: 'EU', action: 'enable', nearestSuppliers: ['E1', 'E2'], customers: ['X1'] });
+    expect(enterprise.plan.map((s) => [s.change, s.partnerId])).toEqual([['serveSegment', 'E1'], ['serveSegment', 'E2']]);
     const us = gaps.find((g) => g.capability === 'cloud' && g.region === 'US')!;
-    // One basic partner: supply 0.5, one customer per 0.5 unit, and below the two-partner minimum.
-    expect(us).toMatchObject({ demand: 1, supply: 0.5, severity: 2, qualifiedPartners: ['Q'], action: 'enable', nearestSuppliers: ['Q', 'E1', 'E2'] });
+    // One basic partner: supply 0.5, one customer per 0.5 unit, and below the two-partner minimum, which certifying Q cannot change.
+    expect(us).toMatchObject({ demand: 1, supply: 0.5, severity: 2, qualifiedPartners: ['Q'], action: 'recruit', nearestSuppliers: ['Q', 'E1', 'E2'] });
+    expect(us.plan).toMatchObject([{ change: 'recruit', partners: 1 }]);
     expect(us.nearestSupplierReasons.map((r) => r.reason)).toEqual([
       'qualifies at basic level only; certifying it adds 0.5 supply',
-      'holds cloud (certified) for smb in EU, not in US',
-      'holds cloud (certified) for smb in EU, not in US',
+      'holds Cloud migration (certified) for smb in EU, not in US',
+      'holds Cloud migration (certified) for smb in EU, not in US',
     ]);
   });
 
-  it('ranks unserved cells before served ones, then by demand ÷ supply, and leaves well-served cells out', () => {
+  it('ranks unserved cells (severity = demand) before served ones (severity = demand ÷ supply), and leaves well-served cells out', () => {
     const { gaps, matrix } = run(ecosystem());
     expect(gaps.map((g) => `${g.capability}/${g.region}/${g.segment}`)).toEqual(['ai/EU/smb', 'data/EU/smb', 'cloud/EU/enterprise', 'cloud/US/smb']);
-    expect(gaps.map((g) => g.severity)).toEqual([...gaps.map((g) => g.severity)].sort((a, b) => b - a));
+    expect(gaps.map((g) => [g.unserved, g.severity])).toEqual([[true, 3], [true, 2], [true, 1], [false, 2]]);
     expect(matrix.cells).toContainEqual({ capability: 'cloud', region: 'EU', segment: 'smb', demand: 2, supply: 2 });
     expect(matrix.regions).toEqual(['EU', 'US']);
   });

@@ -9,12 +9,14 @@ import { HEALTH_WEIGHTS, ecosystemHealth } from '../health.js';
  */
 function ecosystem(): EcoGraph {
   const g = createEcoGraph();
-  addPartner(g, { id: 'T1', types: ['technology'], regions: ['EU'], capabilities: { cloud: 'certified' }, lifecycle: { cloud: 'grow' } });
-  addPartner(g, { id: 'T2', types: ['technology'], regions: ['EU'], capabilities: { cloud: 'basic' }, lifecycle: { cloud: 'onboard' } });
-  addPartner(g, { id: 'S1', types: ['service'], regions: ['EU'], capabilities: { data: 'advanced' }, lifecycle: { resell: 'churned', cloud: 'activate' } });
+  addPartner(g, { id: 'T1', label: 'Tern One', types: ['technology'], regions: ['EU'], segments: ['smb'], capabilities: { cloud: 'certified' }, lifecycle: { cloud: 'grow' } });
+  addPartner(g, { id: 'T2', types: ['technology'], regions: ['EU'], segments: ['smb'], capabilities: { cloud: 'basic' }, lifecycle: { cloud: 'onboard' } });
+  addPartner(g, { id: 'S1', types: ['service'], regions: ['EU'], segments: ['smb', 'enterprise'], capabilities: { data: 'advanced' }, lifecycle: { resell: 'churned', cloud: 'activate' } });
   addPartner(g, { id: 'R1', types: ['reseller'], regions: ['US'] });
   addCustomer(g, { id: 'C1', region: 'EU', segment: 'smb', needs: ['cloud', 'data'] });
-  addCustomer(g, { id: 'C2', region: 'US', segment: 'smb', needs: ['cloud'] });
+  addCustomer(g, { id: 'C2', label: 'Cobalt Two', region: 'US', segment: 'smb', needs: ['cloud'] });
+  // Cloud in EU for enterprise: T1 and T2 hold it in EU but serve only smb, so this cell is not covered.
+  addCustomer(g, { id: 'C3', region: 'EU', segment: 'enterprise', needs: ['cloud'] });
   addRelationship(g, { from: 'S1', to: 'T1', type: 'IMPLEMENTS' });
   addRelationship(g, { from: 'T1', to: 'C1', type: 'SERVES', role: 'resell' });
   addRelationship(g, { from: 'S1', to: 'C1', type: 'SERVES', role: 'implement' });
@@ -46,8 +48,8 @@ const expected = {
   connectivity: 0.7 * (2 / 4) + 0.3 * (0.5 / 3),
   // Type mix ½ technology, ¼ service, ¼ reseller over 6 types; customer relationships 1/3 each for T1, S1, R1.
   diversity: 0.5 * (-(0.5 * Math.log(0.5) + 2 * 0.25 * Math.log(0.25)) / Math.log(6)) + 0.5 * (1 - 3 * (1 / 3) ** 2),
-  // cloud@EU has T1 and T2; data@EU only S1; cloud@US nobody.
-  coverage: 1 / 3,
+  // cloud/EU/smb has T1 and T2; data/EU/smb only S1; cloud/US/smb nobody; cloud/EU/enterprise nobody serving enterprise.
+  coverage: 1 / 4,
   // T1 (grow) and S1 (activate beats churned) of 4.
   activation: 2 / 4,
   // D1 only, of three deals.
@@ -63,7 +65,7 @@ describe('ecosystemHealth', () => {
     for (const [key, value] of Object.entries(expected)) expect(values[key], key).toBeCloseTo(value, 9);
     const score = 100 * Object.entries(expected).reduce((sum, [key, value]) => sum + HEALTH_WEIGHTS[key as keyof typeof HEALTH_WEIGHTS] * value, 0);
     expect(health.score).toBeCloseTo(score, 9);
-    expect(health.score).toBeCloseTo(43.519, 2);
+    expect(health.score).toBeCloseTo(41.436, 2);
   });
 
   it('leaves out a component without data and renormalises the weights', () => {
@@ -78,13 +80,25 @@ describe('ecosystemHealth', () => {
 
   it('names what drives each component', () => {
     const drivers = Object.fromEntries(ecosystemHealth(ecosystem(), catalogue(true), derived).components.map((c) => [c.key, c.drivers]));
-    // The uncovered cells, each needed by one customer, so in alphabetical order.
-    expect(drivers['coverage']).toEqual(['cloud@US', 'data@EU']);
+    // The uncovered cells as their gaps queries, each needed by one customer, so in alphabetical order.
+    expect(drivers['coverage']).toEqual([
+      '/api/gaps?capability=cloud&region=EU&segment=enterprise',
+      '/api/gaps?capability=cloud&region=US&segment=smb',
+      '/api/gaps?capability=data&region=EU&segment=smb',
+    ]);
     expect(drivers['multiPartnerDeals']).toEqual(['D2', 'D3']);
     expect(drivers['integrationAdoption']).toEqual(['T2']);
     expect(drivers['activation']).toEqual(['R1', 'T2']);
     expect(drivers['connectivity']).toEqual(['R1', 'T2']);
     // One customer relationship each: ties in id order.
     expect(drivers['diversity']).toEqual(['R1', 'S1', 'T1']);
+  });
+
+  it('labels every driver for a person: names and formatted figures', () => {
+    const labels = Object.fromEntries(ecosystemHealth(ecosystem(), catalogue(true), derived).components.map((c) => [c.key, c.driverLabels]));
+    expect(labels['coverage']).toEqual(['cloud in EU for enterprise: 1 customer, no qualified partner', 'cloud in US for smb: 1 customer, no qualified partner', 'data in EU for smb: 1 customer, 1 qualified partner, supply 0.8']);
+    expect(labels['multiPartnerDeals']).toEqual(['D2 for Cobalt Two: amount 500, open, only R1', 'D3 for C1: amount 100, open, only Tern One']);
+    expect(labels['diversity']).toEqual(['R1: 1 customer relationship (33.3%)', 'S1: 1 customer relationship (33.3%)', 'Tern One: 1 customer relationship (33.3%)']);
+    expect(labels['activation']).toEqual(['R1: on no program track', 'T2: furthest stage onboard']);
   });
 });

@@ -7,7 +7,7 @@ import type { MapResponse } from '../../../server/schemas/analytics.js';
 import { api, errorMessage, isAbort } from '../api/client.js';
 import type { Catalog } from '../api/catalog.js';
 import { h, replace, ui } from '../dom.js';
-import { mapQuery, mapQueryChanged, type Store } from '../state.js';
+import { NO_FILTERS, activeFilters, mapQuery, mapQueryChanged, type Store } from '../state.js';
 import { toGraphData, visibleCounts, type VisibleCounts } from './graph.js';
 import { countOnMap, type Highlight } from './highlight.js';
 import { MapView, type RiskMarker } from './renderer.js';
@@ -101,7 +101,8 @@ export class MapController {
       await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
       this.snapshot.loadMs = performance.now() - started;
       this.loading = false;
-      this.hideOverlay();
+      if (response.nodes.length === 0) this.showOverlay(this.nothingShown());
+      else this.hideOverlay();
       const dataset = this.view.renderer.getContainer().dataset;
       dataset['ready'] = String(response.version);
       // Milliseconds from navigation start to the first frame of a map (the benchmark reads it).
@@ -149,6 +150,17 @@ export class MapController {
 
   setMarkers(markers: ReadonlyMap<string, RiskMarker>): void {
     this.view.setMarkers(markers);
+  }
+
+  /** An empty map says why, instead of a blank canvas. */
+  private nothingShown(): HTMLElement {
+    const filtered = activeFilters(this.store.state) > 0 || this.store.state.focus !== undefined;
+    return h(
+      'div',
+      { class: 'state state-empty', id: 'map-empty' },
+      filtered ? 'Nothing matches these filters.' : 'Nothing to show on the map.',
+      filtered && h('button', { class: 'btn btn-small', type: 'button', id: 'map-empty-clear', on: { click: () => this.store.set({ ...NO_FILTERS, focus: undefined }) } }, 'Clear filters'),
+    );
   }
 
   private showOverlay(content: HTMLElement): void {

@@ -5,6 +5,7 @@
  * draws what is not in the graph: suggested links (dashed) and risk rings.
  */
 import Sigma from 'sigma';
+import { drawDiscNodeLabel } from 'sigma/rendering';
 import type { CameraState } from 'sigma/types';
 import type { Settings } from 'sigma/settings';
 import { HIGHLIGHT_COLORS } from './colors.js';
@@ -27,6 +28,16 @@ export interface MapViewEvents {
 
 type MapSigma = Sigma<MapNodeAttributes, MapEdgeAttributes>;
 type LabelData = Parameters<Settings['defaultDrawNodeHover']>[1];
+/** A drawn label's box in viewport pixels. */
+export interface LabelBox {
+  node: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+const overlaps = (a: LabelBox, b: LabelBox) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 const LABEL_FONT = 'Inter, "DejaVu Sans", system-ui, sans-serif';
 
@@ -66,6 +77,8 @@ export class MapView {
   private markers: ReadonlyMap<string, RiskMarker> = new Map();
   private readonly overlay: HTMLCanvasElement;
   private cameraTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Labels drawn in the current frame, emptied before each render. */
+  private labelBoxes: LabelBox[] = [];
 
   constructor(container: HTMLElement, events: MapViewEvents) {
     const graph = buildGraph({ nodes: [], edges: [] });
@@ -77,10 +90,12 @@ export class MapView {
       labelSize: 12,
       labelWeight: '500',
       labelColor: { color: '#d5dbe5' },
-      // Labels appear as the user zooms in (rendered size) and never crowd (one per grid cell).
+      // Labels appear as the user zooms in (rendered size) and rarely crowd (one per grid cell)…
       labelRenderedSizeThreshold: 7,
       labelDensity: 0.5,
       labelGridCellSize: 90,
+      // …but a long name reaches into the next cells, so a label that would overlap one already drawn is left out.
+      defaultDrawNodeLabel: (context, data, settings) => this.drawLabel(context, data, settings),
       defaultEdgeColor: '#2a3140',
       defaultDrawNodeHover: drawDarkHover,
       minCameraRatio: 0.01,
@@ -94,6 +109,7 @@ export class MapView {
       afterLayer: 'labels',
       style: { pointerEvents: 'none', position: 'absolute', inset: '0', width: '100%', height: '100%' },
     });
+    this.renderer.on('beforeRender', () => (this.labelBoxes = []));
     this.renderer.on('afterRender', () => this.drawOverlay());
 
     this.renderer.on('enterNode', ({ node }) => this.setHovered(node));
@@ -123,6 +139,27 @@ export class MapView {
     this.renderer.setSetting('hideEdgesOnMove', data.edges.length > 20_000);
     this.renderer.setSetting('hideLabelsOnMove', data.nodes.length > 3_000);
     this.renderer.setGraph(buildGraph(data));
+  }
+
+  /** The labels on screen now, with their boxes (for tests and anyone scripting the page). */
+  drawnLabels(): readonly LabelBox[] {
+    return this.labelBoxes;
+  }
+
+  /**
+   * Sigma's own label, unless it would overlap one drawn earlier in this frame.
+   * Sigma draws the grid's picks (biggest nodes first within a cell), then
+   * forced labels (highlighted nodes); a highlighted node whose label is left
+   * out still shows its name on hover.
+   */
+  private drawLabel(context: CanvasRenderingContext2D, data: Parameters<typeof drawDiscNodeLabel>[1] & { key?: string }, settings: Settings<MapNodeAttributes, MapEdgeAttributes>): void {
+    if (!data.label) return;
+    context.font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
+    // The box sigma's drawDiscNodeLabel fills: from size + 3 right of the centre, one label size tall around it.
+    const box: LabelBox = { node: data.key ?? '', x: data.x + data.size + 3, y: data.y - settings.labelSize / 2, width: context.measureText(data.label).width, height: settings.labelSize };
+    if (this.labelBoxes.some((drawn) => overlaps(box, drawn))) return;
+    this.labelBoxes.push(box);
+    drawDiscNodeLabel(context, data, settings);
   }
 
   hasNode(id: string): boolean {

@@ -126,7 +126,7 @@ export class DealsPanel {
             { class: 'field full picker', id: 'deal-customer' },
             h('span', null, 'Customer'),
             d.customer === undefined
-              ? createSearchBox({ placeholder: 'Search a customer…', kind: 'customer', catalog, clearOnPick: true, onPick: (r) => ((d.customer = r.id), rerender()) })
+              ? createSearchBox({ placeholder: 'Search a customer…', kind: 'customer', catalog, clearOnPick: true, onPick: (r) => void this.pickCustomer(r.id, rerender) })
               : chipList([d.customer], (id) => catalog.name(id), () => (d.customer = undefined)),
           )
         : null;
@@ -242,6 +242,26 @@ export class DealsPanel {
       ),
     );
     return form;
+  }
+
+  /** A picked customer brings its needs, region and segment into the form, where the user can still change them. */
+  private async pickCustomer(id: string, rerender: () => void): Promise<void> {
+    const d = this.draft;
+    d.customer = id;
+    rerender();
+    // The form shown by then is the one just drawn, not the one whose closure called us.
+    const redraw = () => this.root.querySelector('#deal-form')?.replaceWith(this.form());
+    try {
+      const customer = await api.customer(id);
+      if (d.customer !== id) return;
+      d.caps = [...new Set([...d.caps, ...customer.needs])];
+      d.region = customer.region;
+      d.segment = customer.segment;
+      this.errors = [];
+    } catch (error) {
+      this.errors = [`could not read the customer's needs: ${errorMessage(error)}`];
+    }
+    redraw();
   }
 
   private submit(): void {

@@ -8,7 +8,7 @@ import { LIFECYCLE_STAGES, PARTNER_TYPES, STANDARD_TIERS } from '../../../server
 import { CENTRALITIES } from '../../../server/schemas/analytics.js';
 import type { App } from '../app.js';
 import { debounce, h, replace } from '../dom.js';
-import { MAP_FILTER_KEYS, type MapFilterKey, type ViewState } from '../state.js';
+import { MAP_FILTER_KEYS, NO_FILTERS, activeFilters, type MapFilterKey, type ViewState } from '../state.js';
 
 const LABELS: Record<MapFilterKey | 'community', string> = {
   type: 'Type',
@@ -82,7 +82,7 @@ export function mountFilters(root: HTMLElement, app: App): void {
 
   const render = () => {
     const state = store.state;
-    const active = [...MAP_FILTER_KEYS.filter((k) => state[k] !== undefined), state.community !== undefined, (state.minDegree ?? 0) > 0].filter(Boolean).length;
+    const active = activeFilters(state);
     const degreeOut = h('span', { class: 'muted' }, String(state.minDegree ?? 0));
     replace(
       root,
@@ -100,10 +100,7 @@ export function mountFilters(root: HTMLElement, app: App): void {
                 class: 'link',
                 type: 'button',
                 id: 'filters-clear',
-                on: {
-                  click: () =>
-                    store.set({ type: undefined, tier: undefined, region: undefined, segment: undefined, capability: undefined, stage: undefined, community: undefined, minDegree: undefined }),
-                },
+                on: { click: () => store.set(NO_FILTERS) },
               },
               'Clear all',
             ),

@@ -46,6 +46,13 @@ const ACTION_TEXT: Record<Gap['action'], string> = {
   introduce: 'Introduce',
 };
 
+/** "14 customers · no supply", "30 customers · supply 1.5". */
+function demandSupply(g: Gap): string {
+  return `${fmt.plural(g.demand, 'customer')} · ${g.unserved ? 'no supply' : `supply ${fmt.num(g.supply, 1)}`}`;
+}
+
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 export class GapsPanel {
   private data: GapsResponse | null = null;
   private dataKey = '';
@@ -224,7 +231,7 @@ export class GapsPanel {
 
   private gapCard(g: Gap): HTMLElement {
     const { catalog } = this.app;
-    const name = (id: string) => h('button', { class: 'chip', type: 'button', on: { click: () => this.app.select(id, { reveal: true }) } }, catalog.name(id));
+    const name = (id: string) => h('button', { class: 'chip', type: 'button', title: id, on: { click: () => this.app.select(id, { reveal: true }) } }, catalog.name(id));
     return h(
       'div',
       { class: 'gap-card' },
@@ -233,15 +240,40 @@ export class GapsPanel {
         { class: 'card-head' },
         h('span', { class: `badge badge-${g.action}` }, ACTION_TEXT[g.action]),
         h('span', { class: 'title' }, catalog.segment(g.segment)),
-        h('span', { class: 'muted small' }, `demand ${g.demand} · supply ${fmt.num(g.supply, 1)}`),
+        h('span', { class: 'muted small' }, demandSupply(g)),
       ),
-      h('p', { class: 'explain' }, g.explanation),
+      // The server's explanation names regions and segments by id; the same facts with their names, the full text on hover.
+      h(
+        'p',
+        { class: 'explain', title: g.explanation },
+        `${fmt.plural(g.demand, 'customer')} (${catalog.segment(g.segment)}) in ${catalog.region(g.region)} need ${g.capabilityName}; `,
+        g.unserved ? 'no partner qualifies there.' : `${fmt.plural(g.qualifiedPartners.length, 'qualified partner')} ${g.qualifiedPartners.length === 1 ? 'gives' : 'give'} a supply of ${fmt.num(g.supply, 1)} (${fmt.num(g.severity, 1)} customers per unit).`,
+      ),
+      h(
+        'div',
+        { class: 'group' },
+        h('div', { class: 'group-title' }, 'To close the gap'),
+        h(
+          'ol',
+          { class: 'plan' },
+          g.plan.map((step) =>
+            h(
+              'li',
+              { title: step.partnerId === undefined ? '' : [step.partnerId, step.via].filter(Boolean).join(' → '), dataset: { change: step.change } },
+              h('span', { class: `badge badge-${step.action}` }, ACTION_TEXT[step.action]),
+              step.partnerId === undefined
+                ? h('span', null, sentence(step.text))
+                : h('button', { class: 'link', type: 'button', on: { click: () => this.app.select(step.partnerId!, { reveal: true }) } }, sentence(step.text)),
+            ),
+          ),
+        ),
+      ),
       g.nearestSupplierReasons.length > 0 &&
         h(
           'div',
           { class: 'group' },
           h('div', { class: 'group-title' }, 'Nearest potential suppliers'),
-          h('ul', { class: 'list' }, g.nearestSupplierReasons.slice(0, 5).map((r) => h('li', null, h('button', { type: 'button', on: { click: () => this.app.select(r.partnerId, { reveal: true }) } }, h('span', { class: 'swatch', style: 'width:8px;height:8px;border-radius:50%;background:#3ddc97' }), h('span', { class: 'name' }, catalog.name(r.partnerId)), h('span', { class: 'meta', title: r.reason }, r.reason))))),
+          h('ul', { class: 'list' }, g.nearestSupplierReasons.slice(0, 5).map((r) => h('li', null, h('button', { type: 'button', on: { click: () => this.app.select(r.partnerId, { reveal: true }) } }, h('span', { class: 'swatch', style: 'width:8px;height:8px;border-radius:50%;background:#3ddc97' }), h('span', { class: 'name', title: r.partnerId }, r.partnerName), h('span', { class: 'meta', title: r.reason }, r.reason))))),
         ),
       g.customers.length > 0 &&
         h(
@@ -273,7 +305,7 @@ export class GapsPanel {
                   { type: 'button', on: { click: () => store.set({ gapCapability: g.capability, gapRegion: g.region, gapSegment: store.state.gapSegment === undefined ? undefined : g.segment }) } },
                   h('span', { class: `badge badge-${g.action}` }, ACTION_TEXT[g.action]),
                   h('span', { class: 'name' }, `${catalog.capability(g.capability)} · ${catalog.region(g.region)} · ${catalog.segment(g.segment)}`),
-                  h('span', { class: 'meta' }, `${g.demand} / ${fmt.num(g.supply, 1)}`),
+                  h('span', { class: 'meta' }, demandSupply(g)),
                 ),
               ),
             ),

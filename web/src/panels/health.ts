@@ -95,7 +95,7 @@ export class HealthPanel {
             h('div', { class: 'component-head' }, h('span', null, c.label), h('span', { class: 'muted' }, `${fmt.pct(c.value)} · ×${fmt.num(c.weight)}`)),
             h('div', { class: 'bar' }, h('span', { style: `width:${Math.round(c.value * 100)}%;background:${scoreColor(c.value * 100)}` })),
             h('p', { class: 'hint' }, c.detail),
-            c.drivers.length > 0 && h('div', { class: 'chips', style: 'margin-top:6px' }, c.drivers.slice(0, 6).map((driver) => this.driver(driver))),
+            c.drivers.length > 0 && h('div', { class: 'chips', style: 'margin-top:6px' }, c.drivers.slice(0, 6).map((driver, i) => this.driver(driver, c.driverLabels[i]))),
           ),
         ),
       ),
@@ -103,15 +103,22 @@ export class HealthPanel {
     );
   }
 
-  /** A driver is an API path (opened in the matching view) or a node id (selected on the map). */
-  private driver(driver: string): HTMLElement {
+  /**
+   * A driver shows the server's label (names and figures) and keeps its id or
+   * API path on hover. A gaps path opens that cell in the gaps view; a node id
+   * selects the node; anything else (a deal id) is shown only.
+   */
+  private driver(driver: string, label: string | undefined): HTMLElement {
     const { store, catalog } = this.app;
-    if (driver.startsWith('/api/')) {
-      const view = driver.startsWith('/api/gaps') ? 'gaps' : driver.startsWith('/api/deals') ? 'deals' : undefined;
-      return view === undefined
-        ? h('a', { class: 'chip', href: driver, target: '_blank', rel: 'noopener' }, driver)
-        : h('button', { class: 'chip', type: 'button', on: { click: () => store.set({ view }) } }, driver);
+    const text = label ?? catalog.name(driver);
+    if (driver.startsWith('/api/gaps')) {
+      const q = new URLSearchParams(driver.split('?')[1] ?? '');
+      const cell = { gapCapability: q.get('capability') ?? undefined, gapRegion: q.get('region') ?? undefined, gapSegment: q.get('segment') ?? undefined };
+      return h('button', { class: 'chip driver', type: 'button', title: driver, on: { click: () => store.set({ view: 'gaps', ...cell }) } }, text);
     }
-    return h('button', { class: 'chip', type: 'button', on: { click: () => this.app.select(driver, { reveal: true }) } }, catalog.name(driver));
+    if (catalog.node(driver) !== undefined || this.app.map.view.hasNode(driver)) {
+      return h('button', { class: 'chip driver', type: 'button', title: driver, on: { click: () => this.app.select(driver, { reveal: true }) } }, text);
+    }
+    return h('span', { class: 'chip driver', title: driver }, text);
   }
 }
