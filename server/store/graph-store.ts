@@ -117,6 +117,14 @@ function decodeRelationshipKey(cursor: string | undefined): RelationshipKey {
 /** The key before every relationship's: where a walk by key starts. */
 const BEFORE_EVERY_KEY: RelationshipKey = { from: '', to: '', type: '', role: '' };
 
+/**
+ * Whether a row holds a whole record. On Neo4j (read committed), a node that
+ * another transaction deletes while a statement reads it can come back
+ * without its properties; that delete moved the version, so the projection
+ * built without it is rebuilt on the next request.
+ */
+const isWhole = (row: Row) => typeof (row.record as Record<string, unknown> | null)?.name === 'string';
+
 /** Records in the order of their ids (as the store sorted them). */
 function inOrder<T extends { id: string }>(ids: string[], items: T[]): T[] {
   const byId = new Map(items.map((item) => [item.id, item]));
@@ -632,8 +640,8 @@ export class GraphStore {
       capabilities,
       regions,
       segments,
-      partners: partners.map(records.partnerFromRow),
-      customers: customers.map(records.customerFromRow),
+      partners: partners.filter(isWhole).map(records.partnerFromRow),
+      customers: customers.filter(isWhole).map(records.customerFromRow),
       deals,
       solutions,
     };

@@ -1,3 +1,16 @@
+import { seededRandom } from '../analytics/communities.js';
+
+/** The items in a seeded random order (Fisher–Yates): the same seed, the same order. */
+export function shuffled<T>(items: T[], seed: number): T[] {
+  const random = seededRandom(seed);
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 /** A small hand-written bundle touching every entity and relationship type. */
 export function tinyBundle() {
   return {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planMove } from '../../operations/lifecycle.js';
 import { latestMove } from '../../store/records.js';
 import { tinyBundle } from '../../test/fixtures.js';
+import { describeStore } from '../../test/stores.js';
 import { startServer, type TestServer } from '../../test/server.js';
 
 let server: TestServer;
@@ -24,7 +25,7 @@ afterAll(async () => {
   await server.close();
 });
 
-describe('partner lifecycle', () => {
+describeStore('partner lifecycle', () => {
   it('reads the stage per track and the moves that led there, an import entering each track', async () => {
     expect((await call('GET', '/api/tracks')).body).toEqual({ tracks: ['cloud', 'resell', 'services'] });
     const { status, body } = await call('GET', '/api/partners/p-acme/lifecycle');

@@ -5,10 +5,10 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../analytics/communities.js';
 import { DEMO_BUNDLE } from '../../import/seed.js';
+import { shuffled } from '../../test/fixtures.js';
 import { startServer, type TestServer } from '../../test/server.js';
-import { tempDir } from '../../test/stores.js';
+import { describeStore, tempDir } from '../../test/stores.js';
 
 const get = async (server: TestServer, path: string) => {
   const response = await fetch(server.url + path);
@@ -18,16 +18,6 @@ const get = async (server: TestServer, path: string) => {
 };
 const send = (server: TestServer, method: string, path: string, body?: unknown) =>
   fetch(server.url + path, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
-
-function shuffled<T>(items: T[], seed: number): T[] {
-  const random = seededRandom(seed);
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 /** Communities as a partition: the sorted member lists, independent of community numbers. */
 function partition(nodes: Array<{ id: string; community: number }>): string[][] {
@@ -51,7 +41,7 @@ async function answers(server: TestServer) {
   };
 }
 
-describe('the same data gives the same answers', () => {
+describeStore('the same data gives the same answers', () => {
   const dirs = [tempDir(), tempDir()];
   afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
@@ -89,7 +79,7 @@ describe('the same data gives the same answers', () => {
   });
 });
 
-describe('an empty or tiny ecosystem', () => {
+describeStore('an empty or tiny ecosystem', () => {
   const partner = (id: string) => ({ id, name: id, types: ['service'], regions: ['emea'], segments: ['smb'] });
   const customer = (id: string) => ({ id, name: id, segment: 'smb', region: 'emea', needs: [] });
   const cases: Array<[string, object, number]> = [
@@ -120,7 +110,7 @@ describe('an empty or tiny ecosystem', () => {
   });
 });
 
-describe('a rebuild with a writer at work', () => {
+describeStore('a rebuild with a writer at work', () => {
   it('never sees half a write', async () => {
     const server = await startServer();
     try {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyBundle } from '../../test/fixtures.js';
+import { describeStore } from '../../test/stores.js';
 import { startServer, type TestServer } from '../../test/server.js';
 
 type MapNode = { id: string; x: number; y: number; community: number };
@@ -24,7 +25,7 @@ function client(server: TestServer) {
   return { send, map, version };
 }
 
-describe('the map right after writes (demo)', () => {
+describeStore('the map right after writes (demo)', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer();
@@ -54,7 +55,7 @@ describe('the map right after writes (demo)', () => {
   });
 });
 
-describe('relationships between one pair (tiny bundle)', () => {
+describeStore('relationships between one pair (tiny bundle)', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer({ seed: 'none' });
@@ -99,7 +100,7 @@ describe('relationships between one pair (tiny bundle)', () => {
   });
 });
 
-describe('odd input answers 4xx, never 500', () => {
+describeStore('odd input answers 4xx, never 500', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer({ seed: 'none' });
