@@ -17,15 +17,15 @@ const call = async (method: string, path: string, body?: unknown) => {
 };
 const move = (id: string, body: unknown) => call('POST', `/api/partners/${id}/lifecycle`, body);
 
-beforeAll(async () => {
-  server = await startServer({ seed: 'none' });
-  expect((await call('POST', '/api/import', tinyBundle())).status).toBe(200);
-});
-afterAll(async () => {
-  await server.close();
-});
-
 describeStore('partner lifecycle', () => {
+  beforeAll(async () => {
+    server = await startServer({ seed: 'none' });
+    expect((await call('POST', '/api/import', tinyBundle())).status).toBe(200);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
   it('reads the stage per track and the moves that led there, an import entering each track', async () => {
     expect((await call('GET', '/api/tracks')).body).toEqual({ tracks: ['cloud', 'resell', 'services'] });
     const { status, body } = await call('GET', '/api/partners/p-acme/lifecycle');
