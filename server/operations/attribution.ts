@@ -156,9 +156,11 @@ export function shapleyMonteCarlo(n: number, value: (members: number[]) => numbe
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    let before = value([]);
+    const prefix: number[] = [];
+    let before = value(prefix);
     for (let k = 0; k < n; k++) {
-      const after = value(order.slice(0, k + 1));
+      prefix.push(order[k]!);
+      const after = value(prefix);
       const gain = after - before;
       sum[order[k]!]! += gain;
       sumSq[order[k]!]! += gain * gain;
