@@ -347,6 +347,9 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
   links.clear();
 
   // Deals: partners from the customer's pool; about one in forty is claimed over 100% between two partners.
+  // Close and registration dates come from a generator of their own, so the rest is drawn as before.
+  const dealDates = createRng(seed + 1);
+  const day = 86_400_000;
   for (let d = 0; d < dealCount; d++) {
     const c = rng.int(0, C - 1);
     const pool = servePool(c);
@@ -354,14 +357,24 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
     const conflict = chosen.length === 2 && rng.chance(0.05);
     const shares = conflict ? [0.7, 0.6] : chosen.length === 1 ? [1] : chosen.length === 2 ? [0.6, 0.4] : [0.5, 0.3, 0.2];
     const needs = customerNeeds[c]!;
+    const stage = rng.weighted([['open', 3], ['qualified', 3], ['proposal', 2], ['won', 3], ['lost', 1]]);
+    // Closed over 2024–2025; partners registered up to 180 days before the close (or the end of 2025 for open deals).
+    const closedAt = Date.UTC(2024, 0, 1) + dealDates.int(0, 729) * day;
+    const registeredBefore = stage === 'won' || stage === 'lost' ? closedAt : Date.UTC(2025, 11, 31);
     emit('deals', {
       id: `d-${String(d + 1).padStart(String(dealCount).length, '0')}`,
       customer: customerId(c),
       region: REGION_IDS[customerRegion[c]!]!,
       needs: rng.sample(needs, rng.int(1, needs.length)),
       amount: rng.amount(SEGMENT_IDS[customerSegment[c]!] === 'enterprise' ? 500_000 : 80_000, 0.6, 1000),
-      stage: rng.weighted([['open', 3], ['qualified', 3], ['proposal', 2], ['won', 3], ['lost', 1]]),
-      partners: chosen.map((p, k) => ({ partner: partnerId(p), role: DEAL_ROLE[PARTNER_TYPES[mainType[p]!]!], claimedShare: shares[k]! })),
+      stage,
+      ...(stage === 'won' || stage === 'lost' ? { closedAt: new Date(closedAt).toISOString() } : {}),
+      partners: chosen.map((p, k) => ({
+        partner: partnerId(p),
+        role: DEAL_ROLE[PARTNER_TYPES[mainType[p]!]!],
+        claimedShare: shares[k]!,
+        registeredAt: new Date(registeredBefore - dealDates.int(1, 180) * day).toISOString(),
+      })),
     });
   }
 

@@ -23,6 +23,7 @@ import { relationshipRoutes } from './api/relationships.js';
 import { importExportRoutes, IMPORT_BODY_LIMIT } from './api/import-export.js';
 import { analyticsRoutes } from './api/analytics.js';
 import { lifecycleRoutes } from './api/lifecycle.js';
+import { attributionRoutes } from './api/attribution.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -69,6 +70,8 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
         { name: 'import and export' },
         { name: 'map', description: 'the ecosystem map, search and per-node metrics' },
         { name: 'analytics', description: 'gaps, introductions, deal teams and ecosystem health' },
+        { name: 'attribution', description: 'multi-partner attribution of deals' },
+        { name: 'reports', description: 'ecosystem reports' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -81,6 +84,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   await app.register(lifecycleRoutes);
   await app.register(importExportRoutes);
   await app.register(analyticsRoutes);
+  await app.register(attributionRoutes);
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });

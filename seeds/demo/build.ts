@@ -21,6 +21,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleToCsv } from '../../server/import/csv.js';
+import { attributeDeal, coalitionStats, isClosed } from '../../server/operations/attribution.js';
+import { ATTRIBUTION_MODELS, type DealRecord } from '../../server/schemas/attribution.js';
 import { Bundle } from '../../server/schemas/bundle.js';
 import { Customer as CustomerSchema, Deal as DealSchema, normaliseDomain, Partner as PartnerSchema, Solution as SolutionSchema } from '../../server/schemas/model.js';
 import type { Capability, Customer, Deal, LifecycleStage, Partner, PartnerCapability, PartnerType, Relationship, Solution } from '../../server/schemas/model.js';
@@ -988,6 +990,114 @@ function addBackgroundDeals(b: EcosystemBuilder, count: number): void {
   }
 }
 
+/** i. The deal-team trio of story e won a pilot at its account, sourced by the reseller; closed deals of each mix of roles, with dates, are what Shapley attribution learns from. */
+export const ATTRIBUTION_STORY = {
+  deal: 'd-meridian-pilot',
+  lostDeal: 'd-meridian-analytics',
+  partners: [
+    { partner: 'p-nordic-channel', role: 'sourcing', registeredAt: '2025-10-06T09:00:00.000Z' },
+    { partner: 'p-carewell-data', role: 'technology', registeredAt: '2025-10-20T14:30:00.000Z' },
+    { partner: 'p-fjord-digital', role: 'delivery', registeredAt: '2025-12-01T08:15:00.000Z' },
+  ],
+  closedAt: '2026-03-18T16:00:00.000Z',
+  /** Partner types on the history's closed deals, and how many of each mix were won and lost. */
+  history: [
+    [['reseller'], 2, 3],
+    [['reseller', 'technology'], 3, 2],
+    [['reseller', 'service'], 2, 2],
+    [['technology', 'service'], 2, 2],
+    [['reseller', 'technology', 'service'], 4, 1],
+  ] as Array<[PartnerType[], number, number]>,
+};
+
+/** A day in the six quarters before December 2026, at noon UTC. */
+function closeDate(rng: Rng): string {
+  const from = Date.parse('2025-06-01T12:00:00.000Z');
+  const day = 24 * 3600 * 1000;
+  return new Date(from + rng.int(0, 540) * day).toISOString();
+}
+
+/**
+ * Closed deals get close dates and, with several partners, registration
+ * times; then story i's deals. A generator of its own, so that the rest of
+ * the demo is drawn as before.
+ */
+function addAttributionDeals(b: EcosystemBuilder): void {
+  const rng = createRng(DEMO_SEED + 9);
+  const registrations = (closedAt: string, count: number) =>
+    Array.from({ length: count }, () => new Date(Date.parse(closedAt) - rng.int(20, 160) * 24 * 3600 * 1000).toISOString()).sort();
+  for (const deal of b.deals) {
+    if (!isClosed({ id: deal.id, stage: deal.stage, partners: [] })) continue;
+    deal.closedAt = closeDate(rng);
+    if (deal.partners.length < 2) continue;
+    const times = registrations(deal.closedAt, deal.partners.length);
+    deal.partners.forEach((p, k) => (p.registeredAt ??= times[k]));
+  }
+  const story = ATTRIBUTION_STORY;
+  const meridian = b.customer(STORY_IDS.dealTeam.customer);
+  b.deals.push(
+    { id: story.deal, customer: meridian.id, region: meridian.region, needs: ['cap-clinical-data'], amount: 420_000, stage: 'closed-won', closedAt: story.closedAt, partners: story.partners.map((p) => ({ ...p })) },
+    {
+      id: story.lostDeal, customer: meridian.id, region: meridian.region, needs: ['cap-data-governance'], amount: 180_000, stage: 'closed-lost', closedAt: '2025-11-27T16:00:00.000Z',
+      partners: [{ partner: 'p-nordic-channel', role: 'sourcing', registeredAt: '2025-09-15T10:00:00.000Z' }],
+    },
+  );
+  let serial = 0;
+  for (const [types, won, lost] of story.history) {
+    const stages = [...Array<string>(won).fill('closed-won'), ...Array<string>(lost).fill('closed-lost')];
+    for (const stage of stages) {
+      // An account served by a partner of each type, so that the team is one the account knows.
+      const teams = b.customers
+        .map((c) => ({ c, team: types.map((t) => servedBy(b, c.id).find((p) => b.partner(p).types[0] === t)) }))
+        .filter(({ team }) => team.every((p) => p !== undefined));
+      const { c, team } = rng.pick(teams);
+      const closedAt = closeDate(rng);
+      const times = registrations(closedAt, team.length);
+      b.deals.push({
+        id: `d-history-${String(++serial).padStart(2, '0')}-${c.id.slice(2)}`, customer: c.id, region: c.region, needs: c.needs.slice(0, 1),
+        amount: rng.amount(c.segment === 'enterprise' ? 400_000 : 80_000, 0.5, 1000), stage, closedAt,
+        partners: team.map((p, k) => ({ partner: p!, role: roleOnDeal(b.partner(p!)), registeredAt: times[k]! })),
+      });
+    }
+  }
+}
+
+/** A deal as attribution reads it: its partners with their types. */
+export function dealRecordsOf(bundle: Bundle): DealRecord[] {
+  const types = new Map(bundle.partners.map((p) => [p.id, p.types as string[]]));
+  return bundle.deals.map((d) => ({
+    id: d.id, stage: d.stage, partners: d.partners.map((p) => ({ ...p, types: types.get(p.partner) ?? [] })),
+    ...(d.amount === undefined ? {} : { amount: d.amount }), ...(d.closedAt === undefined ? {} : { closedAt: d.closedAt }),
+  }));
+}
+
+function checkAttributionStory(bundle: Bundle): string[] {
+  const deal = bundle.deals.find((d) => d.id === ATTRIBUTION_STORY.deal);
+  if (deal === undefined || deal.stage !== 'closed-won' || deal.partners.length !== 3) return [`i: ${ATTRIBUTION_STORY.deal} is not a won three-partner deal`];
+  const shapley = attributeDeal(dealRecordsOf(bundle).find((d) => d.id === deal.id)!, 'shapley', { stats: coalitionStats(dealRecordsOf(bundle)) });
+  if (shapley.note !== undefined) return [`i: Shapley falls back on ${deal.id}: ${shapley.note}`];
+  return [];
+}
+
+function attributionStoryMarkdown(bundle: Bundle): string {
+  const s = ATTRIBUTION_STORY;
+  const records = dealRecordsOf(bundle);
+  const stats = coalitionStats(records);
+  const deal = records.find((d) => d.id === s.deal)!;
+  const closed = records.filter(isClosed);
+  const dated = closed.filter((d) => d.closedAt !== undefined).length;
+  const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const rows = ATTRIBUTION_MODELS.map((model) => `| ${model} | ${attributeDeal(deal, model, { stats }).shares.map((x) => percent(x.share)).join(' | ')} |`);
+  return `
+## i. Multi-partner attribution
+\`${s.deal}\` (closed-won ${s.closedAt.slice(0, 10)}, ${deal.amount!.toLocaleString('en')}) on \`${STORY_IDS.dealTeam.customer}\` had the team of story e: ${s.partners.map((p) => `\`${p.partner}\` (${p.role}, registered ${p.registeredAt.slice(0, 10)})`).join(', ')}. The same reseller alone lost \`${s.lostDeal}\`. The demo has ${closed.length} closed deals (${dated} with a close date), ${records.filter((d) => d.id.startsWith('d-history-')).length} of them a history of every mix of reseller, technology and service partners, from which Shapley attribution learns each mix's win rate. Expected (\`GET /api/deals/${s.deal}/attribution?model=…\`):
+
+| model | ${attributeDeal(deal, 'equal', { stats }).shares.map((x) => `${x.partnerId} (${x.role})`).join(' | ')} |
+|---|---|---|---|
+${rows.join('\n')}
+`;
+}
+
 const SOLUTION_PLANS: Array<{ id: string; name: string; capabilities: string[]; anchor?: string[] }> = [
   { id: 's-clinical-cloud-accelerator', name: 'Clinical Cloud Accelerator', capabilities: ['cap-clinical-data', 'cap-cloud-migration'], anchor: ['p-carewell-data', 'p-fjord-digital'] },
   { id: 's-helix-mlops-launchpad', name: 'Helix MLOps Launchpad', capabilities: ['cap-ml-ops', 'cap-data-warehouse'], anchor: ['p-helix-ai', 'p-quantive-consulting'] },
@@ -1048,6 +1158,7 @@ export function buildDemoBundle(): Bundle {
   connectStragglers(b);
   addBackgroundDeals(b, 26);
   addSolutions(b);
+  addAttributionDeals(b);
 
   // Rows sorted by id and fields in schema order, so that a rebuild diffs cleanly.
   const byId = <T extends { id: string }>(rows: T[], fields: string[]) => [...rows].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)).map((row) => inOrder(row, fields));
@@ -1065,7 +1176,7 @@ export function buildDemoBundle(): Bundle {
     solutions: byId(b.solutions, Object.keys(SolutionSchema.shape)),
   };
   Bundle.parse(bundle);
-  const failures = checkStories(bundle);
+  const failures = [...checkStories(bundle), ...checkAttributionStory(bundle)];
   if (failures.length > 0) throw new Error(`seeds/demo/build: stories broken:\n- ${failures.join('\n- ')}`);
   return bundle;
 }
@@ -1259,7 +1370,7 @@ export function writeDemo(directory = dirname(fileURLToPath(import.meta.url))): 
   rmSync(csvDirectory, { recursive: true, force: true });
   mkdirSync(csvDirectory, { recursive: true });
   for (const [file, text] of Object.entries(bundleToCsv(bundle))) writeFileSync(join(csvDirectory, file), text);
-  writeFileSync(join(directory, 'STORIES.md'), storiesMarkdown(bundle));
+  writeFileSync(join(directory, 'STORIES.md'), storiesMarkdown(bundle) + attributionStoryMarkdown(bundle));
   return bundle;
 }
 

@@ -60,6 +60,16 @@ describe('generateBundle', () => {
     expect(new Set(bundle.customers.map((c) => c.region)).size).toBe(6);
   });
 
+  it('closes won and lost deals on a date, after every partner registered', () => {
+    const closed = bundle.deals.filter((d) => d.stage === 'won' || d.stage === 'lost');
+    expect(closed.length).toBeGreaterThan(bundle.deals.length / 5);
+    expect(closed.filter((d) => d.stage === 'lost').length).toBeGreaterThan(0);
+    for (const d of bundle.deals) {
+      expect(d.closedAt === undefined).toBe(!closed.includes(d));
+      for (const p of d.partners) expect(Date.parse(p.registeredAt!)).toBeLessThan(Date.parse(d.closedAt ?? '2026-01-01T00:00:00Z'));
+    }
+  });
+
   it('gives partners heavy-tailed degrees', () => {
     const degree = new Map<string, number>();
     for (const r of bundle.relationships) for (const id of [r.from, r.to]) degree.set(id, (degree.get(id) ?? 0) + 1);

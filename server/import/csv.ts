@@ -8,7 +8,7 @@
  *   partners.csv       id,name,domain,types,tier,regions,segments,capabilities,lifecycle,country,size,revenue,sources,aliases,lifecycleHistory
  *   customers.csv      id,name,domain,segment,industry,region,needs,sources,aliases
  *   relationships.csv  from,to,type,source,updatedAt,role,since,annualValue[,level,certified]
- *   deals.csv          id,customer,region,needs,amount,stage,partners
+ *   deals.csv          id,customer,region,needs,amount,stage,partners,closedAt
  *   solutions.csv      id,name,partners,capabilities
  *
  * Cells: RFC 4180 quoting, CRLF or LF line ends, an optional UTF-8 BOM; cells
@@ -109,6 +109,7 @@ export const CSV_FILES: Record<BundleSection, { file: string; columns: Column[] 
       num('amount'),
       text('stage'),
       { name: 'partners', kind: 'dealPartners' },
+      text('closedAt'),
     ],
   },
   solutions: {

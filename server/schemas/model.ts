@@ -10,6 +10,9 @@ export const STANDARD_TIERS = ['registered', 'silver', 'gold', 'platinum'] as co
 export const CAPABILITY_LEVELS = ['basic', 'advanced', 'certified'] as const;
 export const LIFECYCLE_STAGES = ['recruit', 'onboard', 'activate', 'grow', 'optimise', 'churned'] as const;
 export const SERVE_ROLES = ['resell', 'implement', 'integrate', 'refer', 'manage'] as const;
+/** Deal stages that close a deal, won or lost; any other stage is open. The short forms are bundle v1's. */
+export const WON_STAGES = ['closed-won', 'won'] as const;
+export const LOST_STAGES = ['closed-lost', 'lost'] as const;
 
 /** Partner→partner relationship types. */
 export const PARTNER_LINK_TYPES = ['INTEGRATES_WITH', 'IMPLEMENTS', 'RESELLS', 'REFERS_TO', 'CO_SELLS_WITH'] as const;
@@ -186,7 +189,10 @@ export const Deal = z.object({
   region: Id,
   needs: z.array(Id).default([]),
   amount: Amount.optional(),
+  /** Free text; `closed-won`/`won` and `closed-lost`/`lost` close the deal (WON_STAGES, LOST_STAGES). */
   stage: z.string().trim().min(1).default('open'),
+  /** When the deal was won or lost; optional, newer than bundle v1. Places the deal in a period for attribution and reports. */
+  closedAt: IsoDate.optional(),
   partners: z.array(DealPartner).default([]),
 });
 export type Deal = z.infer<typeof Deal>;

@@ -7,6 +7,7 @@
 import type { Bundle, BundleSection } from '../schemas/bundle.js';
 import type { CustomerListQuery, Neighbour, PartnerListQuery, RelationshipListQuery, StoreCounts } from '../schemas/api.js';
 import type { PartnerLifecycle } from '../schemas/lifecycle.js';
+import type { DealRecord } from '../schemas/attribution.js';
 import type { Capability, Customer, Deal, LifecycleTransition, Partner, PARTNER_LINK_TYPES, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
 import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import type { Executor, Params, Row, WriteTransaction } from './executor.js';
@@ -427,6 +428,28 @@ export class GraphStore {
   async getDeal(id: string): Promise<Deal | null> {
     const [row] = await this.executor.read('deals/get', { id });
     return row === undefined ? null : records.dealFromRow(row);
+  }
+
+  /** Every deal with its stage, amount, close date and partners (with their types), in one read: what attribution and reports need. */
+  async dealRecords(): Promise<DealRecord[]> {
+    const rows = await this.executor.read('deals/for-attribution');
+    const optional = <T>(value: unknown, type: string) => (typeof value === type ? (value as T) : undefined);
+    return rows.map((r) => ({
+      id: String(r.id),
+      stage: String(r.stage ?? 'open'),
+      ...(typeof r.amount === 'number' ? { amount: r.amount } : {}),
+      ...(typeof r.closedAt === 'string' ? { closedAt: r.closedAt } : {}),
+      partners: ((r.partners as Array<Record<string, unknown>> | null) ?? []).map((p) => {
+        const registeredAt = optional<string>(p.registeredAt, 'string');
+        return { partner: String(p.partner), role: String(p.role), ...(registeredAt === undefined ? {} : { registeredAt }), types: (p.types as string[] | null) ?? [] };
+      }),
+    }));
+  }
+
+  /** How many technology partners there are, and how many integrate with or are implemented by another partner. */
+  async integrationAdoption(): Promise<{ technology: number; integrated: number }> {
+    const [row] = await this.executor.read('partners/integration-adoption');
+    return { technology: Number(row?.technology ?? 0), integrated: Number(row?.integrated ?? 0) };
   }
 
   async getSolution(id: string): Promise<Solution | null> {

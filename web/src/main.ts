@@ -14,10 +14,11 @@ import { mountLegend } from './panels/legend.js';
 import { mountEmptyEcosystem } from './panels/empty.js';
 import { mountBreadcrumb, mountMapControls, mountStatusBar } from './panels/map-chrome.js';
 import { renderOverview } from './panels/overview.js';
+import { ReportsPanel } from './panels/reports.js';
 import { createSearchBox } from './panels/search.js';
 import { Store, VIEWS, type View } from './state.js';
 
-const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health' };
+const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health', reports: 'Reports' };
 
 async function main(): Promise<void> {
   const shell = byId('app');
@@ -56,7 +57,8 @@ async function main(): Promise<void> {
   const gaps = new GapsPanel(panel, app, risks);
   const deals = new DealsPanel(panel, app);
   const health = new HealthPanel(panel, byId('health-chip'), app);
-  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health };
+  const reports = new ReportsPanel(panel, app);
+  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health, reports };
 
   const tabs = byId('tabs');
   const renderTabs = () =>

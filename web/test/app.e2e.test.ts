@@ -215,6 +215,32 @@ describe('web app, end to end on the demo ecosystem', () => {
     await page.close();
   });
 
+  it('the reports view shows the ecosystem figures, quarters, and a deal split by every model side by side', async () => {
+    type Report = { figures: Array<{ id: string; value: number }>; byQuarter: Array<{ quarter: string }> };
+    const report = await api<Report>('/api/reports/ecosystem');
+    const shapley = await api<{ shares: Array<{ partnerId: string; share: number }> }>('/api/deals/d-meridian-pilot/attribution?model=shapley');
+    const page = await open('/');
+    await page.click('#tab-reports');
+    await page.waitForSelector('#report-figures');
+    expect(await page.locator('#report-figures [data-figure]').count()).toBe(report.figures.length);
+    const won = report.figures.find((f) => f.id === 'won-revenue')!.value;
+    expect(await page.locator('#report-figures [data-figure="won-revenue"] strong').textContent()).toBe(won.toLocaleString('en-US'));
+    expect(await page.locator('#report-quarters [data-quarter]').count()).toBe(report.byQuarter.length);
+    await page.waitForSelector('#attribution-chart');
+    await page.selectOption('#attribution-deal', 'd-meridian-pilot');
+    await expect.poll(() => page.locator('#attribution-chart [data-partner]').count()).toBe(3);
+    for (const share of shapley.shares) {
+      const bar = page.locator(`#attribution-chart [data-partner="${share.partnerId}"] [data-model="shapley"]`);
+      expect(Number(await bar.getAttribute('data-share'))).toBeCloseTo(share.share, 9);
+    }
+    const firstTouch = page.locator('#attribution-chart [data-partner="p-nordic-channel"] [data-model="first-touch"]');
+    expect(await firstTouch.getAttribute('data-share')).toBe('1');
+    expect(new URL(page.url()).searchParams.get('view')).toBe('reports');
+    expect(pageErrors(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('10-reports.png'), fullPage: true });
+    await page.close();
+  });
+
   it('a link reproduces the view after a reload: filters, selection, ego network and camera', async () => {
     const page = await open(`/?region=emea-north&selected=${MERIDIAN_TEAM[0]}`);
     await page.locator('#ego-depth button[data-depth="2"]').click();

@@ -92,6 +92,19 @@ describeStore('the demo ecosystem on first start', () => {
     expect(small.nodes.reduce((sum: number, n: { count: number }) => sum + n.count, 0)).toBe(all.totalNodes);
   });
 
+  it('attributes the Meridian pilot as STORIES.md lists it, and reports the closed deals by quarter', async () => {
+    const shares = async (model: string) => {
+      const answer = await get(`/api/deals/d-meridian-pilot/attribution?model=${model}`);
+      return Object.fromEntries(answer.shares.map((s: { partnerId: string; share: number }) => [s.partnerId, Math.round(s.share * 1000) / 10]));
+    };
+    expect(await shares('first-touch')).toEqual({ 'p-carewell-data': 0, 'p-fjord-digital': 0, 'p-nordic-channel': 100 });
+    expect(await shares('role-weighted')).toEqual({ 'p-carewell-data': 28.6, 'p-fjord-digital': 28.6, 'p-nordic-channel': 42.9 });
+    expect(await shares('shapley')).toEqual({ 'p-carewell-data': 35.5, 'p-fjord-digital': 34.2, 'p-nordic-channel': 30.2 });
+    const report = await get('/api/reports/ecosystem');
+    expect(report.figures.find((f: { id: string }) => f.id === 'closed-deals').value).toBe(34);
+    expect(report.byQuarter.length).toBeGreaterThanOrEqual(5);
+  });
+
   it('reflects a write in the analytics at once', async () => {
     await fetch(`${server.url}/api/relationships`, {
       method: 'PUT',

@@ -73,6 +73,20 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(await t.store.getSolution('nobody')).toBeNull();
   });
 
+  it('reads every deal for attribution, partners with their types, and counts integrated technology partners', async () => {
+    const records = await t.store.dealRecords();
+    expect(records.map((d) => ({ ...d, partners: [...d.partners].sort((a, b) => a.partner.localeCompare(b.partner)) }))).toEqual([
+      {
+        id: 'd-1', stage: 'proposal', amount: 500000,
+        partners: [
+          { partner: 'p-acme', role: 'service', types: ['service', 'reseller'] },
+          { partner: 'p-helix', role: 'technology', registeredAt: '2026-01-05T09:00:00.000Z', types: ['technology'] },
+        ],
+      },
+    ]);
+    expect(await t.store.integrationAdoption()).toEqual({ technology: 1, integrated: 1 });
+  });
+
   it('holds deals, solutions and lifecycles as relationships, not as properties', async () => {
     expect(await t.store.relationshipsByType()).toEqual({
       INTEGRATES_WITH: 1, IMPLEMENTS: 1, RESELLS: 1, REFERS_TO: 1, CO_SELLS_WITH: 1, SERVES: 4,

@@ -15,7 +15,8 @@ import {
   NodeMetrics,
 } from '../../../server/schemas/analytics.js';
 import { ErrorResponse, HealthResponse, NeighbourhoodResponse, SearchResponse, pageOf } from '../../../server/schemas/api.js';
-import { Capability, Customer, Partner, Region, Segment } from '../../../server/schemas/model.js';
+import { Capability, Customer, Deal, Partner, Region, Segment } from '../../../server/schemas/model.js';
+import { DealAttribution, EcosystemReport, type AttributionModel } from '../../../server/schemas/attribution.js';
 
 export class ApiError extends Error {
   constructor(
@@ -94,6 +95,7 @@ const enc = encodeURIComponent;
 const CapabilityPage = pageOf(Capability);
 const RegionPage = pageOf(Region);
 const SegmentPage = pageOf(Segment);
+const DealPage = pageOf(Deal);
 
 export type DealTeamInput = z.input<typeof DealTeamRequest>;
 
@@ -126,6 +128,10 @@ export const api = {
     request(GapsResponse, '/api/gaps', { query, signal }),
   dealTeam: (body: DealTeamInput, signal?: AbortSignal) => request(DealTeamResponse, '/api/deals/team', { body, signal }),
   ecosystemHealth: (signal?: AbortSignal) => request(EcosystemHealth, '/api/ecosystem/health', { signal }),
+  ecosystemReport: (signal?: AbortSignal) => request(EcosystemReport, '/api/reports/ecosystem', { signal }),
+  dealAttribution: (id: string, model: AttributionModel, signal?: AbortSignal) =>
+    request(DealAttribution, `/api/deals/${enc(id)}/attribution`, { query: { model }, signal }),
+  deals: () => all((cursor) => request(DealPage, '/api/deals', { query: { cursor, limit: 500 } })),
   capabilities: () => all((cursor) => request(CapabilityPage, '/api/capabilities', { query: { cursor, limit: 500 } })),
   regions: () => all((cursor) => request(RegionPage, '/api/regions', { query: { cursor, limit: 500 } })),
   segments: () => all((cursor) => request(SegmentPage, '/api/segments', { query: { cursor, limit: 500 } })),

@@ -1,0 +1,101 @@
+/**
+ * Multi-partner attribution and the ecosystem report: thin routes over pure
+ * functions of the store's deal records. The records and the coalition
+ * statistics of closed deals are read once per store version and kept.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ErrorResponse, IdParams } from '../schemas/api.js';
+import { AttributionQuery, AttributionSummary, AttributionSummaryQuery, DealAttribution, EcosystemReport, PeriodQuery, type DealRecord } from '../schemas/attribution.js';
+import { attributeDeal, attributionSummary, coalitionStats, type CoalitionStats } from '../operations/attribution.js';
+import { ecosystemReport } from '../operations/reports.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { NotFoundError } from './errors.js';
+
+interface DealData {
+  version: number;
+  deals: DealRecord[];
+  byId: Map<string, DealRecord>;
+  stats: CoalitionStats;
+  adoption: { technology: number; integrated: number };
+}
+
+/** The deal records of the store's current version; concurrent requests after a write share one read. */
+function dealDataCache(store: GraphStore): () => Promise<DealData> {
+  let cached: Promise<DealData> | undefined;
+  let cachedVersion = -1;
+  return async () => {
+    const version = await store.version();
+    if (cached === undefined || cachedVersion !== version) {
+      cachedVersion = version;
+      cached = Promise.all([store.dealRecords(), store.integrationAdoption()]).then(([deals, adoption]) => ({
+        version,
+        deals,
+        byId: new Map(deals.map((d) => [d.id, d])),
+        stats: coalitionStats(deals),
+        adoption,
+      }));
+      // A failed read is not kept: the next request tries again.
+      cached.catch(() => (cachedVersion = -1));
+    }
+    return cached;
+  };
+}
+
+export async function attributionRoutes(app: FastifyInstance) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const current = dealDataCache(app.store);
+  const errors = { 400: ErrorResponse, 404: ErrorResponse };
+
+  api.get(
+    '/api/deals/:id/attribution',
+    {
+      schema: {
+        tags: ['attribution'],
+        summary: "A deal's value split between its partners under one attribution model",
+        params: IdParams,
+        querystring: AttributionQuery,
+        response: { 200: DealAttribution, ...errors },
+      },
+    },
+    async (request) => {
+      const data = await current();
+      const deal = data.byId.get(request.params.id);
+      if (deal === undefined) throw new NotFoundError('deal', request.params.id);
+      const { model, weights } = request.query;
+      return attributeDeal(deal, model, { stats: data.stats, ...(weights === undefined ? {} : { weights }) });
+    },
+  );
+
+  api.get(
+    '/api/attribution/summary',
+    {
+      schema: {
+        tags: ['attribution'],
+        summary: 'Sourced, influenced and attributed revenue per partner and partner type over the won deals of a period',
+        querystring: AttributionSummaryQuery,
+        response: { 200: AttributionSummary, 400: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const data = await current();
+      return attributionSummary(data.deals, request.query, data.stats);
+    },
+  );
+
+  api.get(
+    '/api/reports/ecosystem',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Ecosystem-influenced and partner-sourced revenue, multi-partner deals and integration adoption, by quarter where dates allow',
+        querystring: PeriodQuery,
+        response: { 200: EcosystemReport, 400: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const data = await current();
+      return ecosystemReport(data.deals, data.adoption, request.query);
+    },
+  );
+}
