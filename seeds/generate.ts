@@ -383,7 +383,7 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
 
 /** A whole bundle in memory: for tests and sizes up to some hundred thousand rows. */
 export function generateBundle(options: Partial<GenerateOptions>): Bundle {
-  const rows: Record<BundleSection, object[]> = { capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [] };
+  const rows: Record<BundleSection, object[]> = { capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [], programs: [] };
   generateRows(options, (section, row) => rows[section].push(row));
   return { version: BUNDLE_VERSION, ...rows } as Bundle;
 }

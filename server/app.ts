@@ -23,6 +23,7 @@ import { relationshipRoutes } from './api/relationships.js';
 import { importExportRoutes, IMPORT_BODY_LIMIT } from './api/import-export.js';
 import { analyticsRoutes } from './api/analytics.js';
 import { lifecycleRoutes } from './api/lifecycle.js';
+import { programRoutes } from './api/programs.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
         { name: 'import and export' },
         { name: 'map', description: 'the ecosystem map, search and per-node metrics' },
         { name: 'analytics', description: 'gaps, introductions, deal teams and ecosystem health' },
+        { name: 'programs', description: 'programme tracks and tiers, tier evaluation and the lifecycle funnel' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -79,6 +81,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   await app.register(entityRoutes);
   await app.register(relationshipRoutes);
   await app.register(lifecycleRoutes);
+  await app.register(programRoutes);
   await app.register(importExportRoutes);
   await app.register(analyticsRoutes);
 

@@ -30,7 +30,7 @@ describe('generateBundle', () => {
   it('validates: every row against its schema, every endpoint present, no self-loop or repeated link', () => {
     expect(() => Bundle.parse(bundle)).not.toThrow();
     for (const section of Object.keys(BUNDLE_SECTIONS) as BundleSection[]) {
-      for (const row of bundle[section]) expect(BUNDLE_SECTIONS[section].safeParse(row).success).toBe(true);
+      for (const row of bundle[section] ?? []) expect(BUNDLE_SECTIONS[section].safeParse(row).success).toBe(true);
     }
     const partners = new Set(bundle.partners.map((p) => p.id));
     const customers = new Set(bundle.customers.map((c) => c.id));

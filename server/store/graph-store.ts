@@ -12,6 +12,8 @@ import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import type { Executor, Params, Row, WriteTransaction } from './executor.js';
 import type { QueryName } from './queries.js';
 import * as records from './records.js';
+import { activitiesFromRows, standingFromRow, trackFromRow, trackRows, type PartnerActivity, type TrackStanding } from './program-records.js';
+import type { ProgramTrack } from '../schemas/programs.js';
 
 /** Rows per statement: keeps each statement well inside Grafeo's fixed 30 s timeout. */
 export const ROWS_PER_STATEMENT = 2000;
@@ -155,6 +157,22 @@ export class StoreWriter {
   async lifecycle(id: string): Promise<PartnerLifecycle | null> {
     const [row] = await this.tx.run('tracks/lifecycle-of', { id });
     return row === undefined ? null : records.lifecycleFromRow(id, row);
+  }
+
+  /** Defines program tracks, replacing each one's benefits, limits and tiers. */
+  async defineTracks(tracks: ProgramTrack[]) {
+    const rows = trackRows(tracks);
+    await this.each('programs/upsert-tracks', rows.tracks);
+    for (const batch of chunks(tracks.map((t) => t.id))) await this.tx.run('programs/clear-tiers', { ids: batch });
+    await this.each('programs/add-tiers', rows.tiers);
+  }
+
+  /** Takes a track out of the programme (partners' stages in it stay); true when it was defined. */
+  async undefineTrack(id: string): Promise<boolean> {
+    await this.tx.run('programs/clear-tiers', { ids: [id] });
+    const rows = await this.tx.run('programs/undefine', { id });
+    if (rows.length > 0) this.changed = true;
+    return rows.length > 0;
   }
 
   async upsertCustomers(items: Customer[]) {
@@ -303,6 +321,27 @@ export class GraphStore {
     return (await this.executor.read('tracks/list')).map((row) => String(row.id));
   }
 
+  /** The programme: every defined track with its tiers, in id order. */
+  async programs(): Promise<ProgramTrack[]> {
+    return (await this.executor.read('programs/list')).map(trackFromRow);
+  }
+
+  /** Every partner's stage and tier in every track. */
+  async trackStandings(): Promise<TrackStanding[]> {
+    return (await this.executor.read('programs/stages')).map(standingFromRow);
+  }
+
+  /** What tier requirements read, for every partner in a track: two bulk reads, not one per partner. */
+  async partnerActivities(): Promise<Map<string, PartnerActivity>> {
+    const [standing, won] = await Promise.all([this.executor.read('programs/partner-standing'), this.executor.read('programs/won-deals')]);
+    return activitiesFromRows(standing, won);
+  }
+
+  /** Every partner's lifecycle moves, oldest first. */
+  async lifecycleHistories(): Promise<Map<string, LifecycleTransition[]>> {
+    return records.historiesFromRows(await this.executor.read('tracks/history'));
+  }
+
   async getCapability(id: string): Promise<Capability | null> {
     const [row] = await this.executor.read('capabilities/get', { id });
     return row === undefined ? null : records.plainFromRow<Capability>(row);
@@ -410,7 +449,12 @@ export class GraphStore {
 
   /** The whole store as a bundle, in a stable order: re-importing it gives an identical store. */
   async exportBundle(): Promise<Bundle> {
-    const [entities, relationships, history] = await Promise.all([this.entities(), this.executor.read('relationships/export'), this.executor.read('tracks/history')]);
+    const [entities, relationships, history, programs] = await Promise.all([
+      this.entities(),
+      this.executor.read('relationships/export'),
+      this.executor.read('tracks/history'),
+      this.programs(),
+    ]);
     const histories = records.historiesFromRows(history);
     const partners = entities.partners.map((p) => (histories.has(p.id) ? { ...p, lifecycleHistory: histories.get(p.id) } : p));
     // Sorted on keys made once: a million relationships would otherwise build keys twenty million times.
@@ -419,7 +463,7 @@ export class GraphStore {
       return { r, key: `${r.from}\u0000${r.to}\u0000${r.type}\u0000${r.type === 'SERVES' ? r.role : ''}` };
     });
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { ...entities, partners, relationships: keyed.map(({ r }) => r) };
+    return { ...entities, partners, relationships: keyed.map(({ r }) => r), ...(programs.length > 0 ? { programs } : {}) };
   }
 
   /** The store as the analytics projection reads it: a bundle without lifecycle histories, whose relationships carry only their ends, type, role and value, in canonical order. */
