@@ -114,7 +114,7 @@ export function standingsFromBundle(bundle: Bundle): TrackStanding[] {
 }
 
 /** Moves from recruit to the partner's stage, dated backwards from HISTORY_AS_OF; `daysAtStage` fixes the last stay. */
-function historyOf(rng: Rng, track: string, stage: LifecycleStage, daysAtStage?: number): LifecycleTransition[] {
+export function historyOf(rng: Rng, track: string, stage: LifecycleStage, daysAtStage?: number): LifecycleTransition[] {
   const churnedFrom = stage === 'churned' ? rng.pick(LIFECYCLE_STAGES.slice(0, 4)) : undefined;
   const path = [...LIFECYCLE_STAGES.slice(0, LIFECYCLE_STAGES.indexOf(churnedFrom ?? stage) + 1), ...(churnedFrom === undefined ? [] : ['churned' as const])];
   const limit = stage === 'churned' || stage === 'optimise' ? 365 : STALL_LIMITS[stage];
