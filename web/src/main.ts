@@ -10,13 +10,14 @@ import { DetailsPanel } from './panels/details.js';
 import { mountFilters } from './panels/filters.js';
 import { GapsPanel } from './panels/gaps.js';
 import { HealthPanel } from './panels/health.js';
+import { ProgramsPanel } from './panels/programs.js';
 import { mountLegend } from './panels/legend.js';
 import { mountBreadcrumb, mountMapControls, mountStatusBar } from './panels/map-chrome.js';
 import { renderOverview } from './panels/overview.js';
 import { createSearchBox } from './panels/search.js';
 import { Store, VIEWS, type View } from './state.js';
 
-const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health' };
+const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health', programs: 'Programs' };
 
 function main(): void {
   const store = new Store();
@@ -48,7 +49,8 @@ function main(): void {
   const gaps = new GapsPanel(panel, app, risks);
   const deals = new DealsPanel(panel, app);
   const health = new HealthPanel(panel, byId('health-chip'), app);
-  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health };
+  const programs = new ProgramsPanel(panel, app);
+  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health, programs };
 
   const tabs = byId('tabs');
   const renderTabs = () =>

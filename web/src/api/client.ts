@@ -16,6 +16,7 @@ import {
 } from '../../../server/schemas/analytics.js';
 import { ErrorResponse, HealthResponse, NeighbourhoodResponse, SearchResponse, pageOf } from '../../../server/schemas/api.js';
 import { Capability, Customer, Partner, Region, Segment } from '../../../server/schemas/model.js';
+import { Funnel, ProgramList, TierEvaluationPage } from '../../../server/schemas/programs.js';
 
 export class ApiError extends Error {
   constructor(
@@ -126,6 +127,10 @@ export const api = {
     request(GapsResponse, '/api/gaps', { query, signal }),
   dealTeam: (body: DealTeamInput, signal?: AbortSignal) => request(DealTeamResponse, '/api/deals/team', { body, signal }),
   ecosystemHealth: (signal?: AbortSignal) => request(EcosystemHealth, '/api/ecosystem/health', { signal }),
+  programs: (signal?: AbortSignal) => request(ProgramList, '/api/programs', { signal }),
+  tierEvaluation: (query: { track?: string; status?: string; limit?: number }, signal?: AbortSignal) =>
+    request(TierEvaluationPage, '/api/tiers/evaluation', { query, signal }),
+  funnel: (track: string, signal?: AbortSignal) => request(Funnel, '/api/lifecycle/funnel', { query: { track }, signal }),
   capabilities: () => all((cursor) => request(CapabilityPage, '/api/capabilities', { query: { cursor, limit: 500 } })),
   regions: () => all((cursor) => request(RegionPage, '/api/regions', { query: { cursor, limit: 500 } })),
   segments: () => all((cursor) => request(SegmentPage, '/api/segments', { query: { cursor, limit: 500 } })),
