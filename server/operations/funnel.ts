@@ -20,11 +20,13 @@ const NEXT_ACTIONS: Record<Exclude<LifecycleStage, 'churned'>, (partner: string,
   optimise: (p, d) => `Hold a business review with ${p}: renew the joint plan or look for a new solution together (${d} days since the last change).`,
 };
 
-const rank = (stage: LifecycleStage) => (stage === 'churned' ? -1 : LIFECYCLE_STAGES.indexOf(stage));
+/** Position along the lifecycle; churned is off it. */
+const RANK = new Map<LifecycleStage, number>(LIFECYCLE_STAGES.map((s, i) => [s, s === 'churned' ? -1 : i]));
+const rank = (stage: LifecycleStage) => RANK.get(stage)!;
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
@@ -40,41 +42,58 @@ export function lifecycleFunnel(track: ProgramTrack, standings: TrackStanding[],
   const converted = new Map<LifecycleStage, Set<string>>(LIFECYCLE_STAGES.map((s) => [s, new Set()]));
   const stays = new Map<LifecycleStage, number[]>(LIFECYCLE_STAGES.map((s) => [s, []]));
   for (const [partner, history] of histories) {
-    const moves = history.filter((x) => x.track === track.id);
-    moves.forEach((move, i) => {
+    // Walked from the latest move back: a stage converted when a later move went further along.
+    let furthestLater = -1;
+    let nextAt: number | undefined;
+    for (let i = history.length - 1; i >= 0; i--) {
+      const move = history[i]!;
+      if (move.track !== track.id) continue;
+      const at = Date.parse(move.at);
       reached.get(move.to)!.add(partner);
-      // Every stage reached before this move, and passed by it, converted.
-      for (const earlier of moves.slice(0, i)) if (rank(move.to) > rank(earlier.to) && rank(earlier.to) >= 0) converted.get(earlier.to)!.add(partner);
-      const next = moves[i + 1];
-      if (next !== undefined) stays.get(move.to)!.push((Date.parse(next.at) - Date.parse(move.at)) / DAY_MS);
-    });
+      if (rank(move.to) >= 0 && furthestLater > rank(move.to)) converted.get(move.to)!.add(partner);
+      if (nextAt !== undefined) stays.get(move.to)!.push((nextAt - at) / DAY_MS);
+      furthestLater = Math.max(furthestLater, rank(move.to));
+      nextAt = at;
+    }
   }
-  const here = standings.filter((s) => s.track === track.id);
-  for (const s of here) reached.get(s.stage)!.add(s.partner);
+  const atStage = new Map<LifecycleStage, TrackStanding[]>(LIFECYCLE_STAGES.map((s) => [s, []]));
+  for (const s of standings) {
+    if (s.track !== track.id) continue;
+    reached.get(s.stage)!.add(s.partner);
+    atStage.get(s.stage)!.push(s);
+  }
 
   const stages = LIFECYCLE_STAGES.map((stage) => {
-    const atStage = here.filter((s) => s.stage === stage);
+    const here = atStage.get(stage)!;
     const limit = stage === 'churned' ? undefined : track.stallLimits[stage];
-    const stalled: StalledPartner[] = [];
-    if (limit !== undefined && stage !== 'churned') {
-      for (const s of atStage) {
+    const over: Array<{ s: TrackStanding & { since: string }; days: number }> = [];
+    if (limit !== undefined) {
+      for (const s of here) {
         if (s.since === undefined) continue;
         const days = Math.floor((now.getTime() - Date.parse(s.since)) / DAY_MS);
-        if (days > limit) stalled.push({ partnerId: s.partner, since: s.since, days, limit, nextAction: NEXT_ACTIONS[stage](s.partner, days) });
+        if (days > limit) over.push({ s: s as TrackStanding & { since: string }, days });
       }
     }
-    stalled.sort((a, b) => b.days - a.days || (a.partnerId < b.partnerId ? -1 : 1));
+    over.sort((a, b) => b.days - a.days || (a.s.partner < b.s.partner ? -1 : 1));
+    // Sentences only for the partners listed: at 100,000 partners tens of thousands may be stalled.
+    const stalled: StalledPartner[] = over.slice(0, STALLED_LISTED).map(({ s, days }) => ({
+      partnerId: s.partner,
+      since: s.since,
+      days,
+      limit: limit!,
+      nextAction: NEXT_ACTIONS[stage as Exclude<LifecycleStage, 'churned'>](s.partner, days),
+    }));
     const reachedCount = reached.get(stage)!.size;
     const last = stage === 'optimise' || stage === 'churned';
     const days = median(stays.get(stage)!);
     return {
       stage,
-      count: atStage.length,
+      count: here.length,
       conversion: last || reachedCount === 0 ? null : round3(converted.get(stage)!.size / reachedCount),
       medianDays: days === null ? null : Math.round(days * 10) / 10,
       stallLimitDays: limit ?? null,
-      stalled: stalled.slice(0, STALLED_LISTED),
-      stalledCount: stalled.length,
+      stalled,
+      stalledCount: over.length,
     };
   });
   return { track: track.id, at: now.toISOString(), stages };

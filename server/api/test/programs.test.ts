@@ -226,6 +226,13 @@ describeStore('programmes', () => {
     });
   });
 
+  it('documents the programme routes in the OpenAPI document, tagged programs', async () => {
+    const { paths } = (await call('GET', '/docs/json')).body;
+    for (const [path, method] of [['/api/programs', 'get'], ['/api/programs/tracks/{id}', 'put'], ['/api/programs/tracks/{id}', 'delete'], ['/api/tiers/evaluation', 'get'], ['/api/lifecycle/funnel', 'get']]) {
+      expect(paths[path!]?.[method!]?.tags, `${method} ${path}`).toEqual(['programs']);
+    }
+  });
+
   describe('lifecycle funnel', () => {
     it('counts, converts, times and finds the stalled partners of a track', async () => {
       const { status, body } = await call('GET', '/api/lifecycle/funnel?track=resell');
