@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { CSV_FILES, csvHeader, csvLine } from '../server/import/csv.js';
 import type { Bundle, BundleSection } from '../server/schemas/bundle.js';
 import { BUNDLE_SECTIONS, BUNDLE_VERSION } from '../server/schemas/bundle.js';
+import { DEMO_PROGRAMS, historyOf } from './demo/programs.js';
 import type { PartnerCapability, PartnerType } from '../server/schemas/model.js';
 import { PARTNER_LINK_TYPES, PARTNER_TYPES } from '../server/schemas/model.js';
 import {
@@ -168,6 +169,8 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
   const dealCount = options.deals ?? (C === 0 || P === 0 ? 0 : Math.max(1, Math.round(C / 50)));
   const solutionCount = options.solutions ?? (P === 0 ? 0 : Math.max(1, Math.round(P / 200)));
   const rng = createRng(seed);
+  // Lifecycle histories draw from a stream of their own: the rest is drawn as before they existed.
+  const historyRng = createRng(seed ^ 0x5bd1e995);
   const stamp = timestamps(rng);
 
   for (const c of CAPABILITIES) emit('capabilities', c);
@@ -212,6 +215,9 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
     for (const r of regions) regionMask[p]! |= 1 << REGION_IDS.indexOf(r);
     for (const s of segments) segmentMask[p]! |= 1 << SEGMENT_IDS.indexOf(s as (typeof SEGMENT_IDS)[number]);
     homeRegion[p] = REGION_IDS.indexOf(home);
+    // Drawn in this order, as they always were.
+    const capabilities = partnerCapabilities(rng, main);
+    const lifecycle = lifecycleFor(rng, types, tier);
     emit('partners', {
       id: partnerId(p),
       name,
@@ -220,8 +226,9 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
       tier,
       regions: REGION_IDS.filter((r) => regions.has(r)),
       segments,
-      capabilities: partnerCapabilities(rng, main),
-      lifecycle: lifecycleFor(rng, types, tier),
+      capabilities,
+      lifecycle,
+      lifecycleHistory: Object.entries(lifecycle).flatMap(([track, stage]) => historyOf(historyRng, track, stage)).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.track < b.track ? -1 : 1)),
       country: rng.pick(COUNTRIES[home]),
       sources: main === 'marketplace' ? ['marketplace'] : rng.weighted<string[]>([[['prm'], 5], [['crm'], 2], [['crm', 'prm'], 3]]),
       aliases: [],
@@ -391,12 +398,14 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
     });
   }
 
+  for (const track of DEMO_PROGRAMS) emit('programs', track);
+
   return { partners: P, customers: C, relationships: serveCount + linkCount, serves: serveCount, links: linkCount, deals: dealCount, solutions: solutionCount };
 }
 
 /** A whole bundle in memory: for tests and sizes up to some hundred thousand rows. */
 export function generateBundle(options: Partial<GenerateOptions>): Bundle {
-  const rows: Record<BundleSection, object[]> = { capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [] };
+  const rows: Record<BundleSection, object[]> = { capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [], programs: [] };
   generateRows(options, (section, row) => rows[section].push(row));
   return { version: BUNDLE_VERSION, ...rows } as Bundle;
 }

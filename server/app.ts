@@ -24,6 +24,7 @@ import { importExportRoutes, IMPORT_BODY_LIMIT } from './api/import-export.js';
 import { analyticsRoutes } from './api/analytics.js';
 import { lifecycleRoutes } from './api/lifecycle.js';
 import { attributionRoutes } from './api/attribution.js';
+import { programRoutes } from './api/programs.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -72,6 +73,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
         { name: 'analytics', description: 'gaps, introductions, deal teams and ecosystem health' },
         { name: 'attribution', description: 'multi-partner attribution of deals' },
         { name: 'reports', description: 'ecosystem reports' },
+        { name: 'programs', description: 'programme tracks and tiers, tier evaluation and the lifecycle funnel' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -82,6 +84,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   await app.register(entityRoutes);
   await app.register(relationshipRoutes);
   await app.register(lifecycleRoutes);
+  await app.register(programRoutes);
   await app.register(importExportRoutes);
   await app.register(analyticsRoutes);
   await app.register(attributionRoutes);

@@ -26,6 +26,9 @@ import { ATTRIBUTION_MODELS, type DealRecord } from '../../server/schemas/attrib
 import { Bundle } from '../../server/schemas/bundle.js';
 import { Customer as CustomerSchema, Deal as DealSchema, normaliseDomain, Partner as PartnerSchema, Solution as SolutionSchema } from '../../server/schemas/model.js';
 import type { Capability, Customer, Deal, LifecycleStage, Partner, PartnerCapability, PartnerType, Relationship, Solution } from '../../server/schemas/model.js';
+import { evaluateTiers } from '../../server/operations/tiers.js';
+import { lifecycleFunnel } from '../../server/operations/funnel.js';
+import { activitiesFromBundle, DEMO_PROGRAMS, HISTORY_AS_OF, plantProgrammes, standingsFromBundle, type ProgramStory } from './programs.js';
 
 export const DEMO_SEED = 20240611;
 
@@ -489,6 +492,16 @@ export const STORY_IDS = {
   /** h. Deals two partners claim with shares summing over 1. */
   conflicts: ['d-conflict-harbor-point-bank', 'd-conflict-copper-ridge-logistics', 'd-conflict-castellmar-energia'],
   conflictCustomers: CONFLICT_ACCOUNTS.map(([name]) => `c-${slug(name)}`),
+  /**
+   * i. Programme stories on background partners: the silver reseller serving the most customers, held at
+   * registered; a services partner with no certification and no customer, held at platinum; a reseller at
+   * onboarding for 300 days (the limit is 90).
+   */
+  programmes: {
+    underTiered: { partner: 'p-sakura-nimbus', track: 'resell', held: 'registered' },
+    overTiered: { partner: 'p-alder-sentinel', track: 'services', held: 'platinum' },
+    stalled: { partner: 'p-harborline-it', track: 'resell', stage: 'onboard', days: 300 },
+  } satisfies ProgramStory,
 } as const;
 
 /** Capabilities the background never hands out, so the stories about them stay true. */
@@ -1019,7 +1032,7 @@ function closeDate(rng: Rng): string {
 
 /**
  * Closed deals get close dates and, with several partners, registration
- * times; then story i's deals. A generator of its own, so that the rest of
+ * times; then story j's deals. A generator of its own, so that the rest of
  * the demo is drawn as before.
  */
 function addAttributionDeals(b: EcosystemBuilder): void {
@@ -1089,7 +1102,7 @@ function attributionStoryMarkdown(bundle: Bundle): string {
   const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
   const rows = ATTRIBUTION_MODELS.map((model) => `| ${model} | ${attributeDeal(deal, model, { stats }).shares.map((x) => percent(x.share)).join(' | ')} |`);
   return `
-## i. Multi-partner attribution
+## j. Multi-partner attribution
 \`${s.deal}\` (closed-won ${s.closedAt.slice(0, 10)}, ${deal.amount!.toLocaleString('en')}) on \`${STORY_IDS.dealTeam.customer}\` had the team of story e: ${s.partners.map((p) => `\`${p.partner}\` (${p.role}, registered ${p.registeredAt.slice(0, 10)})`).join(', ')}. The same reseller alone lost \`${s.lostDeal}\`. The demo has ${closed.length} closed deals (${dated} with a close date), ${records.filter((d) => d.id.startsWith('d-history-')).length} of them a history of every mix of reseller, technology and service partners, from which Shapley attribution learns each mix's win rate. Expected (\`GET /api/deals/${s.deal}/attribution?model=…\`):
 
 | model | ${attributeDeal(deal, 'equal', { stats }).shares.map((x) => `${x.partnerId} (${x.role})`).join(' | ')} |
@@ -1159,6 +1172,8 @@ export function buildDemoBundle(): Bundle {
   addBackgroundDeals(b, 26);
   addSolutions(b);
   addAttributionDeals(b);
+  // Histories draw from a stream of their own, so that everything above is drawn as before.
+  plantProgrammes(b.partners, STORY_IDS.programmes, createRng(DEMO_SEED + 9));
 
   // Rows sorted by id and fields in schema order, so that a rebuild diffs cleanly.
   const byId = <T extends { id: string }>(rows: T[], fields: string[]) => [...rows].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)).map((row) => inOrder(row, fields));
@@ -1174,6 +1189,7 @@ export function buildDemoBundle(): Bundle {
     relationships: [...b.relationships].sort((x, y) => (relKey(x) < relKey(y) ? -1 : 1)).map((r) => inOrder(r, RELATIONSHIP_FIELDS)),
     deals: byId(b.deals, Object.keys(DealSchema.shape)),
     solutions: byId(b.solutions, Object.keys(SolutionSchema.shape)),
+    programs: DEMO_PROGRAMS,
   };
   Bundle.parse(bundle);
   const failures = [...checkStories(bundle), ...checkAttributionStory(bundle)];
@@ -1294,6 +1310,18 @@ export function checkStories(bundle: Bundle): string[] {
     const total = deal.partners.reduce((sum, p) => sum + (p.claimedShare ?? 0), 0);
     if (total > 1 + 1e-9 && !(STORY_IDS.conflicts as readonly string[]).includes(deal.id)) fail('h', `${deal.id} is over-claimed too`);
   }
+
+  // i: evaluated as of the histories' end, from the bundle's own facts.
+  const { underTiered, overTiered, stalled } = STORY_IDS.programmes;
+  const asOf = new Date(HISTORY_AS_OF);
+  const evaluations = evaluateTiers(bundle.programs ?? [], standingsFromBundle(bundle), activitiesFromBundle(bundle), asOf);
+  const statusOf = (s: { partner: string; track: string }) => evaluations.find((e) => e.partnerId === s.partner && e.track === s.track)?.status;
+  if (statusOf(underTiered) !== 'under-tiered') fail('i', `${underTiered.partner} is ${statusOf(underTiered)} in ${underTiered.track}`);
+  if (statusOf(overTiered) !== 'over-tiered') fail('i', `${overTiered.partner} is ${statusOf(overTiered)} in ${overTiered.track}`);
+  const track = bundle.programs?.find((t) => t.id === stalled.track);
+  const histories = new Map(bundle.partners.map((p) => [p.id, p.lifecycleHistory ?? []]));
+  const funnel = track === undefined ? undefined : lifecycleFunnel(track, standingsFromBundle(bundle), histories, asOf);
+  if (!funnel?.stages.find((x) => x.stage === stalled.stage)?.stalled.some((x) => x.partnerId === stalled.partner)) fail('i', `${stalled.partner} is not stalled at ${stalled.stage}`);
   return failures;
 }
 
@@ -1330,6 +1358,14 @@ function storiesMarkdown(bundle: Bundle): string {
   const [introA, introB] = s.introduction.partners;
   const shared = [...customersOf(introA)].filter((c) => customersOf(introB).has(c)).length;
   const ids = (list: readonly string[]) => list.map((id) => `\`${id}\``).join(', ');
+  const p = s.programmes;
+  const evaluations = evaluateTiers(bundle.programs ?? [], standingsFromBundle(bundle), activitiesFromBundle(bundle), new Date(HISTORY_AS_OF));
+  const programmeFacts = {
+    underCustomers: customersOf(p.underTiered.partner).size,
+    underQualified: evaluations.find((e) => e.partnerId === p.underTiered.partner && e.track === p.underTiered.track)?.qualifiedTier,
+    misTiered: evaluations.filter((e) => e.status !== 'ok').length,
+    evaluations: evaluations.length,
+  };
   return `# Demo ecosystem stories
 
 Written by \`seeds/demo/build.ts\` from its \`STORY_IDS\`; \`seeds/test/demo.test.ts\` checks each on the raw data.
@@ -1359,6 +1395,13 @@ Capabilities held by exactly one partner: ${s.singlePointsOfFailure.map((x) => `
 
 ## h. Conflicting deal claims
 ${ids(s.conflicts)} (on ${ids(s.conflictCustomers)}): two partners each claim 70% and 60% of the same won deal. Every other deal's claimed shares sum to at most 1.
+
+## i. Mis-tiered partners and a stalled onboarding
+The demo ships a programme: tracks ${ids((bundle.programs ?? []).map((t) => t.id))}, each with benefits, tiers registered → silver → gold (→ platinum) and stall limits (onboard 90 days), and every partner has a lifecycle history ending by ${HISTORY_AS_OF.slice(0, 10)}.
+\`${p.underTiered.partner}\` is held at ${p.underTiered.held} but serves ${programmeFacts.underCustomers} customers: under-tiered in ${p.underTiered.track} (qualifies for ${programmeFacts.underQualified}).
+\`${p.overTiered.partner}\` is held at ${p.overTiered.held} with no certified capability and no customer: over-tiered in ${p.overTiered.track} (qualifies for registered only).
+\`${p.stalled.partner}\` has been at ${p.stalled.stage} in ${p.stalled.track} for ${p.stalled.days} days by ${HISTORY_AS_OF.slice(0, 10)} (the limit is 90): listed as stalled in the ${p.stalled.track} funnel, with a next action.
+Other partners are mis-tiered or stalled too (${programmeFacts.misTiered} evaluations of ${programmeFacts.evaluations} as of ${HISTORY_AS_OF.slice(0, 10)}): the background's tiers are drawn at random.
 `;
 }
 

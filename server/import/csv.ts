@@ -10,6 +10,7 @@
  *   relationships.csv  from,to,type,source,updatedAt,role,since,annualValue[,level,certified]
  *   deals.csv          id,customer,region,needs,amount,stage,partners,closedAt
  *   solutions.csv      id,name,partners,capabilities
+ *   programs.csv       id,name,partnerTypes,benefits,protectionDays,stallLimits,tiers (optional)
  *
  * Cells: RFC 4180 quoting, CRLF or LF line ends, an optional UTF-8 BOM; cells
  * are trimmed and an empty cell is an absent field. List cells hold items
@@ -20,6 +21,8 @@
  * backslash makes the next character literal (`\;`, `\:`, `\\`), so any valid
  * id round-trips. `level,certified` in relationships.csv are only for
  * HAS_CAPABILITY rows of third-party files; export writes memberships inline.
+ * In programs.csv, `stallLimits` (`{"onboard":90}`) and `tiers` (the JSON
+ * tier list, lowest first) are JSON cells: tiers nest too deep for ";" and ":".
  *
  * Written by hand: no CSV library is among the project's dependencies, and
  * the format needs only a small RFC 4180 reader and writer.
@@ -29,7 +32,7 @@ import { BUNDLE_VERSION } from '../schemas/bundle.js';
 
 const MODULE = 'server/import/csv';
 
-type ColumnKind = 'text' | 'number' | 'boolean' | 'list' | 'capabilities' | 'lifecycle' | 'lifecycleHistory' | 'dealPartners';
+type ColumnKind = 'text' | 'number' | 'boolean' | 'list' | 'capabilities' | 'lifecycle' | 'lifecycleHistory' | 'dealPartners' | 'json';
 
 interface Column {
   /** The column header, which is also the record's field name. */
@@ -116,6 +119,10 @@ export const CSV_FILES: Record<BundleSection, { file: string; columns: Column[] 
     file: 'solutions.csv',
     columns: [text('id', true), text('name', true), list('partners'), list('capabilities')],
   },
+  programs: {
+    file: 'programs.csv',
+    columns: [text('id', true), text('name'), list('partnerTypes'), list('benefits'), num('protectionDays'), { name: 'stallLimits', kind: 'json' }, { name: 'tiers', kind: 'json' }],
+  },
 };
 
 const SECTIONS = Object.keys(CSV_FILES) as BundleSection[];
@@ -161,6 +168,8 @@ function formatCell(kind: ColumnKind, value: unknown): string {
           return trimmedParts([escapeItem(p.partner, true), escapeItem(p.role, true), p.claimedShare === undefined ? '' : String(p.claimedShare), escapeItem(p.registeredAt ?? '', true)]);
         })
         .join(';');
+    case 'json':
+      return JSON.stringify(value);
   }
 }
 
@@ -190,7 +199,10 @@ export function bundleToCsv(bundle: Bundle): Record<string, string> {
   const files: Record<string, string> = {};
   for (const section of SECTIONS) {
     const lines = [csvHeader(section)];
-    for (const row of bundle[section]) lines.push(csvLine(section, row));
+    const rows = bundle[section] ?? [];
+    // A store without a programme exports no programs.csv, as before programmes existed.
+    if (section === 'programs' && rows.length === 0) continue;
+    for (const row of rows) lines.push(csvLine(section, row));
     files[CSV_FILES[section].file] = lines.join('');
   }
   return files;
@@ -370,6 +382,13 @@ function parseCell(kind: ColumnKind, raw: string): unknown {
         const [track, at, from, to, reason, author] = itemParts(item, 6);
         return compact({ track, at, from, to, reason, author });
       });
+    case 'json':
+      // Not JSON: kept as text, so that the row's validation names the field.
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        return raw;
+      }
     case 'dealPartners':
       return listItems(raw, true).map((item) => {
         const [partner, role, share, registeredAt] = itemParts(item, 4);
@@ -430,13 +449,15 @@ function readHeader(header: string[], columns: Column[], name: string, expected:
 
 /**
  * Reads a bundle's CSV files (file name → text; a path prefix is ignored) into
- * a plain, not yet validated bundle object. Sections without a file are empty.
+ * a plain, not yet validated bundle object. Sections without a file are empty
+ * (programs: absent).
  * Throws on an unknown file, an unknown or duplicate column, a missing required
  * column, or an unclosed quote.
  */
 export function parseCsvBundle(files: Record<string, string>): unknown {
   const bundle: Record<string, unknown> = { version: BUNDLE_VERSION };
-  for (const section of SECTIONS) bundle[section] = [];
+  // Programmes are optional in a bundle: without programs.csv the section stays absent, as in bundles from before them.
+  for (const section of SECTIONS) if (section !== 'programs') bundle[section] = [];
   const seen = new Map<BundleSection, string>();
   for (const [name, source] of Object.entries(files)) {
     const section = sectionOf(name);

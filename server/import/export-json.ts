@@ -22,6 +22,7 @@ export async function* bundleJson(store: GraphStore): AsyncGenerator<string> {
     }
   }
   if (current !== undefined) yield ']';
-  for (const section of Object.keys(BUNDLE_SECTIONS) as BundleSection[]) if (!written.has(section)) yield `,${JSON.stringify(section)}:[]`;
+  // Every section but the optional programmes is written, empty or not (as GraphStore.exportBundle gives them).
+  for (const section of Object.keys(BUNDLE_SECTIONS) as BundleSection[]) if (!written.has(section) && section !== 'programs') yield `,${JSON.stringify(section)}:[]`;
   yield '}';
 }

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { BUNDLE_SECTIONS, BundleEnvelope, type Bundle, type BundleSection } from '../schemas/bundle.js';
 import type { Capability, Customer, Deal, MembershipRelationship, Partner, Region, Relationship, Segment, Solution } from '../schemas/model.js';
+import type { ProgramTrack } from '../schemas/programs.js';
 import { MEMBERSHIP_TYPES, PARTNER_LINK_TYPES } from '../schemas/model.js';
 import type { GraphStore, StoreWriter } from '../store/graph-store.js';
 import { identityLookup, mergeCustomers, mergePartners, resolveIdentities, type Merge } from './identity.js';
@@ -90,6 +91,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   const relationshipRows = parseRows('relationships', BUNDLE_SECTIONS.relationships, b.relationships, errors);
   const dealRows = parseRows('deals', BUNDLE_SECTIONS.deals, b.deals, errors);
   const solutionRows = parseRows('solutions', BUNDLE_SECTIONS.solutions, b.solutions, errors);
+  const programRows = parseRows('programs', BUNDLE_SECTIONS.programs, b.programs, errors);
 
   // Identities: partners and customers from several systems become one record each. The store is
   // asked only about the records that arrive and the ids referenced (any of which may be an alias).
@@ -152,6 +154,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     ...customers.records.flatMap((c) => c.needs),
     ...dealRows.flatMap((d) => d.row.needs),
     ...solutionRows.flatMap((s) => s.row.capabilities),
+    ...programRows.flatMap((t) => t.row.tiers.flatMap((tier) => tier.requirements.capabilities ?? [])),
   ].filter((id) => !knownCapabilities.has(id));
   for (const id of await store.existingIds('capabilities', mentionedCapabilities)) knownCapabilities.add(id);
 
@@ -208,6 +211,16 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     else goodSolutions.push({ ...row, partners: [...new Set(row.partners.map(partnerId))] });
   }
 
+  const goodPrograms: ProgramTrack[] = [];
+  for (const { index, row } of programRows) {
+    const tier = row.tiers.findIndex((t) => (t.requirements.capabilities ?? []).some((c) => !knownCapabilities.has(c)));
+    if (tier < 0) goodPrograms.push(row);
+    else {
+      const capability = row.tiers[tier]!.requirements.capabilities!.find((c) => !knownCapabilities.has(c))!;
+      errors.push({ section: 'programs', index, id: row.id, field: `tiers.${tier}.requirements.capabilities`, message: `unknown capability "${capability}"` });
+    }
+  }
+
   errors.sort((a, b) => a.section.localeCompare(b.section) || a.index - b.index);
   const merges = [...partners.merges, ...customers.merges];
   const plan: Bundle = {
@@ -220,13 +233,14 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     relationships: goodLinks,
     deals: goodDeals,
     solutions: goodSolutions,
+    programs: goodPrograms,
   };
   const written = Object.fromEntries(Object.keys(BUNDLE_SECTIONS).map((k) => [k, 0])) as Record<BundleSection, number>;
   if (errors.length > 0 && mode === 'all-or-nothing') {
     return { mode, committed: false, written, merges, errors, version: await store.version() };
   }
   const version = await writePlan(store, plan, options);
-  for (const section of Object.keys(written) as BundleSection[]) written[section] = plan[section].length;
+  for (const section of Object.keys(written) as BundleSection[]) written[section] = plan[section]?.length ?? 0;
   return { mode, committed: true, written, merges, errors, version };
 }
 
@@ -240,6 +254,7 @@ const STEPS: Array<[BundleSection, Step]> = [
   ['relationships', (w, rows: Relationship[]) => w.upsertRelationships(rows)],
   ['deals', (w, rows: Deal[]) => w.upsertDeals(rows)],
   ['solutions', (w, rows: Solution[]) => w.upsertSolutions(rows)],
+  ['programs', (w, rows: ProgramTrack[]) => w.defineTracks(rows)],
 ] as Array<[BundleSection, Step]>;
 
 /**
@@ -249,10 +264,10 @@ const STEPS: Array<[BundleSection, Step]> = [
  * committed batch (and re-running the import completes it: every write is a MERGE).
  */
 async function writePlan(store: GraphStore, plan: Bundle, options: ImportOptions): Promise<number> {
-  const total = STEPS.reduce((sum, [section]) => sum + plan[section].length, 0);
+  const total = STEPS.reduce((sum, [section]) => sum + (plan[section]?.length ?? 0), 0);
   if (options.batchRows === undefined) {
     const { version } = await store.write(async (w) => {
-      for (const [section, step] of STEPS) await step(w, plan[section] as never[]);
+      for (const [section, step] of STEPS) await step(w, (plan[section] ?? []) as never[]);
     });
     options.onProgress?.(total, total);
     options.onCommitted?.(plan, version);
@@ -263,7 +278,7 @@ async function writePlan(store: GraphStore, plan: Bundle, options: ImportOptions
   let batches = 0;
   let version = await store.version();
   for (const [section, step] of STEPS) {
-    const rows = plan[section] as never[];
+    const rows = (plan[section] ?? []) as never[];
     for (let i = 0; i < rows.length; i += options.batchRows) {
       const batch = rows.slice(i, i + options.batchRows);
       batches += 1;

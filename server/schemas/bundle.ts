@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Capability, Customer, Deal, MembershipRelationship, Partner, Region, Relationship, Segment, Solution } from './model.js';
+import { ProgramTrack } from './programs.js';
 
 export const BUNDLE_VERSION = 1;
 
@@ -22,6 +23,8 @@ export const BUNDLE_SECTIONS = {
   relationships: BundleRelationship,
   deals: Deal,
   solutions: Solution,
+  /** Programme tracks with their tiers; optional (bundles from before programmes have none). */
+  programs: ProgramTrack,
 } as const;
 export type BundleSection = keyof typeof BUNDLE_SECTIONS;
 
@@ -36,6 +39,7 @@ export const BundleEnvelope = z.object({
   relationships: rows,
   deals: rows,
   solutions: rows,
+  programs: rows,
 });
 
 /** A bundle whose rows are all valid: what export returns and import writes. */
@@ -49,5 +53,7 @@ export const Bundle = z.object({
   relationships: z.array(Relationship),
   deals: z.array(Deal),
   solutions: z.array(Solution),
+  /** Absent when the store defines no programme, so that such exports stay as they were. */
+  programs: z.array(ProgramTrack).optional(),
 });
 export type Bundle = z.infer<typeof Bundle>;

@@ -13,6 +13,8 @@ import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import type { Executor, Params, Row, WriteTransaction } from './executor.js';
 import type { QueryName } from './queries.js';
 import * as records from './records.js';
+import { activitiesFromRows, standingFromRow, trackFromRow, trackRows, type PartnerActivity, type TrackStanding } from './program-records.js';
+import type { ProgramTrack } from '../schemas/programs.js';
 
 /** Rows per statement: keeps each statement well inside Grafeo's fixed 30 s timeout. */
 export const ROWS_PER_STATEMENT = 2000;
@@ -240,6 +242,22 @@ export class StoreWriter {
     return row === undefined ? null : records.lifecycleFromRow(id, row);
   }
 
+  /** Defines program tracks, replacing each one's benefits, limits and tiers. */
+  async defineTracks(tracks: ProgramTrack[]) {
+    const rows = trackRows(tracks);
+    await this.each('programs/upsert-tracks', rows.tracks);
+    for (const batch of chunks(tracks.map((t) => t.id))) await this.tx.run('programs/clear-tiers', { ids: batch });
+    await this.each('programs/add-tiers', rows.tiers);
+  }
+
+  /** Takes a track out of the programme (partners' stages in it stay); true when it was defined. */
+  async undefineTrack(id: string): Promise<boolean> {
+    await this.tx.run('programs/clear-tiers', { ids: [id] });
+    const rows = await this.tx.run('programs/undefine', { id });
+    if (rows.length > 0) this.changed = true;
+    return rows.length > 0;
+  }
+
   async upsertCustomers(items: Customer[]) {
     await this.each('customers/upsert', items.map((c) => ({ id: c.id, props: records.customerProps(c) })));
     await this.each('customers/upsert-aliases', items.flatMap((c) => c.aliases.map((alias) => ({ alias, id: c.id }))));
@@ -420,6 +438,27 @@ export class GraphStore {
     return (await this.executor.read('tracks/list')).map((row) => String(row.id));
   }
 
+  /** The programme: every defined track with its tiers, in id order. */
+  async programs(): Promise<ProgramTrack[]> {
+    return (await this.executor.read('programs/list')).map(trackFromRow);
+  }
+
+  /** Every partner's stage and tier in every track. */
+  async trackStandings(): Promise<TrackStanding[]> {
+    return (await this.executor.read('programs/stages')).map(standingFromRow);
+  }
+
+  /** What tier requirements read, for every partner in a track: two bulk reads, not one per partner. */
+  async partnerActivities(): Promise<Map<string, PartnerActivity>> {
+    const [standing, won] = await Promise.all([this.executor.read('programs/partner-standing'), this.executor.read('programs/won-deals')]);
+    return activitiesFromRows(standing, won);
+  }
+
+  /** Every partner's lifecycle moves, oldest first. */
+  async lifecycleHistories(): Promise<Map<string, LifecycleTransition[]>> {
+    return records.historiesFromRows(await this.executor.read('tracks/history'));
+  }
+
   async getCapability(id: string): Promise<Capability | null> {
     const [row] = await this.executor.read('capabilities/get', { id });
     return row === undefined ? null : records.plainFromRow<Capability>(row);
@@ -585,9 +624,12 @@ export class GraphStore {
    */
   async *exportBatches(): AsyncGenerator<{ section: BundleSection; rows: unknown[] }> {
     for (const kind of ['capabilities', 'regions', 'segments', 'deals', 'solutions'] as const) yield { section: kind, rows: await this.all(kind) };
+    // Programmes are optional: a store without one exports as it did before they existed.
+    const programs = await this.programs();
+    if (programs.length > 0) yield { section: 'programs', rows: programs };
     const partnerIds = await this.allIds('partners/ids-from');
     for (const ids of chunks(partnerIds, EXPORT_WINDOW)) {
-      const [partners, history] = await Promise.all([this.getPartners(ids), this.executor.read('tracks/history', { ids })]);
+      const [partners, history] = await Promise.all([this.getPartners(ids), this.executor.read('tracks/history-of', { ids })]);
       const histories = records.historiesFromRows(history);
       yield { section: 'partners', rows: inOrder(ids, partners).map((p) => (histories.has(p.id) ? { ...p, lifecycleHistory: histories.get(p.id) } : p)) };
     }
@@ -601,7 +643,7 @@ export class GraphStore {
   /** The whole store as one bundle (see exportBatches). */
   async exportBundle(): Promise<Bundle> {
     const bundle: Bundle = { version: BUNDLE_VERSION, capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [] };
-    for await (const { section, rows } of this.exportBatches()) for (const row of rows) (bundle[section] as unknown[]).push(row);
+    for await (const { section, rows } of this.exportBatches()) for (const row of rows) ((bundle[section] ??= []) as unknown[]).push(row);
     return bundle;
   }
 

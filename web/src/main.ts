@@ -10,6 +10,7 @@ import { DetailsPanel } from './panels/details.js';
 import { mountFilters } from './panels/filters.js';
 import { GapsPanel } from './panels/gaps.js';
 import { HealthPanel } from './panels/health.js';
+import { ProgramsPanel } from './panels/programs.js';
 import { mountLegend } from './panels/legend.js';
 import { mountEmptyEcosystem } from './panels/empty.js';
 import { mountBreadcrumb, mountMapControls, mountStatusBar } from './panels/map-chrome.js';
@@ -18,7 +19,7 @@ import { ReportsPanel } from './panels/reports.js';
 import { createSearchBox } from './panels/search.js';
 import { Store, VIEWS, type View } from './state.js';
 
-const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health', reports: 'Reports' };
+const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health', programs: 'Programs', reports: 'Reports' };
 
 async function main(): Promise<void> {
   const shell = byId('app');
@@ -57,8 +58,9 @@ async function main(): Promise<void> {
   const gaps = new GapsPanel(panel, app, risks);
   const deals = new DealsPanel(panel, app);
   const health = new HealthPanel(panel, byId('health-chip'), app);
+  const programs = new ProgramsPanel(panel, app);
   const reports = new ReportsPanel(panel, app);
-  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health, reports };
+  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health, programs, reports };
 
   const tabs = byId('tabs');
   const renderTabs = () =>

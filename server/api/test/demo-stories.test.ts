@@ -5,6 +5,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../test/server.js';
 import { describeStore } from '../../test/stores.js';
+import { evaluateTiers } from '../../operations/tiers.js';
+import type { Bundle } from '../../schemas/bundle.js';
+import { activitiesFromBundle, standingsFromBundle } from '../../../seeds/demo/programs.js';
+import { STORY_IDS } from '../../../seeds/demo/build.js';
+import demoBundle from '../../../seeds/demo/bundle.json' with { type: 'json' };
 
 let server: TestServer;
 const get = async (path: string) => (await fetch(server.url + path)).json();
@@ -113,5 +118,24 @@ describeStore('the demo ecosystem on first start', () => {
     });
     const { introductions } = await get('/api/partners/p-keystone-distribution/introductions?k=20');
     expect(introductions.map((i: { otherPartnerId: string }) => i.otherPartnerId)).not.toContain('p-brightline-consulting');
+  });
+
+  it('evaluates the programme: the planted under- and over-tiered partners, and as the bundle facts say for everyone else', async () => {
+    const { underTiered, overTiered, stalled } = STORY_IDS.programmes;
+    const all = await get('/api/tiers/evaluation?limit=1000');
+    const status = (partner: string, track: string) => all.items.find((e: { partnerId: string; track: string }) => e.partnerId === partner && e.track === track)?.status;
+    expect(status(underTiered.partner, underTiered.track)).toBe('under-tiered');
+    expect(status(overTiered.partner, overTiered.track)).toBe('over-tiered');
+    // The same evaluation from the bundle's facts; the partner from two systems is left out, its facts merged in the store.
+    const bundle = demoBundle as unknown as Bundle;
+    const merged = new Set<string>([STORY_IDS.duplicate.crm, STORY_IDS.duplicate.prm]);
+    const expected = evaluateTiers(bundle.programs!, standingsFromBundle(bundle), activitiesFromBundle(bundle), new Date()).filter((e) => !merged.has(e.partnerId));
+    const got = all.items.filter((e: { partnerId: string }) => !merged.has(e.partnerId));
+    expect(got.map((e: { partnerId: string; track: string; status: string; qualifiedTier: string }) => `${e.track}/${e.partnerId}:${e.qualifiedTier}:${e.status}`)).toEqual(
+      expected.map((e) => `${e.track}/${e.partnerId}:${e.qualifiedTier}:${e.status}`),
+    );
+    const funnel = await get(`/api/lifecycle/funnel?track=${stalled.track}`);
+    const onboard = funnel.stages.find((x: { stage: string }) => x.stage === stalled.stage);
+    expect(onboard.stalled.find((x: { partnerId: string }) => x.partnerId === stalled.partner)).toMatchObject({ limit: 90, nextAction: expect.stringContaining(stalled.partner) });
   });
 });

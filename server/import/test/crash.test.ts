@@ -53,7 +53,7 @@ function expectedAfter(batches: number) {
   const counts: Record<string, number> = {};
   let left = batches;
   for (const section of SECTIONS) {
-    const rows = bundle[section].length;
+    const rows = bundle[section]?.length ?? 0;
     const taken = Math.min(rows, Math.max(0, left) * BATCH);
     counts[section] = taken;
     left -= Math.ceil(rows / BATCH);
@@ -82,7 +82,7 @@ async function storeState(dataDir: string) {
 
 itStore('leaves the store at its last committed batch after SIGKILL, and a re-run completes the import', async () => {
   const dataDir = path.join(dir, 'data');
-  const totalRows = SECTIONS.reduce((n, s) => n + bundle[s].length, 0);
+  const totalRows = SECTIONS.reduce((n, s) => n + (bundle[s]?.length ?? 0), 0);
   // Kill at the first progress report past a quarter of the rows, while the import is still running.
   const killed = await runImport(dataDir, Math.round(totalRows * 0.25));
   expect(killed.signal, `the import ended before it could be killed:\n${killed.output}`).toBe('SIGKILL');

@@ -135,6 +135,19 @@ describe('bundleToCsv', () => {
     expect(Bundle.parse(parseCsvBundle(bundleToCsv(awkward)))).toEqual(awkward);
   });
 
+  it('round-trips a programme, its stall limits and tiers as JSON cells', () => {
+    const programs = [
+      {
+        id: 'resell', name: 'Resell, "classic"', partnerTypes: ['reseller' as const], benefits: ['margin; tiered', 'MDF'], protectionDays: 90, stallLimits: { onboard: 90 },
+        tiers: [{ id: 'registered', benefits: [], requirements: {} }, { id: 'gold', name: 'Gold', benefits: ['20% margin'], requirements: { capabilities: ['cap:a'], wonAmount: 100000, stage: 'grow' as const } }],
+      },
+    ];
+    const files = bundleToCsv({ ...awkward, programs });
+    expect(files['programs.csv']!.split('\n')[0]).toBe('id,name,partnerTypes,benefits,protectionDays,stallLimits,tiers');
+    expect(Bundle.parse(parseCsvBundle(files))).toEqual({ ...awkward, programs });
+    expect(parseCsvBundle({ 'programs.csv': 'id,tiers\nresell,[not json\n' })).toMatchObject({ programs: [{ id: 'resell', tiers: '[not json' }] });
+  });
+
   it('round-trips the demo bundle', () => {
     expect(Bundle.parse(parseCsvBundle(bundleToCsv(demo)))).toEqual(demo);
   });

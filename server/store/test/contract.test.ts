@@ -382,6 +382,27 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect((await t.store.importProgress()).batches).toBeGreaterThan(5);
   });
 
+  it('defines a programme, reads what tier evaluation and the funnel need, and undefines a track', async () => {
+    const resell = {
+      id: 'resell', name: 'Resell', partnerTypes: ['reseller' as const], benefits: ['margin'], protectionDays: 90, stallLimits: { onboard: 90 },
+      tiers: [{ id: 'registered', benefits: [], requirements: {} }, { id: 'gold', benefits: ['MDF'], requirements: { capabilities: ['cap-siem'], customers: 1, stage: 'activate' as const } }],
+    };
+    await t.store.write((w) => w.defineTracks([resell, { id: 'cloud', partnerTypes: [], benefits: [], stallLimits: {}, tiers: [] }]));
+    expect(await t.store.programs()).toEqual([{ id: 'cloud', partnerTypes: [], benefits: [], stallLimits: {}, tiers: [] }, resell]);
+    await t.store.write(async (w) => {
+      await w.upsertDeals([{ id: 'd-won', customer: 'c-globex', region: 'emea', needs: [], amount: 1000, stage: 'won', partners: [{ partner: 'p-acme', role: 'lead', registeredAt: '2026-01-05T09:00:00.000Z' }] }]);
+    });
+    expect((await t.store.trackStandings()).filter((s) => s.partner === 'p-acme').map((s) => `${s.track}:${s.stage}:${s.tier}`).sort()).toEqual(['resell:activate:gold', 'services:grow:gold']);
+    expect((await t.store.partnerActivities()).get('p-acme')).toEqual({
+      certified: ['cap-siem'], customers: 1, annualValue: 340000, integrations: 1, wonDeals: [{ deal: 'd-won', amount: 1000, registeredAt: '2026-01-05T09:00:00.000Z' }],
+    });
+    expect((await t.store.lifecycleHistories()).get('p-acme')?.map((x) => x.track)).toEqual(expect.arrayContaining(['resell', 'services']));
+    expect((await t.store.write((w) => w.undefineTrack('cloud'))).result).toBe(true);
+    expect((await t.store.write((w) => w.undefineTrack('cloud'))).result).toBe(false);
+    expect((await t.store.programs()).map((p) => p.id)).toEqual(['resell']);
+    expect(await t.store.tracks()).toContain('cloud');
+  });
+
   it('ran every Cypher statement, each with exactly the parameters its header declares', () => {
     const unused = QUERY_NAMES.filter((q) => !t.used.has(q));
     expect(unused).toEqual([]);

@@ -17,6 +17,7 @@ import {
 import { ErrorResponse, HealthResponse, NeighbourhoodResponse, SearchResponse, pageOf } from '../../../server/schemas/api.js';
 import { Capability, Customer, Deal, Partner, Region, Segment } from '../../../server/schemas/model.js';
 import { DealAttribution, EcosystemReport, type AttributionModel } from '../../../server/schemas/attribution.js';
+import { Funnel, ProgramList, TierEvaluationPage } from '../../../server/schemas/programs.js';
 
 export class ApiError extends Error {
   constructor(
@@ -132,6 +133,10 @@ export const api = {
   dealAttribution: (id: string, model: AttributionModel, signal?: AbortSignal) =>
     request(DealAttribution, `/api/deals/${enc(id)}/attribution`, { query: { model }, signal }),
   deals: () => all((cursor) => request(DealPage, '/api/deals', { query: { cursor, limit: 500 } })),
+  programs: (signal?: AbortSignal) => request(ProgramList, '/api/programs', { signal }),
+  tierEvaluation: (query: { track?: string; status?: string; limit?: number }, signal?: AbortSignal) =>
+    request(TierEvaluationPage, '/api/tiers/evaluation', { query, signal }),
+  funnel: (track: string, signal?: AbortSignal) => request(Funnel, '/api/lifecycle/funnel', { query: { track }, signal }),
   capabilities: () => all((cursor) => request(CapabilityPage, '/api/capabilities', { query: { cursor, limit: 500 } })),
   regions: () => all((cursor) => request(RegionPage, '/api/regions', { query: { cursor, limit: 500 } })),
   segments: () => all((cursor) => request(SegmentPage, '/api/segments', { query: { cursor, limit: 500 } })),

@@ -1,0 +1,99 @@
+/**
+ * The partner programme: its tracks and tiers (CRUD), tier evaluation and the
+ * lifecycle funnel. Each answer reads the store in a few bulk reads and hands
+ * the records to a pure function in server/operations/.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorResponse } from '../schemas/api.js';
+import { Funnel, FunnelQuery, ProgramList, ProgramTrack, ProgramTrackBody, TierEvaluationPage, TierEvaluationQuery, TrackParams } from '../schemas/programs.js';
+import { evaluateTiers } from '../operations/tiers.js';
+import { lifecycleFunnel } from '../operations/funnel.js';
+import { InvalidCursorError } from '../store/graph-store.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
+
+const unknown = (field: string, message: string) => new InvalidInputError(`${field}: ${message}`, [{ field, message }]);
+const quoted = (ids: string[]) => ids.map((id) => `"${id}"`).join(', ') || 'none';
+
+function offsetOf(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const offset = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidCursorError('cursor is not one this API returned');
+  return offset;
+}
+
+export async function programRoutes(app: FastifyInstance) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['programs'];
+  const errors = { 400: ErrorResponse, 404: ErrorResponse };
+
+  api.get('/api/programs', { schema: { tags, summary: 'The programme: every track with its benefits, limits and tiers', response: { 200: ProgramList } } }, async () => ({
+    tracks: await app.store.programs(),
+  }));
+
+  api.put(
+    '/api/programs/tracks/:id',
+    { schema: { tags, summary: 'Define or replace a programme track', params: TrackParams, body: ProgramTrackBody, response: { 200: ProgramTrack, ...errors } } },
+    async (request) => {
+      const track: ProgramTrack = { id: request.params.id, ...request.body };
+      const named = track.tiers.flatMap((tier, index) => (tier.requirements.capabilities ?? []).map((capability) => ({ index, capability })));
+      const known = await app.store.existingIds('capabilities', named.map((n) => n.capability));
+      const missing = named.find((n) => !known.has(n.capability));
+      if (missing !== undefined) throw unknown(`body.tiers.${missing.index}.requirements.capabilities`, `unknown capability "${missing.capability}"`);
+      await app.store.write((w) => w.defineTracks([track]));
+      return (await app.store.programs()).find((t) => t.id === track.id)!;
+    },
+  );
+
+  api.delete(
+    '/api/programs/tracks/:id',
+    { schema: { tags, summary: "Take a track out of the programme (partners' stages in it stay)", params: TrackParams, response: { 204: z.null(), ...errors } } },
+    async (request, response) => {
+      const { result: existed } = await app.store.write((w) => w.undefineTrack(request.params.id));
+      if (!existed) throw new NotFoundError('programme track', request.params.id);
+      return response.status(204).send(null);
+    },
+  );
+
+  api.get(
+    '/api/tiers/evaluation',
+    {
+      schema: {
+        tags,
+        summary: "Each partner's tier in each of its tracks against the tier its data qualifies it for",
+        querystring: TierEvaluationQuery,
+        response: { 200: TierEvaluationPage, ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const offset = offsetOf(q.cursor);
+      const [programs, standings, activities] = await Promise.all([app.store.programs(), app.store.trackStandings(), app.store.partnerActivities()]);
+      if (q.track !== undefined && !programs.some((t) => t.id === q.track)) throw unknown('querystring.track', `unknown track "${q.track}"; the programme's tracks are ${quoted(programs.map((t) => t.id))}`);
+      const inScope = programs.filter((t) => q.track === undefined || t.id === q.track);
+      const tiers = [...new Set(inScope.flatMap((t) => t.tiers.map((tier) => tier.id)))];
+      if (q.tier !== undefined && !tiers.includes(q.tier)) throw unknown('querystring.tier', `unknown tier "${q.tier}"; the tiers are ${quoted(tiers)}`);
+      if (q.partner !== undefined && (await app.store.existingIds('partners', [q.partner])).size === 0) throw new NotFoundError('partner', q.partner);
+      const chosen = standings.filter((s) => (q.track === undefined || s.track === q.track) && (q.partner === undefined || s.partner === q.partner) && (q.tier === undefined || s.tier === q.tier));
+      const all = evaluateTiers(inScope, chosen, activities, new Date());
+      const counts = { ok: 0, 'under-tiered': 0, 'over-tiered': 0 };
+      for (const e of all) counts[e.status] += 1;
+      const matching = q.status === undefined ? all : all.filter((e) => e.status === q.status);
+      const items = matching.slice(offset, offset + q.limit);
+      const next = offset + q.limit < matching.length ? Buffer.from(String(offset + q.limit)).toString('base64url') : null;
+      return { items, counts, nextCursor: next };
+    },
+  );
+
+  api.get(
+    '/api/lifecycle/funnel',
+    { schema: { tags, summary: "A track's lifecycle funnel: partners per stage, conversion, median days and stalled partners", querystring: FunnelQuery, response: { 200: Funnel, ...errors } } },
+    async (request) => {
+      const [programs, standings, histories] = await Promise.all([app.store.programs(), app.store.trackStandings(), app.store.lifecycleHistories()]);
+      const track = programs.find((t) => t.id === request.query.track);
+      if (track === undefined) throw unknown('querystring.track', `unknown track "${request.query.track}"; the programme's tracks are ${quoted(programs.map((t) => t.id))}`);
+      return lifecycleFunnel(track, standings, histories, new Date());
+    },
+  );
+}
