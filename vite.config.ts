@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
  */
 const STORE_TESTS = [
   'server/store/test/contract.test.ts',
+  'server/store/test/projection-read.test.ts',
   'server/import/test/import-bundle.test.ts',
   'server/import/test/crash.test.ts',
   'server/api/test/*.test.ts',

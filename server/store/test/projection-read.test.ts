@@ -1,24 +1,21 @@
 /**
  * The projection's paged read: every relationship exactly once, in canonical
- * order, whatever the page size, Unicode ids included. On the embedded
- * store always; on Neo4j whenever NEO4J_URI is set.
+ * order, whatever the page size, Unicode ids included, on the engine under
+ * test (vitest projects "embedded" and "neo4j").
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { importBundle } from '../../import/import-bundle.js';
 import { tinyBundle } from '../../test/fixtures.js';
-import { grafeoTestStore, neo4jTestStore, NEO4J_URI, type TestStore } from '../../test/stores.js';
+import { describeStore, openTestStore, TEST_STORE, type TestStore } from '../../test/stores.js';
 import type { RelationshipEnds } from '../graph-store.js';
-
-const engines: Array<[string, () => Promise<TestStore>]> = [['grafeo', grafeoTestStore]];
-if (NEO4J_URI) engines.push(['neo4j', neo4jTestStore]);
 
 // Ids past Latin-1 and past U+FFFF (whose UTF-16 order differs from their code-point order).
 const unicode = ['p-\u{ff5e}', 'p-\u{1f600}', 'p-z', 'p-ä'];
 
-describe.each(engines)('relationships for the projection on %s', (_engine, open) => {
+describeStore(`relationships for the projection on ${TEST_STORE}`, () => {
   let t: TestStore;
   beforeAll(async () => {
-    t = await open();
+    t = await openTestStore();
     const bundle = tinyBundle();
     bundle.partners.push(...unicode.map((id, i) => ({ id, name: `Unicode partner ${i}`, types: ['msp'] })) as never[]);
     bundle.relationships.push(...unicode.map((id) => ({ from: id, to: 'p-helix', type: 'RESELLS', source: 'crm' })) as never[]);
