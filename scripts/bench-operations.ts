@@ -4,7 +4,7 @@
  * imported into a fresh embedded store. Prints, for each, the store's bulk
  * reads and the pure function's time (median of 5 runs).
  *
- *   flock /tmp/ecograph-bench.lock npm run bench:operations [-- --bundle /tmp/eco-100k-ops.json]
+ *   npm run bench:operations [-- --bundle /tmp/eco-100k-ops.json]
  *
  * The bundle is written first when missing, with
  * `npx tsx seeds/generate.ts --partners 100000 --customers 200000 --relationships 1000000 --seed 42 --out <bundle>`.

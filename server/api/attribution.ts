@@ -10,41 +10,25 @@ import { AttributionQuery, AttributionSummary, AttributionSummaryQuery, DealAttr
 import { attributeDeal, attributionSummary, coalitionStats, type CoalitionStats } from '../operations/attribution.js';
 import { ecosystemReport } from '../operations/reports.js';
 import type { GraphStore } from '../store/graph-store.js';
+import { perVersion } from '../store/per-version.js';
 import { NotFoundError } from './errors.js';
 
 interface DealData {
-  version: number;
   deals: DealRecord[];
   byId: Map<string, DealRecord>;
   stats: CoalitionStats;
   adoption: { technology: number; integrated: number };
 }
 
-/** The deal records of the store's current version; concurrent requests after a write share one read. */
-function dealDataCache(store: GraphStore): () => Promise<DealData> {
-  let cached: Promise<DealData> | undefined;
-  let cachedVersion = -1;
-  return async () => {
-    const version = await store.version();
-    if (cached === undefined || cachedVersion !== version) {
-      cachedVersion = version;
-      cached = Promise.all([store.dealRecords(), store.integrationAdoption()]).then(([deals, adoption]) => ({
-        version,
-        deals,
-        byId: new Map(deals.map((d) => [d.id, d])),
-        stats: coalitionStats(deals),
-        adoption,
-      }));
-      // A failed read is not kept: the next request tries again.
-      cached.catch(() => (cachedVersion = -1));
-    }
-    return cached;
-  };
+/** The deal records of the store's current version, with what every answer derives from them. */
+async function loadDealData(store: GraphStore): Promise<DealData> {
+  const [deals, adoption] = await Promise.all([store.dealRecords(), store.integrationAdoption()]);
+  return { deals, byId: new Map(deals.map((d) => [d.id, d])), stats: coalitionStats(deals), adoption };
 }
 
 export async function attributionRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const current = dealDataCache(app.store);
+  const current = perVersion(app.store, () => loadDealData(app.store));
   const errors = { 400: ErrorResponse, 404: ErrorResponse };
 
   api.get(

@@ -1,7 +1,7 @@
 /**
  * The partner programme: its tracks and tiers (CRUD), tier evaluation and the
- * lifecycle funnel. Each answer reads the store in a few bulk reads and hands
- * the records to a pure function in server/operations/.
+ * lifecycle funnel. Each answer hands records from a few bulk reads of the
+ * store, kept per store version, to a pure function in server/operations/.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -11,6 +11,7 @@ import { Funnel, FunnelQuery, ProgramList, ProgramTrack, ProgramTrackBody, TierE
 import { evaluateTiers } from '../operations/tiers.js';
 import { lifecycleFunnel } from '../operations/funnel.js';
 import { InvalidCursorError } from '../store/graph-store.js';
+import { perVersion } from '../store/per-version.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 
 const unknown = (field: string, message: string) => new InvalidInputError(`${field}: ${message}`, [{ field, message }]);
@@ -27,6 +28,8 @@ export async function programRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['programs'];
   const errors = { 400: ErrorResponse, 404: ErrorResponse };
+  const tierRecords = perVersion(app.store, () => Promise.all([app.store.programs(), app.store.trackStandings(), app.store.partnerActivities()]));
+  const funnelRecords = perVersion(app.store, () => Promise.all([app.store.programs(), app.store.trackStandings(), app.store.lifecycleHistories()]));
 
   api.get('/api/programs', { schema: { tags, summary: 'The programme: every track with its benefits, limits and tiers', response: { 200: ProgramList } } }, async () => ({
     tracks: await app.store.programs(),
@@ -69,7 +72,7 @@ export async function programRoutes(app: FastifyInstance) {
     async (request) => {
       const q = request.query;
       const offset = offsetOf(q.cursor);
-      const [programs, standings, activities] = await Promise.all([app.store.programs(), app.store.trackStandings(), app.store.partnerActivities()]);
+      const [programs, standings, activities] = await tierRecords();
       if (q.track !== undefined && !programs.some((t) => t.id === q.track)) throw unknown('querystring.track', `unknown track "${q.track}"; the programme's tracks are ${quoted(programs.map((t) => t.id))}`);
       const inScope = programs.filter((t) => q.track === undefined || t.id === q.track);
       const tiers = [...new Set(inScope.flatMap((t) => t.tiers.map((tier) => tier.id)))];
@@ -90,7 +93,7 @@ export async function programRoutes(app: FastifyInstance) {
     '/api/lifecycle/funnel',
     { schema: { tags, summary: "A track's lifecycle funnel: partners per stage, conversion, median days and stalled partners", querystring: FunnelQuery, response: { 200: Funnel, ...errors } } },
     async (request) => {
-      const [programs, standings, histories] = await Promise.all([app.store.programs(), app.store.trackStandings(), app.store.lifecycleHistories()]);
+      const [programs, standings, histories] = await funnelRecords();
       const track = programs.find((t) => t.id === request.query.track);
       if (track === undefined) throw unknown('querystring.track', `unknown track "${request.query.track}"; the programme's tracks are ${quoted(programs.map((t) => t.id))}`);
       return lifecycleFunnel(track, standings, histories, new Date());

@@ -224,6 +224,16 @@ describeStore('programmes', () => {
       }
       expect((await call('GET', '/api/tiers/evaluation?partner=p-nobody')).status).toBe(404);
     });
+
+    it('follows a write at once (its reads are kept per store version, not longer)', async () => {
+      const status = async () => (await call('GET', '/api/tiers/evaluation?partner=p-1&track=resell')).body.items[0].status;
+      expect(await status()).toBe('under-tiered');
+      const p1 = (await call('GET', '/api/partners/p-1')).body;
+      expect((await call('PUT', '/api/partners/p-1', { ...p1, tier: 'gold' })).status).toBe(200);
+      expect(await status()).toBe('ok');
+      expect((await call('PUT', '/api/partners/p-1', p1)).status).toBe(200);
+      expect(await status()).toBe('under-tiered');
+    });
   });
 
   it('documents the programme routes in the OpenAPI document, tagged programs', async () => {
