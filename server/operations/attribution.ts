@@ -17,6 +17,7 @@ import {
   type PeriodQuery,
 } from '../schemas/attribution.js';
 import { LOST_STAGES, WON_STAGES } from '../schemas/model.js';
+import { seededRandom } from '../analytics/communities.js';
 
 /** Up to this many partners Shapley values are exact (2^12 coalitions); above, sampled. */
 export const EXACT_SHAPLEY_MAX_PARTNERS = 12;
@@ -147,7 +148,7 @@ export function shapleyExact(n: number, value: (members: number[]) => number): n
  * marginal contributions sum to v(N) − v(∅), so the estimates do too.
  */
 export function shapleyMonteCarlo(n: number, value: (members: number[]) => number, permutations = MONTE_CARLO_PERMUTATIONS, seed = MONTE_CARLO_SEED) {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const sum = new Array<number>(n).fill(0);
   const sumSq = new Array<number>(n).fill(0);
   const order = Array.from({ length: n }, (_, i) => i);
@@ -184,17 +185,6 @@ function popcount(mask: number): number {
   return count;
 }
 
-/** A small seeded generator: Math.random cannot be seeded, and sampled answers must repeat. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------- one deal ----------
 
