@@ -25,6 +25,7 @@ import { analyticsRoutes } from './api/analytics.js';
 import { lifecycleRoutes } from './api/lifecycle.js';
 import { attributionRoutes } from './api/attribution.js';
 import { programRoutes } from './api/programs.js';
+import { conflictRoutes } from './api/conflicts.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -74,6 +75,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
         { name: 'attribution', description: 'multi-partner attribution of deals' },
         { name: 'reports', description: 'ecosystem reports' },
         { name: 'programs', description: 'programme tracks and tiers, tier evaluation and the lifecycle funnel' },
+        { name: 'conflicts', description: 'deal registration conflicts and their resolution' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -88,6 +90,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   await app.register(importExportRoutes);
   await app.register(analyticsRoutes);
   await app.register(attributionRoutes);
+  await app.register(conflictRoutes);
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });

@@ -15,6 +15,8 @@ import type { QueryName } from './queries.js';
 import * as records from './records.js';
 import { activitiesFromRows, standingFromRow, trackFromRow, trackRows, type PartnerActivity, type TrackStanding } from './program-records.js';
 import type { ProgramTrack } from '../schemas/programs.js';
+import type { Claim, ConflictDeal, StoredResolution } from '../schemas/conflicts.js';
+import { claimFromRow, conflictDealFromRow, resolutionFromRow, resolutionProps } from './conflict-records.js';
 
 /** Rows per statement: keeps each statement well inside Grafeo's fixed 30 s timeout. */
 export const ROWS_PER_STATEMENT = 2000;
@@ -310,6 +312,24 @@ export class StoreWriter {
     return count;
   }
 
+  /** Whether this conflict instance is already resolved, as this transaction sees it. */
+  async conflictResolved(id: string): Promise<boolean> {
+    return (await this.tx.run('conflicts/resolution-exists', { id })).length > 0;
+  }
+
+  /** Every partner's claim on these deals, as this transaction sees it. */
+  async claimsOf(deals: string[]): Promise<Claim[]> {
+    return (await this.tx.run('conflicts/claims-of', { deals })).map(claimFromRow);
+  }
+
+  /** Writes a resolution's claimed shares and records it, with its audit, linked to its deals. */
+  async recordResolution(resolution: StoredResolution) {
+    this.changed = true;
+    const rows = resolution.audit.after.map((c) => ({ deal: c.deal, partner: c.partner, role: c.role, claimedShare: c.claimedShare }));
+    await this.tx.run('conflicts/set-shares', { rows });
+    await this.tx.run('conflicts/record-resolution', { props: resolutionProps(resolution), deals: resolution.conflict.deals });
+  }
+
   async recordImportProgress(importId: string, batches: number) {
     await this.tx.run('meta/record-import-progress', { importId, batches });
   }
@@ -483,6 +503,32 @@ export class GraphStore {
         return { partner: String(p.partner), role: String(p.role), ...(registeredAt === undefined ? {} : { registeredAt }), types: (p.types as string[] | null) ?? [] };
       }),
     }));
+  }
+
+  /** Every deal with its customer, needs and claims, in one read: what conflict detection needs. */
+  async conflictDeals(): Promise<ConflictDeal[]> {
+    return (await this.executor.read('conflicts/deals')).map(conflictDealFromRow);
+  }
+
+  /** Per customer with a deal, the partners that manage it (SERVES in the `manage` role). */
+  async customerManagers(): Promise<Map<string, Array<{ partner: string; name: string }>>> {
+    const out = new Map<string, Array<{ partner: string; name: string }>>();
+    for (const r of await this.executor.read('conflicts/managers')) {
+      const list = out.get(String(r.customer)) ?? [];
+      if (!list.some((m) => m.partner === r.partner)) list.push({ partner: String(r.partner), name: String(r.name ?? r.partner) });
+      out.set(String(r.customer), list.sort((a, b) => (a.partner < b.partner ? -1 : 1)));
+    }
+    return out;
+  }
+
+  /** The tracks with a protection window that the partners of deals are in. */
+  async protectingTracks(): Promise<Array<{ partner: string; track: string }>> {
+    return (await this.executor.read('conflicts/protection')).map((r) => ({ partner: String(r.partner), track: String(r.track) }));
+  }
+
+  /** Every stored conflict resolution with its audit. */
+  async conflictResolutions(): Promise<StoredResolution[]> {
+    return (await this.executor.read('conflicts/resolutions')).map(resolutionFromRow);
   }
 
   /** How many technology partners there are, and how many integrate with or are implemented by another partner. */

@@ -1,0 +1,110 @@
+/**
+ * Deal registration conflicts: the open ones, detected on the store's deals
+ * (read in bulk once per store version), the resolved ones with their audit,
+ * and resolving one in a single write transaction.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ErrorResponse } from '../schemas/api.js';
+import { Conflict, ConflictList, ConflictParams, ConflictQuery, ResolveRequest, type StoredResolution } from '../schemas/conflicts.js';
+import { applyPolicy, baseOf, checkResolveRequest, detectConflicts, protectionWindows, resolvedConflicts, sameClaims } from '../operations/conflicts.js';
+import { InvalidCursorError } from '../store/graph-store.js';
+import { perVersion } from '../store/per-version.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
+
+/** Who resolves: there is no authentication layer, so every resolution is the API's. */
+const ACTOR = 'api';
+
+async function loadConflicts(store: GraphStore) {
+  const [deals, managers, memberships, programs, resolutions] = await Promise.all([
+    store.conflictDeals(),
+    store.customerManagers(),
+    store.protectingTracks(),
+    store.programs(),
+    store.conflictResolutions(),
+  ]);
+  const open = detectConflicts({ deals, managers, protection: protectionWindows(programs, memberships, deals), resolutions });
+  return { open, resolved: resolvedConflicts(resolutions) };
+}
+
+function offsetOf(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const offset = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidCursorError('cursor is not one this API returned');
+  return offset;
+}
+
+export async function conflictRoutes(app: FastifyInstance) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['conflicts'];
+  const current = perVersion(app.store, () => loadConflicts(app.store));
+
+  api.get(
+    '/api/conflicts',
+    {
+      schema: {
+        tags,
+        summary: 'Deal registration conflicts: over-claimed credit, duplicate registrations, channel conflicts and claims on managed customers; open, or resolved with their audit',
+        querystring: ConflictQuery,
+        response: { 200: ConflictList, 400: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const offset = offsetOf(q.cursor);
+      const { open, resolved } = await current();
+      const matching = (q.status === 'open' ? open : resolved).filter(
+        (c) => (q.kind === undefined || c.kind === q.kind) && (q.partner === undefined || c.partners.includes(q.partner)) && (q.deal === undefined || c.deals.includes(q.deal)),
+      );
+      const next = offset + q.limit < matching.length ? Buffer.from(String(offset + q.limit)).toString('base64url') : null;
+      return { conflicts: matching.slice(offset, offset + q.limit), total: matching.length, nextCursor: next };
+    },
+  );
+
+  api.post(
+    '/api/conflicts/:id/resolve',
+    {
+      schema: {
+        tags,
+        summary: 'Resolve a conflict by a policy: writes the claimed shares and the resolution with its audit, in one transaction',
+        params: ConflictParams,
+        body: ResolveRequest,
+        response: { 200: Conflict, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { open, resolved } = await current();
+      if (resolved.some((c) => c.id === id)) throw new ConflictError(`conflict "${id}" is already resolved`);
+      const conflict = open.find((c) => c.id === id);
+      if (conflict === undefined) throw new NotFoundError('open conflict', id);
+      const problem = checkResolveRequest(conflict, request.body);
+      if (problem !== null) throw new InvalidInputError(`${problem.field}: ${problem.message}`, [problem]);
+      const { result } = await app.store.write(async (w) => {
+        // Checked again inside the transaction: a concurrent resolve or deal write since the read above wins.
+        if (await w.conflictResolved(id)) throw new ConflictError(`conflict "${id}" is already resolved`);
+        const stored = await w.claimsOf(conflict.deals);
+        const before = stored.filter((c) => conflict.claims.some((x) => x.deal === c.deal && x.partner === c.partner && x.role === c.role));
+        if (!sameClaims(before, conflict.claims)) throw new ConflictError(`the deals of conflict "${id}" changed since it was detected; list the conflicts again`);
+        const { id: _, status: __, claims: ___, resolution: ____, ...snapshot } = conflict;
+        const resolution: StoredResolution = {
+          id,
+          base: baseOf(id),
+          conflict: snapshot,
+          audit: {
+            policy: request.body.policy,
+            ...(request.body.note === undefined ? {} : { note: request.body.note }),
+            actor: ACTOR,
+            at: new Date().toISOString(),
+            before,
+            after: applyPolicy(conflict, stored, request.body),
+          },
+        };
+        await w.recordResolution(resolution);
+        return resolution;
+      });
+      return { ...conflict, status: 'resolved' as const, claims: result.audit.after, resolution: result.audit };
+    },
+  );
+}
