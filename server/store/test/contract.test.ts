@@ -403,6 +403,46 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(await t.store.tracks()).toContain('cloud');
   });
 
+  it('reads what conflict detection needs, and records a resolution with its shares in one write', async () => {
+    await t.store.write(async (w) => {
+      await w.upsertRelationships([{ from: 'p-helix', to: 'c-globex', type: 'SERVES', role: 'manage', source: 'crm' }]);
+      await w.upsertDeals([{
+        id: 'd-claimed', customer: 'c-globex', region: 'emea', needs: ['cap-siem'], amount: 700, stage: 'open',
+        partners: [{ partner: 'p-acme', role: 'sourcing', claimedShare: 0.7, registeredAt: '2026-02-01T00:00:00.000Z' }, { partner: 'p-helix', role: 'technology', claimedShare: 0.6 }],
+      }]);
+    });
+    const deal = (await t.store.conflictDeals()).find((d) => d.id === 'd-claimed');
+    expect(deal).toEqual({
+      id: 'd-claimed', stage: 'open', amount: 700, customer: 'c-globex', customerName: 'Globex', needs: [{ id: 'cap-siem', name: expect.any(String) }],
+      partners: [
+        { partner: 'p-acme', name: 'Acme Integrators', role: 'sourcing', claimedShare: 0.7, registeredAt: '2026-02-01T00:00:00.000Z', types: ['service', 'reseller'] },
+        { partner: 'p-helix', name: expect.any(String), role: 'technology', claimedShare: 0.6, types: expect.any(Array) },
+      ],
+    });
+    expect((await t.store.customerManagers()).get('c-globex')?.map((m) => m.partner)).toEqual(['p-helix']);
+    expect(await t.store.protectingTracks()).toContainEqual({ partner: 'p-acme', track: 'resell' });
+    const claims = [
+      { deal: 'd-claimed', partner: 'p-acme', role: 'sourcing', claimedShare: 0.7, registeredAt: '2026-02-01T00:00:00.000Z' },
+      { deal: 'd-claimed', partner: 'p-helix', role: 'technology', claimedShare: 0.6, registeredAt: null },
+    ];
+    const after = claims.map((c) => ({ ...c, claimedShare: 0.5 }));
+    const resolution = {
+      id: 'oc-0123456789abcdef', base: 'oc-0123456789abcdef',
+      conflict: { kind: 'over-claimed' as const, deals: ['d-claimed'], partners: ['p-acme', 'p-helix'], amount: 700, evidence: 'e', suggestedResolution: 's' },
+      audit: { policy: 'manual' as const, actor: 'api', at: '2026-03-01T00:00:00.000Z', before: claims, after },
+    };
+    const version = await t.store.version();
+    await t.store.write(async (w) => {
+      expect(await w.conflictResolved(resolution.id)).toBe(false);
+      expect((await w.claimsOf(['d-claimed'])).sort((a, b) => (a.partner < b.partner ? -1 : 1))).toEqual(claims);
+      await w.recordResolution(resolution);
+      expect(await w.conflictResolved(resolution.id)).toBe(true);
+    });
+    expect(await t.store.version()).toBe(version + 1);
+    expect(await t.store.conflictResolutions()).toEqual([resolution]);
+    expect((await t.store.getDeal('d-claimed'))?.partners.map((p) => p.claimedShare)).toEqual([0.5, 0.5]);
+  });
+
   it('ran every Cypher statement, each with exactly the parameters its header declares', () => {
     const unused = QUERY_NAMES.filter((q) => !t.used.has(q));
     expect(unused).toEqual([]);
