@@ -28,6 +28,7 @@ import { Customer as CustomerSchema, Deal as DealSchema, normaliseDomain, Partne
 import type { Capability, Customer, Deal, LifecycleStage, Partner, PartnerCapability, PartnerType, Relationship, Solution } from '../../server/schemas/model.js';
 import { evaluateTiers } from '../../server/operations/tiers.js';
 import { lifecycleFunnel } from '../../server/operations/funnel.js';
+import { checkConflictStory, conflictStoryMarkdown, plantConflictDeals } from './conflicts.js';
 import { activitiesFromBundle, DEMO_PROGRAMS, HISTORY_AS_OF, plantProgrammes, standingsFromBundle, type ProgramStory } from './programs.js';
 
 export const DEMO_SEED = 20240611;
@@ -1172,6 +1173,7 @@ export function buildDemoBundle(): Bundle {
   addBackgroundDeals(b, 26);
   addSolutions(b);
   addAttributionDeals(b);
+  plantConflictDeals(b.deals, b.customers, b.partners, b.relationships);
   // Histories draw from a stream of their own, so that everything above is drawn as before.
   plantProgrammes(b.partners, STORY_IDS.programmes, createRng(DEMO_SEED + 9));
 
@@ -1192,7 +1194,7 @@ export function buildDemoBundle(): Bundle {
     programs: DEMO_PROGRAMS,
   };
   Bundle.parse(bundle);
-  const failures = [...checkStories(bundle), ...checkAttributionStory(bundle)];
+  const failures = [...checkStories(bundle), ...checkAttributionStory(bundle), ...checkConflictStory(bundle)];
   if (failures.length > 0) throw new Error(`seeds/demo/build: stories broken:\n- ${failures.join('\n- ')}`);
   return bundle;
 }
@@ -1413,7 +1415,7 @@ export function writeDemo(directory = dirname(fileURLToPath(import.meta.url))): 
   rmSync(csvDirectory, { recursive: true, force: true });
   mkdirSync(csvDirectory, { recursive: true });
   for (const [file, text] of Object.entries(bundleToCsv(bundle))) writeFileSync(join(csvDirectory, file), text);
-  writeFileSync(join(directory, 'STORIES.md'), storiesMarkdown(bundle) + attributionStoryMarkdown(bundle));
+  writeFileSync(join(directory, 'STORIES.md'), storiesMarkdown(bundle) + attributionStoryMarkdown(bundle) + conflictStoryMarkdown(bundle));
   return bundle;
 }
 

@@ -37,6 +37,7 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const sorted = (ids: Iterable<string>) => [...new Set(ids)].sort(compare);
 const percent = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 });
 const day = (iso: string) => iso.slice(0, 10);
+const possessive = (name: string) => (name.endsWith('s') ? `${name}'` : `${name}'s`);
 
 /** A partner's deal-registration protection: the longest window of its programme tracks. */
 export interface Protection {
@@ -182,8 +183,8 @@ function duplicateRegistrations(deals: ConflictDeal[], protection: Map<string, P
               evidence:
                 `${name(first.partner)} registered ${dealPhrase(firstDeal)} as ${first.role} partner on ${day(first.registeredAt!)}; ` +
                 `${name(later.partner)} registered ${laterDeal.id} for the same customer and overlapping needs (${listing(shared.map((n) => n.name))}) in the same role ` +
-                `${Math.round(days)} days later, inside the ${window.days}-day protection window of ${name(first.partner)}'s ${window.track} track.`,
-              suggestedResolution: `${name(first.partner)} registered first: its registration stands and ${name(later.partner)}'s claim on ${laterDeal.id} drops to 0 (first-registered); merge the two deals if they are one opportunity.`,
+                `${Math.round(days)} days later, inside the ${window.days}-day protection window of ${possessive(name(first.partner))} ${window.track} track.`,
+              suggestedResolution: `${name(first.partner)} registered first: its registration stands and ${possessive(name(later.partner))} claim on ${laterDeal.id} drops to 0 (first-registered); merge the two deals if they are one opportunity.`,
               claims: [claimOf(firstDeal, first), claimOf(laterDeal, later)],
             });
           }

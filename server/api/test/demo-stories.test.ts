@@ -9,6 +9,8 @@ import { evaluateTiers } from '../../operations/tiers.js';
 import type { Bundle } from '../../schemas/bundle.js';
 import { activitiesFromBundle, standingsFromBundle } from '../../../seeds/demo/programs.js';
 import { STORY_IDS } from '../../../seeds/demo/build.js';
+import { CONFLICT_STORY, conflictInputsFromBundle } from '../../../seeds/demo/conflicts.js';
+import { detectConflicts } from '../../operations/conflicts.js';
 import demoBundle from '../../../seeds/demo/bundle.json' with { type: 'json' };
 
 let server: TestServer;
@@ -137,5 +139,17 @@ describeStore('the demo ecosystem on first start', () => {
     const funnel = await get(`/api/lifecycle/funnel?track=${stalled.track}`);
     const onboard = funnel.stages.find((x: { stage: string }) => x.stage === stalled.stage);
     expect(onboard.stalled.find((x: { partnerId: string }) => x.partnerId === stalled.partner)).toMatchObject({ limit: 90, nextAction: expect.stringContaining(stalled.partner) });
+  });
+});
+
+describeStore('the demo\'s deal registration conflicts (stories h and k)', () => {
+  it('lists a conflict of each kind, the planted deals among them', async () => {
+    const { conflicts } = await get('/api/conflicts?limit=1000');
+    const dealsOf = (kind: string) => conflicts.filter((c: { kind: string }) => c.kind === kind).flatMap((c: { deals: string[] }) => c.deals);
+    expect(dealsOf('over-claimed').sort()).toEqual([...STORY_IDS.conflicts].sort());
+    expect(dealsOf('duplicate-registration')).toEqual(CONFLICT_STORY.duplicate.deals);
+    expect(dealsOf('channel-conflict')).toContain(CONFLICT_STORY.channel.deal);
+    expect(dealsOf('managed-customer')).toEqual([CONFLICT_STORY.managed.deal]);
+    expect(conflicts.map((c: { id: string }) => c.id).sort()).toEqual(detectConflicts(conflictInputsFromBundle(demoBundle as unknown as Bundle)).map((c) => c.id).sort());
   });
 });
