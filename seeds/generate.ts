@@ -355,7 +355,12 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
 
   // Deals: partners from the customer's pool; about one in forty is claimed over 100% between two partners.
   // Close and registration dates come from a generator of their own, so the rest is drawn as before.
+  // About one open deal in thirty is a duplicate registration: a second partner of the same type registers the
+  // previous open deal's opportunity (same customer and needs) 1–30 days later, inside every track's protection
+  // window; those draws too come from a generator of their own.
   const dealDates = createRng(seed + 1);
+  const duplicates = createRng(seed + 2);
+  let lastOpen: { customer: number; needs: string[]; partner: number; registeredAt: number } | undefined;
   const day = 86_400_000;
   for (let d = 0; d < dealCount; d++) {
     const c = rng.int(0, C - 1);
@@ -368,7 +373,7 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
     // Closed over 2024–2025; partners registered up to 180 days before the close (or the end of 2025 for open deals).
     const closedAt = Date.UTC(2024, 0, 1) + dealDates.int(0, 729) * day;
     const registeredBefore = stage === 'won' || stage === 'lost' ? closedAt : Date.UTC(2025, 11, 31);
-    emit('deals', {
+    const deal = {
       id: `d-${String(d + 1).padStart(String(dealCount).length, '0')}`,
       customer: customerId(c),
       region: REGION_IDS[customerRegion[c]!]!,
@@ -382,7 +387,20 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
         claimedShare: shares[k]!,
         registeredAt: new Date(registeredBefore - dealDates.int(1, 180) * day).toISOString(),
       })),
-    });
+    };
+    const open = stage !== 'won' && stage !== 'lost';
+    if (open && lastOpen !== undefined && duplicates.chance(1 / 30)) {
+      const type = PARTNER_TYPES[mainType[lastOpen.partner]!]!;
+      const rival = firstPool(typePools.get(type)).sample(duplicates);
+      if (rival !== lastOpen.partner) {
+        const registeredAt = new Date(lastOpen.registeredAt + duplicates.int(1, 30) * day).toISOString();
+        emit('deals', { ...deal, customer: customerId(lastOpen.customer), region: REGION_IDS[customerRegion[lastOpen.customer]!]!, needs: lastOpen.needs, partners: [{ partner: partnerId(rival), role: DEAL_ROLE[type], claimedShare: 1, registeredAt }] });
+        lastOpen = undefined;
+        continue;
+      }
+    }
+    emit('deals', deal);
+    if (open) lastOpen = { customer: c, needs: deal.needs, partner: chosen[0]!, registeredAt: Date.parse(deal.partners[0]!.registeredAt) };
   }
 
   // Solutions: a technology partner with one or more service partners, around a few capabilities.
