@@ -11,6 +11,7 @@ import { mountFilters } from './panels/filters.js';
 import { GapsPanel } from './panels/gaps.js';
 import { HealthPanel } from './panels/health.js';
 import { ProgramsPanel } from './panels/programs.js';
+import { ConflictsPanel } from './panels/conflicts.js';
 import { mountLegend } from './panels/legend.js';
 import { mountEmptyEcosystem } from './panels/empty.js';
 import { mountBreadcrumb, mountMapControls, mountStatusBar } from './panels/map-chrome.js';
@@ -19,7 +20,7 @@ import { ReportsPanel } from './panels/reports.js';
 import { createSearchBox } from './panels/search.js';
 import { Store, VIEWS, type View } from './state.js';
 
-const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health', programs: 'Programs', reports: 'Reports' };
+const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health', programs: 'Programs', reports: 'Reports', conflicts: 'Conflicts' };
 
 async function main(): Promise<void> {
   const shell = byId('app');
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   const health = new HealthPanel(panel, byId('health-chip'), app);
   const programs = new ProgramsPanel(panel, app);
   const reports = new ReportsPanel(panel, app);
-  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health, programs, reports };
+  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health, programs, reports, conflicts: new ConflictsPanel(panel, app) };
 
   const tabs = byId('tabs');
   const renderTabs = () =>

@@ -18,6 +18,7 @@ import { ErrorResponse, HealthResponse, NeighbourhoodResponse, SearchResponse, p
 import { Capability, Customer, Deal, Partner, Region, Segment } from '../../../server/schemas/model.js';
 import { DealAttribution, EcosystemReport, type AttributionModel } from '../../../server/schemas/attribution.js';
 import { Funnel, ProgramList, TierEvaluationPage } from '../../../server/schemas/programs.js';
+import { Conflict, ConflictList, type ResolveRequest } from '../../../server/schemas/conflicts.js';
 
 export class ApiError extends Error {
   constructor(
@@ -137,6 +138,8 @@ export const api = {
   tierEvaluation: (query: { track?: string; status?: string; limit?: number }, signal?: AbortSignal) =>
     request(TierEvaluationPage, '/api/tiers/evaluation', { query, signal }),
   funnel: (track: string, signal?: AbortSignal) => request(Funnel, '/api/lifecycle/funnel', { query: { track }, signal }),
+  conflicts: (query: { status?: 'open' | 'resolved'; kind?: string; limit?: number }, signal?: AbortSignal) => request(ConflictList, '/api/conflicts', { query, signal }),
+  resolveConflict: (id: string, body: ResolveRequest) => request(Conflict, `/api/conflicts/${enc(id)}/resolve`, { body }),
   capabilities: () => all((cursor) => request(CapabilityPage, '/api/capabilities', { query: { cursor, limit: 500 } })),
   regions: () => all((cursor) => request(RegionPage, '/api/regions', { query: { cursor, limit: 500 } })),
   segments: () => all((cursor) => request(SegmentPage, '/api/segments', { query: { cursor, limit: 500 } })),
