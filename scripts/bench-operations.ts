@@ -1,8 +1,11 @@
 /**
- * Programme operations at scale: tier evaluation and the lifecycle funnel on
- * the generated ecosystem (its programme and lifecycle histories included),
- * imported into a fresh embedded store. Prints, for each, the store's bulk
- * reads and the pure function's time (median of 5 runs).
+ * Programme operations at scale: tier evaluation, the lifecycle funnel and
+ * conflict detection on the generated ecosystem (its programme, lifecycle
+ * histories and deals included), imported into a fresh embedded store. Prints,
+ * for each, the store's bulk reads and the pure function's time (median of 5
+ * runs); then the HTTP answers of the real server over that store: the first
+ * request, the same request repeated (median of 3), and the first request
+ * after a write (resolving a conflict), which reads the store again.
  *
  *   npm run bench:operations [-- --bundle /tmp/eco-100k-ops.json]
  *
@@ -14,7 +17,10 @@ import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildApp } from '../server/app.js';
+import { loadConfig } from '../server/config.js';
 import { importBundle } from '../server/import/import-bundle.js';
+import { detectConflicts, protectionWindows } from '../server/operations/conflicts.js';
 import { readBundleInput } from '../server/import/read-input.js';
 import { lifecycleFunnel } from '../server/operations/funnel.js';
 import { evaluateTiers } from '../server/operations/tiers.js';
@@ -71,7 +77,56 @@ try {
   for (const e of evaluations) statuses.set(e.status, (statuses.get(e.status) ?? 0) + 1);
   console.log(`statuses: ${[...statuses].map(([status, count]) => `${status} ${count}`).join(', ')}`);
   console.log(`tier evaluation answer (reads + function): ${round(standingsMs + activitiesMs + programsMs + evaluateMs)} ms; funnel answer: ${round(standingsMs + historiesMs + programsMs + funnelMs)} ms`);
+
+  const [deals, dealsMs] = await timed(() => store.conflictDeals());
+  const [managers, managersMs] = await timed(() => store.customerManagers());
+  const [memberships, membershipsMs] = await timed(() => store.protectingTracks());
+  const [resolutions, resolutionsMs] = await timed(() => store.conflictResolutions());
+  const detect = () => detectConflicts({ deals, managers, protection: protectionWindows(programs, memberships, deals), resolutions });
+  const conflicts = detect();
+  const detectMs = await medianOf5(detect);
+  console.table({
+    'read: deals with customer, needs and claims': { ms: round(dealsMs), rows: deals.length },
+    'read: managers of customers with deals': { ms: round(managersMs), rows: managers.size },
+    'read: protecting tracks of deal partners': { ms: round(membershipsMs), rows: memberships.length },
+    'read: stored resolutions': { ms: round(resolutionsMs), rows: resolutions.length },
+    'conflict detection (pure, every deal)': { ms: round(detectMs), rows: conflicts.length },
+  });
+  const kinds = new Map<string, number>();
+  for (const c of conflicts) kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+  console.log(`conflicts: ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
 } finally {
   await store.close();
+}
+
+// The same store behind the real server: what a user waits for.
+const app = await buildApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED: 'none', LOG_LEVEL: 'warn' }), { logger: false });
+try {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  const get = async (path: string) => {
+    const response = await fetch(base + path);
+    if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+    return response.json() as Promise<unknown>;
+  };
+  const paths = ['/api/tiers/evaluation', '/api/lifecycle/funnel?track=resell', '/api/conflicts'];
+  const rows: Record<string, Record<string, number>> = {};
+  for (const path of paths) {
+    const [, first] = await timed(() => get(path));
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) times.push((await timed(() => get(path)))[1]);
+    rows[path] = { 'first ms': Math.round(first), 'repeated ms (median of 3)': Math.round(times.sort((a, b) => a - b)[1]!) };
+  }
+  const { conflicts } = (await get('/api/conflicts?limit=1')) as { conflicts: Array<{ id: string }> };
+  const [, resolveMs] = await timed(async () => {
+    const response = await fetch(`${base}/api/conflicts/${conflicts[0]!.id}/resolve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ policy: 'proportional' }) });
+    if (!response.ok) throw new Error(`resolve answered ${response.status}`);
+  });
+  for (const path of paths) rows[path]!['first after a write ms'] = Math.round((await timed(() => get(path)))[1]);
+  console.table(rows);
+  console.log(`resolving one conflict (POST /api/conflicts/:id/resolve): ${Math.round(resolveMs)} ms`);
+} finally {
+  await app.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
