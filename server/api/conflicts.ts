@@ -82,7 +82,8 @@ export async function conflictRoutes(app: FastifyInstance) {
       const problem = checkResolveRequest(conflict, request.body);
       if (problem !== null) throw new InvalidInputError(`${problem.field}: ${problem.message}`, [problem]);
       const { result } = await app.store.write(async (w) => {
-        // Checked again inside the transaction: a concurrent resolve or deal write since the read above wins.
+        // Checked again inside the transaction, once the deals are held: a concurrent resolve or deal write since the read above wins.
+        await w.lockDeals(conflict.deals);
         if (await w.conflictResolved(id)) throw new ConflictError(`conflict "${id}" is already resolved`);
         const stored = await w.claimsOf(conflict.deals);
         const before = stored.filter((c) => conflict.claims.some((x) => x.deal === c.deal && x.partner === c.partner && x.role === c.role));

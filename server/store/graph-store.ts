@@ -317,6 +317,11 @@ export class StoreWriter {
     return (await this.tx.run('conflicts/resolution-exists', { id })).length > 0;
   }
 
+  /** Holds these deals until the transaction ends, so that concurrent resolutions of their conflicts run one after the other. */
+  async lockDeals(deals: string[]) {
+    await this.tx.run('conflicts/lock-deals', { deals });
+  }
+
   /** Every partner's claim on these deals, as this transaction sees it. */
   async claimsOf(deals: string[]): Promise<Claim[]> {
     return (await this.tx.run('conflicts/claims-of', { deals })).map(claimFromRow);

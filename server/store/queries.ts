@@ -17,6 +17,7 @@ export const QUERY_NAMES = [
   'capabilities/upsert',
   'conflicts/claims-of',
   'conflicts/deals',
+  'conflicts/lock-deals',
   'conflicts/managers',
   'conflicts/protection',
   'conflicts/record-resolution',

@@ -154,15 +154,21 @@ describeStore('deal registration conflicts', () => {
     expect(again.status).toBe(409);
   });
 
-  it('resolves a duplicate registration by first registration, a channel conflict by role split, a managed customer by manual shares', async () => {
+  it('lets one of two concurrent resolves of a conflict through and answers the other 409', async () => {
+    const channel = await ofKind('channel-conflict');
+    // Both requests find the conflict open; the second's transaction waits for the first's and then sees it resolved.
+    const answers = await Promise.all([call('POST', `/api/conflicts/${channel.id}/resolve`, { policy: 'role-split' }), call('POST', `/api/conflicts/${channel.id}/resolve`, { policy: 'role-split' })]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect((await call('GET', `/api/conflicts?status=resolved&deal=d-channel`)).body.total).toBe(1);
+  });
+
+  it('resolves a duplicate registration by first registration and a managed customer by manual shares; the history lists every resolution', async () => {
     const duplicate = await ofKind('duplicate-registration');
     expect((await call('POST', `/api/conflicts/${duplicate.id}/resolve`, { policy: 'first-registered' })).status).toBe(200);
     expect(shares((await call('GET', '/api/deals/d-dup-1')).body)).toEqual({ 'p-a/sourcing': 1 });
     expect(shares((await call('GET', '/api/deals/d-dup-2')).body)).toEqual({ 'p-b/sourcing': 0 });
 
-    // The pool is what p-b (sourcing, 0.5, outside the conflict) leaves: 0.5, split equally within the one role.
-    const channel = await ofKind('channel-conflict');
-    expect((await call('POST', `/api/conflicts/${channel.id}/resolve`, { policy: 'role-split' })).status).toBe(200);
+    // Resolved above by role split: the pool is what p-b (sourcing, 0.5, outside the conflict) leaves, 0.5, split equally within the one role.
     expect(shares((await call('GET', '/api/deals/d-channel')).body)).toEqual({ 'p-b/sourcing': 0.5, 'p-s/technology': 0.25, 'p-t/technology': 0.25 });
 
     const managed = await ofKind('managed-customer');
@@ -175,8 +181,8 @@ describeStore('deal registration conflicts', () => {
     expect(history.total).toBe(4);
     expect(history.conflicts.map((c: ConflictBody) => `${c.kind}:${c.resolution!.policy}`)).toEqual([
       'managed-customer:manual',
-      'channel-conflict:role-split',
       'duplicate-registration:first-registered',
+      'channel-conflict:role-split',
       'over-claimed:proportional',
     ]);
     expect((await call('GET', '/api/conflicts?status=resolved&partner=p-m')).body.conflicts.map((c: ConflictBody) => c.kind)).toEqual(['managed-customer']);

@@ -433,6 +433,7 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     };
     const version = await t.store.version();
     await t.store.write(async (w) => {
+      await w.lockDeals(['d-claimed']);
       expect(await w.conflictResolved(resolution.id)).toBe(false);
       expect((await w.claimsOf(['d-claimed'])).sort((a, b) => (a.partner < b.partner ? -1 : 1))).toEqual(claims);
       await w.recordResolution(resolution);
