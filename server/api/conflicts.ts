@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse } from '../schemas/api.js';
 import { Conflict, ConflictList, ConflictParams, ConflictQuery, ResolveRequest, type StoredResolution } from '../schemas/conflicts.js';
 import { applyPolicy, baseOf, checkResolveRequest, detectConflicts, protectionWindows, resolvedConflicts, sameClaims } from '../operations/conflicts.js';
-import { InvalidCursorError } from '../store/graph-store.js';
+import { nextCursor, offsetOf } from './offset-cursor.js';
 import { perVersion } from '../store/per-version.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
@@ -26,13 +26,6 @@ async function loadConflicts(store: GraphStore) {
   ]);
   const open = detectConflicts({ deals, managers, protection: protectionWindows(programs, memberships, deals), resolutions });
   return { open, resolved: resolvedConflicts(resolutions) };
-}
-
-function offsetOf(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const offset = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidCursorError('cursor is not one this API returned');
-  return offset;
 }
 
 export async function conflictRoutes(app: FastifyInstance) {
@@ -57,7 +50,7 @@ export async function conflictRoutes(app: FastifyInstance) {
       const matching = (q.status === 'open' ? open : resolved).filter(
         (c) => (q.kind === undefined || c.kind === q.kind) && (q.partner === undefined || c.partners.includes(q.partner)) && (q.deal === undefined || c.deals.includes(q.deal)),
       );
-      const next = offset + q.limit < matching.length ? Buffer.from(String(offset + q.limit)).toString('base64url') : null;
+      const next = nextCursor(offset, q.limit, matching.length);
       return { conflicts: matching.slice(offset, offset + q.limit), total: matching.length, nextCursor: next };
     },
   );

@@ -10,19 +10,12 @@ import { ErrorResponse } from '../schemas/api.js';
 import { Funnel, FunnelQuery, ProgramList, ProgramTrack, ProgramTrackBody, TierEvaluationPage, TierEvaluationQuery, TrackParams } from '../schemas/programs.js';
 import { evaluateTiers } from '../operations/tiers.js';
 import { lifecycleFunnel } from '../operations/funnel.js';
-import { InvalidCursorError } from '../store/graph-store.js';
+import { nextCursor, offsetOf } from './offset-cursor.js';
 import { perVersion } from '../store/per-version.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 
 const unknown = (field: string, message: string) => new InvalidInputError(`${field}: ${message}`, [{ field, message }]);
 const quoted = (ids: string[]) => ids.map((id) => `"${id}"`).join(', ') || 'none';
-
-function offsetOf(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const offset = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidCursorError('cursor is not one this API returned');
-  return offset;
-}
 
 export async function programRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -84,7 +77,7 @@ export async function programRoutes(app: FastifyInstance) {
       for (const e of all) counts[e.status] += 1;
       const matching = q.status === undefined ? all : all.filter((e) => e.status === q.status);
       const items = matching.slice(offset, offset + q.limit);
-      const next = offset + q.limit < matching.length ? Buffer.from(String(offset + q.limit)).toString('base64url') : null;
+      const next = nextCursor(offset, q.limit, matching.length);
       return { items, counts, nextCursor: next };
     },
   );

@@ -70,7 +70,7 @@ function claimOf(deal: ConflictDeal, p: ConflictDeal['partners'][number]): Claim
 const claimKey = (c: Claim) => JSON.stringify([c.deal, c.partner, c.role, c.claimedShare, c.registeredAt]);
 /** Claims in one canonical order: a conflict's fingerprint. */
 export const canonicalClaims = (claims: Claim[]) => [...claims].sort((a, b) => compare(claimKey(a), claimKey(b)));
-export const sameClaims = (a: Claim[], b: Claim[]) => a.length === b.length && canonicalClaims(a).every((c, i) => claimKey(c) === claimKey(canonicalClaims(b)[i]!));
+export const sameClaims = (a: Claim[], b: Claim[]) => a.length === b.length && canonicalClaims(a).map(claimKey).join('\n') === canonicalClaims(b).map(claimKey).join('\n');
 
 /**
  * Each partner's protection window: the longest `protectionDays` of the
