@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse } from '../schemas/api.js';
+import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import { Conflict, ConflictList, ConflictParams, ConflictQuery, ResolveRequest, type StoredResolution } from '../schemas/conflicts.js';
 import { applyPolicy, baseOf, checkResolveRequest, detectConflicts, protectionWindows, resolvedConflicts, sameClaims } from '../operations/conflicts.js';
 import { nextCursor, offsetOf } from './offset-cursor.js';
@@ -74,7 +75,7 @@ export async function conflictRoutes(app: FastifyInstance) {
       if (conflict === undefined) throw new NotFoundError('open conflict', id);
       const problem = checkResolveRequest(conflict, request.body);
       if (problem !== null) throw new InvalidInputError(`${problem.field}: ${problem.message}`, [problem]);
-      const { result } = await app.store.write(async (w) => {
+      const { result, version } = await app.store.write(async (w) => {
         // Checked again inside the transaction, once the deals are held: a concurrent resolve or deal write since the read above wins.
         await w.lockDeals(conflict.deals);
         if (await w.conflictResolved(id)) throw new ConflictError(`conflict "${id}" is already resolved`);
@@ -98,6 +99,10 @@ export async function conflictRoutes(app: FastifyInstance) {
         await w.recordResolution(resolution);
         return resolution;
       });
+      // The projection's catalogue holds the deals: keep it current in place rather than rebuilding it.
+      const deals = (await Promise.all(conflict.deals.map((d) => app.store.getDeal(d)))).filter((d) => d !== null);
+      const none = { capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], solutions: [] };
+      app.projection.applyCommitted({ version: BUNDLE_VERSION, ...none, deals }, version);
       return { ...conflict, status: 'resolved' as const, claims: result.audit.after, resolution: result.audit };
     },
   );

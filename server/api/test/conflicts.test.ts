@@ -143,8 +143,15 @@ describeStore('deal registration conflicts', () => {
 
   it('resolves an over-claim proportionally: the shares add up to 1, the audit says who, when, before and after; a second resolve is a 409', async () => {
     const over = await ofKind('over-claimed');
+    const projected = (await server.app.projection.current()).projection;
     const { status, body } = await call('POST', `/api/conflicts/${over.id}/resolve`, { policy: 'proportional', note: 'agreed on the partner call' });
     expect(status, JSON.stringify(body)).toBe(200);
+    // The projection follows in place: same graph, the store's version, the deal's new shares in its catalogue.
+    const after = (await server.app.projection.current()).projection;
+    expect(after.graph).toBe(projected.graph);
+    expect(after.version).toBe(await server.app.store.version());
+    const byPartner = (list: Array<{ partner: string; claimedShare?: number | null }>) => Object.fromEntries(list.map((p) => [p.partner, p.claimedShare]));
+    expect(byPartner(after.catalogue.deals.find((d) => d.id === 'd-over')!.partners)).toEqual(byPartner(body.claims));
     expect(body).toMatchObject({ id: over.id, status: 'resolved', resolution: { policy: 'proportional', note: 'agreed on the partner call', actor: 'api' } });
     expect(Date.now() - Date.parse(body.resolution.at)).toBeLessThan(60_000);
     expect(body.resolution.before.map((c: { claimedShare: number }) => c.claimedShare).sort()).toEqual([0.6, 0.7]);
