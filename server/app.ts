@@ -25,6 +25,7 @@ import { analyticsRoutes } from './api/analytics.js';
 import { lifecycleRoutes } from './api/lifecycle.js';
 import { attributionRoutes } from './api/attribution.js';
 import { programRoutes } from './api/programs.js';
+import { solutionRoutes } from './api/solutions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -88,6 +89,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   await app.register(importExportRoutes);
   await app.register(analyticsRoutes);
   await app.register(attributionRoutes);
+  await app.register(solutionRoutes);
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });
