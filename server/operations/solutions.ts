@@ -44,10 +44,10 @@ function membersExist(s: SolutionRecord, live: MemberFacts[]): SolutionCheck {
 function membersActive(live: MemberFacts[]): SolutionCheck {
   const churned = live.map((m) => ({ m, tracks: m.stages.filter((s) => s.stage === 'churned').map((s) => s.track) })).filter((c) => c.tracks.length > 0);
   if (churned.length === 0) return pass('members-active', 'No member has churned.');
-  const gone = churned.filter((c) => c.tracks.length === c.m.stages.length);
-  const say = (c: (typeof churned)[number]) => `${c.m.name} churned in ${list(c.tracks)}`;
-  if (gone.length > 0) return fail('members-active', 'broken', `${list(churned.map(say))}; ${list(gone.map((c) => c.m.name))} ${gone.length === 1 ? 'is' : 'are'} churned in every track.`);
-  return fail('members-active', 'at-risk', `${list(churned.map(say))}, still active in other tracks.`);
+  const everywhere = (c: (typeof churned)[number]) => c.tracks.length === c.m.stages.length;
+  const say = (c: (typeof churned)[number]) => `${c.m.name} churned in ${everywhere(c) ? 'every track it is in' : 'track'} ${list(c.tracks)}`;
+  if (churned.some(everywhere)) return fail('members-active', 'broken', `${list(churned.map(say))}.`);
+  return fail('members-active', 'at-risk', `${list(churned.map(say))}, and is still active in its other tracks.`);
 }
 
 function membersIntegrated(live: MemberFacts[]): SolutionCheck {
@@ -59,7 +59,7 @@ function membersIntegrated(live: MemberFacts[]): SolutionCheck {
   const linked = (a: MemberFacts, b: MemberFacts) => a.related.includes(b.id) || b.related.includes(a.id);
   const pairs = tech.flatMap((t) => service.filter((v) => linked(t, v)).map((v) => `${v.name} with ${t.name}`));
   const alone = [...tech.filter((t) => !service.some((v) => linked(t, v))), ...service.filter((v) => !tech.some((t) => linked(t, v)))];
-  if (pairs.length === 0) return fail('members-integrated', 'broken', `No technology member integrates with or is implemented by a service member: ${list(tech.map((m) => m.name))} and ${list(service.map((m) => m.name))} are not related.`);
+  if (pairs.length === 0) return fail('members-integrated', 'broken', `No technology member (${list(tech.map((m) => m.name))}) integrates with or is implemented by a service member (${list(service.map((m) => m.name))}).`);
   if (alone.length > 0) return fail('members-integrated', 'at-risk', `${list(alone.map((m) => m.name))} ${alone.length === 1 ? 'is' : 'are'} related to no member of the other side; related: ${list(pairs)}.`);
   return pass('members-integrated', `Every technology and service member is related to the other side: ${list(pairs)}.`);
 }

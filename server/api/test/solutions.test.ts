@@ -149,7 +149,7 @@ describeStore('solution catalogue', () => {
       expect(moved.status, JSON.stringify(moved.body)).toBe(200);
       expect((await statuses())['sol-ok']).toBe('at-risk');
       const validation = (await call('GET', '/api/solutions/sol-ok/validation')).body;
-      expect(validation.checks[1]).toMatchObject({ check: 'members-active', ok: false, failsAs: 'at-risk', detail: 'Serve One churned in resell, still active in other tracks.' });
+      expect(validation.checks[1]).toMatchObject({ check: 'members-active', ok: false, failsAs: 'at-risk', detail: 'Serve One churned in track resell, and is still active in its other tracks.' });
       expect((await call('POST', '/api/partners/t-1/lifecycle', { track: 'tech', stage: 'churned' })).status).toBe(200);
       expect((await statuses())['sol-ok']).toBe('broken');
     });
