@@ -60,7 +60,8 @@ export function plantSolutionStories(partners: Partner[], solutions: Solution[],
   }
 }
 
-function catalogueFromBundle(bundle: Bundle) {
+/** Every solution of a bundle validated on its raw data, as the store would: for stories and the generator's check. */
+export function validateBundleSolutions(bundle: Bundle) {
   const links = bundle.relationships.filter((r) => r.type === 'INTEGRATES_WITH' || r.type === 'IMPLEMENTS');
   const members = new Map<string, MemberFacts>(
     bundle.partners.map((p) => [
@@ -86,7 +87,7 @@ function catalogueFromBundle(bundle: Bundle) {
 /** The story's facts on the raw bundle; an empty list when they hold. */
 export function checkSolutionStory(bundle: Bundle): string[] {
   const failures: string[] = [];
-  for (const v of catalogueFromBundle(bundle)) {
+  for (const v of validateBundleSolutions(bundle)) {
     const expected = v.solutionId === SOLUTION_STORY.broken ? 'broken' : v.solutionId === SOLUTION_STORY.atRisk ? 'at-risk' : 'valid';
     if (v.status !== expected) failures.push(`k: solution ${v.solutionId} is ${v.status}, not ${expected} (${v.checks.filter((c) => !c.ok).map((c) => c.detail).join(' ')})`);
   }
@@ -94,7 +95,7 @@ export function checkSolutionStory(bundle: Bundle): string[] {
 }
 
 export function solutionStoryMarkdown(bundle: Bundle): string {
-  const validations = catalogueFromBundle(bundle);
+  const validations = validateBundleSolutions(bundle);
   const failed = (id: string) => validations.find((v) => v.solutionId === id)!.checks.filter((c) => !c.ok).map((c) => c.detail).join(' ');
   return `
 ## k. The solution catalogue: one broken solution, one at risk
