@@ -68,7 +68,7 @@ export function memberFromRow(row: Row): MemberFacts {
     id: String(row.id),
     name: String(row.name),
     types: (row.types as string[] | null) ?? [],
-    stages: (row.stages as Array<{ track: string; stage: string }>).map((s) => ({ track: String(s.track), stage: String(s.stage) })),
+    stages: (row.stages as Array<{ track: string; stage: string }>).map((s) => ({ track: String(s.track), stage: String(s.stage) })).sort((a, b) => (a.track < b.track ? -1 : 1)),
     regions: strings(row.regions),
     capabilities: strings(row.capabilities),
     related: strings(row.related),
