@@ -38,7 +38,9 @@ function fail(check: SolutionCheck['check'], failsAs: 'at-risk' | 'broken', deta
 function membersExist(s: SolutionRecord, live: MemberFacts[]): SolutionCheck {
   const gone = s.declared.filter((id) => !live.some((m) => m.id === id));
   if (gone.length === 0) return pass('members-exist', `All ${live.length} members exist: ${list(live.map((m) => m.name))}.`);
-  return fail('members-exist', 'broken', `${gone.length === 1 ? 'A member no longer exists' : `${gone.length} members no longer exist`}: partner ${list(gone.map((id) => `"${id}"`))} was deleted.`);
+  // A deleted partner's name went with it: its id is all the store still knows.
+  const ids = list(gone.map((id) => `"${id}"`));
+  return fail('members-exist', 'broken', gone.length === 1 ? `A member no longer exists: partner ${ids} was deleted.` : `${gone.length} members no longer exist: partners ${ids} were deleted.`);
 }
 
 function membersActive(live: MemberFacts[]): SolutionCheck {
