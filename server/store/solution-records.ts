@@ -26,7 +26,7 @@ export interface MemberFacts {
   stages: Array<{ track: string; stage: string }>;
   regions: string[];
   capabilities: string[];
-  /** Partners it integrates with or implements, or that integrate with or implement it. */
+  /** Other solution members it integrates with or implements, or that integrate with or implement it. */
   related: string[];
 }
 
