@@ -62,7 +62,12 @@ export function plantSolutionStories(partners: Partner[], solutions: Solution[],
 
 /** Every solution of a bundle validated on its raw data, as the store would: for stories and the generator's check. */
 export function validateBundleSolutions(bundle: Bundle) {
-  const links = bundle.relationships.filter((r) => r.type === 'INTEGRATES_WITH' || r.type === 'IMPLEMENTS');
+  const related = new Map<string, string[]>();
+  for (const r of bundle.relationships) {
+    if (r.type !== 'INTEGRATES_WITH' && r.type !== 'IMPLEMENTS') continue;
+    related.set(r.from, [...(related.get(r.from) ?? []), r.to]);
+    related.set(r.to, [...(related.get(r.to) ?? []), r.from]);
+  }
   const members = new Map<string, MemberFacts>(
     bundle.partners.map((p) => [
       p.id,
@@ -73,7 +78,7 @@ export function validateBundleSolutions(bundle: Bundle) {
         stages: Object.entries(p.lifecycle).map(([track, stage]) => ({ track, stage })),
         regions: p.regions,
         capabilities: p.capabilities.map((c) => c.id),
-        related: links.flatMap((r) => (r.from === p.id ? [r.to] : r.to === p.id ? [r.from] : [])),
+        related: related.get(p.id) ?? [],
       },
     ]),
   );
