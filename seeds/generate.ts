@@ -196,6 +196,10 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
   const partnerId = (p: number) => `p-${String(p + 1).padStart(width, '0')}`;
   const customerId = (c: number) => `c-${String(c + 1).padStart(width, '0')}`;
 
+  // What solutions are built from: each partner's capabilities, who left the programme, who implements whom.
+  const heldCapabilities: string[][] = [];
+  const churnedEverywhere = new Uint8Array(P);
+  const implementersOf = new Map<number, number[]>();
   for (let p = 0; p < P; p++) {
     const main = rng.weighted(GENERATED_TYPE_WEIGHTS);
     const types: PartnerType[] = [main];
@@ -218,6 +222,9 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
     // Drawn in this order, as they always were.
     const capabilities = partnerCapabilities(rng, main);
     const lifecycle = lifecycleFor(rng, types, tier);
+    heldCapabilities.push(capabilities.map((c) => c.id));
+    const stages = Object.values(lifecycle);
+    churnedEverywhere[p] = stages.length > 0 && stages.every((stage) => stage === 'churned') ? 1 : 0;
     emit('partners', {
       id: partnerId(p),
       name,
@@ -343,6 +350,11 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
     if (links.has(key)) continue;
     links.add(key);
     linkCount++;
+    if (type === 'IMPLEMENTS' && typeMask[from]! & TYPE_BIT.service && typeMask[to]! & TYPE_BIT.technology) {
+      const list = implementersOf.get(to) ?? [];
+      list.push(from);
+      implementersOf.set(to, list);
+    }
     emit('relationships', {
       from: partnerId(from),
       to: partnerId(to),
@@ -403,18 +415,32 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
     if (open) lastOpen = { customer: c, needs: deal.needs, partner: chosen[0]!, registeredAt: Date.parse(deal.partners[0]!.registeredAt) };
   }
 
-  // Solutions: a technology partner with one or more service partners, around a few capabilities.
+  // Solutions: a technology partner with one to three of the service partners that implement it, around
+  // capabilities its members hold, sold where they operate; nobody who left the programme. One in twenty-five
+  // pairs the technology with any service partner instead (most likely unrelated: broken), one in twenty is also
+  // sold in a region no member operates in (at risk).
+  const live = (p: number) => churnedEverywhere[p] === 0;
   for (let s = 0; s < solutionCount; s++) {
-    const members = new Set([firstPool(typePools.get('technology')).sample(rng)]);
-    for (let k = rng.int(1, 3); k > 0; k--) members.add(firstPool(typePools.get('service')).sample(rng));
-    const capabilities = rng.sample(ALL_CAPS, rng.int(2, 3));
+    let tech = firstPool(typePools.get('technology')).sample(rng);
+    for (let tries = 0; tries < 50 && !(live(tech) && (implementersOf.get(tech) ?? []).some(live)); tries++) tech = firstPool(typePools.get('technology')).sample(rng);
+    const services = s % 25 === 24 ? [firstPool(typePools.get('service')).sample(rng)] : rng.sample((implementersOf.get(tech) ?? []).filter(live), rng.int(1, 3));
+    const members = [...new Set([tech, ...services])];
+    const held = [...new Set(members.flatMap((m) => heldCapabilities[m]!))].sort();
+    const capabilities = rng.sample(held.length > 0 ? held : ALL_CAPS, rng.int(2, 3));
+    let mask = 0;
+    for (const m of members) mask |= regionMask[m]!;
+    const uncovered = REGION_IDS.filter((_, i) => (mask & (1 << i)) === 0);
+    if (s % 20 === 19 && uncovered.length > 0) mask |= 1 << REGION_IDS.indexOf(rng.pick(uncovered));
     emit('solutions', {
       id: `s-${String(s + 1).padStart(String(solutionCount).length, '0')}`,
       name: `${rng.pick(PARTNER_PREFIXES[rng.pick(REGION_IDS)])} ${CAPABILITIES.find((c) => c.id === capabilities[0])!.name} Suite`,
-      partners: [...members].map(partnerId),
+      partners: members.map(partnerId),
       capabilities,
+      regions: REGION_IDS.filter((_, i) => (mask & (1 << i)) !== 0),
     });
   }
+  heldCapabilities.length = 0;
+  implementersOf.clear();
 
   for (const track of DEMO_PROGRAMS) emit('programs', track);
 

@@ -26,6 +26,7 @@ import { lifecycleRoutes } from './api/lifecycle.js';
 import { attributionRoutes } from './api/attribution.js';
 import { programRoutes } from './api/programs.js';
 import { conflictRoutes } from './api/conflicts.js';
+import { solutionRoutes } from './api/solutions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -91,6 +92,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   await app.register(analyticsRoutes);
   await app.register(attributionRoutes);
   await app.register(conflictRoutes);
+  await app.register(solutionRoutes);
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });

@@ -27,6 +27,7 @@ import { Bundle } from '../../server/schemas/bundle.js';
 import { Customer as CustomerSchema, Deal as DealSchema, normaliseDomain, Partner as PartnerSchema, Solution as SolutionSchema } from '../../server/schemas/model.js';
 import type { Capability, Customer, Deal, LifecycleStage, Partner, PartnerCapability, PartnerType, Relationship, Solution } from '../../server/schemas/model.js';
 import { evaluateTiers } from '../../server/operations/tiers.js';
+import { checkSolutionStory, plantSolutionStories, solutionStoryMarkdown } from './solutions.js';
 import { lifecycleFunnel } from '../../server/operations/funnel.js';
 import { checkConflictStory, conflictStoryMarkdown, plantConflictDeals } from './conflicts.js';
 import { activitiesFromBundle, DEMO_PROGRAMS, HISTORY_AS_OF, plantProgrammes, standingsFromBundle, type ProgramStory } from './programs.js';
@@ -1176,6 +1177,7 @@ export function buildDemoBundle(): Bundle {
   plantConflictDeals(b.deals, b.customers, b.partners, b.relationships);
   // Histories draw from a stream of their own, so that everything above is drawn as before.
   plantProgrammes(b.partners, STORY_IDS.programmes, createRng(DEMO_SEED + 9));
+  plantSolutionStories(b.partners, b.solutions, b.relationships, (from, to, type, source) => b.link(from, to, type, source), REGION_IDS, (id) => b.pools.get(id)!.links);
 
   // Rows sorted by id and fields in schema order, so that a rebuild diffs cleanly.
   const byId = <T extends { id: string }>(rows: T[], fields: string[]) => [...rows].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)).map((row) => inOrder(row, fields));
@@ -1194,7 +1196,7 @@ export function buildDemoBundle(): Bundle {
     programs: DEMO_PROGRAMS,
   };
   Bundle.parse(bundle);
-  const failures = [...checkStories(bundle), ...checkAttributionStory(bundle), ...checkConflictStory(bundle)];
+  const failures = [...checkStories(bundle), ...checkAttributionStory(bundle), ...checkConflictStory(bundle), ...checkSolutionStory(bundle)];
   if (failures.length > 0) throw new Error(`seeds/demo/build: stories broken:\n- ${failures.join('\n- ')}`);
   return bundle;
 }
@@ -1415,7 +1417,7 @@ export function writeDemo(directory = dirname(fileURLToPath(import.meta.url))): 
   rmSync(csvDirectory, { recursive: true, force: true });
   mkdirSync(csvDirectory, { recursive: true });
   for (const [file, text] of Object.entries(bundleToCsv(bundle))) writeFileSync(join(csvDirectory, file), text);
-  writeFileSync(join(directory, 'STORIES.md'), storiesMarkdown(bundle) + attributionStoryMarkdown(bundle) + conflictStoryMarkdown(bundle));
+  writeFileSync(join(directory, 'STORIES.md'), storiesMarkdown(bundle) + attributionStoryMarkdown(bundle) + conflictStoryMarkdown(bundle) + solutionStoryMarkdown(bundle));
   return bundle;
 }
 

@@ -17,7 +17,8 @@ interface Entity<S extends z.ZodObject> {
   section: BundleSection & ('partners' | 'customers' | 'capabilities' | 'deals' | 'solutions');
   noun: string;
   schema: S;
-  list: (store: GraphStore, query: never) => Promise<{ items: Array<z.infer<S>>; nextCursor: string | null }>;
+  /** Absent when another plugin lists the section (solutions: server/api/solutions.ts, with statuses). */
+  list?: (store: GraphStore, query: never) => Promise<{ items: Array<z.infer<S>>; nextCursor: string | null }>;
   listQuery: z.ZodObject;
   get: (store: GraphStore, id: string) => Promise<z.infer<S> | null>;
 }
@@ -27,7 +28,7 @@ const ENTITIES = [
   { section: 'customers', noun: 'customer', schema: Customer, listQuery: CustomerListQuery, list: (s, q) => s.listCustomers(q), get: (s, id) => s.getCustomer(id) } satisfies Entity<typeof Customer>,
   { section: 'capabilities', noun: 'capability', schema: Capability, listQuery: PageQuery, list: (s, q) => s.list('capabilities', q), get: (s, id) => s.getCapability(id) } satisfies Entity<typeof Capability>,
   { section: 'deals', noun: 'deal', schema: Deal, listQuery: PageQuery, list: (s, q) => s.list('deals', q), get: (s, id) => s.getDeal(id) } satisfies Entity<typeof Deal>,
-  { section: 'solutions', noun: 'solution', schema: Solution, listQuery: PageQuery, list: (s, q) => s.list('solutions', q), get: (s, id) => s.getSolution(id) } satisfies Entity<typeof Solution>,
+  { section: 'solutions', noun: 'solution', schema: Solution, listQuery: PageQuery, get: (s, id) => s.getSolution(id) } satisfies Entity<typeof Solution>,
 ] as Array<Entity<z.ZodObject>>;
 
 const errors = { 400: ErrorResponse, 404: ErrorResponse };
@@ -44,9 +45,12 @@ export async function entityRoutes(app: FastifyInstance) {
       return record;
     };
 
-    api.get(`/api/${e.section}`, { schema: { tags, summary: `List ${e.section}`, querystring: e.listQuery, response: { 200: pageOf(e.schema), 400: ErrorResponse } } }, async (request) =>
-      e.list(store, request.query as never),
-    );
+    const list = e.list;
+    if (list !== undefined) {
+      api.get(`/api/${e.section}`, { schema: { tags, summary: `List ${e.section}`, querystring: e.listQuery, response: { 200: pageOf(e.schema), 400: ErrorResponse } } }, async (request) =>
+        list(store, request.query as never),
+      );
+    }
 
     api.get(`/api/${e.section}/:id`, { schema: { tags, summary: `Get one ${e.noun}`, params: IdParams, response: { 200: e.schema, ...errors } } }, async (request) =>
       stored(request.params.id),

@@ -9,7 +9,7 @@
  *   customers.csv      id,name,domain,segment,industry,region,needs,sources,aliases
  *   relationships.csv  from,to,type,source,updatedAt,role,since,annualValue[,level,certified]
  *   deals.csv          id,customer,region,needs,amount,stage,partners,closedAt
- *   solutions.csv      id,name,partners,capabilities
+ *   solutions.csv      id,name,partners,capabilities,regions
  *   programs.csv       id,name,partnerTypes,benefits,protectionDays,stallLimits,tiers (optional)
  *
  * Cells: RFC 4180 quoting, CRLF or LF line ends, an optional UTF-8 BOM; cells
@@ -117,7 +117,7 @@ export const CSV_FILES: Record<BundleSection, { file: string; columns: Column[] 
   },
   solutions: {
     file: 'solutions.csv',
-    columns: [text('id', true), text('name', true), list('partners'), list('capabilities')],
+    columns: [text('id', true), text('name', true), list('partners'), list('capabilities'), list('regions')],
   },
   programs: {
     file: 'programs.csv',

@@ -202,5 +202,7 @@ export const Solution = z.object({
   name: z.string().trim().min(1),
   partners: z.array(Id).default([]),
   capabilities: z.array(Id).default([]),
+  /** Regions the solution is sold in; optional, newer than bundle v1. Validation checks a member operates in each. */
+  regions: z.array(Id).optional(),
 });
 export type Solution = z.infer<typeof Solution>;

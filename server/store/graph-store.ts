@@ -17,6 +17,7 @@ import { activitiesFromRows, standingFromRow, trackFromRow, trackRows, type Part
 import type { ProgramTrack } from '../schemas/programs.js';
 import type { Claim, ConflictDeal, StoredResolution } from '../schemas/conflicts.js';
 import { claimFromRow, conflictDealFromRow, resolutionFromRow, resolutionProps } from './conflict-records.js';
+import { customerContextFromRow, memberFromRow, solutionFromValidationRow, type CatalogueNames, type CustomerContext, type MemberFacts, type SolutionRecord } from './solution-records.js';
 
 /** Rows per statement: keeps each statement well inside Grafeo's fixed 30 s timeout. */
 export const ROWS_PER_STATEMENT = 2000;
@@ -540,6 +541,27 @@ export class GraphStore {
   async integrationAdoption(): Promise<{ technology: number; integrated: number }> {
     const [row] = await this.executor.read('partners/integration-adoption');
     return { technology: Number(row?.technology ?? 0), integrated: Number(row?.integrated ?? 0) };
+  }
+
+  /** What validating the whole solution catalogue reads: one bulk read per concern, not one per solution or member. */
+  async solutionCatalogue(): Promise<{ solutions: SolutionRecord[]; members: Map<string, MemberFacts>; names: CatalogueNames }> {
+    const [solutions, members, capabilities, regions] = await Promise.all([
+      this.executor.read('solutions/for-validation'),
+      this.executor.read('solutions/member-facts'),
+      this.all('capabilities'),
+      this.all('regions'),
+    ]);
+    return {
+      solutions: solutions.map(solutionFromValidationRow).sort((a, b) => compareKeys(a.id, b.id)),
+      members: new Map(members.map(memberFromRow).map((m) => [m.id, m])),
+      names: { capabilities: new Map(capabilities.map((c) => [c.id, c.name])), regions: new Map(regions.map((r) => [r.id, r.name ?? r.id])) },
+    };
+  }
+
+  /** A customer's region, needs (stated and of its open deals) and the partners serving it; null when no such customer. */
+  async customerSolutionContext(id: string): Promise<CustomerContext | null> {
+    const [row] = await this.executor.read('customers/solution-context', { id });
+    return row === undefined ? null : customerContextFromRow(row);
   }
 
   async getSolution(id: string): Promise<Solution | null> {

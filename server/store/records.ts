@@ -112,13 +112,18 @@ export function dealFromRow(row: Row): Deal {
   }) as Deal;
 }
 
-/** A solution's own properties; its partners and capabilities are edges. */
+/**
+ * A solution's own properties; its partners and capabilities are edges.
+ * `declaredPartners` keeps the member ids as written: deleting a partner
+ * removes its edge, and validation tells a deleted member by its absence.
+ */
 export function solutionProps(s: Solution): Props {
-  return withoutNulls({ ...s, partners: undefined, capabilities: undefined });
+  return withoutNulls({ ...s, partners: undefined, capabilities: undefined, declaredPartners: sorted(s.partners) });
 }
 
 export function solutionFromRow(row: Row): Solution {
-  return withoutNulls({ ...(row.record as Props), partners: sorted(row.partners), capabilities: sorted(row.capabilities) }) as Solution;
+  const { declaredPartners: _declared, ...record } = row.record as Props;
+  return withoutNulls({ ...record, partners: sorted(row.partners), capabilities: sorted(row.capabilities) }) as Solution;
 }
 
 /** A move's node properties; its partner and track are edges. */

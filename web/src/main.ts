@@ -17,10 +17,11 @@ import { mountEmptyEcosystem } from './panels/empty.js';
 import { mountBreadcrumb, mountMapControls, mountStatusBar } from './panels/map-chrome.js';
 import { renderOverview } from './panels/overview.js';
 import { ReportsPanel } from './panels/reports.js';
+import { SolutionsPanel } from './panels/solutions.js';
 import { createSearchBox } from './panels/search.js';
 import { Store, VIEWS, type View } from './state.js';
 
-const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health', programs: 'Programs', reports: 'Reports', conflicts: 'Conflicts' };
+const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health', programs: 'Programs', solutions: 'Solutions', conflicts: 'Conflicts', reports: 'Reports' };
 
 async function main(): Promise<void> {
   const shell = byId('app');
@@ -61,7 +62,8 @@ async function main(): Promise<void> {
   const health = new HealthPanel(panel, byId('health-chip'), app);
   const programs = new ProgramsPanel(panel, app);
   const reports = new ReportsPanel(panel, app);
-  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health, programs, reports, conflicts: new ConflictsPanel(panel, app) };
+  const solutions = new SolutionsPanel(panel, app);
+  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health, programs, solutions, conflicts: new ConflictsPanel(panel, app), reports };
 
   const tabs = byId('tabs');
   const renderTabs = () =>

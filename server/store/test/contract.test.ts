@@ -87,6 +87,21 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(await t.store.integrationAdoption()).toEqual({ technology: 1, integrated: 1 });
   });
 
+  it('reads what solution validation and customer fit need, in bulk', async () => {
+    const { solutions, members, names } = await t.store.solutionCatalogue();
+    // Helix also integrates with Nimbus, which is in no solution: members' relations only.
+    expect(solutions).toEqual([{ id: 's-secure-ml', name: 'Secure ML platform', declared: ['p-acme', 'p-helix'], partners: ['p-acme', 'p-helix'], capabilities: ['cap-ml', 'cap-siem'] }]);
+    expect([...members.values()].sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual([
+      { id: 'p-acme', name: 'Acme Integrators', types: ['service', 'reseller'], stages: [{ track: 'resell', stage: 'activate' }, { track: 'services', stage: 'grow' }], regions: ['emea'], capabilities: ['cap-siem'], related: ['p-helix'] },
+      { id: 'p-helix', name: 'Helix AI', types: ['technology'], stages: [], regions: ['apac', 'emea'], capabilities: ['cap-ml'], related: ['p-acme'] },
+    ]);
+    expect(names.regions.get('emea')).toBeDefined();
+    expect(names.capabilities.size).toBe(3);
+    // Stated needs, then those of its open deal not stated (d-1 needs cap-siem, already stated).
+    expect(await t.store.customerSolutionContext('c-globex')).toEqual({ id: 'c-globex', name: 'Globex', region: 'emea', needs: ['cap-siem', 'cap-ml'], servedBy: ['p-acme', 'p-helix'] });
+    expect(await t.store.customerSolutionContext('nobody')).toBeNull();
+  });
+
   it('holds deals, solutions and lifecycles as relationships, not as properties', async () => {
     expect(await t.store.relationshipsByType()).toEqual({
       INTEGRATES_WITH: 1, IMPLEMENTS: 1, RESELLS: 1, REFERS_TO: 1, CO_SELLS_WITH: 1, SERVES: 4,
@@ -187,6 +202,8 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     await t.store.write((w) => w.delete('partners', 'p-gone'));
     expect((await t.store.getDeal('d-kept'))?.partners).toEqual([{ partner: 'p-acme', role: 'service' }]);
     expect((await t.store.getSolution('s-kept'))?.partners).toEqual(['p-helix']);
+    // The solution keeps the members it was written with: validation tells the deleted one by its absence.
+    expect((await t.store.solutionCatalogue()).solutions.find((s) => s.id === 's-kept')).toMatchObject({ declared: ['p-gone', 'p-helix'], partners: ['p-helix'] });
     const after = await t.store.relationshipsByType();
     const lost = Object.fromEntries(['PARTICIPATES_IN', 'CONTRIBUTES_TO', 'IN_TRACK', 'HAS_TRANSITION', 'ON_TRACK'].map((type) => [type, before[type]! - after[type]!]));
     // ON_TRACK going down too shows the partner's move went with it, not just the edge to it.

@@ -19,6 +19,7 @@ import { Capability, Customer, Deal, Partner, Region, Segment } from '../../../s
 import { DealAttribution, EcosystemReport, type AttributionModel } from '../../../server/schemas/attribution.js';
 import { Funnel, ProgramList, TierEvaluationPage } from '../../../server/schemas/programs.js';
 import { Conflict, ConflictList, type ResolveRequest } from '../../../server/schemas/conflicts.js';
+import { CataloguePage, CustomerSolutions, SolutionValidation } from '../../../server/schemas/solutions.js';
 
 export class ApiError extends Error {
   constructor(
@@ -140,6 +141,10 @@ export const api = {
   funnel: (track: string, signal?: AbortSignal) => request(Funnel, '/api/lifecycle/funnel', { query: { track }, signal }),
   conflicts: (query: { status?: 'open' | 'resolved'; kind?: string; limit?: number }, signal?: AbortSignal) => request(ConflictList, '/api/conflicts', { query, signal }),
   resolveConflict: (id: string, body: ResolveRequest) => request(Conflict, `/api/conflicts/${enc(id)}/resolve`, { body }),
+  solutions: (status?: string) => all((cursor) => request(CataloguePage, '/api/solutions', { query: { cursor, status, limit: 500 } })),
+  solutionCounts: (signal?: AbortSignal) => request(CataloguePage, '/api/solutions', { query: { limit: 1 }, signal }).then((page) => page.counts),
+  solutionValidation: (id: string, signal?: AbortSignal) => request(SolutionValidation, `/api/solutions/${enc(id)}/validation`, { signal }),
+  customerSolutions: (id: string, signal?: AbortSignal) => request(CustomerSolutions, `/api/customers/${enc(id)}/solutions`, { signal }),
   capabilities: () => all((cursor) => request(CapabilityPage, '/api/capabilities', { query: { cursor, limit: 500 } })),
   regions: () => all((cursor) => request(RegionPage, '/api/regions', { query: { cursor, limit: 500 } })),
   segments: () => all((cursor) => request(SegmentPage, '/api/segments', { query: { cursor, limit: 500 } })),

@@ -15,6 +15,8 @@ import { fmt, h, replace, ui } from '../dom.js';
 import { nodeColor, TYPE_COLORS, isPartnerType } from '../map/colors.js';
 import { selectionHighlight, type Highlight } from '../map/highlight.js';
 import { introductionList } from './introductions.js';
+import { customerSolutionsSection } from './solutions.js';
+import { customerDealsSection } from './deal-details.js';
 
 type Entity = { kind: 'partner'; partner: Partner } | { kind: 'customer'; customer: Customer };
 
@@ -125,6 +127,7 @@ export class DetailsPanel {
       ];
       const introsBox = h('section', { class: 'panel-section', id: 'intro-section' });
       if (e.kind === 'partner') sections.push(introsBox);
+      else sections.push(customerSolutionsSection(id), customerDealsSection(this.app, id, signal));
       replace(this.root, sections);
       if (e.kind === 'partner') void this.loadIntroductions(id, introsBox, signal);
     } catch (error) {
