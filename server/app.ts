@@ -25,11 +25,15 @@ import { analyticsRoutes } from './api/analytics.js';
 import { lifecycleRoutes } from './api/lifecycle.js';
 import { attributionRoutes } from './api/attribution.js';
 import { programRoutes } from './api/programs.js';
+import { registerAccess } from './access/guard.js';
+import { accessRoutes } from './api/access.js';
+import { ensureStoreId } from './store/store-id.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: GraphStore;
     projection: ProjectionService;
+    storeId: string;
   }
 }
 
@@ -47,12 +51,14 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
 
   const store = await openStore(config);
   app.decorate('store', store);
+  app.decorate('storeId', ensureStoreId(config.dataDir));
   app.addHook('onClose', async () => {
     await app.projection.close();
     await store.close();
   });
   app.decorate('projection', new ProjectionService(store, app.log, path.join(config.dataDir, 'layout.json')));
   await seedIfEmpty(store, config.seed, app.log);
+  await registerAccess(app, config);
 
   await app.register(fastifyMultipart, { limits: { fileSize: IMPORT_BODY_LIMIT, files: 16 } });
   await app.register(fastifySwagger, {
@@ -74,6 +80,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
         { name: 'attribution', description: 'multi-partner attribution of deals' },
         { name: 'reports', description: 'ecosystem reports' },
         { name: 'programs', description: 'programme tracks and tiers, tier evaluation and the lifecycle funnel' },
+        { name: 'access', description: 'API keys and the audit trail (admin)' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -88,6 +95,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   await app.register(importExportRoutes);
   await app.register(analyticsRoutes);
   await app.register(attributionRoutes);
+  await app.register(accessRoutes);
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });

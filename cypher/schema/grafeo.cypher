@@ -17,4 +17,5 @@ CREATE INDEX segment_id IF NOT EXISTS FOR (n:Segment) ON (n.id);
 CREATE INDEX deal_id IF NOT EXISTS FOR (n:Deal) ON (n.id);
 CREATE INDEX solution_id IF NOT EXISTS FOR (n:Solution) ON (n.id);
 CREATE INDEX track_id IF NOT EXISTS FOR (n:Track) ON (n.id);
-CREATE INDEX meta_key IF NOT EXISTS FOR (n:Meta) ON (n.key)
+CREATE INDEX meta_key IF NOT EXISTS FOR (n:Meta) ON (n.key);
+CREATE INDEX audit_seq IF NOT EXISTS FOR (n:AuditEntry) ON (n.seq)
