@@ -29,8 +29,8 @@ export class TouchedIds {
   count = 0;
 
   add(kind: string, ids: Iterable<string>): void {
-    this.kinds.add(kind);
     for (const id of ids) {
+      this.kinds.add(kind);
       this.count++;
       if (this.ids.size < AUDIT_IDS) this.ids.add(id);
     }
