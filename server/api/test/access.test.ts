@@ -14,6 +14,7 @@ import { describeStore, tempDir } from '../../test/stores.js';
 
 interface Answer {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   body: any;
 }
 
@@ -28,7 +29,7 @@ function call(server: TestServer, method: string, path: string, options: { key?:
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text === '' ? null : JSON.parse(text) }));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text === '' ? null : JSON.parse(text) }));
     });
     sent.on('error', reject);
     sent.end(payload);
@@ -198,11 +199,29 @@ describeStore('open loopback server (no key file)', () => {
     expect(imported.idCount).toBe(imported.idsAfter.length);
   });
 
+  it('audits relationship writes, lifecycle moves and programme changes through the same hook', async () => {
+    expect((await call(server, 'PUT', '/api/relationships', { body: { from: 'p-helix', to: 'p-acme', type: 'RESELLS' } })).status).toBeLessThan(300);
+    expect((await call(server, 'DELETE', '/api/relationships?from=p-helix&to=p-acme&type=RESELLS')).status).toBe(204);
+    expect((await call(server, 'POST', '/api/partners/p-acme/lifecycle', { body: { track: 'services', stage: 'optimise' } })).status).toBe(200);
+    expect((await call(server, 'PUT', '/api/programs/tracks/audited', { body: { name: 'Audited' } })).status).toBe(200);
+    expect((await call(server, 'DELETE', '/api/programs/tracks/audited')).status).toBe(204);
+    const { body } = await call(server, 'GET', '/api/audit?limit=5');
+    expect(body.items.map((e: { method: string; route: string; entities: string[]; idsAfter: string[] }) => [e.method, e.route, e.entities, e.idsAfter])).toEqual([
+      ['DELETE', '/api/programs/tracks/:id', ['programs'], ['audited']],
+      ['PUT', '/api/programs/tracks/:id', ['programs'], ['audited']],
+      ['POST', '/api/partners/:id/lifecycle', ['lifecycle'], ['p-acme']],
+      ['DELETE', '/api/relationships', ['relationships'], ['p-helix -RESELLS-> p-acme']],
+      ['PUT', '/api/relationships', ['relationships'], ['p-helix -RESELLS-> p-acme']],
+    ]);
+    expect(body.items[1].idsBefore).toEqual(['audited']);
+    expect(body.items[3].idsBefore).toEqual(['p-helix', 'p-acme']);
+  });
+
   it('refuses a state-changing request from another origin, a multipart import included', async () => {
     const form = new FormData();
     form.append('bundle', new Blob([JSON.stringify(smallBundle('p-csrf'))], { type: 'application/json' }), 'bundle.json');
     const response = await fetch(`${server.url}/api/import`, { method: 'POST', body: form, headers: { origin: 'http://evil.example' } });
-    const answer = { status: response.status, body: await response.json() };
+    const answer = { status: response.status, headers: {}, body: await response.json() };
     expectError(answer, 403, 'headers.origin');
     expect(answer.body.message).toContain('http://evil.example');
     expectError(await call(server, 'DELETE', '/api/partners/p-acme', { headers: { origin: 'null' } }), 403, 'headers.origin');
@@ -249,6 +268,7 @@ describeStore('configured hosts and the rate limit', () => {
     for (let i = 0; i < 6; i++) last = await call(server, 'GET', '/api/health', { key });
     expect(last!.status).toBe(429);
     expect(last!.body).toMatchObject({ error: 'Too Many Requests', message: expect.stringContaining('Rate limit') });
+    expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
     // Another key has its own budget.
     const other = ring.create({ name: 'calm', role: 'viewer' }, 'test').key;
     expect((await call(server, 'GET', '/api/health', { key: other })).status).toBe(200);
