@@ -13,6 +13,7 @@ import type { Config } from '../config.js';
 import type { ApiKey, Role } from '../schemas/access.js';
 import { writeContext } from '../store/audit.js';
 import { KeyRing } from './keys.js';
+import { keyFileAuditor } from './key-audit.js';
 
 /** Who a request acts as: a key, or "local" on an open loopback server. */
 export interface Principal {
@@ -132,9 +133,12 @@ function namedIds(request: FastifyRequest): string[] {
 }
 
 export async function registerAccess(app: FastifyInstance, config: Config): Promise<void> {
-  const keys = new KeyRing(config.dataDir);
+  const auditKeyFile = keyFileAuditor(app.store, () => keys, app.log);
+  const keys: KeyRing = new KeyRing(config.dataDir, () => void auditKeyFile());
   // A damaged key file fails start-up, not the first request.
   keys.list();
+  // Key changes made with the CLI while no server ran reach the audit trail now.
+  await auditKeyFile();
   app.decorate('keys', keys);
   app.decorateRequest('principal', null as unknown as Principal);
   const required = config.access.auth === 'required' || !isLoopback(config.host);

@@ -27,6 +27,14 @@ export const hashKey = (key: string) => createHash('sha256').update(key).digest(
 
 export class KeyError extends Error {}
 
+/** A key's creation or revocation, as the file records it. */
+export interface KeyEvent {
+  key: string;
+  kind: 'create' | 'revoke';
+  at: string;
+  by: string;
+}
+
 const withoutHash = ({ hash: _hash, ...key }: StoredKey): ApiKey => key;
 
 export class KeyRing {
@@ -35,24 +43,46 @@ export class KeyRing {
   private keys: StoredKey[] = [];
   private byHash = new Map<string, StoredKey>();
 
-  constructor(dataDir: string) {
+  /** `onChange`: called when another process (the keys CLI) changed the file, after it is read again. */
+  constructor(
+    dataDir: string,
+    private readonly onChange: () => void = () => undefined,
+  ) {
     this.file = path.resolve(dataDir, KEYS_FILE);
   }
 
-  /** Re-reads the file when it is not the one last read (rename gives a new inode; size and time cover the rest). */
-  private refresh(): void {
-    let identity: string;
+  /** The file's identity: a rename gives a new inode; size and time cover the rest. */
+  private identity(): string {
     try {
       const stat = statSync(this.file);
-      identity = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+      return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
     } catch {
-      identity = 'absent';
+      return 'absent';
     }
+  }
+
+  /** Re-reads the file when it is not the one last read or written here. */
+  private refresh(): void {
+    const identity = this.identity();
     if (identity === this.seen) return;
-    const keys = identity === 'absent' ? [] : this.parse(readFileSync(this.file, 'utf8'));
+    const first = this.seen === '';
+    this.take(identity === 'absent' ? [] : this.parse(readFileSync(this.file, 'utf8')), identity);
+    if (!first) this.onChange();
+  }
+
+  private take(keys: StoredKey[], identity: string): void {
     this.keys = keys;
     this.byHash = new Map(keys.filter((k) => k.revokedAt === undefined).map((k) => [k.hash, k]));
     this.seen = identity;
+  }
+
+  /** Every creation and revocation the file records. */
+  events(): KeyEvent[] {
+    this.refresh();
+    return this.keys.flatMap((k) => [
+      { key: k.id, kind: 'create' as const, at: k.createdAt, by: k.createdBy },
+      ...(k.revokedAt === undefined ? [] : [{ key: k.id, kind: 'revoke' as const, at: k.revokedAt, by: k.revokedBy ?? 'unknown' }]),
+    ]);
   }
 
   private parse(text: string): StoredKey[] {
@@ -119,6 +149,7 @@ export class KeyRing {
     const temporary = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600 });
     renameSync(temporary, this.file);
-    this.seen = '';
+    // Our own change: taken as read, so that it does not count as another process's.
+    this.take(keys, this.identity());
   }
 }

@@ -380,12 +380,12 @@ export class GraphStore {
   }
 
   /** Records a change made outside the store (API keys) in the audit trail, in a transaction of its own. */
-  async recordAudit(context: WriteContext, entity: string, ids: string[]): Promise<void> {
+  async recordAudit(context: WriteContext, entity: string, ids: string[], at?: string): Promise<void> {
     const touched = new TouchedIds();
     touched.add(entity, ids);
     await this.executor.write(async (tx) => {
       const [row] = await tx.run('meta/version');
-      await tx.run('audit/record', touched.entry(context, Number(row?.version ?? 0)));
+      await tx.run('audit/record', touched.entry(context, Number(row?.version ?? 0), at));
     });
   }
 

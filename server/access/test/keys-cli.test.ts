@@ -55,6 +55,16 @@ describe.skipIf(TEST_STORE === 'neo4j')('npm run keys beside a running server', 
     expect((await keys(dataDir, 'revoke', 'ann')).code).toBe(0);
     expect(await health(key!)).toBe(401);
     expect((await keys(dataDir, 'list')).stdout).toMatch(/ann .* revoked/);
+
+    // The server put both changes in the audit trail when it saw the file change.
+    const admin = (await keys(dataDir, 'create', '--role', 'admin', '--name', 'auditor')).stdout.match(/^(eco_[\w-]{43})$/m)![1]!;
+    const annId = JSON.parse(readFileSync(path.join(dataDir, 'keys.json'), 'utf8')).keys.find((k: { name: string }) => k.name === 'ann').id;
+    await expect
+      .poll(async () => {
+        const trail = await (await fetch(`${server.url}/api/audit?entity=keys&id=${annId}`, { headers: { authorization: `Bearer ${admin}` } })).json();
+        return trail.items.map((e: { method: string; route: string; actor: string; actorName: string }) => `${e.method} ${e.route} ${e.actor} ${e.actorName.startsWith('cli:')}`);
+      })
+      .toEqual(['REVOKE npm run keys cli true', 'CREATE npm run keys cli true']);
   });
 
   it('ends mistakes with one line and a non-zero exit', async () => {
