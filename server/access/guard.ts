@@ -156,14 +156,14 @@ export async function registerAccess(app: FastifyInstance, config: Config): Prom
       const sameOrigin = URL.canParse(origin) && new URL(origin).host === request.headers.host?.toLowerCase();
       if (!sameOrigin && !origins.has(origin.toLowerCase())) throw new AccessError(403, 'headers.origin', `a ${request.method} from origin "${origin}" is refused: only this server's own pages (or ALLOWED_ORIGINS) may change data`);
     }
-    // The web app and its docs are public; the API is what keys guard.
-    if (!request.url.startsWith('/api/')) {
+    // The web app and its docs are public; the API's routes are what keys guard (by route, not by the URL as sent).
+    const route = request.routeOptions.url;
+    if (route === undefined || !route.startsWith('/api/')) {
       request.principal = LOCAL;
       return;
     }
     request.principal = authenticate(request, keys, required);
-    const route = request.routeOptions.url;
-    if (route !== undefined) authorize(request, request.principal, route);
+    authorize(request, request.principal, route);
   });
 
   await app.register(fastifyRateLimit, {
