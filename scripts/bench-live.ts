@@ -41,7 +41,7 @@ for await (const page of store.relationshipsForProjection(partners)) {
 const pagedRead = seconds(started);
 await store.close();
 
-const app = await buildApp(loadConfig({ PORT: '0', DATA_DIR: dataDir, SEED: 'none', LOG_LEVEL: 'warn' }));
+const app = await buildApp(loadConfig({ PORT: '0', DATA_DIR: dataDir, SEED: 'none', LOG_LEVEL: 'warn', RATE_LIMIT: String(Number.MAX_SAFE_INTEGER) }));
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;

@@ -27,11 +27,15 @@ import { attributionRoutes } from './api/attribution.js';
 import { programRoutes } from './api/programs.js';
 import { conflictRoutes } from './api/conflicts.js';
 import { solutionRoutes } from './api/solutions.js';
+import { registerAccess } from './access/guard.js';
+import { accessRoutes } from './api/access.js';
+import { ensureStoreId } from './store/store-id.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: GraphStore;
     projection: ProjectionService;
+    storeId: string;
   }
 }
 
@@ -49,12 +53,14 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
 
   const store = await openStore(config);
   app.decorate('store', store);
+  app.decorate('storeId', ensureStoreId(config.dataDir));
   app.addHook('onClose', async () => {
     await app.projection.close();
     await store.close();
   });
   app.decorate('projection', new ProjectionService(store, app.log, path.join(config.dataDir, 'layout.json')));
   await seedIfEmpty(store, config.seed, app.log);
+  await registerAccess(app, config);
 
   await app.register(fastifyMultipart, { limits: { fileSize: IMPORT_BODY_LIMIT, files: 16 } });
   await app.register(fastifySwagger, {
@@ -77,6 +83,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
         { name: 'reports', description: 'ecosystem reports' },
         { name: 'programs', description: 'programme tracks and tiers, tier evaluation and the lifecycle funnel' },
         { name: 'conflicts', description: 'deal registration conflicts and their resolution' },
+        { name: 'access', description: 'API keys and the audit trail (admin)' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -93,6 +100,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   await app.register(attributionRoutes);
   await app.register(conflictRoutes);
   await app.register(solutionRoutes);
+  await app.register(accessRoutes);
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 
+const commaList = (value: string) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+
 export const Config = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -16,6 +18,15 @@ export const Config = z
     NEO4J_DATABASE: z.string().min(1).optional(),
     SEED: z.enum(['demo', 'none']).default('demo'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Keys are required whenever HOST is not a loopback address; AUTH=required asks for them on loopback too.
+    AUTH: z.enum(['auto', 'required']).default('auto'),
+    // Host names (DNS rebinding) and origins (CSRF) accepted besides loopback and the server's own; comma-separated.
+    ALLOWED_HOSTS: z.string().default(''),
+    ALLOWED_ORIGINS: z.string().default(''),
+    // Requests per minute per key (or per client address without one): far above what the web app and the tests send.
+    RATE_LIMIT: z.coerce.number().int().min(1).default(6000),
+    // The key the command-line tools send to a server that requires one (--key overrides it).
+    ECOGRAPH_KEY: z.string().min(1).optional(),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -24,6 +35,13 @@ export const Config = z
     neo4j: env.NEO4J_URI === undefined ? undefined : { uri: env.NEO4J_URI, user: env.NEO4J_USER, password: env.NEO4J_PASSWORD, ...(env.NEO4J_DATABASE ? { database: env.NEO4J_DATABASE } : {}) },
     seed: env.SEED,
     logLevel: env.LOG_LEVEL,
+    access: {
+      auth: env.AUTH,
+      allowedHosts: commaList(env.ALLOWED_HOSTS).map((h) => h.toLowerCase()),
+      allowedOrigins: commaList(env.ALLOWED_ORIGINS).map((o) => o.toLowerCase().replace(/\/$/, '')),
+      rateLimit: env.RATE_LIMIT,
+    },
+    clientKey: env.ECOGRAPH_KEY,
   }));
 export type Config = z.infer<typeof Config>;
 

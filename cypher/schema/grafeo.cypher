@@ -18,4 +18,5 @@ CREATE INDEX deal_id IF NOT EXISTS FOR (n:Deal) ON (n.id);
 CREATE INDEX solution_id IF NOT EXISTS FOR (n:Solution) ON (n.id);
 CREATE INDEX track_id IF NOT EXISTS FOR (n:Track) ON (n.id);
 CREATE INDEX conflict_resolution_id IF NOT EXISTS FOR (n:ConflictResolution) ON (n.id);
-CREATE INDEX meta_key IF NOT EXISTS FOR (n:Meta) ON (n.key)
+CREATE INDEX meta_key IF NOT EXISTS FOR (n:Meta) ON (n.key);
+CREATE INDEX audit_seq IF NOT EXISTS FOR (n:AuditEntry) ON (n.seq)

@@ -14,9 +14,6 @@ import { perVersion } from '../store/per-version.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 
-/** Who resolves: there is no authentication layer, so every resolution is the API's. */
-const ACTOR = 'api';
-
 async function loadConflicts(store: GraphStore) {
   const [deals, managers, memberships, programs, resolutions] = await Promise.all([
     store.conflictDeals(),
@@ -90,7 +87,8 @@ export async function conflictRoutes(app: FastifyInstance) {
           audit: {
             policy: request.body.policy,
             ...(request.body.note === undefined ? {} : { note: request.body.note }),
-            actor: ACTOR,
+            // The key's name, or "local" on an open loopback server (see server/access/guard.ts).
+            actor: request.principal.name,
             at: new Date().toISOString(),
             before,
             after: applyPolicy(conflict, stored, request.body),

@@ -8,6 +8,7 @@ import type { ErrorResponse } from '../schemas/api.js';
 import { InvalidCursorError } from '../store/graph-store.js';
 import { StoreUnavailableError } from '../store/executor.js';
 import { BundleRejected, type RowError } from '../import/import-bundle.js';
+import { AccessError } from '../access/guard.js';
 
 export class NotFoundError extends Error {
   constructor(what: string, id: string) {
@@ -37,7 +38,7 @@ export function rowErrorsAsDetails(errors: RowError[]): ErrorResponse['details']
   }));
 }
 
-const STATUS_NAMES: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+const STATUS_NAMES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 function reply(status: number, message: string, details: ErrorResponse['details'] = []): [number, ErrorResponse] {
   return [status, { error: STATUS_NAMES[status] ?? 'Error', message, details }];
@@ -52,6 +53,7 @@ function classify(error: FastifyError): [number, ErrorResponse] {
     }));
     return reply(400, details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
   }
+  if (error instanceof AccessError) return reply(error.status, error.message, [{ field: error.field, message: error.message }]);
   if (error instanceof NotFoundError) return reply(404, error.message);
   if (error instanceof ConflictError) return reply(409, error.message);
   if (error instanceof InvalidInputError) return reply(400, error.message, error.details);

@@ -8,7 +8,7 @@ export async function healthRoutes(app: FastifyInstance) {
     { schema: { tags: ['health'], summary: 'Liveness, the store in use and what it holds', response: { 200: HealthResponse } } },
     async () => {
       const [counts, version] = await Promise.all([app.store.counts(), app.store.version()]);
-      return { status: 'ok' as const, store: app.store.kind, version, counts };
+      return { status: 'ok' as const, store: app.store.kind, version, counts, storeId: app.storeId };
     },
   );
 }

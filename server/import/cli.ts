@@ -1,13 +1,19 @@
 /**
- * npm run import -- <bundle.json | folder of CSV files> [--mode partial] [--batch N]
+ * npm run import -- <bundle.json | folder of CSV files> [--mode partial] [--batch N] [--key K]
  *
  * Opens the configured store and imports into it with a progress bar. The
  * embedded store belongs to one process: when a server holds it, the bundle
- * is sent to that server's /api/import instead.
+ * is sent to that server's /api/import instead, but only when that server
+ * reports the id of the store in DATA_DIR (another store could answer at
+ * HOST:PORT). Failures end with one line and a non-zero exit, not a stack.
  */
+import path from 'node:path';
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openStore, StoreAuthError, StoreInUseError, StoreUnavailableError } from '../store/index.js';
+import { writeContext } from '../store/audit.js';
+import { ensureStoreId, readStoreId } from '../store/store-id.js';
 import { importBundle, type ImportMode, type ImportReport } from './import-bundle.js';
 import { readBundleInput } from './read-input.js';
 
@@ -17,15 +23,19 @@ const DEFAULT_BATCH_ROWS = 5_000;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { mode: { type: 'string', default: 'all-or-nothing' }, batch: { type: 'string' } },
+  options: { mode: { type: 'string', default: 'all-or-nothing' }, batch: { type: 'string' }, key: { type: 'string' } },
 });
 const location = positionals[0];
 if (location === undefined || !['all-or-nothing', 'partial'].includes(values.mode)) {
-  console.error('usage: npm run import -- <bundle.json | folder of CSV files> [--mode all-or-nothing|partial] [--batch rows]');
+  console.error('usage: npm run import -- <bundle.json | folder of CSV files> [--mode all-or-nothing|partial] [--batch rows] [--key API key]');
   process.exit(2);
 }
 const mode = values.mode as ImportMode;
 const config = loadConfig();
+const key = values.key ?? config.clientKey;
+
+/** A failure the user can act on: printed as one line. */
+class ImportFailed extends Error {}
 
 function progressBar(): (done: number, total: number) => void {
   const started = performance.now();
@@ -55,42 +65,79 @@ function printReport(report: ImportReport): void {
 }
 
 async function sendToServer(input: unknown): Promise<ImportReport> {
-  const url = `http://${config.host}:${config.port}/api/import?mode=${mode}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
-  } catch {
-    throw new Error(`the store in ${config.dataDir} is in use by another process, and no Ecograph server answers at ${url}: stop that process, or start the server and retry`);
+  const base = `http://${config.host}:${config.port}`;
+  const headers: Record<string, string> = key === undefined ? {} : { authorization: `Bearer ${key}` };
+  const answer = async (url: string, init: RequestInit = {}) => {
+    try {
+      return await fetch(url, { ...init, headers: { ...headers, ...(init.headers as Record<string, string> | undefined) } });
+    } catch {
+      throw new ImportFailed(`the store in ${path.resolve(config.dataDir)} is in use by another process, and no Ecograph server answers at ${base}: stop that process, or start the server and retry`);
+    }
+  };
+  const unauthorised = () =>
+    new ImportFailed(`the server at ${base} requires an API key${key === undefined ? '' : ' and refused this one'}: pass --key <key> or set ECOGRAPH_KEY (create one with npm run keys -- create --role editor --name <you>)`);
+
+  // Another store could answer at HOST:PORT: hand the bundle only to the server that holds ours.
+  const health = await answer(`${base}/api/health`);
+  if (health.status === 401 || health.status === 403) throw unauthorised();
+  const theirs = health.ok ? ((await health.json()) as { storeId?: string }).storeId : undefined;
+  const ours = readStoreId(config.dataDir);
+  if (theirs === undefined || ours === undefined || theirs !== ours) {
+    throw new ImportFailed(
+      `the store in ${path.resolve(config.dataDir)} (id ${ours ?? 'unknown'}) is in use by another process, and the server at ${base} holds ${theirs === undefined ? 'a store that does not say its id' : `another store (id ${theirs})`}: nothing sent. Stop the process that holds the store, or set HOST and PORT to the server that holds it`,
+    );
   }
+  const response = await answer(`${base}/api/import?mode=${mode}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  if (response.status === 401 || response.status === 403) throw unauthorised();
   const body = (await response.json()) as ImportReport & { message?: string; details?: unknown[] };
   if (response.status === 400 && Array.isArray(body.details)) {
     console.log(body.message);
     for (const d of body.details.slice(0, 50)) console.log(`bad row ${JSON.stringify(d)}`);
     process.exit(1);
   }
-  if (!response.ok) throw new Error(`the server answered ${response.status}: ${body.message ?? ''}`);
+  if (!response.ok) throw new ImportFailed(`the server answered ${response.status}: ${body.message ?? ''}`);
   return body;
 }
 
-const input = await readBundleInput(location);
-let report: ImportReport;
-try {
+async function importHere(input: unknown): Promise<ImportReport> {
   const store = await openStore(config);
   try {
+    if (config.neo4j === undefined) ensureStoreId(config.dataDir);
     const rows = Object.values(input as Record<string, unknown>).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 0), 0);
     const batchRows = values.batch !== undefined ? Number(values.batch) : rows > BATCH_THRESHOLD ? DEFAULT_BATCH_ROWS : undefined;
-    report = await importBundle(store, input, { mode, onProgress: progressBar(), ...(batchRows === undefined ? {} : { batchRows }) });
+    // The audit trail records this run as the command line's, signed by the operating-system user.
+    const context = { actor: 'cli', actorName: `cli:${userInfo().username}`, method: 'CLI', route: 'npm run import', idsBefore: [] };
+    return await writeContext.run(context, () => importBundle(store, input, { mode, onProgress: progressBar(), ...(batchRows === undefined ? {} : { batchRows }) }));
   } finally {
     await store.close();
   }
-} catch (error) {
-  if (error instanceof StoreUnavailableError || error instanceof StoreAuthError) {
-    console.error(`import: ${error.message}`);
-    process.exit(1);
-  }
-  if (!(error instanceof StoreInUseError)) throw error;
-  console.error(`${error.message}: sending the bundle to the running server instead`);
-  report = await sendToServer(input);
 }
-printReport(report);
-process.exit(report.committed ? 0 : 1);
+
+async function main(): Promise<ImportReport> {
+  console.error(
+    config.neo4j === undefined
+      ? `import: into the embedded store in ${path.resolve(config.dataDir)} (DATA_DIR chooses another)`
+      : `import: into Neo4j at ${config.neo4j.uri}${config.neo4j.database ? ` (database ${config.neo4j.database})` : ''}`,
+  );
+  const input = await readBundleInput(location!);
+  try {
+    return await importHere(input);
+  } catch (error) {
+    if (error instanceof StoreUnavailableError || error instanceof StoreAuthError) throw new ImportFailed(error.message);
+    if (!(error instanceof StoreInUseError)) throw error;
+    console.error(`import: ${error.message}: sending the bundle to the server that holds it`);
+    return sendToServer(input);
+  }
+}
+
+try {
+  const report = await main();
+  printReport(report);
+  process.exit(report.committed ? 0 : 1);
+} catch (error) {
+  const known = error instanceof ImportFailed || (error as NodeJS.ErrnoException).code !== undefined;
+  console.error(`import: ${(error as Error).message}`);
+  if (!known) console.error('import: (an unexpected failure: set LOG_LEVEL=debug to see where)');
+  if (!known && config.logLevel === 'debug') console.error(error);
+  process.exit(1);
+}

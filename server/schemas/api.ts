@@ -63,6 +63,7 @@ export const HealthResponse = z.object({
   store: z.enum(['grafeo', 'neo4j']),
   version: z.number().describe('the store change counter'),
   counts: StoreCounts,
+  storeId: z.string().optional().describe('the id made with the store (DATA_DIR/store-id): the import CLI checks it before handing a bundle to this server'),
 });
 
 export const SearchQuery = z.object({

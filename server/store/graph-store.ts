@@ -18,6 +18,8 @@ import type { ProgramTrack } from '../schemas/programs.js';
 import type { Claim, ConflictDeal, StoredResolution } from '../schemas/conflicts.js';
 import { claimFromRow, conflictDealFromRow, resolutionFromRow, resolutionProps } from './conflict-records.js';
 import { customerContextFromRow, memberFromRow, solutionFromValidationRow, type CatalogueNames, type CustomerContext, type MemberFacts, type SolutionRecord } from './solution-records.js';
+import type { AuditEntry, AuditQuery } from '../schemas/access.js';
+import { auditEntryFromRow, TouchedIds, writeContext, type WriteContext } from './audit.js';
 
 /** Rows per statement: keeps each statement well inside Grafeo's fixed 30 s timeout. */
 export const ROWS_PER_STATEMENT = 2000;
@@ -156,12 +158,17 @@ function pageByKey<T>(items: T[], limit: number, key: (item: T) => string): Page
 
 const orNull = (value: string | undefined) => value ?? null;
 
+/** A relationship as the audit trail names it: from -TYPE-> to (role). */
+const relationshipLabel = (r: { from: string; to: string; type: string; role?: string }) => `${r.from} -${r.type}-> ${r.to}${r.role === undefined ? '' : ` (${r.role})`}`;
+
 /** Code-unit order, the same whatever the engine or locale. */
 const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export class StoreWriter {
   /** Whether any statement may have changed the store: only then does the change counter move. */
   changed = false;
+  /** The ids this transaction wrote or deleted, for its audit entry. */
+  readonly touched = new TouchedIds();
 
   constructor(
     private readonly tx: WriteTransaction,
@@ -176,19 +183,23 @@ export class StoreWriter {
   }
 
   async upsertCapabilities(items: Capability[]) {
+    this.touched.add('capabilities', items.map((c) => c.id));
     await this.each('capabilities/upsert', items.map((c) => ({ id: c.id, props: records.plainProps(c) })));
   }
 
   async upsertRegions(items: Region[]) {
+    this.touched.add('regions', items.map((r) => r.id));
     await this.each('regions/upsert', items.map((r) => ({ id: r.id, props: records.plainProps(r) })));
   }
 
   async upsertSegments(items: Segment[]) {
+    this.touched.add('segments', items.map((s) => s.id));
     await this.each('segments/upsert', items.map((s) => ({ id: s.id, props: records.plainProps(s) })));
   }
 
   /** Replaces each partner, memberships included. */
   async upsertPartners(items: Partner[]) {
+    this.touched.add('partners', items.map((p) => p.id));
     await this.each('partners/upsert', items.map((p) => ({ id: p.id, props: records.partnerProps(p) })));
     await this.each('partners/upsert-aliases', items.flatMap((p) => p.aliases.map((alias) => ({ alias, id: p.id }))));
     for (const batch of chunks(items.map((p) => p.id))) await this.tx.run('partners/clear-memberships', { ids: batch });
@@ -233,6 +244,7 @@ export class StoreWriter {
   /** Records one lifecycle move (already checked) and puts the partner at its stage. */
   async recordMove(partner: string, move: LifecycleTransition) {
     this.changed = true;
+    this.touched.add('lifecycle', [partner]);
     await this.tx.run('tracks/add-transitions', { rows: [{ partner, track: move.track, props: records.transitionProps(move) }] });
     await this.tx.run('tracks/set-stages', {
       rows: [{ partner, track: move.track, stage: move.to, since: move.at, author: null, previous: null, record: false }],
@@ -248,6 +260,7 @@ export class StoreWriter {
   /** Defines program tracks, replacing each one's benefits, limits and tiers. */
   async defineTracks(tracks: ProgramTrack[]) {
     const rows = trackRows(tracks);
+    this.touched.add('programs', tracks.map((t) => t.id));
     await this.each('programs/upsert-tracks', rows.tracks);
     for (const batch of chunks(tracks.map((t) => t.id))) await this.tx.run('programs/clear-tiers', { ids: batch });
     await this.each('programs/add-tiers', rows.tiers);
@@ -258,15 +271,18 @@ export class StoreWriter {
     await this.tx.run('programs/clear-tiers', { ids: [id] });
     const rows = await this.tx.run('programs/undefine', { id });
     if (rows.length > 0) this.changed = true;
+    if (rows.length > 0) this.touched.add('programs', [id]);
     return rows.length > 0;
   }
 
   async upsertCustomers(items: Customer[]) {
+    this.touched.add('customers', items.map((c) => c.id));
     await this.each('customers/upsert', items.map((c) => ({ id: c.id, props: records.customerProps(c) })));
     await this.each('customers/upsert-aliases', items.flatMap((c) => c.aliases.map((alias) => ({ alias, id: c.id }))));
   }
 
   async upsertRelationships(items: Relationship[]) {
+    this.touched.add('relationships', items.map(relationshipLabel));
     const byType = new Map<keyof typeof MERGE_QUERY, Params[]>();
     for (const r of items) {
       const rows = byType.get(r.type) ?? [];
@@ -278,6 +294,7 @@ export class StoreWriter {
 
   /** Replaces each deal, its customer, region, needs and partners included. References must exist (the importer checks them). */
   async upsertDeals(items: Deal[]) {
+    this.touched.add('deals', items.map((d) => d.id));
     await this.each('deals/upsert', items.map((d) => ({ id: d.id, props: records.dealProps(d) })));
     for (const batch of chunks(items.map((d) => d.id))) await this.tx.run('deals/clear-links', { ids: batch });
     await this.each('deals/add-customer-region', items.map((d) => ({ id: d.id, customer: d.customer, region: d.region })));
@@ -287,6 +304,7 @@ export class StoreWriter {
 
   /** Replaces each solution, its partners and capabilities included. */
   async upsertSolutions(items: Solution[]) {
+    this.touched.add('solutions', items.map((s) => s.id));
     await this.each('solutions/upsert', items.map((s) => ({ id: s.id, props: records.solutionProps(s) })));
     for (const batch of chunks(items.map((s) => s.id))) await this.tx.run('solutions/clear-links', { ids: batch });
     await this.each('solutions/add-contributors', items.flatMap((s) => [...new Set(s.partners)].map((partner) => ({ solution: s.id, partner }))));
@@ -303,6 +321,7 @@ export class StoreWriter {
     if (kind === 'partners') await this.tx.run('tracks/delete-history', { ids: [id] });
     const rows = await this.tx.run(`${kind}/delete`, { id });
     if (rows.length > 0) this.changed = true;
+    if (rows.length > 0) this.touched.add(kind, [id]);
     return rows.length > 0;
   }
 
@@ -310,6 +329,7 @@ export class StoreWriter {
     const [row] = await this.tx.run('relationships/delete', { from: r.from, to: r.to, type: r.type, role: orNull(r.role) });
     const count = Number(row?.count ?? 0);
     if (count > 0) this.changed = true;
+    if (count > 0) this.touched.add('relationships', [relationshipLabel(r)]);
     return count;
   }
 
@@ -373,12 +393,45 @@ export class GraphStore {
    * keeps the version, and with it every projection and derived metric.
    */
   async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<{ result: T; version: number }> {
+    const context = writeContext.getStore();
     return this.executor.write(async (tx) => {
       const writer = new StoreWriter(tx);
       const result = await work(writer);
       const [row] = await tx.run(writer.changed ? 'meta/bump-version' : 'meta/version');
-      return { result, version: Number(row?.version ?? 0) };
+      const version = Number(row?.version ?? 0);
+      // The audit entry commits with the write or not at all.
+      if (writer.changed && context !== undefined) await tx.run('audit/record', writer.touched.entry(context, version));
+      return { result, version };
     });
+  }
+
+  /** Records a change made outside the store (API keys) in the audit trail, in a transaction of its own. */
+  async recordAudit(context: WriteContext, entity: string, ids: string[], at?: string): Promise<void> {
+    const touched = new TouchedIds();
+    touched.add(entity, ids);
+    await this.executor.write(async (tx) => {
+      const [row] = await tx.run('meta/version');
+      await tx.run('audit/record', touched.entry(context, Number(row?.version ?? 0), at));
+    });
+  }
+
+  /** A page of the audit trail, newest first. */
+  async auditEntries(q: AuditQuery): Promise<Page<AuditEntry>> {
+    const cursor = q.cursor === undefined ? String(Number.MAX_SAFE_INTEGER) : decodeCursor(q.cursor);
+    if (typeof cursor !== 'string' || !/^\d+$/.test(cursor)) throw new InvalidCursorError('cursor is not one this API returned');
+    const before = Number(cursor);
+    const rows = await this.executor.read('audit/list', {
+      before,
+      limit: q.limit,
+      actor: orNull(q.actor),
+      entity: orNull(q.entity),
+      id: orNull(q.id),
+      since: orNull(q.since),
+      until: orNull(q.until),
+    });
+    const items = rows.map(auditEntryFromRow);
+    const last = items[items.length - 1];
+    return { items, nextCursor: items.length === q.limit && last !== undefined ? encodeCursor(String(last.seq)) : null };
   }
 
   async version(): Promise<number> {

@@ -10,6 +10,8 @@ import path from 'node:path';
 export const CYPHER_DIR = fileURLToPath(new URL('../../cypher/', import.meta.url));
 
 export const QUERY_NAMES = [
+  'audit/list',
+  'audit/record',
   'capabilities/delete',
   'capabilities/existing-ids',
   'capabilities/get',

@@ -25,12 +25,14 @@ export interface TestServerOptions {
   wipe?: boolean;
   /** On Neo4j: another server than NEO4J_URI's (tests that start their own). */
   neo4j?: { uri: string; user: string; password: string };
+  /** More environment for the server's config (AUTH, RATE_LIMIT, ALLOWED_HOSTS…). */
+  env?: Record<string, string>;
 }
 
 export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
   const store = options.store ?? TEST_STORE;
-  const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED: options.seed ?? 'demo', LOG_LEVEL: 'warn' };
+  const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED: options.seed ?? 'demo', LOG_LEVEL: 'warn', ...options.env };
   if (store === 'neo4j') {
     const neo4j = options.neo4j ?? neo4jTestConfig();
     if (options.neo4j === undefined && options.wipe !== false) await wipeNeo4j();

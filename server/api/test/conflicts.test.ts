@@ -152,7 +152,7 @@ describeStore('deal registration conflicts', () => {
     expect(after.version).toBe(await server.app.store.version());
     const byPartner = (list: Array<{ partner: string; claimedShare?: number | null }>) => Object.fromEntries(list.map((p) => [p.partner, p.claimedShare]));
     expect(byPartner(after.catalogue.deals.find((d) => d.id === 'd-over')!.partners)).toEqual(byPartner(body.claims));
-    expect(body).toMatchObject({ id: over.id, status: 'resolved', resolution: { policy: 'proportional', note: 'agreed on the partner call', actor: 'api' } });
+    expect(body).toMatchObject({ id: over.id, status: 'resolved', resolution: { policy: 'proportional', note: 'agreed on the partner call', actor: 'local' } });
     expect(Date.now() - Date.parse(body.resolution.at)).toBeLessThan(60_000);
     expect(body.resolution.before.map((c: { claimedShare: number }) => c.claimedShare).sort()).toEqual([0.6, 0.7]);
     expect(shares((await call('GET', '/api/deals/d-over')).body)).toEqual({ 'p-a/sourcing': Number((0.7 / 1.3).toFixed(9)), 'p-s/delivery': Number((0.6 / 1.3).toFixed(9)) });

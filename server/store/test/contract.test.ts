@@ -12,6 +12,7 @@ import type { Executor } from '../executor.js';
 import { normaliseName } from '../records.js';
 import { loadQueries, QUERY_NAMES } from '../queries.js';
 import { declaredParams } from '../../test/cypher-headers.js';
+import { writeContext } from '../audit.js';
 
 const queries = loadQueries();
 import { tinyBundle } from '../../test/fixtures.js';
@@ -459,6 +460,34 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(await t.store.version()).toBe(version + 1);
     expect(await t.store.conflictResolutions()).toEqual([resolution]);
     expect((await t.store.getDeal('d-claimed'))?.partners.map((p) => p.claimedShare)).toEqual([0.5, 0.5]);
+  });
+
+  it('records an audit entry in the transaction of each audited write, and pages the trail with filters', async () => {
+    const context = { actor: 'key_1', actorName: 'ann', method: 'POST', route: '/api/capabilities', idsBefore: ['cap-audit'] };
+    const { version } = await writeContext.run(context, () => t.store.write((w) => w.upsertCapabilities([{ id: 'cap-audit', name: 'Audited', category: 'test' }])));
+    // A write that fails is rolled back with its entry; one that changes nothing, and one without a context, record none.
+    const failing = writeContext.run(context, () =>
+      t.store.write(async (w) => {
+        await w.delete('capabilities', 'cap-audit');
+        throw new Error('abandoned');
+      }),
+    );
+    await expect(failing).rejects.toThrow('abandoned');
+    await writeContext.run(context, () => t.store.write((w) => w.delete('capabilities', 'cap-nobody')));
+    await t.store.write((w) => w.upsertCapabilities([{ id: 'cap-unaudited', name: 'Unaudited', category: 'test' }]));
+    await t.store.recordAudit({ ...context, route: '/api/keys', idsBefore: [] }, 'keys', ['key_2']);
+
+    const trail = await t.store.auditEntries({ limit: 10, actor: 'ann' });
+    expect(trail.items.map(({ seq: _seq, at: _at, ...rest }) => rest)).toEqual([
+      { actor: 'key_1', actorName: 'ann', method: 'POST', route: '/api/keys', entities: ['keys'], idsBefore: [], idsAfter: ['key_2'], idCount: 1, version: version + 1 },
+      { actor: 'key_1', actorName: 'ann', method: 'POST', route: '/api/capabilities', entities: ['capabilities'], idsBefore: ['cap-audit'], idsAfter: ['cap-audit'], idCount: 1, version },
+    ]);
+    expect(trail.items[0]!.seq).toBe(trail.items[1]!.seq + 1);
+    expect((await t.store.auditEntries({ limit: 10, actor: 'key_1', entity: 'capabilities', id: 'cap-audit', since: trail.items[1]!.at, until: trail.items[1]!.at })).items).toHaveLength(1);
+    expect((await t.store.auditEntries({ limit: 10, id: 'cap-unaudited' })).items).toEqual([]);
+    const first = await t.store.auditEntries({ limit: 1 });
+    expect(first.nextCursor).not.toBeNull();
+    expect((await t.store.auditEntries({ limit: 1, cursor: first.nextCursor! })).items).toEqual([trail.items[1]]);
   });
 
   it('ran every Cypher statement, each with exactly the parameters its header declares', () => {

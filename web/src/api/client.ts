@@ -20,6 +20,7 @@ import { DealAttribution, EcosystemReport, type AttributionModel } from '../../.
 import { Funnel, ProgramList, TierEvaluationPage } from '../../../server/schemas/programs.js';
 import { Conflict, ConflictList, type ResolveRequest } from '../../../server/schemas/conflicts.js';
 import { CataloguePage, CustomerSolutions, SolutionValidation } from '../../../server/schemas/solutions.js';
+import { askForKey, storedKey } from './key-prompt.js';
 
 export class ApiError extends Error {
   constructor(
@@ -61,6 +62,29 @@ function withQuery(path: string, query?: Query): string {
   return qs === '' ? path : `${path}?${qs}`;
 }
 
+/**
+ * fetch with the stored API key; on 401 asks for a key and tries again with
+ * it, until the server accepts one or the user cancels (then the 401 stands).
+ * For every call to the API, uploads and downloads included.
+ */
+export async function apiFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  let key = storedKey();
+  for (;;) {
+    const headers = new Headers(init.headers);
+    if (key !== null) headers.set('authorization', `Bearer ${key}`);
+    const response = await fetch(url, { ...init, headers });
+    if (response.status !== 401) return response;
+    const refusal = await response
+      .clone()
+      .json()
+      .then((body: { message?: string }) => body.message ?? 'The server refused the request without a valid key.', () => 'The server refused the request without a valid key.');
+    const typed = await askForKey(refusal);
+    // Requests refused together share one dialog and retry with its key.
+    if (typed === null) return response;
+    key = typed;
+  }
+}
+
 async function request<S extends z.ZodType>(
   schema: S,
   path: string,
@@ -69,7 +93,7 @@ async function request<S extends z.ZodType>(
   const url = withQuery(path, init.query);
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await apiFetch(url, {
       method: init.body === undefined ? 'GET' : 'POST',
       headers: init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
