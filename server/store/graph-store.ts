@@ -15,6 +15,7 @@ import type { QueryName } from './queries.js';
 import * as records from './records.js';
 import { activitiesFromRows, standingFromRow, trackFromRow, trackRows, type PartnerActivity, type TrackStanding } from './program-records.js';
 import type { ProgramTrack } from '../schemas/programs.js';
+import type { ReviewItem, ReviewStatus } from '../schemas/identity.js';
 
 /** Rows per statement: keeps each statement well inside Grafeo's fixed 30 s timeout. */
 export const ROWS_PER_STATEMENT = 2000;
@@ -313,6 +314,18 @@ export class StoreWriter {
   async recordImportProgress(importId: string, batches: number) {
     await this.tx.run('meta/record-import-progress', { importId, batches });
   }
+
+  /** Queues uncertain identity matches for review (a pair queued again is replaced). */
+  async queueReviews(items: ReviewItem[]) {
+    await this.each('identity/queue-reviews', items.map((item) => ({ id: item.id, props: { ...item } })));
+  }
+
+  /** Records a decision on a review item; null when there is none with this id. */
+  async decideReview(id: string, status: ReviewStatus): Promise<ReviewItem | null> {
+    this.changed = true;
+    const [row] = await this.tx.run('identity/decide-review', { id, status, at: this.now });
+    return row === undefined ? null : records.plainFromRow<ReviewItem>(row);
+  }
 }
 
 export class GraphStore {
@@ -597,6 +610,23 @@ export class GraphStore {
       }
     }
     return [...found.values()];
+  }
+
+  /** The review items, whatever their status, of these incoming partner or customer ids. */
+  async reviewsOf(kind: 'partner' | 'customer', ids: string[]): Promise<ReviewItem[]> {
+    const out: ReviewItem[] = [];
+    for (const batch of chunks([...new Set(ids)], IDS_PER_LOOKUP)) out.push(...(await this.executor.read('identity/reviews-of', { kind, ids: batch }, FOR_WRITE)).map((r) => records.plainFromRow<ReviewItem>(r)));
+    return out;
+  }
+
+  async listReviews(q: { status?: ReviewStatus | undefined; cursor?: string | undefined; limit: number }): Promise<Page<ReviewItem>> {
+    const rows = await this.executor.read('identity/list-reviews', { status: q.status ?? null, after: decodeIdCursor(q.cursor), limit: q.limit });
+    return pageByKey(rows.map((r) => records.plainFromRow<ReviewItem>(r)), q.limit, (item) => item.id);
+  }
+
+  async getReview(id: string): Promise<ReviewItem | null> {
+    const [row] = await this.executor.read('identity/get-review', { id });
+    return row === undefined ? null : records.plainFromRow<ReviewItem>(row);
   }
 
   async importProgress(): Promise<{ importId: string | null; batches: number }> {
