@@ -1,5 +1,6 @@
 /**
  * npm run import -- <bundle.json | folder of CSV files> [--mode partial] [--batch N]
+ *                   [--profile salesforce|hubspot|prm|marketplace | --mapping file.json] [--dry-run]
  *
  * Opens the configured store and imports into it with a progress bar. The
  * embedded store belongs to one process: when a server holds it, the bundle
@@ -9,7 +10,9 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openStore, StoreAuthError, StoreInUseError, StoreUnavailableError } from '../store/index.js';
 import { importBundle, type ImportMode, type ImportReport } from './import-bundle.js';
-import { readBundleInput } from './read-input.js';
+import { readImportInput } from './read-input.js';
+import { builtInProfile, mappingFromJson } from './mapping.js';
+import { readFile } from 'node:fs/promises';
 
 /** Above this many rows the import commits in batches (resumable), below it in one transaction. */
 const BATCH_THRESHOLD = 20_000;
@@ -17,13 +20,22 @@ const DEFAULT_BATCH_ROWS = 5_000;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { mode: { type: 'string', default: 'all-or-nothing' }, batch: { type: 'string' } },
+  options: {
+    mode: { type: 'string', default: 'all-or-nothing' },
+    batch: { type: 'string' },
+    profile: { type: 'string' },
+    mapping: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+  },
 });
 const location = positionals[0];
-if (location === undefined || !['all-or-nothing', 'partial'].includes(values.mode)) {
-  console.error('usage: npm run import -- <bundle.json | folder of CSV files> [--mode all-or-nothing|partial] [--batch rows]');
+if (location === undefined || !['all-or-nothing', 'partial'].includes(values.mode) || (values.profile !== undefined && values.mapping !== undefined)) {
+  console.error(
+    'usage: npm run import -- <bundle.json | folder of CSV files> [--mode all-or-nothing|partial] [--batch rows] [--profile salesforce|hubspot|prm|marketplace | --mapping file.json] [--dry-run]',
+  );
   process.exit(2);
 }
+const dryRun = values['dry-run'];
 const mode = values.mode as ImportMode;
 const config = loadConfig();
 
@@ -46,16 +58,26 @@ function progressBar(): (done: number, total: number) => void {
 }
 
 function printReport(report: ImportReport): void {
+  const counts = (by: Partial<Record<string, number>>) => Object.entries(by).filter(([, n]) => (n ?? 0) > 0).map(([k, n]) => `${n!.toLocaleString('en')} ${k}`).join(', ') || 'nothing';
   const written = Object.entries(report.written).filter(([, n]) => n > 0).map(([k, n]) => `${n.toLocaleString('en')} ${k}`);
-  console.log(report.committed ? `imported: ${written.join(', ') || 'nothing'} (store version ${report.version})` : 'nothing imported: the bundle has bad rows');
-  for (const m of report.merges.slice(0, 20)) console.log(`merged ${m.kind} ${m.merged.join(', ')} into ${m.id} (${m.key})`);
+  for (const w of report.warnings.slice(0, 20)) console.log(`warning: ${w}`);
+  if (report.dryRun) console.log(`dry run, nothing written: would create ${counts(report.plan.created)}; would update ${counts(report.plan.updated)}`);
+  else console.log(report.committed ? `imported: ${written.join(', ') || 'nothing'} (store version ${report.version})` : 'nothing imported: the bundle has bad rows');
+  for (const m of report.merges.slice(0, 20)) console.log(`merged ${m.kind} ${m.merged.join(', ')} into ${m.id} (${m.evidence})`);
   if (report.merges.length > 20) console.log(`… and ${report.merges.length - 20} more merges`);
-  for (const e of report.errors.slice(0, 50)) console.log(`bad row ${e.section}[${e.index}]${e.id ? ` (${e.id})` : ''} ${e.field}: ${e.message}`);
-  if (report.errors.length > 50) console.log(`… and ${report.errors.length - 50} more bad rows`);
+  for (const r of report.review.slice(0, 20)) console.log(`to review: ${r.kind} ${r.incoming} may be ${r.candidate} (${r.evidence})`);
+  for (const e of report.errors.slice(0, 50)) {
+    const where = e.file === undefined ? `${e.section}[${e.index}]` : `${e.file} line ${e.line}`;
+    console.log(`bad row ${where}${e.id ? ` (${e.id})` : ''} ${e.field}: ${e.message}${e.value === undefined ? '' : ` (value: ${JSON.stringify(e.value)})`}`);
+  }
+  if (report.errorCount > 50) {
+    console.log(`… ${report.errorCount.toLocaleString('en')} errors in all:`);
+    for (const c of report.errorCounts.slice(0, 20)) console.log(`  ${c.count.toLocaleString('en')} × ${c.section} ${c.field}: ${c.reason}`);
+  }
 }
 
 async function sendToServer(input: unknown): Promise<ImportReport> {
-  const url = `http://${config.host}:${config.port}/api/import?mode=${mode}`;
+  const url = `http://${config.host}:${config.port}/api/import?mode=${mode}${dryRun ? '&dryRun=true' : ''}`;
   let response: Response;
   try {
     response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
@@ -72,14 +94,15 @@ async function sendToServer(input: unknown): Promise<ImportReport> {
   return body;
 }
 
-const input = await readBundleInput(location);
+const profiles = values.profile !== undefined ? [builtInProfile(values.profile)] : values.mapping !== undefined ? [mappingFromJson(await readFile(values.mapping, 'utf8'), values.mapping)] : undefined;
+const { bundle: input, origins, warnings } = await readImportInput(location, profiles);
 let report: ImportReport;
 try {
   const store = await openStore(config);
   try {
     const rows = Object.values(input as Record<string, unknown>).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 0), 0);
     const batchRows = values.batch !== undefined ? Number(values.batch) : rows > BATCH_THRESHOLD ? DEFAULT_BATCH_ROWS : undefined;
-    report = await importBundle(store, input, { mode, onProgress: progressBar(), ...(batchRows === undefined ? {} : { batchRows }) });
+    report = await importBundle(store, input, { mode, dryRun, warnings, ...(origins === undefined ? {} : { origins }), onProgress: progressBar(), ...(batchRows === undefined ? {} : { batchRows }) });
   } finally {
     await store.close();
   }
@@ -93,4 +116,4 @@ try {
   report = await sendToServer(input);
 }
 printReport(report);
-process.exit(report.committed ? 0 : 1);
+process.exit(report.committed || (report.dryRun && report.errorCount === 0) ? 0 : 1);
