@@ -25,6 +25,7 @@ import { analyticsRoutes } from './api/analytics.js';
 import { lifecycleRoutes } from './api/lifecycle.js';
 import { attributionRoutes } from './api/attribution.js';
 import { programRoutes } from './api/programs.js';
+import { identityRoutes } from './api/identity.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,6 +34,9 @@ declare module 'fastify' {
   }
 }
 
+/** Long enough to upload a large bundle on a slow link; the import itself runs after the body is in. */
+export const REQUEST_TIMEOUT_MS = 120_000;
+
 export const WEB_DIST = fileURLToPath(new URL('../dist/web/', import.meta.url));
 
 export async function buildApp(config: Config, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -40,6 +44,8 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
     logger: options.logger === false ? false : { level: config.logLevel },
     // Ids in paths are short; the import body is the one large request and sets its own limit.
     bodyLimit: 10 * 1024 * 1024,
+    // A client has this long to send a whole request, body included: a slow body cannot hold a connection for ever (408).
+    requestTimeout: REQUEST_TIMEOUT_MS,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -86,6 +92,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   await app.register(lifecycleRoutes);
   await app.register(programRoutes);
   await app.register(importExportRoutes);
+  await app.register(identityRoutes);
   await app.register(analyticsRoutes);
   await app.register(attributionRoutes);
 
