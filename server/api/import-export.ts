@@ -36,6 +36,7 @@ export const ImportReportSchema = z.object({
     z.object({ section: z.string(), index: z.number(), id: z.string().optional(), field: z.string(), message: z.string(), value: z.string().optional(), file: z.string().optional(), line: z.number().optional() }),
   ),
   errorCount: z.number(),
+  unchecked: z.number().describe('rows not checked, nor written, because 10,000 errors were found first'),
   errorCounts: z.array(z.object({ section: z.string(), field: z.string(), reason: z.string(), count: z.number() })),
   warnings: z.array(z.string()),
   mapped: z
@@ -85,6 +86,10 @@ export async function importExportRoutes(app: FastifyInstance) {
           if (status !== undefined && status >= 400 && status < 500) throw error;
           throw new InvalidInputError(`body: ${(error as Error).message}`, [{ field: 'body', message: (error as Error).message }]);
         }
+        if (Object.values(input.origins ?? {}).every((rows) => rows.length === 0)) {
+          const message = 'the files hold no rows (blank rows and rows of empty cells are skipped): nothing to import';
+          throw new InvalidInputError(`body: ${message}`, [{ field: 'body', message }]);
+        }
       }
       const dryRun = request.query.dryRun === 'true';
       const report = await importBundle(app.store, input.bundle, {
@@ -97,7 +102,7 @@ export async function importExportRoutes(app: FastifyInstance) {
       if (!report.committed && !dryRun) {
         const counts = report.errorCounts.slice(0, 10).map((c) => `${c.count} × ${c.section}.${c.field}: ${c.reason}`);
         throw new InvalidInputError(
-          `${report.errorCount} error(s)${report.errorCount > report.errors.length ? ` (the first ${report.errors.length} listed)` : ''}; nothing was written (use mode=partial to write the good rows). ${counts.join('; ')}`,
+          `${report.errorCount} error(s)${report.errorCount > report.errors.length ? ` (the first ${report.errors.length} listed)` : ''}${report.unchecked > 0 ? `; checking stopped there, ${report.unchecked} row(s) not checked` : ''}; nothing was written (use mode=partial to write the good rows). ${counts.join('; ')}`,
           rowErrorsAsDetails(report.errors),
         );
       }
