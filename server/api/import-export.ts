@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse } from '../schemas/api.js';
-import { BUNDLE_SECTIONS, Bundle } from '../schemas/bundle.js';
-import { ReviewItem } from '../schemas/identity.js';
+import { Bundle } from '../schemas/bundle.js';
+import { ImportReportSchema } from '../schemas/import.js';
 import { importBundle } from '../import/import-bundle.js';
 import { BUILT_IN_PROFILES, builtInProfile, mappingFromJson, type MappingProfile } from '../import/mapping.js';
 import { readCsvInput, type ImportInput } from '../import/read-input.js';
@@ -13,36 +13,14 @@ import { InvalidInputError, rowErrorsAsDetails } from './errors.js';
 
 export const IMPORT_BODY_LIMIT = 1024 * 1024 * 1024;
 
+const MappingProfileSummary = z.object({ name: z.string(), label: z.string(), description: z.string(), files: z.array(z.object({ name: z.string(), detect: z.array(z.string()) })) });
+
 const PROFILE_NAMES = [...BUILT_IN_PROFILES.keys()] as [string, ...string[]];
 
 const ImportQuery = z.object({
   mode: z.enum(['all-or-nothing', 'partial']).default('all-or-nothing'),
   dryRun: z.enum(['true', 'false']).default('false').describe('true: check, resolve and report what the import would do, and write nothing'),
   profile: z.enum(PROFILE_NAMES).optional().describe('the mapping profile of CSV files from another system; detected from their headers when absent'),
-});
-
-const sectionCounts = z.object(Object.fromEntries(Object.keys(BUNDLE_SECTIONS).map((k) => [k, z.number()])) as Record<keyof typeof BUNDLE_SECTIONS, z.ZodNumber>);
-const partialCounts = z.record(z.string(), z.number());
-
-export const ImportReportSchema = z.object({
-  mode: z.enum(['all-or-nothing', 'partial']),
-  committed: z.boolean(),
-  dryRun: z.boolean(),
-  written: sectionCounts,
-  plan: z.object({ created: partialCounts, updated: partialCounts }).describe('what the import creates and updates (a dry run: would)'),
-  merges: z.array(z.object({ kind: z.enum(['partner', 'customer']), id: z.string(), merged: z.array(z.string()), key: z.string(), evidence: z.string() })),
-  review: z.array(ReviewItem).describe('uncertain matches queued for a person (GET /api/identity/review), not merged'),
-  errors: z.array(
-    z.object({ section: z.string(), index: z.number(), id: z.string().optional(), field: z.string(), message: z.string(), value: z.string().optional(), file: z.string().optional(), line: z.number().optional() }),
-  ),
-  errorCount: z.number(),
-  unchecked: z.number().describe('rows not checked, nor written, because 10,000 errors were found first'),
-  errorCounts: z.array(z.object({ section: z.string(), field: z.string(), reason: z.string(), count: z.number() })),
-  warnings: z.array(z.string()),
-  mapped: z
-    .array(z.object({ file: z.string(), profile: z.string(), kind: z.string(), columns: z.record(z.string(), z.record(z.string(), z.string())), ignored: z.array(z.string()), rows: z.number(), skipped: z.number() }))
-    .describe('how each file from another system was read: its profile, and which header feeds which field'),
-  version: z.number(),
 });
 
 /** Reads a multipart import as it arrives: CSV files streamed (see readCsvInput), a .json part is a mapping file. */
@@ -108,6 +86,18 @@ export async function importExportRoutes(app: FastifyInstance) {
       }
       return { ...report, mapped: input.mapped };
     },
+  );
+
+  api.get(
+    '/api/import/profiles',
+    {
+      schema: {
+        tags,
+        summary: 'The built-in mapping profiles: their files, the headers that recognise each, and which column feeds which field',
+        response: { 200: z.object({ profiles: z.array(MappingProfileSummary) }) },
+      },
+    },
+    async () => ({ profiles: [...BUILT_IN_PROFILES.values()].map((p) => ({ name: p.name, label: p.label, description: p.description ?? '', files: p.files.map((f) => ({ name: f.name, detect: f.detect })) })) }),
   );
 
   api.get(
