@@ -94,8 +94,17 @@ async function sendToServer(input: unknown): Promise<ImportReport> {
   return body;
 }
 
-const profiles = values.profile !== undefined ? [builtInProfile(values.profile)] : values.mapping !== undefined ? [mappingFromJson(await readFile(values.mapping, 'utf8'), values.mapping)] : undefined;
-const { bundle: input, origins, warnings } = await readImportInput(location, profiles);
+async function readInput() {
+  try {
+    const profiles = values.profile !== undefined ? [builtInProfile(values.profile)] : values.mapping !== undefined ? [mappingFromJson(await readFile(values.mapping, 'utf8'), values.mapping)] : undefined;
+    return await readImportInput(location!, profiles);
+  } catch (error) {
+    // An unknown profile, a bad mapping file, a file no profile recognises: one line, not a stack.
+    console.error(`import: ${(error as Error).message}`);
+    process.exit(2);
+  }
+}
+const { bundle: input, origins, warnings } = await readInput();
 let report: ImportReport;
 try {
   const store = await openStore(config);
