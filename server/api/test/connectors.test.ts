@@ -231,7 +231,7 @@ describeStore('connectors: real exports in', () => {
     expect(many.body.details).toEqual([expect.objectContaining({ field: 'body.aliases', message: 'must have at most 10000 items' })]);
   });
 
-  it('a body of empty rows answers 400 at once, lists at most 1,000 errors with counts, and the server stays up', async () => {
+  it('a body of empty rows answers 400 at once, lists at most 1,000 errors with counts, and the server stays up', { timeout: 240_000 }, async () => {
     const rssBefore = process.memoryUsage().rss;
     let peak = rssBefore;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
@@ -242,7 +242,7 @@ describeStore('connectors: real exports in', () => {
       const rejected = await fetch(`${server.url}/api/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
       const body = await rejected.json();
       expect(rejected.status).toBe(400);
-      expect(performance.now() - started).toBeLessThan(30_000);
+      expect(performance.now() - started).toBeLessThan(60_000); // seconds on a quiet machine; the bound allows a loaded one
       expect(body.details.length).toBe(1000);
       expect(body.message).toMatch(/^10000 error\(s\) \(the first 1000 listed\); checking stopped there, 4997500 row\(s\) not checked/);
 
@@ -252,7 +252,7 @@ describeStore('connectors: real exports in', () => {
       const empty = await fetch(`${server.url}/api/import`, { method: 'POST', body: form });
       expect(empty.status).toBe(400);
       expect((await empty.json()).message).toMatch(/no rows/);
-      expect(performance.now() - started).toBeLessThan(30_000);
+      expect(performance.now() - started).toBeLessThan(60_000); // seconds on a quiet machine; the bound allows a loaded one
     } finally {
       clearInterval(sampler);
     }
@@ -262,7 +262,7 @@ describeStore('connectors: real exports in', () => {
     console.log(`empty rows: RSS before ${(rssBefore / 1e6).toFixed(0)} MB, peak ${(peak / 1e6).toFixed(0)} MB`);
   });
 
-  it.skipIf(TEST_STORE === 'neo4j')('the CLI imports a profile\'s exports, and its dry run writes nothing', async () => {
+  it.skipIf(TEST_STORE === 'neo4j')('the CLI imports a profile\'s exports, and its dry run writes nothing', { timeout: 240_000 }, async () => {
     const dataDir = tempDir();
     const run = (args: string[]) =>
       promisify(execFile)('npx', ['tsx', 'server/import/cli.ts', ...args], { cwd: path.resolve(new URL('.', ROOT).pathname), env: { ...process.env, DATA_DIR: dataDir, SEED: 'none' } });
