@@ -30,6 +30,7 @@ import { solutionRoutes } from './api/solutions.js';
 import { registerAccess } from './access/guard.js';
 import { accessRoutes } from './api/access.js';
 import { ensureStoreId } from './store/store-id.js';
+import { identityRoutes } from './api/identity.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,6 +40,9 @@ declare module 'fastify' {
   }
 }
 
+/** Long enough to upload a large bundle on a slow link; the import itself runs after the body is in. */
+export const REQUEST_TIMEOUT_MS = 120_000;
+
 export const WEB_DIST = fileURLToPath(new URL('../dist/web/', import.meta.url));
 
 export async function buildApp(config: Config, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -46,6 +50,8 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
     logger: options.logger === false ? false : { level: config.logLevel },
     // Ids in paths are short; the import body is the one large request and sets its own limit.
     bodyLimit: 10 * 1024 * 1024,
+    // A client has this long to send a whole request, body included: a slow body cannot hold a connection for ever (408).
+    requestTimeout: REQUEST_TIMEOUT_MS,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -96,6 +102,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   await app.register(lifecycleRoutes);
   await app.register(programRoutes);
   await app.register(importExportRoutes);
+  await app.register(identityRoutes);
   await app.register(analyticsRoutes);
   await app.register(attributionRoutes);
   await app.register(conflictRoutes);

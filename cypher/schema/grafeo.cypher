@@ -11,6 +11,8 @@ CREATE INDEX customer_id IF NOT EXISTS FOR (n:Customer) ON (n.id);
 CREATE INDEX customer_domain IF NOT EXISTS FOR (n:Customer) ON (n.domain);
 CREATE INDEX customer_name_key IF NOT EXISTS FOR (n:Customer) ON (n.nameKey);
 CREATE INDEX customer_alias_id IF NOT EXISTS FOR (n:CustomerAlias) ON (n.id);
+CREATE INDEX identity_review_id IF NOT EXISTS FOR (n:IdentityReview) ON (n.id);
+CREATE INDEX identity_review_incoming IF NOT EXISTS FOR (n:IdentityReview) ON (n.incoming);
 CREATE INDEX capability_id IF NOT EXISTS FOR (n:Capability) ON (n.id);
 CREATE INDEX region_id IF NOT EXISTS FOR (n:Region) ON (n.id);
 CREATE INDEX segment_id IF NOT EXISTS FOR (n:Segment) ON (n.id);

@@ -33,6 +33,8 @@ const ENTITIES = [
 
 const errors = { 400: ErrorResponse, 404: ErrorResponse };
 
+const CreateQuery = z.object({ merge: z.enum(['true', 'false']).default('false').describe('true: a partner or customer whose domain is stored merges into it instead of answering 409') });
+
 export async function entityRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const store = app.store;
@@ -58,10 +60,15 @@ export async function entityRoutes(app: FastifyInstance) {
 
     api.post(
       `/api/${e.section}`,
-      { schema: { tags, summary: `Create a ${e.noun}`, body: e.schema, response: { 201: e.schema, 400: ErrorResponse, 409: ErrorResponse } } },
+      { schema: { tags, summary: `Create a ${e.noun}`, querystring: CreateQuery, body: e.schema, response: { 201: e.schema, 400: ErrorResponse, 409: ErrorResponse } } },
       async (request, response) => {
-        const { id } = request.body as { id: string };
+        const { id, domain } = request.body as { id: string; domain?: string };
         if ((await e.get(store, id)) !== null) throw new ConflictError(`a ${e.noun} with id "${id}" exists: use PUT to replace it`);
+        // A create is not a silent merge: the same domain as a stored company is a conflict unless merging is asked for.
+        if (domain !== undefined && (e.section === 'partners' || e.section === 'customers') && request.query.merge !== 'true') {
+          const existing = (await store.identities(e.section, { ids: [], domains: [domain], names: [] })).find((s) => s.domain === domain);
+          if (existing !== undefined) throw new ConflictError(`a ${e.noun} with domain "${domain}" exists: "${existing.id}"; POST with ?merge=true to merge into it`, { existingId: existing.id });
+        }
         const report = await writeRows(app, e.section, [request.body]);
         // Identity resolution may have folded the new record into an existing one: answer with what is stored.
         // Percent-encoded: a header carries Latin-1 only, and ids may be any Unicode.

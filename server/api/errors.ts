@@ -16,7 +16,15 @@ export class NotFoundError extends Error {
   }
 }
 
-export class ConflictError extends Error {}
+export class ConflictError extends Error {
+  /** Extra fields for the client, e.g. the id of the record the request collides with. */
+  constructor(
+    message: string,
+    readonly detail: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
 
 /** Input that passed its schema but not the store's rules (unknown references, bad rows). */
 export class InvalidInputError extends Error {
@@ -29,12 +37,14 @@ export class InvalidInputError extends Error {
 }
 
 export function rowErrorsAsDetails(errors: RowError[]): ErrorResponse['details'] {
-  return errors.map(({ section, index, id, field, message }) => ({
+  return errors.map(({ section, index, id, field, message, value, file, line }) => ({
     field: section === 'bundle' ? field : `${section}[${index}].${field}`,
-    message,
+    message: file === undefined ? message : `${file} line ${line}: ${field}: ${message}`,
     section,
     index,
     ...(id === undefined ? {} : { id }),
+    ...(value === undefined ? {} : { value }),
+    ...(file === undefined ? {} : { file, line }),
   }));
 }
 
@@ -55,7 +65,7 @@ function classify(error: FastifyError): [number, ErrorResponse] {
   }
   if (error instanceof AccessError) return reply(error.status, error.message, [{ field: error.field, message: error.message }]);
   if (error instanceof NotFoundError) return reply(404, error.message);
-  if (error instanceof ConflictError) return reply(409, error.message);
+  if (error instanceof ConflictError) return reply(409, error.message, Object.keys(error.detail).length === 0 ? [] : [{ field: 'body', message: error.message, ...error.detail }]);
   if (error instanceof InvalidInputError) return reply(400, error.message, error.details);
   if (error instanceof BundleRejected) return reply(400, error.message, rowErrorsAsDetails(error.errors));
   // Neo4j lost: the write was not committed; the driver reconnects when it is back, so a retry will do.

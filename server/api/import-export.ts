@@ -3,28 +3,38 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse } from '../schemas/api.js';
-import { BUNDLE_SECTIONS, Bundle } from '../schemas/bundle.js';
+import { Bundle } from '../schemas/bundle.js';
+import { ImportReportSchema } from '../schemas/import.js';
 import { importBundle } from '../import/import-bundle.js';
-import { parseCsvBundle } from '../import/csv.js';
+import { BUILT_IN_PROFILES, builtInProfile, mappingFromJson, type MappingProfile } from '../import/mapping.js';
+import { readCsvInput, type ImportInput } from '../import/read-input.js';
 import { bundleJson } from '../import/export-json.js';
 import { InvalidInputError, rowErrorsAsDetails } from './errors.js';
 
 export const IMPORT_BODY_LIMIT = 1024 * 1024 * 1024;
 
+const MappingProfileSummary = z.object({ name: z.string(), label: z.string(), description: z.string(), files: z.array(z.object({ name: z.string(), detect: z.array(z.string()) })) });
+
+const PROFILE_NAMES = [...BUILT_IN_PROFILES.keys()] as [string, ...string[]];
+
 const ImportQuery = z.object({
   mode: z.enum(['all-or-nothing', 'partial']).default('all-or-nothing'),
+  dryRun: z.enum(['true', 'false']).default('false').describe('true: check, resolve and report what the import would do, and write nothing'),
+  profile: z.enum(PROFILE_NAMES).optional().describe('the mapping profile of CSV files from another system; detected from their headers when absent'),
 });
 
-const sectionCounts = z.object(Object.fromEntries(Object.keys(BUNDLE_SECTIONS).map((k) => [k, z.number()])) as Record<keyof typeof BUNDLE_SECTIONS, z.ZodNumber>);
-
-export const ImportReportSchema = z.object({
-  mode: z.enum(['all-or-nothing', 'partial']),
-  committed: z.boolean(),
-  written: sectionCounts,
-  merges: z.array(z.object({ kind: z.enum(['partner', 'customer']), id: z.string(), merged: z.array(z.string()), key: z.string() })),
-  errors: z.array(z.object({ section: z.string(), index: z.number(), id: z.string().optional(), field: z.string(), message: z.string() })),
-  version: z.number(),
-});
+/** Reads a multipart import as it arrives: CSV files streamed (see readCsvInput), a .json part is a mapping file. */
+async function multipartInput(files: AsyncIterable<{ filename: string; file: Readable; toBuffer(): Promise<Buffer> }>, profile: string | undefined): Promise<ImportInput> {
+  // Filled before the first CSV file is mapped: a mapping part must come before the files it maps.
+  const profiles: MappingProfile[] = profile === undefined ? [...BUILT_IN_PROFILES.values()] : [builtInProfile(profile)];
+  async function* csvParts() {
+    for await (const part of files) {
+      if (part.filename.toLowerCase().endsWith('.json')) profiles.splice(0, profiles.length, mappingFromJson((await part.toBuffer()).toString('utf8'), part.filename));
+      else yield { name: part.filename, content: part.file };
+    }
+  }
+  return readCsvInput(csvParts(), profiles);
+}
 
 export async function importExportRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -36,37 +46,58 @@ export async function importExportRoutes(app: FastifyInstance) {
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         tags,
-        summary: 'Import an ecosystem bundle (JSON), or its CSV files (multipart/form-data, one file per entity)',
+        summary: 'Import an ecosystem bundle (JSON), or CSV files (multipart/form-data): the bundle\'s own, or another system\'s exports through a mapping profile',
         description:
-          'Every row is checked. By default nothing is written when any row is bad (400, every bad row in details). With mode=partial the good rows are written and the bad ones reported. Partners and customers are identity-resolved by normalised domain, or by name when they have no domain.',
+          'Every row is checked. By default nothing is written when any row is bad (400; the first 1,000 errors in details, each with its file, 1-based line, field and bad value, and counts per field and reason). With mode=partial the good rows are written and the bad ones reported. dryRun=true writes nothing and answers 200 with what the import would create, update, merge, queue for review and reject. Partners and customers are identity-resolved by normalised domain; a name match without a domain is queued for review, not merged. CSV files from Salesforce, HubSpot, a PRM or a cloud marketplace are mapped by `profile`, or by the profile their headers match; a `.json` part (before the CSV parts) is a mapping file.',
         querystring: ImportQuery,
         response: { 200: ImportReportSchema, 400: ErrorResponse },
       },
     },
     async (request) => {
-      let input: unknown = request.body;
+      let input: ImportInput = { bundle: request.body, warnings: [], mapped: [] };
       if (request.isMultipart()) {
-        const files: Record<string, string> = {};
         try {
-          for await (const part of request.files()) files[part.filename] = (await part.toBuffer()).toString('utf8');
+          input = await multipartInput(request.files(), request.query.profile);
         } catch (error) {
-          // The multipart plugin's own limits (413) keep their status; a body that is not valid multipart is the client's.
+          // The multipart plugin's own limits (413) keep their status; anything else about the files is the client's.
           const status = (error as { statusCode?: number }).statusCode;
           if (status !== undefined && status >= 400 && status < 500) throw error;
-          throw new InvalidInputError(`body: not a valid multipart body: ${(error as Error).message}`, [{ field: 'body', message: (error as Error).message }]);
+          throw new InvalidInputError(`body: ${(error as Error).message}`, [{ field: 'body', message: (error as Error).message }]);
         }
-        try {
-          input = parseCsvBundle(files);
-        } catch (error) {
-          throw new InvalidInputError((error as Error).message, [{ field: 'body', message: (error as Error).message }]);
+        if (Object.values(input.origins ?? {}).every((rows) => rows.length === 0)) {
+          const message = 'the files hold no rows (blank rows and rows of empty cells are skipped): nothing to import';
+          throw new InvalidInputError(`body: ${message}`, [{ field: 'body', message }]);
         }
       }
-      const report = await importBundle(app.store, input, { mode: request.query.mode, onCommitted: (written, version) => app.projection.applyCommitted(written, version) });
-      if (!report.committed) {
-        throw new InvalidInputError(`${report.errors.length} bad row(s); nothing was written (use mode=partial to write the good rows)`, rowErrorsAsDetails(report.errors));
+      const dryRun = request.query.dryRun === 'true';
+      const report = await importBundle(app.store, input.bundle, {
+        mode: request.query.mode,
+        dryRun,
+        warnings: input.warnings,
+        ...(input.origins === undefined ? {} : { origins: input.origins }),
+        onCommitted: (written, version) => app.projection.applyCommitted(written, version),
+      });
+      if (!report.committed && !dryRun) {
+        const counts = report.errorCounts.slice(0, 10).map((c) => `${c.count} × ${c.section}.${c.field}: ${c.reason}`);
+        throw new InvalidInputError(
+          `${report.errorCount} error(s)${report.errorCount > report.errors.length ? ` (the first ${report.errors.length} listed)` : ''}${report.unchecked > 0 ? `; checking stopped there, ${report.unchecked} row(s) not checked` : ''}; nothing was written (use mode=partial to write the good rows). ${counts.join('; ')}`,
+          rowErrorsAsDetails(report.errors),
+        );
       }
-      return report;
+      return { ...report, mapped: input.mapped };
     },
+  );
+
+  api.get(
+    '/api/import/profiles',
+    {
+      schema: {
+        tags,
+        summary: 'The built-in mapping profiles: their files, the headers that recognise each, and which column feeds which field',
+        response: { 200: z.object({ profiles: z.array(MappingProfileSummary) }) },
+      },
+    },
+    async () => ({ profiles: [...BUILT_IN_PROFILES.values()].map((p) => ({ name: p.name, label: p.label, description: p.description ?? '', files: p.files.map((f) => ({ name: f.name, detect: f.detect })) })) }),
   );
 
   api.get(

@@ -1,5 +1,6 @@
 /**
  * npm run import -- <bundle.json | folder of CSV files> [--mode partial] [--batch N] [--key K]
+ *                   [--profile salesforce|hubspot|prm|marketplace | --mapping file.json] [--dry-run]
  *
  * Opens the configured store and imports into it with a progress bar. The
  * embedded store belongs to one process: when a server holds it, the bundle
@@ -7,6 +8,7 @@
  * reports the id of the store in DATA_DIR (another store could answer at
  * HOST:PORT). Failures end with one line and a non-zero exit, not a stack.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -15,7 +17,8 @@ import { openStore, StoreAuthError, StoreInUseError, StoreUnavailableError } fro
 import { writeContext } from '../store/audit.js';
 import { ensureStoreId, readStoreId } from '../store/store-id.js';
 import { importBundle, type ImportMode, type ImportReport } from './import-bundle.js';
-import { readBundleInput } from './read-input.js';
+import { readImportInput } from './read-input.js';
+import { builtInProfile, mappingFromJson } from './mapping.js';
 
 /** Above this many rows the import commits in batches (resumable), below it in one transaction. */
 const BATCH_THRESHOLD = 20_000;
@@ -23,13 +26,23 @@ const DEFAULT_BATCH_ROWS = 5_000;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { mode: { type: 'string', default: 'all-or-nothing' }, batch: { type: 'string' }, key: { type: 'string' } },
+  options: {
+    mode: { type: 'string', default: 'all-or-nothing' },
+    batch: { type: 'string' },
+    key: { type: 'string' },
+    profile: { type: 'string' },
+    mapping: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+  },
 });
 const location = positionals[0];
-if (location === undefined || !['all-or-nothing', 'partial'].includes(values.mode)) {
-  console.error('usage: npm run import -- <bundle.json | folder of CSV files> [--mode all-or-nothing|partial] [--batch rows] [--key API key]');
+if (location === undefined || !['all-or-nothing', 'partial'].includes(values.mode) || (values.profile !== undefined && values.mapping !== undefined)) {
+  console.error(
+    'usage: npm run import -- <bundle.json | folder of CSV files> [--mode all-or-nothing|partial] [--batch rows] [--key API key] [--profile salesforce|hubspot|prm|marketplace | --mapping file.json] [--dry-run]',
+  );
   process.exit(2);
 }
+const dryRun = values['dry-run'];
 const mode = values.mode as ImportMode;
 const config = loadConfig();
 const key = values.key ?? config.clientKey;
@@ -56,12 +69,22 @@ function progressBar(): (done: number, total: number) => void {
 }
 
 function printReport(report: ImportReport): void {
+  const counts = (by: Partial<Record<string, number>>) => Object.entries(by).filter(([, n]) => (n ?? 0) > 0).map(([k, n]) => `${n!.toLocaleString('en')} ${k}`).join(', ') || 'nothing';
   const written = Object.entries(report.written).filter(([, n]) => n > 0).map(([k, n]) => `${n.toLocaleString('en')} ${k}`);
-  console.log(report.committed ? `imported: ${written.join(', ') || 'nothing'} (store version ${report.version})` : 'nothing imported: the bundle has bad rows');
-  for (const m of report.merges.slice(0, 20)) console.log(`merged ${m.kind} ${m.merged.join(', ')} into ${m.id} (${m.key})`);
+  for (const w of report.warnings.slice(0, 20)) console.log(`warning: ${w}`);
+  if (report.dryRun) console.log(`dry run, nothing written: would create ${counts(report.plan.created)}; would update ${counts(report.plan.updated)}`);
+  else console.log(report.committed ? `imported: ${written.join(', ') || 'nothing'} (store version ${report.version})` : 'nothing imported: the bundle has bad rows');
+  for (const m of report.merges.slice(0, 20)) console.log(`merged ${m.kind} ${m.merged.join(', ')} into ${m.id} (${m.evidence})`);
   if (report.merges.length > 20) console.log(`… and ${report.merges.length - 20} more merges`);
-  for (const e of report.errors.slice(0, 50)) console.log(`bad row ${e.section}[${e.index}]${e.id ? ` (${e.id})` : ''} ${e.field}: ${e.message}`);
-  if (report.errors.length > 50) console.log(`… and ${report.errors.length - 50} more bad rows`);
+  for (const r of report.review.slice(0, 20)) console.log(`to review: ${r.kind} ${r.incoming} may be ${r.candidate} (${r.evidence})`);
+  for (const e of report.errors.slice(0, 50)) {
+    const where = e.file === undefined ? `${e.section}[${e.index}]` : `${e.file} line ${e.line}`;
+    console.log(`bad row ${where}${e.id ? ` (${e.id})` : ''} ${e.field}: ${e.message}${e.value === undefined ? '' : ` (value: ${JSON.stringify(e.value)})`}`);
+  }
+  if (report.errorCount > 50) {
+    console.log(`… ${report.errorCount.toLocaleString('en')} errors in all:`);
+    for (const c of report.errorCounts.slice(0, 20)) console.log(`  ${c.count.toLocaleString('en')} × ${c.section} ${c.field}: ${c.reason}`);
+  }
 }
 
 async function sendToServer(input: unknown): Promise<ImportReport> {
@@ -87,7 +110,7 @@ async function sendToServer(input: unknown): Promise<ImportReport> {
       `the store in ${path.resolve(config.dataDir)} (id ${ours ?? 'unknown'}) is in use by another process, and the server at ${base} holds ${theirs === undefined ? 'a store that does not say its id' : `another store (id ${theirs})`}: nothing sent. Stop the process that holds the store, or set HOST and PORT to the server that holds it`,
     );
   }
-  const response = await answer(`${base}/api/import?mode=${mode}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  const response = await answer(`${base}/api/import?mode=${mode}${dryRun ? '&dryRun=true' : ''}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
   if (response.status === 401 || response.status === 403) throw unauthorised();
   const body = (await response.json()) as ImportReport & { message?: string; details?: unknown[] };
   if (response.status === 400 && Array.isArray(body.details)) {
@@ -99,7 +122,14 @@ async function sendToServer(input: unknown): Promise<ImportReport> {
   return body;
 }
 
-async function importHere(input: unknown): Promise<ImportReport> {
+type ImportInput = Awaited<ReturnType<typeof readImportInput>>;
+
+async function readInput(): Promise<ImportInput> {
+  const profiles = values.profile !== undefined ? [builtInProfile(values.profile)] : values.mapping !== undefined ? [mappingFromJson(await readFile(values.mapping, 'utf8'), values.mapping)] : undefined;
+  return readImportInput(location!, profiles);
+}
+
+async function importHere({ bundle: input, origins, warnings }: ImportInput): Promise<ImportReport> {
   const store = await openStore(config);
   try {
     if (config.neo4j === undefined) ensureStoreId(config.dataDir);
@@ -107,7 +137,9 @@ async function importHere(input: unknown): Promise<ImportReport> {
     const batchRows = values.batch !== undefined ? Number(values.batch) : rows > BATCH_THRESHOLD ? DEFAULT_BATCH_ROWS : undefined;
     // The audit trail records this run as the command line's, signed by the operating-system user.
     const context = { actor: 'cli', actorName: `cli:${userInfo().username}`, method: 'CLI', route: 'npm run import', idsBefore: [] };
-    return await writeContext.run(context, () => importBundle(store, input, { mode, onProgress: progressBar(), ...(batchRows === undefined ? {} : { batchRows }) }));
+    return await writeContext.run(context, () =>
+      importBundle(store, input, { mode, dryRun, warnings, ...(origins === undefined ? {} : { origins }), onProgress: progressBar(), ...(batchRows === undefined ? {} : { batchRows }) }),
+    );
   } finally {
     await store.close();
   }
@@ -119,21 +151,24 @@ async function main(): Promise<ImportReport> {
       ? `import: into the embedded store in ${path.resolve(config.dataDir)} (DATA_DIR chooses another)`
       : `import: into Neo4j at ${config.neo4j.uri}${config.neo4j.database ? ` (database ${config.neo4j.database})` : ''}`,
   );
-  const input = await readBundleInput(location!);
+  // An unknown profile, a bad mapping file, a file no profile recognises: one line, not a stack.
+  const input = await readInput().catch((error: Error) => {
+    throw new ImportFailed(error.message);
+  });
   try {
     return await importHere(input);
   } catch (error) {
     if (error instanceof StoreUnavailableError || error instanceof StoreAuthError) throw new ImportFailed(error.message);
     if (!(error instanceof StoreInUseError)) throw error;
     console.error(`import: ${error.message}: sending the bundle to the server that holds it`);
-    return sendToServer(input);
+    return sendToServer(input.bundle);
   }
 }
 
 try {
   const report = await main();
   printReport(report);
-  process.exit(report.committed ? 0 : 1);
+  process.exit(report.committed || (report.dryRun && report.errorCount === 0) ? 0 : 1);
 } catch (error) {
   const known = error instanceof ImportFailed || (error as NodeJS.ErrnoException).code !== undefined;
   console.error(`import: ${(error as Error).message}`);

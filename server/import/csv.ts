@@ -29,6 +29,7 @@
  */
 import type { Bundle, BundleSection } from '../schemas/bundle.js';
 import { BUNDLE_VERSION } from '../schemas/bundle.js';
+import type { Origin } from './mapping.js';
 
 const MODULE = 'server/import/csv';
 
@@ -234,13 +235,15 @@ function cellEnd(source: string, from: number): number {
  * Splits RFC 4180 text into records of raw cells, handing each to `onRecord`
  * as it is read (hot path: plain loops, no closures per cell or record).
  */
-function readRecords(source: string, file: string, onRecord: (cells: string[]) => void): void {
+function readRecords(source: string, file: string, onRecord: (cells: string[], line: number) => void): void {
   const n = source.length;
   let record: string[] = [];
   let line = 1;
   let i = source.charCodeAt(0) === 0xfeff ? 1 : 0;
 
+  let recordLine = 1;
   while (i < n) {
+    if (record.length === 0) recordLine = line;
     // Spaces before an opening quote are tolerated (`a, "b, c"`).
     let start = i;
     while (start < n && (source.charCodeAt(start) === SPACE || source.charCodeAt(start) === TAB)) start++;
@@ -278,13 +281,13 @@ function readRecords(source: string, file: string, onRecord: (cells: string[]) =
       continue;
     }
     // End of line (CRLF, LF or a lone CR) or of the text.
-    onRecord(record);
+    onRecord(record, recordLine);
     record = [];
     line++;
     if (c === CR) i++;
     if (c === LF || (c === CR && source.charCodeAt(i) === LF)) i++;
   }
-  if (record.length > 0) onRecord(record); // the text ended right after a comma
+  if (record.length > 0) onRecord(record, recordLine); // the text ended right after a comma
 }
 
 /**
@@ -404,15 +407,15 @@ function sectionOf(name: string): BundleSection {
   return section;
 }
 
-function parseFile(section: BundleSection, name: string, source: string): Array<Record<string, unknown>> {
+function parseFile(section: BundleSection, name: string, source: string, lines: number[], warnings: string[]): Array<Record<string, unknown>> {
   const { columns } = CSV_FILES[section];
   const expected = columns.map((c) => c.name).join(', ');
-  let layout: Column[] | undefined;
+  let layout: Array<Column | undefined> | undefined;
   const rows: Array<Record<string, unknown>> = [];
 
-  readRecords(source, name, (record) => {
+  readRecords(source, name, (record, line) => {
     if (layout === undefined) {
-      layout = readHeader(record, columns, name, expected);
+      layout = readHeader(record, columns, name, expected, warnings);
       return;
     }
     // A short row simply lacks its last fields and extra cells are ignored: the validator reports what is missing.
@@ -420,25 +423,30 @@ function parseFile(section: BundleSection, name: string, source: string): Array<
     let filled = false;
     for (let index = 0; index < layout.length && index < record.length; index++) {
       const raw = record[index]!.trim();
-      if (raw === '') continue;
-      const column = layout[index]!;
+      const column = layout[index];
+      if (raw === '' || column === undefined) continue;
       row[column.name] = parseCell(column.kind, raw);
       filled = true;
     }
-    if (filled) rows.push(row); // blank lines and spreadsheet filler rows are skipped
+    if (!filled) return; // blank lines and spreadsheet filler rows are skipped
+    rows.push(row);
+    lines.push(line);
   });
   if (layout === undefined) throw new Error(`${MODULE}: ${name} has no header line; expected columns ${expected}`);
   return rows;
 }
 
-function readHeader(header: string[], columns: Column[], name: string, expected: string): Column[] {
+/** The column of each header cell (any case); an unknown header reads nothing and is listed in a warning. */
+function readHeader(header: string[], columns: Column[], name: string, expected: string, warnings: string[]): Array<Column | undefined> {
   if (header.length === 1 && header[0]!.trim() === '') throw new Error(`${MODULE}: ${name} has no header line; expected columns ${expected}`);
+  const unknown: string[] = [];
   const layout = header.map((cell) => {
     const title = cell.trim();
     const column = columns.find((c) => c.name.toLowerCase() === title.toLowerCase());
-    if (column === undefined) throw new Error(`${MODULE}: ${name}: unknown column "${title}"; expected columns ${expected}`);
+    if (column === undefined && title !== '') unknown.push(title);
     return column;
   });
+  if (unknown.length > 0) warnings.push(`${name}: ignored columns ${unknown.map((u) => `"${u}"`).join(', ')} (the columns read are ${expected})`);
   for (const column of columns) {
     const seen = layout.filter((c) => c === column).length;
     if (seen > 1) throw new Error(`${MODULE}: ${name}: column "${column.name}" appears ${seen} times`);
@@ -451,10 +459,17 @@ function readHeader(header: string[], columns: Column[], name: string, expected:
  * Reads a bundle's CSV files (file name → text; a path prefix is ignored) into
  * a plain, not yet validated bundle object. Sections without a file are empty
  * (programs: absent).
- * Throws on an unknown file, an unknown or duplicate column, a missing required
- * column, or an unclosed quote.
+ * Throws on an unknown file, a duplicate column, a missing required
+ * column, or an unclosed quote; an unknown column is ignored (see parseCsvFiles).
  */
 export function parseCsvBundle(files: Record<string, string>): unknown {
+  return parseCsvFiles(files).bundle;
+}
+
+/** As parseCsvBundle, with each row's file and 1-based line (header = line 1) and the warnings (ignored columns). */
+export function parseCsvFiles(files: Record<string, string>): { bundle: Record<string, unknown>; origins: Record<string, Origin[]>; warnings: string[] } {
+  const origins: Record<string, Origin[]> = {};
+  const warnings: string[] = [];
   const bundle: Record<string, unknown> = { version: BUNDLE_VERSION };
   // Programmes are optional in a bundle: without programs.csv the section stays absent, as in bundles from before them.
   for (const section of SECTIONS) if (section !== 'programs') bundle[section] = [];
@@ -464,7 +479,15 @@ export function parseCsvBundle(files: Record<string, string>): unknown {
     const previous = seen.get(section);
     if (previous !== undefined) throw new Error(`${MODULE}: "${previous}" and "${name}" are both ${CSV_FILES[section].file}`);
     seen.set(section, name);
-    bundle[section] = parseFile(section, name, source);
+    const lines: number[] = [];
+    bundle[section] = parseFile(section, name, source, lines, warnings);
+    origins[section] = lines.map((line) => ({ file: name, line }));
   }
-  return bundle;
+  return { bundle, origins, warnings };
+}
+
+/** Whether a file name is one of the bundle's own CSV files (partners.csv, …), whatever its folder and case. */
+export function isBundleCsv(name: string): boolean {
+  const base = (name.split(/[\\/]/).pop() ?? name).toLowerCase();
+  return SECTIONS.some((s) => CSV_FILES[s].file === base);
 }

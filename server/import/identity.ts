@@ -1,12 +1,17 @@
 /**
  * Identity resolution: the same company arriving from several systems becomes
  * one record. Two records are the same company when their normalised domains
- * match, or, when neither has a domain, their normalised names do. The record
- * that came first keeps its id; later ids become its aliases, and the record
- * keeps every source.
+ * match: the record that came first keeps its id; later ids become its
+ * aliases, and the record keeps every source. When neither has a domain and
+ * only their normalised names match, the match is uncertain ("Acme" the
+ * reseller and "Acme" the customer's subsidiary): the record is kept apart and
+ * the pair goes to the review queue, where a person accepts the merge (the id
+ * becomes an alias, and later imports fold into it) or rejects it (never
+ * asked again).
  */
 import { CAPABILITY_LEVELS, LIFECYCLE_STAGES, STANDARD_TIERS, type Customer, type Partner } from '../schemas/model.js';
 import type { IdentityLookup, StoredIdentity } from '../store/graph-store.js';
+import type { ReviewItem } from '../schemas/identity.js';
 import { normaliseName } from '../store/records.js';
 
 export { normaliseName };
@@ -72,6 +77,18 @@ export interface Merge {
   merged: string[];
   /** Why: the shared domain or name. */
   key: string;
+  /** The evidence in words: `same domain "acme.example"`, `same id`, `alias of an accepted review`. */
+  evidence: string;
+}
+
+export type { ReviewItem } from '../schemas/identity.js';
+
+export const reviewId = (kind: string, incoming: string, candidate: string) => `${kind}:${incoming}:${candidate}`;
+
+function evidenceOf(key: string, sameId: boolean): string {
+  if (sameId) return 'same id';
+  const [kind, value] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+  return kind === 'domain' ? `same domain "${value}"` : kind === 'alias' ? `known alias "${value}"` : `same normalised name "${value}"`;
 }
 
 /**
@@ -99,7 +116,8 @@ export async function resolveIdentities<T extends Partner | Customer>(
   stored: StoredIdentity[],
   loadStored: (ids: string[]) => Promise<T[]>,
   merge: (kept: T, other: T) => T,
-): Promise<{ records: T[]; canonical: Map<string, string>; merges: Merge[] }> {
+  reviewsOf: (incoming: string[]) => Promise<ReviewItem[]> = async () => [],
+): Promise<{ records: T[]; canonical: Map<string, string>; merges: Merge[]; review: ReviewItem[]; stored: Set<string> }> {
   const byKey = new Map<string, string>();
   const canonical = new Map<string, string>();
   for (const s of stored) {
@@ -110,8 +128,21 @@ export async function resolveIdentities<T extends Partner | Customer>(
   }
   const storedIds = new Set(stored.map((s) => s.id));
 
-  // Decide each incoming record's kept id first, then load only the stored records that take part.
-  const keptIdOf = (r: T) => canonical.get(r.id) ?? byKey.get(identityKey(r)) ?? r.id;
+  // A name match without a domain is not merged but queued, unless a person already answered for the pair.
+  const uncertain = incoming.filter((r) => r.domain === undefined && !canonical.has(r.id));
+  const answered = new Set((await reviewsOf(uncertain.map((r) => r.id))).map((item) => reviewId(kind, item.incoming, item.candidate)));
+  const review: ReviewItem[] = [];
+  const keptIdOf = (r: T) => {
+    const known = canonical.get(r.id);
+    if (known !== undefined) return known;
+    const match = byKey.get(identityKey(r));
+    if (match === undefined || r.domain !== undefined) return match ?? r.id;
+    const id = reviewId(kind, r.id, match);
+    if (!answered.has(id) && !review.some((item) => item.id === id)) {
+      review.push({ id, kind, incoming: r.id, incomingName: r.name, candidate: match, evidence: evidenceOf(identityKey(r), false) + ', neither has a domain', status: 'open' });
+    }
+    return r.id;
+  };
   const keptIds = incoming.map((r) => {
     const id = keptIdOf(r);
     canonical.set(r.id, id);
@@ -140,9 +171,9 @@ export async function resolveIdentities<T extends Partner | Customer>(
       return;
     }
     records.set(id, merge(existing, r));
-    const m = merges.get(id) ?? { kind, id, merged: [], key: identityKey(existing) };
+    const m = merges.get(id) ?? { kind, id, merged: [], key: identityKey(existing), evidence: evidenceOf(identityKey(existing), r.id === id) };
     if (!m.merged.includes(r.id)) m.merged.push(r.id);
     merges.set(id, m);
   });
-  return { records: [...records.values()], canonical, merges: [...merges.values()] };
+  return { records: [...records.values()], canonical, merges: [...merges.values()], review, stored: new Set(touchedStored) };
 }

@@ -1,14 +1,74 @@
-/** Reads an import's input from disk: a bundle JSON file, or a folder of the bundle's CSV files. */
+/**
+ * Reads an import's input: a bundle JSON file, or CSV files — the bundle's own
+ * (partners.csv, …, known by name) and other systems' exports, mapped by a
+ * profile (given, or detected from each file's header).
+ */
+import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseCsvBundle } from './csv.js';
+import type { Readable } from 'node:stream';
+import { isBundleCsv, parseCsvFiles } from './csv.js';
+import { BUILT_IN_PROFILES, mapFiles, type MappedFile, type MappingProfile, type Origin } from './mapping.js';
 
-export async function readBundleInput(location: string): Promise<unknown> {
-  if ((await stat(location)).isDirectory()) {
-    const names = (await readdir(location)).filter((n) => n.endsWith('.csv'));
-    if (names.length === 0) throw new Error(`${location} holds no .csv files`);
-    const files = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(path.join(location, n), 'utf8')] as const)));
-    return parseCsvBundle(files);
+export interface ImportInput {
+  bundle: unknown;
+  /** Each row's file and line, per section (CSV inputs). */
+  origins?: Record<string, Origin[]>;
+  warnings: string[];
+  /** What each mapped file was recognised as, and which header feeds which field. */
+  mapped: MappedFile[];
+}
+
+type InputFile = { name: string; content: Readable | string | Buffer };
+
+async function text(content: Readable | string | Buffer): Promise<string> {
+  if (typeof content === 'string') return content;
+  if (Buffer.isBuffer(content)) return content.toString('utf8');
+  const chunks: Buffer[] = [];
+  for await (const chunk of content) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Reads CSV files as they arrive: the bundle's own files by name, every other
+ * file through `profiles` (all the built-in ones when none is chosen), mapped
+ * as it streams. The sections of both join, own rows first.
+ */
+export async function readCsvInput(files: AsyncIterable<InputFile> | Iterable<InputFile>, profiles: MappingProfile[] = [...BUILT_IN_PROFILES.values()]): Promise<ImportInput> {
+  const own: Record<string, string> = {};
+  async function* foreign(): AsyncGenerator<InputFile> {
+    for await (const file of files) {
+      if (isBundleCsv(file.name)) own[file.name] = await text(file.content);
+      else yield file;
+    }
   }
-  return JSON.parse(await readFile(location, 'utf8'));
+  const mapped = await mapFiles(foreign(), profiles);
+  const read = parseCsvFiles(own);
+  const bundle: Record<string, unknown> = { ...read.bundle };
+  const origins: Record<string, Origin[]> = { ...read.origins };
+  for (const [section, rows] of Object.entries(mapped.bundle)) {
+    if (!Array.isArray(rows) || rows.length === 0) continue;
+    bundle[section] = [...((bundle[section] as unknown[] | undefined) ?? []), ...rows];
+    origins[section] = [...(origins[section] ?? []), ...(mapped.origins[section] ?? [])];
+  }
+  return { bundle, origins, warnings: [...read.warnings, ...mapped.warnings], mapped: mapped.files };
+}
+
+/** A bundle JSON file, or a folder of CSV files (see readCsvInput). */
+export async function readImportInput(location: string, profiles?: MappingProfile[]): Promise<ImportInput> {
+  if ((await stat(location)).isDirectory()) {
+    const names = (await readdir(location)).filter((n) => n.toLowerCase().endsWith('.csv')).sort();
+    if (names.length === 0) throw new Error(`${location} holds no .csv files`);
+    return readCsvInput(
+      names.map((name) => ({ name, content: createReadStream(path.join(location, name)) })),
+      profiles,
+    );
+  }
+  if (location.toLowerCase().endsWith('.csv')) return readCsvInput([{ name: path.basename(location), content: createReadStream(location) }], profiles);
+  return { bundle: JSON.parse(await readFile(location, 'utf8')), warnings: [], mapped: [] };
+}
+
+/** The bundle alone, as the benchmarks read it. */
+export async function readBundleInput(location: string): Promise<unknown> {
+  return (await readImportInput(location)).bundle;
 }

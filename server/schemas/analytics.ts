@@ -3,7 +3,7 @@
  * "stable" are relied on by other tools: add fields, never rename these.
  */
 import { z } from 'zod';
-import { Id, PartnerType } from './model.js';
+import { Id, LIST_MAX, NAME_MAX, PartnerType } from './model.js';
 
 export const CENTRALITIES = ['degree', 'pagerank', 'betweenness'] as const;
 export const Centrality = z.enum(CENTRALITIES);
@@ -12,11 +12,11 @@ export const Centrality = z.enum(CENTRALITIES);
 
 export const MapQuery = z.object({
   type: PartnerType.optional(),
-  tier: z.string().min(1).optional(),
-  region: z.string().min(1).optional(),
-  segment: z.string().min(1).optional(),
-  capability: z.string().min(1).optional(),
-  stage: z.string().min(1).optional(),
+  tier: z.string().min(1).max(NAME_MAX).optional(),
+  region: z.string().min(1).max(NAME_MAX).optional(),
+  segment: z.string().min(1).max(NAME_MAX).optional(),
+  capability: z.string().min(1).max(NAME_MAX).optional(),
+  stage: z.string().min(1).max(NAME_MAX).optional(),
   community: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   minDegree: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   focus: Id.optional(),
@@ -99,9 +99,9 @@ export type NodeMetrics = z.infer<typeof NodeMetrics>;
 // ---------- gaps ----------
 
 export const GapsQuery = z.object({
-  region: z.string().min(1).optional(),
-  segment: z.string().min(1).optional(),
-  capability: z.string().min(1).optional(),
+  region: z.string().min(1).max(NAME_MAX).optional(),
+  segment: z.string().min(1).max(NAME_MAX).optional(),
+  capability: z.string().min(1).max(NAME_MAX).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export type GapsQuery = z.infer<typeof GapsQuery>;
@@ -195,7 +195,7 @@ export type GapsResponse = z.infer<typeof GapsResponse>;
 
 export const IntroductionsQuery = z.object({
   type: PartnerType.optional(),
-  region: z.string().min(1).optional(),
+  region: z.string().min(1).max(NAME_MAX).optional(),
   k: z.coerce.number().int().min(1).max(100).default(10),
 });
 export type IntroductionsQuery = z.infer<typeof IntroductionsQuery>;
@@ -234,12 +234,12 @@ export const IntroductionsResponse = z.object({ introductions: z.array(Introduct
 export const DealTeamRequest = z
   .object({
     customerId: Id.optional(),
-    segment: z.string().min(1).optional(),
-    region: z.string().min(1).optional(),
-    capabilities: z.array(Id).default([]),
-    roles: z.array(PartnerType).default([]),
-    include: z.array(Id).default([]),
-    exclude: z.array(Id).default([]),
+    segment: z.string().min(1).max(NAME_MAX).optional(),
+    region: z.string().min(1).max(NAME_MAX).optional(),
+    capabilities: z.array(Id).max(LIST_MAX).default([]),
+    roles: z.array(PartnerType).max(LIST_MAX).default([]),
+    include: z.array(Id).max(LIST_MAX).default([]),
+    exclude: z.array(Id).max(LIST_MAX).default([]),
     maxSize: z.number().int().min(1).max(10).default(4),
     limit: z.number().int().min(1).max(50).default(5),
   })

@@ -1,6 +1,6 @@
 /** Shapes of the API's own envelopes: errors, lists, health, search and neighbourhoods. */
 import { z } from 'zod';
-import { Id, LifecycleStage, PartnerType, RelationshipType } from './model.js';
+import { Id, LifecycleStage, NAME_MAX, PartnerType, RelationshipType } from './model.js';
 
 export const ErrorResponse = z.object({
   error: z.string(),
@@ -12,27 +12,27 @@ export type ErrorResponse = z.infer<typeof ErrorResponse>;
 export const IdParams = z.object({ id: Id });
 
 export const PageQuery = z.object({
-  cursor: z.string().min(1).optional(),
+  cursor: z.string().min(1).max(NAME_MAX).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
 export const PartnerListQuery = PageQuery.extend({
   type: PartnerType.optional(),
-  tier: z.string().min(1).optional(),
-  region: z.string().min(1).optional(),
-  segment: z.string().min(1).optional(),
-  capability: z.string().min(1).optional(),
+  tier: z.string().min(1).max(NAME_MAX).optional(),
+  region: z.string().min(1).max(NAME_MAX).optional(),
+  segment: z.string().min(1).max(NAME_MAX).optional(),
+  capability: z.string().min(1).max(NAME_MAX).optional(),
   stage: LifecycleStage.optional(),
-  q: z.string().min(1).optional(),
+  q: z.string().min(1).max(NAME_MAX).optional(),
 });
 export type PartnerListQuery = z.infer<typeof PartnerListQuery>;
 
 export const CustomerListQuery = PageQuery.extend({
-  region: z.string().min(1).optional(),
-  segment: z.string().min(1).optional(),
-  capability: z.string().min(1).optional().describe('customers that need this capability'),
-  industry: z.string().min(1).optional(),
-  q: z.string().min(1).optional(),
+  region: z.string().min(1).max(NAME_MAX).optional(),
+  segment: z.string().min(1).max(NAME_MAX).optional(),
+  capability: z.string().min(1).max(NAME_MAX).optional().describe('customers that need this capability'),
+  industry: z.string().min(1).max(NAME_MAX).optional(),
+  q: z.string().min(1).max(NAME_MAX).optional(),
 });
 export type CustomerListQuery = z.infer<typeof CustomerListQuery>;
 
@@ -67,7 +67,7 @@ export const HealthResponse = z.object({
 });
 
 export const SearchQuery = z.object({
-  q: z.string().trim().min(1, 'type at least one character'),
+  q: z.string().trim().min(1, 'type at least one character').max(NAME_MAX),
   limit: z.coerce.number().int().min(1).max(50).default(10),
 });
 

@@ -40,6 +40,7 @@ export const DEFAULT_ROLE_WEIGHTS: Readonly<Record<string, number>> = {
 /** `sourcing:3,delivery:1.5`: weights that replace the defaults of the roles they name. */
 const RoleWeights = z
   .string()
+  .max(2000)
   .regex(/^[^:,]+:\d+(\.\d+)?(,[^:,]+:\d+(\.\d+)?)*$/, 'must be role:weight pairs separated by commas, e.g. "sourcing:3,delivery:1.5"')
   .transform((text) => Object.fromEntries(text.split(',').map((pair) => pair.split(':')).map(([role, weight]) => [role!.trim(), Number(weight)])) as Record<string, number>);
 

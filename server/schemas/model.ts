@@ -37,6 +37,17 @@ export type CapabilityLevel = z.infer<typeof CapabilityLevel>;
 export type LifecycleStage = z.infer<typeof LifecycleStage>;
 export type RelationshipType = z.infer<typeof RelationshipType>;
 
+/**
+ * Limits on every field, so that one request cannot hold the server: names
+ * and free text at most 500 characters, lists at most 10,000 items (a bundle's
+ * sections are row lists and have no such limit; its rows do).
+ */
+export const NAME_MAX = 500;
+export const LIST_MAX = 10_000;
+const Name = z.string().trim().min(1, 'must not be empty').max(NAME_MAX, `must be at most ${NAME_MAX} characters`);
+/** An array of at most LIST_MAX items. */
+export const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIST_MAX, `must have at most ${LIST_MAX} items`);
+
 /** Ids are the ids given at import: short, printable, no surrounding spaces. */
 export const Id = z
   .string()
@@ -64,19 +75,19 @@ export function normaliseDomain(raw: string): string {
     .replace(/\.$/, '');
 }
 
-const Domain = z.string().trim().min(1, 'must not be empty').overwrite(normaliseDomain);
+const Domain = z.string().trim().min(1, 'must not be empty').max(NAME_MAX, `must be at most ${NAME_MAX} characters`).overwrite(normaliseDomain);
 const IsoDate = z.iso.datetime({ offset: true });
 
 export const Capability = z.object({
   id: Id,
-  name: z.string().trim().min(1),
-  category: z.string().trim().min(1).optional(),
+  name: Name,
+  category: Name.optional(),
 });
 export type Capability = z.infer<typeof Capability>;
 
 /** Regions and segments are first-class nodes; a bundle may give them as plain strings. */
-export const Region = z.object({ id: Id, name: z.string().trim().min(1).optional() });
-export const Segment = z.object({ id: Id, name: z.string().trim().min(1).optional() });
+export const Region = z.object({ id: Id, name: Name.optional() });
+export const Segment = z.object({ id: Id, name: Name.optional() });
 export type Region = z.infer<typeof Region>;
 export type Segment = z.infer<typeof Segment>;
 
@@ -104,44 +115,47 @@ export type LifecycleTransition = z.infer<typeof LifecycleTransition>;
 
 export const Partner = z.object({
   id: Id,
-  name: z.string().trim().min(1, 'must not be empty'),
+  name: Name,
   /** Web domain, normalised (lower case, no scheme or www.): the key of identity resolution. */
   domain: Domain.optional(),
-  types: z.array(PartnerType).min(1, 'a partner plays at least one role'),
+  types: z.array(PartnerType).min(1, 'a partner plays at least one role').max(PARTNER_TYPES.length * 2, `must have at most ${PARTNER_TYPES.length * 2} items`),
   /** One of registered|silver|gold|platinum, or a program-defined tier name. */
-  tier: z.string().trim().min(1).default('registered'),
-  regions: z.array(Id).default([]),
-  segments: z.array(Id).default([]),
-  capabilities: z.array(PartnerCapability).default([]),
+  tier: Name.default('registered'),
+  regions: list(Id).default([]),
+  segments: list(Id).default([]),
+  capabilities: list(PartnerCapability).default([]),
   /** Lifecycle stage per program track, e.g. { "resell": "grow", "cloud": "onboard" }. */
-  lifecycle: z.record(z.string().min(1), LifecycleStage).default({}),
+  lifecycle: z
+    .record(TrackId, LifecycleStage)
+    .refine((tracks) => Object.keys(tracks).length <= LIST_MAX, `must have at most ${LIST_MAX} tracks`)
+    .default({}),
   /**
    * The moves that led to `lifecycle`, oldest first. Optional: when given it
    * replaces the stored history; when absent the stored history stays, and a
    * stage that changes is recorded as a new move.
    */
-  lifecycleHistory: z.array(LifecycleTransition).optional(),
-  country: z.string().trim().min(1).optional(),
-  size: z.string().trim().min(1).optional(),
+  lifecycleHistory: list(LifecycleTransition).optional(),
+  country: Name.optional(),
+  size: Name.optional(),
   revenue: Amount.optional(),
   /** Systems this record came from; identity resolution keeps every one. */
-  sources: z.array(Source).default([]),
+  sources: list(Source).default([]),
   /** Ids the same partner had in other systems, folded into this record. */
-  aliases: z.array(Id).default([]),
+  aliases: list(Id).default([]),
 });
 export type Partner = z.infer<typeof Partner>;
 
 export const Customer = z.object({
   id: Id,
-  name: z.string().trim().min(1, 'must not be empty'),
+  name: Name,
   domain: Domain.optional(),
   segment: Id,
-  industry: z.string().trim().min(1).optional(),
+  industry: Name.optional(),
   region: Id,
   /** Capability ids this customer requires: the demand side of gap analysis. */
-  needs: z.array(Id).default([]),
-  sources: z.array(Source).default([]),
-  aliases: z.array(Id).default([]),
+  needs: list(Id).default([]),
+  sources: list(Source).default([]),
+  aliases: list(Id).default([]),
 });
 export type Customer = z.infer<typeof Customer>;
 
@@ -159,7 +173,7 @@ export const Relationship = z.discriminatedUnion('type', [
     ...relationshipBase,
     type: z.literal('SERVES'),
     role: ServeRole,
-    since: z.string().trim().min(1).optional(),
+    since: Name.optional(),
     annualValue: Amount.optional(),
   }),
 ]);
@@ -177,7 +191,7 @@ export type MembershipRelationship = z.infer<typeof MembershipRelationship>;
 
 export const DealPartner = z.object({
   partner: Id,
-  role: z.string().trim().min(1),
+  role: Name,
   claimedShare: z.number().min(0).max(1).optional(),
   /** When the partner registered its part in the deal (deal registration); optional, newer than bundle v1's first writers. */
   registeredAt: IsoDate.optional(),
@@ -187,22 +201,22 @@ export const Deal = z.object({
   id: Id,
   customer: Id,
   region: Id,
-  needs: z.array(Id).default([]),
+  needs: list(Id).default([]),
   amount: Amount.optional(),
   /** Free text; `closed-won`/`won` and `closed-lost`/`lost` close the deal (WON_STAGES, LOST_STAGES). */
-  stage: z.string().trim().min(1).default('open'),
+  stage: Name.default('open'),
   /** When the deal was won or lost; optional, newer than bundle v1. Places the deal in a period for attribution and reports. */
   closedAt: IsoDate.optional(),
-  partners: z.array(DealPartner).default([]),
+  partners: list(DealPartner).default([]),
 });
 export type Deal = z.infer<typeof Deal>;
 
 export const Solution = z.object({
   id: Id,
-  name: z.string().trim().min(1),
-  partners: z.array(Id).default([]),
-  capabilities: z.array(Id).default([]),
+  name: Name,
+  partners: list(Id).default([]),
+  capabilities: list(Id).default([]),
   /** Regions the solution is sold in; optional, newer than bundle v1. Validation checks a member operates in each. */
-  regions: z.array(Id).optional(),
+  regions: list(Id).optional(),
 });
 export type Solution = z.infer<typeof Solution>;

@@ -5,7 +5,7 @@
  * Also the shapes of tier evaluation and the lifecycle funnel.
  */
 import { z } from 'zod';
-import { Amount, Id, LifecycleStage, PartnerType, TrackId } from './model.js';
+import { Amount, Id, LifecycleStage, LIST_MAX, NAME_MAX, PartnerType, TrackId } from './model.js';
 
 const Count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const Days = z.number().int().min(1).max(36_500);
@@ -14,7 +14,7 @@ const Days = z.number().int().min(1).max(36_500);
 export const TierRequirements = z
   .object({
     certifiedCapabilities: Count.optional().describe('at least this many certified capabilities'),
-    capabilities: z.array(Id).optional().describe('these capabilities, each certified'),
+    capabilities: z.array(Id).max(LIST_MAX).optional().describe('these capabilities, each certified'),
     customers: Count.optional().describe('at least this many customers served (SERVES)'),
     annualValue: Amount.optional().describe('at least this annual value served, summed over SERVES'),
     wonDeals: Count.optional().describe('at least this many won deals in the last 12 months'),
@@ -29,7 +29,7 @@ export const REQUIREMENT_KEYS = Object.keys(TierRequirements.shape) as Array<key
 export const Tier = z.object({
   id: Id,
   name: z.string().trim().min(1).max(200).optional(),
-  benefits: z.array(z.string().trim().min(1).max(500)).default([]),
+  benefits: z.array(z.string().trim().min(1).max(500)).max(LIST_MAX).default([]),
   requirements: TierRequirements.default({}),
 });
 export type Tier = z.infer<typeof Tier>;
@@ -41,13 +41,13 @@ const trackFields = z.object({
   id: TrackId,
   name: z.string().trim().min(1).max(200).optional(),
   /** The kinds of partner the track is for. */
-  partnerTypes: z.array(PartnerType).default([]),
-  benefits: z.array(z.string().trim().min(1).max(500)).default([]),
+  partnerTypes: z.array(PartnerType).max(LIST_MAX).default([]),
+  benefits: z.array(z.string().trim().min(1).max(500)).max(LIST_MAX).default([]),
   /** Days a registered deal is protected from other partners' claims. */
   protectionDays: Days.optional(),
   stallLimits: StallLimits.default({}),
   /** Lowest first. */
-  tiers: z.array(Tier).default([]),
+  tiers: z.array(Tier).max(LIST_MAX).default([]),
 });
 
 function uniqueTiers(track: { tiers: Tier[] }, ctx: z.RefinementCtx) {
@@ -91,9 +91,9 @@ export type TierEvaluation = z.infer<typeof TierEvaluation>;
 export const TierEvaluationQuery = z.object({
   track: TrackId.optional(),
   partner: Id.optional(),
-  tier: z.string().trim().min(1).optional().describe("the partner's current tier"),
+  tier: z.string().trim().min(1).max(NAME_MAX).optional().describe("the partner's current tier"),
   status: TierStatus.optional(),
-  cursor: z.string().min(1).optional(),
+  cursor: z.string().min(1).max(1000).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 export type TierEvaluationQuery = z.infer<typeof TierEvaluationQuery>;

@@ -20,6 +20,7 @@ import { claimFromRow, conflictDealFromRow, resolutionFromRow, resolutionProps }
 import { customerContextFromRow, memberFromRow, solutionFromValidationRow, type CatalogueNames, type CustomerContext, type MemberFacts, type SolutionRecord } from './solution-records.js';
 import type { AuditEntry, AuditQuery } from '../schemas/access.js';
 import { auditEntryFromRow, TouchedIds, writeContext, type WriteContext } from './audit.js';
+import type { ReviewItem, ReviewStatus } from '../schemas/identity.js';
 
 /** Rows per statement: keeps each statement well inside Grafeo's fixed 30 s timeout. */
 export const ROWS_PER_STATEMENT = 2000;
@@ -358,6 +359,18 @@ export class StoreWriter {
 
   async recordImportProgress(importId: string, batches: number) {
     await this.tx.run('meta/record-import-progress', { importId, batches });
+  }
+
+  /** Queues uncertain identity matches for review (a pair queued again is replaced). */
+  async queueReviews(items: ReviewItem[]) {
+    await this.each('identity/queue-reviews', items.map((item) => ({ id: item.id, props: { ...item } })));
+  }
+
+  /** Records a decision on a review item; null when there is none with this id. */
+  async decideReview(id: string, status: ReviewStatus): Promise<ReviewItem | null> {
+    this.changed = true;
+    const [row] = await this.tx.run('identity/decide-review', { id, status, at: this.now });
+    return row === undefined ? null : records.plainFromRow<ReviewItem>(row);
   }
 }
 
@@ -723,6 +736,23 @@ export class GraphStore {
       }
     }
     return [...found.values()];
+  }
+
+  /** The review items, whatever their status, of these incoming partner or customer ids. */
+  async reviewsOf(kind: 'partner' | 'customer', ids: string[]): Promise<ReviewItem[]> {
+    const out: ReviewItem[] = [];
+    for (const batch of chunks([...new Set(ids)], IDS_PER_LOOKUP)) out.push(...(await this.executor.read('identity/reviews-of', { kind, ids: batch }, FOR_WRITE)).map((r) => records.plainFromRow<ReviewItem>(r)));
+    return out;
+  }
+
+  async listReviews(q: { status?: ReviewStatus | undefined; cursor?: string | undefined; limit: number }): Promise<Page<ReviewItem>> {
+    const rows = await this.executor.read('identity/list-reviews', { status: q.status ?? null, after: decodeIdCursor(q.cursor), limit: q.limit });
+    return pageByKey(rows.map((r) => records.plainFromRow<ReviewItem>(r)), q.limit, (item) => item.id);
+  }
+
+  async getReview(id: string): Promise<ReviewItem | null> {
+    const [row] = await this.executor.read('identity/get-review', { id });
+    return row === undefined ? null : records.plainFromRow<ReviewItem>(row);
   }
 
   async importProgress(): Promise<{ importId: string | null; batches: number }> {

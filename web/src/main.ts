@@ -18,10 +18,11 @@ import { mountBreadcrumb, mountMapControls, mountStatusBar } from './panels/map-
 import { renderOverview } from './panels/overview.js';
 import { ReportsPanel } from './panels/reports.js';
 import { SolutionsPanel } from './panels/solutions.js';
+import { ImportPanel } from './panels/import.js';
 import { createSearchBox } from './panels/search.js';
 import { Store, VIEWS, type View } from './state.js';
 
-const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health', programs: 'Programs', solutions: 'Solutions', conflicts: 'Conflicts', reports: 'Reports' };
+const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health', programs: 'Programs', solutions: 'Solutions', conflicts: 'Conflicts', reports: 'Reports', import: 'Import' };
 
 async function main(): Promise<void> {
   const shell = byId('app');
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
   const counts = await api.health().then((health) => health.counts, () => null);
   if (counts !== null && counts.partners === 0 && counts.customers === 0) {
     mountEmptyEcosystem({ overlay: byId('map-overlay'), panel, status: byId('statusbar'), chip: byId('health-chip') });
+    // The first import happens here too; once it has written, the app starts over on the data.
+    const importer = h('div', { id: 'import-view' });
+    panel.append(importer);
+    new ImportPanel(importer, () => location.reload()).render();
     return;
   }
   const store = new Store();
@@ -62,8 +67,13 @@ async function main(): Promise<void> {
   const health = new HealthPanel(panel, byId('health-chip'), app);
   const programs = new ProgramsPanel(panel, app);
   const reports = new ReportsPanel(panel, app);
+  // After an import, the map is read again and shown.
+  const importer = new ImportPanel(panel, () => {
+    store.set({ view: 'explore' });
+    void map.load();
+  });
   const solutions = new SolutionsPanel(panel, app);
-  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health, programs, solutions, conflicts: new ConflictsPanel(panel, app), reports };
+  const panels: Record<View, { render(): void }> = { explore: details, gaps, deals, health, programs, solutions, conflicts: new ConflictsPanel(panel, app), reports, import: importer };
 
   const tabs = byId('tabs');
   const renderTabs = () =>

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { Centrality } from '../../server/schemas/analytics.js';
 import { PartnerType } from '../../server/schemas/model.js';
 
-export const VIEWS = ['explore', 'gaps', 'deals', 'health', 'programs', 'solutions', 'conflicts', 'reports'] as const;
+export const VIEWS = ['explore', 'gaps', 'deals', 'health', 'programs', 'solutions', 'conflicts', 'reports', 'import'] as const;
 export type View = (typeof VIEWS)[number];
 
 const text = z.string().trim().min(1).max(200).optional().catch(undefined);

@@ -82,12 +82,14 @@ describeStore('the same data gives the same answers', () => {
 describeStore('an empty or tiny ecosystem', () => {
   const partner = (id: string) => ({ id, name: id, types: ['service'], regions: ['emea'], segments: ['smb'] });
   const customer = (id: string) => ({ id, name: id, segment: 'smb', region: 'emea', needs: [] });
+  // Regions and segments are referenced only once defined.
+  const catalogue = { version: 1, regions: ['emea'], segments: ['smb'] };
   const cases: Array<[string, object, number]> = [
     ['empty', { version: 1 }, 0],
-    ['one partner', { version: 1, partners: [partner('p-a')] }, 1],
-    ['two partners, no relationship', { version: 1, partners: [partner('p-a'), partner('p-b')] }, 2],
-    ['two related partners', { version: 1, partners: [partner('p-a'), partner('p-b')], relationships: [{ from: 'p-a', to: 'p-b', type: 'RESELLS' }] }, 2],
-    ['customers only', { version: 1, customers: [customer('c-a'), customer('c-b'), customer('c-c')] }, 3],
+    ['one partner', { ...catalogue, partners: [partner('p-a')] }, 1],
+    ['two partners, no relationship', { ...catalogue, partners: [partner('p-a'), partner('p-b')] }, 2],
+    ['two related partners', { ...catalogue, partners: [partner('p-a'), partner('p-b')], relationships: [{ from: 'p-a', to: 'p-b', type: 'RESELLS' }] }, 2],
+    ['customers only', { ...catalogue, customers: [customer('c-a'), customer('c-b'), customer('c-c')] }, 3],
   ];
   it.each(cases)('%s: map, gaps and health answer', async (_name, bundle, size) => {
     const server = await startServer({ seed: 'none' });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Bundle, BUNDLE_SECTIONS } from '../../schemas/bundle.js';
-import { bundleToCsv, parseCsvBundle } from '../csv.js';
+import { bundleToCsv, parseCsvBundle, parseCsvFiles } from '../csv.js';
 
 const demo = Bundle.parse(JSON.parse(readFileSync(new URL('../../../seeds/demo/bundle.json', import.meta.url), 'utf8')));
 
@@ -113,8 +113,12 @@ describe('parseCsvBundle', () => {
     expect(() => parseCsvBundle({ 'relationships.csv': 'from,type\np-1,SERVES\n' })).toThrow(/relationships\.csv.*"to"/);
   });
 
-  it('rejects an unknown column and an unclosed quote, naming the file', () => {
-    expect(() => parseCsvBundle({ 'regions.csv': 'id,nmae\napac,Asia\n' })).toThrow(/regions\.csv.*"nmae"/);
+  it('ignores an unknown column with a warning naming it, and rejects an unclosed quote naming the file and line', () => {
+    const read = parseCsvFiles({ 'regions.csv': 'ID,nmae,Name\napac,Asia,Asia Pacific\n\nemea,x,EMEA\n' });
+    expect(read.bundle.regions).toEqual([{ id: 'apac', name: 'Asia Pacific' }, { id: 'emea', name: 'EMEA' }]);
+    expect(read.warnings).toEqual([expect.stringMatching(/regions\.csv: ignored columns "nmae"/)]);
+    // Lines as the file counts them: the header is line 1, the blank line 3 is skipped.
+    expect(read.origins.regions).toEqual([{ file: 'regions.csv', line: 2 }, { file: 'regions.csv', line: 4 }]);
     expect(() => parseCsvBundle({ 'regions.csv': 'id,name\napac,"Asia\n' })).toThrow(/regions\.csv line 2/);
   });
 });

@@ -23,7 +23,7 @@ describeStore('identity resolution', () => {
     bundle.relationships.push({ from: 'prm-778', to: 'c-initech', type: 'SERVES', role: 'manage', source: 'prm' } as never);
     const report = await importBundle(t.store, bundle);
     expect(report.errors).toEqual([]);
-    expect(report.merges).toEqual([{ kind: 'partner', id: 'p-acme', merged: ['prm-778'], key: 'domain:acme.example' }]);
+    expect(report.merges).toEqual([{ kind: 'partner', id: 'p-acme', merged: ['prm-778'], key: 'domain:acme.example', evidence: 'same domain "acme.example"' }]);
     const acme = await t.store.getPartner('p-acme');
     expect(acme).toMatchObject({
       name: 'Acme Integrators',
@@ -47,14 +47,20 @@ describeStore('identity resolution', () => {
     expect((await t.store.neighbourhood('p-helix'))?.find((n) => n.type === 'RESELLS')).toMatchObject({ id: 'p-acme', direction: 'in' });
   });
 
-  it('merges by normalised name when there is no domain, and against what the store holds', async () => {
+  it('queues a name match without a domain for review instead of merging it, and asks once', async () => {
     await importBundle(t.store, tinyBundle());
-    const report = await importBundle(t.store, {
-      version: 1,
-      partners: [{ id: 'erp-9', name: 'NIMBUS cloud, Inc.', types: ['reseller'], sources: ['erp'] }],
-    });
-    expect(report.merges).toEqual([{ kind: 'partner', id: 'p-nimbus', merged: ['erp-9'], key: 'name:nimbus cloud' }]);
-    expect(await t.store.getPartner('p-nimbus')).toMatchObject({ types: ['msp', 'reseller'], sources: ['crm', 'erp'], aliases: ['erp-9'] });
+    const bundle = { version: 1, partners: [{ id: 'erp-9', name: 'NIMBUS cloud, Inc.', types: ['reseller'], sources: ['erp'] }] };
+    const report = await importBundle(t.store, structuredClone(bundle));
+    expect(report.merges).toEqual([]);
+    expect(report.review).toEqual([
+      { id: 'partner:erp-9:p-nimbus', kind: 'partner', incoming: 'erp-9', incomingName: 'NIMBUS cloud, Inc.', candidate: 'p-nimbus', evidence: 'same normalised name "nimbus cloud", neither has a domain', status: 'open' },
+    ]);
+    // Kept apart until a person decides; the queue is in the store.
+    expect(await t.store.getPartner('erp-9')).toMatchObject({ name: 'NIMBUS cloud, Inc.' });
+    expect(await t.store.getPartner('p-nimbus')).toMatchObject({ aliases: [] });
+    expect((await t.store.listReviews({ limit: 10 })).items).toEqual([expect.objectContaining({ id: 'partner:erp-9:p-nimbus', status: 'open' })]);
+    const again = await importBundle(t.store, structuredClone(bundle));
+    expect(again.review).toEqual([]);
     expect(normaliseName('Acme & Sons, Ltd.')).toBe('acme and sons');
   });
 
@@ -82,9 +88,9 @@ describeStore('validation', () => {
     expect(report.committed).toBe(false);
     expect(report.errors).toEqual([
       { section: 'customers', index: 0, id: 'c-bad', field: 'segment', message: expect.stringMatching(/string/i) },
-      { section: 'partners', index: 1, id: 'p-bad', field: 'name', message: 'must not be empty' },
-      { section: 'partners', index: 1, id: 'p-bad', field: 'types.0', message: expect.stringContaining('reseller') },
-      { section: 'relationships', index: 0, field: 'role', message: expect.stringContaining('implement') },
+      { section: 'partners', index: 1, id: 'p-bad', field: 'name', message: 'must not be empty', value: '' },
+      { section: 'partners', index: 1, id: 'p-bad', field: 'types.0', message: expect.stringContaining('reseller'), value: 'wizard' },
+      { section: 'relationships', index: 0, field: 'role', message: expect.stringContaining('implement'), value: 'sell-harder' },
     ]);
     expect(await t.store.exportBundle()).toEqual(before);
     expect(await t.store.version()).toBe(version);
@@ -97,8 +103,8 @@ describeStore('validation', () => {
     const report = await importBundle(t.store, bundle);
     expect(report.committed).toBe(false);
     expect(report.errors).toEqual([
-      { section: 'relationships', index: 11, field: 'to', message: 'unknown partner "p-ghost"' },
-      { section: 'relationships', index: 12, field: 'to', message: 'unknown customer "c-ghost"' },
+      { section: 'relationships', index: 11, field: 'to', message: 'unknown partner "p-ghost"', value: 'p-ghost' },
+      { section: 'relationships', index: 12, field: 'to', message: 'unknown customer "c-ghost"', value: 'c-ghost' },
     ]);
     expect((await t.store.counts()).partners).toBe(0);
   });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateBundle } from '../../../seeds/generate.js';
 import { bundleJson } from '../../import/export-json.js';
+import { decideReview } from '../../import/review.js';
 import { importBundle } from '../../import/import-bundle.js';
 import type { RelationshipListQuery } from '../../schemas/api.js';
 import type { Relationship } from '../../schemas/model.js';
@@ -313,7 +314,12 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
       customers: [{ id: 'erp-initech', name: 'Initech Inc', segment: 'smb', region: 'apac' }],
     });
     expect(report.errors).toEqual([]);
-    expect(report.merges.map((m) => [m.id, m.merged])).toEqual([['p-acme', ['crm-acme']], ['p-nimbus', ['erp-nimbus']], ['c-initech', ['erp-initech']]]);
+    expect(report.merges.map((m) => [m.id, m.merged])).toEqual([['p-acme', ['crm-acme']]]);
+    // A name match without a domain is queued for review, not merged; accepting it folds the record in.
+    expect(report.review.map((r) => r.id)).toEqual(['partner:erp-nimbus:p-nimbus', 'customer:erp-initech:c-initech']);
+    expect((await t.store.listReviews({ status: 'open', limit: 10 })).items.map((r) => r.id)).toEqual(['customer:erp-initech:c-initech', 'partner:erp-nimbus:p-nimbus']);
+    for (const item of report.review) expect((await decideReview(t.store, item.id, 'accept'))?.item.status).toBe('accepted');
+    expect((await t.store.listReviews({ status: 'open', limit: 10 })).items).toEqual([]);
     expect((await t.store.getPartner('crm-acme'))?.id).toBe('p-acme');
     expect((await t.store.getCustomer('erp-initech'))?.id).toBe('c-initech');
     // A later write naming only aliases reaches the kept records.
