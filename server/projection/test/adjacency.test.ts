@@ -35,7 +35,7 @@ describe('projection/adjacency', () => {
   it('is rebuilt after the topology changes, and kept otherwise', () => {
     const graph = randomGraph(8);
     const first = adjacencyOf(graph);
-    graph.setNodeAttribute('p1', 'tier', 'gold');
+    graph.setNodeAttribute('p1', 'label', 'Renamed');
     expect(adjacencyOf(graph)).toBe(first);
     graph.dropEdge(graph.edges()[0]!);
     addPartner(graph, { id: 'late', types: ['msp'] });
