@@ -3,7 +3,7 @@
  * customers, ~1,000,000 relationships by default): time and memory of each
  * analytic, from projection build to a deal team.
  *
- *   npm run bench:analytics [-- --partners 100000 --customers 200000 --relationships 1000000]
+ *   npm run bench:analytics [-- --partners 100000 --customers 200000 --relationships 1000000] [-- --bundle file.json]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,9 @@ import { GapsQuery, IntroductionsQuery, MapQuery, DealTeamRequest } from '../ser
 import type { DerivedMetrics, EcoGraph } from '../server/projection/types.js';
 import { generatedBundleFile, generatedBundleArgs } from './generated-bundle.js';
 
-const file = generatedBundleFile(generatedBundleArgs());
+const args = generatedBundleArgs({ bundle: { type: 'string' } });
+// --bundle: an existing bundle file instead of the generated one of the given size.
+const file = args.bundle ?? generatedBundleFile(args);
 const bundle = JSON.parse(readFileSync(file, 'utf8')) as Bundle;
 
 const rows: Array<Record<string, string>> = [];

@@ -1,7 +1,7 @@
 /**
  * What holds the memory of the analytics state and of a whole server.
  *
- *   npm run bench:memory [-- --partners 100000 --customers 200000 --relationships 1000000] [-- --snapshot] [-- --state-only]
+ *   npm run bench:memory [-- --partners 100000 --customers 200000 --relationships 1000000 | --bundle file.json] [-- --snapshot] [-- --state-only]
  *
  * 1. In this process (run with --expose-gc): the generated bundle projected,
  *    then the V8 heap (plus array buffers) measured after a full collection
@@ -28,9 +28,11 @@ import type { Bundle } from '../server/schemas/bundle.js';
 import { generatedBundleArgs, generatedBundleFile } from './generated-bundle.js';
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-const args = generatedBundleArgs({ snapshot: { type: 'boolean', default: false }, 'state-only': { type: 'boolean', default: false }, phase: { type: 'string' }, 'data-dir': { type: 'string' } });
+const args = generatedBundleArgs({ snapshot: { type: 'boolean', default: false }, 'state-only': { type: 'boolean', default: false }, bundle: { type: 'string' }, phase: { type: 'string' }, 'data-dir': { type: 'string' } });
 
-if (args.phase === 'import') await importInto(args['data-dir']!, generatedBundleFile(args));
+// --bundle: an existing bundle file instead of the generated one of the given size.
+const bundleFile = () => args.bundle ?? generatedBundleFile(args);
+if (args.phase === 'import') await importInto(args['data-dir']!, bundleFile());
 else if (args.phase === 'serve') await serve(args['data-dir']!);
 else await main();
 
@@ -43,7 +45,7 @@ async function main() {
     const m = process.memoryUsage();
     return m.heapUsed + m.arrayBuffers;
   };
-  const file = generatedBundleFile(args);
+  const file = bundleFile();
   const parts: Array<Record<string, string>> = [];
   const before = used();
   const { graph, catalogue } = projectBundle(JSON.parse(readFileSync(file, 'utf8')) as Bundle);
@@ -76,7 +78,7 @@ async function main() {
 
   // The whole server, in child processes.
   const dataDir = path.join(tmpdir(), `ecograph-bench-memory-${process.pid}`);
-  const sizeArgs = ['--partners', args.partners, '--customers', args.customers, '--relationships', args.relationships, '--seed', args.seed];
+  const sizeArgs = ['--partners', args.partners, '--customers', args.customers, '--relationships', args.relationships, '--seed', args.seed, ...(args.bundle === undefined ? [] : ['--bundle', args.bundle])];
   const child = (phase: string) => [...process.execArgv.filter((a) => a !== '--expose-gc'), '--expose-gc', process.argv[1]!, ...sizeArgs, '--phase', phase, '--data-dir', dataDir];
   try {
     execFileSync(process.execPath, child('import'), { stdio: 'inherit' });
