@@ -3,7 +3,7 @@
  * customers, ~1,000,000 relationships by default): time and memory of each
  * analytic, from projection build to a deal team.
  *
- *   npm run bench:analytics [-- --partners 100000 --customers 200000 --relationships 1000000] [-- --bundle file.json]
+ *   npm run bench:analytics [-- --partners 100000 --customers 200000 --relationships 1000000] [-- --bundle file.json] [-- --kernels-only]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ import { GapsQuery, IntroductionsQuery, MapQuery, DealTeamRequest } from '../ser
 import type { DerivedMetrics, EcoGraph } from '../server/projection/types.js';
 import { generatedBundleFile, generatedBundleArgs } from './generated-bundle.js';
 
-const args = generatedBundleArgs({ bundle: { type: 'string' } });
+const args = generatedBundleArgs({ bundle: { type: 'string' }, 'kernels-only': { type: 'boolean', default: false } });
 // --bundle: an existing bundle file instead of the generated one of the given size.
 const file = args.bundle ?? generatedBundleFile(args);
 const bundle = JSON.parse(readFileSync(file, 'utf8')) as Bundle;
@@ -188,12 +188,13 @@ function median(xs: number[]): number {
 
 const { graph, catalogue } = await measure('projection build (bundle → graphology)', () => projectBundle(bundle), `${bundle.partners.length.toLocaleString('en')} partners, ${bundle.customers.length.toLocaleString('en')} customers, ${bundle.relationships.length.toLocaleString('en')} relationships`);
 console.log(`graph: ${graph.order.toLocaleString('en')} nodes, ${graph.size.toLocaleString('en')} edges`);
-const communities = await measure('communities (Louvain)', () => detectCommunities(graph), '');
-rows.at(-1)!.note = `${new Set(Object.values(communities)).size} communities`;
 const small = projectBundle(JSON.parse(readFileSync(generatedBundleFile({ partners: '2000', customers: '4000', relationships: '20000', seed: '42' }), 'utf8')) as Bundle).graph;
 compareKernels(small, `${small.order.toLocaleString('en')} nodes`);
 const { ranks } = compareKernels(graph, `${graph.order.toLocaleString('en')} nodes`);
 console.table(kernelRows);
+if (args['kernels-only']) process.exit(0);
+const communities = await measure('communities (Louvain)', () => detectCommunities(graph), '');
+rows.at(-1)!.note = `${new Set(Object.values(communities)).size} communities`;
 const between = await measure('betweenness (sampled Brandes)', () => betweenness(graph));
 rows.at(-1)!.note = between.exact ? 'exact' : `${between.sources} sampled sources`;
 const aps = { points: articulationPoints(graph), bridges: bridges(graph) };
