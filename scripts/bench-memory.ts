@@ -15,7 +15,8 @@
  *    derivation and layout it starts have settled (`--state-only` skips it).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { constants } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -70,7 +71,9 @@ async function main() {
   if (args.snapshot) {
     const snapshot = v8.writeHeapSnapshot(path.join(tmpdir(), `ecograph-memory-${process.pid}.heapsnapshot`));
     console.log(`heap snapshot: ${snapshot}`);
-    console.table(largestKinds(snapshot, 15));
+    // Summarised in-process only while it fits in one string (about 20,000 partners); larger ones are kept for DevTools.
+    if (statSync(snapshot).size < constants.MAX_STRING_LENGTH) console.table(largestKinds(snapshot, 15));
+    else console.log('too large to summarise here: open it in Chrome DevTools (Memory tab)');
   }
   console.table(parts);
   void derived;
