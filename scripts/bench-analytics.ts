@@ -3,7 +3,7 @@
  * customers, ~1,000,000 relationships by default): time and memory of each
  * analytic, from projection build to a deal team.
  *
- *   npm run bench:analytics [-- --partners 100000 --customers 200000 --relationships 1000000]
+ *   npm run bench:analytics [-- --partners 100000 --customers 200000 --relationships 1000000] [-- --bundle file.json] [-- --kernels-only]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,8 +12,12 @@ import path from 'node:path';
 import type { Bundle } from '../server/schemas/bundle.js';
 import { projectBundle } from '../server/projection/from-bundle.js';
 import { detectCommunities } from '../server/analytics/communities.js';
-import { betweenness, pagerankWithIterations } from '../server/analytics/centrality.js';
-import { articulationPoints, bridges } from '../server/analytics/structure.js';
+import { pagerank as graphologyPagerankMetric, betweenness as graphologyBetweenness } from 'graphology-metrics/centrality/index.js';
+import { connectedComponents as graphologyConnectedComponents } from 'graphology-components';
+import { betweenness, dependenciesFrom, pagerankWithIterations } from '../server/analytics/centrality.js';
+import { articulationPoints, bridges, connectedComponents } from '../server/analytics/structure.js';
+import { seededRandom } from '../server/analytics/communities.js';
+import { adjacencyOf } from '../server/projection/adjacency.js';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput } from '../server/analytics/layout.js';
 import { capabilityGaps } from '../server/analytics/gaps.js';
 import { introductionsFor, scorePair, topIntroductions } from '../server/analytics/introductions.js';
@@ -24,10 +28,12 @@ import { deriveInBackground } from '../server/projection/derive.js';
 import { nodeMetrics } from '../server/analytics/metrics.js';
 import { searchNodes } from '../server/projection/search.js';
 import { GapsQuery, IntroductionsQuery, MapQuery, DealTeamRequest } from '../server/schemas/analytics.js';
-import type { DerivedMetrics } from '../server/projection/types.js';
+import type { DerivedMetrics, EcoGraph } from '../server/projection/types.js';
 import { generatedBundleFile, generatedBundleArgs } from './generated-bundle.js';
 
-const file = generatedBundleFile(generatedBundleArgs());
+const args = generatedBundleArgs({ bundle: { type: 'string' }, 'kernels-only': { type: 'boolean', default: false } });
+// --bundle: an existing bundle file instead of the generated one of the given size.
+const file = args.bundle ?? generatedBundleFile(args);
 const bundle = JSON.parse(readFileSync(file, 'utf8')) as Bundle;
 
 const rows: Array<Record<string, string>> = [];
@@ -43,32 +49,93 @@ async function measure<T>(name: string, work: () => T | Promise<T>, note = ''): 
   return result;
 }
 
-/**
- * The largest relative error of our top 1,000 PageRanks against igraph's
- * PRPACK (an exact solver), when Debian's python3-igraph is installed.
- */
-function pagerankAgainstIgraph(ranks: Record<string, number>): string {
-  const python = '/usr/bin/python3';
-  if (!existsSync(python) || spawnFails(python, ['-c', 'import igraph'])) return 'igraph comparison skipped: python3-igraph is not installed';
-  const ids = graph.nodes();
-  const indexOf = new Map(ids.map((id, i) => [id, i]));
-  const folder = mkdtempSync(path.join(tmpdir(), 'ecograph-pagerank-'));
+const PYTHON = '/usr/bin/python3';
+const IGRAPH = !existsSync(PYTHON) || spawnFails(PYTHON, ['-c', 'import igraph']) ? undefined : path.join(import.meta.dirname, 'igraph-baseline.py');
+const BETWEENNESS_SOURCES = 20;
+const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const timed = <T>(work: () => T): [number, T] => {
+  const started = performance.now();
+  const result = work();
+  return [performance.now() - started, result];
+};
+
+interface IgraphTimes {
+  build: number;
+  pagerank: number;
+  components: number;
+  articulation_points_and_bridges: number;
+  bfs_per_source: number;
+  exact_betweenness_per_source?: number;
+}
+
+/** igraph's timings (ms) and PageRank on the same graph, written for it as an edge list of adjacency indices. */
+function runIgraph(g: EcoGraph, sources: string[]): { times: IgraphTimes; pagerank: number[] } | undefined {
+  if (IGRAPH === undefined) return undefined;
+  const { ids, position, starts, neighbours } = adjacencyOf(g);
+  const folder = mkdtempSync(path.join(tmpdir(), 'ecograph-igraph-'));
   try {
-    const edges = path.join(folder, 'edges.txt');
-    writeFileSync(edges, graph.mapEdges((_edge, _attributes, source, target) => `${indexOf.get(source)} ${indexOf.get(target)}`).join('\n'));
-    const script = [
-      'import sys, igraph',
-      'edges = [tuple(map(int, line.split())) for line in open(sys.argv[1])]',
-      'ranks = igraph.Graph(n=int(sys.argv[2]), edges=edges, directed=False).pagerank(damping=0.85, implementation="prpack")',
-      'sys.stdout.write("\\n".join(repr(r) for r in ranks))',
-    ].join('\n');
-    const exact = execFileSync(python, ['-c', script, edges, String(ids.length)], { encoding: 'utf8', maxBuffer: 1 << 28 }).split('\n').map(Number);
-    const top = ids.map((_, i) => i).sort((a, b) => exact[b]! - exact[a]!).slice(0, 1000);
-    const worst = Math.max(...top.map((i) => Math.abs(ranks[ids[i]!]! - exact[i]!) / exact[i]!));
-    return `max relative error of the top 1,000 against igraph's PRPACK ${worst.toExponential(2)} (top node ${exact[top[0]!]!.toFixed(5)})`;
+    const lines: string[] = [];
+    for (let i = 0; i < ids.length; i++) for (let j = starts[i]!; j < starts[i + 1]!; j++) if (i < neighbours[j]!) lines.push(`${i} ${neighbours[j]}`);
+    const [edges, sourceFile, ranksFile] = ['edges.txt', 'sources.txt', 'pagerank.txt'].map((name) => path.join(folder, name)) as [string, string, string];
+    writeFileSync(edges, lines.join('\n'));
+    writeFileSync(sourceFile, sources.map((id) => position.get(id)).join('\n'));
+    const output = execFileSync(PYTHON, [IGRAPH, edges, String(ids.length), sourceFile, ranksFile], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const times = Object.fromEntries(Object.entries(JSON.parse(output) as Record<string, number>).map(([k, v]) => [k, v * 1000])) as unknown as IgraphTimes;
+    return { times, pagerank: readFileSync(ranksFile, 'utf8').split('\n').map(Number) };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+const kernelRows: Array<Record<string, string>> = [];
+function kernelRow(kernel: string, ours: number, graphology: number | string, igraph: number | undefined, note = '') {
+  kernelRows.push({
+    kernel,
+    ours: seconds(ours),
+    graphology: typeof graphology === 'number' ? seconds(graphology) : graphology,
+    igraph: igraph === undefined ? 'igraph: not installed' : seconds(igraph),
+    'ours ÷ igraph': igraph === undefined ? '' : (ours / igraph).toFixed(2),
+    note,
+  });
+  console.log(`${kernel}: ours ${seconds(ours)}, graphology ${kernelRows.at(-1)!.graphology}, igraph ${kernelRows.at(-1)!.igraph}`);
+}
+
+/**
+ * PageRank, components, articulation points and bridges, and Brandes per
+ * sampled source: ours beside graphology's own functions and igraph's, on
+ * the same graph. Our kernels walk the typed adjacency, built once per graph
+ * version (timed apart, as igraph's own graph build is).
+ */
+function compareKernels(g: EcoGraph, label: string) {
+  const [adjacencyTime] = timed(() => adjacencyOf(g));
+  const ids = g.nodes();
+  const random = seededRandom(7);
+  const sources = Array.from({ length: BETWEENNESS_SOURCES }, () => ids[Math.floor(random() * ids.length)]!);
+  const [oursPagerank, { ranks, iterations }] = timed(() => pagerankWithIterations(g));
+  const [graphologyPagerank] = timed(() => graphologyPagerankMetric(g, { getEdgeWeight: null }));
+  const [oursComponents, { sizes }] = timed(() => connectedComponents(g));
+  const [graphologyComponents] = timed(() => graphologyConnectedComponents(g));
+  const [oursCuts, cuts] = timed(() => ({ points: articulationPoints(g).length, bridges: bridges(g).length }));
+  const [oursSources] = timed(() => dependenciesFrom(g, sources));
+  const igraph = runIgraph(g, sources);
+  let accuracy = 'igraph: not installed';
+  if (igraph !== undefined) {
+    const exact = igraph.pagerank;
+    const top = ids.map((_, i) => i).sort((a, b) => exact[b]! - exact[a]!).slice(0, 1000);
+    const worst = Math.max(...top.map((i) => Math.abs(ranks[ids[i]!]! - exact[i]!) / exact[i]!));
+    accuracy = `top 1,000 within ${worst.toExponential(2)} relative of igraph's PRPACK (top node ${exact[top[0]!]!.toFixed(5)})`;
+  }
+  console.log(`\nkernels on ${label}: typed adjacency built in ${seconds(adjacencyTime)}${igraph === undefined ? '' : `, igraph's graph in ${seconds(igraph.times.build)}`}`);
+  kernelRow(`${label}: PageRank`, oursPagerank, graphologyPagerank, igraph?.times.pagerank, `${iterations} iterations; ${accuracy}`);
+  kernelRow(`${label}: connected components`, oursComponents, graphologyComponents, igraph?.times.components, `${sizes.length.toLocaleString('en')} components`);
+  kernelRow(`${label}: articulation points + bridges`, oursCuts, 'none in graphology', igraph?.times.articulation_points_and_bridges, `${cuts.points.toLocaleString('en')} points, ${cuts.bridges.toLocaleString('en')} bridges`);
+  kernelRow(`${label}: Brandes, per sampled source`, oursSources / sources.length, 'all sources only', igraph?.times.bfs_per_source, `${sources.length} sources; igraph's figure is its BFS alone (0.10 has no source subset), a floor`);
+  if (g.order <= 20_000) {
+    const [oursAll] = timed(() => dependenciesFrom(g, ids));
+    const [graphologyAll] = timed(() => graphologyBetweenness(g, { getEdgeWeight: null }));
+    kernelRow(`${label}: exact betweenness, per source`, oursAll / ids.length, graphologyAll / ids.length, igraph?.times.exact_betweenness_per_source, 'every node a source');
+  }
+  return { ranks, iterations, adjacencyTime };
 }
 
 /**
@@ -121,14 +188,16 @@ function median(xs: number[]): number {
 
 const { graph, catalogue } = await measure('projection build (bundle → graphology)', () => projectBundle(bundle), `${bundle.partners.length.toLocaleString('en')} partners, ${bundle.customers.length.toLocaleString('en')} customers, ${bundle.relationships.length.toLocaleString('en')} relationships`);
 console.log(`graph: ${graph.order.toLocaleString('en')} nodes, ${graph.size.toLocaleString('en')} edges`);
+const small = projectBundle(JSON.parse(readFileSync(generatedBundleFile({ partners: '2000', customers: '4000', relationships: '20000', seed: '42' }), 'utf8')) as Bundle).graph;
+compareKernels(small, `${small.order.toLocaleString('en')} nodes`);
+const { ranks } = compareKernels(graph, `${graph.order.toLocaleString('en')} nodes`);
+console.table(kernelRows);
+if (args['kernels-only']) process.exit(0);
 const communities = await measure('communities (Louvain)', () => detectCommunities(graph), '');
 rows.at(-1)!.note = `${new Set(Object.values(communities)).size} communities`;
-const { ranks, iterations } = await measure('PageRank', () => pagerankWithIterations(graph));
-rows.at(-1)!.note = `${iterations} iterations; ${pagerankAgainstIgraph(ranks)}`;
-console.log(`PageRank: ${rows.at(-1)!.note}`);
 const between = await measure('betweenness (sampled Brandes)', () => betweenness(graph));
 rows.at(-1)!.note = between.exact ? 'exact' : `${between.sources} sampled sources`;
-const aps = await measure('articulation points + bridges', () => ({ points: articulationPoints(graph), bridges: bridges(graph) }));
+const aps = { points: articulationPoints(graph), bridges: bridges(graph) };
 const input = toLayoutInput(graph, communities);
 const quick = await measure('first placement (no backbone iterations)', () => fromLayoutOutput(input.ids, computeLayout(input, { backboneIterations: 0 })));
 const full = await measure('full layout in a worker thread', async () => fromLayoutOutput(input.ids, await runLayoutInWorker(input, { full: true })));
@@ -201,3 +270,4 @@ rows.at(-1)!.note = `longest event-loop stall meanwhile: ${Math.round(longestSta
 
 console.log(`\nanalytics on ${graph.order.toLocaleString('en')} nodes / ${graph.size.toLocaleString('en')} edges; peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
 console.table(rows);
+console.table(kernelRows);

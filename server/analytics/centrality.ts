@@ -1,10 +1,10 @@
 /**
- * Centralities: PageRank by power iteration over compressed adjacency
- * arrays; exact betweenness from graphology-metrics; betweenness on large
+ * Centralities: PageRank by power iteration over the graph's typed
+ * adjacency (projection/adjacency.ts); exact betweenness from graphology-metrics; betweenness on large
  * graphs estimated from a seeded sample of sources.
  */
 import { betweenness as betweennessMetric } from 'graphology-metrics/centrality/index.js';
-import { NeighborhoodIndex } from 'graphology-indices/neighborhood.js';
+import { adjacencyOf, type Adjacency } from '../projection/adjacency.js';
 import type { EcoGraph } from '../projection/types.js';
 import { seededRandom } from './communities.js';
 
@@ -37,16 +37,7 @@ export function pagerankWithIterations(graph: EcoGraph, options: Partial<Pageran
   const n = graph.order;
   if (n === 0) return { ranks: {}, iterations: 0 };
 
-  const nodes = graph.nodes();
-  const indexOf = new Map(nodes.map((id, i) => [id, i]));
-  const starts = new Uint32Array(n + 1);
-  const neighbours = new Uint32Array(2 * graph.size);
-  let filled = 0;
-  nodes.forEach((id, i) => {
-    starts[i] = filled;
-    graph.forEachNeighbor(id, (other) => (neighbours[filled++] = indexOf.get(other)!));
-  });
-  starts[n] = filled;
+  const { ids: nodes, starts, neighbours } = adjacencyOf(graph);
 
   let rank = new Float64Array(n).fill(1 / n);
   let next = new Float64Array(n);
@@ -126,8 +117,8 @@ export function betweenness(graph: EcoGraph, options: Partial<BetweennessOptions
     return { scores, exact: true, sources: participants.length };
   }
 
-  const index = new NeighborhoodIndex(graph);
-  const participates = index.nodes.map(takesPart);
+  const index = adjacencyOf(graph);
+  const participates = index.ids.map(takesPart);
   const { original, starts, neighbours } = breadthFirstAdjacency(index, participates);
   const n = original.length;
   const sources = Array.from({ length: n }, (_, i) => i);
@@ -141,8 +132,24 @@ export function betweenness(graph: EcoGraph, options: Partial<BetweennessOptions
 
   // Scaled by n / maxSources to estimate the sum over every source.
   const scale = n / maxSources / ((n - 1) * (n - 2));
-  original.forEach((i, compact) => (scores[index.nodes[i]!] = totals[compact]! * scale));
+  original.forEach((i, compact) => (scores[index.ids[i]!] = totals[compact]! * scale));
   return { scores, exact: false, sources: maxSources };
+}
+
+/**
+ * Brandes' dependencies summed over the given sources, over every node of
+ * the graph (no participants left out), unnormalised: with every node as a
+ * source, twice graphology-metrics' unnormalised betweenness. The kernel that
+ * betweenness runs per sampled source; the benchmark times it per source.
+ */
+export function dependenciesFrom(graph: EcoGraph, sources: string[]): Record<string, number> {
+  const { ids, position, starts, neighbours } = adjacencyOf(graph);
+  const totals = sampledBrandes(starts, neighbours, sources.map((id) => {
+    const i = position.get(id);
+    if (i === undefined) throw new Error(`analytics/centrality: unknown node "${id}"`);
+    return i;
+  }));
+  return Object.fromEntries(ids.map((id, i) => [id, totals[i]!]));
 }
 
 /**
@@ -150,8 +157,8 @@ export function betweenness(graph: EcoGraph, options: Partial<BetweennessOptions
  * then sit close in memory: on the 300k-node ecosystem this halves the time
  * of each search, which is cache misses rather than arithmetic.
  */
-function breadthFirstAdjacency(index: NeighborhoodIndex, participates: boolean[]) {
-  const { neighborhood, starts: indexStarts } = index;
+function breadthFirstAdjacency(index: Adjacency, participates: boolean[]) {
+  const { neighbours: neighborhood, starts: indexStarts } = index;
   const order = participates.length;
   const compact = new Int32Array(order).fill(-1);
   const original: number[] = [];

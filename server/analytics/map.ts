@@ -11,6 +11,7 @@
 import { RELATIONSHIP_TYPES } from '../schemas/model.js';
 import type { MapEdge, MapNode, MapQuery, MapResponse } from '../schemas/analytics.js';
 import { ALL_EVENTS, perGraph } from '../projection/per-graph.js';
+import { adjacencyOf as typedAdjacencyOf } from '../projection/adjacency.js';
 import type { DerivedMetrics, EcoEdge, EcoGraph, EcoNode } from '../projection/types.js';
 
 /** Super-nodes in an aggregated view at most: past a few hundred bubbles an overview stops being one. */
@@ -77,24 +78,18 @@ interface MapIndex extends Adjacency {
 }
 
 // The projection is edited in place after small writes: any change to the graph drops its adjacency.
+// Ids, positions and rows are the projection's typed adjacency, shared with the kernels; only what the map adds is built here.
 const adjacencyOf = perGraph(ALL_EVENTS, (graph): Adjacency => {
-  const ids = graph.nodes();
-  const position = new Map(ids.map((id, i) => [id, i]));
-  const starts = new Uint32Array(ids.length + 1);
-  ids.forEach((id, i) => (starts[i + 1] = starts[i]! + graph.degree(id)));
+  const { ids, position, starts, neighbours } = typedAdjacencyOf(graph);
+  // Rows are filled in the same edge order as the typed adjacency's, so entry j here is entry j there.
   const fill = starts.slice(0, ids.length);
-  const neighbours = new Uint32Array(2 * graph.size);
-  const typeBits = new Uint16Array(2 * graph.size);
-  const edges: EcoEdge[] = new Array(2 * graph.size);
+  const typeBits = new Uint16Array(neighbours.length);
+  const edges: EcoEdge[] = new Array(neighbours.length);
   graph.forEachEdge((_edge, attributes, source, target) => {
     let bits = 0;
     for (const type of attributes.types) bits |= 1 << RELATIONSHIP_TYPES.indexOf(type);
-    const s = position.get(source)!;
-    const t = position.get(target)!;
-    const forward = fill[s]!++;
-    const backward = fill[t]!++;
-    neighbours[forward] = t;
-    neighbours[backward] = s;
+    const forward = fill[position.get(source)!]!++;
+    const backward = fill[position.get(target)!]!++;
     typeBits[forward] = typeBits[backward] = bits;
     edges[forward] = edges[backward] = attributes;
   });

@@ -3,15 +3,14 @@
  * what a partner's departure would cut off.
  *
  * graphology has no articulation points or bridges, so they come from one
- * hand-written Tarjan depth-first search. It is iterative (300k nodes would
+ * hand-written Tarjan depth-first search over the graph's typed adjacency. It is iterative (300k nodes would
  * overflow the call stack) and numbers nodes in visiting order, so that every
  * DFS subtree is a contiguous range of that order: `disconnectedBy` then
  * answers by slicing ranges instead of searching the graph again, which keeps
  * it cheap enough to ask for every articulation point. The search result is
  * cached per graph and dropped as soon as the graph's topology changes.
  */
-import { largestConnectedComponent } from 'graphology-components';
-import { NeighborhoodIndex } from 'graphology-indices/neighborhood.js';
+import { adjacencyOf, type Adjacency } from '../projection/adjacency.js';
 import type { EcoGraph } from '../projection/types.js';
 import { perGraph, TOPOLOGY_EVENTS } from '../projection/per-graph.js';
 
@@ -21,7 +20,45 @@ export function isolated(graph: EcoGraph): string[] {
 }
 
 export function largestComponent(graph: EcoGraph): Set<string> {
-  return new Set(largestConnectedComponent(graph));
+  const { ids } = adjacencyOf(graph);
+  const { component, sizes } = connectedComponents(graph);
+  let largest = 0;
+  for (let c = 1; c < sizes.length; c++) if (sizes[c]! > sizes[largest]!) largest = c;
+  return new Set(ids.filter((_, i) => component[i] === largest));
+}
+
+/**
+ * Each node's connected component (numbered in the order of their first
+ * nodes) and each component's size, by breadth-first search over the typed
+ * adjacency. Hand-written because graphology-components collects id strings
+ * per component: 1.2 s at 300,000 nodes where igraph takes 0.06 s.
+ */
+export function connectedComponents(graph: EcoGraph): { component: Int32Array; sizes: number[] } {
+  const { starts, neighbours } = adjacencyOf(graph);
+  const order = starts.length - 1;
+  const component = new Int32Array(order).fill(-1);
+  const queue = new Uint32Array(order);
+  const sizes: number[] = [];
+  for (let root = 0; root < order; root++) {
+    if (component[root] !== -1) continue;
+    const c = sizes.length;
+    component[root] = c;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = root;
+    while (head < tail) {
+      const v = queue[head++]!;
+      for (let j = starts[v]!, end = starts[v + 1]!; j < end; j++) {
+        const w = neighbours[j]!;
+        if (component[w] === -1) {
+          component[w] = c;
+          queue[tail++] = w;
+        }
+      }
+    }
+    sizes.push(tail);
+  }
+  return { component, sizes };
 }
 
 export function articulationPoints(graph: EcoGraph): string[] {
@@ -46,7 +83,7 @@ export function disconnectedBy(graph: EcoGraph, nodeId: string): string[] {
   if (root !== search.largestRoot) return [];
 
   // Parts left when u goes: each child subtree that cannot climb above u, and the rest of the component.
-  const { neighborhood, starts } = search.index;
+  const { neighbours: neighborhood, starts } = search.index;
   const parts: number[] = [];
   let rest = search.subtree[root]! - 1;
   for (let j = starts[u]!; j < starts[u + 1]!; j++) {
@@ -74,7 +111,7 @@ export function disconnectedBy(graph: EcoGraph, nodeId: string): string[] {
 }
 
 interface DepthFirstSearch {
-  index: NeighborhoodIndex;
+  index: Adjacency;
   nodes: string[];
   position: Map<string, number>;
   /** visiting rank → node */
@@ -101,8 +138,8 @@ const depthFirstSearch = perGraph(TOPOLOGY_EVENTS, (graph): DepthFirstSearch => 
 });
 
 function tarjan(graph: EcoGraph): DepthFirstSearch {
-  const index = new NeighborhoodIndex(graph);
-  const { nodes, neighborhood, starts } = index;
+  const index = adjacencyOf(graph);
+  const { ids: nodes, neighbours: neighborhood, starts } = index;
   const order = nodes.length;
   const preorder = new Uint32Array(order);
   const rank = new Int32Array(order).fill(-1);
@@ -159,7 +196,7 @@ function tarjan(graph: EcoGraph): DepthFirstSearch {
   return {
     index,
     nodes,
-    position: new Map(nodes.map((node, i) => [node, i])),
+    position: index.position,
     preorder,
     rank,
     low,

@@ -11,6 +11,47 @@ export function createEcoGraph(): EcoGraph {
   return new UndirectedGraph<PartnerNode | CustomerNode, EcoEdge>({ multi: false, allowSelfLoops: false });
 }
 
+/**
+ * One frozen copy of each distinct small value a graph's records repeat
+ * (a role list, a partner's regions, a capability's level): at 300,000 nodes
+ * and a million edges, a copy per record was most of the projection's memory.
+ * Frozen, so that a reader that mutates one by mistake throws instead of
+ * changing every record that shares it.
+ */
+class Interner {
+  private readonly lists = new Map<string, readonly string[]>();
+  private readonly strings = new Map<string, string>();
+  private readonly capabilities = new Map<string, PartnerNode['capabilities'][string]>();
+
+  string<T extends string>(value: T): T {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known as T;
+    this.strings.set(value, value);
+    return value;
+  }
+
+  list<T extends string>(values: readonly T[]): T[] {
+    const key = values.join('\u0000');
+    let list = this.lists.get(key);
+    if (list === undefined) this.lists.set(key, (list = Object.freeze(values.map((v) => this.string(v)))));
+    return list as T[];
+  }
+
+  capability(level: CapabilityLevel, certified: boolean): PartnerNode['capabilities'][string] {
+    const key = `${level}:${certified}`;
+    let entry = this.capabilities.get(key);
+    if (entry === undefined) this.capabilities.set(key, (entry = Object.freeze({ level, certified })));
+    return entry;
+  }
+}
+
+const interners = new WeakMap<EcoGraph, Interner>();
+function internerOf(graph: EcoGraph): Interner {
+  let interner = interners.get(graph);
+  if (interner === undefined) interners.set(graph, (interner = new Interner()));
+  return interner;
+}
+
 export interface PartnerSpec {
   id: string;
   label?: string;
@@ -23,19 +64,22 @@ export interface PartnerSpec {
 }
 
 export function addPartner(graph: EcoGraph, p: PartnerSpec): void {
+  const shared = internerOf(graph);
   const capabilities: PartnerNode['capabilities'] = {};
   for (const [id, c] of Object.entries(p.capabilities ?? {})) {
-    capabilities[id] = typeof c === 'string' ? { level: c, certified: c === 'certified' } : c;
+    capabilities[shared.string(id)] = typeof c === 'string' ? shared.capability(c, c === 'certified') : shared.capability(c.level, c.certified);
   }
+  const lifecycle: PartnerNode['lifecycle'] = {};
+  for (const [track, stage] of Object.entries(p.lifecycle ?? {})) lifecycle[shared.string(track)] = shared.string(stage);
   graph.mergeNode(p.id, {
     kind: 'partner',
     label: p.label ?? p.id,
-    types: p.types,
-    tier: p.tier ?? 'registered',
-    regions: p.regions ?? [],
-    segments: p.segments ?? [],
+    types: shared.list(p.types),
+    tier: shared.string(p.tier ?? 'registered'),
+    regions: shared.list(p.regions ?? []),
+    segments: shared.list(p.segments ?? []),
     capabilities,
-    lifecycle: p.lifecycle ?? {},
+    lifecycle,
   });
 }
 
@@ -49,13 +93,14 @@ export interface CustomerSpec {
 }
 
 export function addCustomer(graph: EcoGraph, c: CustomerSpec): void {
+  const shared = internerOf(graph);
   graph.mergeNode(c.id, {
     kind: 'customer',
     label: c.label ?? c.id,
-    segment: c.segment,
-    region: c.region,
-    ...(c.industry === undefined ? {} : { industry: c.industry }),
-    needs: c.needs ?? [],
+    segment: shared.string(c.segment),
+    region: shared.string(c.region),
+    ...(c.industry === undefined ? {} : { industry: shared.string(c.industry) }),
+    needs: shared.list(c.needs ?? []),
   });
 }
 
@@ -74,30 +119,34 @@ export interface RelationshipSpec {
  */
 export function addRelationship(graph: EcoGraph, r: RelationshipSpec): void {
   if (r.from === r.to) return;
-  const fact: RelationshipFact = { type: r.type, from: r.from, ...(r.role === undefined ? {} : { role: r.role }), value: r.annualValue ?? 0 };
+  const shared = internerOf(graph);
+  const fact = (from: string): RelationshipFact => ({ type: r.type, from, ...(r.role === undefined ? {} : { role: shared.string(r.role) }), value: r.annualValue ?? 0 });
   const key = graph.edge(r.from, r.to);
   if (key === undefined) {
-    graph.addEdge(r.from, r.to, summarise([fact]));
+    const relationship = fact(r.from);
+    const added = graph.addEdge(r.from, r.to, summarise(shared, [relationship]));
+    // The node's own key rather than the record's copy of it: one string per node, not one per relationship.
+    relationship.from = graph.source(added);
     return;
   }
-  const same = (f: RelationshipFact) => f.type === fact.type && f.from === fact.from && f.role === fact.role;
+  const from = graph.source(key) === r.from ? graph.source(key) : graph.target(key);
+  const same = (f: RelationshipFact) => f.type === r.type && f.from === from && f.role === r.role;
   const kept = graph.getEdgeAttribute(key, 'relationships').filter((f) => !same(f));
   // Through graphology's API, so that indexes kept per graph hear of the change.
-  graph.replaceEdgeAttributes(key, summarise([...kept, fact]));
+  graph.replaceEdgeAttributes(key, summarise(shared, [...kept, fact(from)]));
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** An edge's attributes from its relationships, in an order that does not depend on the order they arrived in. */
-function summarise(facts: RelationshipFact[]): EcoEdge {
+function summarise(shared: Interner, facts: RelationshipFact[]): EcoEdge {
   const relationships = facts.sort(
     (a, b) => RELATIONSHIP_TYPES.indexOf(a.type) - RELATIONSHIP_TYPES.indexOf(b.type) || compare(a.from, b.from) || compare(a.role ?? '', b.role ?? ''),
   );
   return {
-    types: [...new Set(relationships.map((f) => f.type))],
-    roles: [...new Set(relationships.flatMap((f) => (f.role === undefined ? [] : [f.role])))].sort(compare),
+    types: shared.list([...new Set(relationships.map((f) => f.type))]),
+    roles: shared.list([...new Set(relationships.flatMap((f) => (f.role === undefined ? [] : [f.role])))].sort(compare)),
     value: relationships.reduce((sum, f) => sum + f.value, 0),
-    directed: [...new Set(relationships.map((f) => `${f.type}>${f.from}`))],
     relationships,
   };
 }

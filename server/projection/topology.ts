@@ -46,7 +46,7 @@ export function fromTopology(topology: Topology): EcoGraph {
   const graph = createEcoGraph();
   topology.ids.forEach((id, i) => graph.addNode(id, { kind: topology.partner[i] === 1 ? 'partner' : 'customer' } as EcoNode));
   for (let k = 0; k < topology.edges.length; k += 2) {
-    graph.addEdge(topology.ids[topology.edges[k]!]!, topology.ids[topology.edges[k + 1]!]!, { types: [], roles: [], value: 0, directed: [], relationships: [] });
+    graph.addEdge(topology.ids[topology.edges[k]!]!, topology.ids[topology.edges[k + 1]!]!, { types: [], roles: [], value: 0, relationships: [] });
   }
   return graph;
 }

@@ -45,7 +45,8 @@ export interface RelationshipFact {
 
 /**
  * All relationships between one pair of nodes, merged into one undirected
- * edge. `relationships` is the truth; the other fields summarise it.
+ * edge. `relationships` is the truth; the other fields summarise it. The
+ * type and role lists are shared between edges and frozen: read, never mutate.
  */
 export interface EcoEdge {
   /** Relationship types between the pair (partner↔partner types, or SERVES). */
@@ -54,13 +55,7 @@ export interface EcoEdge {
   roles: string[];
   /** Sum of SERVES annual values (0 when unknown). */
   value: number;
-  /**
-   * Directed facts kept for explanations: e.g. "IMPLEMENTS" from the service
-   * partner to the technology partner, as `${type}>${fromId}`, and for SERVES
-   * `SERVES>${fromId}:${role}` (one partner may serve a customer in several roles).
-   */
-  directed: string[];
-  /** Every relationship of the pair, in a canonical order. */
+  /** Every relationship of the pair, in a canonical order; its `from` says which way each points. */
   relationships: RelationshipFact[];
 }
 

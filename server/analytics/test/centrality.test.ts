@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { betweenness, degreeByType, pagerank } from '../centrality.js';
+import { betweenness as graphologyBetweenness } from 'graphology-metrics/centrality/index.js';
+import { betweenness, degreeByType, dependenciesFrom, pagerank } from '../centrality.js';
 import { seededRandom } from '../communities.js';
 import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../../projection/build.js';
 import type { EcoGraph } from '../../projection/types.js';
@@ -166,6 +167,19 @@ describe('betweenness', () => {
 
   it('rejects a non-positive sample', () => {
     expect(() => betweenness(createEcoGraph(), { maxSources: 0 })).toThrow(/^analytics\/centrality:/);
+  });
+});
+
+describe('dependenciesFrom, the per-source Brandes kernel', () => {
+  it("summed over every source, is twice graphology-metrics' unnormalised betweenness", () => {
+    const graph = scaleFree(300, 5);
+    const ours = dependenciesFrom(graph, graph.nodes());
+    const reference = graphologyBetweenness(graph, { getEdgeWeight: null, normalized: false });
+    for (const id of graph.nodes()) expect(ours[id]!).toBeCloseTo(2 * reference[id]!, 6);
+  });
+
+  it('throws for an unknown source', () => {
+    expect(() => dependenciesFrom(scaleFree(10, 1), ['nobody'])).toThrow('unknown node');
   });
 });
 

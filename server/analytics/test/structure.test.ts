@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { articulationPoints, bridges, disconnectedBy, isolated, largestComponent } from '../structure.js';
+import { connectedComponents as graphologyComponents, largestConnectedComponent } from 'graphology-components';
+import { articulationPoints, bridges, connectedComponents, disconnectedBy, isolated, largestComponent } from '../structure.js';
+import { seededRandom } from '../communities.js';
 import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../../projection/build.js';
 import type { EcoGraph } from '../../projection/types.js';
 
@@ -97,4 +99,54 @@ describe('isolated and largestComponent', () => {
     expect(isolated(graph)).toEqual(['lonely']);
     expect(largestComponent(graph)).toEqual(new Set([...A, ...B, 'x']));
   });
+});
+
+/** A sparse random graph of partners with several components, cut points and bridges. */
+function sparseRandom(order: number, edges: number, seed: number): EcoGraph {
+  const graph = createEcoGraph();
+  const random = seededRandom(seed);
+  for (let i = 0; i < order; i++) addPartner(graph, { id: `p${i}`, types: ['service'] });
+  for (let k = 0; k < edges; k++) {
+    const a = Math.floor(random() * order);
+    const b = Math.floor(random() * order);
+    if (a !== b) addRelationship(graph, { from: `p${a}`, to: `p${b}`, type: 'REFERS_TO' });
+  }
+  return graph;
+}
+
+/** Components counted by graphology-components, the reference for the brute force below. */
+const componentCount = (graph: EcoGraph) => graphologyComponents(graph).length;
+
+describe('the typed-array kernels against graphology and a brute force', () => {
+  for (const seed of [1, 2, 3]) {
+    const graph = sparseRandom(120, 130, seed);
+
+    it(`components match graphology-components (seed ${seed})`, () => {
+      const { component, sizes } = connectedComponents(graph);
+      const ids = graph.nodes();
+      const ours = new Map<number, string[]>();
+      ids.forEach((id, i) => ours.set(component[i]!, [...(ours.get(component[i]!) ?? []), id]));
+      const canonical = (parts: string[][]) => parts.map((part) => [...part].sort().join(',')).sort();
+      expect(canonical([...ours.values()])).toEqual(canonical(graphologyComponents(graph)));
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(graph.order);
+      expect(largestComponent(graph)).toEqual(new Set(largestConnectedComponent(graph)));
+    });
+
+    it(`articulation points and bridges are exactly what removing each node or edge shows (seed ${seed})`, () => {
+      const before = componentCount(graph);
+      const cutPoints = graph.filterNodes((node) => {
+        const without = graph.copy();
+        without.dropNode(node);
+        // Removing a node also removes its own component when it was alone in it.
+        return componentCount(without) > before - (graph.degree(node) === 0 ? 1 : 0);
+      });
+      const cutEdges = graph.filterEdges((edge) => {
+        const without = graph.copy();
+        without.dropEdge(edge);
+        return componentCount(without) > before;
+      });
+      expect(articulationPoints(graph).sort()).toEqual(cutPoints.sort());
+      expect(sortedPairs(bridges(graph))).toEqual(sortedPairs(cutEdges.map((edge) => graph.extremities(edge))));
+    });
+  }
 });

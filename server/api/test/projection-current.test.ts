@@ -21,7 +21,7 @@ afterAll(async () => {
 /** A graph's content, independent of edge keys and insertion order. */
 function content(graph: EcoGraph) {
   const nodes = Object.fromEntries(graph.mapNodes((id, a) => [id, a]));
-  const edges = graph.mapEdges((_e, a, s, t) => [[s, t].sort().join('~'), [...a.types].sort().join(','), [...a.roles].sort().join(','), a.value, [...a.directed].sort().join(',')].join('|')).sort();
+  const edges = graph.mapEdges((_e, a, s, t) => [[s, t].sort().join('~'), [...a.types].sort().join(','), [...a.roles].sort().join(','), a.value, a.relationships.map((f) => `${f.type}>${f.from}:${f.role ?? ''}`).sort().join(',')].join('|')).sort();
   return { nodes, edges };
 }
 

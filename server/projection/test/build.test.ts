@@ -16,7 +16,7 @@ describe('projection/build: relationships merged into one edge per pair', () => 
       expect([...edge.roles].sort()).toEqual(['implement', 'resell']);
       expect(edge.value).toBe(340000);
       expect(edge.relationships).toHaveLength(2);
-      expect(edge.directed).toEqual(['SERVES>p']);
+      expect(edge.relationships.map((f) => f.from)).toEqual(['p', 'p']);
     }
   });
 });
