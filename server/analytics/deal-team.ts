@@ -109,6 +109,23 @@ export function assembleDealTeams(
   options: Partial<DealTeamOptions> = {},
   catalogue?: Pick<EcoCatalogue, 'capabilities'>,
 ): DealTeamResponse {
+  return dealTeamsWithStats(graph, request, options, catalogue).answer;
+}
+
+/** The search's size, for the benchmark: candidates found, kept after dominance, and search nodes explored. */
+export interface SearchStats {
+  candidates: number;
+  pool: number;
+  nodes: number;
+}
+
+/** `assembleDealTeams`, with the figures of its search. */
+export function dealTeamsWithStats(
+  graph: EcoGraph,
+  request: DealTeamRequest,
+  options: Partial<DealTeamOptions> = {},
+  catalogue?: Pick<EcoCatalogue, 'capabilities'>,
+): { answer: DealTeamResponse; stats: SearchStats } {
   const o: DealTeamOptions = { ...DEFAULTS, ...options };
   const customerId = request.customerId;
   const customer = customerId === undefined ? undefined : customerAt(graph, customerId);
@@ -155,7 +172,8 @@ export function assembleDealTeams(
   });
 
   const pool = prunePool(graph, candidates, request.limit);
-  const { drafts, proven, bound } = search(graph, pool, requirements.length, full, request.maxSize, request.limit, o);
+  const { drafts, proven, bound, visited } = search(graph, pool, requirements.length, full, request.maxSize, request.limit, o);
+  const stats = { candidates: candidates.length, pool: pool.length, nodes: visited };
   const complete = drafts.filter((d) => d.mask === full);
   const chosen = complete.length > 0 ? complete : drafts;
   const names = { graph, capabilities: catalogue?.capabilities };
@@ -163,10 +181,10 @@ export function assembleDealTeams(
   const optimality = proven ? ('proven' as const) : ('best-found' as const);
   // Scores as reported (rounded); the bound never below the best team's own score.
   const reported = { optimality, bound: proven ? (teams[0]?.score ?? 0) : Math.max(teams[0]?.score ?? 0, Math.ceil(bound * 1000) / 1000) };
-  if (complete.length > 0) return { teams, ...reported };
+  if (complete.length > 0) return { answer: { teams, ...reported }, stats };
 
   const deal = { region, segment, maxSize: request.maxSize, proven };
-  return { teams, ...reported, unmet: unmetRequirements(requirements, chosen[0], candidates, outside, deal, names, o) };
+  return { answer: { teams, ...reported, unmet: unmetRequirements(requirements, chosen[0], candidates, outside, deal, names, o) }, stats };
 }
 
 type Outsider = { id: string; node: PartnerNode; mask: number; inRegion: boolean };
@@ -336,7 +354,9 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const pairs = (s: number) => (s * (s - 1)) / 2;
   // A new member's term in the bound, with `toTeam` links to T, among j new members and s in all; for s = 1, its gain beside a cohesion of 1.
   const addition = (c: Candidate, s: number, j: number, toTeam: number) =>
-    s < 2 ? c.gain : (w.cohesion * (toTeam + Math.min(j - 1, c.links.size - toTeam) / 2)) / pairs(s) + c.gain / s + (c.implementer ? w.cohesion * o.implementsBonus : 0);
+    s < 2 ? c.gain : (w.cohesion * (toTeam + Math.min(j - 1, c.links.size - toTeam) / 2)) / pairs(s) + c.gain / s;
+  // The cohesion bonus counts once per team: added once to the bound of a team without it, when some candidate could bring it.
+  const bonusAhead = optional.some((c) => c.implementer) ? w.cohesion * o.implementsBonus : 0;
   const shapes: Array<[number, number]> = [];
   for (let s = 1; s <= maxSize; s++) for (let j = 1; j <= s; j++) shapes.push([s, j]);
   // The most a candidate related to no member of T can add, whatever the team's size.
@@ -352,6 +372,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   // Per shape (s, j) and requirement, the best term of a candidate related to no member of T.
   const unrelatedBest = new Map(shapes.map(([s, j]) => [s * 64 + j, providers.map((list) => maxOf(list.map((c) => addition(c, s, j, 0))))]));
   const bestGain = providers.map((list) => maxOf(list.map((c) => c.gain)));
+  const providersByGain = providers.map((list) => [...list].sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id)));
 
   // Search state, indexed like `optional`: barred below the current branch, in the current team.
   const barred = new Uint8Array(optional.length);
@@ -447,7 +468,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
       const s = t + j;
       if (s === 0) continue;
       // The fit bound of s members without the new members' terms.
-      const base = s < 2 ? w.cohesion + gains : (w.cohesion * node.linked) / pairs(s) + (node.bonus ? w.cohesion * o.implementsBonus : 0) + gains / s;
+      const base = s < 2 ? w.cohesion + gains : (w.cohesion * node.linked) / pairs(s) + (node.bonus ? w.cohesion * o.implementsBonus : j > 0 ? bonusAhead : 0) + gains / s;
       if (j > 0) fillTerms(s, j, related, providable);
       if (j >= minNew) fitUB = Math.max(fitUB, Math.min(w.cohesion + (gains + topSum(bestGain, providable, j)) / s, base + topSum(terms, providable, j)));
       if (j >= 1) beforeChild = Math.max(beforeChild, base + topSum(terms, providable, j - 1));
@@ -514,12 +535,24 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     // Candidates related to the team first (their bound is their own), then the others while their bound allows.
     const first = related.map((r) => optional[r.index]!).filter((c) => c.mask & (1 << bit));
     first.sort(byPromise);
-    for (const c of [...first, ...providers[bit]!]) {
+    for (const c of first) {
+      if (stopped) break;
+      if (!barred[c.index] && (c.mask & decided) === 0) tryJoin(c);
+    }
+    const isRelated = new Set(first.map((c) => c.index));
+    // The last member, if not related to the team, adds its gain and nothing else: its child's fit is known exactly, and falls with the gain.
+    const last = members.length + 1 === maxSize;
+    let gains = 0;
+    for (const m of members) gains += m.gain;
+    const s = members.length + 1;
+    const lastBase = s === 1 ? w.cohesion : w.cohesion * Math.min(1, node.linked / pairs(s) + (node.bonus ? o.implementsBonus : 0));
+    for (const c of last ? providersByGain[bit]! : providers[bit]!) {
       // Once the search has stopped, this node's own bound covers the branches it has not explored.
       if (stopped) break;
       // Candidates providing a requirement decided to stay uncovered are out of this branch.
-      if (barred[c.index] || (c.mask & decided) !== 0) continue;
-      if (worst !== undefined && coverUB === worst.covered && beforeChild + c.promise <= worst.fit + 1e-12 && !related.some((r) => r.index === c.index)) break;
+      if (barred[c.index] || (c.mask & decided) !== 0 || isRelated.has(c.index)) continue;
+      const kept = best.length === limit ? best[limit - 1]! : undefined;
+      if (kept !== undefined && coverUB === kept.covered && (last ? lastBase + (gains + c.gain) / s : beforeChild + c.promise) <= kept.fit + 1e-12) break;
       tryJoin(c);
     }
     if (stopped) {
@@ -534,7 +567,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
 
   const { linked, bonus } = linkStats(graph, forced);
   visit({ members: forced, mask: forced.reduce((m, c) => m | c.mask, 0), decided: 0, linked, bonus });
-  return { drafts: best, proven: !stopped, bound: unexplored };
+  return { drafts: best, proven: !stopped, bound: unexplored, visited };
 }
 
 function describe(draft: Draft, requirements: Requirement[], customerId: string | undefined, names: Names): Team {
