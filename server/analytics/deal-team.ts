@@ -48,6 +48,8 @@ export type DealTeamOptions = typeof DEFAULTS;
 
 /** Coverage is a bitmask over the requirements. */
 const MAX_REQUIREMENTS = 30;
+/** Partners serving the customer whose subsets are searched one by one (at most 2^10 searches). */
+const MAX_PINNED = 10;
 
 type Requirement = { kind: 'capability'; id: string } | { kind: 'role'; id: PartnerType };
 
@@ -283,6 +285,9 @@ function prunePool(graph: EcoGraph, candidates: Candidate[], limit: number): Can
     for (const id of c.links) bump(`${c.mask}|${id}`);
     pool.push(c);
   }
+  // Links to dropped candidates can never be inside a team: the search's bound counts the others only.
+  const inPool = new Set(pool.map((c) => c.id));
+  for (const c of pool) for (const id of c.links) if (!inPool.has(id)) c.links.delete(id);
   return pool;
 }
 
@@ -348,7 +353,9 @@ const teamKey = (members: Candidate[]) => members.map((m) => m.id).join('\u0000'
 function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: number, maxSize: number, limit: number, o: DealTeamOptions) {
   const w = o.weights;
   const forced = pool.filter((c) => c.forced);
-  const optional = pool.filter((c) => !c.forced);
+  // Partners already serving the customer gain the most, and there are few: each subset of them is pinned in a search of its own over the others.
+  const pinnable = pool.filter((c) => !c.forced && c.servesCustomer).sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id)).slice(0, MAX_PINNED);
+  const optional = pool.filter((c) => !c.forced && !pinnable.includes(c));
   const byId = new Map(optional.map((c) => [c.id, c]));
   const maxMarginal = Math.max(0, maxOf(optional.map((c) => bitCount(c.mask))));
   const pairs = (s: number) => (s * (s - 1)) / 2;
@@ -565,8 +572,26 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     for (const i of newlyBarred) setBarred(i, false);
   };
 
-  const { linked, bonus } = linkStats(graph, forced);
-  visit({ members: forced, mask: forced.reduce((m, c) => m | c.mask, 0), decided: 0, linked, bonus });
+  // Every team is the forced members, a subset of the pinnable ones and optional members: one search per subset, the most promising first.
+  const roots: Array<{ node: Node; coverUB: number; fitUB: number }> = [];
+  const subsets = (from: number, chosen: Candidate[]) => {
+    const members = [...forced, ...chosen];
+    if (!irredundant(members)) return;
+    const { linked, bonus } = linkStats(graph, members);
+    const node: Node = { members, mask: members.reduce((m, c) => m | c.mask, 0), decided: 0, linked, bonus };
+    const open = full & ~node.mask;
+    roots.push({ node, ...bounds(node, open, relatedToTeam(node, open), 0) });
+    if (members.length < maxSize) for (let i = from; i < pinnable.length; i++) subsets(i + 1, [...chosen, pinnable[i]!]);
+  };
+  subsets(0, []);
+  roots.sort((a, b) => b.coverUB - a.coverUB || b.fitUB - a.fitUB);
+  for (const root of roots) {
+    if (stopped) {
+      unexplored = Math.max(unexplored, (root.coverUB + root.fitUB) / (requirements + 1));
+      continue;
+    }
+    visit(root.node);
+  }
   return { drafts: best, proven: !stopped, bound: unexplored, visited };
 }
 
