@@ -50,6 +50,8 @@ export type DealTeamOptions = typeof DEFAULTS;
 const MAX_REQUIREMENTS = 30;
 /** Partners serving the customer whose subsets are searched one by one (at most 2^10 searches). */
 const MAX_PINNED = 10;
+/** Search nodes of the probing pass, per subset. */
+const PROBE_NODES = 300;
 
 type Requirement = { kind: 'capability'; id: string } | { kind: 'role'; id: PartnerType };
 
@@ -394,6 +396,8 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const best: Draft[] = [];
   const offer = (draft: Draft) => {
     if (best.length === limit && byRank(draft, best[limit - 1]!) >= 0) return;
+    // The probing pass may have offered it already.
+    if (best.some((d) => byRank(d, draft) === 0)) return;
     const worse = best.findIndex((d) => byRank(draft, d) < 0);
     best.splice(worse === -1 ? best.length : worse, 0, draft);
     if (best.length > limit) best.pop();
@@ -404,6 +408,8 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   let outOfTime = false;
   let stopped = false;
   let unexplored = -Infinity;
+  // While probing, the search node count at which a search gives up (its branches are all searched again afterwards).
+  let probeUntil = Infinity;
 
   interface Node {
     members: Candidate[];
@@ -471,16 +477,20 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const minNew = Math.max(t === 0 ? 1 : 0, maxMarginal === 0 ? 0 : Math.ceil((mustCover - covered) / maxMarginal));
     let fitUB = -Infinity;
     let beforeChild = -Infinity;
+    // Coverage plus fit, each for the same number of new members: what `bound` reports.
+    let scoreUB = -Infinity;
     for (let j = 0; j <= Math.min(maxSize - t, providable.length); j++) {
       const s = t + j;
       if (s === 0) continue;
       // The fit bound of s members without the new members' terms.
       const base = s < 2 ? w.cohesion + gains : (w.cohesion * node.linked) / pairs(s) + (node.bonus ? w.cohesion * o.implementsBonus : j > 0 ? bonusAhead : 0) + gains / s;
       if (j > 0) fillTerms(s, j, related, providable);
-      if (j >= minNew) fitUB = Math.max(fitUB, Math.min(w.cohesion + (gains + topSum(bestGain, providable, j)) / s, base + topSum(terms, providable, j)));
+      const fit = Math.min(w.cohesion + (gains + topSum(bestGain, providable, j)) / s, base + topSum(terms, providable, j));
+      if (j >= minNew) fitUB = Math.max(fitUB, fit);
+      if (j >= (t === 0 ? 1 : 0)) scoreUB = Math.max(scoreUB, covered + Math.min(providable.length, j * maxMarginal) + fit);
       if (j >= 1) beforeChild = Math.max(beforeChild, base + topSum(terms, providable, j - 1));
     }
-    return { coverUB, fitUB, beforeChild };
+    return { coverUB, fitUB, beforeChild, scoreUB };
   };
 
   /** Whether every optional member of the team keeps a requirement no other member provides. */
@@ -513,6 +523,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const { members, mask, decided } = node;
     // Every node evaluated counts, cut or not: the clock is read every 256.
     if (!stopped && ++visited % 256 === 0 && performance.now() > deadline) outOfTime = true;
+    if (visited > probeUntil) return;
     const open = full & ~mask & ~decided;
     const worst = best.length === limit ? best[limit - 1]! : undefined;
     const related = relatedToTeam(node, open);
@@ -523,7 +534,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     if ((stopped || outOfTime || visited > o.searchBudget) && best.length > 0) {
       stopped = true;
       const whole = bounds(node, open, related, 0);
-      unexplored = Math.max(unexplored, (whole.coverUB + whole.fitUB) / (requirements + 1));
+      unexplored = Math.max(unexplored, whole.scoreUB / (requirements + 1));
       return;
     }
     if (members.length === maxSize || open === 0) {
@@ -543,7 +554,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const first = related.map((r) => optional[r.index]!).filter((c) => c.mask & (1 << bit));
     first.sort(byPromise);
     for (const c of first) {
-      if (stopped) break;
+      if (stopped || visited > probeUntil) break;
       if (!barred[c.index] && (c.mask & decided) === 0) tryJoin(c);
     }
     const isRelated = new Set(first.map((c) => c.index));
@@ -555,7 +566,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const lastBase = s === 1 ? w.cohesion : w.cohesion * Math.min(1, node.linked / pairs(s) + (node.bonus ? o.implementsBonus : 0));
     for (const c of last ? providersByGain[bit]! : providers[bit]!) {
       // Once the search has stopped, this node's own bound covers the branches it has not explored.
-      if (stopped) break;
+      if (stopped || visited > probeUntil) break;
       // Candidates providing a requirement decided to stay uncovered are out of this branch.
       if (barred[c.index] || (c.mask & decided) !== 0 || isRelated.has(c.index)) continue;
       const kept = best.length === limit ? best[limit - 1]! : undefined;
@@ -564,7 +575,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     }
     if (stopped) {
       const rest = bounds(node, open, relatedToTeam(node, open), 0);
-      unexplored = Math.max(unexplored, (rest.coverUB + rest.fitUB) / (requirements + 1));
+      unexplored = Math.max(unexplored, rest.scoreUB / (requirements + 1));
     } else {
       // Left uncovered: every candidate providing it is out, barred or not.
       visit({ ...node, decided: decided | (1 << bit) });
@@ -573,7 +584,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   };
 
   // Every team is the forced members, a subset of the pinnable ones and optional members: one search per subset, the most promising first.
-  const roots: Array<{ node: Node; coverUB: number; fitUB: number }> = [];
+  const roots: Array<{ node: Node; scoreUB: number }> = [];
   const subsets = (from: number, chosen: Candidate[]) => {
     const members = [...forced, ...chosen];
     if (!irredundant(members)) return;
@@ -584,10 +595,16 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     if (members.length < maxSize) for (let i = from; i < pinnable.length; i++) subsets(i + 1, [...chosen, pinnable[i]!]);
   };
   subsets(0, []);
-  roots.sort((a, b) => b.coverUB - a.coverUB || b.fitUB - a.fitUB);
+  roots.sort((a, b) => b.scoreUB - a.scoreUB);
+  // A short probe of each search first: good teams from every subset early make the cuts of the full searches deeper.
+  for (const root of roots) {
+    probeUntil = visited + PROBE_NODES;
+    visit(root.node);
+  }
+  probeUntil = Infinity;
   for (const root of roots) {
     if (stopped) {
-      unexplored = Math.max(unexplored, (root.coverUB + root.fitUB) / (requirements + 1));
+      unexplored = Math.max(unexplored, root.scoreUB / (requirements + 1));
       continue;
     }
     visit(root.node);
