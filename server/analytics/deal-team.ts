@@ -50,8 +50,8 @@ export type DealTeamOptions = typeof DEFAULTS;
 const MAX_REQUIREMENTS = 30;
 /** Partners serving the customer whose subsets are searched one by one (at most 2^10 searches). */
 const MAX_PINNED = 10;
-/** Search nodes of the probing pass, per subset. */
-const PROBE_NODES = 300;
+/** Search nodes of the probing pass: at most 300 per subset, 5,000 in all. */
+const PROBE_NODES = { each: 300, total: 5000 };
 
 type Requirement = { kind: 'capability'; id: string } | { kind: 'role'; id: PartnerType };
 
@@ -348,9 +348,22 @@ const teamKey = (members: Candidate[]) => members.map((m) => m.id).join('\u0000'
  *         + 0.125 for a new member with an IMPLEMENTS link + Σ gains / s
  * (a link between two new members counts half at each end), the new members'
  * terms bounded by the best candidate of each open requirement (distinct
- * requirements for distinct members); and fit ≤ 0.5 + Σ gains / s.
+ * requirements for distinct members), the 0.125 of the IMPLEMENTS bonus
+ * once; and fit ≤ 0.5 + Σ gains / s. The last member of a team, when not
+ * related to T, adds its gain and nothing else, so its child's fit is exact
+ * and candidates are tried by gain until one cannot beat the limit-th team.
+ *
+ * Partners already serving the customer gain most (0.3 more than anyone
+ * else) and are few: with them among the candidates the bound would credit
+ * every open requirement with their gain. So each subset of them (the ten
+ * best at most; the others stay ordinary candidates) is pinned in a search
+ * of its own over the rest, every subset probed for a few hundred nodes
+ * first (good teams early deepen every later cut), then searched in full,
+ * highest bound first. Every team is the forced members, one such subset and
+ * optional members, so the searches together see every team.
  * When the budget runs out (and a team has been found), the unexplored
- * nodes' bounds give `bound`.
+ * nodes' and subsets' bounds (coverage and fit for the same number of new
+ * members) give `bound`.
  */
 function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: number, maxSize: number, limit: number, o: DealTeamOptions) {
   const w = o.weights;
@@ -598,7 +611,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   roots.sort((a, b) => b.scoreUB - a.scoreUB);
   // A short probe of each search first: good teams from every subset early make the cuts of the full searches deeper.
   for (const root of roots) {
-    probeUntil = visited + PROBE_NODES;
+    probeUntil = visited + Math.min(PROBE_NODES.each, Math.ceil(PROBE_NODES.total / roots.length));
     visit(root.node);
   }
   probeUntil = Infinity;
