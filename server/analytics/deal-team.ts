@@ -48,6 +48,10 @@ export type DealTeamOptions = typeof DEFAULTS;
 
 /** Coverage is a bitmask over the requirements. */
 const MAX_REQUIREMENTS = 30;
+/** Partners serving the customer whose subsets are searched one by one (at most 2^10 searches). */
+const MAX_PINNED = 10;
+/** Search nodes of the probing pass: at most 300 per subset, 5,000 in all. */
+const PROBE_NODES = { each: 300, total: 5000 };
 
 type Requirement = { kind: 'capability'; id: string } | { kind: 'role'; id: PartnerType };
 
@@ -109,6 +113,23 @@ export function assembleDealTeams(
   options: Partial<DealTeamOptions> = {},
   catalogue?: Pick<EcoCatalogue, 'capabilities'>,
 ): DealTeamResponse {
+  return dealTeamsWithStats(graph, request, options, catalogue).answer;
+}
+
+/** The search's size, for the benchmark: candidates found, kept after dominance, and search nodes explored. */
+export interface SearchStats {
+  candidates: number;
+  pool: number;
+  nodes: number;
+}
+
+/** `assembleDealTeams`, with the figures of its search. */
+export function dealTeamsWithStats(
+  graph: EcoGraph,
+  request: DealTeamRequest,
+  options: Partial<DealTeamOptions> = {},
+  catalogue?: Pick<EcoCatalogue, 'capabilities'>,
+): { answer: DealTeamResponse; stats: SearchStats } {
   const o: DealTeamOptions = { ...DEFAULTS, ...options };
   const customerId = request.customerId;
   const customer = customerId === undefined ? undefined : customerAt(graph, customerId);
@@ -155,7 +176,8 @@ export function assembleDealTeams(
   });
 
   const pool = prunePool(graph, candidates, request.limit);
-  const { drafts, proven, bound } = search(graph, pool, requirements.length, full, request.maxSize, request.limit, o);
+  const { drafts, proven, bound, visited } = search(graph, pool, requirements.length, full, request.maxSize, request.limit, o);
+  const stats = { candidates: candidates.length, pool: pool.length, nodes: visited };
   const complete = drafts.filter((d) => d.mask === full);
   const chosen = complete.length > 0 ? complete : drafts;
   const names = { graph, capabilities: catalogue?.capabilities };
@@ -163,10 +185,10 @@ export function assembleDealTeams(
   const optimality = proven ? ('proven' as const) : ('best-found' as const);
   // Scores as reported (rounded); the bound never below the best team's own score.
   const reported = { optimality, bound: proven ? (teams[0]?.score ?? 0) : Math.max(teams[0]?.score ?? 0, Math.ceil(bound * 1000) / 1000) };
-  if (complete.length > 0) return { teams, ...reported };
+  if (complete.length > 0) return { answer: { teams, ...reported }, stats };
 
   const deal = { region, segment, maxSize: request.maxSize, proven };
-  return { teams, ...reported, unmet: unmetRequirements(requirements, chosen[0], candidates, outside, deal, names, o) };
+  return { answer: { teams, ...reported, unmet: unmetRequirements(requirements, chosen[0], candidates, outside, deal, names, o) }, stats };
 }
 
 type Outsider = { id: string; node: PartnerNode; mask: number; inRegion: boolean };
@@ -265,6 +287,9 @@ function prunePool(graph: EcoGraph, candidates: Candidate[], limit: number): Can
     for (const id of c.links) bump(`${c.mask}|${id}`);
     pool.push(c);
   }
+  // Links to dropped candidates can never be inside a team: the search's bound counts the others only.
+  const inPool = new Set(pool.map((c) => c.id));
+  for (const c of pool) for (const id of c.links) if (!inPool.has(id)) c.links.delete(id);
   return pool;
 }
 
@@ -323,20 +348,37 @@ const teamKey = (members: Candidate[]) => members.map((m) => m.id).join('\u0000'
  *         + 0.125 for a new member with an IMPLEMENTS link + Σ gains / s
  * (a link between two new members counts half at each end), the new members'
  * terms bounded by the best candidate of each open requirement (distinct
- * requirements for distinct members); and fit ≤ 0.5 + Σ gains / s.
+ * requirements for distinct members), the 0.125 of the IMPLEMENTS bonus
+ * once; and fit ≤ 0.5 + Σ gains / s. The last member of a team, when not
+ * related to T, adds its gain and nothing else, so its child's fit is exact
+ * and candidates are tried by gain until one cannot beat the limit-th team.
+ *
+ * Partners already serving the customer gain most (0.3 more than anyone
+ * else) and are few: with them among the candidates the bound would credit
+ * every open requirement with their gain. So each subset of them (the ten
+ * best at most; the others stay ordinary candidates) is pinned in a search
+ * of its own over the rest, every subset probed for a few hundred nodes
+ * first (good teams early deepen every later cut), then searched in full,
+ * highest bound first. Every team is the forced members, one such subset and
+ * optional members, so the searches together see every team.
  * When the budget runs out (and a team has been found), the unexplored
- * nodes' bounds give `bound`.
+ * nodes' and subsets' bounds (coverage and fit for the same number of new
+ * members) give `bound`.
  */
 function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: number, maxSize: number, limit: number, o: DealTeamOptions) {
   const w = o.weights;
   const forced = pool.filter((c) => c.forced);
-  const optional = pool.filter((c) => !c.forced);
+  // Partners already serving the customer gain the most, and there are few: each subset of them is pinned in a search of its own over the others.
+  const pinnable = pool.filter((c) => !c.forced && c.servesCustomer).sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id)).slice(0, MAX_PINNED);
+  const optional = pool.filter((c) => !c.forced && !pinnable.includes(c));
   const byId = new Map(optional.map((c) => [c.id, c]));
   const maxMarginal = Math.max(0, maxOf(optional.map((c) => bitCount(c.mask))));
   const pairs = (s: number) => (s * (s - 1)) / 2;
   // A new member's term in the bound, with `toTeam` links to T, among j new members and s in all; for s = 1, its gain beside a cohesion of 1.
   const addition = (c: Candidate, s: number, j: number, toTeam: number) =>
-    s < 2 ? c.gain : (w.cohesion * (toTeam + Math.min(j - 1, c.links.size - toTeam) / 2)) / pairs(s) + c.gain / s + (c.implementer ? w.cohesion * o.implementsBonus : 0);
+    s < 2 ? c.gain : (w.cohesion * (toTeam + Math.min(j - 1, c.links.size - toTeam) / 2)) / pairs(s) + c.gain / s;
+  // The cohesion bonus counts once per team: added once to the bound of a team without it, when some candidate could bring it.
+  const bonusAhead = optional.some((c) => c.implementer) ? w.cohesion * o.implementsBonus : 0;
   const shapes: Array<[number, number]> = [];
   for (let s = 1; s <= maxSize; s++) for (let j = 1; j <= s; j++) shapes.push([s, j]);
   // The most a candidate related to no member of T can add, whatever the team's size.
@@ -352,6 +394,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   // Per shape (s, j) and requirement, the best term of a candidate related to no member of T.
   const unrelatedBest = new Map(shapes.map(([s, j]) => [s * 64 + j, providers.map((list) => maxOf(list.map((c) => addition(c, s, j, 0))))]));
   const bestGain = providers.map((list) => maxOf(list.map((c) => c.gain)));
+  const providersByGain = providers.map((list) => [...list].sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id)));
 
   // Search state, indexed like `optional`: barred below the current branch, in the current team.
   const barred = new Uint8Array(optional.length);
@@ -366,6 +409,8 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const best: Draft[] = [];
   const offer = (draft: Draft) => {
     if (best.length === limit && byRank(draft, best[limit - 1]!) >= 0) return;
+    // The probing pass may have offered it already.
+    if (best.some((d) => byRank(d, draft) === 0)) return;
     const worse = best.findIndex((d) => byRank(draft, d) < 0);
     best.splice(worse === -1 ? best.length : worse, 0, draft);
     if (best.length > limit) best.pop();
@@ -376,6 +421,8 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   let outOfTime = false;
   let stopped = false;
   let unexplored = -Infinity;
+  // While probing, the search node count at which a search gives up (its branches are all searched again afterwards).
+  let probeUntil = Infinity;
 
   interface Node {
     members: Candidate[];
@@ -443,16 +490,20 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const minNew = Math.max(t === 0 ? 1 : 0, maxMarginal === 0 ? 0 : Math.ceil((mustCover - covered) / maxMarginal));
     let fitUB = -Infinity;
     let beforeChild = -Infinity;
+    // Coverage plus fit, each for the same number of new members: what `bound` reports.
+    let scoreUB = -Infinity;
     for (let j = 0; j <= Math.min(maxSize - t, providable.length); j++) {
       const s = t + j;
       if (s === 0) continue;
       // The fit bound of s members without the new members' terms.
-      const base = s < 2 ? w.cohesion + gains : (w.cohesion * node.linked) / pairs(s) + (node.bonus ? w.cohesion * o.implementsBonus : 0) + gains / s;
+      const base = s < 2 ? w.cohesion + gains : (w.cohesion * node.linked) / pairs(s) + (node.bonus ? w.cohesion * o.implementsBonus : j > 0 ? bonusAhead : 0) + gains / s;
       if (j > 0) fillTerms(s, j, related, providable);
-      if (j >= minNew) fitUB = Math.max(fitUB, Math.min(w.cohesion + (gains + topSum(bestGain, providable, j)) / s, base + topSum(terms, providable, j)));
+      const fit = Math.min(w.cohesion + (gains + topSum(bestGain, providable, j)) / s, base + topSum(terms, providable, j));
+      if (j >= minNew) fitUB = Math.max(fitUB, fit);
+      if (j >= (t === 0 ? 1 : 0)) scoreUB = Math.max(scoreUB, covered + Math.min(providable.length, j * maxMarginal) + fit);
       if (j >= 1) beforeChild = Math.max(beforeChild, base + topSum(terms, providable, j - 1));
     }
-    return { coverUB, fitUB, beforeChild };
+    return { coverUB, fitUB, beforeChild, scoreUB };
   };
 
   /** Whether every optional member of the team keeps a requirement no other member provides. */
@@ -485,6 +536,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const { members, mask, decided } = node;
     // Every node evaluated counts, cut or not: the clock is read every 256.
     if (!stopped && ++visited % 256 === 0 && performance.now() > deadline) outOfTime = true;
+    if (visited > probeUntil) return;
     const open = full & ~mask & ~decided;
     const worst = best.length === limit ? best[limit - 1]! : undefined;
     const related = relatedToTeam(node, open);
@@ -495,7 +547,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     if ((stopped || outOfTime || visited > o.searchBudget) && best.length > 0) {
       stopped = true;
       const whole = bounds(node, open, related, 0);
-      unexplored = Math.max(unexplored, (whole.coverUB + whole.fitUB) / (requirements + 1));
+      unexplored = Math.max(unexplored, whole.scoreUB / (requirements + 1));
       return;
     }
     if (members.length === maxSize || open === 0) {
@@ -514,17 +566,29 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     // Candidates related to the team first (their bound is their own), then the others while their bound allows.
     const first = related.map((r) => optional[r.index]!).filter((c) => c.mask & (1 << bit));
     first.sort(byPromise);
-    for (const c of [...first, ...providers[bit]!]) {
+    for (const c of first) {
+      if (stopped || visited > probeUntil) break;
+      if (!barred[c.index] && (c.mask & decided) === 0) tryJoin(c);
+    }
+    const isRelated = new Set(first.map((c) => c.index));
+    // The last member, if not related to the team, adds its gain and nothing else: its child's fit is known exactly, and falls with the gain.
+    const last = members.length + 1 === maxSize;
+    let gains = 0;
+    for (const m of members) gains += m.gain;
+    const s = members.length + 1;
+    const lastBase = s === 1 ? w.cohesion : w.cohesion * Math.min(1, node.linked / pairs(s) + (node.bonus ? o.implementsBonus : 0));
+    for (const c of last ? providersByGain[bit]! : providers[bit]!) {
       // Once the search has stopped, this node's own bound covers the branches it has not explored.
-      if (stopped) break;
+      if (stopped || visited > probeUntil) break;
       // Candidates providing a requirement decided to stay uncovered are out of this branch.
-      if (barred[c.index] || (c.mask & decided) !== 0) continue;
-      if (worst !== undefined && coverUB === worst.covered && beforeChild + c.promise <= worst.fit + 1e-12 && !related.some((r) => r.index === c.index)) break;
+      if (barred[c.index] || (c.mask & decided) !== 0 || isRelated.has(c.index)) continue;
+      const kept = best.length === limit ? best[limit - 1]! : undefined;
+      if (kept !== undefined && coverUB === kept.covered && (last ? lastBase + (gains + c.gain) / s : beforeChild + c.promise) <= kept.fit + 1e-12) break;
       tryJoin(c);
     }
     if (stopped) {
       const rest = bounds(node, open, relatedToTeam(node, open), 0);
-      unexplored = Math.max(unexplored, (rest.coverUB + rest.fitUB) / (requirements + 1));
+      unexplored = Math.max(unexplored, rest.scoreUB / (requirements + 1));
     } else {
       // Left uncovered: every candidate providing it is out, barred or not.
       visit({ ...node, decided: decided | (1 << bit) });
@@ -532,9 +596,33 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     for (const i of newlyBarred) setBarred(i, false);
   };
 
-  const { linked, bonus } = linkStats(graph, forced);
-  visit({ members: forced, mask: forced.reduce((m, c) => m | c.mask, 0), decided: 0, linked, bonus });
-  return { drafts: best, proven: !stopped, bound: unexplored };
+  // Every team is the forced members, a subset of the pinnable ones and optional members: one search per subset, the most promising first.
+  const roots: Array<{ node: Node; scoreUB: number }> = [];
+  const subsets = (from: number, chosen: Candidate[]) => {
+    const members = [...forced, ...chosen];
+    if (!irredundant(members)) return;
+    const { linked, bonus } = linkStats(graph, members);
+    const node: Node = { members, mask: members.reduce((m, c) => m | c.mask, 0), decided: 0, linked, bonus };
+    const open = full & ~node.mask;
+    roots.push({ node, ...bounds(node, open, relatedToTeam(node, open), 0) });
+    if (members.length < maxSize) for (let i = from; i < pinnable.length; i++) subsets(i + 1, [...chosen, pinnable[i]!]);
+  };
+  subsets(0, []);
+  roots.sort((a, b) => b.scoreUB - a.scoreUB);
+  // A short probe of each search first: good teams from every subset early make the cuts of the full searches deeper.
+  for (const root of roots) {
+    probeUntil = visited + Math.min(PROBE_NODES.each, Math.ceil(PROBE_NODES.total / roots.length));
+    visit(root.node);
+  }
+  probeUntil = Infinity;
+  for (const root of roots) {
+    if (stopped) {
+      unexplored = Math.max(unexplored, root.scoreUB / (requirements + 1));
+      continue;
+    }
+    visit(root.node);
+  }
+  return { drafts: best, proven: !stopped, bound: unexplored, visited };
 }
 
 function describe(draft: Draft, requirements: Requirement[], customerId: string | undefined, names: Names): Team {
