@@ -10,7 +10,6 @@
  */
 import { RELATIONSHIP_TYPES } from '../schemas/model.js';
 import type { MapEdge, MapNode, MapQuery, MapResponse } from '../schemas/analytics.js';
-import { ALL_EVENTS, perGraph } from '../projection/per-graph.js';
 import type { DerivedMetrics, EcoEdge, EcoGraph, EcoNode } from '../projection/types.js';
 
 /** Super-nodes in an aggregated view at most: past a few hundred bubbles an overview stops being one. */
@@ -65,6 +64,13 @@ interface Adjacency {
   edges: EcoEdge[];
   /** per derived metrics: communities and positions by node index */
   indices: WeakMap<DerivedMetrics, MapIndex>;
+  /** the index last built or carried over, which a patched adjacency carries over */
+  latest?: { derived: DerivedMetrics; index: MapIndex };
+}
+
+interface Placement {
+  xy: Float64Array;
+  unplaced: number[];
 }
 
 interface MapIndex extends Adjacency {
@@ -72,12 +78,48 @@ interface MapIndex extends Adjacency {
   community: Int32Array;
   /** node indices of each community, highest PageRank first */
   members: number[][];
-  /** x, y by node index, per positions object: a refined layout swaps in a new one */
-  placements: WeakMap<DerivedMetrics['positions'], Float64Array>;
+  /** x, y by node index, and the nodes placed for want of a position, per positions object: a refined layout swaps in a new one */
+  placements: WeakMap<DerivedMetrics['positions'], Placement>;
 }
 
-// The projection is edited in place after small writes: any change to the graph drops its adjacency.
-const adjacencyOf = perGraph(ALL_EVENTS, (graph): Adjacency => {
+/**
+ * The projection is edited in place after small writes, and rebuilding the
+ * adjacency costs seconds at 300k nodes: added nodes and edges and changed
+ * attributes are noted as they happen and patched in on the next request
+ * (tens of milliseconds); a dropped node or edge rebuilds it.
+ */
+interface Pending {
+  nodes: Set<string>;
+  edges: Set<string>;
+  rebuild: boolean;
+}
+
+const adjacencies = new WeakMap<EcoGraph, { adjacency: Adjacency; pending: Pending }>();
+
+function adjacencyOf(graph: EcoGraph): Adjacency {
+  let kept = adjacencies.get(graph);
+  if (kept === undefined) {
+    kept = { adjacency: buildAdjacency(graph), pending: { nodes: new Set(), edges: new Set(), rebuild: false } };
+    adjacencies.set(graph, kept);
+    const { pending } = kept;
+    graph.on('nodeAdded', ({ key }) => pending.nodes.add(key));
+    graph.on('nodeAttributesUpdated', ({ key }) => pending.nodes.add(key));
+    graph.on('edgeAdded', ({ key }) => pending.edges.add(key));
+    graph.on('edgeAttributesUpdated', ({ key }) => pending.edges.add(key));
+    for (const event of ['nodeDropped', 'edgeDropped', 'cleared', 'edgesCleared', 'eachNodeAttributesUpdated', 'eachEdgeAttributesUpdated'] as const) {
+      graph.on(event, () => (pending.rebuild = true));
+    }
+  }
+  const { pending } = kept;
+  if (pending.rebuild) kept.adjacency = buildAdjacency(graph);
+  else if (pending.nodes.size > 0 || pending.edges.size > 0) kept.adjacency = patchAdjacency(graph, kept.adjacency, pending);
+  pending.nodes.clear();
+  pending.edges.clear();
+  pending.rebuild = false;
+  return kept.adjacency;
+}
+
+function buildAdjacency(graph: EcoGraph): Adjacency {
   const ids = graph.nodes();
   const position = new Map(ids.map((id, i) => [id, i]));
   const starts = new Uint32Array(ids.length + 1);
@@ -87,20 +129,122 @@ const adjacencyOf = perGraph(ALL_EVENTS, (graph): Adjacency => {
   const typeBits = new Uint16Array(2 * graph.size);
   const edges: EcoEdge[] = new Array(2 * graph.size);
   graph.forEachEdge((_edge, attributes, source, target) => {
-    let bits = 0;
-    for (const type of attributes.types) bits |= 1 << RELATIONSHIP_TYPES.indexOf(type);
     const s = position.get(source)!;
     const t = position.get(target)!;
     const forward = fill[s]!++;
     const backward = fill[t]!++;
     neighbours[forward] = t;
     neighbours[backward] = s;
-    typeBits[forward] = typeBits[backward] = bits;
+    typeBits[forward] = typeBits[backward] = bitsOf(attributes);
     edges[forward] = edges[backward] = attributes;
   });
   const attributes = ids.map((id) => graph.getNodeAttributes(id));
   return { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap() };
-});
+}
+
+function bitsOf(edge: EcoEdge): number {
+  let bits = 0;
+  for (const type of edge.types) bits |= 1 << RELATIONSHIP_TYPES.indexOf(type);
+  return bits;
+}
+
+/**
+ * The adjacency with the pending additions and attribute changes: new nodes
+ * are appended, so every known node keeps its index, and the map's index of
+ * the latest metrics carries over (newcomers without a community, placed
+ * next to their neighbours) instead of being rebuilt.
+ */
+function patchAdjacency(graph: EcoGraph, old: Adjacency, pending: Pending): Adjacency {
+  const ids = [...old.ids];
+  const attributes = [...old.attributes];
+  const position = new Map(old.position);
+  for (const id of pending.nodes) {
+    if (!position.has(id)) {
+      position.set(id, ids.length);
+      ids.push(id);
+    }
+    attributes[position.get(id)!] = graph.getNodeAttributes(id);
+  }
+  // Edges new to the adjacency go at the end of both ends' runs; known ones only change attributes.
+  const added: Array<[number, number, EcoEdge]> = [];
+  const changed: Array<[number, number, EcoEdge]> = [];
+  const extra = new Uint32Array(ids.length);
+  for (const key of pending.edges) {
+    const [source, target] = graph.extremities(key);
+    const s = position.get(source)!;
+    const t = position.get(target)!;
+    const edge = graph.getEdgeAttributes(key);
+    if (s < old.ids.length && t < old.ids.length && slotOf(old, s, t) >= 0) changed.push([s, t, edge]);
+    else {
+      added.push([s, t, edge]);
+      extra[s]!++;
+      extra[t]!++;
+    }
+  }
+  let { starts, neighbours, typeBits, edges } = old;
+  if (ids.length > old.ids.length || added.length > 0) {
+    starts = new Uint32Array(ids.length + 1);
+    for (let i = 0; i < ids.length; i++) starts[i + 1] = starts[i]! + (i < old.ids.length ? old.starts[i + 1]! - old.starts[i]! : 0) + extra[i]!;
+    const size = starts[ids.length]!;
+    neighbours = new Uint32Array(size);
+    typeBits = new Uint16Array(size);
+    edges = new Array(size);
+    const fill = new Uint32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const from = i < old.ids.length ? old.starts[i]! : 0;
+      const to = i < old.ids.length ? old.starts[i + 1]! : 0;
+      neighbours.set(old.neighbours.subarray(from, to), starts[i]!);
+      typeBits.set(old.typeBits.subarray(from, to), starts[i]!);
+      for (let j = from; j < to; j++) edges[starts[i]! + j - from] = old.edges[j]!;
+      fill[i] = starts[i]! + to - from;
+    }
+    for (const [s, t, edge] of added) {
+      const forward = fill[s]!++;
+      const backward = fill[t]!++;
+      neighbours[forward] = t;
+      neighbours[backward] = s;
+      typeBits[forward] = typeBits[backward] = bitsOf(edge);
+      edges[forward] = edges[backward] = edge;
+    }
+  }
+  // Without additions the arrays are the old ones, changed in place: the old adjacency is not read again.
+  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap() };
+  for (const [s, t, edge] of changed) {
+    for (const [a, b] of [[s, t], [t, s]] as const) {
+      const j = slotOf(adjacency, a, b);
+      typeBits[j] = bitsOf(edge);
+      edges[j] = edge;
+    }
+  }
+  if (old.latest !== undefined) carryOver(adjacency, old.latest);
+  return adjacency;
+}
+
+/** Where `b` sits in `a`'s run of neighbours, or -1. */
+function slotOf(adjacency: Pick<Adjacency, 'starts' | 'neighbours'>, a: number, b: number): number {
+  for (let j = adjacency.starts[a]!; j < adjacency.starts[a + 1]!; j++) if (adjacency.neighbours[j] === b) return j;
+  return -1;
+}
+
+/** The map's index of the same metrics over a patched adjacency, from the old one: nodes added since have no community and are placed anew. */
+function carryOver(adjacency: Adjacency, { derived, index }: { derived: DerivedMetrics; index: MapIndex }): void {
+  const community = new Int32Array(adjacency.ids.length).fill(-1);
+  community.set(index.community);
+  const carried: MapIndex = { ...adjacency, version: index.version, community, members: index.members, placements: new WeakMap() };
+  const placed = index.placements.get(derived.positions);
+  if (placed !== undefined) {
+    // Newcomers are placed again, with their new neighbours, exactly as a fresh placement would.
+    const xy = new Float64Array(2 * adjacency.ids.length).fill(NaN);
+    xy.set(placed.xy);
+    const unplaced = [...placed.unplaced];
+    for (let i = index.ids.length; i < adjacency.ids.length; i++) unplaced.push(i);
+    for (const node of unplaced) xy[2 * node] = xy[2 * node + 1] = NaN;
+    if (unplaced.length > 0) placeNewcomers(carried, xy, unplaced);
+    carried.placements.set(derived.positions, { xy, unplaced });
+  }
+  adjacency.indices.set(derived, carried);
+  adjacency.latest = { derived, index: carried };
+}
 
 /** Builds the map's index for this graph and these metrics ahead of the first request (about a second at 300k nodes). */
 export function prepareMap(graph: EcoGraph, derived: DerivedMetrics): void {
@@ -124,6 +268,7 @@ function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
   for (const list of members) list?.sort((a, b) => rank[b]! - rank[a]! || a - b);
   const index = { ...adjacency, version: derived.version, community, members, placements: new WeakMap() };
   adjacency.indices.set(derived, index);
+  adjacency.latest = { derived, index };
   return index;
 }
 
@@ -266,7 +411,7 @@ function typeNames(bits: number): string[] {
  */
 function placement(index: MapIndex, derived: DerivedMetrics): Float64Array {
   const cached = index.placements.get(derived.positions);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) return cached.xy;
   const { ids } = index;
   const xy = new Float64Array(2 * ids.length).fill(NaN);
   const unplaced: number[] = [];
@@ -277,7 +422,7 @@ function placement(index: MapIndex, derived: DerivedMetrics): Float64Array {
     xy[2 * i + 1] = position.y;
   });
   if (unplaced.length > 0) placeNewcomers(index, xy, unplaced);
-  index.placements.set(derived.positions, xy);
+  index.placements.set(derived.positions, { xy, unplaced });
   return xy;
 }
 
