@@ -109,7 +109,7 @@ export async function saveSnapshot(file: string, key: SnapshotKey, projection: P
       if (chunk.length === CHUNK) await frame(chunk.splice(0));
       if (!stillCurrent()) return false;
     }
-    await frame(chunk);
+    if (chunk.length > 0) await frame(chunk);
     let ends: number[] = [];
     let attributes: EcoEdge[] = [];
     for (const edge of graph.edgeEntries()) {
@@ -121,7 +121,7 @@ export async function saveSnapshot(file: string, key: SnapshotKey, projection: P
         if (!stillCurrent()) return false;
       }
     }
-    await frame([Uint32Array.from(ends), attributes]);
+    if (attributes.length > 0) await frame([Uint32Array.from(ends), attributes]);
     await frame(await derivedFrame(derived, index, pause));
     if (!stillCurrent()) return false;
     pending.push(serializedTrailer(hash.digest('hex')));

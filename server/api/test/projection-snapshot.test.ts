@@ -63,7 +63,8 @@ itStore('restarts from the snapshot of the same version, and from the store afte
 
   // A damaged snapshot of the right version: ignored, the store read instead, the answers alike.
   const bytes = readFileSync(snapshot);
-  bytes[bytes.length >> 1] ^= 0xff;
+  const middle = bytes.length >> 1;
+  bytes[middle] = bytes[middle]! ^ 0xff;
   writeFileSync(snapshot, bytes);
   server = await startServer({ dataDir, wipe: false });
   expect(await answers(server)).toEqual(afterWrite);
