@@ -10,6 +10,7 @@
  */
 import { RELATIONSHIP_TYPES } from '../schemas/model.js';
 import type { MapEdge, MapNode, MapQuery, MapResponse } from '../schemas/analytics.js';
+import { drain, runSliced, type Steps } from '../projection/slices.js';
 import type { DerivedMetrics, EcoEdge, EcoGraph, EcoNode } from '../projection/types.js';
 
 /** Super-nodes in an aggregated view at most: past a few hundred bubbles an overview stops being one. */
@@ -66,6 +67,7 @@ interface Adjacency {
   indices: WeakMap<DerivedMetrics, MapIndex>;
   /** the index last built or carried over, which a patched adjacency carries over */
   latest?: { derived: DerivedMetrics; index: MapIndex };
+  lineage: number;
 }
 
 interface Placement {
@@ -94,41 +96,76 @@ interface Pending {
   rebuild: boolean;
 }
 
-const adjacencies = new WeakMap<EcoGraph, { adjacency: Adjacency; pending: Pending }>();
+interface Kept {
+  adjacency: Adjacency | undefined;
+  pending: Pending;
+  /** graph events heard: a build in slices that saw one is not used */
+  changes: number;
+}
+
+const adjacencies = new WeakMap<EcoGraph, Kept>();
+
+function kept(graph: EcoGraph): Kept {
+  let entry = adjacencies.get(graph);
+  if (entry !== undefined) return entry;
+  const pending: Pending = { nodes: new Set(), edges: new Set(), rebuild: false };
+  const fresh: Kept = { adjacency: undefined, pending, changes: 0 };
+  entry = fresh;
+  adjacencies.set(graph, entry);
+  graph.on('nodeAdded', ({ key }) => (fresh.changes++, pending.nodes.add(key)));
+  graph.on('nodeAttributesUpdated', ({ key }) => (fresh.changes++, pending.nodes.add(key)));
+  graph.on('edgeAdded', ({ key }) => (fresh.changes++, pending.edges.add(key)));
+  graph.on('edgeAttributesUpdated', ({ key }) => (fresh.changes++, pending.edges.add(key)));
+  for (const event of ['nodeDropped', 'edgeDropped', 'cleared', 'edgesCleared', 'eachNodeAttributesUpdated', 'eachEdgeAttributesUpdated'] as const) {
+    graph.on(event, () => (fresh.changes++, (pending.rebuild = true)));
+  }
+  return entry;
+}
 
 function adjacencyOf(graph: EcoGraph): Adjacency {
-  let kept = adjacencies.get(graph);
-  if (kept === undefined) {
-    kept = { adjacency: buildAdjacency(graph), pending: { nodes: new Set(), edges: new Set(), rebuild: false } };
-    adjacencies.set(graph, kept);
-    const { pending } = kept;
-    graph.on('nodeAdded', ({ key }) => pending.nodes.add(key));
-    graph.on('nodeAttributesUpdated', ({ key }) => pending.nodes.add(key));
-    graph.on('edgeAdded', ({ key }) => pending.edges.add(key));
-    graph.on('edgeAttributesUpdated', ({ key }) => pending.edges.add(key));
-    for (const event of ['nodeDropped', 'edgeDropped', 'cleared', 'edgesCleared', 'eachNodeAttributesUpdated', 'eachEdgeAttributesUpdated'] as const) {
-      graph.on(event, () => (pending.rebuild = true));
-    }
-  }
-  const { pending } = kept;
-  if (pending.rebuild) kept.adjacency = buildAdjacency(graph);
-  else if (pending.nodes.size > 0 || pending.edges.size > 0) kept.adjacency = patchAdjacency(graph, kept.adjacency, pending);
+  const entry = kept(graph);
+  const { pending } = entry;
+  if (entry.adjacency === undefined || pending.rebuild) entry.adjacency = drain(buildAdjacency(graph, ++lineages));
+  else if (pending.nodes.size > 0 || pending.edges.size > 0) entry.adjacency = patchAdjacency(graph, entry.adjacency, pending);
   pending.nodes.clear();
   pending.edges.clear();
   pending.rebuild = false;
-  return kept.adjacency;
+  return entry.adjacency;
 }
 
-function buildAdjacency(graph: EcoGraph): Adjacency {
+/** Builds the adjacency in slices when the graph has none; false when the graph changed meanwhile, which spoils the build. */
+async function prepareAdjacency(graph: EcoGraph): Promise<boolean> {
+  const entry = kept(graph);
+  if (entry.adjacency !== undefined && !entry.pending.rebuild) return true;
+  const before = entry.changes;
+  const adjacency = await runSliced(buildAdjacency(graph, ++lineages));
+  if (entry.changes !== before) return false;
+  entry.adjacency = adjacency;
+  entry.pending.rebuild = false;
+  entry.pending.nodes.clear();
+  entry.pending.edges.clear();
+  return true;
+}
+
+/** Adjacencies patched from one another share a lineage: node indices of the older are those of the newer. */
+let lineages = 0;
+const STEP = 0x3fff;
+
+function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
   const ids = graph.nodes();
-  const position = new Map(ids.map((id, i) => [id, i]));
+  const position = new Map<string, number>();
   const starts = new Uint32Array(ids.length + 1);
-  ids.forEach((id, i) => (starts[i + 1] = starts[i]! + graph.degree(id)));
+  for (let i = 0; i < ids.length; i++) {
+    position.set(ids[i]!, i);
+    starts[i + 1] = starts[i]! + graph.degree(ids[i]!);
+    if ((i & STEP) === 0) yield;
+  }
   const fill = starts.slice(0, ids.length);
   const neighbours = new Uint32Array(2 * graph.size);
   const typeBits = new Uint16Array(2 * graph.size);
   const edges: EcoEdge[] = new Array(2 * graph.size);
-  graph.forEachEdge((_edge, attributes, source, target) => {
+  let k = 0;
+  for (const { attributes, source, target } of graph.edgeEntries()) {
     const s = position.get(source)!;
     const t = position.get(target)!;
     const forward = fill[s]!++;
@@ -137,9 +174,14 @@ function buildAdjacency(graph: EcoGraph): Adjacency {
     neighbours[backward] = s;
     typeBits[forward] = typeBits[backward] = bitsOf(attributes);
     edges[forward] = edges[backward] = attributes;
-  });
-  const attributes = ids.map((id) => graph.getNodeAttributes(id));
-  return { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap() };
+    if ((++k & STEP) === 0) yield;
+  }
+  const attributes: EcoNode[] = new Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    attributes[i] = graph.getNodeAttributes(ids[i]!);
+    if ((i & STEP) === 0) yield;
+  }
+  return { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap(), lineage };
 }
 
 function bitsOf(edge: EcoEdge): number {
@@ -208,7 +250,7 @@ function patchAdjacency(graph: EcoGraph, old: Adjacency, pending: Pending): Adja
     }
   }
   // Without additions the arrays are the old ones, changed in place: the old adjacency is not read again.
-  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap() };
+  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap(), lineage: old.lineage };
   for (const [s, t, edge] of changed) {
     for (const [a, b] of [[s, t], [t, s]] as const) {
       const j = slotOf(adjacency, a, b);
@@ -246,9 +288,25 @@ function carryOver(adjacency: Adjacency, { derived, index }: { derived: DerivedM
   adjacency.latest = { derived, index: carried };
 }
 
-/** Builds the map's index for this graph and these metrics ahead of the first request (about a second at 300k nodes). */
-export function prepareMap(graph: EcoGraph, derived: DerivedMetrics): void {
-  placement(mapIndex(graph, derived), derived);
+/**
+ * Builds the map's index for this graph and these metrics ahead of the first
+ * request (seconds at 300k nodes), in slices of the event loop. Writes
+ * applied meanwhile patch the adjacency: the index built carries over to it.
+ */
+export async function prepareMap(graph: EcoGraph, derived: DerivedMetrics): Promise<void> {
+  // A few tries while writes keep landing; after that the first request builds it at once.
+  for (let attempt = 0; attempt < 3 && !(await prepareAdjacency(graph)); attempt++);
+  const adjacency = adjacencyOf(graph);
+  const index = adjacency.indices.get(derived) ?? (await runSliced(indexSteps(adjacency, derived)));
+  if (!index.placements.has(derived.positions)) index.placements.set(derived.positions, await runSliced(placementSteps(index, derived)));
+  const now = adjacencyOf(graph);
+  if (now === adjacency) register(adjacency, derived, index);
+  else if (now.lineage === adjacency.lineage && !now.indices.has(derived)) carryOver(now, { derived, index });
+}
+
+function register(adjacency: Adjacency, derived: DerivedMetrics, index: MapIndex): void {
+  adjacency.indices.set(derived, index);
+  adjacency.latest = { derived, index };
 }
 
 /**
@@ -260,16 +318,28 @@ function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
   const adjacency = adjacencyOf(graph);
   const cached = adjacency.indices.get(derived);
   if (cached !== undefined) return cached;
-  const { ids } = adjacency;
-  const community = Int32Array.from(ids, (id) => derived.communities[id] ?? -1);
-  const members: number[][] = [];
-  community.forEach((c, node) => c >= 0 && (members[c] ??= []).push(node));
-  const rank = Float64Array.from(ids, (id) => derived.pagerank[id] ?? 0);
-  for (const list of members) list?.sort((a, b) => rank[b]! - rank[a]! || a - b);
-  const index = { ...adjacency, version: derived.version, community, members, placements: new WeakMap() };
-  adjacency.indices.set(derived, index);
-  adjacency.latest = { derived, index };
+  const index = drain(indexSteps(adjacency, derived));
+  register(adjacency, derived, index);
   return index;
+}
+
+function* indexSteps(adjacency: Adjacency, derived: DerivedMetrics): Steps<MapIndex> {
+  const { ids } = adjacency;
+  const community = new Int32Array(ids.length);
+  const rank = new Float64Array(ids.length);
+  const members: number[][] = [];
+  for (let node = 0; node < ids.length; node++) {
+    const c = derived.communities[ids[node]!] ?? -1;
+    community[node] = c;
+    rank[node] = derived.pagerank[ids[node]!] ?? 0;
+    if (c >= 0) (members[c] ??= []).push(node);
+    if ((node & STEP) === 0) yield;
+  }
+  for (const list of members) {
+    list?.sort((a, b) => rank[b]! - rank[a]! || a - b);
+    yield;
+  }
+  return { ...adjacency, version: derived.version, community, members, placements: new WeakMap() };
 }
 
 /** The focus and every node within `depth` hops of it. */
@@ -412,18 +482,26 @@ function typeNames(bits: number): string[] {
 function placement(index: MapIndex, derived: DerivedMetrics): Float64Array {
   const cached = index.placements.get(derived.positions);
   if (cached !== undefined) return cached.xy;
+  const placed = drain(placementSteps(index, derived));
+  index.placements.set(derived.positions, placed);
+  return placed.xy;
+}
+
+function* placementSteps(index: MapIndex, derived: DerivedMetrics): Steps<Placement> {
   const { ids } = index;
   const xy = new Float64Array(2 * ids.length).fill(NaN);
   const unplaced: number[] = [];
-  ids.forEach((id, i) => {
-    const position = derived.positions[id];
-    if (position === undefined) return void unplaced.push(i);
-    xy[2 * i] = position.x;
-    xy[2 * i + 1] = position.y;
-  });
+  for (let i = 0; i < ids.length; i++) {
+    const position = derived.positions[ids[i]!];
+    if (position === undefined) unplaced.push(i);
+    else {
+      xy[2 * i] = position.x;
+      xy[2 * i + 1] = position.y;
+    }
+    if ((i & STEP) === 0) yield;
+  }
   if (unplaced.length > 0) placeNewcomers(index, xy, unplaced);
-  index.placements.set(derived.positions, { xy, unplaced });
-  return xy;
+  return { xy, unplaced };
 }
 
 function placeNewcomers(index: MapIndex, xy: Float64Array, unplaced: number[]): void {

@@ -13,8 +13,8 @@ import { fromTopology, toTopology } from './topology.js';
 import { runWorker } from './run-worker.js';
 import type { DerivedMetrics, EcoGraph } from './types.js';
 
-/** Below this many nodes metrics are derived in-process: a worker's start-up would cost more than the work. */
-const WORKER_FROM_NODES = 20_000;
+/** Below this many nodes metrics are derived in-process: a worker's start-up (a second) would cost more than the work, which stalls the event loop for well under 100 ms. */
+const WORKER_FROM_NODES = 2_000;
 
 /** Above this share of nodes placed since the last full layout, the map is due a fresh one. */
 const RELAYOUT_SHARE = 0.1;
@@ -64,7 +64,7 @@ export async function deriveInBackground(
     const message = { topology, version, ...(previous === undefined ? {} : { previous: { positions: previous.positions, layoutPending: previous.layoutPending } }) };
     derived = await runWorker<DerivedMetrics>(new URL('./derive-worker.ts', import.meta.url), message, [topology.partner.buffer, topology.edges.buffer] as ArrayBuffer[]);
   }
-  prepareMap(graph, derived);
+  await prepareMap(graph, derived);
   return derived;
 }
 

@@ -14,16 +14,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { setImmediate as turn } from 'node:timers/promises';
 import { deserialize, serialize } from 'node:v8';
 import { createEcoGraph } from './build.js';
+import { slicer } from './slices.js';
 import type { DerivedMetrics, EcoCatalogue, EcoEdge, EcoNode, Projection } from './types.js';
 
 /** Bumped whenever what is written changes shape: an older file is then rebuilt, never misread. */
 export const SNAPSHOT_FORMAT = 1;
 const CHUNK = 5000;
-/** Longest run of work between two turns of the event loop, in ms. */
-const SLICE_MS = 8;
 
 export interface SnapshotKey {
   storeId: string;
@@ -56,15 +54,6 @@ interface DerivedFrame {
   positions: { keys: Uint32Array; x: Float64Array; y: Float64Array };
   articulationPoints: Uint32Array;
   bridges: Uint32Array;
-}
-
-/** Resolves at once while the current slice lasts, else after the event loop's next turn. */
-function slicer(): () => Promise<void> | undefined {
-  let since = performance.now();
-  return () => {
-    if (performance.now() - since < SLICE_MS) return undefined;
-    return turn().then(() => void (since = performance.now()));
-  };
 }
 
 /**
