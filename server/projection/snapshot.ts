@@ -45,7 +45,8 @@ interface Column {
   values: Float64Array;
 }
 
-interface DerivedFrame {
+/** Derived metrics as columns over node indices: what the snapshot keeps, and what the deriving worker sends back. */
+export interface DerivedFrame {
   version: number;
   layoutPending: boolean;
   betweenness: { exact: boolean; sources: number; scores: Column };
@@ -131,7 +132,14 @@ function serializedTrailer(digest: string): Buffer {
   return Buffer.concat([length, body]);
 }
 
-async function derivedFrame(derived: DerivedMetrics, index: Map<string, number>, pause: () => Promise<void> | undefined): Promise<DerivedFrame> {
+/** The typed arrays' buffers of a frame, to transfer it to another thread rather than copy it. */
+export function frameBuffers(frame: DerivedFrame): ArrayBuffer[] {
+  const { betweenness, communities, pagerank, positions } = frame;
+  const arrays = [betweenness.scores.keys, betweenness.scores.values, communities.keys, communities.values, pagerank.keys, pagerank.values, positions.keys, positions.x, positions.y, frame.articulationPoints, frame.bridges];
+  return arrays.map((array) => array.buffer as ArrayBuffer);
+}
+
+export async function derivedFrame(derived: DerivedMetrics, index: Map<string, number>, pause: () => Promise<void> | undefined): Promise<DerivedFrame> {
   // One metric at a time, with a turn of the event loop between them.
   const column = async (record: Record<string, number>): Promise<Column> => {
     const keys = Object.keys(record);
@@ -212,7 +220,7 @@ export async function loadSnapshot(file: string, key: SnapshotKey): Promise<{ pr
   return { projection: { graph, catalogue, version: header.version }, derived };
 }
 
-async function fromDerivedFrame(frame: DerivedFrame, ids: string[], pause: () => Promise<void> | undefined): Promise<DerivedMetrics> {
+export async function fromDerivedFrame(frame: DerivedFrame, ids: string[], pause: () => Promise<void> | undefined): Promise<DerivedMetrics> {
   const record = async <T>(keys: Uint32Array, value: (k: number) => T): Promise<Record<string, T>> => {
     const out: Record<string, T> = {};
     for (let k = 0; k < keys.length; k++) {
