@@ -9,17 +9,23 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphStore } from '../store/graph-store.js';
 import { deriveInBackground, layoutFor } from './derive.js';
 import type { Bundle } from '../schemas/bundle.js';
 import { addRelationship } from './build.js';
 import { applyBundle, projectBundle } from './from-bundle.js';
+import { slicer } from './slices.js';
 import { loadSnapshot, saveSnapshot } from './snapshot.js';
 import type { DerivedMetrics, Projection } from './types.js';
 
 /** Writes up to this many rows are applied to the projection in place; larger ones rebuild it. */
 const IN_PLACE_ROWS = 10_000;
+/** A version's snapshot is saved once it has stayed current this long, in ms. */
+const SNAPSHOT_QUIET_MS = 1000;
+/** Rows projected between two looks at the clock when building the projection. */
+const SLICE_ROWS = 2_000;
 
 export interface Current {
   projection: Projection;
@@ -117,10 +123,25 @@ export class ProjectionService {
    */
   private async readProjection(): Promise<Omit<Projection, 'version'>> {
     const entities = await this.store.entitiesForProjection();
-    const projected = projectBundle({ ...entities, relationships: [] });
-    const { graph } = projected;
+    // Nodes and relationships are added a few thousand at a time, with a turn of the event loop between.
+    const pause = slicer();
+    const projected = projectBundle({ ...entities, partners: [], customers: [], relationships: [] });
+    const { graph, catalogue } = projected;
+    const none = { ...entities, capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [] };
+    for (let i = 0; i < entities.partners.length; i += SLICE_ROWS) {
+      applyBundle(graph, catalogue, { ...none, partners: entities.partners.slice(i, i + SLICE_ROWS) });
+      await pause();
+    }
+    for (let i = 0; i < entities.customers.length; i += SLICE_ROWS) {
+      applyBundle(graph, catalogue, { ...none, customers: entities.customers.slice(i, i + SLICE_ROWS) });
+      await pause();
+    }
     for await (const page of this.store.relationshipsForProjection(entities.partners.map((p) => p.id))) {
-      for (const r of page) if (graph.hasNode(r.from) && graph.hasNode(r.to)) addRelationship(graph, r);
+      for (let i = 0; i < page.length; i++) {
+        const r = page[i]!;
+        if (graph.hasNode(r.from) && graph.hasNode(r.to)) addRelationship(graph, r);
+        if (i % SLICE_ROWS === 0) await pause();
+      }
     }
     return projected;
   }
@@ -151,6 +172,8 @@ export class ProjectionService {
     const version = projection.version;
     const stillCurrent = () => !this.closed && this.projection === projection && projection.version === version && derived.version === version;
     const run = (this.saving ?? Promise.resolve()).then(async () => {
+      // Under a stream of writes every version is soon stale: only one that stays a while is saved.
+      await delay(SNAPSHOT_QUIET_MS);
       if (!stillCurrent()) return;
       const { storeId, version: stored } = await this.store.identity();
       if (storeId === null || stored !== version) return;
