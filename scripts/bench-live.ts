@@ -89,7 +89,7 @@ stall = stalls();
 const latencies: number[] = [];
 const statuses: number[] = [];
 for (let i = 0; i < 10; i++) {
-  const id = `p-bench-live-${i}`;
+  const id = `p-bench-live-${process.pid}-${i}`;
   const created = await send('POST', '/api/partners', { id, name: id, types: ['service'] });
   if (created.status !== 201) throw new Error(`POST /api/partners: ${created.status}`);
   const linked = await send('PUT', '/api/relationships', { from: id, to: partners[0], type: 'IMPLEMENTS' });
