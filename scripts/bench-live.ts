@@ -2,31 +2,52 @@
  * Live-data benchmark: a server over the 100,000-partner store, written to
  * while it answers. Prints the read for the projection (entities, then
  * relationships page by page: time, largest page), the map right after small writes (every answer must be a 200), and
- * the map after a request that changes nothing (it must not rebuild).
+ * the map after a request that changes nothing (it must not rebuild); and,
+ * for each phase, the event loop's longest stall (perf_hooks'
+ * monitorEventLoopDelay, 10 ms resolution), the server and this client
+ * sharing the one loop.
  *
- *   npm run bench:live [-- --partners 100000 --customers 200000 --relationships 1000000]
+ *   npm run bench:live [-- --partners 100000 --customers 200000 --relationships 1000000 --data-dir DIR]
+ *
+ * With --data-dir the store is kept there (imported the first time) and any
+ * projection snapshot in it is deleted first, so the first map is cold.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { GraphStore } from '../server/store/graph-store.js';
-import { openGrafeo } from '../server/store/grafeo.js';
+import { openGrafeo, STORE_FILE } from '../server/store/grafeo.js';
 import { loadQueries } from '../server/store/queries.js';
 import { importBundle } from '../server/import/import-bundle.js';
 import { readBundleInput } from '../server/import/read-input.js';
 import { generatedBundleArgs, generatedBundleFile } from './generated-bundle.js';
 
-const values = generatedBundleArgs();
-const dataDir = path.join(tmpdir(), `ecograph-bench-live-${process.pid}`);
+const values = generatedBundleArgs({ 'data-dir': { type: 'string' } });
+const dataDir = values['data-dir'] ?? path.join(tmpdir(), `ecograph-bench-live-${process.pid}`);
 const seconds = (since: number) => (performance.now() - since) / 1000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
+/** The longest event-loop stall from now to the call of the returned function, in ms. */
+function stalls(): () => number {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  return () => {
+    histogram.disable();
+    return Math.round(histogram.max / 1e6);
+  };
+}
+
 let started = performance.now();
+const fresh = !existsSync(path.join(dataDir, STORE_FILE));
 const store = new GraphStore(await openGrafeo(dataDir, loadQueries()));
-const report = await importBundle(store, await readBundleInput(generatedBundleFile(values)), { batchRows: 5000 });
-console.log(`imported ${Object.values(report.written).reduce((a, b) => a + b, 0).toLocaleString('en')} rows in ${seconds(started).toFixed(1)} s`);
+if (fresh) {
+  const report = await importBundle(store, await readBundleInput(generatedBundleFile(values)), { batchRows: 5000 });
+  console.log(`imported ${Object.values(report.written).reduce((a, b) => a + b, 0).toLocaleString('en')} rows in ${seconds(started).toFixed(1)} s`);
+}
+rmSync(path.join(dataDir, 'projection.snapshot'), { force: true });
 
 started = performance.now();
 const partners = (await store.entitiesForProjection()).partners.map((p) => p.id);
@@ -55,14 +76,20 @@ const timedMap = async (query = '') => {
 };
 
 started = performance.now();
+let stall = stalls();
 const first = await timedMap();
 const firstMap = seconds(started);
+const firstStall = stall();
+started = performance.now();
+stall = stalls();
 await app.projection.settled();
+const settling = { seconds: seconds(started), stall: stall() };
+stall = stalls();
 
 const latencies: number[] = [];
 const statuses: number[] = [];
 for (let i = 0; i < 10; i++) {
-  const id = `p-bench-live-${i}`;
+  const id = `p-bench-live-${process.pid}-${i}`;
   const created = await send('POST', '/api/partners', { id, name: id, types: ['service'] });
   if (created.status !== 201) throw new Error(`POST /api/partners: ${created.status}`);
   const linked = await send('PUT', '/api/relationships', { from: id, to: partners[0], type: 'IMPLEMENTS' });
@@ -73,6 +100,11 @@ for (let i = 0; i < 10; i++) {
     latencies.push(ms);
   }
 }
+const writesStall = stall();
+started = performance.now();
+stall = stalls();
+await app.projection.settled();
+const resettling = { seconds: seconds(started), stall: stall() };
 const steady = (await timedMap()).ms;
 const noChange = (await send('DELETE', '/api/partners/p-does-not-exist')).status;
 const afterNoChange = (await timedMap()).ms;
@@ -82,11 +114,17 @@ console.table({
   'paged read of the relationships, seconds': pagedRead.toFixed(1),
   'relationships read / largest page': `${rows.toLocaleString('en')} / ${largest.toLocaleString('en')}`,
   'first map (rebuild + derive), seconds': `${firstMap.toFixed(1)} (status ${first.status})`,
+  '  longest event-loop stall during the first map, ms': firstStall,
+  'then layout and snapshot in the background, seconds': settling.seconds.toFixed(1),
+  '  longest event-loop stall during layout and snapshot, ms': settling.stall,
   'maps right after a write: statuses': [...new Set(statuses)].join(', '),
   'maps right after a write: median / max ms': `${Math.round(median(latencies))} / ${Math.round(Math.max(...latencies))}`,
+  '  longest event-loop stall over the 10 rounds, ms': writesStall,
+  'then metrics, layout, snapshot of the last version, seconds': resettling.seconds.toFixed(1),
+  '  longest event-loop stall during metrics, layout, snapshot, ms': resettling.stall,
   'map with nothing changed, ms': Math.round(steady),
   [`map after a DELETE of an unknown id (${noChange}), ms`]: Math.round(afterNoChange),
   'peak RSS, MB': Math.round(process.resourceUsage().maxRSS / 1024),
 });
 await app.close();
-rmSync(dataDir, { recursive: true, force: true });
+if (values['data-dir'] === undefined) rmSync(dataDir, { recursive: true, force: true });

@@ -2,9 +2,10 @@
  * Write latency benchmark: single-row writes over HTTP (PUT a partner, POST a
  * new partner, PUT a relationship, in turn) against the real server on
  * 127.0.0.1 over the 100,000-partner store, first alone, then while a bounded
- * number of connections keep reading (a partner, a node's relationships, a
- * neighbourhood). Prints p50 / p99 per load; then times a full export as a
- * client receives it.
+ * number of connections keep reading (the map, the gaps, a partner's
+ * introductions, a partner, a neighbourhood, in turn). Prints p50 / p99 per
+ * load and the event loop's longest stall (server and client share it); then
+ * times a full export as a client receives it.
  *
  *   npm run bench:writes [-- --store grafeo|neo4j --data-dir DIR --bundle file.json --writes 300 --readers 16,64]
  *
@@ -15,6 +16,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
@@ -92,10 +94,15 @@ async function oneWrite(): Promise<number> {
 }
 
 const READS = [
+  () => '/api/map',
+  () => '/api/gaps',
+  (i: number) => `/api/partners/${partners[i % partners.length]!.id}/introductions`,
   (i: number) => `/api/partners/${partners[i % partners.length]!.id}`,
-  (i: number) => `/api/relationships?node=${customers[i % customers.length]!.id}&limit=50`,
   (i: number) => `/api/nodes/${partners[i % partners.length]!.id}/neighbourhood`,
 ];
+// The projection and its metrics ready before timing: the first map of a cold server takes minutes at 100,000 partners.
+await (await fetch(`${base}/api/map`)).arrayBuffer();
+await app.projection.settled();
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const rows: Record<string, Record<string, string>> = {};
@@ -113,6 +120,8 @@ for (const readers of [0, ...values.readers.split(',').map(Number)]) {
     }
   });
   const latencies: number[] = [];
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
   const started = performance.now();
   for (let n = 0; n < Number(values.writes); n++) {
     latencies.push(await oneWrite());
@@ -121,6 +130,7 @@ for (const readers of [0, ...values.readers.split(',').map(Number)]) {
   const seconds = (performance.now() - started) / 1000;
   stop = true;
   await Promise.all(load);
+  histogram.disable();
   latencies.sort((a, b) => a - b);
   readLatencies.sort((a, b) => a - b);
   rows[`${readers} reading connections`] = {
@@ -130,6 +140,7 @@ for (const readers of [0, ...values.readers.split(',').map(Number)]) {
     'writes/s': (latencies.length / seconds).toFixed(0),
     'reads/s': (reads / seconds).toFixed(0),
     'read p50 ms': readers === 0 ? '-' : quantile(readLatencies, 0.5).toFixed(1),
+    'longest stall ms': (histogram.max / 1e6).toFixed(0),
   };
 }
 console.log(`\nsingle-row writes over HTTP (${values.writes} per load: PUT partner, POST partner, PUT relationship in turn), ${values.store} store`);

@@ -10,8 +10,7 @@
  */
 import { RELATIONSHIP_TYPES } from '../schemas/model.js';
 import type { MapEdge, MapNode, MapQuery, MapResponse } from '../schemas/analytics.js';
-import { ALL_EVENTS, perGraph } from '../projection/per-graph.js';
-import { adjacencyOf as typedAdjacencyOf } from '../projection/adjacency.js';
+import { drain, runSliced, type Steps } from '../projection/slices.js';
 import type { DerivedMetrics, EcoEdge, EcoGraph, EcoNode } from '../projection/types.js';
 
 /** Super-nodes in an aggregated view at most: past a few hundred bubbles an overview stops being one. */
@@ -66,6 +65,14 @@ interface Adjacency {
   edges: EcoEdge[];
   /** per derived metrics: communities and positions by node index */
   indices: WeakMap<DerivedMetrics, MapIndex>;
+  /** the index last built or carried over, which a patched adjacency carries over */
+  latest?: { derived: DerivedMetrics; index: MapIndex };
+  lineage: number;
+}
+
+interface Placement {
+  xy: Float64Array;
+  unplaced: number[];
 }
 
 interface MapIndex extends Adjacency {
@@ -73,33 +80,233 @@ interface MapIndex extends Adjacency {
   community: Int32Array;
   /** node indices of each community, highest PageRank first */
   members: number[][];
-  /** x, y by node index, per positions object: a refined layout swaps in a new one */
-  placements: WeakMap<DerivedMetrics['positions'], Float64Array>;
+  /** x, y by node index, and the nodes placed for want of a position, per positions object: a refined layout swaps in a new one */
+  placements: WeakMap<DerivedMetrics['positions'], Placement>;
 }
 
-// The projection is edited in place after small writes: any change to the graph drops its adjacency.
-// Ids, positions and rows are the projection's typed adjacency, shared with the kernels; only what the map adds is built here.
-const adjacencyOf = perGraph(ALL_EVENTS, (graph): Adjacency => {
-  const { ids, position, starts, neighbours } = typedAdjacencyOf(graph);
-  // Rows are filled in the same edge order as the typed adjacency's, so entry j here is entry j there.
-  const fill = starts.slice(0, ids.length);
-  const typeBits = new Uint16Array(neighbours.length);
-  const edges: EcoEdge[] = new Array(neighbours.length);
-  graph.forEachEdge((_edge, attributes, source, target) => {
-    let bits = 0;
-    for (const type of attributes.types) bits |= 1 << RELATIONSHIP_TYPES.indexOf(type);
-    const forward = fill[position.get(source)!]!++;
-    const backward = fill[position.get(target)!]!++;
-    typeBits[forward] = typeBits[backward] = bits;
-    edges[forward] = edges[backward] = attributes;
-  });
-  const attributes = ids.map((id) => graph.getNodeAttributes(id));
-  return { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap() };
-});
+/**
+ * The projection is edited in place after small writes, and rebuilding the
+ * adjacency costs seconds at 300k nodes: added nodes and edges and changed
+ * attributes are noted as they happen and patched in on the next request
+ * (tens of milliseconds); a dropped node or edge rebuilds it.
+ */
+interface Pending {
+  nodes: Set<string>;
+  edges: Set<string>;
+  rebuild: boolean;
+}
 
-/** Builds the map's index for this graph and these metrics ahead of the first request (about a second at 300k nodes). */
-export function prepareMap(graph: EcoGraph, derived: DerivedMetrics): void {
-  placement(mapIndex(graph, derived), derived);
+interface Kept {
+  adjacency: Adjacency | undefined;
+  pending: Pending;
+  /** graph events heard: a build in slices that saw one is not used */
+  changes: number;
+}
+
+const adjacencies = new WeakMap<EcoGraph, Kept>();
+
+function kept(graph: EcoGraph): Kept {
+  let entry = adjacencies.get(graph);
+  if (entry !== undefined) return entry;
+  const pending: Pending = { nodes: new Set(), edges: new Set(), rebuild: false };
+  const fresh: Kept = { adjacency: undefined, pending, changes: 0 };
+  entry = fresh;
+  adjacencies.set(graph, entry);
+  graph.on('nodeAdded', ({ key }) => (fresh.changes++, pending.nodes.add(key)));
+  graph.on('nodeAttributesUpdated', ({ key }) => (fresh.changes++, pending.nodes.add(key)));
+  graph.on('edgeAdded', ({ key }) => (fresh.changes++, pending.edges.add(key)));
+  graph.on('edgeAttributesUpdated', ({ key }) => (fresh.changes++, pending.edges.add(key)));
+  for (const event of ['nodeDropped', 'edgeDropped', 'cleared', 'edgesCleared', 'eachNodeAttributesUpdated', 'eachEdgeAttributesUpdated'] as const) {
+    graph.on(event, () => (fresh.changes++, (pending.rebuild = true)));
+  }
+  return entry;
+}
+
+function adjacencyOf(graph: EcoGraph): Adjacency {
+  const entry = kept(graph);
+  const { pending } = entry;
+  if (entry.adjacency === undefined || pending.rebuild) entry.adjacency = drain(buildAdjacency(graph, ++lineages));
+  else if (pending.nodes.size > 0 || pending.edges.size > 0) entry.adjacency = patchAdjacency(graph, entry.adjacency, pending);
+  pending.nodes.clear();
+  pending.edges.clear();
+  pending.rebuild = false;
+  return entry.adjacency;
+}
+
+/** Builds the adjacency in slices when the graph has none; false when the graph changed meanwhile, which spoils the build. */
+async function prepareAdjacency(graph: EcoGraph): Promise<boolean> {
+  const entry = kept(graph);
+  if (entry.adjacency !== undefined && !entry.pending.rebuild) return true;
+  const before = entry.changes;
+  const adjacency = await runSliced(buildAdjacency(graph, ++lineages));
+  if (entry.changes !== before) return false;
+  entry.adjacency = adjacency;
+  entry.pending.rebuild = false;
+  entry.pending.nodes.clear();
+  entry.pending.edges.clear();
+  return true;
+}
+
+/** Adjacencies patched from one another share a lineage: node indices of the older are those of the newer. */
+let lineages = 0;
+const STEP = 0x3fff;
+
+function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
+  const ids = graph.nodes();
+  const position = new Map<string, number>();
+  const starts = new Uint32Array(ids.length + 1);
+  for (let i = 0; i < ids.length; i++) {
+    position.set(ids[i]!, i);
+    starts[i + 1] = starts[i]! + graph.degree(ids[i]!);
+    if ((i & STEP) === 0) yield;
+  }
+  const fill = starts.slice(0, ids.length);
+  const neighbours = new Uint32Array(2 * graph.size);
+  const typeBits = new Uint16Array(2 * graph.size);
+  const edges: EcoEdge[] = new Array(2 * graph.size);
+  let k = 0;
+  for (const { attributes, source, target } of graph.edgeEntries()) {
+    const s = position.get(source)!;
+    const t = position.get(target)!;
+    const forward = fill[s]!++;
+    const backward = fill[t]!++;
+    neighbours[forward] = t;
+    neighbours[backward] = s;
+    typeBits[forward] = typeBits[backward] = bitsOf(attributes);
+    edges[forward] = edges[backward] = attributes;
+    if ((++k & STEP) === 0) yield;
+  }
+  const attributes: EcoNode[] = new Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    attributes[i] = graph.getNodeAttributes(ids[i]!);
+    if ((i & STEP) === 0) yield;
+  }
+  return { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap(), lineage };
+}
+
+function bitsOf(edge: EcoEdge): number {
+  let bits = 0;
+  for (const type of edge.types) bits |= 1 << RELATIONSHIP_TYPES.indexOf(type);
+  return bits;
+}
+
+/**
+ * The adjacency with the pending additions and attribute changes: new nodes
+ * are appended, so every known node keeps its index, and the map's index of
+ * the latest metrics carries over (newcomers without a community, placed
+ * next to their neighbours) instead of being rebuilt.
+ */
+function patchAdjacency(graph: EcoGraph, old: Adjacency, pending: Pending): Adjacency {
+  const ids = [...old.ids];
+  const attributes = [...old.attributes];
+  const position = new Map(old.position);
+  for (const id of pending.nodes) {
+    if (!position.has(id)) {
+      position.set(id, ids.length);
+      ids.push(id);
+    }
+    attributes[position.get(id)!] = graph.getNodeAttributes(id);
+  }
+  // Edges new to the adjacency go at the end of both ends' runs; known ones only change attributes.
+  const added: Array<[number, number, EcoEdge]> = [];
+  const changed: Array<[number, number, EcoEdge]> = [];
+  const extra = new Uint32Array(ids.length);
+  for (const key of pending.edges) {
+    const [source, target] = graph.extremities(key);
+    const s = position.get(source)!;
+    const t = position.get(target)!;
+    const edge = graph.getEdgeAttributes(key);
+    if (s < old.ids.length && t < old.ids.length && slotOf(old, s, t) >= 0) changed.push([s, t, edge]);
+    else {
+      added.push([s, t, edge]);
+      extra[s]!++;
+      extra[t]!++;
+    }
+  }
+  let { starts, neighbours, typeBits, edges } = old;
+  if (ids.length > old.ids.length || added.length > 0) {
+    starts = new Uint32Array(ids.length + 1);
+    for (let i = 0; i < ids.length; i++) starts[i + 1] = starts[i]! + (i < old.ids.length ? old.starts[i + 1]! - old.starts[i]! : 0) + extra[i]!;
+    const size = starts[ids.length]!;
+    neighbours = new Uint32Array(size);
+    typeBits = new Uint16Array(size);
+    edges = new Array(size);
+    const fill = new Uint32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const from = i < old.ids.length ? old.starts[i]! : 0;
+      const to = i < old.ids.length ? old.starts[i + 1]! : 0;
+      neighbours.set(old.neighbours.subarray(from, to), starts[i]!);
+      typeBits.set(old.typeBits.subarray(from, to), starts[i]!);
+      for (let j = from; j < to; j++) edges[starts[i]! + j - from] = old.edges[j]!;
+      fill[i] = starts[i]! + to - from;
+    }
+    for (const [s, t, edge] of added) {
+      const forward = fill[s]!++;
+      const backward = fill[t]!++;
+      neighbours[forward] = t;
+      neighbours[backward] = s;
+      typeBits[forward] = typeBits[backward] = bitsOf(edge);
+      edges[forward] = edges[backward] = edge;
+    }
+  }
+  // Without additions the arrays are the old ones, changed in place: the old adjacency is not read again.
+  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap(), lineage: old.lineage };
+  for (const [s, t, edge] of changed) {
+    for (const [a, b] of [[s, t], [t, s]] as const) {
+      const j = slotOf(adjacency, a, b);
+      typeBits[j] = bitsOf(edge);
+      edges[j] = edge;
+    }
+  }
+  if (old.latest !== undefined) carryOver(adjacency, old.latest);
+  return adjacency;
+}
+
+/** Where `b` sits in `a`'s run of neighbours, or -1. */
+function slotOf(adjacency: Pick<Adjacency, 'starts' | 'neighbours'>, a: number, b: number): number {
+  for (let j = adjacency.starts[a]!; j < adjacency.starts[a + 1]!; j++) if (adjacency.neighbours[j] === b) return j;
+  return -1;
+}
+
+/** The map's index of the same metrics over a patched adjacency, from the old one: nodes added since have no community and are placed anew. */
+function carryOver(adjacency: Adjacency, { derived, index }: { derived: DerivedMetrics; index: MapIndex }): void {
+  const community = new Int32Array(adjacency.ids.length).fill(-1);
+  community.set(index.community);
+  const carried: MapIndex = { ...adjacency, version: index.version, community, members: index.members, placements: new WeakMap() };
+  const placed = index.placements.get(derived.positions);
+  if (placed !== undefined) {
+    // Newcomers are placed again, with their new neighbours, exactly as a fresh placement would.
+    const xy = new Float64Array(2 * adjacency.ids.length).fill(NaN);
+    xy.set(placed.xy);
+    const unplaced = [...placed.unplaced];
+    for (let i = index.ids.length; i < adjacency.ids.length; i++) unplaced.push(i);
+    for (const node of unplaced) xy[2 * node] = xy[2 * node + 1] = NaN;
+    if (unplaced.length > 0) placeNewcomers(carried, xy, unplaced);
+    carried.placements.set(derived.positions, { xy, unplaced });
+  }
+  adjacency.indices.set(derived, carried);
+  adjacency.latest = { derived, index: carried };
+}
+
+/**
+ * Builds the map's index for this graph and these metrics ahead of the first
+ * request (seconds at 300k nodes), in slices of the event loop. Writes
+ * applied meanwhile patch the adjacency: the index built carries over to it.
+ */
+export async function prepareMap(graph: EcoGraph, derived: DerivedMetrics): Promise<void> {
+  // A few tries while writes keep landing; after that the first request builds it at once.
+  for (let attempt = 0; attempt < 3 && !(await prepareAdjacency(graph)); attempt++);
+  const adjacency = adjacencyOf(graph);
+  const index = adjacency.indices.get(derived) ?? (await runSliced(indexSteps(adjacency, derived)));
+  if (!index.placements.has(derived.positions)) index.placements.set(derived.positions, await runSliced(placementSteps(index, derived)));
+  const now = adjacencyOf(graph);
+  if (now === adjacency) register(adjacency, derived, index);
+  else if (now.lineage === adjacency.lineage && !now.indices.has(derived)) carryOver(now, { derived, index });
+}
+
+function register(adjacency: Adjacency, derived: DerivedMetrics, index: MapIndex): void {
+  adjacency.indices.set(derived, index);
+  adjacency.latest = { derived, index };
 }
 
 /**
@@ -111,15 +318,28 @@ function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
   const adjacency = adjacencyOf(graph);
   const cached = adjacency.indices.get(derived);
   if (cached !== undefined) return cached;
-  const { ids } = adjacency;
-  const community = Int32Array.from(ids, (id) => derived.communities[id] ?? -1);
-  const members: number[][] = [];
-  community.forEach((c, node) => c >= 0 && (members[c] ??= []).push(node));
-  const rank = Float64Array.from(ids, (id) => derived.pagerank[id] ?? 0);
-  for (const list of members) list?.sort((a, b) => rank[b]! - rank[a]! || a - b);
-  const index = { ...adjacency, version: derived.version, community, members, placements: new WeakMap() };
-  adjacency.indices.set(derived, index);
+  const index = drain(indexSteps(adjacency, derived));
+  register(adjacency, derived, index);
   return index;
+}
+
+function* indexSteps(adjacency: Adjacency, derived: DerivedMetrics): Steps<MapIndex> {
+  const { ids } = adjacency;
+  const community = new Int32Array(ids.length);
+  const rank = new Float64Array(ids.length);
+  const members: number[][] = [];
+  for (let node = 0; node < ids.length; node++) {
+    const c = derived.communities[ids[node]!] ?? -1;
+    community[node] = c;
+    rank[node] = derived.pagerank[ids[node]!] ?? 0;
+    if (c >= 0) (members[c] ??= []).push(node);
+    if ((node & STEP) === 0) yield;
+  }
+  for (const list of members) {
+    list?.sort((a, b) => rank[b]! - rank[a]! || a - b);
+    yield;
+  }
+  return { ...adjacency, version: derived.version, community, members, placements: new WeakMap() };
 }
 
 /** The focus and every node within `depth` hops of it. */
@@ -261,19 +481,27 @@ function typeNames(bits: number): string[] {
  */
 function placement(index: MapIndex, derived: DerivedMetrics): Float64Array {
   const cached = index.placements.get(derived.positions);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) return cached.xy;
+  const placed = drain(placementSteps(index, derived));
+  index.placements.set(derived.positions, placed);
+  return placed.xy;
+}
+
+function* placementSteps(index: MapIndex, derived: DerivedMetrics): Steps<Placement> {
   const { ids } = index;
   const xy = new Float64Array(2 * ids.length).fill(NaN);
   const unplaced: number[] = [];
-  ids.forEach((id, i) => {
-    const position = derived.positions[id];
-    if (position === undefined) return void unplaced.push(i);
-    xy[2 * i] = position.x;
-    xy[2 * i + 1] = position.y;
-  });
+  for (let i = 0; i < ids.length; i++) {
+    const position = derived.positions[ids[i]!];
+    if (position === undefined) unplaced.push(i);
+    else {
+      xy[2 * i] = position.x;
+      xy[2 * i + 1] = position.y;
+    }
+    if ((i & STEP) === 0) yield;
+  }
   if (unplaced.length > 0) placeNewcomers(index, xy, unplaced);
-  index.placements.set(derived.positions, xy);
-  return xy;
+  return { xy, unplaced };
 }
 
 function placeNewcomers(index: MapIndex, xy: Float64Array, unplaced: number[]): void {

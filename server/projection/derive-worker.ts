@@ -1,15 +1,20 @@
 /**
- * Worker thread deriving one version's metrics (see deriveInWorker): receives
- * the graph's topology, answers with the derived metrics.
+ * Worker thread deriving one version's metrics (see deriveInBackground):
+ * receives the graph's topology, answers with the derived metrics as columns
+ * over the topology's node indices, whose buffers move to the main thread
+ * without a copy and which it turns back into records in slices.
  */
 import { parentPort } from 'node:worker_threads';
-import { deriveFromCanonical } from './derive.js';
-import { fromTopology, type Topology } from './topology.js';
-import type { DerivedMetrics } from './types.js';
+import { deriveFromCanonical, positionsFromColumns, type DeriveRequest } from './derive.js';
+import { derivedFrame, frameBuffers } from './snapshot.js';
+import { fromTopology } from './topology.js';
 
 if (parentPort === null) throw new Error('projection/derive-worker: must run as a worker thread');
 const port = parentPort;
 
-port.once('message', ({ topology, version, previous }: { topology: Topology; version: number; previous?: Pick<DerivedMetrics, 'positions' | 'layoutPending'> }) => {
-  port.postMessage(deriveFromCanonical(fromTopology(topology), version, previous));
+port.once('message', async ({ topology, version, previous }: DeriveRequest) => {
+  const positions = previous === undefined ? undefined : { positions: positionsFromColumns(topology.ids, previous.xy), layoutPending: previous.layoutPending };
+  const derived = deriveFromCanonical(fromTopology(topology), version, positions);
+  const frame = await derivedFrame(derived, new Map(topology.ids.map((id, i) => [id, i])), () => undefined);
+  port.postMessage(frame, frameBuffers(frame));
 });

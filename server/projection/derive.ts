@@ -9,12 +9,14 @@ import { detectCommunities } from '../analytics/communities.js';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput } from '../analytics/layout.js';
 import { prepareMap } from '../analytics/map.js';
 import { articulationPoints, bridges } from '../analytics/structure.js';
-import { fromTopology, toTopology } from './topology.js';
+import { fromTopology, topologySteps, toTopology, type Topology } from './topology.js';
+import { fromDerivedFrame, type DerivedFrame } from './snapshot.js';
+import { runSliced, slicer, type Steps } from './slices.js';
 import { runWorker } from './run-worker.js';
 import type { DerivedMetrics, EcoGraph } from './types.js';
 
-/** Below this many nodes metrics are derived in-process: a worker's start-up would cost more than the work. */
-const WORKER_FROM_NODES = 20_000;
+/** Below this many nodes metrics are derived in-process: a worker's start-up (a second) would cost more than the work, which stalls the event loop for well under 100 ms. */
+const WORKER_FROM_NODES = 2_000;
 
 /** Above this share of nodes placed since the last full layout, the map is due a fresh one. */
 const RELAYOUT_SHARE = 0.1;
@@ -57,15 +59,47 @@ export async function deriveInBackground(
   previous?: Pick<DerivedMetrics, 'positions' | 'layoutPending'>,
   workerFromNodes = WORKER_FROM_NODES,
 ): Promise<DerivedMetrics> {
-  const topology = toTopology(graph);
   let derived: DerivedMetrics;
-  if (graph.order < workerFromNodes) derived = deriveFromCanonical(fromTopology(topology), version, previous);
+  if (graph.order < workerFromNodes) derived = deriveFromCanonical(fromTopology(toTopology(graph)), version, previous);
   else {
-    const message = { topology, version, ...(previous === undefined ? {} : { previous: { positions: previous.positions, layoutPending: previous.layoutPending } }) };
-    derived = await runWorker<DerivedMetrics>(new URL('./derive-worker.ts', import.meta.url), message, [topology.partner.buffer, topology.edges.buffer] as ArrayBuffer[]);
+    // Only the walks over the graph and the records' rebuilding stay on the event loop, in slices.
+    const topology = await runSliced(topologySteps(graph));
+    const { ids } = topology;
+    // Previous positions go as x, y per node of the topology (NaN where none): copying the record would stall.
+    const xy = previous === undefined ? undefined : await runSliced(positionColumns(ids, previous.positions));
+    const message: DeriveRequest = { topology, version, ...(previous === undefined ? {} : { previous: { xy: xy!, layoutPending: previous.layoutPending } }) };
+    const transfer = [topology.partner.buffer, topology.edges.buffer, ...(xy === undefined ? [] : [xy.buffer])] as ArrayBuffer[];
+    const frame = await runWorker<DerivedFrame>(new URL('./derive-worker.ts', import.meta.url), message, transfer);
+    derived = await fromDerivedFrame(frame, ids, slicer());
   }
-  prepareMap(graph, derived);
+  await prepareMap(graph, derived);
   return derived;
+}
+
+/** What the deriving worker receives. */
+export interface DeriveRequest {
+  topology: Topology;
+  version: number;
+  previous?: { xy: Float64Array; layoutPending: boolean };
+}
+
+function* positionColumns(ids: string[], positions: DerivedMetrics['positions']): Steps<Float64Array> {
+  const xy = new Float64Array(2 * ids.length).fill(NaN);
+  for (let i = 0; i < ids.length; i++) {
+    const position = positions[ids[i]!];
+    if (position !== undefined) (xy[2 * i] = position.x), (xy[2 * i + 1] = position.y);
+    if ((i & 0x3fff) === 0) yield;
+  }
+  return xy;
+}
+
+/** Positions from positionColumns. */
+export function positionsFromColumns(ids: string[], xy: Float64Array): DerivedMetrics['positions'] {
+  const positions: DerivedMetrics['positions'] = {};
+  ids.forEach((id, i) => {
+    if (!Number.isNaN(xy[2 * i])) positions[id] = { x: xy[2 * i]!, y: xy[2 * i + 1]! };
+  });
+  return positions;
 }
 
 /** A full layout of `graph`, computed in a worker thread. */

@@ -2,21 +2,30 @@
  * Keeps the projection current: rebuilt from the store when the store's
  * change counter moves (never per request), with the derived metrics
  * recomputed in the background while requests answer from the previous
- * ones, and the layout refined in a worker thread.
+ * ones, and the layout refined in a worker thread. Each version's
+ * projection and metrics are saved beside the store once derived, so that
+ * a restart on an unchanged store starts from them.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphStore } from '../store/graph-store.js';
 import { deriveInBackground, layoutFor } from './derive.js';
 import type { Bundle } from '../schemas/bundle.js';
 import { addRelationship } from './build.js';
 import { applyBundle, projectBundle } from './from-bundle.js';
+import { slicer } from './slices.js';
+import { loadSnapshot, saveSnapshot } from './snapshot.js';
 import type { DerivedMetrics, Projection } from './types.js';
 
 /** Writes up to this many rows are applied to the projection in place; larger ones rebuild it. */
 const IN_PLACE_ROWS = 10_000;
+/** A version's snapshot is saved once it has stayed current this long, in ms. */
+const SNAPSHOT_QUIET_MS = 1000;
+/** Rows projected between two looks at the clock when building the projection. */
+const SLICE_ROWS = 2_000;
 
 export interface Current {
   projection: Projection;
@@ -29,19 +38,27 @@ export class ProjectionService {
   private rebuilding: Promise<Projection> | undefined;
   private deriving: Promise<DerivedMetrics> | undefined;
   private layingOut: Promise<void> | undefined;
+  private saving: Promise<void> | undefined;
   private closed = false;
   private memos = new Map<string, unknown>();
   private memoVersion = '';
 
+  private readonly snapshotFile: string | undefined;
+  /** Where the projection came from the last time it was built, and how long that took: for tests and benchmarks. */
+  lastBuild: { from: 'store' | 'snapshot'; version: number; ms: number } | undefined;
+
   /**
    * @param layoutFile where refined positions are kept between runs, so that
-   * a restart shows the map at once and only new nodes need placing.
+   * a restart shows the map at once and only new nodes need placing; the
+   * snapshot of the projection and its metrics is kept beside it.
    */
   constructor(
     private readonly store: GraphStore,
     private readonly log: FastifyBaseLogger,
     private readonly layoutFile?: string,
-  ) {}
+  ) {
+    this.snapshotFile = layoutFile === undefined ? undefined : path.join(path.dirname(layoutFile), 'projection.snapshot');
+  }
 
   /** The projection at the store's current version, and the freshest derived metrics for it. */
   async current(): Promise<Current> {
@@ -85,9 +102,11 @@ export class ProjectionService {
   private rebuild(version: number): Promise<Projection> {
     this.rebuilding ??= (async () => {
       const started = performance.now();
-      const projection: Projection = { ...(await this.readProjection()), version };
+      const restored = this.projection === undefined ? await this.restore(version) : undefined;
+      const projection: Projection = restored ?? { ...(await this.readProjection()), version };
       this.projection = projection;
-      this.log.info({ version, nodes: projection.graph.order, edges: projection.graph.size, ms: Math.round(performance.now() - started) }, 'projection built');
+      this.lastBuild = { from: restored === undefined ? 'store' : 'snapshot', version, ms: Math.round(performance.now() - started) };
+      this.log.info({ ...this.lastBuild, nodes: projection.graph.order, edges: projection.graph.size }, 'projection built');
       return projection;
     })().finally(() => {
       this.rebuilding = undefined;
@@ -104,12 +123,70 @@ export class ProjectionService {
    */
   private async readProjection(): Promise<Omit<Projection, 'version'>> {
     const entities = await this.store.entitiesForProjection();
-    const projected = projectBundle({ ...entities, relationships: [] });
-    const { graph } = projected;
+    // Nodes and relationships are added a few thousand at a time, with a turn of the event loop between.
+    const pause = slicer();
+    const projected = projectBundle({ ...entities, partners: [], customers: [], relationships: [] });
+    const { graph, catalogue } = projected;
+    const none = { ...entities, capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [] };
+    for (let i = 0; i < entities.partners.length; i += SLICE_ROWS) {
+      applyBundle(graph, catalogue, { ...none, partners: entities.partners.slice(i, i + SLICE_ROWS) });
+      await pause();
+    }
+    for (let i = 0; i < entities.customers.length; i += SLICE_ROWS) {
+      applyBundle(graph, catalogue, { ...none, customers: entities.customers.slice(i, i + SLICE_ROWS) });
+      await pause();
+    }
     for await (const page of this.store.relationshipsForProjection(entities.partners.map((p) => p.id))) {
-      for (const r of page) if (graph.hasNode(r.from) && graph.hasNode(r.to)) addRelationship(graph, r);
+      for (let i = 0; i < page.length; i++) {
+        const r = page[i]!;
+        if (graph.hasNode(r.from) && graph.hasNode(r.to)) addRelationship(graph, r);
+        if (i % SLICE_ROWS === 0) await pause();
+      }
     }
     return projected;
+  }
+
+  /** The projection and metrics saved for this very store and version, if any; the metrics become current. */
+  private async restore(version: number): Promise<Projection | undefined> {
+    if (this.snapshotFile === undefined) return undefined;
+    const { storeId } = await this.store.identity();
+    if (storeId === null) return undefined;
+    try {
+      const snapshot = await loadSnapshot(this.snapshotFile, { storeId, version });
+      if (snapshot === undefined) return undefined;
+      this.derived ??= snapshot.derived;
+      return snapshot.projection;
+    } catch (error) {
+      this.log.warn({ err: error, file: this.snapshotFile }, 'ignoring an unreadable projection snapshot');
+      return undefined;
+    }
+  }
+
+  /**
+   * Saves the projection with metrics of its own version, unless the store
+   * moved on meanwhile: one save at a time, and only the latest is kept.
+   */
+  private saveSnapshot(projection: Projection, derived: DerivedMetrics): void {
+    const file = this.snapshotFile;
+    if (file === undefined) return;
+    const version = projection.version;
+    const stillCurrent = () => !this.closed && this.projection === projection && projection.version === version && derived.version === version;
+    const run = (this.saving ?? Promise.resolve()).then(async () => {
+      // Under a stream of writes every version is soon stale: only one that stays a while is saved.
+      await delay(SNAPSHOT_QUIET_MS);
+      if (!stillCurrent()) return;
+      const { storeId, version: stored } = await this.store.identity();
+      if (storeId === null || stored !== version) return;
+      const started = performance.now();
+      if (await saveSnapshot(file, { storeId, version }, projection, derived, stillCurrent)) {
+        this.log.info({ version, ms: Math.round(performance.now() - started) }, 'projection snapshot saved');
+      }
+    });
+    const queued = run.catch((error) => this.log.error(error, 'saving the projection snapshot failed'));
+    this.saving = queued;
+    void queued.finally(() => {
+      if (this.saving === queued) this.saving = undefined;
+    });
   }
 
   private derive(projection: Projection): Promise<DerivedMetrics> {
@@ -119,6 +196,7 @@ export class ProjectionService {
       this.derived = derived;
       this.log.info({ version: projection.version, ms: Math.round(performance.now() - started) }, 'metrics derived');
       if (derived.layoutPending) this.refineLayout(projection, derived);
+      else this.saveSnapshot(projection, derived);
       return derived;
     })().finally(() => {
       this.deriving = undefined;
@@ -137,6 +215,7 @@ export class ProjectionService {
       derived.layoutPending = false;
       this.log.info({ version: projection.version, ms: Math.round(performance.now() - started) }, 'layout refined');
       await this.saveLayout(positions);
+      this.saveSnapshot(projection, derived);
     });
     const queued = run.catch((error) => this.log.error(error, 'layout failed'));
     this.layingOut = queued;
@@ -165,13 +244,13 @@ export class ProjectionService {
     await rename(`${this.layoutFile}.tmp`, this.layoutFile);
   }
 
-  /** Resolves when background work (metrics, layout) has settled: for tests and benchmarks. */
+  /** Resolves when background work (metrics, layout, the snapshot) has settled: for tests and benchmarks. */
   async settled(): Promise<void> {
-    while (this.deriving !== undefined || this.layingOut !== undefined) await Promise.all([this.deriving, this.layingOut]);
+    while (this.deriving !== undefined || this.layingOut !== undefined || this.saving !== undefined) await Promise.all([this.deriving, this.layingOut, this.saving]);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.layingOut;
+    await Promise.all([this.layingOut, this.saving]);
   }
 }

@@ -6,6 +6,7 @@
  * was imported, applied in place or read from the store in.
  */
 import { createEcoGraph } from './build.js';
+import { drain, type Steps } from './slices.js';
 import type { EcoGraph, EcoNode } from './types.js';
 
 /** What deriving metrics reads of a graph: its nodes, which are partners, and its edges. */
@@ -20,25 +21,54 @@ export interface Topology {
 export const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function toTopology(graph: EcoGraph): Topology {
+  return drain(topologySteps(graph));
+}
+
+const STEP = 0x3fff;
+
+/**
+ * toTopology as steps, for a walk in slices of the event loop (see
+ * slices.ts). Writes applied to the graph between slices may show in part:
+ * edges to nodes added after the walk began are left out, so the topology
+ * is always whole, at some point between the version the walk began at and
+ * a later one.
+ */
+export function* topologySteps(graph: EcoGraph): Steps<Topology> {
   const ids = graph.nodes().sort(compareIds);
+  yield;
   const order = ids.length;
-  const index = new Map(ids.map((id, i) => [id, i]));
-  const partner = Uint8Array.from(ids, (id) => (graph.getNodeAttribute(id, 'kind') === 'partner' ? 1 : 0));
+  const index = new Map<string, number>();
+  const partner = new Uint8Array(order);
+  for (let i = 0; i < order; i++) {
+    index.set(ids[i]!, i);
+    partner[i] = graph.getNodeAttribute(ids[i]!, 'kind') === 'partner' ? 1 : 0;
+    if ((i & STEP) === 0) yield;
+  }
   // One number per edge (low · order + high, exact below 2^53: 94 million nodes) sorts a million edges in a blink.
-  const keys = new Float64Array(graph.size);
+  let keys: Float64Array = new Float64Array(graph.size);
   let k = 0;
-  graph.forEachEdge((_edge, _attributes, source, target) => {
-    const s = index.get(source)!;
-    const t = index.get(target)!;
+  for (const { source, target } of graph.edgeEntries()) {
+    const s = index.get(source);
+    const t = index.get(target);
+    if (s === undefined || t === undefined) continue;
+    if (k === keys.length) keys = growTo(keys, 2 * k + 16);
     keys[k++] = s < t ? s * order + t : t * order + s;
-  });
-  keys.sort();
-  const edges = new Uint32Array(2 * keys.length);
-  keys.forEach((key, e) => {
-    edges[2 * e] = Math.floor(key / order);
-    edges[2 * e + 1] = key % order;
-  });
+    if ((k & STEP) === 0) yield;
+  }
+  keys = keys.subarray(0, k).sort();
+  yield;
+  const edges = new Uint32Array(2 * k);
+  for (let e = 0; e < k; e++) {
+    edges[2 * e] = Math.floor(keys[e]! / order);
+    edges[2 * e + 1] = keys[e]! % order;
+  }
   return { ids, partner, edges };
+}
+
+function growTo(keys: Float64Array, length: number): Float64Array {
+  const grown = new Float64Array(length);
+  grown.set(keys);
+  return grown;
 }
 
 /** A graph with the topology's nodes and edges, in its order, and only the attributes deriving reads (`kind`). */

@@ -4,6 +4,7 @@
  * executor drives. Writes go through `write`, which runs them in one
  * transaction and advances the change counter in it.
  */
+import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleSection } from '../schemas/bundle.js';
 import type { CustomerListQuery, Neighbour, PartnerListQuery, RelationshipListQuery, StoreCounts } from '../schemas/api.js';
 import type { PartnerLifecycle } from '../schemas/lifecycle.js';
@@ -410,7 +411,7 @@ export class GraphStore {
     return this.executor.write(async (tx) => {
       const writer = new StoreWriter(tx);
       const result = await work(writer);
-      const [row] = await tx.run(writer.changed ? 'meta/bump-version' : 'meta/version');
+      const [row] = writer.changed ? await tx.run('meta/bump-version', { storeId: randomUUID() }) : await tx.run('meta/version');
       const version = Number(row?.version ?? 0);
       // The audit entry commits with the write or not at all.
       if (writer.changed && context !== undefined) await tx.run('audit/record', writer.touched.entry(context, version));
@@ -450,6 +451,16 @@ export class GraphStore {
   async version(): Promise<number> {
     const [row] = await this.executor.read('meta/version');
     return Number(row?.version ?? 0);
+  }
+
+  /**
+   * The version with the store's id, which caches kept beside the store are
+   * keyed by: a store wiped and refilled may reach the same version with
+   * other data, never the same id (null until the store's first write).
+   */
+  async identity(): Promise<{ version: number; storeId: string | null }> {
+    const [row] = await this.executor.read('meta/identity');
+    return { version: Number(row?.version ?? 0), storeId: typeof row?.storeId === 'string' ? row.storeId : null };
   }
 
   /**

@@ -59,6 +59,7 @@ export const QUERY_NAMES = [
   'meta/bump-version',
   'meta/count-nodes',
   'meta/count-relationships',
+  'meta/identity',
   'meta/import-progress',
   'meta/record-import-progress',
   'meta/version',

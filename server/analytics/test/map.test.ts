@@ -157,3 +157,40 @@ describe('buildMap', () => {
     expect(ids(map({ type: 'reseller', includeCustomers: false }))).toEqual(['a0', 'a1', 'a2']);
   });
 });
+
+describe('buildMap after edits in place', () => {
+  // The reference: the same edits on a copy whose index is built from scratch.
+  it('answers exactly as a map built afresh over the edited graph', () => {
+    const live = ecosystem();
+    const metrics = deriveMetrics(live, 1);
+    const queries: Array<Partial<MapQuery>> = [{}, { budget: 3 }, { focus: 'a0', depth: 2 }, { type: 'service' }, { minDegree: 3 }, { community: metrics.communities.b0 }];
+    const answer = (graph: EcoGraph, query: Partial<MapQuery>) => buildMap(graph, metrics, { ...MapQuery.parse({}), ...query });
+    for (const query of queries) answer(live, query);
+    const edits: Array<(graph: EcoGraph) => void> = [
+      (g) => addPartner(g, { id: 'n0', label: 'New 0', types: ['service'], regions: ['na'] }),
+      (g) => addRelationship(g, { from: 'n0', to: 'b4', type: 'CO_SELLS_WITH' }),
+      (g) => addPartner(g, { id: 'n1', types: ['msp'] }),
+      (g) => addRelationship(g, { from: 'n1', to: 'n0', type: 'REFERS_TO' }),
+      (g) => addRelationship(g, { from: 'c3', to: 'a5', type: 'INTEGRATES_WITH' }),
+      (g) => addRelationship(g, { from: 'a0', to: 'b0', type: 'RESELLS', role: 'resell', annualValue: 9 }),
+      (g) => addPartner(g, { id: 'a1', label: 'Alpha one', types: ['service'], tier: 'gold', regions: ['na'] }),
+      (g) => addCustomer(g, { id: 'cn0', segment: 'smb', region: 'apac' }),
+    ];
+    for (const edit of edits) {
+      edit(live);
+      const fresh = live.copy();
+      for (const query of queries) expect(answer(live, query)).toEqual(answer(fresh, query));
+    }
+    expect(answer(live, {}).nodes.find((node) => node.id === 'a1')).toMatchObject({ label: 'Alpha one', tier: 'gold', community: metrics.communities.a1 });
+    expect(answer(live, { focus: 'n1' }).nodes.map((node) => node.id).sort()).toEqual(['n0', 'n1']);
+  });
+
+  it('rebuilds after a drop', () => {
+    const live = ecosystem();
+    const metrics = deriveMetrics(live, 1);
+    const answer = (graph: EcoGraph) => buildMap(graph, metrics, MapQuery.parse({}));
+    answer(live);
+    live.dropNode('cc0');
+    expect(answer(live)).toEqual(answer(live.copy()));
+  });
+});

@@ -30,6 +30,7 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
 
   it('starts empty at version 0', async () => {
     expect(await t.store.version()).toBe(0);
+    expect(await t.store.identity()).toEqual({ version: 0, storeId: null });
     expect(await t.store.counts()).toMatchObject({ partners: 0, customers: 0, relationships: 0 });
   });
 
@@ -38,6 +39,11 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(report.errors).toEqual([]);
     expect(report.committed).toBe(true);
     expect(await t.store.version()).toBe(report.version);
+    // The first write gives the store its id, which later writes keep.
+    const { storeId } = await t.store.identity();
+    expect(storeId).toMatch(/^[0-9a-f-]{36}$/);
+    await importBundle(t.store, tinyBundle());
+    expect(await t.store.identity()).toEqual({ version: report.version + 1, storeId });
     expect(await t.store.counts()).toEqual({
       partners: 3, customers: 2, capabilities: 3, regions: 2, segments: 2, deals: 1, solutions: 1,
       // 9 partner/customer links + memberships (acme 3, helix 5, nimbus 3) + the deal's customer,

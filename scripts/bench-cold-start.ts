@@ -1,0 +1,129 @@
+/**
+ * Cold-start benchmark: the real server (`server/server.ts`, a process of its
+ * own) started on a store that already holds an ecosystem, timed from spawn
+ * to its first `GET /api/map` answer. First without a snapshot (the store is
+ * read and the metrics derived), then, once that server has saved its
+ * snapshot and stopped, again (the snapshot is read); and a server on an
+ * empty store as the floor. Prints seconds per start and the longest wait of
+ * a probe (a request for an unknown route, answered by the event loop alone,
+ * sent again as soon as answered) meanwhile: the server's longest stall.
+ *
+ *   npm run bench:cold-start -- --data-dir DIR [--bundle file.json]
+ *
+ * DIR keeps the embedded store between runs (imported from --bundle, the
+ * 100,000-partner ecosystem by default, when missing); its snapshot is deleted
+ * first so that the first start is really cold.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../server/config.js';
+import { importBundle } from '../server/import/import-bundle.js';
+import { readBundleInput } from '../server/import/read-input.js';
+import { STORE_FILE } from '../server/store/grafeo.js';
+import { openStore } from '../server/store/index.js';
+import { generatedBundleFile } from './generated-bundle.js';
+
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, bundle: { type: 'string' } } });
+const dataDir = values['data-dir'] ?? path.join(tmpdir(), 'ecograph-bench-cold-start-store');
+const bundlePath = values.bundle ?? generatedBundleFile({ partners: '100000', customers: '200000', relationships: '1000000', seed: '42' });
+
+if (!existsSync(path.join(dataDir, STORE_FILE))) {
+  console.log(`importing ${bundlePath} into ${dataDir} …`);
+  const store = await openStore(loadConfig({ DATA_DIR: dataDir, SEED: 'none' }));
+  await importBundle(store, await readBundleInput(bundlePath), { batchRows: 5000 });
+  await store.close();
+}
+
+interface Start {
+  /** seconds from spawn to the first 200 of /api/map */
+  map: number;
+  from?: string;
+  /** longest wait of a probe so far, ms */
+  stall: number;
+  stop: () => Promise<void>;
+  /** resolves when the server logs `message` */
+  logged: (message: string) => Promise<void>;
+}
+
+let port = 3900 + (process.pid % 1000);
+async function start(dir: string): Promise<Start> {
+  port++;
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', '--max-old-space-size=8192', 'server/server.ts'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, SEED: 'none', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const waiting = new Map<string, () => void>();
+  const result = { stall: 0, from: undefined as string | undefined };
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (!line.startsWith('{')) return;
+    const entry = JSON.parse(line) as { msg: string; from?: string };
+    if (entry.msg === 'projection built') result.from = entry.from;
+    for (const [message, resolve] of waiting) if (entry.msg === message) resolve();
+  });
+  let running = true;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => (running = false));
+  const probe = async () => {
+    while (running) {
+      const sent = performance.now();
+      const answer = await fetch(`http://127.0.0.1:${port}/api/probe-unknown-route`).catch(() => undefined);
+      if (answer === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+      else {
+        await answer.arrayBuffer();
+        result.stall = Math.max(result.stall, performance.now() - sent);
+      }
+    }
+  };
+  for (;;) {
+    const answer = await fetch(`http://127.0.0.1:${port}/api/map`).catch(() => undefined);
+    if (answer?.status === 200) {
+      await answer.arrayBuffer();
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const map = (performance.now() - started) / 1000;
+  void probe();
+  return {
+    map,
+    get from() {
+      return result.from;
+    },
+    get stall() {
+      return Math.round(result.stall);
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+    logged: (message) => new Promise((resolve) => waiting.set(message, resolve)),
+  };
+}
+
+rmSync(path.join(dataDir, 'projection.snapshot'), { force: true });
+const cold = await start(dataDir);
+console.log(`cold (from the ${cold.from}): first map after ${cold.map.toFixed(1)} s; waiting for the snapshot …`);
+await cold.logged('projection snapshot saved');
+const coldStall = cold.stall;
+await cold.stop();
+
+const warm = await start(dataDir);
+await new Promise((resolve) => setTimeout(resolve, 5000));
+const warmStall = warm.stall;
+await warm.stop();
+
+const emptyDir = mkdtempSync(path.join(tmpdir(), 'ecograph-bench-cold-empty-'));
+const empty = await start(emptyDir);
+await empty.stop();
+rmSync(emptyDir, { recursive: true, force: true });
+
+console.table({
+  'store read, metrics derived': { 'first map, s': cold.map.toFixed(1), from: cold.from, 'longest stall until the snapshot was saved, ms': coldStall },
+  'from the snapshot': { 'first map, s': warm.map.toFixed(1), from: warm.from, 'longest stall in the first 5 s after the map, ms': warmStall },
+  'empty store': { 'first map, s': empty.map.toFixed(1), from: empty.from, 'longest stall in the first 5 s after the map, ms': '-' },
+});

@@ -1,0 +1,73 @@
+/**
+ * The projection and its metrics survive a restart through the snapshot kept
+ * beside the store, and only for the store version they were made at.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, expect } from 'vitest';
+import { startServer, type TestServer } from '../../test/server.js';
+import { itStore, tempDir } from '../../test/stores.js';
+
+const parent = tempDir();
+const dataDir = path.join(parent, 'data');
+const snapshot = path.join(dataDir, 'projection.snapshot');
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+const get = async (server: TestServer, route: string) => {
+  const response = await fetch(server.url + route);
+  expect(response.status).toBe(200);
+  return response.json();
+};
+/** What a restart must answer alike: the map, a drill-down, metrics of one node, the gaps. */
+const answers = async (server: TestServer) => ({
+  map: await get(server, '/api/map'),
+  community: await get(server, '/api/map?community=0'),
+  focus: await get(server, '/api/map?focus=p-fresh&depth=1'),
+  gaps: await get(server, '/api/gaps'),
+});
+
+itStore('restarts from the snapshot of the same version, and from the store after a write or with a damaged snapshot', async () => {
+  let server = await startServer({ dataDir });
+  const created = await fetch(`${server.url}/api/partners`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'p-fresh', name: 'Fresh Partner', types: ['service'] }),
+  });
+  expect(created.status).toBe(201);
+  await get(server, '/api/map');
+  await server.app.projection.settled();
+  expect(existsSync(snapshot)).toBe(true);
+  const before = await answers(server);
+  await server.close();
+
+  // Same store version: restored, and every answer alike.
+  server = await startServer({ dataDir, wipe: false });
+  expect(await answers(server)).toEqual(before);
+  expect(server.app.projection.lastBuild?.from).toBe('snapshot');
+
+  // A write, and the server stopped before the new version's snapshot: the old one must not serve.
+  const linked = await fetch(`${server.url}/api/relationships`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: 'p-fresh', to: (await get(server, '/api/partners?limit=1')).items[0].id, type: 'CO_SELLS_WITH' }),
+  });
+  expect(linked.status).toBe(200);
+  const version = await server.app.store.version();
+  await server.close();
+  server = await startServer({ dataDir, wipe: false });
+  const afterWrite = await answers(server);
+  expect(server.app.projection.lastBuild).toMatchObject({ from: 'store', version });
+  expect(afterWrite.focus.nodes.length).toBe(2);
+  await server.app.projection.settled();
+  await server.close();
+
+  // A damaged snapshot of the right version: ignored, the store read instead, the answers alike.
+  const bytes = readFileSync(snapshot);
+  const middle = bytes.length >> 1;
+  bytes[middle] = bytes[middle]! ^ 0xff;
+  writeFileSync(snapshot, bytes);
+  server = await startServer({ dataDir, wipe: false });
+  expect(await answers(server)).toEqual(afterWrite);
+  expect(server.app.projection.lastBuild).toMatchObject({ from: 'store', version });
+  await server.close();
+});

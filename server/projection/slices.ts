@@ -1,0 +1,37 @@
+/**
+ * Long synchronous work split into slices, so that the event loop keeps
+ * answering requests while it runs: the work is written once as a generator
+ * that yields where pausing is safe; `drain` runs it at once, `runSliced`
+ * gives the event loop a turn whenever a slice has lasted a few milliseconds.
+ */
+import { setImmediate as turn } from 'node:timers/promises';
+
+export type Steps<T> = Generator<undefined, T, undefined>;
+
+/** Longest run of work between two turns of the event loop, in ms. */
+const SLICE_MS = 8;
+
+/** Resolves at once while the current slice lasts (undefined), else after the event loop's next turn. */
+export function slicer(): () => Promise<void> | undefined {
+  let since = performance.now();
+  return () => {
+    if (performance.now() - since < SLICE_MS) return undefined;
+    return turn().then(() => void (since = performance.now()));
+  };
+}
+
+export function drain<T>(steps: Steps<T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+export async function runSliced<T>(steps: Steps<T>): Promise<T> {
+  const pause = slicer();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
+}

@@ -1,0 +1,69 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../build.js';
+import { deriveMetrics } from '../derive.js';
+import { loadSnapshot, saveSnapshot } from '../snapshot.js';
+import type { Projection } from '../types.js';
+import { tempDir } from '../../test/stores.js';
+
+const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `partners` partners in a ring with a customer each: node and edge counts that fill whole chunks when `partners` is 2,500. */
+function projection(partners: number): Projection {
+  const graph = createEcoGraph();
+  for (let i = 0; i < partners; i++) addPartner(graph, { id: `p${i}`, label: `Partner ${i}`, types: ['service'], regions: ['emea'], capabilities: { crm: 'advanced' } });
+  for (let i = 0; i < partners; i++) {
+    addCustomer(graph, { id: `c${i}`, segment: 'smb', region: 'emea', needs: ['crm'] });
+    addRelationship(graph, { from: `p${i}`, to: `c${i}`, type: 'SERVES', role: 'resell', annualValue: i });
+    addRelationship(graph, { from: `p${i}`, to: `p${(i + 1) % partners}`, type: 'CO_SELLS_WITH' });
+  }
+  const catalogue = { capabilities: new Map([['crm', { name: 'CRM' }]]), regions: ['emea'], segments: ['smb'], deals: [], solutions: [{ id: 's1', name: 'S', partners: ['p1'], capabilities: ['crm'] }] };
+  return { graph, catalogue, version: 7 };
+}
+
+describe('projection snapshot', () => {
+  for (const partners of [2500, 40]) {
+    it(`gives back the projection and metrics it saved (${partners} partners)`, async () => {
+      const saved = projection(partners);
+      const derived = deriveMetrics(saved.graph, 7);
+      const file = path.join(dir, `round-trip-${partners}`);
+      expect(await saveSnapshot(file, { storeId: 's', version: 7 }, saved, derived, () => true)).toBe(true);
+      const loaded = (await loadSnapshot(file, { storeId: 's', version: 7 }))!;
+      // Edge keys are generated per process; everything else, order included, comes back.
+      const content = (p: Projection) => ({ nodes: p.graph.export().nodes, edges: p.graph.mapEdges((_e, attributes, source, target) => ({ source, target, attributes })) });
+      expect(content(loaded.projection)).toEqual(content(saved));
+      expect(loaded.projection.catalogue).toEqual(saved.catalogue);
+      expect(loaded.derived).toEqual(derived);
+      // Same key order too: answers listing a metric's entries come out alike.
+      expect(Object.keys(loaded.derived.pagerank)).toEqual(Object.keys(derived.pagerank));
+      expect(Object.keys(loaded.derived.positions)).toEqual(Object.keys(derived.positions));
+    });
+  }
+
+  it('is not used for another store or version, and fails when altered or cut short', async () => {
+    const saved = projection(40);
+    const file = path.join(dir, 'checked');
+    await saveSnapshot(file, { storeId: 's', version: 7 }, saved, deriveMetrics(saved.graph, 7), () => true);
+    expect(await loadSnapshot(file, { storeId: 's', version: 8 })).toBeUndefined();
+    expect(await loadSnapshot(file, { storeId: 'other', version: 7 })).toBeUndefined();
+    expect(await loadSnapshot(path.join(dir, 'missing'), { storeId: 's', version: 7 })).toBeUndefined();
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, bytes.length - 10));
+    await expect(loadSnapshot(file, { storeId: 's', version: 7 })).rejects.toThrow();
+    const altered = Buffer.from(bytes);
+    // A byte of a node's label: still deserialises, only the checksum tells.
+    const at = altered.indexOf('Partner 3');
+    altered[at] = 'Q'.charCodeAt(0);
+    writeFileSync(file, altered);
+    await expect(loadSnapshot(file, { storeId: 's', version: 7 })).rejects.toThrow(/checksum/);
+  });
+
+  it('is not written when the projection changes meanwhile', async () => {
+    const saved = projection(40);
+    const file = path.join(dir, 'moved');
+    expect(await saveSnapshot(file, { storeId: 's', version: 7 }, saved, deriveMetrics(saved.graph, 7), () => false)).toBe(false);
+    expect(await loadSnapshot(file, { storeId: 's', version: 7 })).toBeUndefined();
+  });
+});
