@@ -16,7 +16,7 @@ import type { Config } from './config.js';
 import { openStore, type GraphStore } from './store/index.js';
 import { ProjectionService } from './projection/service.js';
 import { seedIfEmpty } from './import/seed.js';
-import { registerErrorHandler } from './api/errors.js';
+import { frameworkErrorHandler, registerErrorHandler } from './api/errors.js';
 import { healthRoutes } from './api/health.js';
 import { entityRoutes } from './api/entities.js';
 import { relationshipRoutes } from './api/relationships.js';
@@ -40,6 +40,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
     logger: options.logger === false ? false : { level: config.logLevel },
     // Ids in paths are short; the import body is the one large request and sets its own limit.
     bodyLimit: 10 * 1024 * 1024,
+    frameworkErrors: frameworkErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
