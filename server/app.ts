@@ -16,7 +16,7 @@ import type { Config } from './config.js';
 import { openStore, type GraphStore } from './store/index.js';
 import { ProjectionService } from './projection/service.js';
 import { seedIfEmpty } from './import/seed.js';
-import { registerErrorHandler } from './api/errors.js';
+import { frameworkErrorHandler, registerErrorHandler } from './api/errors.js';
 import { healthRoutes } from './api/health.js';
 import { entityRoutes } from './api/entities.js';
 import { relationshipRoutes } from './api/relationships.js';
@@ -52,6 +52,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
     bodyLimit: 10 * 1024 * 1024,
     // A client has this long to send a whole request, body included: a slow body cannot hold a connection for ever (408).
     requestTimeout: REQUEST_TIMEOUT_MS,
+    frameworkErrors: frameworkErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

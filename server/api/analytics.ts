@@ -26,6 +26,8 @@ import { ecosystemHealth } from '../analytics/health.js';
 import { searchNodes } from '../projection/search.js';
 import { AnalyticsInputError } from '../analytics/errors.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
+import { answer, nameBook, ResultFormatQuery } from './result-format.js';
+import { dealTeamColumns, gapColumns, introductionColumns, teamRows } from '../export/results.js';
 
 const errors = { 400: ErrorResponse, 404: ErrorResponse };
 
@@ -80,51 +82,88 @@ export async function analyticsRoutes(app: FastifyInstance) {
 
   api.get(
     '/api/gaps',
-    { schema: { tags: ['analytics'], summary: 'Capability gaps (capability × segment × region), most severe first, with structural gaps and the coverage matrix', querystring: GapsQuery, response: { 200: GapsResponse, 400: ErrorResponse } } },
-    async (request) => {
+    {
+      schema: {
+        tags: ['analytics'],
+        summary: 'Capability gaps (capability × segment × region), most severe first, with structural gaps and the coverage matrix; format=csv downloads the gaps',
+        querystring: GapsQuery.extend(ResultFormatQuery.shape),
+        response: { 200: GapsResponse, 400: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
       const { projection, derived } = await current();
-      return capabilityGaps(projection.graph, projection.catalogue, derived, request.query);
+      const { format: _format, ...query } = request.query;
+      const result = capabilityGaps(projection.graph, projection.catalogue, derived, query);
+      return answer(request, reply, result, { name: 'gaps', rows: (r) => r.gaps.map((gap, index) => ({ ...gap, rank: index + 1 })), columns: async () => gapColumns(await nameBook(app.store, projection)) });
     },
   );
 
   api.get(
     '/api/partners/:id/introductions',
-    { schema: { tags: ['analytics'], summary: 'Partners this partner should be introduced to, best first, with the signals behind each', params: IdParams, querystring: IntroductionsQuery, response: { 200: IntroductionsResponse, ...errors } } },
-    async (request) => {
+    {
+      schema: {
+        tags: ['analytics'],
+        summary: 'Partners this partner should be introduced to, best first, with the signals behind each; format=csv downloads them',
+        params: IdParams,
+        querystring: IntroductionsQuery.extend(ResultFormatQuery.shape),
+        response: { 200: IntroductionsResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
       const { projection } = await current();
       const node = projection.graph.hasNode(request.params.id) ? projection.graph.getNodeAttributes(request.params.id) : undefined;
       if (node?.kind === 'customer') throw new InvalidInputError(`params.id: "${request.params.id}" is a customer; introductions are between partners`, [{ field: 'params.id', message: 'is a customer, not a partner' }]);
-      const result = introductionsFor(projection.graph, request.params.id, request.query, {}, projection.catalogue);
+      const { format: _format, ...query } = request.query;
+      const result = introductionsFor(projection.graph, request.params.id, query, {}, projection.catalogue);
       if (result === null) throw new NotFoundError('partner', request.params.id);
-      return result;
+      return answer(request, reply, result, { name: `introductions-${request.params.id}`, rows: (r) => r.introductions, columns: async () => introductionColumns(await nameBook(app.store, projection)) });
     },
   );
 
   api.get(
     '/api/introductions',
-    { schema: { tags: ['analytics'], summary: 'The best partner-to-partner introductions across the ecosystem', querystring: IntroductionsQuery, response: { 200: IntroductionsResponse, 400: ErrorResponse } } },
-    async (request) => {
+    {
+      schema: {
+        tags: ['analytics'],
+        summary: 'The best partner-to-partner introductions across the ecosystem; format=csv downloads them',
+        querystring: IntroductionsQuery.extend(ResultFormatQuery.shape),
+        response: { 200: IntroductionsResponse, 400: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
       const { projection, derived } = await current();
-      return app.projection.memo(`introductions:${JSON.stringify(request.query)}`, derived, () => topIntroductions(projection.graph, request.query, {}, projection.catalogue));
+      const { format: _format, ...query } = request.query;
+      const result = app.projection.memo(`introductions:${JSON.stringify(query)}`, derived, () => topIntroductions(projection.graph, query, {}, projection.catalogue));
+      return answer(request, reply, result, { name: 'introductions', rows: (r) => r.introductions, columns: async () => introductionColumns(await nameBook(app.store, projection)) });
     },
   );
 
   api.post(
     '/api/deals/team',
-    { schema: { tags: ['analytics', 'deals'], summary: 'Assemble partner teams that cover a deal’s capabilities and roles in its region, best first', body: DealTeamRequest, response: { 200: DealTeamResponse, ...errors } } },
-    async (request) => {
+    {
+      schema: {
+        tags: ['analytics', 'deals'],
+        summary: 'Assemble partner teams that cover a deal’s capabilities and roles in its region, best first; format=csv downloads them, a line per member',
+        querystring: ResultFormatQuery,
+        body: DealTeamRequest,
+        response: { 200: DealTeamResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
       const { projection } = await current();
       const { customerId } = request.body;
       const graph = projection.graph;
       if (customerId !== undefined && !(graph.hasNode(customerId) && graph.getNodeAttribute(customerId, 'kind') === 'customer')) {
         throw new NotFoundError('customer', customerId);
       }
+      let result: DealTeamResponse;
       try {
-        return assembleDealTeams(graph, request.body, {}, projection.catalogue);
+        result = assembleDealTeams(graph, request.body, {}, projection.catalogue);
       } catch (error) {
         if (!(error instanceof AnalyticsInputError)) throw error;
         throw new InvalidInputError(`body.${error.field}: ${error.reason}`, [{ field: `body.${error.field}`, message: error.reason }]);
       }
+      return answer(request, reply, result, { name: 'deal-teams', rows: (r) => teamRows(r.teams), columns: async () => dealTeamColumns(await nameBook(app.store, projection)) });
     },
   );
 

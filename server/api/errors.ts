@@ -2,7 +2,7 @@
  * One error shape for every client: { error, message, details[] }. Domain
  * errors thrown by routes map to their status here, in one place.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorResponse } from '../schemas/api.js';
 import { InvalidCursorError } from '../store/graph-store.js';
@@ -75,6 +75,16 @@ function classify(error: FastifyError): [number, ErrorResponse] {
   // Fastify's own client errors (bad JSON, wrong content type, body too large) keep their status and say why.
   if (status >= 400 && status < 500) return reply(status, error.message.replace(/^FST_\w+: /, ''));
   return reply(status, status === 503 ? error.message : 'internal error: the server could not answer; see its log');
+}
+
+/**
+ * Fastify's option `frameworkErrors`: errors it meets before any route (a URL
+ * with bad percent-encoding, a bad content-type header) answered in our shape.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, response: FastifyReply): void {
+  const [status, body] = classify(error);
+  request.log.info({ url: request.url, status, message: body.message }, 'request rejected');
+  void response.status(status).send(body);
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {

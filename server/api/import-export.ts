@@ -9,6 +9,7 @@ import { importBundle } from '../import/import-bundle.js';
 import { BUILT_IN_PROFILES, builtInProfile, mappingFromJson, type MappingProfile } from '../import/mapping.js';
 import { readCsvInput, type ImportInput } from '../import/read-input.js';
 import { bundleJson } from '../import/export-json.js';
+import { bundleCsvZip, csvFilesFromZip } from '../import/zip.js';
 import { InvalidInputError, rowErrorsAsDetails } from './errors.js';
 
 export const IMPORT_BODY_LIMIT = 1024 * 1024 * 1024;
@@ -23,13 +24,23 @@ const ImportQuery = z.object({
   profile: z.enum(PROFILE_NAMES).optional().describe('the mapping profile of CSV files from another system; detected from their headers when absent'),
 });
 
-/** Reads a multipart import as it arrives: CSV files streamed (see readCsvInput), a .json part is a mapping file. */
+const ExportQuery = z.object({
+  format: z.enum(['json', 'zip']).default('json').describe("json: the bundle as one JSON document; zip: the bundle's CSV files in a zip archive (a download)"),
+});
+
+/** What an imported zip may hold: the bundle's files, and no more than the import body itself may. */
+const ZIP_LIMITS = { maxFiles: 16, maxBytes: IMPORT_BODY_LIMIT };
+
+/** Reads a multipart import as it arrives: CSV files streamed (see readCsvInput), a .json part is a mapping file, a .zip part holds CSV files. */
 async function multipartInput(files: AsyncIterable<{ filename: string; file: Readable; toBuffer(): Promise<Buffer> }>, profile: string | undefined): Promise<ImportInput> {
   // Filled before the first CSV file is mapped: a mapping part must come before the files it maps.
   const profiles: MappingProfile[] = profile === undefined ? [...BUILT_IN_PROFILES.values()] : [builtInProfile(profile)];
   async function* csvParts() {
     for await (const part of files) {
-      if (part.filename.toLowerCase().endsWith('.json')) profiles.splice(0, profiles.length, mappingFromJson((await part.toBuffer()).toString('utf8'), part.filename));
+      const name = part.filename.toLowerCase();
+      if (name.endsWith('.json')) profiles.splice(0, profiles.length, mappingFromJson((await part.toBuffer()).toString('utf8'), part.filename));
+      // A zip of CSV files (as GET /api/export?format=zip writes it): each file in it, as if uploaded alone.
+      else if (name.endsWith('.zip')) for (const [inner, content] of Object.entries(await csvFilesFromZip(await part.toBuffer(), ZIP_LIMITS))) yield { name: inner, content };
       else yield { name: part.filename, content: part.file };
     }
   }
@@ -46,7 +57,7 @@ export async function importExportRoutes(app: FastifyInstance) {
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         tags,
-        summary: 'Import an ecosystem bundle (JSON), or CSV files (multipart/form-data): the bundle\'s own, or another system\'s exports through a mapping profile',
+        summary: 'Import an ecosystem bundle (JSON), or CSV files (multipart/form-data): the bundle\'s own (one file per entity, or a zip of them as GET /api/export?format=zip writes it), or another system\'s exports through a mapping profile',
         description:
           'Every row is checked. By default nothing is written when any row is bad (400; the first 1,000 errors in details, each with its file, 1-based line, field and bad value, and counts per field and reason). With mode=partial the good rows are written and the bad ones reported. dryRun=true writes nothing and answers 200 with what the import would create, update, merge, queue for review and reject. Partners and customers are identity-resolved by normalised domain; a name match without a domain is queued for review, not merged. CSV files from Salesforce, HubSpot, a PRM or a cloud marketplace are mapped by `profile`, or by the profile their headers match; a `.json` part (before the CSV parts) is a mapping file.',
         querystring: ImportQuery,
@@ -105,13 +116,18 @@ export async function importExportRoutes(app: FastifyInstance) {
     {
       schema: {
         tags,
-        summary: 'The whole store as an ecosystem bundle (v1); re-importing it into an empty store gives an identical store',
-        response: { 200: Bundle },
+        summary: 'The whole store as an ecosystem bundle (v1), as JSON or as a zip of its CSV files; re-importing it into an empty store gives an identical store',
+        querystring: ExportQuery,
+        response: { 200: Bundle, 400: ErrorResponse },
       },
     },
-    async (_request, response) =>
-      // Streamed as the store is read (a stream bypasses the schema's serializer, hence the cast): the
+    async (request, response) => {
+      // Streamed as the store is read (a stream bypasses the schema's serializer, hence the casts): the
       // schema documents the body, which is not checked row by row on the way out: it can hold millions of rows.
-      response.header('content-type', 'application/json; charset=utf-8').send(Readable.from(bundleJson(app.store)) as never),
+      if (request.query.format === 'zip') {
+        return response.header('content-type', 'application/zip').header('content-disposition', 'attachment; filename="ecograph-bundle.zip"').send(bundleCsvZip(app.store) as never);
+      }
+      return response.header('content-type', 'application/json; charset=utf-8').send(Readable.from(bundleJson(app.store)) as never);
+    },
   );
 }

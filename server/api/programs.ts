@@ -13,6 +13,8 @@ import { lifecycleFunnel } from '../operations/funnel.js';
 import { nextCursor, offsetOf } from './offset-cursor.js';
 import { perVersion } from '../store/per-version.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
+import { answer, nameBook, ResultFormatQuery } from './result-format.js';
+import { tierEvaluationColumns } from '../export/results.js';
 
 const unknown = (field: string, message: string) => new InvalidInputError(`${field}: ${message}`, [{ field, message }]);
 const quoted = (ids: string[]) => ids.map((id) => `"${id}"`).join(', ') || 'none';
@@ -67,12 +69,12 @@ export async function programRoutes(app: FastifyInstance) {
     {
       schema: {
         tags,
-        summary: "Each partner's tier in each of its tracks against the tier its data qualifies it for",
-        querystring: TierEvaluationQuery,
+        summary: "Each partner's tier in each of its tracks against the tier its data qualifies it for; format=csv downloads every matching evaluation (cursor and limit apply to JSON pages only)",
+        querystring: TierEvaluationQuery.extend(ResultFormatQuery.shape),
         response: { 200: TierEvaluationPage, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const offset = offsetOf(q.cursor);
       const { records, all: every } = await evaluations();
@@ -88,7 +90,7 @@ export async function programRoutes(app: FastifyInstance) {
       const matching = q.status === undefined ? all : all.filter((e) => e.status === q.status);
       const items = matching.slice(offset, offset + q.limit);
       const next = nextCursor(offset, q.limit, matching.length);
-      return { items, counts, nextCursor: next };
+      return answer(request, reply, { items, counts, nextCursor: next }, { name: 'tier-evaluations', rows: () => matching, columns: async () => tierEvaluationColumns(await nameBook(app.store, (await app.projection.current()).projection)) });
     },
   );
 

@@ -13,7 +13,9 @@
  *   programs.csv       id,name,partnerTypes,benefits,protectionDays,stallLimits,tiers (optional)
  *
  * Cells: RFC 4180 quoting, CRLF or LF line ends, an optional UTF-8 BOM; cells
- * are trimmed and an empty cell is an absent field. List cells hold items
+ * are trimmed and an empty cell is an absent field. Export escapes cells a
+ * spreadsheet would run as formulas with a leading `'` (export/csv-cell.ts);
+ * the reader drops it again. List cells hold items
  * separated by ";" (`reseller;service`). Structured items separate their
  * parts with ":": partner capabilities `cap-id:level[:certified]`, lifecycle
  * `track:stage`, lifecycle moves `track:at:from:to:reason:author` (empty
@@ -30,6 +32,7 @@
 import type { Bundle, BundleSection } from '../schemas/bundle.js';
 import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import type { Origin } from './mapping.js';
+import { csvCell, unescapeFormulaCell } from '../export/csv-cell.js';
 
 const MODULE = 'server/import/csv';
 
@@ -131,12 +134,6 @@ const EXPECTED_FILES = SECTIONS.map((s) => CSV_FILES[s].file).join(', ');
 
 // ---------- writing ----------
 
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
-
-function quoteCell(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
 /** Escapes the list separator, and the part separator when `parts` is set, with a backslash. */
 function escapeItem(value: string, parts = false): string {
   return value.replace(parts ? /[\\;:]/g : /[\\;]/g, '\\$&');
@@ -192,7 +189,7 @@ export function csvHeader(section: BundleSection): string {
 /** One record as a CSV line, with its line end; used by bundleToCsv and by streaming writers. */
 export function csvLine(section: BundleSection, row: object): string {
   const record = row as Record<string, unknown>;
-  return `${exportColumns(section).map((c) => quoteCell(formatCell(c.kind, record[c.name]))).join(',')}\n`;
+  return `${exportColumns(section).map((c) => csvCell(formatCell(c.kind, record[c.name]))).join(',')}\n`;
 }
 
 /** The CSV files of a bundle, file name → text (LF line ends, every file with its header). */
@@ -422,7 +419,7 @@ function parseFile(section: BundleSection, name: string, source: string, lines: 
     const row: Record<string, unknown> = {};
     let filled = false;
     for (let index = 0; index < layout.length && index < record.length; index++) {
-      const raw = record[index]!.trim();
+      const raw = unescapeFormulaCell(record[index]!.trim());
       const column = layout[index];
       if (raw === '' || column === undefined) continue;
       row[column.name] = parseCell(column.kind, raw);

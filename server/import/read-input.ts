@@ -1,7 +1,7 @@
 /**
  * Reads an import's input: a bundle JSON file, or CSV files — the bundle's own
  * (partners.csv, …, known by name) and other systems' exports, mapped by a
- * profile (given, or detected from each file's header).
+ * profile (given, or detected from each file's header); or a zip of CSV files.
  */
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { isBundleCsv, parseCsvFiles } from './csv.js';
 import { BUILT_IN_PROFILES, mapFiles, type MappedFile, type MappingProfile, type Origin } from './mapping.js';
+import { csvFilesFromZip } from './zip.js';
 
 export interface ImportInput {
   bundle: unknown;
@@ -63,6 +64,11 @@ export async function readImportInput(location: string, profiles?: MappingProfil
       names.map((name) => ({ name, content: createReadStream(path.join(location, name)) })),
       profiles,
     );
+  }
+  // The CLI reads from its own disk: the limits only keep a malformed archive from expanding without bound.
+  if (location.toLowerCase().endsWith('.zip')) {
+    const files = await csvFilesFromZip(await readFile(location), { maxFiles: 16, maxBytes: 2 ** 32 });
+    return readCsvInput(Object.entries(files).map(([name, content]) => ({ name, content })), profiles);
   }
   if (location.toLowerCase().endsWith('.csv')) return readCsvInput([{ name: path.basename(location), content: createReadStream(location) }], profiles);
   return { bundle: JSON.parse(await readFile(location, 'utf8')), warnings: [], mapped: [] };

@@ -796,15 +796,34 @@ export class GraphStore {
     if (programs.length > 0) yield { section: 'programs', rows: programs };
     const partnerIds = await this.allIds('partners/ids-from');
     for (const ids of chunks(partnerIds, EXPORT_WINDOW)) {
-      const [partners, history] = await Promise.all([this.getPartners(ids), this.executor.read('tracks/history-of', { ids })]);
+      const [partners, history] = await Promise.all([this.exportPartners(ids), this.executor.read('tracks/history-of', { ids })]);
       const histories = records.historiesFromRows(history);
       yield { section: 'partners', rows: inOrder(ids, partners).map((p) => (histories.has(p.id) ? { ...p, lifecycleHistory: histories.get(p.id) } : p)) };
     }
     for (const ids of chunks(await this.allIds('customers/ids-from'), EXPORT_WINDOW)) yield { section: 'customers', rows: inOrder(ids, await this.getCustomers(ids)) };
     for (const ids of chunks(partnerIds, EXPORT_WINDOW)) {
-      const rows = await this.executor.read('relationships/from-partners', { ids, type: null, after: BEFORE_EVERY_KEY, limit: Number.MAX_SAFE_INTEGER });
-      yield { section: 'relationships', rows: rows.map(records.relationshipFromRow) };
+      // Sorted here by key (computed once a row), not by the engine: windows are in id order, so the whole is in key order.
+      const keyed = (await this.executor.read('relationships/export-from-partners', { ids })).map((row) => ({ key: relationshipKey(row), row }));
+      keyed.sort((x, y) => compareRelationshipKeys(x.key, y.key));
+      yield { section: 'relationships', rows: keyed.map(({ row }) => records.relationshipFromRow(row)) };
     }
+  }
+
+  /** Partners by id for the export: their properties and their memberships in two flat reads, joined here. */
+  private async exportPartners(ids: string[]): Promise<Partner[]> {
+    const [recordRows, memberships] = await Promise.all([this.executor.read('partners/records-of', { ids }), this.executor.read('partners/memberships-of', { ids })]);
+    type Assembled = { record: unknown; capabilities: unknown[]; regions: unknown[]; segments: unknown[]; lifecycle: unknown[] };
+    const rows = new Map<string, Assembled>();
+    for (const row of recordRows) rows.set(String((row.record as { id: unknown }).id), { record: row.record, capabilities: [], regions: [], segments: [], lifecycle: [] });
+    for (const m of memberships) {
+      const row = rows.get(String(m.partner));
+      if (row === undefined) continue;
+      if (m.kind === 'HAS_CAPABILITY') row.capabilities.push({ id: m.target, level: m.level, certified: m.certified });
+      else if (m.kind === 'OPERATES_IN') row.regions.push(m.target);
+      else if (m.kind === 'SERVES_SEGMENT') row.segments.push(m.target);
+      else row.lifecycle.push({ track: m.target, stage: m.stage });
+    }
+    return [...rows.values()].map((row) => records.partnerFromRow(row));
   }
 
   /** The whole store as one bundle (see exportBatches). */

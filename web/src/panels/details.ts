@@ -10,6 +10,7 @@ import type { Customer, Partner } from '../../../server/schemas/model.js';
 import type { NodeMetrics } from '../../../server/schemas/analytics.js';
 import type { Neighbour } from '../../../server/schemas/api.js';
 import { ApiError, api, errorMessage, isAbort } from '../api/client.js';
+import { csvButton } from '../api/download.js';
 import type { App } from '../app.js';
 import { fmt, h, replace, ui } from '../dom.js';
 import { nodeColor, TYPE_COLORS, isPartnerType } from '../map/colors.js';
@@ -385,7 +386,7 @@ export class DetailsPanel {
         introductions.length === 0
           ? ui.empty('No introductions to suggest: this partner already knows its likely partners.')
           : [
-              h('p', { class: 'hint', style: 'margin-bottom:8px' }, 'Hover to preview on the map; click to pin.'),
+              h('p', { class: 'hint', style: 'margin-bottom:8px' }, 'Hover to preview on the map; click to pin. ', csvButton(() => ({ path: `/api/partners/${encodeURIComponent(id)}/introductions`, query: { k: 10 } }), 'introductions-csv')),
               introductionList(this.app, introductions, {
                 selfId: id,
                 onPin: (highlight) => {

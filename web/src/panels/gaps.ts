@@ -6,6 +6,7 @@
  */
 import type { Gap, GapsResponse } from '../../../server/schemas/analytics.js';
 import { api, errorMessage, isAbort } from '../api/client.js';
+import { csvButton } from '../api/download.js';
 import type { App } from '../app.js';
 import { changed } from '../state.js';
 import { fmt, h, replace, ui } from '../dom.js';
@@ -290,7 +291,7 @@ export class GapsPanel {
     return h(
       'section',
       { class: 'panel-section', id: 'top-gaps' },
-      h('h3', { class: 'section-title' }, 'Most severe gaps'),
+      h('h3', { class: 'section-title' }, 'Most severe gaps', csvButton(() => ({ path: '/api/gaps', query: { segment: store.state.gapSegment, limit: 1000 } }), 'gaps-csv')),
       data.gaps.length === 0
         ? ui.empty('No gaps: every need is covered.')
         : h(

@@ -6,6 +6,7 @@
  */
 import type { App } from '../app.js';
 import { fmt, h, replace } from '../dom.js';
+import { saveMapPng } from '../map/snapshot.js';
 
 export function mountBreadcrumb(root: HTMLElement, app: App): void {
   const { store, catalog, map } = app;
@@ -57,6 +58,7 @@ export function mountMapControls(root: HTMLElement, app: App): void {
     h('button', { type: 'button', title: 'Zoom in', 'aria-label': 'Zoom in', on: { click: () => void camera.animatedZoom({ duration: 250 }) } }, '+'),
     h('button', { type: 'button', title: 'Zoom out', 'aria-label': 'Zoom out', on: { click: () => void camera.animatedUnzoom({ duration: 250 }) } }, '−'),
     h('button', { type: 'button', title: 'Fit the map', 'aria-label': 'Fit the map', on: { click: () => app.map.view.resetCamera() } }, '⤢'),
+    h('button', { type: 'button', id: 'map-png', title: 'Save the map view as a PNG image', 'aria-label': 'Save the map as PNG', on: { click: () => void saveMapPng(app.map.view.renderer).catch((error: unknown) => alert(`Saving the map failed: ${String(error)}`)) } }, '⤓'),
   );
 }
 

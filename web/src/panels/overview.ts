@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { HealthResponse } from '../../../server/schemas/api.js';
 import { api, errorMessage } from '../api/client.js';
+import { csvButton } from '../api/download.js';
 import type { App } from '../app.js';
 import { fmt, h, replace, ui } from '../dom.js';
 import { activeFilters } from '../state.js';
@@ -102,7 +103,7 @@ export function renderOverview(root: HTMLElement, app: App): void {
         intros,
         introductions.length === 0
           ? ui.empty('No introductions to suggest.')
-          : introductionList(app, introductions, { onPin: (highlight) => app.setHighlight('explore', highlight) }),
+          : [introductionList(app, introductions, { onPin: (highlight) => app.setHighlight('explore', highlight) }), csvButton(() => ({ path: '/api/introductions', query: { k: 100 } }), 'top-introductions-csv')],
       );
     })
     .catch((error: unknown) => replace(intros, ui.error(errorMessage(error))));

@@ -6,6 +6,7 @@
  */
 import type { Funnel, ProgramTrack, RequirementCheck, TierEvaluation } from '../../../server/schemas/programs.js';
 import { api, errorMessage } from '../api/client.js';
+import { csvButton } from '../api/download.js';
 import type { App } from '../app.js';
 import { fmt, h, replace, ui } from '../dom.js';
 
@@ -77,7 +78,14 @@ export function renderPrograms(
     h(
       'section',
       { class: 'panel-section', id: 'programs-mis-tiered' },
-      h('h3', { class: 'section-title' }, 'Mis-tiered', h('span', { class: 'muted' }, `${fmt.int(data.counts['under-tiered'])} under · ${fmt.int(data.counts['over-tiered'])} over · ${fmt.int(data.counts.ok)} ok`)),
+      h(
+        'h3',
+        { class: 'section-title' },
+        'Mis-tiered',
+        h('span', { class: 'muted' }, `${fmt.int(data.counts['under-tiered'])} under · ${fmt.int(data.counts['over-tiered'])} over · ${fmt.int(data.counts.ok)} ok`),
+        // The download holds the track's evaluations, ok ones included, unless one status is chosen.
+        csvButton(() => ({ path: '/api/tiers/evaluation', query: { track: track.id, status: filter === 'mis-tiered' ? undefined : filter } }), 'tier-evaluations-csv'),
+      ),
       h(
         'select',
         { id: 'programs-status', on: { change: (e) => on.filter((e.target as HTMLSelectElement).value as StatusFilter) } },
