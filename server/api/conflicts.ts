@@ -11,6 +11,8 @@ import { Conflict, ConflictList, ConflictParams, ConflictQuery, ResolveRequest, 
 import { applyPolicy, baseOf, checkResolveRequest, detectConflicts, protectionWindows, resolvedConflicts, sameClaims } from '../operations/conflicts.js';
 import { nextCursor, offsetOf } from './offset-cursor.js';
 import { perVersion } from '../store/per-version.js';
+import { conflictColumns } from '../export/results.js';
+import { answer, nameBook, ResultFormatQuery } from './result-format.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 
@@ -37,11 +39,11 @@ export async function conflictRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary: 'Deal registration conflicts: over-claimed credit, duplicate registrations, channel conflicts and claims on managed customers; open, or resolved with their audit',
-        querystring: ConflictQuery,
+        querystring: ConflictQuery.extend(ResultFormatQuery.shape),
         response: { 200: ConflictList, 400: ErrorResponse },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const offset = offsetOf(q.cursor);
       const { open, resolved } = await current();
@@ -49,7 +51,12 @@ export async function conflictRoutes(app: FastifyInstance) {
         (c) => (q.kind === undefined || c.kind === q.kind) && (q.partner === undefined || c.partners.includes(q.partner)) && (q.deal === undefined || c.deals.includes(q.deal)),
       );
       const next = nextCursor(offset, q.limit, matching.length);
-      return { conflicts: matching.slice(offset, offset + q.limit), total: matching.length, nextCursor: next };
+      // The download holds every matching conflict; cursor and limit page the JSON.
+      return answer(request, reply, { conflicts: matching.slice(offset, offset + q.limit), total: matching.length, nextCursor: next }, {
+        name: 'conflicts',
+        rows: () => matching,
+        columns: async () => conflictColumns(await nameBook(app.store, (await app.projection.current()).projection)),
+      });
     },
   );
 

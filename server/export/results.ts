@@ -4,6 +4,7 @@
  * Names come from a NameBook, since the answers carry ids.
  */
 import type { Gap, Introduction, Signal, Team } from '../schemas/analytics.js';
+import type { Conflict } from '../schemas/conflicts.js';
 import type { TierEvaluation } from '../schemas/programs.js';
 import type { CsvColumns } from './csv-table.js';
 
@@ -99,5 +100,22 @@ export function tierEvaluationColumns(names: NameBook): CsvColumns<TierEvaluatio
     ['status', (e) => e.status],
     ['unmet requirements', (e) => e.requirements.filter((c) => !c.met).map(requirementText)],
     ['met requirements', (e) => e.requirements.filter((c) => c.met).map(requirementText)],
+  ];
+}
+
+export function conflictColumns(names: NameBook): CsvColumns<Conflict> {
+  return [
+    ['conflict', (c) => c.id],
+    ['kind', (c) => c.kind],
+    ['status', (c) => c.status],
+    ['deals', (c) => c.deals],
+    ['partners', (c) => c.partners],
+    ['partner names', (c) => c.partners.map((id) => names.node(id))],
+    ['amount', (c) => c.amount],
+    ['evidence', (c) => c.evidence],
+    ['suggested resolution', (c) => c.suggestedResolution],
+    ['resolved by', (c) => c.resolution?.actor ?? null],
+    ['resolved at', (c) => c.resolution?.at ?? null],
+    ['policy', (c) => c.resolution?.policy ?? null],
   ];
 }

@@ -73,7 +73,7 @@ describe('the Conflicts inbox', () => {
     await page.selectOption('#conflicts-status', 'resolved');
     await page.selectOption('#conflicts-kind', '');
     await expect.poll(listed).toEqual([channel.id, duplicate.id]);
-    expect(await page.locator(`.conflict[data-id="${duplicate.id}"] .audit`).textContent()).toMatch(/Resolved by api on .* policy first-registered: “the earlier registration stands”/);
+    expect(await page.locator(`.conflict[data-id="${duplicate.id}"] .audit`).textContent()).toMatch(/Resolved by local on .* policy first-registered: “the earlier registration stands”/);
     expect(await page.locator(`.conflict[data-id="${channel.id}"] .audit-after`).textContent()).toMatch(/60%.*40%/);
     await page.screenshot({ path: screenshotPath('conflicts-resolved.png'), fullPage: true });
     expect(errors).toEqual([]);

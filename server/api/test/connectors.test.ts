@@ -264,8 +264,9 @@ describeStore('connectors: real exports in', () => {
 
   it.skipIf(TEST_STORE === 'neo4j')('the CLI imports a profile\'s exports, and its dry run writes nothing', { timeout: 240_000 }, async () => {
     const dataDir = tempDir();
+    // The embedded store in dataDir, even when npm test has set NEO4J_URI for the Neo4j project (empty means unset).
     const run = (args: string[]) =>
-      promisify(execFile)('npx', ['tsx', 'server/import/cli.ts', ...args], { cwd: path.resolve(new URL('.', ROOT).pathname), env: { ...process.env, DATA_DIR: dataDir, SEED: 'none' } });
+      promisify(execFile)('npx', ['tsx', 'server/import/cli.ts', ...args], { cwd: path.resolve(new URL('.', ROOT).pathname), env: { ...process.env, DATA_DIR: dataDir, SEED: 'none', NEO4J_URI: '' } });
     const catalogueFile = path.join(dataDir, '..', `${path.basename(dataDir)}-catalogue.json`);
     (await import('node:fs')).writeFileSync(catalogueFile, JSON.stringify(catalogue));
     await run([catalogueFile]);

@@ -107,6 +107,14 @@ describeStore('result downloads (CSV)', () => {
     expect(rows.every((r) => r['partner name'] !== '')).toBe(true);
   });
 
+  it('conflicts: every matching conflict, not one page, with partner names', async () => {
+    const all = await json<{ total: number; conflicts: Array<{ id: string; kind: string; partners: string[] }> }>('/api/conflicts?limit=1000');
+    expect(all.total).toBeGreaterThan(1);
+    const rows = await download(await get('/api/conflicts?limit=1&format=csv'), 'conflicts.csv');
+    expect(rows.map((r) => [r.conflict, r.kind, r.status])).toEqual(all.conflicts.map((c) => [c.id, c.kind, 'open']));
+    expect(rows.every((r) => r['partner names'] !== '' && r['partner names'] !== r.partners)).toBe(true);
+  });
+
   it('a bad format is a 400 naming the field', async () => {
     const response = await get('/api/gaps?format=xlsx');
     expect(response.status).toBe(400);

@@ -4,7 +4,7 @@
  * than linked, so a request with a body (the deal team) downloads the same way.
  */
 import { h } from '../dom.js';
-import { ApiError, errorMessage } from './client.js';
+import { ApiError, apiFetch, errorMessage } from './client.js';
 
 export interface Download {
   path: string;
@@ -25,7 +25,7 @@ export function saveBlob(blob: Blob, file: string): void {
 async function downloadCsv({ path, query = {}, body }: Download): Promise<void> {
   const params = new URLSearchParams({ format: 'csv' });
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
-  const response = await fetch(`${path}?${params}`, {
+  const response = await apiFetch(`${path}?${params}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: body === undefined ? { accept: 'text/csv' } : { accept: 'text/csv', 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -7,6 +7,7 @@
  */
 import { CONFLICT_KINDS, RESOLUTION_POLICIES, type Claim, type Conflict, type ResolutionPolicy, type ResolveRequest } from '../../../server/schemas/conflicts.js';
 import { api, errorMessage } from '../api/client.js';
+import { csvButton } from '../api/download.js';
 import type { App } from '../app.js';
 import { fmt, h, replace, ui } from '../dom.js';
 
@@ -108,6 +109,7 @@ export function renderConflicts(conflicts: Conflict[], total: number, filters: F
       { class: 'panel-section', id: 'conflicts-filters' },
       h('label', { class: 'field' }, 'Show ', h('select', { id: 'conflicts-status', on: { change: (e) => on.filters({ ...filters, status: (e.target as HTMLSelectElement).value as Status }) } }, (['open', 'resolved'] as const).map((s) => h('option', { value: s, selected: s === filters.status }, s)))),
       h('label', { class: 'field' }, ' Kind ', h('select', { id: 'conflicts-kind', on: { change: (e) => on.filters({ ...filters, kind: (e.target as HTMLSelectElement).value }) } }, ['', ...CONFLICT_KINDS].map((k) => h('option', { value: k, selected: k === filters.kind }, k || 'all')))),
+      csvButton(() => ({ path: '/api/conflicts', query: { status: filters.status, kind: filters.kind } }), 'conflicts-csv'),
     ),
     h(
       'section',
