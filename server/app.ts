@@ -67,6 +67,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   });
   app.decorate('projection', new ProjectionService(store, app.log, path.join(config.dataDir, 'layout.json')));
   await seedIfEmpty(store, config.seed, app.log);
+  await store.ensureIdentity();
   await registerAccess(app, config);
 
   await app.register(fastifyMultipart, { limits: { fileSize: IMPORT_BODY_LIMIT, files: 16 } });

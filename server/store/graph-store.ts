@@ -464,6 +464,21 @@ export class GraphStore {
   }
 
   /**
+   * Gives a store written before store ids existed its id, with one write
+   * that changes nothing else (its version moves once): without an id no
+   * snapshot is kept for it, so every start would derive from scratch. An
+   * empty store gets its id with its first write.
+   */
+  async ensureIdentity(): Promise<void> {
+    const { version, storeId } = await this.identity();
+    if (storeId === null && version > 0) {
+      await this.write(async (w) => {
+        w.changed = true;
+      });
+    }
+  }
+
+  /**
    * What the store holds, per label and in all. Counting scans every node and
    * relationship (seconds at a million), so the answer is kept per version.
    */
