@@ -4,24 +4,12 @@
  * planted conflicts, resolves one by first registration and one by manual
  * shares (after a refused attempt), and finds both in the resolved history.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { CONFLICT_STORY } from '../../seeds/demo/conflicts.js';
-import { startServer, type TestServer } from '../../server/test/server.js';
-import { ensureWebBuild, launchBrowser, screenshotPath, waitForMap } from './browser.js';
+import { screenshotPath, waitForMap } from './browser.js';
+import { demoInBrowser } from './demo-in-browser.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  await ensureWebBuild();
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = demoInBrowser();
 
 interface ApiConflict {
   id: string;
@@ -32,14 +20,14 @@ interface ApiConflict {
 
 describe('the Conflicts inbox', () => {
   it('lists the open conflicts, resolves them by a policy and by manual shares, and shows the history with its audit', async () => {
-    const apiList = (await (await fetch(`${server.url}/api/conflicts?limit=1000`)).json()) as { conflicts: ApiConflict[] };
+    const apiList = (await (await fetch(`${app.server.url}/api/conflicts?limit=1000`)).json()) as { conflicts: ApiConflict[] };
     const duplicate = apiList.conflicts.find((c) => c.kind === 'duplicate-registration' && c.deals.includes(CONFLICT_STORY.duplicate.deals[0]!))!;
     const channel = apiList.conflicts.find((c) => c.kind === 'channel-conflict' && c.deals.includes(CONFLICT_STORY.channel.deal))!;
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${server.url}/`);
+    await page.goto(`${app.server.url}/`);
     await waitForMap(page);
     await page.click('#tab-conflicts');
     await page.locator('#conflicts-list').waitFor();

@@ -5,23 +5,12 @@
  * panels' "Download CSV" buttons save the CSV the API gives for the same view.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServer, type TestServer } from '../../server/test/server.js';
-import { ensureWebBuild, launchBrowser, waitForMap } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { waitForMap } from './browser.js';
+import { demoInBrowser } from './demo-in-browser.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  await ensureWebBuild();
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = demoInBrowser();
 
 /** Clicks `selector` and returns the file the page saves, with its suggested name. */
 async function downloadOf(page: Page, selector: string): Promise<{ name: string; bytes: Buffer }> {
@@ -37,10 +26,10 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 
 describe('downloads', () => {
   it('saves the map view as a PNG of the map’s size, with the map on it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, acceptDownloads: true });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, acceptDownloads: true });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${server.url}/`);
+    await page.goto(`${app.server.url}/`);
     await waitForMap(page);
     const size = await page.evaluate(() => {
       const map = document.querySelector<HTMLElement>('#map')!;
@@ -71,22 +60,22 @@ describe('downloads', () => {
   });
 
   it('saves the gaps and the tier evaluations as the API’s CSV', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    await page.goto(`${server.url}/`);
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await page.goto(`${app.server.url}/`);
     await waitForMap(page);
 
     await page.click('#tab-gaps');
     await page.locator('#gaps-csv').waitFor();
     const gaps = await downloadOf(page, '#gaps-csv');
     expect(gaps.name).toBe('gaps.csv');
-    expect(gaps.bytes.equals(await bytesOf(`${server.url}/api/gaps?format=csv&limit=1000`))).toBe(true);
+    expect(gaps.bytes.equals(await bytesOf(`${app.server.url}/api/gaps?format=csv&limit=1000`))).toBe(true);
     expect(gaps.bytes.toString('utf8')).toMatch(/^\uFEFFrank,capability,capability name,region,region name,segment,segment name,/);
 
     await page.click('#tab-programs');
     await page.locator('#tier-evaluations-csv').waitFor();
     const tiers = await downloadOf(page, '#tier-evaluations-csv');
     expect(tiers.name).toBe('tier-evaluations.csv');
-    expect(tiers.bytes.equals(await bytesOf(`${server.url}/api/tiers/evaluation?format=csv&track=resell`))).toBe(true);
+    expect(tiers.bytes.equals(await bytesOf(`${app.server.url}/api/tiers/evaluation?format=csv&track=resell`))).toBe(true);
     await page.close();
   });
 });

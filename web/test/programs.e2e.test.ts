@@ -3,39 +3,27 @@
  * built app, a real headless Chromium. A user opens the view, reads the
  * funnel, filters the mis-tiered partners and finds the planted stories.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { STORY_IDS } from '../../seeds/demo/build.js';
-import { startServer, type TestServer } from '../../server/test/server.js';
-import { ensureWebBuild, launchBrowser, screenshotPath, waitForMap } from './browser.js';
+import { screenshotPath, waitForMap } from './browser.js';
+import { demoInBrowser } from './demo-in-browser.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  await ensureWebBuild();
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = demoInBrowser();
 
 describe('the Programs view', () => {
   it('shows the tiers, the funnel as the API counts it, the stalled partner and the mis-tiered ones, filterable', async () => {
     const { underTiered, overTiered, stalled } = STORY_IDS.programmes;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${server.url}/`);
+    await page.goto(`${app.server.url}/`);
     await waitForMap(page);
     await page.click('#tab-programs');
     await page.locator('#programs-funnel').waitFor();
 
     expect(await page.locator('#programs-track').inputValue()).toBe('resell');
     expect(await page.locator('#programs-tiers [data-tier]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset['tier']))).toEqual(['registered', 'silver', 'gold', 'platinum']);
-    const funnel = (await (await fetch(`${server.url}/api/lifecycle/funnel?track=resell`)).json()) as { stages: Array<{ stage: string; count: number }> };
+    const funnel = (await (await fetch(`${app.server.url}/api/lifecycle/funnel?track=resell`)).json()) as { stages: Array<{ stage: string; count: number }> };
     const drawn = await page.locator('#programs-funnel .funnel-stage').evaluateAll((els) => els.map((el) => `${(el as HTMLElement).dataset['stage']}:${(el as HTMLElement).dataset['count']}`));
     expect(drawn).toEqual(funnel.stages.map((s) => `${s.stage}:${s.count}`));
     await expect.poll(() => page.locator(`#programs-funnel [data-stage="${stalled.stage}"] .stalled-partner[data-partner="${stalled.partner}"]`).count()).toBe(1);

@@ -5,34 +5,22 @@
  * reads why, opens a member on the map; on a customer, asks for the
  * solutions that fit and opens a deal to compare attribution models.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ATTRIBUTION_STORY, STORY_IDS } from '../../seeds/demo/build.js';
 import { SOLUTION_STORY } from '../../seeds/demo/solutions.js';
 import { ATTRIBUTION_MODELS } from '../../server/schemas/attribution.js';
-import { startServer, type TestServer } from '../../server/test/server.js';
-import { ensureWebBuild, launchBrowser, screenshotPath, waitForMap } from './browser.js';
+import { screenshotPath, waitForMap } from './browser.js';
+import { demoInBrowser } from './demo-in-browser.js';
 
-let server: TestServer;
-let browser: Browser;
-const get = async <T>(path: string) => (await (await fetch(server.url + path)).json()) as T;
-
-beforeAll(async () => {
-  await ensureWebBuild();
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = demoInBrowser();
+const get = async <T>(path: string) => (await (await fetch(app.server.url + path)).json()) as T;
 
 describe('the Solutions view', () => {
   it('shows every solution with the status the API gives, filters by status, explains a broken one and opens a member', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${server.url}/`);
+    await page.goto(`${app.server.url}/`);
     await waitForMap(page);
     await page.click('#tab-solutions');
     await page.locator('#solutions-list .solution-row').first().waitFor();
@@ -68,10 +56,10 @@ describe("a customer's details", () => {
     // Story j's won deal with three partners, at story e's customer.
     const { customer } = STORY_IDS.dealTeam;
     const { deal } = ATTRIBUTION_STORY;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${server.url}/?selected=${customer}`);
+    await page.goto(`${app.server.url}/?selected=${customer}`);
     await waitForMap(page);
     await page.locator('#find-solutions').click();
     await page.locator('#customer-solutions').waitFor();
