@@ -31,6 +31,7 @@ import { registerAccess } from './access/guard.js';
 import { accessRoutes } from './api/access.js';
 import { ensureStoreId } from './store/store-id.js';
 import { identityRoutes } from './api/identity.js';
+import { sharingRoutes } from './api/sharing.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -92,6 +93,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
         { name: 'programs', description: 'programme tracks and tiers, tier evaluation and the lifecycle funnel' },
         { name: 'conflicts', description: 'deal registration conflicts and their resolution' },
         { name: 'access', description: 'API keys and the audit trail (admin)' },
+        { name: 'sharing', description: 'what partners share with each other, and account mapping' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -110,6 +112,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   await app.register(conflictRoutes);
   await app.register(solutionRoutes);
   await app.register(accessRoutes);
+  await app.register(sharingRoutes);
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });

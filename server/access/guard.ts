@@ -14,6 +14,7 @@ import type { ApiKey, Role } from '../schemas/access.js';
 import { writeContext } from '../store/audit.js';
 import { KeyRing } from './keys.js';
 import { keyFileAuditor } from './key-audit.js';
+import { VisibilityService } from './visibility.js';
 
 /** Who a request acts as: a key, or "local" on an open loopback server. */
 export interface Principal {
@@ -26,6 +27,7 @@ export interface Principal {
 declare module 'fastify' {
   interface FastifyInstance {
     keys: KeyRing;
+    visibility: VisibilityService;
   }
   interface FastifyRequest {
     principal: Principal;
@@ -47,8 +49,37 @@ const LOCAL: Principal = { id: 'local', name: 'local', role: 'admin' };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** POST routes that only read (a body too rich for a query string). */
 const READING_POSTS = new Set(['POST /api/deals/team']);
-/** What a partner key may read: its own partner's records, by the partner's id in the path. */
-const PARTNER_ROUTES = new Set(['/api/partners/:id', '/api/partners/:id/lifecycle', '/api/partners/:id/introductions', '/api/nodes/:id/neighbourhood', '/api/nodes/:id/metrics']);
+/**
+ * What a partner key may do, route by route; every route not listed is 403.
+ * `catalogue`: shared reference data (no partner's records); `own`: the path
+ * id must be the key's partner (the sharing PUT is the one write it may
+ * make); `own-query`: the `partner` query must be; `customer` / `deal`: a
+ * customer or deal in the partner's view (see visibility.ts); `scoped`: the
+ * handler answers from the partner's view.
+ */
+type PartnerScope = 'catalogue' | 'own' | 'own-query' | 'customer' | 'deal' | 'scoped';
+export const PARTNER_SCOPES: Readonly<Record<string, PartnerScope>> = {
+  'GET /api/health': 'catalogue',
+  'GET /api/capabilities': 'catalogue',
+  'GET /api/capabilities/:id': 'catalogue',
+  'GET /api/regions': 'catalogue',
+  'GET /api/segments': 'catalogue',
+  'GET /api/programs': 'catalogue',
+  'GET /api/tracks': 'catalogue',
+  'GET /api/partners/:id': 'own',
+  'GET /api/partners/:id/lifecycle': 'own',
+  'GET /api/partners/:id/introductions': 'own',
+  'GET /api/partners/:id/sharing': 'own',
+  'PUT /api/partners/:id/sharing': 'own',
+  'GET /api/partners/:id/account-mapping': 'own',
+  'GET /api/nodes/:id/neighbourhood': 'own',
+  'GET /api/nodes/:id/metrics': 'own',
+  'GET /api/tiers/evaluation': 'own-query',
+  'GET /api/customers/:id': 'customer',
+  'GET /api/deals/:id': 'deal',
+  'GET /api/deals/:id/attribution': 'deal',
+  'POST /api/deals/team': 'scoped',
+};
 const RIGHTS: Record<Role, ReadonlySet<Need>> = {
   admin: new Set(['read', 'write', 'admin']),
   editor: new Set(['read', 'write']),
@@ -106,16 +137,27 @@ function authenticate(request: FastifyRequest, keys: KeyRing, required: boolean)
   return { id: key.id, name: key.name, role: key.role, ...(key.partner === undefined ? {} : { partner: key.partner }) };
 }
 
-function authorize(request: FastifyRequest, principal: Principal, route: string): void {
+async function authorize(request: FastifyRequest, principal: Principal, route: string, visibility: VisibilityService): Promise<void> {
+  if (principal.role === 'partner') return authorizePartner(request, principal.partner!, route, visibility);
   const needed = need(request, route);
   if (!RIGHTS[principal.role].has(needed)) {
     throw new AccessError(403, 'headers.authorization', `a ${principal.role} key may not ${needed === 'admin' ? 'manage keys or read the audit trail' : 'write'}: ${request.method} ${route} needs an ${needed === 'admin' ? 'admin' : 'editor or admin'} key`);
   }
-  if (principal.role === 'partner' && route !== '/api/health') {
-    const id = (request.params as { id?: unknown } | undefined)?.id;
-    if (!PARTNER_ROUTES.has(route) || id !== principal.partner) {
-      throw new AccessError(403, 'headers.authorization', `a partner key reads only its own partner's records (${principal.partner}): not ${request.method} ${request.url.split('?')[0]}`);
-    }
+}
+
+/** A partner key: its scope for the route (PARTNER_SCOPES), the ids it names checked against the partner's view. */
+async function authorizePartner(request: FastifyRequest, partner: string, route: string, visibility: VisibilityService): Promise<void> {
+  const scope = PARTNER_SCOPES[`${request.method === 'HEAD' ? 'GET' : request.method} ${route}`];
+  const refuse = (what: string) => new AccessError(403, 'headers.authorization', `a partner key (${partner}) ${what}: not ${request.method} ${request.url.split('?')[0]}`);
+  if (scope === undefined) throw refuse("reads only its own records and what other partners share with it");
+  const id = (request.params as { id?: unknown } | undefined)?.id;
+  if (scope === 'own' && id !== partner) throw refuse("reads and sets only its own partner's records");
+  if (scope === 'own-query' && (request.query as { partner?: unknown } | undefined)?.partner !== partner) throw refuse(`reads this only for its own partner: add partner=${partner}`);
+  if (scope === 'customer' || scope === 'deal') {
+    const view = await visibility.view(partner);
+    const visible = typeof id === 'string' && (scope === 'deal' ? view.deals : view.customers).has(id);
+    // Unknown and invisible ids answer alike, so that a key cannot probe which ids exist.
+    if (!visible) throw refuse(scope === 'deal' ? 'reads only the deals its partner takes part in' : 'reads only the customers it serves or that other partners share with it');
   }
 }
 
@@ -140,6 +182,8 @@ export async function registerAccess(app: FastifyInstance, config: Config): Prom
   // Key changes made with the CLI while no server ran reach the audit trail now.
   await auditKeyFile();
   app.decorate('keys', keys);
+  const visibility = new VisibilityService(app.store, app.projection);
+  app.decorate('visibility', visibility);
   app.decorateRequest('principal', null as unknown as Principal);
   const required = config.access.auth === 'required' || !isLoopback(config.host);
   if (required && !keys.hasActiveKeys()) app.log.warn(`API keys are required and there are none yet: create one with "npm run keys -- create --role admin --name <you>" (DATA_DIR=${config.dataDir})`);
@@ -163,7 +207,7 @@ export async function registerAccess(app: FastifyInstance, config: Config): Prom
       return;
     }
     request.principal = authenticate(request, keys, required);
-    authorize(request, request.principal, route);
+    await authorize(request, request.principal, route, visibility);
   });
 
   await app.register(fastifyRateLimit, {

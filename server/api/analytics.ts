@@ -2,7 +2,8 @@
  * The analytics endpoints: thin routes over pure functions of the current
  * projection (see projection/service.ts). Each answer carries its evidence.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { EcoGraph } from '../projection/types.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse, IdParams, NeighbourhoodResponse, SearchQuery, SearchResponse } from '../schemas/api.js';
 import {
@@ -34,6 +35,11 @@ const errors = { 400: ErrorResponse, 404: ErrorResponse };
 export async function analyticsRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const current = () => app.projection.current();
+  /** A partner key's introductions and deal teams come from what it may see (access/visibility.ts); every other role's from the whole graph. */
+  const visibleGraph = async (request: FastifyRequest, whole: EcoGraph) => {
+    const { partner } = request.principal;
+    return request.principal.role === 'partner' && partner !== undefined ? (await app.visibility.view(partner)).graph : whole;
+  };
 
   api.get(
     '/api/map',
@@ -77,7 +83,11 @@ export async function analyticsRoutes(app: FastifyInstance) {
     const { projection, derived } = await current();
     const metrics = nodeMetrics(projection.graph, derived, request.params.id);
     if (metrics === null) throw new NotFoundError('partner or customer', request.params.id);
-    return metrics;
+    const { partner } = request.principal;
+    if (request.principal.role !== 'partner' || partner === undefined) return metrics;
+    // Which partners share customers with it is account mapping: only those that share at least counts.
+    const { shared } = await app.visibility.view(partner);
+    return { ...metrics, sharedCustomers: metrics.sharedCustomers.filter((s) => shared.has(s.partnerId)) };
   });
 
   api.get(
@@ -111,10 +121,11 @@ export async function analyticsRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const { projection } = await current();
-      const node = projection.graph.hasNode(request.params.id) ? projection.graph.getNodeAttributes(request.params.id) : undefined;
+      const graph = await visibleGraph(request, projection.graph);
+      const node = graph.hasNode(request.params.id) ? graph.getNodeAttributes(request.params.id) : undefined;
       if (node?.kind === 'customer') throw new InvalidInputError(`params.id: "${request.params.id}" is a customer; introductions are between partners`, [{ field: 'params.id', message: 'is a customer, not a partner' }]);
       const { format: _format, ...query } = request.query;
-      const result = introductionsFor(projection.graph, request.params.id, query, {}, projection.catalogue);
+      const result = introductionsFor(graph, request.params.id, query, {}, projection.catalogue);
       if (result === null) throw new NotFoundError('partner', request.params.id);
       return answer(request, reply, result, { name: `introductions-${request.params.id}`, rows: (r) => r.introductions, columns: async () => introductionColumns(await nameBook(app.store, projection)) });
     },
@@ -152,7 +163,7 @@ export async function analyticsRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const { projection } = await current();
       const { customerId } = request.body;
-      const graph = projection.graph;
+      const graph = await visibleGraph(request, projection.graph);
       if (customerId !== undefined && !(graph.hasNode(customerId) && graph.getNodeAttribute(customerId, 'kind') === 'customer')) {
         throw new NotFoundError('customer', customerId);
       }

@@ -22,6 +22,7 @@ import { customerContextFromRow, memberFromRow, solutionFromValidationRow, type 
 import type { AuditEntry, AuditQuery } from '../schemas/access.js';
 import { auditEntryFromRow, TouchedIds, writeContext, type WriteContext } from './audit.js';
 import type { ReviewItem, ReviewStatus } from '../schemas/identity.js';
+import type { SharingLevel, SharingRow } from '../schemas/sharing.js';
 
 /** Rows per statement: keeps each statement well inside Grafeo's fixed 30 s timeout. */
 export const ROWS_PER_STATEMENT = 2000;
@@ -266,6 +267,15 @@ export class StoreWriter {
     await this.each('programs/upsert-tracks', rows.tracks);
     for (const batch of chunks(tracks.map((t) => t.id))) await this.tx.run('programs/clear-tiers', { ids: batch });
     await this.each('programs/add-tiers', rows.tiers);
+  }
+
+  /** Replaces each named partner's sharing settings (its default and its levels) with the row's. */
+  async setSharing(rows: SharingRow[]) {
+    this.touched.add('sharing', rows.map((r) => r.partner));
+    this.changed ||= rows.length > 0;
+    for (const batch of chunks(rows.map((r) => r.partner))) await this.tx.run('sharing/clear', { ids: batch });
+    await this.each('sharing/set-defaults', rows.flatMap((r) => (r.default === undefined ? [] : [{ partner: r.partner, level: r.default }])));
+    await this.each('sharing/set-levels', rows.flatMap((r) => Object.entries(r.partners ?? {}).map(([other, level]) => ({ partner: r.partner, other, level }))));
   }
 
   /** Takes a track out of the programme (partners' stages in it stay); true when it was defined. */
@@ -516,6 +526,37 @@ export class GraphStore {
   async getPartner(id: string): Promise<Partner | null> {
     const row = await this.byIdOrAlias('partners', id);
     return row === undefined ? null : records.partnerFromRow(row);
+  }
+
+  /** One partner's sharing settings as written (no default: none set); null when no such partner. */
+  async sharingOf(partner: string): Promise<SharingRow | null> {
+    const [row] = await this.executor.read('sharing/of', { partner });
+    if (row === undefined) return null;
+    const defaults = row.defaults as SharingLevel[];
+    const levels = row.levels as Array<{ partner: string; level: SharingLevel }>;
+    return { partner, ...(defaults[0] === undefined ? {} : { default: defaults[0] }), partners: Object.fromEntries(levels.map((l) => [l.partner, l.level])) };
+  }
+
+  /** What the other partners share with one partner: the levels set for it, and the defaults set (by partner id). */
+  async sharingToward(partner: string): Promise<{ levels: Map<string, SharingLevel>; defaults: Map<string, SharingLevel> }> {
+    const rows = await this.executor.read('sharing/toward', { partner });
+    const levels = new Map<string, SharingLevel>();
+    const defaults = new Map<string, SharingLevel>();
+    for (const row of rows) (row.byDefault === true ? defaults : levels).set(String(row.partner), row.level as SharingLevel);
+    return { levels, defaults };
+  }
+
+  /** Every partner's sharing settings, by partner id: the bundle's sharing section. */
+  async allSharing(): Promise<SharingRow[]> {
+    const byPartner = new Map<string, SharingRow>();
+    for (const row of await this.executor.read('sharing/export')) {
+      const id = String(row.partner);
+      const entry = byPartner.get(id) ?? { partner: id };
+      byPartner.set(id, entry);
+      if (row.other === null || row.other === undefined) entry.default = row.level as SharingLevel;
+      else (entry.partners ??= {})[String(row.other)] = row.level as SharingLevel;
+    }
+    return [...byPartner.values()].sort((a, b) => (a.partner < b.partner ? -1 : a.partner > b.partner ? 1 : 0));
   }
 
   /** Partners by id (not alias), in one statement per few thousand ids; missing ids are left out. */
