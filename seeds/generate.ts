@@ -449,7 +449,7 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
 
 /** A whole bundle in memory: for tests and sizes up to some hundred thousand rows. */
 export function generateBundle(options: Partial<GenerateOptions>): Bundle {
-  const rows: Record<BundleSection, object[]> = { capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [], programs: [] };
+  const rows: Record<BundleSection, object[]> = { capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [], programs: [], sharing: [] };
   generateRows(options, (section, row) => rows[section].push(row));
   return { version: BUNDLE_VERSION, ...rows } as Bundle;
 }

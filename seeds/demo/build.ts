@@ -28,6 +28,7 @@ import { Customer as CustomerSchema, Deal as DealSchema, normaliseDomain, Partne
 import type { Capability, Customer, Deal, LifecycleStage, Partner, PartnerCapability, PartnerType, Relationship, Solution } from '../../server/schemas/model.js';
 import { evaluateTiers } from '../../server/operations/tiers.js';
 import { checkSolutionStory, plantSolutionStories, solutionStoryMarkdown } from './solutions.js';
+import { checkSharingStory, DEMO_SHARING, sharingStoryMarkdown } from './sharing.js';
 import { lifecycleFunnel } from '../../server/operations/funnel.js';
 import { checkConflictStory, conflictStoryMarkdown, plantConflictDeals } from './conflicts.js';
 import { activitiesFromBundle, DEMO_PROGRAMS, HISTORY_AS_OF, plantProgrammes, standingsFromBundle, type ProgramStory } from './programs.js';
@@ -1194,9 +1195,10 @@ export function buildDemoBundle(): Bundle {
     deals: byId(b.deals, Object.keys(DealSchema.shape)),
     solutions: byId(b.solutions, Object.keys(SolutionSchema.shape)),
     programs: DEMO_PROGRAMS,
+    sharing: DEMO_SHARING,
   };
   Bundle.parse(bundle);
-  const failures = [...checkStories(bundle), ...checkAttributionStory(bundle), ...checkConflictStory(bundle), ...checkSolutionStory(bundle)];
+  const failures = [...checkStories(bundle), ...checkAttributionStory(bundle), ...checkConflictStory(bundle), ...checkSolutionStory(bundle), ...checkSharingStory(bundle)];
   if (failures.length > 0) throw new Error(`seeds/demo/build: stories broken:\n- ${failures.join('\n- ')}`);
   return bundle;
 }
@@ -1417,7 +1419,7 @@ export function writeDemo(directory = dirname(fileURLToPath(import.meta.url))): 
   rmSync(csvDirectory, { recursive: true, force: true });
   mkdirSync(csvDirectory, { recursive: true });
   for (const [file, text] of Object.entries(bundleToCsv(bundle))) writeFileSync(join(csvDirectory, file), text);
-  writeFileSync(join(directory, 'STORIES.md'), storiesMarkdown(bundle) + attributionStoryMarkdown(bundle) + conflictStoryMarkdown(bundle) + solutionStoryMarkdown(bundle));
+  writeFileSync(join(directory, 'STORIES.md'), storiesMarkdown(bundle) + attributionStoryMarkdown(bundle) + conflictStoryMarkdown(bundle) + solutionStoryMarkdown(bundle) + sharingStoryMarkdown(bundle));
   return bundle;
 }
 

@@ -127,7 +127,14 @@ export const CSV_FILES: Record<BundleSection, { file: string; columns: Column[] 
     file: 'programs.csv',
     columns: [text('id', true), text('name'), list('partnerTypes'), list('benefits'), num('protectionDays'), { name: 'stallLimits', kind: 'json' }, { name: 'tiers', kind: 'json' }],
   },
+  sharing: {
+    file: 'sharing.csv',
+    columns: [text('partner', true), text('default'), { name: 'partners', kind: 'json' }],
+  },
 };
+
+/** Sections a bundle may leave out (absent, not empty), as bundles from before them did: no file is written for them when empty. */
+export const OPTIONAL_SECTIONS: ReadonlySet<BundleSection> = new Set(['programs', 'sharing']);
 
 const SECTIONS = Object.keys(CSV_FILES) as BundleSection[];
 const EXPECTED_FILES = SECTIONS.map((s) => CSV_FILES[s].file).join(', ');
@@ -199,7 +206,7 @@ export function bundleToCsv(bundle: Bundle): Record<string, string> {
     const lines = [csvHeader(section)];
     const rows = bundle[section] ?? [];
     // A store without a programme exports no programs.csv, as before programmes existed.
-    if (section === 'programs' && rows.length === 0) continue;
+    if (OPTIONAL_SECTIONS.has(section) && rows.length === 0) continue;
     for (const row of rows) lines.push(csvLine(section, row));
     files[CSV_FILES[section].file] = lines.join('');
   }
@@ -469,7 +476,7 @@ export function parseCsvFiles(files: Record<string, string>): { bundle: Record<s
   const warnings: string[] = [];
   const bundle: Record<string, unknown> = { version: BUNDLE_VERSION };
   // Programmes are optional in a bundle: without programs.csv the section stays absent, as in bundles from before them.
-  for (const section of SECTIONS) if (section !== 'programs') bundle[section] = [];
+  for (const section of SECTIONS) if (!OPTIONAL_SECTIONS.has(section)) bundle[section] = [];
   const seen = new Map<BundleSection, string>();
   for (const [name, source] of Object.entries(files)) {
     const section = sectionOf(name);

@@ -5,6 +5,7 @@
  */
 import { BUNDLE_SECTIONS, BUNDLE_VERSION, type BundleSection } from '../schemas/bundle.js';
 import type { GraphStore } from '../store/graph-store.js';
+import { OPTIONAL_SECTIONS } from './csv.js';
 
 export async function* bundleJson(store: GraphStore): AsyncGenerator<string> {
   const written = new Set<BundleSection>();
@@ -23,6 +24,6 @@ export async function* bundleJson(store: GraphStore): AsyncGenerator<string> {
   }
   if (current !== undefined) yield ']';
   // Every section but the optional programmes is written, empty or not (as GraphStore.exportBundle gives them).
-  for (const section of Object.keys(BUNDLE_SECTIONS) as BundleSection[]) if (!written.has(section) && section !== 'programs') yield `,${JSON.stringify(section)}:[]`;
+  for (const section of Object.keys(BUNDLE_SECTIONS) as BundleSection[]) if (!written.has(section) && !OPTIONAL_SECTIONS.has(section)) yield `,${JSON.stringify(section)}:[]`;
   yield '}';
 }

@@ -17,6 +17,7 @@ import type { z } from 'zod';
 import { BUNDLE_SECTIONS, BundleEnvelope, type Bundle, type BundleSection } from '../schemas/bundle.js';
 import type { Capability, Customer, Deal, MembershipRelationship, Partner, Region, Relationship, Segment, Solution } from '../schemas/model.js';
 import type { ProgramTrack } from '../schemas/programs.js';
+import type { SharingRow } from '../schemas/sharing.js';
 import { MEMBERSHIP_TYPES, PARTNER_LINK_TYPES } from '../schemas/model.js';
 import type { GraphStore, StoreWriter } from '../store/graph-store.js';
 import { identityLookup, mergeCustomers, mergePartners, resolveIdentities, type Merge, type ReviewItem } from './identity.js';
@@ -223,6 +224,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   const dealRows = parseRows('deals', BUNDLE_SECTIONS.deals, b.deals, errors);
   const solutionRows = parseRows('solutions', BUNDLE_SECTIONS.solutions, b.solutions, errors);
   const programRows = parseRows('programs', BUNDLE_SECTIONS.programs, b.programs, errors);
+  const sharingRows = parseRows('sharing', BUNDLE_SECTIONS.sharing, b.sharing, errors);
   warnRepeatedIds({ capabilities, partners: partnerRows, customers: customerRows, deals: dealRows, solutions: solutionRows, programs: programRows }, options.origins, warnings);
 
   // Identities: partners and customers from several systems become one record each. The store is
@@ -232,6 +234,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     ...relationshipRows.flatMap((r) => ((PARTNER_LINK_TYPES as readonly string[]).includes(r.row.type) ? [r.row.from, r.row.to] : [r.row.from])),
     ...dealRows.flatMap((d) => d.row.partners.map((p) => p.partner)),
     ...solutionRows.flatMap((s) => s.row.partners),
+    ...sharingRows.flatMap((s) => [s.row.partner, ...Object.keys(s.row.partners ?? {})]),
   ];
   const referencedCustomerIds = [...relationshipRows.filter((r) => r.row.type === 'SERVES').map((r) => r.row.to), ...dealRows.map((d) => d.row.customer)];
   const incomingPartners = partnerRows.map((r) => r.row);
@@ -362,6 +365,18 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     }
   }
 
+  const goodSharing: SharingRow[] = [];
+  for (const { index, row } of sharingRows) {
+    const partner = partnerId(row.partner);
+    const named = Object.entries(row.partners ?? {}).map(([other, level]) => [other, partnerId(other), level] as const);
+    const bad = named.find(([, other]) => !knownPartners.has(other) || other === partner);
+    if (!knownPartners.has(partner)) errors.push({ section: 'sharing', index, field: 'partner', message: unknown('partner', row.partner, badPartners), value: shownValue(row.partner) });
+    else if (bad !== undefined) {
+      const message = bad[1] === partner ? 'a partner does not share with itself' : unknown('partner', bad[0], badPartners);
+      errors.push({ section: 'sharing', index, id: row.partner, field: `partners.${bad[0]}`, message, value: shownValue(bad[0]) });
+    } else goodSharing.push({ ...row, partner, ...(row.partners === undefined ? {} : { partners: Object.fromEntries(named.map(([, other, level]) => [other, level])) }) });
+  }
+
   const listed = errors.kept.sort((a, b) => a.section.localeCompare(b.section) || a.index - b.index);
   const merges = [...partners.merges, ...customers.merges];
   const review = [...partners.review, ...customers.review];
@@ -376,6 +391,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     deals: goodDeals,
     solutions: goodSolutions,
     programs: goodPrograms,
+    sharing: goodSharing,
   };
   const written = Object.fromEntries(Object.keys(BUNDLE_SECTIONS).map((k) => [k, 0])) as Record<BundleSection, number>;
   const rejected = errors.length > 0 && mode === 'all-or-nothing';
@@ -421,7 +437,7 @@ async function planCounts(store: GraphStore, plan: Bundle, stored: { partners: S
   split('partners', plan.partners.map((p) => p.id), (id) => stored.partners.has(id));
   split('customers', plan.customers.map((c) => c.id), (id) => stored.customers.has(id));
   // Links, deals, solutions and programmes are written whole (replaced when they exist): counted as written, under created.
-  for (const section of ['relationships', 'deals', 'solutions', 'programs'] as const) created[section] = plan[section]?.length ?? 0;
+  for (const section of ['relationships', 'deals', 'solutions', 'programs', 'sharing'] as const) created[section] = plan[section]?.length ?? 0;
   return { created, updated };
 }
 
@@ -436,6 +452,7 @@ const STEPS: Array<[BundleSection, Step]> = [
   ['deals', (w, rows: Deal[]) => w.upsertDeals(rows)],
   ['solutions', (w, rows: Solution[]) => w.upsertSolutions(rows)],
   ['programs', (w, rows: ProgramTrack[]) => w.defineTracks(rows)],
+  ['sharing', (w, rows: SharingRow[]) => w.setSharing(rows)],
 ] as Array<[BundleSection, Step]>;
 
 /**

@@ -10,7 +10,7 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { BUNDLE_SECTIONS, type BundleSection } from '../schemas/bundle.js';
 import type { GraphStore } from '../store/graph-store.js';
-import { CSV_FILES, csvHeader, csvLine } from './csv.js';
+import { CSV_FILES, csvHeader, csvLine, OPTIONAL_SECTIONS } from './csv.js';
 
 const MODULE = 'server/import/zip';
 
@@ -47,7 +47,7 @@ export function bundleCsvZip(store: GraphStore): Readable {
     file?.end();
     // Every section but the optional programmes has its file, empty or not, as bundleToCsv writes them.
     for (const section of Object.keys(BUNDLE_SECTIONS) as BundleSection[]) {
-      if (!written.has(section) && section !== 'programs') zip.addBuffer(Buffer.from(csvHeader(section)), CSV_FILES[section].file);
+      if (!written.has(section) && !OPTIONAL_SECTIONS.has(section)) zip.addBuffer(Buffer.from(csvHeader(section)), CSV_FILES[section].file);
     }
     zip.end();
   })().catch((error: unknown) => {

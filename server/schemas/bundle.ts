@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Capability, Customer, Deal, MembershipRelationship, Partner, Region, Relationship, Segment, Solution } from './model.js';
 import { ProgramTrack } from './programs.js';
+import { SharingRow } from './sharing.js';
 
 export const BUNDLE_VERSION = 1;
 
@@ -25,6 +26,8 @@ export const BUNDLE_SECTIONS = {
   solutions: Solution,
   /** Programme tracks with their tiers; optional (bundles from before programmes have none). */
   programs: ProgramTrack,
+  /** Each partner's sharing settings (see schemas/sharing.ts); optional (bundles from before sharing have none). */
+  sharing: SharingRow,
 } as const;
 export type BundleSection = keyof typeof BUNDLE_SECTIONS;
 
@@ -40,6 +43,7 @@ export const BundleEnvelope = z.object({
   deals: rows,
   solutions: rows,
   programs: rows,
+  sharing: rows,
 });
 
 /** A bundle whose rows are all valid: what export returns and import writes. */
@@ -55,5 +59,7 @@ export const Bundle = z.object({
   solutions: z.array(Solution),
   /** Absent when the store defines no programme, so that such exports stay as they were. */
   programs: z.array(ProgramTrack).optional(),
+  /** Absent when no partner set any sharing, so that such exports stay as they were. */
+  sharing: z.array(SharingRow).optional(),
 });
 export type Bundle = z.infer<typeof Bundle>;

@@ -850,6 +850,8 @@ export class GraphStore {
     // Programmes are optional: a store without one exports as it did before they existed.
     const programs = await this.programs();
     if (programs.length > 0) yield { section: 'programs', rows: programs };
+    const sharing = await this.allSharing();
+    if (sharing.length > 0) yield { section: 'sharing', rows: sharing };
     const partnerIds = await this.allIds('partners/ids-from');
     for (const ids of chunks(partnerIds, EXPORT_WINDOW)) {
       const [partners, history] = await Promise.all([this.exportPartners(ids), this.executor.read('tracks/history-of', { ids })]);

@@ -502,6 +502,28 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect((await t.store.auditEntries({ limit: 1, cursor: first.nextCursor! })).items).toEqual([trail.items[1]]);
   });
 
+  it('keeps sharing settings as SHARES edges and a default loop, replaced whole, kept when the partner is rewritten', async () => {
+    const before = await t.store.version();
+    await t.store.write((w) => w.setSharing([{ partner: 'p-acme', default: 'counts', partners: { 'p-helix': 'everything', 'p-nimbus': 'hidden' } }, { partner: 'p-helix', partners: { 'p-acme': 'overlaps' } }]));
+    expect(await t.store.version()).toBe(before + 1);
+    expect(await t.store.sharingOf('p-acme')).toEqual({ partner: 'p-acme', default: 'counts', partners: { 'p-helix': 'everything', 'p-nimbus': 'hidden' } });
+    expect(await t.store.sharingOf('p-nobody')).toBeNull();
+    const toward = await t.store.sharingToward('p-helix');
+    expect([...toward.levels]).toEqual([['p-acme', 'everything']]);
+    expect([...toward.defaults]).toEqual([['p-acme', 'counts']]);
+    expect([...(await t.store.sharingToward('p-acme')).levels]).toEqual([['p-helix', 'overlaps']]);
+    // Rewriting the partner (its properties replaced) keeps its settings; a new setting replaces the old whole.
+    await importBundle(t.store, { version: 1, partners: [tinyBundle().partners[0]] });
+    expect((await t.store.sharingOf('p-acme'))?.default).toBe('counts');
+    await t.store.write((w) => w.setSharing([{ partner: 'p-acme', partners: { 'p-nimbus': 'overlaps' } }]));
+    expect(await t.store.allSharing()).toEqual([
+      { partner: 'p-acme', partners: { 'p-nimbus': 'overlaps' } },
+      { partner: 'p-helix', partners: { 'p-acme': 'overlaps' } },
+    ]);
+    await t.store.write((w) => w.setSharing([{ partner: 'p-acme' }, { partner: 'p-helix' }]));
+    expect(await t.store.allSharing()).toEqual([]);
+  });
+
   it('ran every Cypher statement, each with exactly the parameters its header declares', () => {
     const unused = QUERY_NAMES.filter((q) => !t.used.has(q));
     expect(unused).toEqual([]);
