@@ -51,21 +51,22 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const READING_POSTS = new Set(['POST /api/deals/team']);
 /**
  * What a partner key may do, route by route; every route not listed is 403.
- * `catalogue`: shared reference data (no partner's records); `own`: the path
+ * `open`: shared reference data (no partner's records) and who the key is; `own`: the path
  * id must be the key's partner (the sharing PUT is the one write it may
  * make); `own-query`: the `partner` query must be; `customer` / `deal`: a
  * customer or deal in the partner's view (see visibility.ts); `scoped`: the
  * handler answers from the partner's view.
  */
-type PartnerScope = 'catalogue' | 'own' | 'own-query' | 'customer' | 'deal' | 'scoped';
+type PartnerScope = 'open' | 'own' | 'own-query' | 'customer' | 'deal' | 'scoped';
 export const PARTNER_SCOPES: Readonly<Record<string, PartnerScope>> = {
-  'GET /api/health': 'catalogue',
-  'GET /api/capabilities': 'catalogue',
-  'GET /api/capabilities/:id': 'catalogue',
-  'GET /api/regions': 'catalogue',
-  'GET /api/segments': 'catalogue',
-  'GET /api/programs': 'catalogue',
-  'GET /api/tracks': 'catalogue',
+  'GET /api/health': 'open',
+  'GET /api/me': 'open',
+  'GET /api/capabilities': 'open',
+  'GET /api/capabilities/:id': 'open',
+  'GET /api/regions': 'open',
+  'GET /api/segments': 'open',
+  'GET /api/programs': 'open',
+  'GET /api/tracks': 'open',
   'GET /api/partners/:id': 'own',
   'GET /api/partners/:id/lifecycle': 'own',
   'GET /api/partners/:id/introductions': 'own',

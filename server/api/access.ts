@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse, pageOf } from '../schemas/api.js';
-import { ApiKey, AuditEntry, AuditQuery, CreatedKey, CreateKeyRequest, KeyList, KeyRef } from '../schemas/access.js';
+import { ApiKey, AuditEntry, AuditQuery, CreatedKey, CreateKeyRequest, KeyList, KeyRef, Me } from '../schemas/access.js';
 import { writeContext } from '../store/audit.js';
 import { KeyError } from '../access/keys.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
@@ -19,6 +19,9 @@ const contextOf = (request: FastifyRequest) => writeContext.getStore() ?? { acto
 
 export async function accessRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
+
+  // Any key may ask who it is: the web app shows a partner key its account mapping instead of the whole map.
+  api.get('/api/me', { schema: { tags, summary: 'Who this request acts as: the key’s id, name, role and, for a partner key, its partner', response: { 200: Me, 401: ErrorResponse } } }, async (request) => request.principal);
 
   api.get('/api/keys', { schema: { tags, summary: 'Every API key, revoked ones included (never a secret or a hash)', response: { 200: KeyList, ...errors } } }, async () => ({ keys: app.keys.list() }));
 

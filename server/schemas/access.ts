@@ -40,6 +40,9 @@ export const CreatedKey = ApiKey.extend({ key: z.string() });
 
 export const KeyList = z.object({ keys: z.array(ApiKey) });
 
+/** Who a request acts as: its key's role, name and partner, or "local" (admin) on an open loopback server. */
+export const Me = z.object({ id: z.string(), name: z.string(), role: Role, partner: z.string().optional() });
+
 export const KeyRef = z.object({ key: z.string().trim().min(1).max(100).describe('the id or the name of a key') });
 
 /** One audited write: who, when, what, and the ids it named and wrote. */

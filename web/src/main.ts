@@ -20,6 +20,7 @@ import { ReportsPanel } from './panels/reports.js';
 import { SolutionsPanel } from './panels/solutions.js';
 import { ImportPanel } from './panels/import.js';
 import { createSearchBox } from './panels/search.js';
+import { mountPartnerApp, whoAmI } from './panels/sharing.js';
 import { Store, VIEWS, type View } from './state.js';
 
 const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health', programs: 'Programs', solutions: 'Solutions', conflicts: 'Conflicts', reports: 'Reports', import: 'Import' };
@@ -36,6 +37,12 @@ async function main(): Promise<void> {
     const importer = h('div', { id: 'import-view' });
     panel.append(importer);
     new ImportPanel(importer, () => location.reload()).render();
+    return;
+  }
+  // A partner key sees its account mapping, not the vendor's map.
+  const me = await whoAmI().catch(() => null);
+  if (me?.role === 'partner' && me.partner !== undefined) {
+    await mountPartnerApp({ overlay: byId('map-overlay'), panel, tabs: byId('tabs'), status: byId('statusbar') }, me.partner);
     return;
   }
   const store = new Store();

@@ -20,6 +20,8 @@ import { DealAttribution, EcosystemReport, type AttributionModel } from '../../.
 import { Funnel, ProgramList, TierEvaluationPage } from '../../../server/schemas/programs.js';
 import { Conflict, ConflictList, type ResolveRequest } from '../../../server/schemas/conflicts.js';
 import { CataloguePage, CustomerSolutions, SolutionValidation } from '../../../server/schemas/solutions.js';
+import { Me } from '../../../server/schemas/access.js';
+import { AccountMappingResponse, SharingResponse, type SharingSettings } from '../../../server/schemas/sharing.js';
 import { askForKey, storedKey } from './key-prompt.js';
 
 export class ApiError extends Error {
@@ -88,13 +90,13 @@ export async function apiFetch(url: string, init: RequestInit = {}): Promise<Res
 async function request<S extends z.ZodType>(
   schema: S,
   path: string,
-  init: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
+  init: { query?: Query; body?: unknown; signal?: AbortSignal; method?: 'PUT' } = {},
 ): Promise<z.output<S>> {
   const url = withQuery(path, init.query);
   let response: Response;
   try {
     response = await apiFetch(url, {
-      method: init.body === undefined ? 'GET' : 'POST',
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
       headers: init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       signal: init.signal,
@@ -172,4 +174,8 @@ export const api = {
   capabilities: () => all((cursor) => request(CapabilityPage, '/api/capabilities', { query: { cursor, limit: 500 } })),
   regions: () => all((cursor) => request(RegionPage, '/api/regions', { query: { cursor, limit: 500 } })),
   segments: () => all((cursor) => request(SegmentPage, '/api/segments', { query: { cursor, limit: 500 } })),
+  me: (signal?: AbortSignal) => request(Me, '/api/me', { signal }),
+  sharing: (id: string, signal?: AbortSignal) => request(SharingResponse, `/api/partners/${enc(id)}/sharing`, { signal }),
+  setSharing: (id: string, body: SharingSettings) => request(SharingResponse, `/api/partners/${enc(id)}/sharing`, { body, method: 'PUT' }),
+  accountMapping: (id: string, signal?: AbortSignal) => request(AccountMappingResponse, `/api/partners/${enc(id)}/account-mapping`, { signal }),
 };

@@ -18,6 +18,7 @@ import { selectionHighlight, type Highlight } from '../map/highlight.js';
 import { introductionList } from './introductions.js';
 import { customerSolutionsSection } from './solutions.js';
 import { customerDealsSection } from './deal-details.js';
+import { sharingSection, whoAmI } from './sharing.js';
 
 type Entity = { kind: 'partner'; partner: Partner } | { kind: 'customer'; customer: Customer };
 
@@ -127,7 +128,11 @@ export class DetailsPanel {
         neighbourhood.status === 'fulfilled' ? this.neighboursSection(neighbours) : this.failed('relationships', neighbourhood.reason),
       ];
       const introsBox = h('section', { class: 'panel-section', id: 'intro-section' });
-      if (e.kind === 'partner') sections.push(introsBox);
+      if (e.kind === 'partner') {
+        const role = await whoAmI().then((m) => m.role, () => 'viewer');
+        if (signal.aborted) return;
+        sections.push(introsBox, sharingSection(id, role === 'admin' || role === 'editor'));
+      }
       else sections.push(customerSolutionsSection(id), customerDealsSection(this.app, id, signal));
       replace(this.root, sections);
       if (e.kind === 'partner') void this.loadIntroductions(id, introsBox, signal);
