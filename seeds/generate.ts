@@ -444,6 +444,14 @@ export function generateRows(input: Partial<GenerateOptions>, emit: Sink): Gener
 
   for (const track of DEMO_PROGRAMS) emit('programs', track);
 
+  // Sharing by index, not by the random stream, so that the rest of a seed's ecosystem stays as it was:
+  // one partner in 20 shares counts by default; one in 10 shows its next partner the overlaps, one in 100 everything.
+  for (let p = 0; p < P; p++) {
+    const next = p % 100 === 7 ? 'everything' : p % 10 === 3 ? 'overlaps' : undefined;
+    if (p % 20 !== 0 && next === undefined) continue;
+    emit('sharing', { partner: partnerId(p), ...(p % 20 === 0 ? { default: 'counts' } : {}), ...(next === undefined || P < 2 ? {} : { partners: { [partnerId((p + 1) % P)]: next } }) });
+  }
+
   return { partners: P, customers: C, relationships: serveCount + linkCount, serves: serveCount, links: linkCount, deals: dealCount, solutions: solutionCount };
 }
 

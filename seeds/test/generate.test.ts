@@ -95,7 +95,7 @@ describe('writeBundle', () => {
     const directory = join(scratch, 'csv');
     writeBundle(small, directory, 'csv');
     const files = Object.fromEntries(readdirSync(directory).map((f) => [f, readFileSync(join(directory, f), 'utf8')]));
-    expect(Object.keys(files)).toHaveLength(9);
+    expect(Object.keys(files)).toHaveLength(10);
     expect(Bundle.parse(parseCsvBundle(files))).toEqual(Bundle.parse(bundle));
   });
 
