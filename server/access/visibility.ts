@@ -18,7 +18,7 @@ import { createEcoGraph } from '../projection/build.js';
 import type { ProjectionService } from '../projection/service.js';
 import type { EcoEdge, EcoGraph, Projection } from '../projection/types.js';
 import type { GraphStore } from '../store/graph-store.js';
-import { PRODUCT_DEFAULT_LEVEL, type SharingLevel } from '../schemas/sharing.js';
+import { PRODUCT_DEFAULT_LEVEL, type AccountMappingEntry, type AccountMappingResponse, type SharingLevel, type SharingSettings } from '../schemas/sharing.js';
 
 export interface PartnerView {
   partner: string;
@@ -93,6 +93,33 @@ export function buildPartnerView(projection: Projection, partner: string, shared
     for (const p of deal.partners) ids.add(p.partner);
   }
   return { partner, shared: visibleShared, graph, deals, customers, ids };
+}
+
+/**
+ * Account mapping as the partner of `view` sees it: per partner that shares
+ * with it, the customers in common (counted, or named from `overlaps` up) and,
+ * at `everything`, all its customers and partners; `own` gives what the
+ * partner shares back. Read from the whole projection `graph` (pure).
+ */
+export function accountMapping(graph: EcoGraph, view: PartnerView, own: SharingSettings | null): AccountMappingResponse {
+  const named = (ids: Iterable<string>) => [...ids].sort().map((id) => ({ id, name: graph.getNodeAttribute(id, 'label') }));
+  const mine = new Set(customersOf(graph, view.partner));
+  const partners: AccountMappingEntry[] = [];
+  for (const [other, level] of view.shared) {
+    const theirs = customersOf(graph, other);
+    const overlaps = theirs.filter((c) => mine.has(c));
+    partners.push({
+      partnerId: other,
+      name: graph.getNodeAttribute(other, 'label'),
+      level,
+      youShare: levelFor(own, other),
+      overlapCount: overlaps.length,
+      ...(level === 'overlaps' || level === 'everything' ? { overlaps: named(overlaps) } : {}),
+      ...(level === 'everything' ? { customers: named(theirs), partners: named(graph.filterNeighbors(other, (_n, a) => a.kind === 'partner')) } : {}),
+    });
+  }
+  partners.sort((a, b) => b.overlapCount - a.overlapCount || (a.partnerId < b.partnerId ? -1 : 1));
+  return { partnerId: view.partner, partners };
 }
 
 /** Partner views, kept for the projection's version. */

@@ -6,9 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse, IdParams } from '../schemas/api.js';
-import { AccountMappingResponse, PRODUCT_DEFAULT_LEVEL, SharingResponse, SharingSettings, type AccountMappingEntry } from '../schemas/sharing.js';
+import { AccountMappingResponse, PRODUCT_DEFAULT_LEVEL, SharingResponse, SharingSettings } from '../schemas/sharing.js';
 import { BUNDLE_VERSION, type Bundle } from '../schemas/bundle.js';
-import { customersOf, levelFor } from '../access/visibility.js';
+import { accountMapping } from '../access/visibility.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 
 const tags = ['sharing'];
@@ -81,25 +81,7 @@ export async function sharingRoutes(app: FastifyInstance) {
       const { id } = request.params;
       const own = await settingsOf(id);
       const [{ projection }, view] = await Promise.all([app.projection.current(), app.visibility.view(id)]);
-      const graph = projection.graph;
-      const named = (ids: Iterable<string>) => [...ids].sort().map((other) => ({ id: other, name: graph.getNodeAttribute(other, 'label') }));
-      const mine = new Set(customersOf(graph, id));
-      const partners: AccountMappingEntry[] = [];
-      for (const [other, level] of view.shared) {
-        const theirs = customersOf(graph, other);
-        const overlaps = theirs.filter((c) => mine.has(c));
-        partners.push({
-          partnerId: other,
-          name: graph.getNodeAttribute(other, 'label'),
-          level,
-          youShare: levelFor(own, other),
-          overlapCount: overlaps.length,
-          ...(level === 'overlaps' || level === 'everything' ? { overlaps: named(overlaps) } : {}),
-          ...(level === 'everything' ? { customers: named(theirs), partners: named(graph.filterNeighbors(other, (_n, a) => a.kind === 'partner')) } : {}),
-        });
-      }
-      partners.sort((a, b) => b.overlapCount - a.overlapCount || (a.partnerId < b.partnerId ? -1 : 1));
-      return { partnerId: id, partners };
+      return accountMapping(projection.graph, view, own);
     },
   );
 }

@@ -180,7 +180,7 @@ describeStore('partner-scoped sharing (account mapping)', () => {
     expect(seen.ok).toBeGreaterThan(30);
     // The scan can fail: the vendor's admin sees those ids on the same routes.
     expect(leaked((await call('GET', `/api/nodes/${hiddenPartner}/neighbourhood`, keys.admin)).text, forbidden)).toContain(hiddenPartner);
-    expect(leaked((await call('GET', '/api/introductions?limit=50', keys.admin)).text, forbidden).length).toBeGreaterThan(0);
+    expect(leaked((await call('GET', '/api/introductions?k=50', keys.admin)).text, forbidden).length).toBeGreaterThan(0);
     // The walk's writes changed only the sharing of ME (the one write a partner key may make), back to what it was.
     await putSharing(SETTINGS.filter((row) => row.partner === ME));
   }, 600_000);
@@ -261,12 +261,12 @@ describeStore('partner-scoped sharing (account mapping)', () => {
     const allowed = allowedIds(ME, settingsNow(SETTINGS));
     const hiddenCustomers = bundle.customers.filter((c) => !allowed.has(c.id)).map((c) => c.id);
     const forbidden = forbiddenIds(allowed);
-    const intros = await call('GET', `/api/partners/${ME}/introductions?limit=50`, keys.me);
+    const intros = await call('GET', `/api/partners/${ME}/introductions?k=50`, keys.me);
     expect(intros.status).toBe(200);
     expect(intros.json.introductions.length).toBeGreaterThan(0);
     expect(leaked(intros.text, forbidden)).toEqual([]);
     // The vendor's view of the same partner does name partners it may not see.
-    expect(leaked((await call('GET', `/api/partners/${ME}/introductions?limit=50`, keys.admin)).text, forbidden).length).toBeGreaterThan(0);
+    expect(leaked((await call('GET', `/api/partners/${ME}/introductions?k=50`, keys.admin)).text, forbidden).length).toBeGreaterThan(0);
 
     const customer = [...customersOf(ME)][0]!;
     const team = await call('POST', '/api/deals/team', keys.me, { customerId: customer, maxSize: 4, limit: 10 });
