@@ -30,8 +30,6 @@ export interface PartnerView {
   deals: Set<string>;
   /** The customers it may read: those in the visible subgraph and those of its deals. */
   customers: Set<string>;
-  /** Every partner, customer and deal id the partner may see. */
-  ids: Set<string>;
 }
 
 /** The level a partner's settings give another partner: the level it named, else its default, else the product's. */
@@ -83,16 +81,12 @@ export function buildPartnerView(projection: Projection, partner: string, shared
   }
   const deals = new Set<string>();
   const customers = new Set(graph.filterNodes((_id, attributes) => attributes.kind === 'customer'));
-  const ids = new Set(graph.nodes());
   for (const deal of projection.catalogue.deals) {
     if (!deal.partners.some((p) => p.partner === partner)) continue;
     deals.add(deal.id);
-    ids.add(deal.id);
-    ids.add(deal.customer);
     customers.add(deal.customer);
-    for (const p of deal.partners) ids.add(p.partner);
   }
-  return { partner, shared: visibleShared, graph, deals, customers, ids };
+  return { partner, shared: visibleShared, graph, deals, customers };
 }
 
 /**
