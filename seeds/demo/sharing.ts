@@ -49,7 +49,7 @@ export function sharingStoryMarkdown(bundle: Bundle): string {
   return `
 ## m. Account mapping: what partners share with Cascade Cloud
 
-Sharing levels are set for a few partners (the bundle's \`sharing\` section); every other partner has set nothing and shares nothing (the product default, \`hidden\`). What \`${s.partner}\` (${name(s.partner)}) sees with a partner key (\`npm run keys -- create --role partner --name cascade --partner ${s.partner}\`; \`GET /api/partners/${s.partner}/account-mapping\`, or the **Sharing** tab of the web app):
+Sharing levels are set for a few partners (the bundle's \`sharing\` section); every other partner has set nothing and shares nothing (the product default, \`hidden\`). What \`${s.partner}\` (${name(s.partner)}) sees with a partner key (\`npm run keys -- create --role partner --name cascade --partner ${s.partner}\`; \`GET /api/partners/${s.partner}/account-mapping\`, or the web app with that key, which opens on its **Account mapping**; editors set levels in a partner's details, section **Sharing**):
 - \`${s.everything}\` shares **everything** with it: all its ${customersOf(bundle, s.everything).size} customers and its relationships (${count(s.everything)} customers in common).
 - \`${s.overlaps}\` shares the **overlaps**: the ${count(s.overlaps)} customers both serve, ${ids(overlap(bundle, s.partner, s.overlaps))}, and nothing with anyone else (its default is hidden).
 - \`${s.counts}\` shares **counts**: ${count(s.counts)} customers in common, not which.
