@@ -24,6 +24,7 @@ export default defineConfig({
     root: '.',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    globalSetup: ['./server/test/temp-root.ts'],
     reporters: ['default', './scripts/test-counts-reporter.ts'],
     projects: [
       {
