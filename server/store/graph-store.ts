@@ -696,6 +696,12 @@ export class GraphStore {
     return pageByKey(items, page.limit, (item) => item.id);
   }
 
+  /** A page of one customer's deals in id order (none for an unknown customer). */
+  async listDealsOf(customer: string, page: { cursor?: string; limit: number }): Promise<Page<Deal>> {
+    const rows = await this.executor.read('deals/list-of-customer', { customer, after: decodeIdCursor(page.cursor), limit: page.limit });
+    return pageByKey(rows.map(records.dealFromRow), page.limit, (deal) => deal.id);
+  }
+
   /**
    * A page of relationships in key order (source id, target id, type, role),
    * after the cursor's key. Without a node, the sources are walked a window of

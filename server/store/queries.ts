@@ -55,6 +55,7 @@ export const QUERY_NAMES = [
   'deals/for-attribution',
   'deals/get',
   'deals/list',
+  'deals/list-of-customer',
   'deals/upsert',
   'meta/bump-version',
   'meta/count-nodes',
