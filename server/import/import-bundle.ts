@@ -19,7 +19,7 @@ import type { Capability, Customer, Deal, MembershipRelationship, Partner, Regio
 import type { ProgramTrack } from '../schemas/programs.js';
 import { MEMBERSHIP_TYPES, PARTNER_LINK_TYPES } from '../schemas/model.js';
 import type { GraphStore, StoreWriter } from '../store/graph-store.js';
-import { identityLookup, mergeCustomers, mergePartners, resolveIdentities, type Merge, type ReviewItem } from './identity.js';
+import { identityLookup, mergeCustomers, nameBlocksOf, mergePartners, resolveIdentities, type Merge, type ReviewItem } from './identity.js';
 import { canonicalise, readCatalogue } from './canonical.js';
 import type { Origin } from './mapping.js';
 
@@ -125,7 +125,7 @@ export interface ImportReport {
   /** Rows not checked (nor written) because ERROR_STOP errors were found first. */
   unchecked: number;
   errorCounts: ErrorCount[];
-  /** Uncertain matches (same name, no domain) queued for a person to accept or reject, not merged. */
+  /** Uncertain matches (same or similar name, no domain) queued for a person to accept or reject, not merged. */
   review: ReviewItem[];
   /** Things worth knowing that rejected nothing: a repeated id merged, columns ignored. */
   warnings: string[];
@@ -243,6 +243,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     (ids) => store.getPartners(ids),
     mergePartners,
     (incoming) => store.reviewsOf('partner', incoming),
+    await store.nameCandidates('partners', nameBlocksOf(incomingPartners)),
   );
   const customers = await resolveIdentities(
     'customer',
@@ -251,6 +252,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     (ids) => store.getCustomers(ids),
     mergeCustomers,
     (incoming) => store.reviewsOf('customer', incoming),
+    await store.nameCandidates('customers', nameBlocksOf(incomingCustomers)),
   );
   const partnerId = (id: string) => partners.canonical.get(id) ?? id;
   const customerId = (id: string) => customers.canonical.get(id) ?? id;
