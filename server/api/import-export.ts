@@ -8,6 +8,7 @@ import { ImportReportSchema } from '../schemas/import.js';
 import { importBundle } from '../import/import-bundle.js';
 import { BUILT_IN_PROFILES, builtInProfile, mappingFromJson, type MappingProfile } from '../import/mapping.js';
 import { readCsvInput, type ImportInput } from '../import/read-input.js';
+import { readJsonBundle } from '../import/json-stream.js';
 import { bundleJson } from '../import/export-json.js';
 import { bundleCsvZip, csvFilesFromZip } from '../import/zip.js';
 import { InvalidInputError, rowErrorsAsDetails } from './errors.js';
@@ -50,6 +51,9 @@ async function multipartInput(files: AsyncIterable<{ filename: string; file: Rea
 export async function importExportRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['import and export'];
+  // A bundle JSON is read as it streams in (readJsonBundle), never parsed whole: this plugin's routes get the body unread.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', (_request, payload, done) => done(null, payload));
 
   api.post(
     '/api/import',
@@ -66,7 +70,12 @@ export async function importExportRoutes(app: FastifyInstance) {
     },
     async (request) => {
       let input: ImportInput = { bundle: request.body, warnings: [], mapped: [] };
-      if (request.isMultipart()) {
+      let unchecked = 0;
+      if (request.body instanceof Readable) {
+        const read = await readJsonBundle(request.body, IMPORT_BODY_LIMIT);
+        input = { bundle: read.bundle, warnings: [], mapped: [] };
+        unchecked = read.unchecked;
+      } else if (request.isMultipart()) {
         try {
           input = await multipartInput(request.files(), request.query.profile);
         } catch (error) {
@@ -85,6 +94,7 @@ export async function importExportRoutes(app: FastifyInstance) {
         mode: request.query.mode,
         dryRun,
         warnings: input.warnings,
+        unchecked,
         ...(input.origins === undefined ? {} : { origins: input.origins }),
         onCommitted: (written, version) => app.projection.applyCommitted(written, version),
       });

@@ -150,6 +150,8 @@ export interface ImportOptions {
   origins?: Record<string, Origin[]>;
   /** Warnings from reading the input (ignored columns), carried into the report. */
   warnings?: string[];
+  /** Rows the reader counted but did not keep, past ERROR_STOP rows that could never be valid (see readJsonBundle). */
+  unchecked?: number;
 }
 
 /** The envelope itself is unusable: no row could be read. */
@@ -210,6 +212,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   }
   const b = envelope.data;
   const errors = new ErrorList(options.origins);
+  errors.unchecked = options.unchecked ?? 0;
   const warnings = [...(options.warnings ?? [])];
   // Values by any spelling of an id or name; regions and segments must be defined by the bundle or the store.
   const catalogue = await readCatalogue(store, b);
