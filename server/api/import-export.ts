@@ -6,7 +6,7 @@ import { ErrorResponse } from '../schemas/api.js';
 import { Bundle } from '../schemas/bundle.js';
 import { ImportReportSchema } from '../schemas/import.js';
 import { importBundle } from '../import/import-bundle.js';
-import { BUILT_IN_PROFILES, builtInProfile, mappingFromJson, type MappingProfile } from '../import/mapping.js';
+import { BUILT_IN_PROFILES, builtInProfile, mappingFromJson, MappingProfile } from '../import/mapping.js';
 import { readCsvInput, type ImportInput } from '../import/read-input.js';
 import { readJsonBundle } from '../import/json-stream.js';
 import { bundleJson } from '../import/export-json.js';
@@ -119,6 +119,19 @@ export async function importExportRoutes(app: FastifyInstance) {
       },
     },
     async () => ({ profiles: [...BUILT_IN_PROFILES.values()].map((p) => ({ name: p.name, label: p.label, description: p.description ?? '', files: p.files.map((f) => ({ name: f.name, detect: f.detect })) })) }),
+  );
+
+  api.get(
+    '/api/import/profiles/:name',
+    {
+      schema: {
+        tags,
+        summary: 'One built-in mapping profile whole (files, fields and their rules, value maps, countries): what the Import page edits into a mapping file',
+        params: z.object({ name: z.enum(PROFILE_NAMES) }),
+        response: { 200: MappingProfile, 400: ErrorResponse },
+      },
+    },
+    async (request) => builtInProfile(request.params.name),
   );
 
   api.get(
