@@ -230,7 +230,7 @@ export function renderOutcome(outcome: Outcome, editor?: MappingEditor): HTMLEle
       r.merges.length > 0 &&
         h('div', { id: 'import-merges' }, h('strong', null, 'Merges'), h('ul', { class: 'import-list' }, r.merges.map((m) => h('li', { dataset: { kept: m.id } }, `${m.merged.join(', ')} → ${m.id} (${m.evidence})`)))),
       r.review.length > 0 &&
-        h('div', { id: 'import-review' }, h('strong', null, 'To review (kept apart until accepted)'), h('ul', { class: 'import-list' }, r.review.map((i) => h('li', null, `${i.incomingName} (${i.incoming}) may be ${i.candidate}: ${i.evidence}`)))),
+        h('div', { id: 'import-review' }, h('strong', null, 'To review (kept apart until accepted)'), h('ul', { class: 'import-list' }, r.review.map((i) => h('li', { dataset: { score: String(i.score ?? '') } }, `${i.incomingName} (${i.incoming}) may be ${i.candidateName === undefined ? '' : `${i.candidateName} `}(${i.candidate}): ${i.evidence}`)))),
       r.warnings.length > 0 && h('div', { id: 'import-warnings' }, h('strong', null, 'Warnings'), h('ul', { class: 'import-list' }, r.warnings.slice(0, 20).map((w) => h('li', { class: 'hint' }, w)))),
     ),
     r.errorCount > 0 ? renderErrors(r.errors, r.errorCount) : null,
