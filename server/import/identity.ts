@@ -145,9 +145,12 @@ export async function resolveIdentities<T extends Partner | Customer>(
   const uncertain = incoming.filter((r) => r.domain === undefined && !canonical.has(r.id));
   const answered = new Set((await reviewsOf(uncertain.map((r) => r.id))).map((item) => reviewId(kind, item.incoming, item.candidate)));
   const review: ReviewItem[] = [];
+  // Looked up once per uncertain record: a list scan made a bundle of 20,000 same-named records quadratic.
+  const queued = new Set<string>();
   const queue = (r: T, candidate: string, candidateName: string, score: number, evidence: string) => {
     const id = reviewId(kind, r.id, candidate);
-    if (answered.has(id) || review.some((item) => item.id === id)) return;
+    if (answered.has(id) || queued.has(id)) return;
+    queued.add(id);
     review.push({ id, kind, incoming: r.id, incomingName: r.name, candidate, candidateName, score, evidence, status: 'open' });
   };
   const keptIdOf = (r: T) => {
