@@ -63,9 +63,9 @@ export async function importExportRoutes(app: FastifyInstance) {
         tags,
         summary: 'Import an ecosystem bundle (JSON), or CSV files (multipart/form-data): the bundle\'s own (one file per entity, or a zip of them as GET /api/export?format=zip writes it), or another system\'s exports through a mapping profile',
         description:
-          'Every row is checked. By default nothing is written when any row is bad (400; the first 1,000 errors in details, each with its file, 1-based line, field and bad value, and counts per field and reason). With mode=partial the good rows are written and the bad ones reported. dryRun=true writes nothing and answers 200 with what the import would create, update, merge, queue for review and reject. Partners and customers are identity-resolved by normalised domain; a name match without a domain is queued for review, not merged. CSV files from Salesforce, HubSpot, a PRM or a cloud marketplace are mapped by `profile`, or by the profile their headers match; a `.json` part (before the CSV parts) is a mapping file.',
+          'Every row is checked. By default nothing is written when any row is bad (400; the first 1,000 errors in details, each with its file, 1-based line, field and bad value, and counts per field and reason). With mode=partial the good rows are written and the bad ones reported. dryRun=true writes nothing and answers 200 with what the import would create, update, merge, queue for review and reject. Partners and customers are identity-resolved by normalised domain; a name match without a domain is queued for review, not merged. CSV files from Salesforce, HubSpot, a PRM or a cloud marketplace are mapped by `profile`, or by the profile their headers match; a `.json` part (before the CSV parts) is a mapping file. A bundle JSON is read as it streams in, row by row: malformed, truncated or empty JSON answers 400, a body over 1 GB 413.',
         querystring: ImportQuery,
-        response: { 200: ImportReportSchema, 400: ErrorResponse },
+        response: { 200: ImportReportSchema, 400: ErrorResponse, 413: ErrorResponse },
       },
     },
     async (request) => {

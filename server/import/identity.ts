@@ -162,8 +162,10 @@ export async function resolveIdentities<T extends Partner | Customer>(
     else {
       const key = normaliseName(r.name);
       const near = similar.nearest(key, r.id);
-      const score = near === undefined ? 0 : Math.floor(near.score * 1000) / 1000;
-      if (near !== undefined) queue(r, near.id, near.name, score, `similar names "${key}" and "${normaliseName(near.name)}" (similarity ${score}, at least ${FUZZY_THRESHOLD}), neither has a domain`);
+      if (near !== undefined) {
+        const score = Math.floor(near.score * 1000) / 1000;
+        queue(r, near.id, near.name, score, `similar names "${key}" and "${normaliseName(near.name)}" (similarity ${score}, at least ${FUZZY_THRESHOLD}), neither has a domain`);
+      }
     }
     return r.id;
   };
