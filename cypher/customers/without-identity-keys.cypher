@@ -3,6 +3,6 @@
 // params: $limit
 // returns: id, name, aliases
 MATCH (c:Customer)
-WHERE c.nameKey IS NULL
+WHERE c.nameKey IS NULL OR c.nameBlock IS NULL
 RETURN c.id AS id, c.name AS name, coalesce(c.aliases, []) AS aliases
 LIMIT $limit

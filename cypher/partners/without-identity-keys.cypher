@@ -3,6 +3,6 @@
 // params: $limit
 // returns: id, name, aliases
 MATCH (p:Partner)
-WHERE p.nameKey IS NULL
+WHERE p.nameKey IS NULL OR p.nameBlock IS NULL
 RETURN p.id AS id, p.name AS name, coalesce(p.aliases, []) AS aliases
 LIMIT $limit

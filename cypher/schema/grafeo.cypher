@@ -6,10 +6,12 @@
 CREATE INDEX partner_id IF NOT EXISTS FOR (n:Partner) ON (n.id);
 CREATE INDEX partner_domain IF NOT EXISTS FOR (n:Partner) ON (n.domain);
 CREATE INDEX partner_name_key IF NOT EXISTS FOR (n:Partner) ON (n.nameKey);
+CREATE INDEX partner_name_block IF NOT EXISTS FOR (n:Partner) ON (n.nameBlock);
 CREATE INDEX partner_alias_id IF NOT EXISTS FOR (n:PartnerAlias) ON (n.id);
 CREATE INDEX customer_id IF NOT EXISTS FOR (n:Customer) ON (n.id);
 CREATE INDEX customer_domain IF NOT EXISTS FOR (n:Customer) ON (n.domain);
 CREATE INDEX customer_name_key IF NOT EXISTS FOR (n:Customer) ON (n.nameKey);
+CREATE INDEX customer_name_block IF NOT EXISTS FOR (n:Customer) ON (n.nameBlock);
 CREATE INDEX customer_alias_id IF NOT EXISTS FOR (n:CustomerAlias) ON (n.id);
 CREATE INDEX identity_review_id IF NOT EXISTS FOR (n:IdentityReview) ON (n.id);
 CREATE INDEX identity_review_incoming IF NOT EXISTS FOR (n:IdentityReview) ON (n.incoming);

@@ -6,11 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CustomerListQuery, ErrorResponse, IdParams, PageQuery, pageOf, PartnerListQuery } from '../schemas/api.js';
-import { Capability, Customer, Deal, Partner, Region, Segment, Solution } from '../schemas/model.js';
+import { Capability, Customer, Deal, Id, Partner, Region, Segment, Solution } from '../schemas/model.js';
 import type { BundleSection } from '../schemas/bundle.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { writeRows } from './write.js';
+
+/** Deals, all or one customer's: a customer's details asks for its own instead of filtering every deal. */
+const DealListQuery = PageQuery.extend({ customer: Id.optional().describe("only this customer's deals (none for an unknown customer)") });
 
 interface Entity<S extends z.ZodObject> {
   /** URL segment and bundle section, e.g. "partners". */
@@ -27,7 +30,14 @@ const ENTITIES = [
   { section: 'partners', noun: 'partner', schema: Partner, listQuery: PartnerListQuery, list: (s, q) => s.listPartners(q), get: (s, id) => s.getPartner(id) } satisfies Entity<typeof Partner>,
   { section: 'customers', noun: 'customer', schema: Customer, listQuery: CustomerListQuery, list: (s, q) => s.listCustomers(q), get: (s, id) => s.getCustomer(id) } satisfies Entity<typeof Customer>,
   { section: 'capabilities', noun: 'capability', schema: Capability, listQuery: PageQuery, list: (s, q) => s.list('capabilities', q), get: (s, id) => s.getCapability(id) } satisfies Entity<typeof Capability>,
-  { section: 'deals', noun: 'deal', schema: Deal, listQuery: PageQuery, list: (s, q) => s.list('deals', q), get: (s, id) => s.getDeal(id) } satisfies Entity<typeof Deal>,
+  {
+    section: 'deals',
+    noun: 'deal',
+    schema: Deal,
+    listQuery: DealListQuery,
+    list: (s, q: z.infer<typeof DealListQuery>) => (q.customer === undefined ? s.list('deals', q) : s.listDealsOf(q.customer, q)),
+    get: (s, id) => s.getDeal(id),
+  } satisfies Entity<typeof Deal>,
   { section: 'solutions', noun: 'solution', schema: Solution, listQuery: PageQuery, get: (s, id) => s.getSolution(id) } satisfies Entity<typeof Solution>,
 ] as Array<Entity<z.ZodObject>>;
 

@@ -6,8 +6,9 @@ import { ErrorResponse } from '../schemas/api.js';
 import { Bundle } from '../schemas/bundle.js';
 import { ImportReportSchema } from '../schemas/import.js';
 import { importBundle } from '../import/import-bundle.js';
-import { BUILT_IN_PROFILES, builtInProfile, mappingFromJson, type MappingProfile } from '../import/mapping.js';
+import { BUILT_IN_PROFILES, builtInProfile, mappingFromJson, MappingProfile } from '../import/mapping.js';
 import { readCsvInput, type ImportInput } from '../import/read-input.js';
+import { readJsonBundle } from '../import/json-stream.js';
 import { bundleJson } from '../import/export-json.js';
 import { bundleCsvZip, csvFilesFromZip } from '../import/zip.js';
 import { InvalidInputError, rowErrorsAsDetails } from './errors.js';
@@ -50,6 +51,9 @@ async function multipartInput(files: AsyncIterable<{ filename: string; file: Rea
 export async function importExportRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['import and export'];
+  // A bundle JSON is read as it streams in (readJsonBundle), never parsed whole: this plugin's routes get the body unread.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', (_request, payload, done) => done(null, payload));
 
   api.post(
     '/api/import',
@@ -59,14 +63,19 @@ export async function importExportRoutes(app: FastifyInstance) {
         tags,
         summary: 'Import an ecosystem bundle (JSON), or CSV files (multipart/form-data): the bundle\'s own (one file per entity, or a zip of them as GET /api/export?format=zip writes it), or another system\'s exports through a mapping profile',
         description:
-          'Every row is checked. By default nothing is written when any row is bad (400; the first 1,000 errors in details, each with its file, 1-based line, field and bad value, and counts per field and reason). With mode=partial the good rows are written and the bad ones reported. dryRun=true writes nothing and answers 200 with what the import would create, update, merge, queue for review and reject. Partners and customers are identity-resolved by normalised domain; a name match without a domain is queued for review, not merged. CSV files from Salesforce, HubSpot, a PRM or a cloud marketplace are mapped by `profile`, or by the profile their headers match; a `.json` part (before the CSV parts) is a mapping file.',
+          'Every row is checked. By default nothing is written when any row is bad (400; the first 1,000 errors in details, each with its file, 1-based line, field and bad value, and counts per field and reason). With mode=partial the good rows are written and the bad ones reported. dryRun=true writes nothing and answers 200 with what the import would create, update, merge, queue for review and reject. Partners and customers are identity-resolved by normalised domain; a name match without a domain is queued for review, not merged. CSV files from Salesforce, HubSpot, a PRM or a cloud marketplace are mapped by `profile`, or by the profile their headers match; a `.json` part (before the CSV parts) is a mapping file. A bundle JSON is read as it streams in, row by row: malformed, truncated or empty JSON answers 400, a body over 1 GB 413.',
         querystring: ImportQuery,
-        response: { 200: ImportReportSchema, 400: ErrorResponse },
+        response: { 200: ImportReportSchema, 400: ErrorResponse, 413: ErrorResponse },
       },
     },
     async (request) => {
       let input: ImportInput = { bundle: request.body, warnings: [], mapped: [] };
-      if (request.isMultipart()) {
+      let unchecked = 0;
+      if (request.body instanceof Readable) {
+        const read = await readJsonBundle(request.body, IMPORT_BODY_LIMIT);
+        input = { bundle: read.bundle, warnings: [], mapped: [] };
+        unchecked = read.unchecked;
+      } else if (request.isMultipart()) {
         try {
           input = await multipartInput(request.files(), request.query.profile);
         } catch (error) {
@@ -85,6 +94,7 @@ export async function importExportRoutes(app: FastifyInstance) {
         mode: request.query.mode,
         dryRun,
         warnings: input.warnings,
+        unchecked,
         ...(input.origins === undefined ? {} : { origins: input.origins }),
         onCommitted: (written, version) => app.projection.applyCommitted(written, version),
       });
@@ -109,6 +119,19 @@ export async function importExportRoutes(app: FastifyInstance) {
       },
     },
     async () => ({ profiles: [...BUILT_IN_PROFILES.values()].map((p) => ({ name: p.name, label: p.label, description: p.description ?? '', files: p.files.map((f) => ({ name: f.name, detect: f.detect })) })) }),
+  );
+
+  api.get(
+    '/api/import/profiles/:name',
+    {
+      schema: {
+        tags,
+        summary: 'One built-in mapping profile whole (files, fields and their rules, value maps, countries): what the Import page edits into a mapping file',
+        params: z.object({ name: z.enum(PROFILE_NAMES) }),
+        response: { 200: MappingProfile, 400: ErrorResponse },
+      },
+    },
+    async (request) => builtInProfile(request.params.name),
   );
 
   api.get(

@@ -8,6 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse } from '../schemas/api.js';
 import { Funnel, FunnelQuery, ProgramList, ProgramTrack, ProgramTrackBody, TierEvaluationPage, TierEvaluationQuery, TrackParams, type TierEvaluation } from '../schemas/programs.js';
+import { Id } from '../schemas/model.js';
 import { evaluateTiers } from '../operations/tiers.js';
 import { lifecycleFunnel } from '../operations/funnel.js';
 import { nextCursor, offsetOf } from './offset-cursor.js';
@@ -18,6 +19,24 @@ import { tierEvaluationColumns } from '../export/results.js';
 
 const unknown = (field: string, message: string) => new InvalidInputError(`${field}: ${message}`, [{ field, message }]);
 const quoted = (ids: string[]) => ids.map((id) => `"${id}"`).join(', ') || 'none';
+
+/** The id a PUT defines a track under: printable like every other id (no spaces, control characters, "/", "?" or "#"), at most 100 characters. */
+const TrackPutParams = z.object({ id: Id.max(100, 'must be at most 100 characters') });
+const TRACK_FIELDS = Object.keys(ProgramTrackBody.shape);
+
+/**
+ * Every field of a track has a default, so `{}` or a misspelt field would define an empty track:
+ * the body must set at least one field, and only fields a track has.
+ */
+async function meaningfulTrackBody(request: { body: unknown }) {
+  const body = request.body;
+  // Not an object: the schema answers, naming the body.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+  const fields = Object.keys(body);
+  const stray = fields.find((field) => !TRACK_FIELDS.includes(field));
+  if (stray !== undefined) throw unknown(`body.${stray}`, `a track has no field "${stray}"; its fields are ${quoted(TRACK_FIELDS)}`);
+  if (fields.length === 0) throw unknown('body', `must set at least one of ${quoted(TRACK_FIELDS)}`);
+}
 
 export async function programRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -42,7 +61,7 @@ export async function programRoutes(app: FastifyInstance) {
 
   api.put(
     '/api/programs/tracks/:id',
-    { schema: { tags, summary: 'Define or replace a programme track', params: TrackParams, body: ProgramTrackBody, response: { 200: ProgramTrack, ...errors } } },
+    { preValidation: meaningfulTrackBody, schema: { tags, summary: 'Define or replace a programme track', params: TrackPutParams, body: ProgramTrackBody, response: { 200: ProgramTrack, ...errors } } },
     async (request) => {
       const track: ProgramTrack = { id: request.params.id, ...request.body };
       const named = track.tiers.flatMap((tier, index) => (tier.requirements.capabilities ?? []).map((capability) => ({ index, capability })));

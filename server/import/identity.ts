@@ -7,12 +7,14 @@
  * reseller and "Acme" the customer's subsidiary): the record is kept apart and
  * the pair goes to the review queue, where a person accepts the merge (the id
  * becomes an alias, and later imports fold into it) or rejects it (never
- * asked again).
+ * asked again). So does a similar name ("Northwind Trader", "Northwind
+ * Traders"; see fuzzy.ts), with its similarity, when neither has a domain.
  */
 import { CAPABILITY_LEVELS, LIFECYCLE_STAGES, STANDARD_TIERS, type Customer, type Partner } from '../schemas/model.js';
 import type { IdentityLookup, StoredIdentity } from '../store/graph-store.js';
 import type { ReviewItem } from '../schemas/identity.js';
-import { normaliseName } from '../store/records.js';
+import { nameBlock, normaliseName } from '../store/records.js';
+import { FUZZY_THRESHOLD, FuzzyNames } from './fuzzy.js';
 
 export { normaliseName };
 
@@ -104,11 +106,18 @@ export function identityLookup(incoming: Array<Partner | Customer>, referencedId
   };
 }
 
+/** The name blocks (first words) fuzzy matching reads stored candidates by: those of the incoming records without a domain. */
+export function nameBlocksOf(incoming: Array<Partner | Customer>): string[] {
+  return [...new Set(incoming.flatMap((r) => (r.domain === undefined ? [nameBlock(normaliseName(r.name))] : [])))];
+}
+
 /**
  * Resolves incoming records against each other and against the stored
  * records they can match (see identityLookup).
  * Returns the records to write (one per company), the map from every incoming
- * id to its kept id, and the merges made.
+ * id to its kept id, the merges made and the uncertain matches to review.
+ * `nameCandidates` are the stored records without a domain in the incoming
+ * names' blocks (see nameBlocksOf), compared for similar names.
  */
 export async function resolveIdentities<T extends Partner | Customer>(
   kind: 'partner' | 'customer',
@@ -117,6 +126,7 @@ export async function resolveIdentities<T extends Partner | Customer>(
   loadStored: (ids: string[]) => Promise<T[]>,
   merge: (kept: T, other: T) => T,
   reviewsOf: (incoming: string[]) => Promise<ReviewItem[]> = async () => [],
+  nameCandidates: StoredIdentity[] = [],
 ): Promise<{ records: T[]; canonical: Map<string, string>; merges: Merge[]; review: ReviewItem[]; stored: Set<string> }> {
   const byKey = new Map<string, string>();
   const canonical = new Map<string, string>();
@@ -127,24 +137,42 @@ export async function resolveIdentities<T extends Partner | Customer>(
     if (!byKey.has(key)) byKey.set(key, s.id);
   }
   const storedIds = new Set(stored.map((s) => s.id));
+  const nameOf = new Map([...stored, ...incoming].map((r) => [r.id, r.name]));
+  const similar = new FuzzyNames();
+  for (const s of nameCandidates) if (s.domain === undefined) similar.add(s.id, s.name, normaliseName(s.name));
 
   // A name match without a domain is not merged but queued, unless a person already answered for the pair.
   const uncertain = incoming.filter((r) => r.domain === undefined && !canonical.has(r.id));
   const answered = new Set((await reviewsOf(uncertain.map((r) => r.id))).map((item) => reviewId(kind, item.incoming, item.candidate)));
   const review: ReviewItem[] = [];
+  // Looked up once per uncertain record: a list scan made a bundle of 20,000 same-named records quadratic.
+  const queued = new Set<string>();
+  const queue = (r: T, candidate: string, candidateName: string, score: number, evidence: string) => {
+    const id = reviewId(kind, r.id, candidate);
+    if (answered.has(id) || queued.has(id)) return;
+    queued.add(id);
+    review.push({ id, kind, incoming: r.id, incomingName: r.name, candidate, candidateName, score, evidence, status: 'open' });
+  };
   const keptIdOf = (r: T) => {
     const known = canonical.get(r.id);
     if (known !== undefined) return known;
     const match = byKey.get(identityKey(r));
-    if (match === undefined || r.domain !== undefined) return match ?? r.id;
-    const id = reviewId(kind, r.id, match);
-    if (!answered.has(id) && !review.some((item) => item.id === id)) {
-      review.push({ id, kind, incoming: r.id, incomingName: r.name, candidate: match, evidence: evidenceOf(identityKey(r), false) + ', neither has a domain', status: 'open' });
+    if (r.domain !== undefined) return match ?? r.id;
+    if (match !== undefined) queue(r, match, nameOf.get(match) ?? match, 1, evidenceOf(identityKey(r), false) + ', neither has a domain');
+    else {
+      const key = normaliseName(r.name);
+      const near = similar.nearest(key, r.id);
+      if (near !== undefined) {
+        const score = Math.floor(near.score * 1000) / 1000;
+        queue(r, near.id, near.name, score, `similar names "${key}" and "${normaliseName(near.name)}" (similarity ${score}, at least ${FUZZY_THRESHOLD}), neither has a domain`);
+      }
     }
     return r.id;
   };
   const keptIds = incoming.map((r) => {
     const id = keptIdOf(r);
+    // A record kept as its own is a candidate for the similar names after it in the bundle.
+    if (r.domain === undefined && id === r.id && !canonical.has(r.id)) similar.add(r.id, r.name, normaliseName(r.name));
     canonical.set(r.id, id);
     for (const alias of r.aliases) if (!canonical.has(alias)) canonical.set(alias, id);
     if (!byKey.has(identityKey(r))) byKey.set(identityKey(r), id);

@@ -20,7 +20,7 @@ import type { ProgramTrack } from '../schemas/programs.js';
 import type { SharingRow } from '../schemas/sharing.js';
 import { MEMBERSHIP_TYPES, PARTNER_LINK_TYPES } from '../schemas/model.js';
 import type { GraphStore, StoreWriter } from '../store/graph-store.js';
-import { identityLookup, mergeCustomers, mergePartners, resolveIdentities, type Merge, type ReviewItem } from './identity.js';
+import { identityLookup, mergeCustomers, nameBlocksOf, mergePartners, resolveIdentities, type Merge, type ReviewItem } from './identity.js';
 import { canonicalise, readCatalogue } from './canonical.js';
 import type { Origin } from './mapping.js';
 
@@ -126,7 +126,7 @@ export interface ImportReport {
   /** Rows not checked (nor written) because ERROR_STOP errors were found first. */
   unchecked: number;
   errorCounts: ErrorCount[];
-  /** Uncertain matches (same name, no domain) queued for a person to accept or reject, not merged. */
+  /** Uncertain matches (same or similar name, no domain) queued for a person to accept or reject, not merged. */
   review: ReviewItem[];
   /** Things worth knowing that rejected nothing: a repeated id merged, columns ignored. */
   warnings: string[];
@@ -151,6 +151,8 @@ export interface ImportOptions {
   origins?: Record<string, Origin[]>;
   /** Warnings from reading the input (ignored columns), carried into the report. */
   warnings?: string[];
+  /** Rows the reader counted but did not keep, past ERROR_STOP rows that could never be valid (see readJsonBundle). */
+  unchecked?: number;
 }
 
 /** The envelope itself is unusable: no row could be read. */
@@ -211,6 +213,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   }
   const b = envelope.data;
   const errors = new ErrorList(options.origins);
+  errors.unchecked = options.unchecked ?? 0;
   const warnings = [...(options.warnings ?? [])];
   // Values by any spelling of an id or name; regions and segments must be defined by the bundle or the store.
   const catalogue = await readCatalogue(store, b);
@@ -246,6 +249,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     (ids) => store.getPartners(ids),
     mergePartners,
     (incoming) => store.reviewsOf('partner', incoming),
+    await store.nameCandidates('partners', nameBlocksOf(incomingPartners)),
   );
   const customers = await resolveIdentities(
     'customer',
@@ -254,6 +258,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     (ids) => store.getCustomers(ids),
     mergeCustomers,
     (incoming) => store.reviewsOf('customer', incoming),
+    await store.nameCandidates('customers', nameBlocksOf(incomingCustomers)),
   );
   const partnerId = (id: string) => partners.canonical.get(id) ?? id;
   const customerId = (id: string) => customers.canonical.get(id) ?? id;

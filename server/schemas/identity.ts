@@ -1,4 +1,4 @@
-/** The identity review queue: uncertain matches (same name, no domain) waiting for a person. */
+/** The identity review queue: uncertain matches (same or similar name, no domain) waiting for a person. */
 import { z } from 'zod';
 import { Id } from './model.js';
 
@@ -14,6 +14,9 @@ export const ReviewItem = z.object({
   incomingName: z.string().max(500),
   /** The stored (or earlier) record it may be. */
   candidate: Id,
+  candidateName: z.string().max(500).optional(),
+  /** How similar the normalised names are, 0–1 (1: the same normalised name; see server/import/fuzzy.ts). */
+  score: z.number().min(0).max(1).optional(),
   evidence: z.string().max(1000),
   status: ReviewStatus,
   decidedAt: z.string().optional(),

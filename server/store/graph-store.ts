@@ -394,7 +394,7 @@ export class GraphStore {
 
   /**
    * Brings a store written before identity resolution used indexes up to
-   * date: each partner and customer gets its nameKey and alias nodes. Does
+   * date: each partner and customer gets its nameKey, nameBlock and alias nodes. Does
    * nothing (one scan) on a store that has them. Run once at open.
    */
   async addIdentityKeys(): Promise<void> {
@@ -403,7 +403,12 @@ export class GraphStore {
         const rows = await this.executor.read(`${kind}/without-identity-keys`, { limit: ROWS_PER_STATEMENT });
         if (rows.length === 0) break;
         await this.executor.write(async (tx) => {
-          await tx.run(`${kind}/set-name-keys`, { rows: rows.map((r) => ({ id: r.id, nameKey: records.normaliseName(String(r.name)) })) });
+          await tx.run(`${kind}/set-name-keys`, {
+            rows: rows.map((r) => {
+              const nameKey = records.normaliseName(String(r.name));
+              return { id: r.id, nameKey, nameBlock: records.nameBlock(nameKey) };
+            }),
+          });
           await tx.run(`${kind}/upsert-aliases`, { rows: rows.flatMap((r) => (r.aliases as string[]).map((alias) => ({ alias, id: r.id }))) });
         });
       }
@@ -737,6 +742,12 @@ export class GraphStore {
     return pageByKey(items, page.limit, (item) => item.id);
   }
 
+  /** A page of one customer's deals in id order (none for an unknown customer). */
+  async listDealsOf(customer: string, page: { cursor?: string; limit: number }): Promise<Page<Deal>> {
+    const rows = await this.executor.read('deals/list-of-customer', { customer, after: decodeIdCursor(page.cursor), limit: page.limit });
+    return pageByKey(rows.map(records.dealFromRow), page.limit, (deal) => deal.id);
+  }
+
   /**
    * A page of relationships in key order (source id, target id, type, role),
    * after the cursor's key. Without a node, the sources are walked a window of
@@ -800,6 +811,18 @@ export class GraphStore {
       for (const row of await this.executor.read(`${kind}/identities`, { ids: slice(ids), domains: slice(domains), names: slice(names) }, FOR_WRITE)) {
         const r = row.record as Record<string, unknown>;
         found.set(String(r.id), { id: String(r.id), name: String(r.name), ...(typeof r.domain === 'string' ? { domain: r.domain } : {}), aliases: (r.aliases as string[] | null) ?? [] });
+      }
+    }
+    return [...found.values()];
+  }
+
+  /** Stored partners or customers without a domain whose normalised name starts with one of these words: fuzzy name matching's candidates. */
+  async nameCandidates(kind: 'partners' | 'customers', blocks: string[]): Promise<StoredIdentity[]> {
+    const found = new Map<string, StoredIdentity>();
+    for (const batch of chunks([...new Set(blocks)], IDS_PER_LOOKUP)) {
+      for (const row of await this.executor.read(`identity/${kind === 'partners' ? 'partner' : 'customer'}-name-candidates`, { blocks: batch }, FOR_WRITE)) {
+        const r = row.record as Record<string, unknown>;
+        found.set(String(r.id), { id: String(r.id), name: String(r.name), aliases: (r.aliases as string[] | null) ?? [] });
       }
     }
     return [...found.values()];

@@ -34,11 +34,23 @@ export function normaliseName(name: string): string {
     .trim();
 }
 
+/**
+ * The first word of a normalised name ("the" skipped): the block that fuzzy
+ * name matching looks candidates up by, stored as `nameBlock` and indexed, so
+ * that an import compares a name with the stored names sharing its first word
+ * instead of with every stored name (see server/import/fuzzy.ts).
+ */
+export function nameBlock(nameKey: string): string {
+  const words = nameKey.split(' ');
+  return (words[0] === 'the' && words.length > 1 ? words[1] : words[0]) ?? '';
+}
+
 export function partnerProps(p: Partner): Props {
   return withoutNulls({
     id: p.id,
     name: p.name,
     nameKey: normaliseName(p.name),
+    nameBlock: nameBlock(normaliseName(p.name)),
     domain: p.domain,
     types: p.types,
     tier: p.tier,
@@ -75,11 +87,12 @@ export function partnerFromRow(row: Row): Partner {
 }
 
 export function customerProps(c: Customer): Props {
-  return withoutNulls({ ...c, nameKey: normaliseName(c.name) });
+  const nameKey = normaliseName(c.name);
+  return withoutNulls({ ...c, nameKey, nameBlock: nameBlock(nameKey) });
 }
 
 export function customerFromRow(row: Row): Customer {
-  const { nameKey: _nameKey, ...r } = row.record as Props;
+  const { nameKey: _nameKey, nameBlock: _nameBlock, ...r } = row.record as Props;
   return withoutNulls({ ...r, needs: r.needs ?? [], sources: r.sources ?? [], aliases: r.aliases ?? [] }) as Customer;
 }
 

@@ -62,6 +62,50 @@ describe('the Import view', () => {
     await page.close();
   });
 
+  it('lets the user fix the mapping: an unknown column given to a field and a field read from another column, previewed, then imported with it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}/?view=import`);
+    await page.locator('#import-files').waitFor({ state: 'attached' });
+    // The PRM sample with a column the profile does not know, and a second name column.
+    // Ids and domains of its own: the Salesforce import above holds some of these companies.
+    const sample = readFileSync(path.join(ROOT, 'seeds/samples/prm/partner-list.csv'), 'utf8').replaceAll('PRM-', 'EDIT-').replaceAll('.example', '-edit.example');
+    const [header, ...rows] = sample.trim().split('\n');
+    const revenues = rows.map((_, i) => 1_000_000 * (i + 1));
+    const csv = [`${header},Annual Revenue (USD),Legal Name`, ...rows.map((row, i) => `${row},"$${revenues[i]!.toLocaleString('en-US')}",Legal ${i + 1}`)].join('\n');
+    const firstId = rows[0]!.split(',')[0]!;
+    await page.setInputFiles('#import-files', { name: 'prm-partners.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.click('#import-preview');
+    await page.locator('#import-summary[data-dry-run="true"]').waitFor();
+    const file = page.locator('#import-mapping [data-file="prm-partners.csv"]');
+    expect(await file.locator('.ignored-columns').textContent()).toContain('Annual Revenue (USD)');
+    const created = await page.locator('#import-created').textContent();
+
+    await file.locator('li[data-column="Annual Revenue (USD)"] select.assign-ignored').selectOption('partners.revenue');
+    await file.locator('tr[data-field="name"] select.mapping-column').selectOption('Legal Name');
+    expect(await page.locator('#import-edited').textContent()).toContain('2 changes to the mapping: preview again');
+    // An import needs a preview of what it will do.
+    expect(await page.locator('#import-commit').isDisabled()).toBe(true);
+    await page.click('#import-preview');
+    await page.locator('#import-summary[data-dry-run="true"]').waitFor();
+    await page.waitForFunction(() => !document.querySelector('#import-edited')?.textContent?.includes('preview again'));
+    // The dry run read the file with the edited mapping.
+    expect(await file.locator('tr[data-field="revenue"] select.mapping-column').inputValue()).toBe('Annual Revenue (USD)');
+    expect(await file.locator('tr[data-field="name"] select.mapping-column').inputValue()).toBe('Legal Name');
+    expect(await file.locator('.ignored-columns').textContent()).not.toContain('Annual Revenue (USD)');
+    expect(await page.locator('#import-created').textContent()).toBe(created);
+    expect((await fetch(`${server.url}/api/partners/${firstId}`)).status).toBe(404);
+    await page.screenshot({ path: screenshotPath('import-mapping-edited.png'), fullPage: true });
+
+    await page.click('#import-commit');
+    await page.locator('#import-summary[data-dry-run="false"]').waitFor();
+    const stored = await (await fetch(`${server.url}/api/partners/${firstId}`)).json();
+    expect([stored.name, stored.revenue]).toEqual(['Legal 1', revenues[0]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows a bad file\'s errors with the file, line and value, and lets nothing be imported', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${server.url}/?view=import`);

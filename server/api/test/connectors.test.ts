@@ -231,6 +231,37 @@ describeStore('connectors: real exports in', () => {
     expect(many.body.details).toEqual([expect.objectContaining({ field: 'body.aliases', message: 'must have at most 10000 items' })]);
   });
 
+  it('a bundle JSON streams in: malformed, truncated, empty or non-object bodies answer 400 naming the body and write nothing', async () => {
+    const before = (await call('GET', '/api/export')).text;
+    const post = async (body: string) => {
+      const response = await fetch(`${server.url}/api/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      return { status: response.status, body: await response.json() };
+    };
+    const partner = '{"id":"p-stream","name":"Stream","types":["msp"]}';
+    for (const [body, message] of [
+      [`{"version":1,"partners":[${partner},]}`, /^body: not valid JSON/],
+      [`{"version":1,"partners":[${partner}`, /^body: the JSON ends after \d+ bytes/],
+      ['', /^body: empty/],
+      [`[${partner}]`, /^body: a bundle is a JSON object/],
+      [`{"version":1,"partners":[${partner}]} {"version":1}`, /^body: not valid JSON/],
+    ] as const) {
+      const answer = await post(body);
+      expect([answer.status, answer.body.message]).toEqual([400, expect.stringMatching(message)]);
+    }
+    expect((await call('GET', '/api/export')).text).toBe(before);
+    // The same rows as one well-formed body are imported.
+    expect((await post(`{"version":1,"partners":[${partner}]}`)).status).toBe(200);
+    expect((await call('GET', '/api/partners/p-stream')).body.name).toBe('Stream');
+  });
+
+  it('gives a built-in profile whole, the starting point of an edited mapping file', async () => {
+    const prm = await call('GET', '/api/import/profiles/prm');
+    expect(prm.status).toBe(200);
+    expect(prm.body).toEqual(JSON.parse(readFileSync(new URL('server/import/profiles/prm.json', ROOT), 'utf8')));
+    const unknown = await call('GET', '/api/import/profiles/nope');
+    expect([unknown.status, unknown.body.details[0].field]).toEqual([400, 'params.name']);
+  });
+
   it('a body of empty rows answers 400 at once, lists at most 1,000 errors with counts, and the server stays up', { timeout: 240_000 }, async () => {
     const rssBefore = process.memoryUsage().rss;
     let peak = rssBefore;

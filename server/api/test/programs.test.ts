@@ -162,6 +162,15 @@ describeStore('programmes', () => {
       expect(twice.body.details[0].field).toBe('body.tiers.1.id');
       const unknownRequirement = await call('PUT', '/api/programs/tracks/cloud', { tiers: [{ id: 'gold', requirements: { employees: 3 } }] });
       expect(unknownRequirement.status).toBe(400);
+      // An empty or misspelt body would define an empty track; an odd id is refused as every other id is.
+      const empty = await call('PUT', '/api/programs/tracks/cloud', {});
+      expect([empty.status, empty.body.details[0].field]).toEqual([400, 'body']);
+      const misspelt = await call('PUT', '/api/programs/tracks/cloud', { tires: [{ id: 'gold' }] });
+      expect([misspelt.status, misspelt.body.details[0].field]).toEqual([400, 'body.tires']);
+      const odd = ['a%20b', '%09', 'a%2Fb', '%00x'];
+      const refused = await Promise.all(odd.map(async (id) => await call('PUT', `/api/programs/tracks/${id}`, { name: 'Odd' })));
+      expect(refused.map((r) => [r.status, r.body.details[0].field])).toEqual(odd.map(() => [400, 'params.id']));
+      expect((await call('GET', '/api/programs')).body.tracks.map((t: { id: string }) => t.id)).toEqual(['cloud', 'resell', 'services']);
       expect((await call('GET', '/api/programs')).body.tracks.find((t: { id: string }) => t.id === 'cloud')).toEqual(put.body);
       // p-6 (gold, 0 customers) is over-tiered in the new track.
       expect((await call('GET', '/api/tiers/evaluation?track=cloud')).body.items.map((e: { partnerId: string; status: string }) => `${e.partnerId}:${e.status}`)).toEqual(['p-6:over-tiered']);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BundleRejected, importBundle } from '../import-bundle.js';
 import { normaliseName } from '../identity.js';
 import { tinyBundle } from '../../test/fixtures.js';
@@ -53,7 +53,7 @@ describeStore('identity resolution', () => {
     const report = await importBundle(t.store, structuredClone(bundle));
     expect(report.merges).toEqual([]);
     expect(report.review).toEqual([
-      { id: 'partner:erp-9:p-nimbus', kind: 'partner', incoming: 'erp-9', incomingName: 'NIMBUS cloud, Inc.', candidate: 'p-nimbus', evidence: 'same normalised name "nimbus cloud", neither has a domain', status: 'open' },
+      { id: 'partner:erp-9:p-nimbus', kind: 'partner', incoming: 'erp-9', incomingName: 'NIMBUS cloud, Inc.', candidate: 'p-nimbus', candidateName: 'Nimbus Cloud', score: 1, evidence: 'same normalised name "nimbus cloud", neither has a domain', status: 'open' },
     ]);
     // Kept apart until a person decides; the queue is in the store.
     expect(await t.store.getPartner('erp-9')).toMatchObject({ name: 'NIMBUS cloud, Inc.' });
@@ -62,6 +62,68 @@ describeStore('identity resolution', () => {
     const again = await importBundle(t.store, structuredClone(bundle));
     expect(again.review).toEqual([]);
     expect(normaliseName('Acme & Sons, Ltd.')).toBe('acme and sons');
+  });
+
+  describe('fuzzy name matches', () => {
+    const partner = (id: string, name: string, domain?: string) => ({ id, name, types: ['reseller'], sources: ['crm'], ...(domain === undefined ? {} : { domain }) });
+    const stored = () => ({
+      version: 1,
+      partners: [partner('p-northwind', 'Northwind Traders'), partner('p-acme-corp', 'Acme Corp'), partner('p-northwind-analytics', 'Northwind Analytics'), partner('p-contoso', 'Contoso', 'contoso.example')],
+    });
+
+    it('queues typos and abbreviations for review with their score and both names, leaves unrelated names alone, and a dry run lists the same without writing', async () => {
+      expect((await importBundle(t.store, stored())).review).toEqual([]);
+      const incoming = {
+        version: 1,
+        partners: [partner('erp-1', 'Northwind Trader'), partner('erp-2', 'ACME Corporation'), partner('erp-3', 'Northwind Logistics'), partner('erp-4', 'Fabrikam'), partner('erp-5', 'Contoso Ltd')],
+      };
+      const expected = [
+        {
+          id: 'partner:erp-1:p-northwind', kind: 'partner', incoming: 'erp-1', incomingName: 'Northwind Trader', candidate: 'p-northwind', candidateName: 'Northwind Traders', score: 0.941,
+          evidence: 'similar names "northwind trader" and "northwind traders" (similarity 0.941, at least 0.85), neither has a domain', status: 'open',
+        },
+        {
+          id: 'partner:erp-2:p-acme-corp', kind: 'partner', incoming: 'erp-2', incomingName: 'ACME Corporation', candidate: 'p-acme-corp', candidateName: 'Acme Corp', score: 1,
+          evidence: 'same normalised name "acme", neither has a domain', status: 'open',
+        },
+      ];
+      const version = await t.store.version();
+      const dry = await importBundle(t.store, structuredClone(incoming), { dryRun: true });
+      expect(dry.review).toEqual(expected);
+      expect([await t.store.version(), (await t.store.listReviews({ limit: 10 })).items]).toEqual([version, []]);
+
+      const report = await importBundle(t.store, structuredClone(incoming));
+      expect(report.merges).toEqual([]);
+      expect(report.review).toEqual(expected);
+      expect((await t.store.listReviews({ limit: 10 })).items).toEqual(expected);
+      // Never merged silently: every incoming record is its own until a person accepts.
+      expect((await t.store.counts()).partners).toBe(9);
+      expect(await t.store.getPartner('p-northwind')).toMatchObject({ name: 'Northwind Traders', aliases: [] });
+    });
+
+    it('still merges on the same domain, and does not queue similar names when a domain tells them apart', async () => {
+      await importBundle(t.store, { version: 1, partners: [partner('p-northwind', 'Northwind Traders', 'northwind.example'), partner('p-globex', 'Globex Trading', 'globex.example')] });
+      const report = await importBundle(t.store, { version: 1, partners: [partner('erp-1', 'Northwind Trader', 'www.northwind.example'), partner('erp-2', 'Globex Tradin')] });
+      expect(report.merges).toEqual([{ kind: 'partner', id: 'p-northwind', merged: ['erp-1'], key: 'domain:northwind.example', evidence: 'same domain "northwind.example"' }]);
+      expect(report.review).toEqual([]);
+    });
+
+    it('compares the records of one bundle with each other, and customers as partners', async () => {
+      const report = await importBundle(t.store, {
+        version: 1,
+        regions: ['emea'],
+        segments: ['smb'],
+        partners: [partner('a-1', 'Adventure Works Cycles'), partner('a-2', 'Adventure Works Cycle')],
+        customers: [
+          { id: 'c-1', name: 'Tailspin Toys Europe', region: 'emea', segment: 'smb' },
+          { id: 'c-2', name: 'Tailspin Toys Eruope', region: 'emea', segment: 'smb' },
+        ],
+      });
+      expect(report.review.map((r) => [r.id, r.score])).toEqual([
+        ['partner:a-2:a-1', 0.954],
+        ['customer:c-2:c-1', 0.9],
+      ]);
+    });
   });
 
   it('treats the same id again as an update that keeps its history', async () => {

@@ -10,7 +10,7 @@ import { importBundle } from '../../import/import-bundle.js';
 import type { RelationshipListQuery } from '../../schemas/api.js';
 import type { Relationship } from '../../schemas/model.js';
 import type { Executor } from '../executor.js';
-import { normaliseName } from '../records.js';
+import { nameBlock, normaliseName } from '../records.js';
 import { loadQueries, QUERY_NAMES } from '../queries.js';
 import { declaredParams } from '../../test/cypher-headers.js';
 import { writeContext } from '../audit.js';
@@ -256,6 +256,9 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect((await t.store.list('regions', { limit: 10 })).items).toEqual([{ id: 'apac', name: 'Asia Pacific' }, { id: 'emea' }]);
     expect((await t.store.list('segments', { limit: 10 })).items.map((s) => s.id)).toEqual(['enterprise', 'smb']);
     expect((await t.store.list('deals', { limit: 10 })).items.map((d) => d.id)).toEqual(['d-1']);
+    const deal = (await t.store.list('deals', { limit: 10 })).items[0]!;
+    expect((await t.store.listDealsOf(deal.customer, { limit: 10 })).items).toEqual([deal]);
+    expect((await t.store.listDealsOf('c-nobody', { limit: 10 })).items).toEqual([]);
     expect((await t.store.list('solutions', { limit: 10 })).items.map((s) => s.id)).toEqual(['s-secure-ml']);
   });
 
@@ -345,6 +348,14 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     );
     expect(expected.map((p) => p.id).sort()).toEqual(['p-acme', 'p-helix', 'p-nimbus']);
     expect((await t.store.identities('partners', lookup)).map((p) => p.id).sort()).toEqual(expected.map((p) => p.id).sort());
+
+    // Fuzzy matching's candidates: the partners without a domain whose normalised name starts with the word, as a scan would find them.
+    for (const blocks of [['nimbus', 'helix'], ['oldtimer'], []]) {
+      const scanned = everyone.filter((p) => p.domain === undefined && blocks.includes(nameBlock(normaliseName(p.name)))).map((p) => p.id);
+      expect((await t.store.nameCandidates('partners', blocks)).map((p) => p.id).sort()).toEqual(scanned.sort());
+    }
+    expect((await t.store.nameCandidates('partners', ['nimbus'])).map((p) => p.id)).toEqual(['p-nimbus']);
+    expect((await t.store.nameCandidates('customers', ['initech'])).map((c) => c.id)).toEqual(['c-initech']);
   });
 
   it('brings partners and customers written before the identity indexes up to date when opened', async () => {
@@ -359,6 +370,8 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     const lookups = [await t.store.identities('partners', { ids: ['crm-old'], domains: [], names: [] }), await t.store.identities('partners', { ids: [], domains: [], names: ['oldtimer systems'] })];
     expect(lookups.map((found) => found.map((p) => p.id))).toEqual([['p-old'], ['p-old']]);
     expect((await t.store.getCustomer('erp-old'))?.id).toBe('c-old');
+    expect((await t.store.nameCandidates('partners', ['oldtimer'])).map((p) => p.id)).toEqual(['p-old']);
+    expect((await t.store.nameCandidates('customers', ['old'])).map((c) => c.id)).toEqual(['c-old']);
     await t.store.write(async (w) => {
       await w.delete('partners', 'p-old');
       await w.delete('customers', 'c-old');

@@ -161,6 +161,7 @@ export const api = {
   dealAttribution: (id: string, model: AttributionModel, signal?: AbortSignal) =>
     request(DealAttribution, `/api/deals/${enc(id)}/attribution`, { query: { model }, signal }),
   deals: () => all((cursor) => request(DealPage, '/api/deals', { query: { cursor, limit: 500 } })),
+  customerDeals: (customer: string) => all((cursor) => request(DealPage, '/api/deals', { query: { customer, cursor, limit: 500 } })),
   programs: (signal?: AbortSignal) => request(ProgramList, '/api/programs', { signal }),
   tierEvaluation: (query: { track?: string; status?: string; limit?: number }, signal?: AbortSignal) =>
     request(TierEvaluationPage, '/api/tiers/evaluation', { query, signal }),

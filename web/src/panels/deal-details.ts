@@ -46,9 +46,8 @@ export function customerDealsSection(app: App, customerId: string, signal: Abort
   const title = h('h3', { class: 'section-title' }, 'Deals');
   const box = h('section', { class: 'panel-section', id: 'customer-deals' }, title, ui.loading('the deals'));
   void api
-    .deals()
-    .then(async (deals) => {
-      const mine = deals.filter((d) => d.customer === customerId);
+    .customerDeals(customerId)
+    .then(async (mine) => {
       await app.catalog.ensure(mine.flatMap((d) => d.partners.map((p) => p.partner)));
       if (signal.aborted) return;
       replace(box, title, mine.length === 0 ? ui.empty('No deal for this customer.') : [h('p', { class: 'hint' }, 'Open a deal to compare how each attribution model splits it.'), mine.map((d) => dealRow(app, d))]);

@@ -1,12 +1,15 @@
 /**
  * The Import view: drop CRM, PRM or marketplace exports (or the bundle's own
  * CSV files), pick a profile or let the headers pick it, read how each column
- * is mapped, preview the dry run (what would be created, updated, merged,
- * queued for review, rejected), then import with a progress bar and go to the
- * map. Render functions of the data, and a thin controller that calls the API.
+ * is mapped and change it (another column for a field, an ignored column for
+ * a field: sent as a mapping file), preview the dry run (what would be
+ * created, updated, merged, queued for review, rejected), then import with a
+ * progress bar and go to the map. Render functions of the data, and a thin
+ * controller that calls the API.
  */
 import { z } from 'zod';
 import { ErrorResponse } from '../../../server/schemas/api.js';
+import { Customer, Deal, Partner } from '../../../server/schemas/model.js';
 import { ImportReportSchema, type ImportReport } from '../../../server/schemas/import.js';
 import { apiFetch, errorMessage } from '../api/client.js';
 import { storedKey } from '../api/key-prompt.js';
@@ -14,6 +17,46 @@ import { fmt, h, replace, ui } from '../dom.js';
 
 const ProfileList = z.object({ profiles: z.array(z.object({ name: z.string(), label: z.string(), description: z.string() })) });
 type Profile = z.infer<typeof ProfileList>['profiles'][number];
+
+/**
+ * A mapping profile as the server gives it (GET /api/import/profiles/:name) or a dropped mapping file holds it:
+ * only the parts an edit touches are read, the rest (rules, value maps, countries) goes back as it came.
+ */
+const EditableProfile = z.looseObject({
+  name: z.string(),
+  files: z.array(z.looseObject({ name: z.string(), sections: z.record(z.string(), z.record(z.string(), z.unknown())) })),
+});
+type EditableProfile = z.infer<typeof EditableProfile>;
+
+/** One change to the mapping: which column feeds a field of a file kind's section (null: no column). */
+interface MappingEdit {
+  kind: string;
+  section: string;
+  field: string;
+  column: string | null;
+}
+const editKey = (e: Omit<MappingEdit, 'column'>) => `${e.kind}\u0000${e.section}\u0000${e.field}`;
+
+/** The fields a column can be given to, per section: the model's own (what an import can store). */
+const MODEL_FIELDS: Record<string, string[]> = Object.fromEntries(
+  ([['partners', Partner], ['customers', Customer], ['deals', Deal]] as const).map(([section, schema]) => [section, Object.keys(schema.shape).filter((f) => !['sources', 'aliases', 'lifecycleHistory'].includes(f))]),
+);
+
+/**
+ * The profile with the edits applied: a field's rule keeps its other parts (split, value maps, prefix) and reads the
+ * chosen column; a field given no column is dropped.
+ */
+export function editedProfile(base: EditableProfile, edits: MappingEdit[]): EditableProfile {
+  const profile = structuredClone(base);
+  for (const e of edits) {
+    const fields = profile.files.find((f) => f.name === e.kind)?.sections[e.section];
+    if (fields === undefined) continue;
+    const source = fields[e.field];
+    if (e.column === null) delete fields[e.field];
+    else fields[e.field] = typeof source === 'object' && source !== null && !Array.isArray(source) ? { ...source, column: e.column } : e.column;
+  }
+  return profile;
+}
 
 /** What the view shows after a dry run or an import; the server's 400 is a report too (its details). */
 type Outcome = { kind: 'report'; report: ImportReport } | { kind: 'rejected'; message: string; details: ErrorResponse['details'] };
@@ -56,28 +99,100 @@ const countList = (counts: Record<string, number>) =>
     .map(([section, n]) => `${fmt.int(n)} ${section}`)
     .join(', ') || 'nothing';
 
-export function renderMapping(report: ImportReport): HTMLElement {
+/** How the mapping can be changed: the edits so far and where a change goes; absent when it cannot (files of several profiles). */
+export interface MappingEditor {
+  edits: Map<string, MappingEdit>;
+  change(edit: MappingEdit): void;
+}
+
+const columnSelect = (options: string[], selected: string, none: string, onChange: (value: string) => void, attributes: Record<string, unknown>) =>
+  h(
+    'select',
+    { ...attributes, on: { change: (e: Event) => onChange((e.target as HTMLSelectElement).value) } },
+    options.map((o) => h('option', { value: o, selected: o === selected }, o === '' ? none : o)),
+  );
+
+export function renderMapping(report: ImportReport, editor?: MappingEditor): HTMLElement {
   return h(
     'section',
     { class: 'panel-section', id: 'import-mapping' },
     h('h3', { class: 'section-title' }, 'Column mapping'),
     report.mapped.length === 0
       ? ui.empty('The bundle\'s own files: columns are read by name.')
-      : report.mapped.map((file) =>
-          h(
-            'div',
-            { class: 'component', dataset: { file: file.file, profile: file.profile } },
-            h('div', { class: 'component-head' }, h('strong', null, file.file), h('span', { class: 'muted' }, `${file.profile} · ${file.kind} · ${fmt.plural(file.rows, 'row')}`)),
-            Object.entries(file.columns).map(([section, fields]) =>
-              h(
-                'table',
-                { class: 'mapping-table', dataset: { section } },
-                h('tbody', null, Object.entries(fields).map(([field, column]) => h('tr', { dataset: { field } }, h('td', null, `${section}.${field}`), h('td', null, '← ', column)))),
+      : [
+          editor === undefined
+            ? h('p', { class: 'hint' }, 'These files were read by several profiles: choose one profile to change the mapping.')
+            : h('p', { class: 'hint' }, 'Change which column feeds a field, or give an ignored column to a field, then preview again.'),
+          report.mapped.map((file) => {
+            // Every header of the file: those read (a field may read the first non-empty of several) and those ignored.
+            const headers = [...new Set([...Object.values(file.columns).flatMap((fields) => Object.values(fields).flatMap((c) => c.split(' | '))), ...file.ignored])];
+            const edited = (section: string, field: string) => editor?.edits.get(editKey({ kind: file.kind, section, field }));
+            const columnOf = (section: string, field: string) => {
+              const e = edited(section, field);
+              return e !== undefined ? (e.column ?? '') : (file.columns[section]?.[field] ?? '');
+            };
+            const assigned = new Set(Object.keys(file.columns).flatMap((section) => [...new Set([...Object.keys(file.columns[section]!), ...(MODEL_FIELDS[section] ?? [])])].map((field) => columnOf(section, field))));
+            return h(
+              'div',
+              { class: 'component', dataset: { file: file.file, profile: file.profile } },
+              h('div', { class: 'component-head' }, h('strong', null, file.file), h('span', { class: 'muted' }, `${file.profile} · ${file.kind} · ${fmt.plural(file.rows, 'row')}`)),
+              Object.entries(file.columns).map(([section, fields]) =>
+                h(
+                  'table',
+                  { class: 'mapping-table', dataset: { section } },
+                  h(
+                    'tbody',
+                    null,
+                    [...new Set([...Object.keys(fields), ...(MODEL_FIELDS[section] ?? [])])].map((field) => {
+                      const column = columnOf(section, field);
+                      return h(
+                        'tr',
+                        { dataset: { field, edited: String(edited(section, field) !== undefined) } },
+                        h('td', null, `${section}.${field}`),
+                        h(
+                          'td',
+                          null,
+                          '← ',
+                          editor === undefined
+                            ? column
+                            : columnSelect([...new Set(['', column, ...headers])], column, '— no column —', (value) => editor.change({ kind: file.kind, section, field, column: value === '' ? null : value }), {
+                                class: 'mapping-column',
+                                'aria-label': `column for ${section}.${field}`,
+                              }),
+                        ),
+                      );
+                    }),
+                  ),
+                ),
               ),
-            ),
-            file.ignored.length > 0 && h('p', { class: 'hint ignored-columns' }, `Ignored: ${file.ignored.join(', ')}`),
-          ),
-        ),
+              file.ignored.length > 0 && h('p', { class: 'hint ignored-columns' }, `Ignored: ${file.ignored.join(', ')}`),
+              editor !== undefined &&
+                h(
+                  'ul',
+                  { class: 'import-list ignored-assign' },
+                  file.ignored
+                    .filter((column) => !assigned.has(column))
+                    .map((column) =>
+                      h(
+                        'li',
+                        { dataset: { column } },
+                        `${column} → `,
+                        columnSelect(
+                          ['', ...Object.keys(file.columns).flatMap((section) => [...new Set([...Object.keys(file.columns[section]!), ...(MODEL_FIELDS[section] ?? [])])].map((field) => `${section}.${field}`))],
+                          '',
+                          'ignored',
+                          (target) => {
+                            const [section, field] = target.split('.') as [string, string];
+                            if (target !== '') editor.change({ kind: file.kind, section, field, column });
+                          },
+                          { class: 'assign-ignored', 'aria-label': `field for ${column}` },
+                        ),
+                      ),
+                    ),
+                ),
+            );
+          }),
+        ],
   );
 }
 
@@ -99,7 +214,7 @@ function renderErrors(errors: Array<{ message: string; field: string; value?: st
   );
 }
 
-export function renderOutcome(outcome: Outcome): HTMLElement[] {
+export function renderOutcome(outcome: Outcome, editor?: MappingEditor): HTMLElement[] {
   if (outcome.kind === 'rejected') {
     return [h('p', { class: 'state state-error', id: 'import-status', role: 'alert' }, outcome.message), renderErrors(outcome.details as never, outcome.details.length)];
   }
@@ -115,11 +230,11 @@ export function renderOutcome(outcome: Outcome): HTMLElement[] {
       r.merges.length > 0 &&
         h('div', { id: 'import-merges' }, h('strong', null, 'Merges'), h('ul', { class: 'import-list' }, r.merges.map((m) => h('li', { dataset: { kept: m.id } }, `${m.merged.join(', ')} → ${m.id} (${m.evidence})`)))),
       r.review.length > 0 &&
-        h('div', { id: 'import-review' }, h('strong', null, 'To review (kept apart until accepted)'), h('ul', { class: 'import-list' }, r.review.map((i) => h('li', null, `${i.incomingName} (${i.incoming}) may be ${i.candidate}: ${i.evidence}`)))),
+        h('div', { id: 'import-review' }, h('strong', null, 'To review (kept apart until accepted)'), h('ul', { class: 'import-list' }, r.review.map((i) => h('li', { dataset: { score: String(i.score ?? '') } }, `${i.incomingName} (${i.incoming}) may be ${i.candidateName === undefined ? '' : `${i.candidateName} `}(${i.candidate}): ${i.evidence}`)))),
       r.warnings.length > 0 && h('div', { id: 'import-warnings' }, h('strong', null, 'Warnings'), h('ul', { class: 'import-list' }, r.warnings.slice(0, 20).map((w) => h('li', { class: 'hint' }, w)))),
     ),
     r.errorCount > 0 ? renderErrors(r.errors, r.errorCount) : null,
-    renderMapping(r),
+    renderMapping(r, editor),
   ].filter((el): el is HTMLElement => el !== null);
 }
 
@@ -132,6 +247,10 @@ export class ImportPanel {
   private busy: string | undefined;
   private progress = 0;
   private failure: string | undefined;
+  /** Changes to the mapping the last report showed, sent as a mapping file with the next preview and import. */
+  private readonly edits = new Map<string, MappingEdit>();
+  /** The edits the last preview was made with: an import needs a preview of what it will do. */
+  private previewed = '';
 
   constructor(
     private readonly root: HTMLElement,
@@ -149,7 +268,7 @@ export class ImportPanel {
         })
         .catch(() => undefined); // the list only names the profiles; detection works without it
     }
-    const preview = this.outcome?.kind === 'report' && this.outcome.report.dryRun ? this.outcome.report : undefined;
+    const preview = this.outcome?.kind === 'report' && this.outcome.report.dryRun && this.previewed === this.editSignature() ? this.outcome.report : undefined;
     replace(
       this.root,
       h('header', { class: 'panel-head' }, h('h2', null, 'Import'), h('div', { class: 'sub' }, 'CRM, PRM and marketplace exports, or the bundle\'s CSV files')),
@@ -179,7 +298,7 @@ export class ImportPanel {
           'Profile ',
           h(
             'select',
-            { id: 'import-profile', on: { change: (e: Event) => ((this.profile = (e.target as HTMLSelectElement).value), (this.outcome = undefined), this.render()) } },
+            { id: 'import-profile', on: { change: (e: Event) => ((this.profile = (e.target as HTMLSelectElement).value), (this.outcome = undefined), this.edits.clear(), this.render()) } },
             h('option', { value: '' }, 'Detect from the headers'),
             this.profiles.map((p) => h('option', { value: p.name, selected: p.name === this.profile, title: p.description }, p.label)),
           ),
@@ -194,10 +313,12 @@ export class ImportPanel {
             'Import',
           ),
         ),
+        this.edits.size > 0 &&
+          h('p', { class: 'hint', id: 'import-edited' }, `${fmt.plural(this.edits.size, 'change')} to the mapping${this.previewed === this.editSignature() ? '' : ': preview again to see what it does'}`),
         this.busy !== undefined && h('div', { id: 'import-busy' }, h('progress', { id: 'import-progress', max: 1, value: this.progress }), h('span', { class: 'muted' }, this.busy)),
         this.failure !== undefined && ui.error(this.failure),
       ),
-      this.outcome === undefined ? null : renderOutcome(this.outcome),
+      this.outcome === undefined ? null : renderOutcome(this.outcome, this.editor()),
       this.outcome?.kind === 'report' && !this.outcome.report.dryRun
         ? h('button', { class: 'btn', type: 'button', id: 'import-show-map', on: { click: () => this.onImported((this.outcome as { report: ImportReport }).report) } }, 'See it on the map')
         : null,
@@ -208,7 +329,40 @@ export class ImportPanel {
     this.files = files;
     this.outcome = undefined;
     this.failure = undefined;
+    this.edits.clear();
+    this.previewed = '';
     this.render();
+  }
+
+  private editSignature(): string {
+    return JSON.stringify([...this.edits.values()]);
+  }
+
+  /** Editing needs one profile to edit: the files of the last report were all read by the same one. */
+  private editor(): MappingEditor | undefined {
+    const mapped = this.outcome?.kind === 'report' ? this.outcome.report.mapped : [];
+    if (mapped.length === 0 || new Set(mapped.map((f) => f.profile)).size > 1) return undefined;
+    return {
+      edits: this.edits,
+      change: (edit) => {
+        const original = mapped.find((f) => f.kind === edit.kind)?.columns[edit.section]?.[edit.field] ?? null;
+        if (edit.column === original) this.edits.delete(editKey(edit));
+        else this.edits.set(editKey(edit), edit);
+        this.render();
+      },
+    };
+  }
+
+  /** The files to send: with edits, the edited profile as the mapping file, in place of any dropped one. */
+  private async filesToSend(): Promise<File[]> {
+    if (this.edits.size === 0) return this.files;
+    const dropped = this.files.find((f) => f.name.endsWith('.json'));
+    const name = this.outcome?.kind === 'report' ? this.outcome.report.mapped[0]?.profile : undefined;
+    const base = EditableProfile.parse(
+      dropped !== undefined ? JSON.parse(await dropped.text()) : await (await apiFetch(`/api/import/profiles/${encodeURIComponent(name ?? '')}`)).json(),
+    );
+    const mapping = new File([JSON.stringify(editedProfile(base, [...this.edits.values()]))], 'mapping.json', { type: 'application/json' });
+    return [mapping, ...this.files.filter((f) => !f.name.endsWith('.json'))];
   }
 
   private async run(dryRun: boolean): Promise<void> {
@@ -219,12 +373,14 @@ export class ImportPanel {
     this.failure = undefined;
     this.render();
     const progress = this.root.querySelector<HTMLProgressElement>('#import-progress');
+    const signature = this.editSignature();
     try {
-      this.outcome = await upload(this.files, query, (share) => {
+      this.outcome = await upload(await this.filesToSend(), query, (share) => {
         // Uploaded: the server now checks and writes; the bar shows the upload, then the writing.
         if (progress !== null) progress.value = share;
         if (share === 1) this.root.querySelector('#import-busy .muted')!.textContent = dryRun ? 'Checking…' : 'Writing…';
       });
+      if (dryRun) this.previewed = signature;
     } catch (error) {
       this.failure = errorMessage(error);
     } finally {
