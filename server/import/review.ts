@@ -3,10 +3,11 @@
  * pair is never queued again). Accepting folds the incoming record into the
  * candidate in one transaction: fields merged as identity resolution merges
  * them, the incoming id kept as an alias (later imports under it land on the
- * candidate), and its relationships, deals and solutions moved over.
+ * candidate), and its relationships, deals, solutions and sharing moved over.
  */
 import type { ReviewItem } from '../schemas/identity.js';
 import type { Customer, Deal, Partner, Relationship, Solution } from '../schemas/model.js';
+import type { SharingRow } from '../schemas/sharing.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { mergeCustomers, mergePartners } from './identity.js';
 
@@ -46,6 +47,7 @@ export async function decideReview(store: GraphStore, id: string, decision: 'acc
   const solutions = (await everyPage((cursor) => store.list('solutions', { limit: 500, ...cursorOf(cursor) })))
     .filter((s) => s.partners.includes(from))
     .map((s): Solution => ({ ...s, partners: [...new Set(s.partners.map(swap))] }));
+  const sharing = item.kind === 'partner' ? await movedSharing(store, from, to) : [];
 
   const { result, version } = await store.write(async (w) => {
     if (item.kind === 'partner') {
@@ -66,7 +68,35 @@ export async function decideReview(store: GraphStore, id: string, decision: 'acc
     await w.upsertRelationships(relationships);
     await w.upsertDeals(deals);
     await w.upsertSolutions(solutions);
+    await w.setSharing(sharing);
     return w.decideReview(id, 'accepted');
   });
   return { item: result!, version };
+}
+
+/**
+ * Sharing settings after `from` folds into `to`: `to` keeps its own choices
+ * and takes `from`'s for partners (and a default) it has not set; partners
+ * that set a level for `from` get it for `to` unless they set one for `to`
+ * already. Rows replace each partner's settings whole, as `setSharing` does.
+ */
+async function movedSharing(store: GraphStore, from: string, to: string): Promise<SharingRow[]> {
+  const [incoming, candidate, toward] = await Promise.all([store.sharingOf(from), store.sharingOf(to), store.sharingToward(from)]);
+  const rows: SharingRow[] = [];
+  if (incoming !== null) {
+    const partners = { ...incoming.partners, ...candidate?.partners };
+    delete partners[to];
+    delete partners[from];
+    const fallback = candidate?.default ?? incoming.default;
+    rows.push({ partner: to, ...(fallback === undefined ? {} : { default: fallback }), partners });
+  }
+  for (const [other, level] of toward.levels) {
+    if (other === to) continue;
+    const settings = await store.sharingOf(other);
+    if (settings === null) continue;
+    const partners = { [to]: level, ...settings.partners };
+    delete partners[from];
+    rows.push({ ...settings, partners });
+  }
+  return rows;
 }
