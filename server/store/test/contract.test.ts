@@ -427,6 +427,17 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
       certified: ['cap-siem'], customers: 1, annualValue: 340000, integrations: 1, wonDeals: [{ deal: 'd-won', amount: 1000, registeredAt: '2026-01-05T09:00:00.000Z' }],
     });
     expect((await t.store.lifecycleHistories()).get('p-acme')?.map((x) => x.track)).toEqual(expect.arrayContaining(['resell', 'services']));
+    // The keyed reads a write's changes are read again with give what the bulk reads give for those ids.
+    const ids = ['p-acme', 'p-helix', 'p-unknown'];
+    const byKey = (s: { partner: string; track: string }) => `${s.partner}:${s.track}`;
+    const sorted = <T extends { partner: string; track: string }>(list: T[]) => [...list].sort((a, b) => (byKey(a) < byKey(b) ? -1 : 1));
+    expect(sorted(await t.store.trackStandingsOf(ids))).toEqual(sorted((await t.store.trackStandings()).filter((s) => ids.includes(s.partner))));
+    const activities = await t.store.partnerActivities();
+    expect(await t.store.partnerActivitiesOf(ids)).toEqual(new Map(ids.flatMap((id) => (activities.has(id) ? [[id, { ...activities.get(id)!, wonDeals: [] }]] : []))));
+    expect(await t.store.wonPartsOf(['d-won', 'd-unknown'])).toEqual(await t.store.wonParts());
+    expect(await t.store.wonParts()).toEqual([{ partner: 'p-acme', deal: 'd-won', amount: 1000, registeredAt: '2026-01-05T09:00:00.000Z' }]);
+    const histories = await t.store.lifecycleHistories();
+    expect(await t.store.lifecycleHistoriesOf(ids)).toEqual(new Map(ids.flatMap((id) => (histories.has(id) ? [[id, histories.get(id)!]] : []))));
     expect((await t.store.write((w) => w.undefineTrack('cloud'))).result).toBe(true);
     expect((await t.store.write((w) => w.undefineTrack('cloud'))).result).toBe(false);
     expect((await t.store.programs()).map((p) => p.id)).toEqual(['resell']);

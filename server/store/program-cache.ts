@@ -1,0 +1,149 @@
+/**
+ * The records tier evaluation and the lifecycle funnel read, kept for the
+ * store's current version and brought forward by each write: the partners
+ * and deals it touched are read again (a few index lookups), the rest is
+ * kept. Reading them whole costs about 10 s at 100,000 partners; a lifecycle
+ * move, a deal's claims or a SERVES changed then costs milliseconds. Tier
+ * evaluations ride along: the partners whose records changed are evaluated
+ * again, the others kept (evaluating all 123,320 partner-track pairs of the
+ * 100,000-partner ecosystem takes most of a second).
+ */
+import type { LifecycleTransition } from '../schemas/model.js';
+import type { ProgramTrack, TierEvaluation } from '../schemas/programs.js';
+import { evaluateTiers } from '../operations/tiers.js';
+import type { StoreChanges } from './changes.js';
+import type { GraphStore } from './graph-store.js';
+import { patchedPerVersion } from './per-version.js';
+import { withWonDeals, type PartnerActivity, type TrackStanding, type WonPart } from './program-records.js';
+
+export interface ProgramRecords {
+  programs: ProgramTrack[];
+  /** Every partner's stage in every track. */
+  standings: TrackStanding[];
+  standingsByPartner: Map<string, TrackStanding[]>;
+  /** Of the partners in a track. */
+  activities: Map<string, PartnerActivity>;
+  histories: Map<string, LifecycleTransition[]>;
+  /** Every part in a won deal, by deal and by partner (in a track or not: it may join one). */
+  wonByDeal: Map<string, WonPart[]>;
+  wonByPartner: Map<string, WonPart[]>;
+  /** Every tier evaluation, made on `day` (won deals count over the last 12 months); made at the first request for them. */
+  evaluations?: { day: string; all: TierEvaluation[] };
+}
+
+const today = (now: Date) => now.toISOString().slice(0, 10);
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byTrackAndPartner = (a: TierEvaluation, b: TierEvaluation) => compare(a.track, b.track) || compare(a.partnerId, b.partnerId);
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list === undefined) out.set(key(item), [item]);
+    else list.push(item);
+  }
+  return out;
+}
+
+/** The programme's records for the store's current version. */
+export function programRecords(store: GraphStore): () => Promise<ProgramRecords> {
+  return patchedPerVersion(store, () => load(store), (previous, changes) => patch(store, previous, changes));
+}
+
+async function load(store: GraphStore): Promise<ProgramRecords> {
+  const [programs, standings, activities, histories, won] = await Promise.all([
+    store.programs(),
+    store.trackStandings(),
+    store.partnerActivities(),
+    store.lifecycleHistories(),
+    store.wonParts(),
+  ]);
+  return {
+    programs,
+    standings,
+    standingsByPartner: groupBy(standings, (s) => s.partner),
+    activities,
+    histories,
+    wonByDeal: groupBy(won, (w) => w.deal),
+    wonByPartner: groupBy(won, (w) => w.partner),
+  };
+}
+
+async function patch(store: GraphStore, previous: ProgramRecords, changes: StoreChanges): Promise<ProgramRecords> {
+  const partners = [...changes.partners];
+  const deals = [...changes.deals];
+  const [programs, standings, activities, histories, won] = await Promise.all([
+    changes.programs ? store.programs() : previous.programs,
+    store.trackStandingsOf(partners),
+    store.partnerActivitiesOf(partners),
+    store.lifecycleHistoriesOf(partners),
+    store.wonPartsOf(deals),
+  ]);
+
+  // Won deals: each changed deal's parts replace the ones it had, for the partners it had and has.
+  const wonByDeal = new Map(previous.wonByDeal);
+  const wonByPartner = new Map(previous.wonByPartner);
+  const newParts = groupBy(won, (w) => w.deal);
+  const affected = new Set(partners);
+  for (const deal of deals) {
+    for (const part of previous.wonByDeal.get(deal) ?? []) {
+      affected.add(part.partner);
+      wonByPartner.set(part.partner, (wonByPartner.get(part.partner) ?? []).filter((w) => w.deal !== deal));
+    }
+    const parts = newParts.get(deal) ?? [];
+    for (const part of parts) {
+      affected.add(part.partner);
+      wonByPartner.set(part.partner, [...(wonByPartner.get(part.partner) ?? []), part]);
+    }
+    if (parts.length > 0) wonByDeal.set(deal, parts);
+    else wonByDeal.delete(deal);
+  }
+
+  const standingsByPartner = new Map(previous.standingsByPartner);
+  const nextActivities = new Map(previous.activities);
+  const nextHistories = new Map(previous.histories);
+  const standingsNow = groupBy(standings, (s) => s.partner);
+  for (const id of partners) {
+    const put = <T>(map: Map<string, T>, value: T | undefined) => (value === undefined ? map.delete(id) : map.set(id, value));
+    put(standingsByPartner, standingsNow.get(id));
+    put(nextActivities, activities.get(id));
+    put(nextHistories, histories.get(id));
+  }
+  for (const id of affected) {
+    const activity = nextActivities.get(id);
+    if (activity !== undefined) nextActivities.set(id, withWonDeals(activity, wonByPartner.get(id) ?? []));
+  }
+
+  const next: ProgramRecords = {
+    programs,
+    standings: [...standingsByPartner.values()].flat(),
+    standingsByPartner,
+    activities: nextActivities,
+    histories: nextHistories,
+    wonByDeal,
+    wonByPartner,
+  };
+  // Evaluations made today under the same programme: only the affected partners' change.
+  const made = previous.evaluations;
+  const now = new Date();
+  if (made !== undefined && !changes.programs && made.day === today(now)) {
+    const again = evaluateTiers(programs, [...affected].flatMap((id) => standingsByPartner.get(id) ?? []), nextActivities, now);
+    next.evaluations = { day: made.day, all: merge(made.all.filter((e) => !affected.has(e.partnerId)), again) };
+  }
+  return next;
+}
+
+/** Two lists sorted by track and partner, as one. */
+function merge(a: TierEvaluation[], b: TierEvaluation[]): TierEvaluation[] {
+  const out: TierEvaluation[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && byTrackAndPartner(a[i]!, b[j]!) <= 0) ? a[i++]! : b[j++]!);
+  return out;
+}
+
+/** Every tier evaluation for these records, made once a day per version (and kept with the records). */
+export function tierEvaluations(records: ProgramRecords, now = new Date()): TierEvaluation[] {
+  if (records.evaluations?.day !== today(now)) records.evaluations = { day: today(now), all: evaluateTiers(records.programs, records.standings, records.activities, now) };
+  return records.evaluations.all;
+}
