@@ -10,7 +10,7 @@ import { ErrorResponse } from '../schemas/api.js';
 import { Funnel, FunnelQuery, ProgramList, ProgramTrack, ProgramTrackBody, TierEvaluationPage, TierEvaluationQuery, TrackParams } from '../schemas/programs.js';
 import { lifecycleFunnel } from '../operations/funnel.js';
 import { nextCursor, offsetOf } from './offset-cursor.js';
-import { programRecords, tierEvaluations } from '../store/program-cache.js';
+import { programRecords, tierEvaluations } from '../service/program-records.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { answer, nameBook, ResultFormatQuery } from './result-format.js';
 import { tierEvaluationColumns } from '../export/results.js';
@@ -22,7 +22,7 @@ export async function programRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['programs'];
   const errors = { 400: ErrorResponse, 404: ErrorResponse };
-  // Kept per store version and brought forward by each write (see program-cache.ts), the evaluations with them.
+  // Kept per store version and brought forward by each write (see server/service/program-records.ts), the evaluations with them.
   const records = programRecords(app.store);
 
   api.get('/api/programs', { schema: { tags, summary: 'The programme: every track with its benefits, limits and tiers', response: { 200: ProgramList } } }, async () => ({

@@ -338,8 +338,8 @@ export class StoreWriter {
     if (rows.length > 0) this.changed = true;
     if (rows.length > 0) this.touched.add(kind, [id]);
     // A deleted partner, customer or capability takes relationships, deals or memberships of other records with it.
-    if (kind === 'deals' || kind === 'solutions') this.changes[kind].add(id);
-    else this.changes.broad = true;
+    if (rows.length > 0 && (kind === 'deals' || kind === 'solutions')) this.changes[kind].add(id);
+    else if (rows.length > 0) this.changes.broad = true;
     return rows.length > 0;
   }
 
@@ -712,17 +712,28 @@ export class GraphStore {
 
   /** What validating the whole solution catalogue reads: one bulk read per concern, not one per solution or member. */
   async solutionCatalogue(): Promise<{ solutions: SolutionRecord[]; members: Map<string, MemberFacts>; names: CatalogueNames }> {
-    const [solutions, members, capabilities, regions] = await Promise.all([
-      this.executor.read('solutions/for-validation'),
-      this.executor.read('solutions/member-facts'),
-      this.all('capabilities'),
-      this.all('regions'),
-    ]);
+    const [solutions, members, names] = await Promise.all([this.executor.read('solutions/for-validation'), this.executor.read('solutions/member-facts'), this.catalogueNames()]);
     return {
       solutions: solutions.map(solutionFromValidationRow).sort((a, b) => compareKeys(a.id, b.id)),
       members: new Map(members.map(memberFromRow).map((m) => [m.id, m])),
-      names: { capabilities: new Map(capabilities.map((c) => [c.id, c.name])), regions: new Map(regions.map((r) => [r.id, r.name ?? r.id])) },
+      names,
     };
+  }
+
+  /** These solutions (those that exist) as validation reads them: solutionCatalogue for the solutions a write touched. */
+  async solutionsOf(ids: string[]): Promise<SolutionRecord[]> {
+    return (await this.readOf('solutions/for-validation-of', ids)).map(solutionFromValidationRow);
+  }
+
+  /** The facts of these partners, those contributing to a solution: solutionCatalogue's members for the partners a write touched. */
+  async memberFactsOf(ids: string[]): Promise<MemberFacts[]> {
+    return (await this.readOf('solutions/member-facts-of', ids)).map(memberFromRow);
+  }
+
+  /** The names of every capability and region. */
+  async catalogueNames(): Promise<CatalogueNames> {
+    const [capabilities, regions] = await Promise.all([this.all('capabilities'), this.all('regions')]);
+    return { capabilities: new Map(capabilities.map((c) => [c.id, c.name])), regions: new Map(regions.map((r) => [r.id, r.name ?? r.id])) };
   }
 
   /** A customer's region, needs (stated and of its open deals) and the partners serving it; null when no such customer. */

@@ -1,7 +1,7 @@
 /**
  * The programme's answers stay what a fresh read of the store gives while the
  * store is written to: the server brings its kept records forward from what
- * each write changed (see server/store/program-cache.ts), and after a seeded
+ * each write changed (see server/service/program-records.ts), and after a seeded
  * run of random writes over HTTP (lifecycle moves, deal claims and stages,
  * SERVES and integrations, partners' tiers and capabilities, deletes) every
  * answer is compared with the pure functions run on the store's full bulk
@@ -30,7 +30,7 @@ function random(seed: number) {
 
 describeStore('programme answers after writes', () => {
   let server: TestServer;
-  const bundle = generateBundle({ partners: 150, customers: 300, relationships: 1200, seed: 11 });
+  const bundle = generateBundle({ partners: 150, customers: 300, relationships: 1200, seed: 11, solutions: 12, deals: 40 });
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(server.url + path, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
     const text = await response.text();
@@ -59,7 +59,7 @@ describeStore('programme answers after writes', () => {
     return {
       tiers: (await ok('GET', '/api/tiers/evaluation?limit=1000')).items,
       funnels,
-      solutions: (await ok('GET', '/api/solutions?limit=500')).items.map((s: { id: string; status: string }) => [s.id, s.status]),
+      solutions: await Promise.all((await ok('GET', '/api/solutions?limit=500')).items.map((s: { id: string }) => ok('GET', `/api/solutions/${s.id}/validation`))),
     };
   }
 
@@ -71,7 +71,7 @@ describeStore('programme answers after writes', () => {
     return {
       tiers: evaluateTiers(programs, standings, activities, now),
       funnels: programs.map((t) => lifecycleFunnel(t, standings, histories, now)),
-      solutions: catalogue.solutions.map((s) => [s.id, validateSolution(s, catalogue.members, catalogue.names).status]),
+      solutions: catalogue.solutions.map((s) => validateSolution(s, catalogue.members, catalogue.names)),
     };
   }
 
@@ -86,13 +86,16 @@ describeStore('programme answers after writes', () => {
     const next = random(7);
     const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)]!;
     const partners = bundle.partners.map((p) => p.id);
+    // A solution member half the time: the catalogue reads their facts.
+    const members = bundle.solutions.flatMap((s) => s.partners);
+    const partner = () => (next() < 0.5 ? pick(members) : pick(partners));
     const customers = bundle.customers.map((c) => c.id);
     const capabilities = bundle.capabilities.map((c) => c.id);
     const stages = ['recruit', 'onboard', 'activate', 'grow', 'optimise', 'churned'];
     const writes: Array<() => Promise<{ status: number } | undefined | void>> = [
       // A lifecycle move (a move back with a reason; the current stage is a 400, also fine: nothing written).
       async () => {
-        const id = pick(partners);
+        const id = partner();
         const lifecycle = await call('GET', `/api/partners/${id}/lifecycle`);
         if (lifecycle.status !== 200) return;
         const track = pick([...Object.keys(lifecycle.body.stages), 'resell']);
@@ -104,31 +107,38 @@ describeStore('programme answers after writes', () => {
         if (found.status !== 200) return;
         const deal = found.body as Deal;
         const others = deal.partners.filter(() => next() < 0.7);
-        const joining = { partner: pick(partners), role: pick(['sourcing', 'delivery', 'technology']), claimedShare: Math.round(next() * 100) / 100, registeredAt: new Date(Date.now() - Math.floor(next() * 400) * 86_400_000).toISOString() };
+        const joining = { partner: partner(), role: pick(['sourcing', 'delivery', 'technology']), claimedShare: Math.round(next() * 100) / 100, registeredAt: new Date(Date.now() - Math.floor(next() * 400) * 86_400_000).toISOString() };
         const changed = { ...deal, stage: pick(['open', 'won', 'lost']), amount: Math.round(next() * 500) * 1000, partners: [...new Map([...others, joining].map((p) => [p.partner, p])).values()] };
         // A partner deleted earlier makes this a 400 that writes nothing: also a case to keep.
         return call('PUT', `/api/deals/${deal.id}`, changed);
       },
       // A SERVES added or changed.
-      () => call('PUT', '/api/relationships', { from: pick(partners), to: pick(customers), type: 'SERVES', role: pick(['resell', 'deliver', 'manage']), annualValue: Math.round(next() * 200) * 1000 }),
+      () => call('PUT', '/api/relationships', { from: partner(), to: pick(customers), type: 'SERVES', role: pick(['resell', 'deliver', 'manage']), annualValue: Math.round(next() * 200) * 1000 }),
       // An integration added.
       async () => {
-        const [from, to] = [pick(partners), pick(partners)];
+        const [from, to] = [partner(), partner()];
         if (from !== to) await call('PUT', '/api/relationships', { from, to, type: pick(['INTEGRATES_WITH', 'IMPLEMENTS']) });
       },
       // A relationship deleted.
       async () => {
-        const listed = await call('GET', `/api/relationships?node=${pick(partners)}&limit=20`);
+        const listed = await call('GET', `/api/relationships?node=${partner()}&limit=20`);
         const items = listed.status === 200 ? listed.body.items : [];
         const r = items.length === 0 ? undefined : pick(items as Array<{ from: string; to: string; type: string; role?: string }>);
         if (r !== undefined) await ok('DELETE', `/api/relationships?${new URLSearchParams({ from: r.from, to: r.to, type: r.type, ...(r.role === undefined ? {} : { role: r.role }) })}`);
       },
       // A partner's tier and certified capabilities change.
       async () => {
-        const partner = (await call('GET', `/api/partners/${pick(partners)}`)).body as Partner | null;
-        if (partner === null || !('id' in partner)) return;
+        const found = (await call('GET', `/api/partners/${partner()}`)).body as Partner | null;
+        if (found === null || !('id' in found)) return;
         const held = [...new Set([pick(capabilities), pick(capabilities)])].map((id) => ({ id, level: 'certified', certified: next() < 0.7 }));
-        return ok('PUT', `/api/partners/${partner.id}`, { ...partner, tier: pick(['registered', 'silver', 'gold', 'platinum']), capabilities: held });
+        return ok('PUT', `/api/partners/${found.id}`, { ...found, tier: pick(['registered', 'silver', 'gold', 'platinum']), capabilities: held });
+      },
+      // A solution's members and capabilities change.
+      async () => {
+        const found = await call('GET', `/api/solutions/${pick(bundle.solutions).id}`);
+        if (found.status !== 200) return;
+        const kept = (found.body.partners as string[]).filter(() => next() < 0.7);
+        return call('PUT', `/api/solutions/${found.body.id}`, { ...found.body, partners: [...new Set([...kept, partner()])], capabilities: [...new Set([pick(capabilities), ...found.body.capabilities.slice(1)])] });
       },
       // A deal deleted, rarely a partner (which takes relationships of others with it).
       async () => {
@@ -136,7 +146,7 @@ describeStore('programme answers after writes', () => {
         return call('DELETE', `/api/deals/${pick(bundle.deals).id}`);
       },
     ];
-    for (let round = 0; round < 12; round++) {
+    for (let round = 0; round < 30; round++) {
       const count = 1 + Math.floor(next() * 3);
       for (let i = 0; i < count; i++) expect((await pick(writes)())?.status ?? 200).toBeLessThan(500);
       expect(normalised(await served()), `after round ${round}`).toEqual(normalised(await fresh()));

@@ -105,6 +105,9 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     ]);
     expect(names.regions.get('emea')).toBeDefined();
     expect(names.capabilities.size).toBe(3);
+    // The keyed reads give the bulk reads' records for the ids asked (a partner in no solution, an unknown id: none).
+    expect(await t.store.solutionsOf(['s-secure-ml', 's-unknown'])).toEqual(solutions);
+    expect((await t.store.memberFactsOf(['p-helix', 'p-nimbus', 'p-unknown', 'p-acme'])).sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual([members.get('p-acme'), members.get('p-helix')]);
     // Stated needs, then those of its open deal not stated (d-1 needs cap-siem, already stated).
     expect(await t.store.customerSolutionContext('c-globex')).toEqual({ id: 'c-globex', name: 'Globex', region: 'emea', needs: ['cap-siem', 'cap-ml'], servedBy: ['p-acme', 'p-helix'] });
     expect(await t.store.customerSolutionContext('nobody')).toBeNull();
@@ -404,6 +407,29 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     }
     expect(await t.store.counts()).toMatchObject({ partners: 2, customers: 1, deals: 0, solutions: 0, capabilities: 2 });
     expect((await t.store.neighbourhood('p-helix'))?.some((n) => n.id === 'p-nimbus')).toBe(false);
+  });
+
+  it('logs what each write changed, by version, for the caches of bulk reads', async () => {
+    const before = await t.store.version();
+    const { version } = await t.store.write(async (w) => {
+      await w.upsertRelationships([{ from: 'p-acme', to: 'c-globex', type: 'SERVES', role: 'implement', source: 'test' }]);
+      await w.upsertDeals([{ id: 'd-log', customer: 'c-globex', region: 'emea', needs: [], stage: 'open', partners: [] }]);
+      await w.delete('deals', 'd-log');
+    });
+    const changes = await t.store.changesBetween(before, version);
+    expect([...changes!.partners]).toEqual(['p-acme']);
+    expect([...changes!.customers]).toEqual(['c-globex']);
+    expect([...changes!.deals]).toEqual(['d-log']);
+    expect(changes!.broad).toBe(false);
+    // Nothing written, no version: nothing to account for.
+    await t.store.write(async () => undefined);
+    expect(await t.store.version()).toBe(version);
+    // A cascading delete, or a version the log never saw, is not known record by record.
+    const { version: after } = await t.store.write((w) => w.delete('capabilities', 'cap-none-such').then(() => w.upsertRegions([{ id: 'emea', name: 'EMEA' }])));
+    expect(await t.store.changesBetween(version, after)).toBeDefined();
+    const { version: deleted } = await t.store.write((w) => w.upsertCapabilities([{ id: 'cap-temp', name: 'Temp' }]).then(() => w.delete('capabilities', 'cap-temp')));
+    expect(await t.store.changesBetween(after, deleted)).toBeUndefined();
+    expect(await t.store.changesBetween(before - 1, version)).toBeUndefined();
   });
 
   it('records batched import progress', async () => {

@@ -11,10 +11,10 @@
 import type { LifecycleTransition } from '../schemas/model.js';
 import type { ProgramTrack, TierEvaluation } from '../schemas/programs.js';
 import { evaluateTiers } from '../operations/tiers.js';
-import type { StoreChanges } from './changes.js';
-import type { GraphStore } from './graph-store.js';
-import { patchedPerVersion } from './per-version.js';
-import { withWonDeals, type PartnerActivity, type TrackStanding, type WonPart } from './program-records.js';
+import type { StoreChanges } from '../store/changes.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { patchedPerVersion } from '../store/per-version.js';
+import { withWonDeals, type PartnerActivity, type TrackStanding, type WonPart } from '../store/program-records.js';
 
 export interface ProgramRecords {
   programs: ProgramTrack[];
