@@ -5,7 +5,7 @@
  * transaction and advances the change counter in it.
  */
 import { randomUUID } from 'node:crypto';
-import type { Bundle, BundleSection } from '../schemas/bundle.js';
+import type { Bundle, BundleSection, ExportSection } from '../schemas/bundle.js';
 import type { CustomerListQuery, Neighbour, PartnerListQuery, RelationshipListQuery, StoreCounts } from '../schemas/api.js';
 import type { PartnerLifecycle } from '../schemas/lifecycle.js';
 import type { DealRecord } from '../schemas/attribution.js';
@@ -365,6 +365,13 @@ export class StoreWriter {
   /** Every partner's claim on these deals, as this transaction sees it. */
   async claimsOf(deals: string[]): Promise<Claim[]> {
     return (await this.tx.run('conflicts/claims-of', { deals })).map(claimFromRow);
+  }
+
+  /** Records resolutions from a bundle, with their audit, linked to their deals (the shares they wrote come with the deals). */
+  async importResolutions(items: StoredResolution[]) {
+    this.touched.add('resolutions', items.map((r) => r.id));
+    this.changes.resolutions = true;
+    await this.each('conflicts/import-resolutions', items.map((r) => ({ id: r.id, props: resolutionProps(r), deals: r.conflict.deals })));
   }
 
   /** Writes a resolution's claimed shares and records it, with its audit, linked to its deals. */
@@ -890,7 +897,7 @@ export class GraphStore {
    * window of ids at a time, so no result holds the store whole; the batches
    * are separate reads, so a write in between may show in part of them.
    */
-  async *exportBatches(): AsyncGenerator<{ section: BundleSection; rows: unknown[] }> {
+  async *exportBatches(): AsyncGenerator<{ section: ExportSection; rows: unknown[] }> {
     for (const kind of ['capabilities', 'regions', 'segments', 'deals', 'solutions'] as const) yield { section: kind, rows: await this.all(kind) };
     // Programmes are optional: a store without one exports as it did before they existed.
     const programs = await this.programs();
@@ -908,6 +915,9 @@ export class GraphStore {
       keyed.sort((x, y) => compareRelationshipKeys(x.key, y.key));
       yield { section: 'relationships', rows: keyed.map(({ row }) => records.relationshipFromRow(row)) };
     }
+    // Resolutions are optional too, oldest first.
+    const resolutions = (await this.conflictResolutions()).sort((a, b) => compareKeys(a.audit.at, b.audit.at) || compareKeys(a.id, b.id));
+    if (resolutions.length > 0) yield { section: 'resolutions', rows: resolutions };
   }
 
   /** Partners by id for the export: their properties and their memberships in two flat reads, joined here. */

@@ -19,6 +19,7 @@ export const QUERY_NAMES = [
   'capabilities/upsert',
   'conflicts/claims-of',
   'conflicts/deals',
+  'conflicts/import-resolutions',
   'conflicts/lock-deals',
   'conflicts/managers',
   'conflicts/protection',

@@ -509,6 +509,12 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(await t.store.version()).toBe(version + 1);
     expect(await t.store.conflictResolutions()).toEqual([resolution]);
     expect((await t.store.getDeal('d-claimed'))?.partners.map((p) => p.claimedShare)).toEqual([0.5, 0.5]);
+    // From a bundle: recorded as they were (the same one again replaces it), shares untouched.
+    const imported = { ...resolution, id: `${resolution.id}-2`, audit: { ...resolution.audit, note: 'from a bundle' } };
+    await t.store.write((w) => w.importResolutions([resolution, imported]));
+    await t.store.write((w) => w.importResolutions([imported]));
+    expect((await t.store.conflictResolutions()).sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual([resolution, imported]);
+    expect((await t.store.getDeal('d-claimed'))?.partners.map((p) => p.claimedShare)).toEqual([0.5, 0.5]);
   });
 
   it('records an audit entry in the transaction of each audited write, and pages the trail with filters', async () => {
