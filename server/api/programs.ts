@@ -8,9 +8,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse } from '../schemas/api.js';
 import { Funnel, FunnelQuery, ProgramList, ProgramTrack, ProgramTrackBody, TierEvaluationPage, TierEvaluationQuery, TrackParams } from '../schemas/programs.js';
-import { lifecycleFunnel } from '../operations/funnel.js';
+import { funnelOf } from '../operations/funnel.js';
 import { nextCursor, offsetOf } from './offset-cursor.js';
-import { programRecords, tierEvaluations } from '../service/program-records.js';
+import { programRecords, tierEvaluations, trackFunnelFacts } from '../service/program-records.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { answer, nameBook, ResultFormatQuery } from './result-format.js';
 import { tierEvaluationColumns } from '../export/results.js';
@@ -88,10 +88,10 @@ export async function programRoutes(app: FastifyInstance) {
     '/api/lifecycle/funnel',
     { schema: { tags, summary: "A track's lifecycle funnel: partners per stage, conversion, median days and stalled partners", querystring: FunnelQuery, response: { 200: Funnel, ...errors } } },
     async (request) => {
-      const { programs, standings, histories } = await records();
-      const track = programs.find((t) => t.id === request.query.track);
-      if (track === undefined) throw unknown('querystring.track', `unknown track "${request.query.track}"; the programme's tracks are ${quoted(programs.map((t) => t.id))}`);
-      return lifecycleFunnel(track, standings, histories, new Date());
+      const current = await records();
+      const track = current.programs.find((t) => t.id === request.query.track);
+      if (track === undefined) throw unknown('querystring.track', `unknown track "${request.query.track}"; the programme's tracks are ${quoted(current.programs.map((t) => t.id))}`);
+      return funnelOf(track, current.standings, trackFunnelFacts(current, track.id), new Date());
     },
   );
 }

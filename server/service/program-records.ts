@@ -4,13 +4,20 @@
  * and deals it touched are read again (a few index lookups), the rest is
  * kept. Reading them whole costs about 10 s at 100,000 partners; a lifecycle
  * move, a deal's claims or a SERVES changed then costs milliseconds. Tier
- * evaluations ride along: the partners whose records changed are evaluated
- * again, the others kept (evaluating all 123,320 partner-track pairs of the
- * 100,000-partner ecosystem takes most of a second).
+ * evaluations and the funnel's per-partner facts ride along: the partners
+ * whose records changed are evaluated again, the others kept (evaluating all
+ * 123,320 partner-track pairs of the 100,000-partner ecosystem takes most of
+ * a second, walking its 318,395 lifecycle moves a few hundred ms).
+ *
+ * The maps are patched in place, not copied (copying five maps of 100,000
+ * entries per write cost more than the reads): a request that still holds
+ * the previous version's records may see the newer ones, as a read racing a
+ * write would; the lists it was handed (standings, evaluations) stay as they were.
  */
 import type { LifecycleTransition } from '../schemas/model.js';
 import type { ProgramTrack, TierEvaluation } from '../schemas/programs.js';
 import { evaluateTiers } from '../operations/tiers.js';
+import { funnelFacts, partnerFunnelFacts, type PartnerFunnelFacts } from '../operations/funnel.js';
 import type { StoreChanges } from '../store/changes.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { patchedPerVersion } from '../store/per-version.js';
@@ -29,6 +36,8 @@ export interface ProgramRecords {
   wonByPartner: Map<string, WonPart[]>;
   /** Every tier evaluation, made on `day` (won deals count over the last 12 months); made at the first request for them. */
   evaluations?: { day: string; all: TierEvaluation[] };
+  /** Per track asked for, each partner's funnel facts (see funnel.ts). */
+  funnels: Map<string, Map<string, PartnerFunnelFacts>>;
 }
 
 const today = (now: Date) => now.toISOString().slice(0, 10);
@@ -66,6 +75,7 @@ async function load(store: GraphStore): Promise<ProgramRecords> {
     histories,
     wonByDeal: groupBy(won, (w) => w.deal),
     wonByPartner: groupBy(won, (w) => w.partner),
+    funnels: new Map(),
   };
 }
 
@@ -81,12 +91,11 @@ async function patch(store: GraphStore, previous: ProgramRecords, changes: Store
   ]);
 
   // Won deals: each changed deal's parts replace the ones it had, for the partners it had and has.
-  const wonByDeal = new Map(previous.wonByDeal);
-  const wonByPartner = new Map(previous.wonByPartner);
+  const { wonByDeal, wonByPartner, standingsByPartner, activities: nextActivities, histories: nextHistories } = previous;
   const newParts = groupBy(won, (w) => w.deal);
   const affected = new Set(partners);
   for (const deal of deals) {
-    for (const part of previous.wonByDeal.get(deal) ?? []) {
+    for (const part of wonByDeal.get(deal) ?? []) {
       affected.add(part.partner);
       wonByPartner.set(part.partner, (wonByPartner.get(part.partner) ?? []).filter((w) => w.deal !== deal));
     }
@@ -99,15 +108,13 @@ async function patch(store: GraphStore, previous: ProgramRecords, changes: Store
     else wonByDeal.delete(deal);
   }
 
-  const standingsByPartner = new Map(previous.standingsByPartner);
-  const nextActivities = new Map(previous.activities);
-  const nextHistories = new Map(previous.histories);
   const standingsNow = groupBy(standings, (s) => s.partner);
   for (const id of partners) {
     const put = <T>(map: Map<string, T>, value: T | undefined) => (value === undefined ? map.delete(id) : map.set(id, value));
     put(standingsByPartner, standingsNow.get(id));
     put(nextActivities, activities.get(id));
     put(nextHistories, histories.get(id));
+    for (const [track, facts] of previous.funnels) put(facts, partnerFunnelFacts(track, histories.get(id) ?? []));
   }
   for (const id of affected) {
     const activity = nextActivities.get(id);
@@ -115,13 +122,10 @@ async function patch(store: GraphStore, previous: ProgramRecords, changes: Store
   }
 
   const next: ProgramRecords = {
+    ...previous,
     programs,
-    standings: [...standingsByPartner.values()].flat(),
-    standingsByPartner,
-    activities: nextActivities,
-    histories: nextHistories,
-    wonByDeal,
-    wonByPartner,
+    standings: partners.length === 0 ? previous.standings : [...standingsByPartner.values()].flat(),
+    evaluations: undefined,
   };
   // Evaluations made today under the same programme: only the affected partners' change.
   const made = previous.evaluations;
@@ -143,6 +147,13 @@ function merge(a: TierEvaluation[], b: TierEvaluation[]): TierEvaluation[] {
 }
 
 /** Every tier evaluation for these records, made once a day per version (and kept with the records). */
+/** Each partner's funnel facts in a track, worked out at the first request for the track and kept with the records. */
+export function trackFunnelFacts(records: ProgramRecords, track: string): Map<string, PartnerFunnelFacts> {
+  let facts = records.funnels.get(track);
+  if (facts === undefined) records.funnels.set(track, (facts = funnelFacts(track, records.histories)));
+  return facts;
+}
+
 export function tierEvaluations(records: ProgramRecords, now = new Date()): TierEvaluation[] {
   if (records.evaluations?.day !== today(now)) records.evaluations = { day: today(now), all: evaluateTiers(records.programs, records.standings, records.activities, now) };
   return records.evaluations.all;
