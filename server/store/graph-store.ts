@@ -164,6 +164,21 @@ const orNull = (value: string | undefined) => value ?? null;
 /** A relationship as the audit trail names it: from -TYPE-> to (role). */
 const relationshipLabel = (r: { from: string; to: string; type: string; role?: string }) => `${r.from} -${r.type}-> ${r.to}${r.role === undefined ? '' : ` (${r.role})`}`;
 
+/** A deal as attribution reads it. */
+function dealRecordFromRow(r: Row): DealRecord {
+  const optional = <T>(value: unknown, type: string) => (typeof value === type ? (value as T) : undefined);
+  return {
+    id: String(r.id),
+    stage: String(r.stage ?? 'open'),
+    ...(typeof r.amount === 'number' ? { amount: r.amount } : {}),
+    ...(typeof r.closedAt === 'string' ? { closedAt: r.closedAt } : {}),
+    partners: ((r.partners as Array<Record<string, unknown>> | null) ?? []).map((p) => {
+      const registeredAt = optional<string>(p.registeredAt, 'string');
+      return { partner: String(p.partner), role: String(p.role), ...(registeredAt === undefined ? {} : { registeredAt }), types: (p.types as string[] | null) ?? [] };
+    }),
+  };
+}
+
 /** Code-unit order, the same whatever the engine or locale. */
 const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -671,18 +686,12 @@ export class GraphStore {
 
   /** Every deal with its stage, amount, close date and partners (with their types), in one read: what attribution and reports need. */
   async dealRecords(): Promise<DealRecord[]> {
-    const rows = await this.executor.read('deals/for-attribution');
-    const optional = <T>(value: unknown, type: string) => (typeof value === type ? (value as T) : undefined);
-    return rows.map((r) => ({
-      id: String(r.id),
-      stage: String(r.stage ?? 'open'),
-      ...(typeof r.amount === 'number' ? { amount: r.amount } : {}),
-      ...(typeof r.closedAt === 'string' ? { closedAt: r.closedAt } : {}),
-      partners: ((r.partners as Array<Record<string, unknown>> | null) ?? []).map((p) => {
-        const registeredAt = optional<string>(p.registeredAt, 'string');
-        return { partner: String(p.partner), role: String(p.role), ...(registeredAt === undefined ? {} : { registeredAt }), types: (p.types as string[] | null) ?? [] };
-      }),
-    }));
+    return (await this.executor.read('deals/for-attribution')).map(dealRecordFromRow);
+  }
+
+  /** These deals (those that exist) as attribution reads them: dealRecords for the deals a write touched. */
+  async dealRecordsOf(ids: string[]): Promise<DealRecord[]> {
+    return (await this.readOf('deals/for-attribution-of', ids)).map(dealRecordFromRow);
   }
 
   /** Every deal with its customer, needs and claims, in one read: what conflict detection needs. */

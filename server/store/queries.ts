@@ -54,6 +54,7 @@ export const QUERY_NAMES = [
   'deals/delete',
   'deals/delete-for-customer',
   'deals/for-attribution',
+  'deals/for-attribution-of',
   'deals/get',
   'deals/list',
   'deals/upsert',

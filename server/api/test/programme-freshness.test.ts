@@ -3,13 +3,15 @@
  * store is written to: the server brings its kept records forward from what
  * each write changed (see server/service/program-records.ts), and after a seeded
  * run of random writes over HTTP (lifecycle moves, deal claims and stages,
- * SERVES and integrations, partners' tiers and capabilities, deletes) every
- * answer is compared with the pure functions run on the store's full bulk
- * reads, made afresh.
+ * SERVES and integrations, partners' tiers and capabilities, solutions,
+ * deletes) every answer (tiers, funnels, attribution, the solution catalogue)
+ * is compared with the pure functions run on the store's full bulk reads,
+ * made afresh.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateBundle } from '../../../seeds/generate.js';
 import { importBundle } from '../../import/import-bundle.js';
+import { attributeDeal, attributionSummary, coalitionStats } from '../../operations/attribution.js';
 import { lifecycleFunnel } from '../../operations/funnel.js';
 import { validateSolution } from '../../operations/solutions.js';
 import { evaluateTiers } from '../../operations/tiers.js';
@@ -59,6 +61,8 @@ describeStore('programme answers after writes', () => {
     return {
       tiers: (await ok('GET', '/api/tiers/evaluation?limit=1000')).items,
       funnels,
+      summary: await ok('GET', '/api/attribution/summary?model=shapley'),
+      deals: await Promise.all(bundle.deals.map((d) => call('GET', `/api/deals/${d.id}/attribution?model=shapley`).then((r) => (r.status === 200 ? r.body : null)))),
       solutions: await Promise.all((await ok('GET', '/api/solutions?limit=500')).items.map((s: { id: string }) => ok('GET', `/api/solutions/${s.id}/validation`))),
     };
   }
@@ -66,11 +70,24 @@ describeStore('programme answers after writes', () => {
   /** The same answers from the store's full bulk reads, made now. */
   async function fresh() {
     const store = server.app.store;
-    const [programs, standings, activities, histories, catalogue] = await Promise.all([store.programs(), store.trackStandings(), store.partnerActivities(), store.lifecycleHistories(), store.solutionCatalogue()]);
+    const [programs, standings, activities, histories, catalogue, deals] = await Promise.all([
+      store.programs(),
+      store.trackStandings(),
+      store.partnerActivities(),
+      store.lifecycleHistories(),
+      store.solutionCatalogue(),
+      store.dealRecords(),
+    ]);
     const now = new Date();
+    // In id order, as the server keeps them: sums over them then add up in the same order.
+    deals.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const stats = coalitionStats(deals);
+    const byId = new Map(deals.map((d) => [d.id, d]));
     return {
       tiers: evaluateTiers(programs, standings, activities, now),
       funnels: programs.map((t) => lifecycleFunnel(t, standings, histories, now)),
+      summary: attributionSummary(deals, { model: 'shapley' }, stats),
+      deals: bundle.deals.map((d) => (byId.has(d.id) ? attributeDeal(byId.get(d.id)!, 'shapley', { stats }) : null)),
       solutions: catalogue.solutions.map((s) => validateSolution(s, catalogue.members, catalogue.names)),
     };
   }

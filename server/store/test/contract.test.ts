@@ -93,6 +93,7 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
       },
     ]);
     expect(await t.store.integrationAdoption()).toEqual({ technology: 1, integrated: 1 });
+    expect(await t.store.dealRecordsOf(['d-1', 'd-unknown'])).toEqual(records);
   });
 
   it('reads what solution validation and customer fit need, in bulk', async () => {
