@@ -204,13 +204,14 @@ export class StoreWriter {
 
   async upsertCapabilities(items: Capability[]) {
     this.touched.add('capabilities', items.map((c) => c.id));
-    this.changes.names = true;
+    // An import runs every step, most with no rows: only rows change anything.
+    this.changes.names ||= items.length > 0;
     await this.each('capabilities/upsert', items.map((c) => ({ id: c.id, props: records.plainProps(c) })));
   }
 
   async upsertRegions(items: Region[]) {
     this.touched.add('regions', items.map((r) => r.id));
-    this.changes.names = true;
+    this.changes.names ||= items.length > 0;
     await this.each('regions/upsert', items.map((r) => ({ id: r.id, props: records.plainProps(r) })));
   }
 
@@ -285,7 +286,7 @@ export class StoreWriter {
   async defineTracks(tracks: ProgramTrack[]) {
     const rows = trackRows(tracks);
     this.touched.add('programs', tracks.map((t) => t.id));
-    this.changes.programs = true;
+    this.changes.programs ||= tracks.length > 0;
     await this.each('programs/upsert-tracks', rows.tracks);
     for (const batch of chunks(tracks.map((t) => t.id))) await this.tx.run('programs/clear-tiers', { ids: batch });
     await this.each('programs/add-tiers', rows.tiers);
@@ -297,7 +298,7 @@ export class StoreWriter {
     const rows = await this.tx.run('programs/undefine', { id });
     if (rows.length > 0) this.changed = true;
     if (rows.length > 0) this.touched.add('programs', [id]);
-    this.changes.programs = true;
+    this.changes.programs ||= rows.length > 0;
     return rows.length > 0;
   }
 
@@ -385,7 +386,7 @@ export class StoreWriter {
   /** Records resolutions from a bundle, with their audit, linked to their deals (the shares they wrote come with the deals). */
   async importResolutions(items: StoredResolution[]) {
     this.touched.add('resolutions', items.map((r) => r.id));
-    this.changes.resolutions = true;
+    this.changes.resolutions ||= items.length > 0;
     await this.each('conflicts/import-resolutions', items.map((r) => ({ id: r.id, props: resolutionProps(r), deals: r.conflict.deals })));
   }
 

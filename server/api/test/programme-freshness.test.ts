@@ -157,6 +157,14 @@ describeStore('programme answers after writes', () => {
         const kept = (found.body.partners as string[]).filter(() => next() < 0.7);
         return call('PUT', `/api/solutions/${found.body.id}`, { ...found.body, partners: [...new Set([...kept, partner()])], capabilities: [...new Set([pick(capabilities), ...found.body.capabilities.slice(1)])] });
       },
+      // A track's tiers redefined (a requirement raised or lowered), rarely.
+      async () => {
+        if (next() < 0.7) return;
+        const { tracks } = await ok('GET', '/api/programs');
+        const { id, ...track } = pick(tracks as Array<{ id: string; tiers: Array<{ requirements: Record<string, unknown> }> }>);
+        const tiers = track.tiers.map((tier, i) => (i === track.tiers.length - 1 ? { ...tier, requirements: { ...tier.requirements, customers: 1 + Math.floor(next() * 4) } } : tier));
+        return call('PUT', `/api/programs/tracks/${id}`, { ...track, tiers });
+      },
       // A deal deleted, rarely a partner (which takes relationships of others with it).
       async () => {
         if (next() < 0.3) return call('DELETE', `/api/partners/${pick(partners)}`);

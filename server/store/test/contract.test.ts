@@ -414,6 +414,9 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     const before = await t.store.version();
     const { version } = await t.store.write(async (w) => {
       await w.upsertRelationships([{ from: 'p-acme', to: 'c-globex', type: 'SERVES', role: 'implement', source: 'test' }]);
+      await w.defineTracks([]);
+      await w.upsertCapabilities([]);
+      await w.importResolutions([]);
       await w.upsertDeals([{ id: 'd-log', customer: 'c-globex', region: 'emea', needs: [], stage: 'open', partners: [] }]);
       await w.delete('deals', 'd-log');
     });
@@ -422,6 +425,8 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect([...changes!.customers]).toEqual(['c-globex']);
     expect([...changes!.deals]).toEqual(['d-log']);
     expect(changes!.broad).toBe(false);
+    // Steps without rows (an import runs them all) change nothing.
+    expect([changes!.programs, changes!.names, changes!.resolutions]).toEqual([false, false, false]);
     // Nothing written, no version: nothing to account for.
     await t.store.write(async () => undefined);
     expect(await t.store.version()).toBe(version);
