@@ -1,20 +1,23 @@
 /**
- * Programme operations at scale: tier evaluation, the lifecycle funnel and
- * conflict detection on the generated ecosystem (its programme, lifecycle
- * histories and deals included), imported into a fresh embedded store. Prints,
- * for each, the store's bulk reads and the pure function's time (median of 5
- * runs); then the HTTP answers of the real server over that store: the first
- * request, the same request repeated (median of 3), and the first request
- * after a write (resolving a conflict), which reads the store again.
+ * Programme operations at scale: tier evaluation, the lifecycle funnel,
+ * conflict detection, attribution and the solution catalogue on the
+ * generated ecosystem (its programme, lifecycle histories and deals
+ * included). Prints the store's bulk reads and the pure functions' times
+ * (median of 5); then the HTTP answers of the real server over that store:
+ * the first request after start, the same request repeated (median of 3), and
+ * the first request after each of three writes (a lifecycle move, a deal's
+ * claims changed, a SERVES changed), each write made just before the request
+ * it is timed for.
  *
- *   npm run bench:operations [-- --bundle /tmp/eco-100k-ops.json]
+ *   npm run bench:operations [-- --bundle /tmp/eco-100k-ops.json]   imports the bundle into a fresh embedded store
+ *   npm run bench:operations -- --data-dir DIR                      uses the embedded store in DIR as it is (it is written to: use a copy)
  *
  * The bundle is written first when missing, with
  * `npx tsx seeds/generate.ts --partners 100000 --customers 200000 --relationships 1000000 --seed 42 --out <bundle>`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../server/app.js';
@@ -28,15 +31,9 @@ import { GraphStore } from '../server/store/graph-store.js';
 import { openGrafeo } from '../server/store/grafeo.js';
 import { loadQueries } from '../server/store/queries.js';
 
-const { values } = parseArgs({ options: { bundle: { type: 'string', default: '/tmp/eco-100k-ops.json' } } });
-const bundleFile = values.bundle!;
-if (!existsSync(bundleFile)) {
-  console.log(`generating ${bundleFile} …`);
-  const args = ['--partners', '100000', '--customers', '200000', '--relationships', '1000000', '--seed', '42', '--out', bundleFile];
-  execFileSync(process.execPath, ['--import', 'tsx', 'seeds/generate.ts', ...args], { stdio: 'inherit' });
-}
-
-const dataDir = path.join(tmpdir(), `ecograph-bench-operations-${process.pid}`);
+const { values } = parseArgs({ options: { bundle: { type: 'string', default: '/tmp/eco-100k-ops.json' }, 'data-dir': { type: 'string' } } });
+const given = values['data-dir'];
+const dataDir = given ?? path.join(tmpdir(), `ecograph-bench-operations-${process.pid}`);
 const ms = (since: number) => performance.now() - since;
 const timed = async <T>(work: () => Promise<T> | T): Promise<[T, number]> => {
   const started = performance.now();
@@ -47,11 +44,21 @@ const medianOf5 = async (work: () => unknown) => {
   for (let i = 0; i < 5; i++) times.push((await timed(work))[1]);
   return times.sort((a, b) => a - b)[2]!;
 };
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+console.log(`load average at start: ${load()}`);
 
 const store = new GraphStore(await openGrafeo(dataDir, loadQueries()));
 try {
-  const [report, importMs] = await timed(async () => importBundle(store, await readBundleInput(bundleFile), { batchRows: 5000 }));
-  console.log(`imported ${Object.values(report.written).reduce((a, b) => a + b, 0).toLocaleString('en')} rows in ${(importMs / 1000).toFixed(1)} s`);
+  if (given === undefined) {
+    const bundleFile = values.bundle!;
+    if (!existsSync(bundleFile)) {
+      console.log(`generating ${bundleFile} …`);
+      const args = ['--partners', '100000', '--customers', '200000', '--relationships', '1000000', '--seed', '42', '--out', bundleFile];
+      execFileSync(process.execPath, ['--import', 'tsx', 'seeds/generate.ts', ...args], { stdio: 'inherit' });
+    }
+    const [report, importMs] = await timed(async () => importBundle(store, await readBundleInput(bundleFile), { batchRows: 5000 }));
+    console.log(`imported ${Object.values(report.written).reduce((a, b) => a + b, 0).toLocaleString('en')} rows in ${(importMs / 1000).toFixed(1)} s`);
+  } else console.log(`the store in ${dataDir}: ${JSON.stringify(await store.counts())}`);
 
   const [programs, programsMs] = await timed(() => store.programs());
   const [standings, standingsMs] = await timed(() => store.trackStandings());
@@ -110,23 +117,75 @@ try {
     if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
     return response.json() as Promise<unknown>;
   };
-  const paths = ['/api/tiers/evaluation', '/api/lifecycle/funnel?track=resell', '/api/conflicts'];
+  const send = async (method: string, path: string, body: unknown) => {
+    const response = await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+    return response.json() as Promise<any>;
+  };
+  // A won deal with several partners, whose attribution is asked; later a partner in a track (moved) and a customer (served).
+  type Deal = { id: string; stage?: string; partners: Array<{ partner: string; claimedShare?: number }> };
+  let deal: Deal | undefined;
+  for (let cursor: string | null = null; deal === undefined; ) {
+    const page = (await get(`/api/deals?limit=500${cursor === null ? '' : `&cursor=${cursor}`}`)) as { items: Deal[]; nextCursor: string | null };
+    deal = page.items.find((d) => d.stage === 'won' && d.partners.length >= 3) ?? (page.nextCursor === null ? page.items.find((d) => d.partners.length >= 2) : undefined);
+    cursor = page.nextCursor;
+  }
+
+  const paths: Array<[string, string]> = [
+    ['tier evaluation', '/api/tiers/evaluation'],
+    ['funnel (resell)', '/api/lifecycle/funnel?track=resell'],
+    ['conflicts', '/api/conflicts'],
+    ['attribution summary', '/api/attribution/summary?model=shapley'],
+    ['solution catalogue', '/api/solutions'],
+    [`one deal's attribution (${deal.partners.length} partners)`, `/api/deals/${deal.id}/attribution?model=shapley`],
+  ];
   const rows: Record<string, Record<string, number>> = {};
-  for (const path of paths) {
+  for (const [name, path] of paths) {
     const [, first] = await timed(() => get(path));
     const times: number[] = [];
     for (let i = 0; i < 3; i++) times.push((await timed(() => get(path)))[1]);
-    rows[path] = { 'first ms': Math.round(first), 'repeated ms (median of 3)': Math.round(times.sort((a, b) => a - b)[1]!) };
+    rows[name] = { 'first after start': Math.round(first), 'repeated (median of 3)': Math.round(times.sort((a, b) => a - b)[1]!) };
   }
-  const { conflicts } = (await get('/api/conflicts?limit=1')) as { conflicts: Array<{ id: string }> };
-  const [, resolveMs] = await timed(async () => {
-    const response = await fetch(`${base}/api/conflicts/${conflicts[0]!.id}/resolve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ policy: 'proportional' }) });
-    if (!response.ok) throw new Error(`resolve answered ${response.status}`);
-  });
-  for (const path of paths) rows[path]!['first after a write ms'] = Math.round((await timed(() => get(path)))[1]);
+  console.log(`load average after the first requests: ${load()}`);
+  const { items: evaluated } = (await get('/api/tiers/evaluation?track=resell&limit=1')) as { items: Array<{ partnerId: string }> };
+  const mover = evaluated[0]!.partnerId;
+  const { items: customers } = (await get('/api/customers?limit=1')) as { items: Array<{ id: string }> };
+
+  const stages = ['onboard', 'activate', 'grow'];
+  let moves = 0;
+  let claims = 0;
+  const writes: Array<[string, () => Promise<unknown>]> = [
+    [
+      'lifecycle move',
+      async () => {
+        const { stages: now } = (await get(`/api/partners/${mover}/lifecycle`)) as { stages: Record<string, { stage: string }> };
+        const stage = stages.filter((s) => s !== now.resell?.stage)[moves++ % 2];
+        return send('POST', `/api/partners/${mover}/lifecycle`, { track: 'resell', stage, reason: 'benchmark' });
+      },
+    ],
+    [
+      "deal's claims",
+      async () => {
+        const current = (await get(`/api/deals/${deal!.id}`)) as Deal;
+        claims += 1;
+        return send('PUT', `/api/deals/${deal!.id}`, { ...current, partners: current.partners.map((p, i) => ({ ...p, claimedShare: i === 0 ? 0.3 + (claims % 5) / 10 : 0.2 })) });
+      },
+    ],
+    ['SERVES', () => send('PUT', '/api/relationships', { from: mover, to: customers[0]!.id, type: 'SERVES', role: 'resell', annualValue: 1000 * (moves + claims + 1) })],
+  ];
+  const writeTimes: Record<string, number[]> = {};
+  for (const [name, path] of paths) {
+    for (const [kind, write] of writes) {
+      const [, writeMs] = await timed(write);
+      (writeTimes[kind] ??= []).push(writeMs);
+      rows[name]![`first after a ${kind}`] = Math.round((await timed(() => get(path)))[1]);
+    }
+  }
   console.table(rows);
-  console.log(`resolving one conflict (POST /api/conflicts/:id/resolve): ${Math.round(resolveMs)} ms`);
+  const median = (list: number[]) => [...list].sort((a, b) => a - b)[list.length >> 1]!;
+  console.log(`the writes themselves (median of ${paths.length}): ${Object.entries(writeTimes).map(([kind, list]) => `${kind} ${Math.round(median(list))} ms`).join(', ')}`);
+  console.log(`load average at the end: ${load()}`);
 } finally {
   await app.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (given === undefined) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,34 +1,24 @@
 /**
  * Multi-partner attribution and the ecosystem report: thin routes over pure
  * functions of the store's deal records. The records and the coalition
- * statistics of closed deals are read once per store version and kept.
+ * statistics of closed deals are read once, then brought forward by each
+ * write (server/service/deal-records.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse, IdParams } from '../schemas/api.js';
-import { AttributionQuery, AttributionSummary, AttributionSummaryQuery, DealAttribution, EcosystemReport, PeriodQuery, type DealRecord } from '../schemas/attribution.js';
-import { attributeDeal, attributionSummary, coalitionStats, type CoalitionStats } from '../operations/attribution.js';
+import { AttributionQuery, AttributionSummary, AttributionSummaryQuery, DealAttribution, EcosystemReport, PeriodQuery } from '../schemas/attribution.js';
+import { attributeDeal, attributionSummary } from '../operations/attribution.js';
 import { ecosystemReport } from '../operations/reports.js';
-import type { GraphStore } from '../store/graph-store.js';
+import { dealRecords } from '../service/deal-records.js';
 import { perVersion } from '../store/per-version.js';
 import { NotFoundError } from './errors.js';
 
-interface DealData {
-  deals: DealRecord[];
-  byId: Map<string, DealRecord>;
-  stats: CoalitionStats;
-  adoption: { technology: number; integrated: number };
-}
-
-/** The deal records of the store's current version, with what every answer derives from them. */
-async function loadDealData(store: GraphStore): Promise<DealData> {
-  const [deals, adoption] = await Promise.all([store.dealRecords(), store.integrationAdoption()]);
-  return { deals, byId: new Map(deals.map((d) => [d.id, d])), stats: coalitionStats(deals), adoption };
-}
-
 export async function attributionRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const current = perVersion(app.store, () => loadDealData(app.store));
+  const current = dealRecords(app.store);
+  // Integration adoption is the report's alone: read per version, apart from the deals.
+  const adoption = perVersion(app.store, () => app.store.integrationAdoption());
   const errors = { 400: ErrorResponse, 404: ErrorResponse };
 
   api.get(
@@ -78,8 +68,8 @@ export async function attributionRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const data = await current();
-      return ecosystemReport(data.deals, data.adoption, request.query);
+      const [data, adopted] = await Promise.all([current(), adoption()]);
+      return ecosystemReport(data.deals, adopted, request.query);
     },
   );
 }

@@ -1,18 +1,17 @@
 /**
  * The partner programme: its tracks and tiers (CRUD), tier evaluation and the
  * lifecycle funnel. Each answer hands records from a few bulk reads of the
- * store, kept per store version, to a pure function in server/operations/.
+ * store, brought forward by each write, to a pure function in server/operations/.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse } from '../schemas/api.js';
-import { Funnel, FunnelQuery, ProgramList, ProgramTrack, ProgramTrackBody, TierEvaluationPage, TierEvaluationQuery, TrackParams, type TierEvaluation } from '../schemas/programs.js';
+import { Funnel, FunnelQuery, ProgramList, ProgramTrack, ProgramTrackBody, TierEvaluationPage, TierEvaluationQuery, TrackParams } from '../schemas/programs.js';
+import { funnelOf } from '../operations/funnel.js';
 import { Id } from '../schemas/model.js';
-import { evaluateTiers } from '../operations/tiers.js';
-import { lifecycleFunnel } from '../operations/funnel.js';
 import { nextCursor, offsetOf } from './offset-cursor.js';
-import { perVersion } from '../store/per-version.js';
+import { programRecords, tierEvaluations, trackFunnelFacts } from '../service/program-records.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { answer, nameBook, ResultFormatQuery } from './result-format.js';
 import { tierEvaluationColumns } from '../export/results.js';
@@ -42,18 +41,8 @@ export async function programRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['programs'];
   const errors = { 400: ErrorResponse, 404: ErrorResponse };
-  const tierRecords = perVersion(app.store, () => Promise.all([app.store.programs(), app.store.trackStandings(), app.store.partnerActivities()]));
-  // Every evaluation, kept while the store's records and the day stay the same (won deals count over the last 12 months):
-  // a request filters and pages them instead of evaluating every partner again (about a second at 100,000 partners).
-  let evaluated: { records: Awaited<ReturnType<typeof tierRecords>>; day: string; all: TierEvaluation[] } | undefined;
-  const evaluations = async () => {
-    const records = await tierRecords();
-    const now = new Date();
-    const day = now.toISOString().slice(0, 10);
-    if (evaluated?.records !== records || evaluated.day !== day) evaluated = { records, day, all: evaluateTiers(records[0], records[1], records[2], now) };
-    return evaluated;
-  };
-  const funnelRecords = perVersion(app.store, () => Promise.all([app.store.programs(), app.store.trackStandings(), app.store.lifecycleHistories()]));
+  // Kept per store version and brought forward by each write (see server/service/program-records.ts), the evaluations with them.
+  const records = programRecords(app.store);
 
   api.get('/api/programs', { schema: { tags, summary: 'The programme: every track with its benefits, limits and tiers', response: { 200: ProgramList } } }, async () => ({
     tracks: await app.store.programs(),
@@ -96,8 +85,9 @@ export async function programRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const q = request.query;
       const offset = offsetOf(q.cursor);
-      const { records, all: every } = await evaluations();
-      const [programs] = records;
+      const current = await records();
+      const { programs } = current;
+      const every = tierEvaluations(current);
       if (q.track !== undefined && !programs.some((t) => t.id === q.track)) throw unknown('querystring.track', `unknown track "${q.track}"; the programme's tracks are ${quoted(programs.map((t) => t.id))}`);
       const inScope = programs.filter((t) => q.track === undefined || t.id === q.track);
       const tiers = [...new Set(inScope.flatMap((t) => t.tiers.map((tier) => tier.id)))];
@@ -117,10 +107,10 @@ export async function programRoutes(app: FastifyInstance) {
     '/api/lifecycle/funnel',
     { schema: { tags, summary: "A track's lifecycle funnel: partners per stage, conversion, median days and stalled partners", querystring: FunnelQuery, response: { 200: Funnel, ...errors } } },
     async (request) => {
-      const [programs, standings, histories] = await funnelRecords();
-      const track = programs.find((t) => t.id === request.query.track);
-      if (track === undefined) throw unknown('querystring.track', `unknown track "${request.query.track}"; the programme's tracks are ${quoted(programs.map((t) => t.id))}`);
-      return lifecycleFunnel(track, standings, histories, new Date());
+      const current = await records();
+      const track = current.programs.find((t) => t.id === request.query.track);
+      if (track === undefined) throw unknown('querystring.track', `unknown track "${request.query.track}"; the programme's tracks are ${quoted(current.programs.map((t) => t.id))}`);
+      return funnelOf(track, current.standings, trackFunnelFacts(current, track.id), new Date());
     },
   );
 }

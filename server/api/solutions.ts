@@ -1,15 +1,16 @@
 /**
  * The validated solution catalogue: the list with each solution's status, a
  * solution's validation, and the solutions that fit a customer. The
- * catalogue is validated whole from a few bulk reads, kept per store version.
+ * catalogue is validated whole from a few bulk reads, then brought forward by
+ * each write (server/service/solution-catalogue.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse, IdParams } from '../schemas/api.js';
 import { CataloguePage, CustomerSolutions, SolutionListQuery, SolutionValidation } from '../schemas/solutions.js';
-import { rankSolutions, validateSolution } from '../operations/solutions.js';
+import { rankSolutions } from '../operations/solutions.js';
 import { InvalidCursorError } from '../store/graph-store.js';
-import { perVersion } from '../store/per-version.js';
+import { solutionCatalogue } from '../service/solution-catalogue.js';
 import { NotFoundError } from './errors.js';
 
 /** The cursor the other lists use: the last id, as base64url JSON. */
@@ -27,11 +28,7 @@ function afterId(cursor: string | undefined): string {
 export async function solutionRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: ErrorResponse, 404: ErrorResponse };
-  const catalogue = perVersion(app.store, async () => {
-    const { solutions, members, names } = await app.store.solutionCatalogue();
-    const validated = solutions.map((solution) => ({ solution, validation: validateSolution(solution, members, names) }));
-    return { validated, byId: new Map(validated.map((v) => [v.solution.id, v])), members, names };
-  });
+  const catalogue = solutionCatalogue(app.store);
 
   api.get(
     '/api/solutions',

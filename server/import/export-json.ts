@@ -3,13 +3,13 @@
  * streams, so that neither the store's rows nor the response text is held
  * whole. Parsed, it equals GraphStore.exportBundle().
  */
-import { BUNDLE_SECTIONS, BUNDLE_VERSION, type BundleSection } from '../schemas/bundle.js';
+import { BUNDLE_SECTIONS, BUNDLE_VERSION, type BundleSection, type ExportSection } from '../schemas/bundle.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { OPTIONAL_SECTIONS } from './csv.js';
 
 export async function* bundleJson(store: GraphStore): AsyncGenerator<string> {
-  const written = new Set<BundleSection>();
-  let current: BundleSection | undefined;
+  const written = new Set<ExportSection>();
+  let current: ExportSection | undefined;
   yield `{"version":${BUNDLE_VERSION}`;
   // A section's batches arrive together: open it at its first batch, close it at the next section's.
   for await (const { section, rows } of store.exportBatches()) {

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { BUNDLE_SECTIONS, BundleEnvelope, type Bundle, type BundleSection } from '../schemas/bundle.js';
+import { BUNDLE_SECTIONS, BundleEnvelope, BundleResolution, type Bundle, type BundleSection, type ExportSection } from '../schemas/bundle.js';
 import type { Capability, Customer, Deal, MembershipRelationship, Partner, Region, Relationship, Segment, Solution } from '../schemas/model.js';
 import type { ProgramTrack } from '../schemas/programs.js';
 import type { SharingRow } from '../schemas/sharing.js';
@@ -27,7 +27,7 @@ import type { Origin } from './mapping.js';
 export type ImportMode = 'all-or-nothing' | 'partial';
 
 export interface RowError {
-  section: BundleSection | 'bundle';
+  section: ExportSection | 'bundle';
   index: number;
   id?: string;
   field: string;
@@ -179,7 +179,7 @@ function valueAt(raw: unknown, path: PropertyKey[]): string | undefined {
   return value === undefined ? undefined : shownValue(value);
 }
 
-function parseRows<S extends z.ZodType>(section: BundleSection, schema: S, rows: unknown[], errors: ErrorList): Array<Indexed<z.infer<S>>> {
+function parseRows<S extends z.ZodType>(section: ExportSection, schema: S, rows: unknown[], errors: ErrorList): Array<Indexed<z.infer<S>>> {
   const valid: Array<Indexed<z.infer<S>>> = [];
   // Through the Standard Schema interface: the same checks as safeParse without building a ZodError
   // (with its stack) per bad row, which made a body of a million empty rows take a minute.
@@ -228,6 +228,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   const solutionRows = parseRows('solutions', BUNDLE_SECTIONS.solutions, b.solutions, errors);
   const programRows = parseRows('programs', BUNDLE_SECTIONS.programs, b.programs, errors);
   const sharingRows = parseRows('sharing', BUNDLE_SECTIONS.sharing, b.sharing, errors);
+  const resolutionRows = parseRows('resolutions', BundleResolution, b.resolutions, errors);
   warnRepeatedIds({ capabilities, partners: partnerRows, customers: customerRows, deals: dealRows, solutions: solutionRows, programs: programRows }, options.origins, warnings);
 
   // Identities: partners and customers from several systems become one record each. The store is
@@ -397,6 +398,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     solutions: goodSolutions,
     programs: goodPrograms,
     sharing: goodSharing,
+    ...(resolutionRows.length > 0 ? { resolutions: resolutionRows.map((r) => r.row) } : {}),
   };
   const written = Object.fromEntries(Object.keys(BUNDLE_SECTIONS).map((k) => [k, 0])) as Record<BundleSection, number>;
   const rejected = errors.length > 0 && mode === 'all-or-nothing';
@@ -447,7 +449,7 @@ async function planCounts(store: GraphStore, plan: Bundle, stored: { partners: S
 }
 
 type Step = (w: StoreWriter, rows: never[]) => Promise<void>;
-const STEPS: Array<[BundleSection, Step]> = [
+const STEPS: Array<[ExportSection, Step]> = [
   ['capabilities', (w, rows: Capability[]) => w.upsertCapabilities(rows)],
   ['regions', (w, rows: Region[]) => w.upsertRegions(rows)],
   ['segments', (w, rows: Segment[]) => w.upsertSegments(rows)],
@@ -458,7 +460,8 @@ const STEPS: Array<[BundleSection, Step]> = [
   ['solutions', (w, rows: Solution[]) => w.upsertSolutions(rows)],
   ['programs', (w, rows: ProgramTrack[]) => w.defineTracks(rows)],
   ['sharing', (w, rows: SharingRow[]) => w.setSharing(rows)],
-] as Array<[BundleSection, Step]>;
+  ['resolutions', (w, rows: BundleResolution[]) => w.importResolutions(rows)],
+] as Array<[ExportSection, Step]>;
 
 /**
  * Writes a checked bundle. Without `batchRows`, one transaction: all or

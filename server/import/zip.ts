@@ -32,6 +32,8 @@ export function bundleCsvZip(store: GraphStore): Readable {
     let file: PassThrough | undefined;
     let current: BundleSection | undefined;
     for await (const { section, rows } of store.exportBatches()) {
+      // Resolutions travel in JSON bundles only: a CSV row has no place for their lists of claims.
+      if (section === 'resolutions') continue;
       if (section !== current) {
         file?.end();
         file = new PassThrough();

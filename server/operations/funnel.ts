@@ -31,6 +31,48 @@ function median(values: number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** What one partner's moves in one track tell the funnel; stages as bits by their place in LIFECYCLE_STAGES. */
+export interface PartnerFunnelFacts {
+  /** Stages it moved to. */
+  reached: number;
+  /** Stages it later moved on from to a stage further along. */
+  converted: number;
+  /** Days spent at a stage, from a move to it to the next move: [stage index, days]. */
+  stays: Array<[number, number]>;
+}
+
+const INDEX = new Map<LifecycleStage, number>(LIFECYCLE_STAGES.map((s, i) => [s, i]));
+const bit = (stage: LifecycleStage) => 1 << INDEX.get(stage)!;
+
+/** A partner's funnel facts in one track, from its moves (oldest first); undefined when it never moved in it. */
+export function partnerFunnelFacts(track: string, history: LifecycleTransition[]): PartnerFunnelFacts | undefined {
+  const facts: PartnerFunnelFacts = { reached: 0, converted: 0, stays: [] };
+  // Walked from the latest move back: a stage converted when a later move went further along.
+  let furthestLater = -1;
+  let nextAt: number | undefined;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const move = history[i]!;
+    if (move.track !== track) continue;
+    const at = Date.parse(move.at);
+    facts.reached |= bit(move.to);
+    if (rank(move.to) >= 0 && furthestLater > rank(move.to)) facts.converted |= bit(move.to);
+    if (nextAt !== undefined) facts.stays.push([INDEX.get(move.to)!, (nextAt - at) / DAY_MS]);
+    furthestLater = Math.max(furthestLater, rank(move.to));
+    nextAt = at;
+  }
+  return nextAt === undefined ? undefined : facts;
+}
+
+/** Every partner's funnel facts in one track. */
+export function funnelFacts(track: string, histories: Map<string, LifecycleTransition[]>): Map<string, PartnerFunnelFacts> {
+  const out = new Map<string, PartnerFunnelFacts>();
+  for (const [partner, history] of histories) {
+    const facts = partnerFunnelFacts(track, history);
+    if (facts !== undefined) out.set(partner, facts);
+  }
+  return out;
+}
+
 /**
  * `standings` and `histories` may hold every track: only `track`'s are read.
  * Conversion from a stage: of the partners that reached it (a move to it, or
@@ -38,30 +80,28 @@ function median(values: number[]): number | null {
  * Days in a stage: from a move to it to the partner's next move in the track.
  */
 export function lifecycleFunnel(track: ProgramTrack, standings: TrackStanding[], histories: Map<string, LifecycleTransition[]>, now: Date): Funnel {
-  const reached = new Map<LifecycleStage, Set<string>>(LIFECYCLE_STAGES.map((s) => [s, new Set()]));
-  const converted = new Map<LifecycleStage, Set<string>>(LIFECYCLE_STAGES.map((s) => [s, new Set()]));
-  const stays = new Map<LifecycleStage, number[]>(LIFECYCLE_STAGES.map((s) => [s, []]));
-  for (const [partner, history] of histories) {
-    // Walked from the latest move back: a stage converted when a later move went further along.
-    let furthestLater = -1;
-    let nextAt: number | undefined;
-    for (let i = history.length - 1; i >= 0; i--) {
-      const move = history[i]!;
-      if (move.track !== track.id) continue;
-      const at = Date.parse(move.at);
-      reached.get(move.to)!.add(partner);
-      if (rank(move.to) >= 0 && furthestLater > rank(move.to)) converted.get(move.to)!.add(partner);
-      if (nextAt !== undefined) stays.get(move.to)!.push((nextAt - at) / DAY_MS);
-      furthestLater = Math.max(furthestLater, rank(move.to));
-      nextAt = at;
-    }
+  return funnelOf(track, standings, funnelFacts(track.id, histories), now);
+}
+
+/** The funnel from the partners' facts in the track (see funnelFacts), which a caller may keep between answers. */
+export function funnelOf(track: ProgramTrack, standings: TrackStanding[], facts: Map<string, PartnerFunnelFacts>, now: Date): Funnel {
+  const reachedCount = new Map<LifecycleStage, number>(LIFECYCLE_STAGES.map((s) => [s, 0]));
+  const convertedCount = new Map<LifecycleStage, number>(LIFECYCLE_STAGES.map((s) => [s, 0]));
+  const stays = LIFECYCLE_STAGES.map((): number[] => []);
+  // Reached: by a move, or by being at the stage now.
+  const reached = new Map<string, number>();
+  for (const [partner, f] of facts) {
+    reached.set(partner, f.reached);
+    for (const [stage, days] of f.stays) stays[stage]!.push(days);
+    for (const stage of LIFECYCLE_STAGES) if (f.converted & bit(stage)) convertedCount.set(stage, convertedCount.get(stage)! + 1);
   }
   const atStage = new Map<LifecycleStage, TrackStanding[]>(LIFECYCLE_STAGES.map((s) => [s, []]));
   for (const s of standings) {
     if (s.track !== track.id) continue;
-    reached.get(s.stage)!.add(s.partner);
+    reached.set(s.partner, (reached.get(s.partner) ?? 0) | bit(s.stage));
     atStage.get(s.stage)!.push(s);
   }
+  for (const mask of reached.values()) for (const stage of LIFECYCLE_STAGES) if (mask & bit(stage)) reachedCount.set(stage, reachedCount.get(stage)! + 1);
 
   const stages = LIFECYCLE_STAGES.map((stage) => {
     const here = atStage.get(stage)!;
@@ -83,13 +123,13 @@ export function lifecycleFunnel(track: ProgramTrack, standings: TrackStanding[],
       limit: limit!,
       nextAction: NEXT_ACTIONS[stage as Exclude<LifecycleStage, 'churned'>](s.partner, days),
     }));
-    const reachedCount = reached.get(stage)!.size;
+    const reachedHere = reachedCount.get(stage)!;
     const last = stage === 'optimise' || stage === 'churned';
-    const days = median(stays.get(stage)!);
+    const days = median(stays[INDEX.get(stage)!]!);
     return {
       stage,
       count: here.length,
-      conversion: last || reachedCount === 0 ? null : round3(converted.get(stage)!.size / reachedCount),
+      conversion: last || reachedHere === 0 ? null : round3(convertedCount.get(stage)! / reachedHere),
       medianDays: days === null ? null : Math.round(days * 10) / 10,
       stallLimitDays: limit ?? null,
       stalled,

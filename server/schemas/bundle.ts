@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Capability, Customer, Deal, MembershipRelationship, Partner, Region, Relationship, Segment, Solution } from './model.js';
 import { ProgramTrack } from './programs.js';
 import { SharingRow } from './sharing.js';
+import { Conflict, ResolutionAudit } from './conflicts.js';
 
 export const BUNDLE_VERSION = 1;
 
@@ -31,6 +32,26 @@ export const BUNDLE_SECTIONS = {
 } as const;
 export type BundleSection = keyof typeof BUNDLE_SECTIONS;
 
+/**
+ * A conflict resolution with its audit (who, when, the policy, the claims
+ * before and after) and the conflict as it stood: the history GET
+ * /api/conflicts?status=resolved lists. Optional, and in JSON bundles only
+ * (a CSV row has no place for its lists of claims); the shares it wrote
+ * travel with the deals.
+ */
+export const BundleResolution = z.object({
+  /** The conflict instance's id. */
+  id: z.string().min(1),
+  /** The id of the conflict's first instance. */
+  base: z.string().min(1),
+  conflict: Conflict.omit({ id: true, status: true, claims: true, resolution: true }),
+  audit: ResolutionAudit,
+});
+export type BundleResolution = z.infer<typeof BundleResolution>;
+
+/** What an export yields, batch by batch: the sections, then the resolutions. */
+export type ExportSection = BundleSection | 'resolutions';
+
 const rows = z.array(z.unknown()).default([]);
 export const BundleEnvelope = z.object({
   version: z.literal(BUNDLE_VERSION, { error: `must be ${BUNDLE_VERSION}` }),
@@ -44,6 +65,7 @@ export const BundleEnvelope = z.object({
   solutions: rows,
   programs: rows,
   sharing: rows,
+  resolutions: rows,
 });
 
 /** A bundle whose rows are all valid: what export returns and import writes. */
@@ -61,5 +83,7 @@ export const Bundle = z.object({
   programs: z.array(ProgramTrack).optional(),
   /** Absent when no partner set any sharing, so that such exports stay as they were. */
   sharing: z.array(SharingRow).optional(),
+  /** Absent when the store holds no resolution. */
+  resolutions: z.array(BundleResolution).optional(),
 });
 export type Bundle = z.infer<typeof Bundle>;

@@ -5,7 +5,7 @@
  * transaction and advances the change counter in it.
  */
 import { randomUUID } from 'node:crypto';
-import type { Bundle, BundleSection } from '../schemas/bundle.js';
+import type { Bundle, BundleSection, ExportSection } from '../schemas/bundle.js';
 import type { CustomerListQuery, Neighbour, PartnerListQuery, RelationshipListQuery, StoreCounts } from '../schemas/api.js';
 import type { PartnerLifecycle } from '../schemas/lifecycle.js';
 import type { DealRecord } from '../schemas/attribution.js';
@@ -14,13 +14,14 @@ import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import type { Executor, Params, Row, WriteTransaction } from './executor.js';
 import type { QueryName } from './queries.js';
 import * as records from './records.js';
-import { activitiesFromRows, standingFromRow, trackFromRow, trackRows, type PartnerActivity, type TrackStanding } from './program-records.js';
+import { activitiesFromRows, activityFromRow, standingFromRow, trackFromRow, trackRows, wonPartFromRow, type PartnerActivity, type TrackStanding, type WonPart } from './program-records.js';
 import type { ProgramTrack } from '../schemas/programs.js';
 import type { Claim, ConflictDeal, StoredResolution } from '../schemas/conflicts.js';
 import { claimFromRow, conflictDealFromRow, resolutionFromRow, resolutionProps } from './conflict-records.js';
 import { customerContextFromRow, memberFromRow, solutionFromValidationRow, type CatalogueNames, type CustomerContext, type MemberFacts, type SolutionRecord } from './solution-records.js';
 import type { AuditEntry, AuditQuery } from '../schemas/access.js';
 import { auditEntryFromRow, TouchedIds, writeContext, type WriteContext } from './audit.js';
+import { ChangeLog, StoreChanges } from './changes.js';
 import type { ReviewItem, ReviewStatus } from '../schemas/identity.js';
 import type { SharingLevel, SharingRow } from '../schemas/sharing.js';
 
@@ -164,6 +165,21 @@ const orNull = (value: string | undefined) => value ?? null;
 /** A relationship as the audit trail names it: from -TYPE-> to (role). */
 const relationshipLabel = (r: { from: string; to: string; type: string; role?: string }) => `${r.from} -${r.type}-> ${r.to}${r.role === undefined ? '' : ` (${r.role})`}`;
 
+/** A deal as attribution reads it. */
+function dealRecordFromRow(r: Row): DealRecord {
+  const optional = <T>(value: unknown, type: string) => (typeof value === type ? (value as T) : undefined);
+  return {
+    id: String(r.id),
+    stage: String(r.stage ?? 'open'),
+    ...(typeof r.amount === 'number' ? { amount: r.amount } : {}),
+    ...(typeof r.closedAt === 'string' ? { closedAt: r.closedAt } : {}),
+    partners: ((r.partners as Array<Record<string, unknown>> | null) ?? []).map((p) => {
+      const registeredAt = optional<string>(p.registeredAt, 'string');
+      return { partner: String(p.partner), role: String(p.role), ...(registeredAt === undefined ? {} : { registeredAt }), types: (p.types as string[] | null) ?? [] };
+    }),
+  };
+}
+
 /** Code-unit order, the same whatever the engine or locale. */
 const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -172,6 +188,8 @@ export class StoreWriter {
   changed = false;
   /** The ids this transaction wrote or deleted, for its audit entry. */
   readonly touched = new TouchedIds();
+  /** The ids this transaction changed, as the caches of bulk reads key them (see changes.ts); each write method records its own. */
+  readonly changes = new StoreChanges();
 
   constructor(
     private readonly tx: WriteTransaction,
@@ -187,11 +205,14 @@ export class StoreWriter {
 
   async upsertCapabilities(items: Capability[]) {
     this.touched.add('capabilities', items.map((c) => c.id));
+    // An import runs every step, most with no rows: only rows change anything.
+    this.changes.names ||= items.length > 0;
     await this.each('capabilities/upsert', items.map((c) => ({ id: c.id, props: records.plainProps(c) })));
   }
 
   async upsertRegions(items: Region[]) {
     this.touched.add('regions', items.map((r) => r.id));
+    this.changes.names ||= items.length > 0;
     await this.each('regions/upsert', items.map((r) => ({ id: r.id, props: records.plainProps(r) })));
   }
 
@@ -203,6 +224,7 @@ export class StoreWriter {
   /** Replaces each partner, memberships included. */
   async upsertPartners(items: Partner[]) {
     this.touched.add('partners', items.map((p) => p.id));
+    for (const p of items) this.changes.partners.add(p.id);
     await this.each('partners/upsert', items.map((p) => ({ id: p.id, props: records.partnerProps(p) })));
     await this.each('partners/upsert-aliases', items.flatMap((p) => p.aliases.map((alias) => ({ alias, id: p.id }))));
     for (const batch of chunks(items.map((p) => p.id))) await this.tx.run('partners/clear-memberships', { ids: batch });
@@ -248,6 +270,7 @@ export class StoreWriter {
   async recordMove(partner: string, move: LifecycleTransition) {
     this.changed = true;
     this.touched.add('lifecycle', [partner]);
+    this.changes.partners.add(partner);
     await this.tx.run('tracks/add-transitions', { rows: [{ partner, track: move.track, props: records.transitionProps(move) }] });
     await this.tx.run('tracks/set-stages', {
       rows: [{ partner, track: move.track, stage: move.to, since: move.at, author: null, previous: null, record: false }],
@@ -264,6 +287,7 @@ export class StoreWriter {
   async defineTracks(tracks: ProgramTrack[]) {
     const rows = trackRows(tracks);
     this.touched.add('programs', tracks.map((t) => t.id));
+    this.changes.programs ||= tracks.length > 0;
     await this.each('programs/upsert-tracks', rows.tracks);
     for (const batch of chunks(tracks.map((t) => t.id))) await this.tx.run('programs/clear-tiers', { ids: batch });
     await this.each('programs/add-tiers', rows.tiers);
@@ -284,17 +308,20 @@ export class StoreWriter {
     const rows = await this.tx.run('programs/undefine', { id });
     if (rows.length > 0) this.changed = true;
     if (rows.length > 0) this.touched.add('programs', [id]);
+    this.changes.programs ||= rows.length > 0;
     return rows.length > 0;
   }
 
   async upsertCustomers(items: Customer[]) {
     this.touched.add('customers', items.map((c) => c.id));
+    for (const c of items) this.changes.customers.add(c.id);
     await this.each('customers/upsert', items.map((c) => ({ id: c.id, props: records.customerProps(c) })));
     await this.each('customers/upsert-aliases', items.flatMap((c) => c.aliases.map((alias) => ({ alias, id: c.id }))));
   }
 
   async upsertRelationships(items: Relationship[]) {
     this.touched.add('relationships', items.map(relationshipLabel));
+    for (const r of items) this.relationshipChanged(r);
     const byType = new Map<keyof typeof MERGE_QUERY, Params[]>();
     for (const r of items) {
       const rows = byType.get(r.type) ?? [];
@@ -307,6 +334,7 @@ export class StoreWriter {
   /** Replaces each deal, its customer, region, needs and partners included. References must exist (the importer checks them). */
   async upsertDeals(items: Deal[]) {
     this.touched.add('deals', items.map((d) => d.id));
+    for (const d of items) this.changes.deals.add(d.id);
     await this.each('deals/upsert', items.map((d) => ({ id: d.id, props: records.dealProps(d) })));
     for (const batch of chunks(items.map((d) => d.id))) await this.tx.run('deals/clear-links', { ids: batch });
     await this.each('deals/add-customer-region', items.map((d) => ({ id: d.id, customer: d.customer, region: d.region })));
@@ -317,6 +345,7 @@ export class StoreWriter {
   /** Replaces each solution, its partners and capabilities included. */
   async upsertSolutions(items: Solution[]) {
     this.touched.add('solutions', items.map((s) => s.id));
+    for (const s of items) this.changes.solutions.add(s.id);
     await this.each('solutions/upsert', items.map((s) => ({ id: s.id, props: records.solutionProps(s) })));
     for (const batch of chunks(items.map((s) => s.id))) await this.tx.run('solutions/clear-links', { ids: batch });
     await this.each('solutions/add-contributors', items.flatMap((s) => [...new Set(s.partners)].map((partner) => ({ solution: s.id, partner }))));
@@ -334,6 +363,9 @@ export class StoreWriter {
     const rows = await this.tx.run(`${kind}/delete`, { id });
     if (rows.length > 0) this.changed = true;
     if (rows.length > 0) this.touched.add(kind, [id]);
+    // A deleted partner, customer or capability takes relationships, deals or memberships of other records with it.
+    if (rows.length > 0 && (kind === 'deals' || kind === 'solutions')) this.changes[kind].add(id);
+    else if (rows.length > 0) this.changes.broad = true;
     return rows.length > 0;
   }
 
@@ -342,6 +374,7 @@ export class StoreWriter {
     const count = Number(row?.count ?? 0);
     if (count > 0) this.changed = true;
     if (count > 0) this.touched.add('relationships', [relationshipLabel(r)]);
+    this.relationshipChanged(r);
     return count;
   }
 
@@ -360,12 +393,27 @@ export class StoreWriter {
     return (await this.tx.run('conflicts/claims-of', { deals })).map(claimFromRow);
   }
 
+  /** Records resolutions from a bundle, with their audit, linked to their deals (the shares they wrote come with the deals). */
+  async importResolutions(items: StoredResolution[]) {
+    this.touched.add('resolutions', items.map((r) => r.id));
+    this.changes.resolutions ||= items.length > 0;
+    await this.each('conflicts/import-resolutions', items.map((r) => ({ id: r.id, props: resolutionProps(r), deals: r.conflict.deals })));
+  }
+
   /** Writes a resolution's claimed shares and records it, with its audit, linked to its deals. */
   async recordResolution(resolution: StoredResolution) {
     this.changed = true;
     const rows = resolution.audit.after.map((c) => ({ deal: c.deal, partner: c.partner, role: c.role, claimedShare: c.claimedShare }));
+    for (const deal of resolution.conflict.deals) this.changes.deals.add(deal);
+    this.changes.resolutions = true;
     await this.tx.run('conflicts/set-shares', { rows });
     await this.tx.run('conflicts/record-resolution', { props: resolutionProps(resolution), deals: resolution.conflict.deals });
+  }
+
+  /** Both ends of a relationship: a partner's facts, or a customer's managers, may have changed. */
+  private relationshipChanged(r: { from: string; to: string; type: RelationshipType }) {
+    this.changes.partners.add(r.from);
+    (r.type === 'SERVES' ? this.changes.customers : this.changes.partners).add(r.to);
   }
 
   async recordImportProgress(importId: string, batches: number) {
@@ -423,15 +471,33 @@ export class GraphStore {
    */
   async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<{ result: T; version: number }> {
     const context = writeContext.getStore();
-    return this.executor.write(async (tx) => {
+    const following = this.changeLog.begin();
+    const written = this.executor.write(async (tx) => {
       const writer = new StoreWriter(tx);
       const result = await work(writer);
       const [row] = writer.changed ? await tx.run('meta/bump-version', { storeId: randomUUID() }) : await tx.run('meta/version');
       const version = Number(row?.version ?? 0);
+      if (writer.changed) following.note(version, writer.changes);
       // The audit entry commits with the write or not at all.
       if (writer.changed && context !== undefined) await tx.run('audit/record', writer.touched.entry(context, version));
       return { result, version };
     });
+    written.then(
+      () => following.settle(true),
+      () => following.settle(false),
+    );
+    return written;
+  }
+
+  private readonly changeLog = new ChangeLog();
+
+  /**
+   * What the writes of this process after version `from` up to `to` changed,
+   * or undefined when that is not known record by record (a version written
+   * by another process, or a cascading delete): then read everything again.
+   */
+  changesBetween(from: number, to: number): Promise<StoreChanges | undefined> {
+    return this.changeLog.between(from, to);
   }
 
   /** Records a change made outside the store (API keys) in the audit trail, in a transaction of its own. */
@@ -623,6 +689,38 @@ export class GraphStore {
     return records.historiesFromRows(await this.executor.read('tracks/history'));
   }
 
+  /** Every partner's part in a won deal. */
+  async wonParts(): Promise<WonPart[]> {
+    return (await this.executor.read('programs/won-deals')).map(wonPartFromRow);
+  }
+
+  /** The stages of these partners in every track (trackStandings for the partners a write touched). */
+  async trackStandingsOf(ids: string[]): Promise<TrackStanding[]> {
+    return (await this.readOf('programs/stages-of', ids)).map(standingFromRow);
+  }
+
+  /** What tier requirements read of these partners, those in a track, without their won deals (see wonPartsOf). */
+  async partnerActivitiesOf(ids: string[]): Promise<Map<string, PartnerActivity>> {
+    return new Map((await this.readOf('programs/partner-standing-of', ids)).map((row) => [String(row.partner), activityFromRow(row)]));
+  }
+
+  /** Every partner's part in these deals, those won. */
+  async wonPartsOf(deals: string[]): Promise<WonPart[]> {
+    return (await this.readOf('programs/won-deals-of', deals)).map(wonPartFromRow);
+  }
+
+  /** These partners' lifecycle moves, oldest first. */
+  async lifecycleHistoriesOf(ids: string[]): Promise<Map<string, LifecycleTransition[]>> {
+    return records.historiesFromRows(await this.readOf('tracks/history-of', ids));
+  }
+
+  /** A keyed read, a few thousand ids a statement. */
+  private async readOf(query: QueryName, ids: Iterable<string>): Promise<Row[]> {
+    const out: Row[] = [];
+    for (const batch of chunks([...new Set(ids)], IDS_PER_LOOKUP)) out.push(...(await this.executor.read(query, { ids: batch })));
+    return out;
+  }
+
   async getCapability(id: string): Promise<Capability | null> {
     const [row] = await this.executor.read('capabilities/get', { id });
     return row === undefined ? null : records.plainFromRow<Capability>(row);
@@ -635,18 +733,12 @@ export class GraphStore {
 
   /** Every deal with its stage, amount, close date and partners (with their types), in one read: what attribution and reports need. */
   async dealRecords(): Promise<DealRecord[]> {
-    const rows = await this.executor.read('deals/for-attribution');
-    const optional = <T>(value: unknown, type: string) => (typeof value === type ? (value as T) : undefined);
-    return rows.map((r) => ({
-      id: String(r.id),
-      stage: String(r.stage ?? 'open'),
-      ...(typeof r.amount === 'number' ? { amount: r.amount } : {}),
-      ...(typeof r.closedAt === 'string' ? { closedAt: r.closedAt } : {}),
-      partners: ((r.partners as Array<Record<string, unknown>> | null) ?? []).map((p) => {
-        const registeredAt = optional<string>(p.registeredAt, 'string');
-        return { partner: String(p.partner), role: String(p.role), ...(registeredAt === undefined ? {} : { registeredAt }), types: (p.types as string[] | null) ?? [] };
-      }),
-    }));
+    return (await this.executor.read('deals/for-attribution')).map(dealRecordFromRow);
+  }
+
+  /** These deals (those that exist) as attribution reads them: dealRecords for the deals a write touched. */
+  async dealRecordsOf(ids: string[]): Promise<DealRecord[]> {
+    return (await this.readOf('deals/for-attribution-of', ids)).map(dealRecordFromRow);
   }
 
   /** Every deal with its customer, needs and claims, in one read: what conflict detection needs. */
@@ -683,17 +775,28 @@ export class GraphStore {
 
   /** What validating the whole solution catalogue reads: one bulk read per concern, not one per solution or member. */
   async solutionCatalogue(): Promise<{ solutions: SolutionRecord[]; members: Map<string, MemberFacts>; names: CatalogueNames }> {
-    const [solutions, members, capabilities, regions] = await Promise.all([
-      this.executor.read('solutions/for-validation'),
-      this.executor.read('solutions/member-facts'),
-      this.all('capabilities'),
-      this.all('regions'),
-    ]);
+    const [solutions, members, names] = await Promise.all([this.executor.read('solutions/for-validation'), this.executor.read('solutions/member-facts'), this.catalogueNames()]);
     return {
       solutions: solutions.map(solutionFromValidationRow).sort((a, b) => compareKeys(a.id, b.id)),
       members: new Map(members.map(memberFromRow).map((m) => [m.id, m])),
-      names: { capabilities: new Map(capabilities.map((c) => [c.id, c.name])), regions: new Map(regions.map((r) => [r.id, r.name ?? r.id])) },
+      names,
     };
+  }
+
+  /** These solutions (those that exist) as validation reads them: solutionCatalogue for the solutions a write touched. */
+  async solutionsOf(ids: string[]): Promise<SolutionRecord[]> {
+    return (await this.readOf('solutions/for-validation-of', ids)).map(solutionFromValidationRow);
+  }
+
+  /** The facts of these partners, those contributing to a solution: solutionCatalogue's members for the partners a write touched. */
+  async memberFactsOf(ids: string[]): Promise<MemberFacts[]> {
+    return (await this.readOf('solutions/member-facts-of', ids)).map(memberFromRow);
+  }
+
+  /** The names of every capability and region. */
+  async catalogueNames(): Promise<CatalogueNames> {
+    const [capabilities, regions] = await Promise.all([this.all('capabilities'), this.all('regions')]);
+    return { capabilities: new Map(capabilities.map((c) => [c.id, c.name])), regions: new Map(regions.map((r) => [r.id, r.name ?? r.id])) };
   }
 
   /** A customer's region, needs (stated and of its open deals) and the partners serving it; null when no such customer. */
@@ -868,7 +971,7 @@ export class GraphStore {
    * window of ids at a time, so no result holds the store whole; the batches
    * are separate reads, so a write in between may show in part of them.
    */
-  async *exportBatches(): AsyncGenerator<{ section: BundleSection; rows: unknown[] }> {
+  async *exportBatches(): AsyncGenerator<{ section: ExportSection; rows: unknown[] }> {
     for (const kind of ['capabilities', 'regions', 'segments', 'deals', 'solutions'] as const) yield { section: kind, rows: await this.all(kind) };
     // Programmes are optional: a store without one exports as it did before they existed.
     const programs = await this.programs();
@@ -888,6 +991,9 @@ export class GraphStore {
       keyed.sort((x, y) => compareRelationshipKeys(x.key, y.key));
       yield { section: 'relationships', rows: keyed.map(({ row }) => records.relationshipFromRow(row)) };
     }
+    // Resolutions are optional too, oldest first.
+    const resolutions = (await this.conflictResolutions()).sort((a, b) => compareKeys(a.audit.at, b.audit.at) || compareKeys(a.id, b.id));
+    if (resolutions.length > 0) yield { section: 'resolutions', rows: resolutions };
   }
 
   /** Partners by id for the export: their properties and their memberships in two flat reads, joined here. */

@@ -6,6 +6,7 @@
  * failed read is not kept: the next request tries again.
  */
 import type { GraphStore } from './graph-store.js';
+import type { StoreChanges } from './changes.js';
 
 export function perVersion<T>(store: GraphStore, load: () => Promise<T>): () => Promise<T> {
   let cached: Promise<T> | undefined;
@@ -23,3 +24,41 @@ export function perVersion<T>(store: GraphStore, load: () => Promise<T>): () => 
     return cached;
   };
 }
+
+/**
+ * A value read from the store and brought forward to each new version by
+ * `patch`, from what the writes since changed (`GraphStore.changesBetween`),
+ * instead of read whole again: `load` runs at the first request, and again
+ * only when the changes are not known record by record or too many to be
+ * worth re-reading one by one. `patch` must leave `previous` as it was (a
+ * request may still be reading it) and give what `load` would give now.
+ */
+export function patchedPerVersion<T>(
+  store: GraphStore,
+  load: () => Promise<T>,
+  patch: (previous: T, changes: StoreChanges) => Promise<T>,
+  maxChanged = PATCH_LIMIT,
+): () => Promise<T> {
+  let cached: { version: number; value: Promise<T> } | undefined;
+  return async () => {
+    const version = await store.version();
+    const base = cached;
+    // A request that read the version before another request moved the cache on is served the newer value.
+    if (base === undefined || base.version < version) {
+      const value = (async () => {
+        const changes = base === undefined ? undefined : await store.changesBetween(base.version, version);
+        if (base === undefined || changes === undefined || changes.size > maxChanged) return load();
+        return patch(await base.value, changes);
+      })();
+      const entry = { version, value };
+      cached = entry;
+      value.catch(() => {
+        if (cached === entry) cached = undefined;
+      });
+    }
+    return cached!.value;
+  };
+}
+
+/** Ids past which re-reading them one by one costs about as much as reading everything. */
+const PATCH_LIMIT = 10_000;

@@ -77,20 +77,33 @@ export function standingFromRow(row: Row): TrackStanding {
   return withoutNulls({ partner: row.partner, tier: row.tier ?? 'registered', track: row.track, stage: row.stage, since: row.since }) as TrackStanding;
 }
 
+/** A partner's part in a won deal, as tier requirements count it. */
+export type WonPart = PartnerActivity['wonDeals'][number] & { partner: string };
+
+export function wonPartFromRow(row: Row): WonPart {
+  return withoutNulls({ partner: row.partner, deal: row.deal, amount: row.amount ?? 0, registeredAt: row.registeredAt }) as WonPart;
+}
+
+/** What tier requirements read of one partner in a track, its won deals left to add. */
+export function activityFromRow(row: Row): PartnerActivity {
+  const served = row.served as Array<{ customer: string; value: number | null }>;
+  return {
+    certified: [...new Set(row.certified as string[])],
+    customers: new Set(served.map((s) => s.customer)).size,
+    annualValue: served.reduce((sum, s) => sum + (s.value ?? 0), 0),
+    integrations: Number(row.integrations),
+    wonDeals: [],
+  };
+}
+
+const wonDeal = ({ deal, amount, registeredAt }: WonPart): PartnerActivity['wonDeals'][number] => (registeredAt === undefined ? { deal, amount } : { deal, amount, registeredAt });
+
 export function activitiesFromRows(standing: Row[], won: Row[]): Map<string, PartnerActivity> {
   const activities = new Map<string, PartnerActivity>();
-  for (const row of standing) {
-    const served = row.served as Array<{ customer: string; value: number | null }>;
-    activities.set(String(row.partner), {
-      certified: [...new Set(row.certified as string[])],
-      customers: new Set(served.map((s) => s.customer)).size,
-      annualValue: served.reduce((sum, s) => sum + (s.value ?? 0), 0),
-      integrations: Number(row.integrations),
-      wonDeals: [],
-    });
-  }
-  for (const row of won) {
-    activities.get(String(row.partner))?.wonDeals.push(withoutNulls({ deal: row.deal, amount: row.amount ?? 0, registeredAt: row.registeredAt }) as PartnerActivity['wonDeals'][number]);
-  }
+  for (const row of standing) activities.set(String(row.partner), activityFromRow(row));
+  for (const part of won.map(wonPartFromRow)) activities.get(part.partner)?.wonDeals.push(wonDeal(part));
   return activities;
 }
+
+/** An activity with the won deals of these parts (the partner's, in any order). */
+export const withWonDeals = (activity: PartnerActivity, parts: WonPart[]): PartnerActivity => ({ ...activity, wonDeals: parts.map(wonDeal) });

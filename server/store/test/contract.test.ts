@@ -93,6 +93,7 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
       },
     ]);
     expect(await t.store.integrationAdoption()).toEqual({ technology: 1, integrated: 1 });
+    expect(await t.store.dealRecordsOf(['d-1', 'd-unknown'])).toEqual(records);
   });
 
   it('reads what solution validation and customer fit need, in bulk', async () => {
@@ -105,6 +106,9 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     ]);
     expect(names.regions.get('emea')).toBeDefined();
     expect(names.capabilities.size).toBe(3);
+    // The keyed reads give the bulk reads' records for the ids asked (a partner in no solution, an unknown id: none).
+    expect(await t.store.solutionsOf(['s-secure-ml', 's-unknown'])).toEqual(solutions);
+    expect((await t.store.memberFactsOf(['p-helix', 'p-nimbus', 'p-unknown', 'p-acme'])).sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual([members.get('p-acme'), members.get('p-helix')]);
     // Stated needs, then those of its open deal not stated (d-1 needs cap-siem, already stated).
     expect(await t.store.customerSolutionContext('c-globex')).toEqual({ id: 'c-globex', name: 'Globex', region: 'emea', needs: ['cap-siem', 'cap-ml'], servedBy: ['p-acme', 'p-helix'] });
     expect(await t.store.customerSolutionContext('nobody')).toBeNull();
@@ -419,6 +423,34 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect((await t.store.neighbourhood('p-helix'))?.some((n) => n.id === 'p-nimbus')).toBe(false);
   });
 
+  it('logs what each write changed, by version, for the caches of bulk reads', async () => {
+    const before = await t.store.version();
+    const { version } = await t.store.write(async (w) => {
+      await w.upsertRelationships([{ from: 'p-acme', to: 'c-globex', type: 'SERVES', role: 'implement', source: 'test' }]);
+      await w.defineTracks([]);
+      await w.upsertCapabilities([]);
+      await w.importResolutions([]);
+      await w.upsertDeals([{ id: 'd-log', customer: 'c-globex', region: 'emea', needs: [], stage: 'open', partners: [] }]);
+      await w.delete('deals', 'd-log');
+    });
+    const changes = await t.store.changesBetween(before, version);
+    expect([...changes!.partners]).toEqual(['p-acme']);
+    expect([...changes!.customers]).toEqual(['c-globex']);
+    expect([...changes!.deals]).toEqual(['d-log']);
+    expect(changes!.broad).toBe(false);
+    // Steps without rows (an import runs them all) change nothing.
+    expect([changes!.programs, changes!.names, changes!.resolutions]).toEqual([false, false, false]);
+    // Nothing written, no version: nothing to account for.
+    await t.store.write(async () => undefined);
+    expect(await t.store.version()).toBe(version);
+    // A cascading delete, or a version the log never saw, is not known record by record.
+    const { version: after } = await t.store.write((w) => w.delete('capabilities', 'cap-none-such').then(() => w.upsertRegions([{ id: 'emea', name: 'EMEA' }])));
+    expect(await t.store.changesBetween(version, after)).toBeDefined();
+    const { version: deleted } = await t.store.write((w) => w.upsertCapabilities([{ id: 'cap-temp', name: 'Temp' }]).then(() => w.delete('capabilities', 'cap-temp')));
+    expect(await t.store.changesBetween(after, deleted)).toBeUndefined();
+    expect(await t.store.changesBetween(deleted, deleted + 1)).toBeUndefined();
+  });
+
   it('records batched import progress', async () => {
     const report = await importBundle(t.store, tinyBundle(), { batchRows: 2 });
     expect(report.committed).toBe(true);
@@ -440,6 +472,17 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
       certified: ['cap-siem'], customers: 1, annualValue: 340000, integrations: 1, wonDeals: [{ deal: 'd-won', amount: 1000, registeredAt: '2026-01-05T09:00:00.000Z' }],
     });
     expect((await t.store.lifecycleHistories()).get('p-acme')?.map((x) => x.track)).toEqual(expect.arrayContaining(['resell', 'services']));
+    // The keyed reads a write's changes are read again with give what the bulk reads give for those ids.
+    const ids = ['p-acme', 'p-helix', 'p-unknown'];
+    const byKey = (s: { partner: string; track: string }) => `${s.partner}:${s.track}`;
+    const sorted = <T extends { partner: string; track: string }>(list: T[]) => [...list].sort((a, b) => (byKey(a) < byKey(b) ? -1 : 1));
+    expect(sorted(await t.store.trackStandingsOf(ids))).toEqual(sorted((await t.store.trackStandings()).filter((s) => ids.includes(s.partner))));
+    const activities = await t.store.partnerActivities();
+    expect(await t.store.partnerActivitiesOf(ids)).toEqual(new Map(ids.flatMap((id) => (activities.has(id) ? [[id, { ...activities.get(id)!, wonDeals: [] }]] : []))));
+    expect(await t.store.wonPartsOf(['d-won', 'd-unknown'])).toEqual(await t.store.wonParts());
+    expect(await t.store.wonParts()).toEqual([{ partner: 'p-acme', deal: 'd-won', amount: 1000, registeredAt: '2026-01-05T09:00:00.000Z' }]);
+    const histories = await t.store.lifecycleHistories();
+    expect(await t.store.lifecycleHistoriesOf(ids)).toEqual(new Map(ids.flatMap((id) => (histories.has(id) ? [[id, histories.get(id)!]] : []))));
     expect((await t.store.write((w) => w.undefineTrack('cloud'))).result).toBe(true);
     expect((await t.store.write((w) => w.undefineTrack('cloud'))).result).toBe(false);
     expect((await t.store.programs()).map((p) => p.id)).toEqual(['resell']);
@@ -484,6 +527,12 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     });
     expect(await t.store.version()).toBe(version + 1);
     expect(await t.store.conflictResolutions()).toEqual([resolution]);
+    expect((await t.store.getDeal('d-claimed'))?.partners.map((p) => p.claimedShare)).toEqual([0.5, 0.5]);
+    // From a bundle: recorded as they were (the same one again replaces it), shares untouched.
+    const imported = { ...resolution, id: `${resolution.id}-2`, audit: { ...resolution.audit, note: 'from a bundle' } };
+    await t.store.write((w) => w.importResolutions([resolution, imported]));
+    await t.store.write((w) => w.importResolutions([imported]));
+    expect((await t.store.conflictResolutions()).sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual([resolution, imported]);
     expect((await t.store.getDeal('d-claimed'))?.partners.map((p) => p.claimedShare)).toEqual([0.5, 0.5]);
   });
 

@@ -1,0 +1,6 @@
+// The given partners' stages in every track, with their tier: stages.cypher for the partners a write touched.
+// params: $ids [string]
+// returns: partner, tier, track, stage, since
+UNWIND $ids AS id
+MATCH (p:Partner {id: id})-[e:IN_TRACK]->(t:Track)
+RETURN p.id AS partner, p.tier AS tier, t.id AS track, e.stage AS stage, e.since AS since

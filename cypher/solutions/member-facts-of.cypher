@@ -1,0 +1,12 @@
+// What validation reads of the given partners, those contributing to a
+// solution: member-facts.cypher for the partners a write touched.
+// params: $ids [string]
+// returns: id, name, types, stages, regions, capabilities, related
+UNWIND $ids AS id
+MATCH (p:Partner {id: id})
+WHERE (p)-[:CONTRIBUTES_TO]->(:Solution)
+RETURN p.id AS id, p.name AS name, p.types AS types,
+  [(p)-[e:IN_TRACK]->(t:Track) | {track: t.id, stage: e.stage}] AS stages,
+  [(p)-[:OPERATES_IN]->(r:Region) | r.id] AS regions,
+  [(p)-[:HAS_CAPABILITY]->(c:Capability) | c.id] AS capabilities,
+  [(p)-[:INTEGRATES_WITH|IMPLEMENTS]-(o:Partner) WHERE (o)-[:CONTRIBUTES_TO]->(:Solution) | o.id] AS related

@@ -1,0 +1,160 @@
+/**
+ * The records tier evaluation and the lifecycle funnel read, kept for the
+ * store's current version and brought forward by each write: the partners
+ * and deals it touched are read again (a few index lookups), the rest is
+ * kept. Reading them whole costs about 10 s at 100,000 partners; a lifecycle
+ * move, a deal's claims or a SERVES changed then costs milliseconds. Tier
+ * evaluations and the funnel's per-partner facts ride along: the partners
+ * whose records changed are evaluated again, the others kept (evaluating all
+ * 123,320 partner-track pairs of the 100,000-partner ecosystem takes most of
+ * a second, walking its 318,395 lifecycle moves a few hundred ms).
+ *
+ * The maps are patched in place, not copied (copying five maps of 100,000
+ * entries per write cost more than the reads): a request that still holds
+ * the previous version's records may see the newer ones, as a read racing a
+ * write would; the lists it was handed (standings, evaluations) stay as they were.
+ */
+import type { LifecycleTransition } from '../schemas/model.js';
+import type { ProgramTrack, TierEvaluation } from '../schemas/programs.js';
+import { evaluateTiers } from '../operations/tiers.js';
+import { funnelFacts, partnerFunnelFacts, type PartnerFunnelFacts } from '../operations/funnel.js';
+import type { StoreChanges } from '../store/changes.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { patchedPerVersion } from '../store/per-version.js';
+import { withWonDeals, type PartnerActivity, type TrackStanding, type WonPart } from '../store/program-records.js';
+
+export interface ProgramRecords {
+  programs: ProgramTrack[];
+  /** Every partner's stage in every track. */
+  standings: TrackStanding[];
+  standingsByPartner: Map<string, TrackStanding[]>;
+  /** Of the partners in a track. */
+  activities: Map<string, PartnerActivity>;
+  histories: Map<string, LifecycleTransition[]>;
+  /** Every part in a won deal, by deal and by partner (in a track or not: it may join one). */
+  wonByDeal: Map<string, WonPart[]>;
+  wonByPartner: Map<string, WonPart[]>;
+  /** Every tier evaluation, made on `day` (won deals count over the last 12 months); made at the first request for them. */
+  evaluations?: { day: string; all: TierEvaluation[] };
+  /** Per track asked for, each partner's funnel facts (see funnel.ts). */
+  funnels: Map<string, Map<string, PartnerFunnelFacts>>;
+}
+
+const today = (now: Date) => now.toISOString().slice(0, 10);
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byTrackAndPartner = (a: TierEvaluation, b: TierEvaluation) => compare(a.track, b.track) || compare(a.partnerId, b.partnerId);
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list === undefined) out.set(key(item), [item]);
+    else list.push(item);
+  }
+  return out;
+}
+
+/** The programme's records for the store's current version. */
+export function programRecords(store: GraphStore): () => Promise<ProgramRecords> {
+  return patchedPerVersion(store, () => load(store), (previous, changes) => patch(store, previous, changes));
+}
+
+async function load(store: GraphStore): Promise<ProgramRecords> {
+  const [programs, standings, activities, histories, won] = await Promise.all([
+    store.programs(),
+    store.trackStandings(),
+    store.partnerActivities(),
+    store.lifecycleHistories(),
+    store.wonParts(),
+  ]);
+  return {
+    programs,
+    standings,
+    standingsByPartner: groupBy(standings, (s) => s.partner),
+    activities,
+    histories,
+    wonByDeal: groupBy(won, (w) => w.deal),
+    wonByPartner: groupBy(won, (w) => w.partner),
+    funnels: new Map(),
+  };
+}
+
+async function patch(store: GraphStore, previous: ProgramRecords, changes: StoreChanges): Promise<ProgramRecords> {
+  const partners = [...changes.partners];
+  const deals = [...changes.deals];
+  const [programs, standings, activities, histories, won] = await Promise.all([
+    changes.programs ? store.programs() : previous.programs,
+    store.trackStandingsOf(partners),
+    store.partnerActivitiesOf(partners),
+    store.lifecycleHistoriesOf(partners),
+    store.wonPartsOf(deals),
+  ]);
+
+  // Won deals: each changed deal's parts replace the ones it had, for the partners it had and has.
+  const { wonByDeal, wonByPartner, standingsByPartner, activities: nextActivities, histories: nextHistories } = previous;
+  const newParts = groupBy(won, (w) => w.deal);
+  const affected = new Set(partners);
+  for (const deal of deals) {
+    for (const part of wonByDeal.get(deal) ?? []) {
+      affected.add(part.partner);
+      wonByPartner.set(part.partner, (wonByPartner.get(part.partner) ?? []).filter((w) => w.deal !== deal));
+    }
+    const parts = newParts.get(deal) ?? [];
+    for (const part of parts) {
+      affected.add(part.partner);
+      wonByPartner.set(part.partner, [...(wonByPartner.get(part.partner) ?? []), part]);
+    }
+    if (parts.length > 0) wonByDeal.set(deal, parts);
+    else wonByDeal.delete(deal);
+  }
+
+  const standingsNow = groupBy(standings, (s) => s.partner);
+  for (const id of partners) {
+    const put = <T>(map: Map<string, T>, value: T | undefined) => (value === undefined ? map.delete(id) : map.set(id, value));
+    put(standingsByPartner, standingsNow.get(id));
+    put(nextActivities, activities.get(id));
+    put(nextHistories, histories.get(id));
+    for (const [track, facts] of previous.funnels) put(facts, partnerFunnelFacts(track, histories.get(id) ?? []));
+  }
+  for (const id of affected) {
+    const activity = nextActivities.get(id);
+    if (activity !== undefined) nextActivities.set(id, withWonDeals(activity, wonByPartner.get(id) ?? []));
+  }
+
+  const next: ProgramRecords = {
+    ...previous,
+    programs,
+    standings: partners.length === 0 ? previous.standings : [...standingsByPartner.values()].flat(),
+    evaluations: undefined,
+  };
+  // Evaluations made today under the same programme: only the affected partners' change.
+  const made = previous.evaluations;
+  const now = new Date();
+  if (made !== undefined && !changes.programs && made.day === today(now)) {
+    const again = evaluateTiers(programs, [...affected].flatMap((id) => standingsByPartner.get(id) ?? []), nextActivities, now);
+    next.evaluations = { day: made.day, all: merge(made.all.filter((e) => !affected.has(e.partnerId)), again) };
+  }
+  return next;
+}
+
+/** Two lists sorted by track and partner, as one. */
+function merge(a: TierEvaluation[], b: TierEvaluation[]): TierEvaluation[] {
+  const out: TierEvaluation[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && byTrackAndPartner(a[i]!, b[j]!) <= 0) ? a[i++]! : b[j++]!);
+  return out;
+}
+
+/** Every tier evaluation for these records, made once a day per version (and kept with the records). */
+/** Each partner's funnel facts in a track, worked out at the first request for the track and kept with the records. */
+export function trackFunnelFacts(records: ProgramRecords, track: string): Map<string, PartnerFunnelFacts> {
+  let facts = records.funnels.get(track);
+  if (facts === undefined) records.funnels.set(track, (facts = funnelFacts(track, records.histories)));
+  return facts;
+}
+
+export function tierEvaluations(records: ProgramRecords, now = new Date()): TierEvaluation[] {
+  if (records.evaluations?.day !== today(now)) records.evaluations = { day: today(now), all: evaluateTiers(records.programs, records.standings, records.activities, now) };
+  return records.evaluations.all;
+}
