@@ -13,7 +13,7 @@
  * are: the store writes them in one go.
  */
 import { JSONParser } from '@streamparser/json';
-import { BUNDLE_SECTIONS, type BundleSection } from '../schemas/bundle.js';
+import { BUNDLE_SECTIONS, BundleResolution, type ExportSection } from '../schemas/bundle.js';
 import { Region, Segment } from '../schemas/model.js';
 import { ERROR_STOP } from './import-bundle.js';
 
@@ -40,18 +40,21 @@ function requiredFields(schema: { safeParse(value: unknown): { success: boolean;
   return [...new Set((result.error?.issues ?? []).filter((issue) => issue.path.length === 1).map((issue) => String(issue.path[0])))];
 }
 
-const REQUIRED: Record<BundleSection, string[]> = {
-  ...(Object.fromEntries(Object.entries(BUNDLE_SECTIONS).map(([section, schema]) => [section, requiredFields(schema as never)])) as Record<BundleSection, string[]>),
+/** Every list a bundle carries: its sections, and the conflict resolutions that travel beside them. */
+const ROW_SCHEMAS = { ...BUNDLE_SECTIONS, resolutions: BundleResolution };
+
+const REQUIRED: Record<ExportSection, string[]> = {
+  ...(Object.fromEntries(Object.entries(ROW_SCHEMAS).map(([section, schema]) => [section, requiredFields(schema as never)])) as Record<ExportSection, string[]>),
   // Unions: a region or segment may be its id alone; a relationship's fields depend on its type.
   regions: requiredFields(Region),
   segments: requiredFields(Segment),
   relationships: ['type', 'from', 'to'],
 };
 
-const isSection = (key: unknown): key is BundleSection => typeof key === 'string' && Object.hasOwn(BUNDLE_SECTIONS, key);
+const isSection = (key: unknown): key is ExportSection => typeof key === 'string' && Object.hasOwn(ROW_SCHEMAS, key);
 
 /** Whether a row has every field its section requires (strings not empty). */
-function complete(section: BundleSection, row: unknown): boolean {
+function complete(section: ExportSection, row: unknown): boolean {
   if ((section === 'regions' || section === 'segments') && typeof row === 'string') return row !== '';
   if (typeof row !== 'object' || row === null || Array.isArray(row)) return false;
   return REQUIRED[section].every((field) => {
