@@ -199,15 +199,16 @@ describeStore('connectors: real exports in', () => {
 
   it('accepting a merge moves the sharing set by and for the incoming partner; the candidate\'s own choices win', async () => {
     await reset();
-    await call('POST', '/api/import', { version: 1, partners: [{ id: 'p-orbit', name: 'Orbit Partners', types: ['service'] }, { id: 'p-tide', name: 'Tide Systems', types: ['reseller'] }, { id: 'p-wave', name: 'Wave Cloud', types: ['technology'] }] });
-    await call('POST', '/api/import', { version: 1, partners: [{ id: 'erp-1', name: 'Orbit Partners', types: ['reseller'] }] });
-    expect((await call('PUT', '/api/partners/erp-1/sharing', { default: 'counts', partners: { 'p-tide': 'everything', 'p-wave': 'overlaps' } })).status).toBe(200);
-    expect((await call('PUT', '/api/partners/p-orbit/sharing', { partners: { 'p-wave': 'hidden' } })).status).toBe(200);
-    expect((await call('PUT', '/api/partners/p-tide/sharing', { partners: { 'erp-1': 'overlaps' } })).status).toBe(200);
+    // Ids of its own: review decisions outlive reset(), which deletes records only.
+    await call('POST', '/api/import', { version: 1, partners: [{ id: 'p-lumen', name: 'Lumen Partners', types: ['service'] }, { id: 'p-tide', name: 'Tide Systems', types: ['reseller'] }, { id: 'p-wave', name: 'Wave Cloud', types: ['technology'] }] });
+    await call('POST', '/api/import', { version: 1, partners: [{ id: 'erp-7', name: 'Lumen Partners', types: ['reseller'] }] });
+    expect((await call('PUT', '/api/partners/erp-7/sharing', { default: 'counts', partners: { 'p-tide': 'everything', 'p-wave': 'overlaps' } })).status).toBe(200);
+    expect((await call('PUT', '/api/partners/p-lumen/sharing', { partners: { 'p-wave': 'hidden' } })).status).toBe(200);
+    expect((await call('PUT', '/api/partners/p-tide/sharing', { partners: { 'erp-7': 'overlaps' } })).status).toBe(200);
 
-    expect((await call('POST', `/api/identity/review/${encodeURIComponent('partner:erp-1:p-orbit')}`, { decision: 'accept' })).status).toBe(200);
-    expect((await call('GET', '/api/partners/p-orbit/sharing')).body).toEqual({ partnerId: 'p-orbit', default: 'counts', defaultSet: true, partners: { 'p-tide': 'everything', 'p-wave': 'hidden' } });
-    expect((await call('GET', '/api/partners/p-tide/sharing')).body.partners).toEqual({ 'p-orbit': 'overlaps' });
+    expect((await call('POST', `/api/identity/review/${encodeURIComponent('partner:erp-7:p-lumen')}`, { decision: 'accept' })).status).toBe(200);
+    expect((await call('GET', '/api/partners/p-lumen/sharing')).body).toEqual({ partnerId: 'p-lumen', default: 'counts', defaultSet: true, partners: { 'p-tide': 'everything', 'p-wave': 'hidden' } });
+    expect((await call('GET', '/api/partners/p-tide/sharing')).body.partners).toEqual({ 'p-lumen': 'overlaps' });
   });
 
   it('a create whose domain is stored answers 409 with the existing id, unless merging is asked for', async () => {
