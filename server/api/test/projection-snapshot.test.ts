@@ -48,6 +48,8 @@ itStore('restarts from the snapshot of the same version, and from the store afte
   expect(JSON.parse(JSON.stringify(early))).toEqual(before.map);
   expect(await answers(server)).toEqual(before);
   expect(await server.app.projection.earlyMap(MapQuery.parse({}))).toBeUndefined();
+  // Now from the restored projection.
+  expect(await get(server, '/api/map')).toEqual(before.map);
   expect(server.app.projection.lastBuild?.from).toBe('snapshot');
 
   // A write, and the server stopped before the new version's snapshot: the old one must not serve.
