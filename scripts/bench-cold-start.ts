@@ -8,11 +8,12 @@
  * a probe (a request for an unknown route, answered by the event loop alone,
  * sent again as soon as answered) meanwhile: the server's longest stall.
  *
- *   npm run bench:cold-start -- --data-dir DIR [--bundle file.json]
+ *   npm run bench:cold-start -- --data-dir DIR [--bundle file.json] [--warm-only]
  *
  * DIR keeps the embedded store between runs (imported from --bundle, the
  * 100,000-partner ecosystem by default, when missing); its snapshot is deleted
- * first so that the first start is really cold. A server restarted from its
+ * first so that the first start is really cold (`--warm-only` keeps the
+ * snapshot a former run left and times the start from it alone). A server restarted from its
  * snapshot answers the overview from the snapshot's early answers while the
  * graph is still rebuilt: the time until the whole projection is restored
  * (what any other analytic waits for) is printed too, and the probe runs
@@ -32,7 +33,7 @@ import { STORE_FILE } from '../server/store/grafeo.js';
 import { openStore } from '../server/store/index.js';
 import { generatedBundleFile } from './generated-bundle.js';
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, bundle: { type: 'string' } } });
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, bundle: { type: 'string' }, 'warm-only': { type: 'boolean', default: false } } });
 const dataDir = values['data-dir'] ?? path.join(tmpdir(), 'ecograph-bench-cold-start-store');
 const bundlePath = values.bundle ?? generatedBundleFile({ partners: '100000', customers: '200000', relationships: '1000000', seed: '42' });
 
@@ -113,12 +114,16 @@ async function start(dir: string): Promise<Start> {
   };
 }
 
-rmSync(path.join(dataDir, 'projection.snapshot'), { force: true });
-const cold = await start(dataDir);
-console.log(`cold (from the ${cold.from}): first map after ${cold.map.toFixed(1)} s; waiting for the snapshot …`);
-await cold.logged('projection snapshot saved');
-const coldStall = cold.stall;
-await cold.stop();
+let cold: Start | undefined;
+let coldStall = 0;
+if (!values['warm-only']) {
+  rmSync(path.join(dataDir, 'projection.snapshot'), { force: true });
+  cold = await start(dataDir);
+  console.log(`cold (from the ${cold.from}): first map after ${cold.map.toFixed(1)} s; waiting for the snapshot …`);
+  await cold.logged('projection snapshot saved');
+  coldStall = cold.stall;
+  await cold.stop();
+}
 
 const warm = await start(dataDir);
 const restored = await warm.logged('projection built');
@@ -132,7 +137,7 @@ await empty.stop();
 rmSync(emptyDir, { recursive: true, force: true });
 
 console.table({
-  'store read, metrics derived': { 'first map, s': cold.map.toFixed(1), from: cold.from, 'longest stall until the snapshot was saved, ms': coldStall },
+  ...(cold === undefined ? {} : { 'store read, metrics derived': { 'first map, s': cold.map.toFixed(1), from: cold.from, 'longest stall until the snapshot was saved, ms': coldStall } }),
   'from the snapshot': { 'first map, s': warm.map.toFixed(1), from: warm.from, 'projection restored, s': restored.toFixed(1), 'longest stall until 5 s after the restore, ms': warmStall },
   'empty store': { 'first map, s': empty.map.toFixed(1), from: empty.from },
 });
