@@ -1,42 +1,60 @@
 /**
  * Export benchmark on a store that already holds an ecosystem (no import):
- * times GET /api/export's JSON stream and the CSV zip as the routes produce
- * them, read to the end, and prints seconds, size and Node's peak RSS.
- * The embedded store in --data-dir (e.g. one `npm run import` filled), or the
- * Neo4j at NEO4J_URI with --store neo4j.
+ * times GET /api/export's JSON stream and the CSV zip as the route produces
+ * them, read to the end: first from the store (the first export after a
+ * change), then again from the file that export left beside the store (see
+ * server/import/export-cache.ts); and the store's read alone, rows not
+ * written, to tell the engine's share from ours. Prints seconds, size and
+ * Node's peak RSS. The embedded store in --data-dir (e.g. one `npm run
+ * import` filled), or the Neo4j at NEO4J_URI with --store neo4j (the files
+ * are then kept in --data-dir too).
  *
  *   npm run bench:export -- --data-dir <dir> [--store grafeo|neo4j] [--formats json,zip]
  */
+import { readdirSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GraphStore } from '../server/store/graph-store.js';
 import { openGrafeo } from '../server/store/grafeo.js';
 import { openNeo4j } from '../server/store/neo4j.js';
 import { loadQueries } from '../server/store/queries.js';
-import { bundleJson } from '../server/import/export-json.js';
-import { bundleCsvZip } from '../server/import/zip.js';
+import { ExportCache, type ExportFormat } from '../server/import/export-cache.js';
 
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, store: { type: 'string', default: 'grafeo' }, formats: { type: 'string', default: 'json,zip' } } });
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024).toLocaleString('en')} MB`;
+const dataDir = values['data-dir'] ?? './data';
 
 const store =
   values.store === 'neo4j'
     ? new GraphStore(await openNeo4j({ uri: process.env.NEO4J_URI!, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? 'ecograph-local' }, loadQueries()))
-    : new GraphStore(await openGrafeo(values['data-dir'] ?? './data', loadQueries()));
+    : new GraphStore(await openGrafeo(dataDir, loadQueries()));
+const cache = new ExportCache(store, dataDir);
+// The first export must read the store: files an earlier run kept go first.
+for (const name of readdirSync(dataDir)) if (name.startsWith('export-')) rmSync(path.join(dataDir, name), { force: true });
 
 try {
   const counts = await store.counts();
   console.log(`${values.store} store: ${counts.partners.toLocaleString('en')} partners, ${counts.customers.toLocaleString('en')} customers, ${counts.relationships.toLocaleString('en')} relationships`);
   const results: Record<string, Record<string, string>> = {};
-  for (const format of values.formats.split(',')) {
+  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  const timed = async (name: string, chunks: AsyncIterable<string | Buffer | unknown>, size: (chunk: never) => number) => {
     const started = performance.now();
-    let firstByte = 0;
+    let firstByte = -1;
     let bytes = 0;
-    const chunks: AsyncIterable<string | Buffer> = format === 'zip' ? bundleCsvZip(store) : bundleJson(store);
     for await (const chunk of chunks) {
-      if (bytes === 0) firstByte = performance.now() - started;
-      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      if (firstByte < 0) firstByte = performance.now() - started;
+      bytes += size(chunk as never);
     }
-    results[format] = { seconds: ((performance.now() - started) / 1000).toFixed(1), 'first chunk, ms': firstByte.toFixed(0), size: mb(bytes), 'Node peak RSS so far': mb(process.resourceUsage().maxRSS * 1024) };
+    results[name] = { seconds: ((performance.now() - started) / 1000).toFixed(1), 'first chunk, ms': firstByte.toFixed(0), size: mb(bytes), 'Node peak RSS so far': mb(process.resourceUsage().maxRSS * 1024), 'load average': load() };
+  };
+  const byteSize = (chunk: string | Buffer) => (typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length);
+  await timed('store read alone (rows, not written)', store.exportBatches(), () => 0);
+  for (const format of values.formats.split(',') as ExportFormat[]) {
+    for (const pass of ['first', 'again'] as const) {
+      const stream = await cache.stream(format);
+      await timed(`${format}, ${pass}: from the ${cache.lastFrom[format]}`, stream, byteSize);
+    }
   }
   console.table(results);
 } finally {

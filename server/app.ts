@@ -15,6 +15,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Config } from './config.js';
 import { openStore, type GraphStore } from './store/index.js';
 import { ProjectionService } from './projection/service.js';
+import { ExportCache } from './import/export-cache.js';
 import { seedIfEmpty } from './import/seed.js';
 import { frameworkErrorHandler, registerErrorHandler } from './api/errors.js';
 import { healthRoutes } from './api/health.js';
@@ -38,6 +39,7 @@ declare module 'fastify' {
     store: GraphStore;
     projection: ProjectionService;
     storeId: string;
+    exportCache: ExportCache;
   }
 }
 
@@ -67,6 +69,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
     await store.close();
   });
   app.decorate('projection', new ProjectionService(store, app.log, path.join(config.dataDir, 'layout.json')));
+  app.decorate('exportCache', new ExportCache(store, config.dataDir));
   await seedIfEmpty(store, config.seed, app.log);
   await store.ensureIdentity();
   await registerAccess(app, config);

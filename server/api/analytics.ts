@@ -52,6 +52,9 @@ export async function analyticsRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
+      // A restarted server answers the overview from its snapshot while the graph is still rebuilt.
+      const early = await app.projection.earlyMap(request.query);
+      if (early !== undefined) return early;
       const { projection, derived } = await current();
       if (request.query.focus !== undefined && !projection.graph.hasNode(request.query.focus)) throw new NotFoundError('partner or customer', request.query.focus);
       return buildMap(projection.graph, derived, request.query);

@@ -9,8 +9,7 @@ import { importBundle } from '../import/import-bundle.js';
 import { BUILT_IN_PROFILES, builtInProfile, mappingFromJson, MappingProfile } from '../import/mapping.js';
 import { readCsvInput, type ImportInput } from '../import/read-input.js';
 import { readJsonBundle } from '../import/json-stream.js';
-import { bundleJson } from '../import/export-json.js';
-import { bundleCsvZip, csvFilesFromZip } from '../import/zip.js';
+import { csvFilesFromZip } from '../import/zip.js';
 import { InvalidInputError, rowErrorsAsDetails } from './errors.js';
 
 export const IMPORT_BODY_LIMIT = 1024 * 1024 * 1024;
@@ -147,10 +146,11 @@ export async function importExportRoutes(app: FastifyInstance) {
     async (request, response) => {
       // Streamed as the store is read (a stream bypasses the schema's serializer, hence the casts): the
       // schema documents the body, which is not checked row by row on the way out: it can hold millions of rows.
+      // The file kept for the store's current version is sent when there is one (see import/export-cache.ts).
       if (request.query.format === 'zip') {
-        return response.header('content-type', 'application/zip').header('content-disposition', 'attachment; filename="ecograph-bundle.zip"').send(bundleCsvZip(app.store) as never);
+        return response.header('content-type', 'application/zip').header('content-disposition', 'attachment; filename="ecograph-bundle.zip"').send((await app.exportCache.stream('zip')) as never);
       }
-      return response.header('content-type', 'application/json; charset=utf-8').send(Readable.from(bundleJson(app.store)) as never);
+      return response.header('content-type', 'application/json; charset=utf-8').send((await app.exportCache.stream('json')) as never);
     },
   );
 }

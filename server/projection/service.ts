@@ -17,8 +17,10 @@ import type { Bundle } from '../schemas/bundle.js';
 import { addRelationship } from './build.js';
 import { applyBundle, projectBundle } from './from-bundle.js';
 import { slicer } from './slices.js';
-import { loadSnapshot, saveSnapshot } from './snapshot.js';
+import { loadSnapshot, saveSnapshot, type EarlyAnswers } from './snapshot.js';
 import type { DerivedMetrics, Projection } from './types.js';
+import { buildMap, prepareMap } from '../analytics/map.js';
+import { MapQuery, type MapResponse } from '../schemas/analytics.js';
 
 /** Writes up to this many rows are applied to the projection in place; larger ones rebuild it. */
 const IN_PLACE_ROWS = 10_000;
@@ -26,6 +28,13 @@ const IN_PLACE_ROWS = 10_000;
 const SNAPSHOT_QUIET_MS = 1000;
 /** Rows projected between two looks at the clock when building the projection. */
 const SLICE_ROWS = 2_000;
+/** The map views kept with a snapshot and answered while it is restored: the overview the web app opens on. */
+const EARLY_MAP_QUERIES: MapQuery[] = [MapQuery.parse({})];
+
+/** A map query as a key: its fields in a fixed order, whatever order they were given in. */
+export function mapQueryKey(query: MapQuery): string {
+  return JSON.stringify(Object.entries(query).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
 
 export interface Current {
   projection: Projection;
@@ -42,6 +51,11 @@ export class ProjectionService {
   private closed = false;
   private memos = new Map<string, unknown>();
   private memoVersion = '';
+  /** While a snapshot is restored: the map answers it kept, for its version. */
+  private early: { version: number; map: Map<string, MapResponse> } | undefined;
+  /** Resolves once the first restore has read its early answers, or has ended without them. */
+  private readonly earlyRead: Promise<void>;
+  private earlySeen!: () => void;
 
   private readonly snapshotFile: string | undefined;
   /** Where the projection came from the last time it was built, and how long that took: for tests and benchmarks. */
@@ -58,6 +72,26 @@ export class ProjectionService {
     private readonly layoutFile?: string,
   ) {
     this.snapshotFile = layoutFile === undefined ? undefined : path.join(path.dirname(layoutFile), 'projection.snapshot');
+    this.earlyRead = new Promise((resolve) => (this.earlySeen = resolve));
+  }
+
+  /**
+   * The map answer kept with the snapshot being restored, when it is for this
+   * query and the store's current version: what a restarted server answers
+   * while the graph is still rebuilt (seconds at 100,000 partners). Otherwise
+   * undefined, and the caller answers from current() as usual.
+   */
+  async earlyMap(query: MapQuery): Promise<MapResponse | undefined> {
+    if (this.projection !== undefined) return undefined;
+    const version = await this.store.version();
+    // Starts the restore when nothing has yet; its failure is the caller's to see through current().
+    const building = this.current().then(
+      () => undefined,
+      () => undefined,
+    );
+    await Promise.race([building, this.earlyRead]);
+    const early = this.early;
+    return this.projection === undefined && early?.version === version ? early.map.get(mapQueryKey(query)) : undefined;
   }
 
   /** The projection at the store's current version, and the freshest derived metrics for it. */
@@ -146,20 +180,38 @@ export class ProjectionService {
     return projected;
   }
 
-  /** The projection and metrics saved for this very store and version, if any; the metrics become current. */
+  /**
+   * The projection and metrics saved for this very store and version, if any;
+   * the metrics become current. Its early answers serve the map meanwhile.
+   */
   private async restore(version: number): Promise<Projection | undefined> {
-    if (this.snapshotFile === undefined) return undefined;
-    const { storeId } = await this.store.identity();
-    if (storeId === null) return undefined;
     try {
-      const snapshot = await loadSnapshot(this.snapshotFile, { storeId, version });
+      if (this.snapshotFile === undefined) return undefined;
+      const { storeId } = await this.store.identity();
+      if (storeId === null) return undefined;
+      const snapshot = await loadSnapshot(this.snapshotFile, { storeId, version }, (early) => {
+        this.early = { version, map: new Map(early.map) };
+        this.log.info({ version, views: early.map.length }, 'early answers read');
+        this.earlySeen();
+      });
       if (snapshot === undefined) return undefined;
       this.derived ??= snapshot.derived;
+      // The map's index (seconds at 300k nodes) is built, in slices, before the projection is handed out.
+      await prepareMap(snapshot.projection.graph, this.derived);
       return snapshot.projection;
     } catch (error) {
       this.log.warn({ err: error, file: this.snapshotFile }, 'ignoring an unreadable projection snapshot');
       return undefined;
+    } finally {
+      this.early = undefined;
+      this.earlySeen();
     }
+  }
+
+  /** The answers a snapshot keeps for a restart to give while it is restored, computed in slices but the last step. */
+  private async earlyAnswers(projection: Projection, derived: DerivedMetrics): Promise<EarlyAnswers> {
+    await prepareMap(projection.graph, derived);
+    return { map: EARLY_MAP_QUERIES.map((query) => [mapQueryKey(query), buildMap(projection.graph, derived, query)]) };
   }
 
   /**
@@ -178,7 +230,9 @@ export class ProjectionService {
       const { storeId, version: stored } = await this.store.identity();
       if (storeId === null || stored !== version) return;
       const started = performance.now();
-      if (await saveSnapshot(file, { storeId, version }, projection, derived, stillCurrent)) {
+      const early = await this.earlyAnswers(projection, derived);
+      if (!stillCurrent()) return;
+      if (await saveSnapshot(file, { storeId, version }, projection, derived, stillCurrent, early)) {
         this.log.info({ version, ms: Math.round(performance.now() - started) }, 'projection snapshot saved');
       }
     });

@@ -4,9 +4,13 @@
  * reading the store again and deriving (minutes at 100,000 partners).
  *
  * The file is a run of frames, each a 4-byte length and one v8-serialised
- * chunk: a header (format, store id and version, counts, catalogue), nodes
- * and edges a few thousand at a time, the metrics as columns, and a trailer
- * with the SHA-1 of every frame before it. Reading and writing go a frame at
+ * chunk: a header (format, store id and version, counts, catalogue, the
+ * SHA-1 of the next frame), the early answers (the map's overview as it was
+ * answered at that version), nodes and edges a few thousand at a time, the
+ * metrics as columns, and a trailer with the SHA-1 of every frame before it.
+ * The early answers come first and check out on their own, so that a
+ * restarted server answers the first map from them at once, while the
+ * graph, which takes seconds to rebuild at 100,000 partners, is still read. Reading and writing go a frame at
  * a time and give the event loop a turn every few milliseconds, so that a
  * server loading or saving a snapshot keeps answering. A snapshot of another
  * format, store or version, or one that does not check out, is not used.
@@ -17,10 +21,11 @@ import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { createEcoGraph } from './build.js';
 import { slicer } from './slices.js';
+import type { MapResponse } from '../schemas/analytics.js';
 import type { DerivedMetrics, EcoCatalogue, EcoEdge, EcoNode, Projection } from './types.js';
 
 /** Bumped whenever what is written changes shape: an older file is then rebuilt, never misread. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 const CHUNK = 5000;
 
 export interface SnapshotKey {
@@ -37,6 +42,13 @@ interface Header {
   catalogue: Omit<EcoCatalogue, 'deals' | 'solutions'>;
   deals: number;
   solutions: number;
+  /** of the early answers' frame, length prefix included */
+  earlySha1: string;
+}
+
+/** Answers kept with the snapshot, as they were given at its version: the map's, by query key. */
+export interface EarlyAnswers {
+  map: Array<[string, MapResponse]>;
 }
 
 /** A metric keyed by node id as columns: node indices in the record's own key order, and the values. */
@@ -62,7 +74,14 @@ export interface DerivedFrame {
  * leaves the file as it was, when `stillCurrent` says the projection changed
  * meanwhile (it is edited in place after small writes).
  */
-export async function saveSnapshot(file: string, key: SnapshotKey, projection: Projection, derived: DerivedMetrics, stillCurrent: () => boolean): Promise<boolean> {
+export async function saveSnapshot(
+  file: string,
+  key: SnapshotKey,
+  projection: Projection,
+  derived: DerivedMetrics,
+  stillCurrent: () => boolean,
+  early: EarlyAnswers = { map: [] },
+): Promise<boolean> {
   await mkdir(path.dirname(file), { recursive: true });
   const aside = `${file}.tmp`;
   const handle = await open(aside, 'w');
@@ -71,9 +90,7 @@ export async function saveSnapshot(file: string, key: SnapshotKey, projection: P
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const frame = async (value: unknown) => {
-    const body = serialize(value);
-    const length = Buffer.alloc(4);
-    length.writeUInt32LE(body.length);
+    const [length, body] = framed(serialize(value));
     hash.update(length).update(body);
     pending.push(length, body);
     pendingBytes += 4 + body.length;
@@ -87,8 +104,11 @@ export async function saveSnapshot(file: string, key: SnapshotKey, projection: P
   try {
     const { graph, catalogue } = projection;
     const { deals, solutions, ...rest } = catalogue;
-    const header: Header = { format: SNAPSHOT_FORMAT, ...key, nodes: graph.order, edges: graph.size, catalogue: rest, deals: deals.length, solutions: solutions.length };
+    const earlyFrame = framed(serialize(early));
+    const earlySha1 = createHash('sha1').update(earlyFrame[0]).update(earlyFrame[1]).digest('hex');
+    const header: Header = { format: SNAPSHOT_FORMAT, ...key, nodes: graph.order, edges: graph.size, catalogue: rest, deals: deals.length, solutions: solutions.length, earlySha1 };
     await frame(header);
+    await frame(early);
     for (let i = 0; i < deals.length; i += CHUNK) await frame(deals.slice(i, i + CHUNK));
     for (let i = 0; i < solutions.length; i += CHUNK) await frame(solutions.slice(i, i + CHUNK));
     const index = new Map<string, number>();
@@ -125,11 +145,14 @@ export async function saveSnapshot(file: string, key: SnapshotKey, projection: P
   }
 }
 
-function serializedTrailer(digest: string): Buffer {
-  const body = serialize({ sha1: digest });
+function framed(body: Buffer): [Buffer, Buffer] {
   const length = Buffer.alloc(4);
   length.writeUInt32LE(body.length);
-  return Buffer.concat([length, body]);
+  return [length, body];
+}
+
+function serializedTrailer(digest: string): Buffer {
+  return Buffer.concat(framed(serialize({ sha1: digest })));
 }
 
 /** The typed arrays' buffers of a frame, to transfer it to another thread rather than copy it. */
@@ -171,9 +194,14 @@ export async function derivedFrame(derived: DerivedMetrics, index: Map<string, n
 /**
  * The projection and metrics saved for `key`, or undefined when the file is
  * missing or of another format, store or version; throws when it does not
- * check out (truncated, altered).
+ * check out (truncated, altered). `onEarly` is given the early answers as
+ * soon as they are read and checked, long before the graph is rebuilt.
  */
-export async function loadSnapshot(file: string, key: SnapshotKey): Promise<{ projection: Projection; derived: DerivedMetrics } | undefined> {
+export async function loadSnapshot(
+  file: string,
+  key: SnapshotKey,
+  onEarly?: (early: EarlyAnswers) => void,
+): Promise<{ projection: Projection; derived: DerivedMetrics } | undefined> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -197,6 +225,10 @@ export async function loadSnapshot(file: string, key: SnapshotKey): Promise<{ pr
   };
   const header = await next<Header>().catch(() => undefined);
   if (header?.format !== SNAPSHOT_FORMAT || header.storeId !== key.storeId || header.version !== key.version) return undefined;
+  const earlyStart = offset;
+  const early = await next<EarlyAnswers>();
+  if (createHash('sha1').update(bytes.subarray(earlyStart, offset)).digest('hex') !== header.earlySha1) throw new Error('projection/snapshot: checksum mismatch in the early answers');
+  onEarly?.(early);
   const catalogue: EcoCatalogue = { ...header.catalogue, deals: [], solutions: [] };
   while (catalogue.deals.length < header.deals) catalogue.deals.push(...(await next<EcoCatalogue['deals']>()));
   while (catalogue.solutions.length < header.solutions) catalogue.solutions.push(...(await next<EcoCatalogue['solutions']>()));

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect } from 'vitest';
+import { MapQuery } from '../../schemas/analytics.js';
 import { startServer, type TestServer } from '../../test/server.js';
 import { itStore, tempDir } from '../../test/stores.js';
 
@@ -40,9 +41,15 @@ itStore('restarts from the snapshot of the same version, and from the store afte
   const before = await answers(server);
   await server.close();
 
-  // Same store version: restored, and every answer alike.
+  // Same store version: the overview answered from the snapshot before the graph is rebuilt, then restored, and every answer alike.
   server = await startServer({ dataDir, wipe: false });
+  const early = await server.app.projection.earlyMap(MapQuery.parse({}));
+  expect(early).toBeDefined();
+  expect(JSON.parse(JSON.stringify(early))).toEqual(before.map);
   expect(await answers(server)).toEqual(before);
+  expect(await server.app.projection.earlyMap(MapQuery.parse({}))).toBeUndefined();
+  // Now from the restored projection.
+  expect(await get(server, '/api/map')).toEqual(before.map);
   expect(server.app.projection.lastBuild?.from).toBe('snapshot');
 
   // A write, and the server stopped before the new version's snapshot: the old one must not serve.
@@ -55,6 +62,7 @@ itStore('restarts from the snapshot of the same version, and from the store afte
   const version = await server.app.store.version();
   await server.close();
   server = await startServer({ dataDir, wipe: false });
+  expect(await server.app.projection.earlyMap(MapQuery.parse({}))).toBeUndefined();
   const afterWrite = await answers(server);
   expect(server.app.projection.lastBuild).toMatchObject({ from: 'store', version });
   expect(afterWrite.focus.nodes.length).toBe(2);

@@ -4,6 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../build.js';
 import { deriveMetrics } from '../derive.js';
 import { loadSnapshot, saveSnapshot } from '../snapshot.js';
+import { buildMap } from '../../analytics/map.js';
+import { MapQuery, type MapResponse } from '../../schemas/analytics.js';
 import type { Projection } from '../types.js';
 import { tempDir } from '../../test/stores.js';
 
@@ -29,8 +31,11 @@ describe('projection snapshot', () => {
       const saved = projection(partners);
       const derived = deriveMetrics(saved.graph, 7);
       const file = path.join(dir, `round-trip-${partners}`);
-      expect(await saveSnapshot(file, { storeId: 's', version: 7 }, saved, derived, () => true)).toBe(true);
-      const loaded = (await loadSnapshot(file, { storeId: 's', version: 7 }))!;
+      const early = { map: [['overview', buildMap(saved.graph, derived, MapQuery.parse({ budget: 10 }))] as [string, MapResponse]] };
+      expect(await saveSnapshot(file, { storeId: 's', version: 7 }, saved, derived, () => true, early)).toBe(true);
+      let earlyRead: unknown;
+      const loaded = (await loadSnapshot(file, { storeId: 's', version: 7 }, (answers) => (earlyRead = answers)))!;
+      expect(earlyRead).toEqual(early);
       // Edge keys are generated per process; everything else, order included, comes back.
       const content = (p: Projection) => ({ nodes: p.graph.export().nodes, edges: p.graph.mapEdges((_e, attributes, source, target) => ({ source, target, attributes })) });
       expect(content(loaded.projection)).toEqual(content(saved));
@@ -58,6 +63,23 @@ describe('projection snapshot', () => {
     altered[at] = 'Q'.charCodeAt(0);
     writeFileSync(file, altered);
     await expect(loadSnapshot(file, { storeId: 's', version: 7 })).rejects.toThrow(/checksum/);
+  });
+
+  it('checks the early answers on their own before giving them', async () => {
+    const saved = projection(40);
+    const derived = deriveMetrics(saved.graph, 7);
+    const file = path.join(dir, 'early');
+    await saveSnapshot(file, { storeId: 's', version: 7 }, saved, derived, () => true, { map: [['overview', buildMap(saved.graph, derived, MapQuery.parse({ budget: 10 }))]] });
+    const altered = readFileSync(file);
+    // A byte of the overview's first super-node label (a two-byte string: it holds a dash), which comes before any node of the graph.
+    const at = altered.indexOf(Buffer.from('Community', 'utf16le'));
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(altered.indexOf('Partner 0'));
+    altered[at] = 'X'.charCodeAt(0);
+    writeFileSync(file, altered);
+    let given = false;
+    await expect(loadSnapshot(file, { storeId: 's', version: 7 }, () => (given = true))).rejects.toThrow(/early answers/);
+    expect(given).toBe(false);
   });
 
   it('is not written when the projection changes meanwhile', async () => {

@@ -1,0 +1,88 @@
+/**
+ * The export kept beside the store: the second export of an unchanged store
+ * is sent from the file the first one left, byte for byte what the store
+ * read gives; a write makes the next export read the store again (and drops
+ * the old file); an export that did not run to the end leaves no file.
+ */
+import { readdirSync } from 'node:fs';
+import { text } from 'node:stream/consumers';
+import { afterAll, expect } from 'vitest';
+import yauzl from 'yauzl';
+import { bundleJson } from '../../import/export-json.js';
+import { startServer, type TestServer } from '../../test/server.js';
+import { describeStore, itStore, tempDir } from '../../test/stores.js';
+
+async function unzip(archive: Buffer): Promise<Record<string, string>> {
+  const zip = await yauzl.fromBufferPromise(archive, { lazyEntries: true });
+  const files: Record<string, string> = {};
+  for await (const entry of zip.eachEntry()) files[entry.fileName] = await text(await zip.openReadStreamPromise(entry));
+  zip.close();
+  return files;
+}
+
+describeStore('the export kept beside the store', () => {
+  let server: TestServer | undefined;
+  afterAll(async () => server?.close());
+
+  itStore('serves an unchanged store from the file, the same bytes; a write reads the store again', async () => {
+    const dataDir = tempDir();
+    server = await startServer({ dataDir });
+    const kept = () => readdirSync(dataDir).filter((name) => name.startsWith('export-')).sort();
+    const exported = async (format: 'json' | 'zip') => {
+      const response = await fetch(`${server!.url}/api/export${format === 'zip' ? '?format=zip' : ''}`);
+      expect(response.status).toBe(200);
+      return { bytes: Buffer.from(await response.arrayBuffer()), from: server!.app.exportCache.lastFrom[format] };
+    };
+    // The store's own read, not through the cache: what every answer must equal.
+    const read = async () => {
+      let json = '';
+      for await (const chunk of bundleJson(server!.app.store)) json += chunk;
+      return json;
+    };
+
+    const first = await exported('json');
+    expect(first.from).toBe('store');
+    expect(first.bytes.toString()).toBe(await read());
+    const { storeId, version } = await server.app.store.identity();
+    expect(kept()).toEqual([`export-${storeId}-${version}.json`]);
+    const second = await exported('json');
+    expect(second.from).toBe('file');
+    expect(second.bytes.equals(first.bytes)).toBe(true);
+
+    const zipped = await exported('zip');
+    expect(zipped.from).toBe('store');
+    const zippedAgain = await exported('zip');
+    expect(zippedAgain.from).toBe('file');
+    expect(zippedAgain.bytes.equals(zipped.bytes)).toBe(true);
+    expect(await unzip(zippedAgain.bytes)).toEqual(await unzip(zipped.bytes));
+
+    const created = await fetch(`${server.url}/api/partners`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'p-after', name: 'After Export', types: ['service'] }) });
+    expect(created.status).toBe(201);
+    const after = await exported('json');
+    expect(after.from).toBe('store');
+    expect(after.bytes.toString()).toBe(await read());
+    expect(after.bytes.toString()).toContain('"p-after"');
+    const moved = await server.app.store.identity();
+    // The older version's JSON is gone; the zip of the older version stays until a zip export of the new one.
+    expect(kept()).toEqual([`export-${storeId}-${version}.zip`, `export-${moved.storeId}-${moved.version}.json`].sort());
+    expect((await exported('json')).from).toBe('file');
+    await server.close();
+    server = undefined;
+  });
+
+  itStore('keeps nothing from an export that stopped half-way', async () => {
+    const dataDir = tempDir();
+    server = await startServer({ dataDir });
+    const stream = await server.app.exportCache.stream('json');
+    for await (const chunk of stream) {
+      expect(String(chunk)).toContain('"version"');
+      break;
+    }
+    // Breaking out destroys the stream; the aside file goes once the export's generator has closed.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(readdirSync(dataDir).filter((name) => name.startsWith('export-'))).toEqual([]);
+    expect(server.app.exportCache.lastFrom.json).toBe('store');
+    await server.close();
+    server = undefined;
+  });
+});
