@@ -10,7 +10,7 @@
 import type { Gap, GapStep, GapsQuery, GapsResponse, StructuralGaps } from '../schemas/analytics.js';
 import type { RelationshipType } from '../schemas/model.js';
 import type { DerivedMetrics, EcoCatalogue, EcoGraph } from '../projection/types.js';
-import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellsOf, compareGaps, compareIds, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
+import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellIndexOf, cellsOf, compareGaps, compareIds, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
 import { disconnectedBy, isolated } from './structure.js';
 
 export { supplyWeight } from './demand-cells.js';
@@ -283,7 +283,11 @@ export function capabilityGaps(graph: EcoGraph, catalogue: EcoCatalogue, derived
   const o: GapsOptions = { ...DEFAULTS, ...options };
   if (!(o.minQualifiedPartners >= 1 && o.maxDemandPerSupply > 0)) throw new Error('server/analytics/gaps: minQualifiedPartners must be ≥ 1 and maxDemandPerSupply > 0');
 
-  const index = indexCells(graph, o.levelWeights, (capability) => query.capability === undefined || capability === query.capability);
+  // At the default weights the cells kept current write by write serve; other weights index afresh.
+  const index =
+    o.levelWeights === COVERAGE_RULE.levelWeights
+      ? cellIndexOf(graph, query.capability)
+      : indexCells(graph, o.levelWeights, (capability) => query.capability === undefined || capability === query.capability);
   const cells = [...cellsOf(index, query)];
   const ranked = cells
     .filter((cell) => isGap(cell, o))

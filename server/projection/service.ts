@@ -63,7 +63,10 @@ export class ProjectionService {
   /** The projection at the store's current version, and the freshest derived metrics for it. */
   async current(): Promise<Current> {
     const version = await this.store.version();
-    const projection = this.projection?.version === version ? this.projection : await this.rebuild(version);
+    // The counter only grows: a projection ahead of it had a write applied in place after this
+    // read of the counter was sent, and is the fresher of the two (rebuilding at the older
+    // version would throw that write away and, under a stream of writes, never catch up).
+    const projection = this.projection !== undefined && this.projection.version >= version ? this.projection : await this.rebuild(version);
     let derived = this.derived;
     if (derived === undefined) derived = await this.derive(projection);
     else if (derived.version !== projection.version) void this.derive(projection).catch((error) => this.log.error(error, 'deriving metrics failed'));
