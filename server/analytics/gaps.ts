@@ -241,6 +241,30 @@ function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellInd
     (a, b) => compareIds(a.kind, b.kind) || b.customersAtRisk.length - a.customersAtRisk.length || compareIds(a.capability ?? a.id, b.capability ?? b.id) || compareIds(a.id, b.id),
   );
 
+  return { singlePointsOfFailure, ...weakPoints(graph, derived, options) };
+}
+
+/**
+ * Brokers, cut points with the customers each would cut off, and isolated
+ * partners: walks of the whole graph (a depth-first search at every change
+ * of topology, seconds at 300,000 nodes), so they are taken once per metrics
+ * version, like the betweenness and articulation points they start from,
+ * rather than after every write; the graph they walk is the one the first
+ * request after that version's derivation sees.
+ */
+const weakPointsByMetrics = new WeakMap<DerivedMetrics, WeakMap<EcoGraph, Map<string, WeakPoints>>>();
+type WeakPoints = Omit<StructuralGaps, 'singlePointsOfFailure'>;
+
+function weakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsOptions): WeakPoints {
+  let byGraph = weakPointsByMetrics.get(derived);
+  if (byGraph === undefined) weakPointsByMetrics.set(derived, (byGraph = new WeakMap()));
+  let byOptions = byGraph.get(graph);
+  if (byOptions === undefined) byGraph.set(graph, (byOptions = new Map()));
+  const key = `${options.brokers}:${options.disconnectsFor}`;
+  return slot(byOptions, key, () => findWeakPoints(graph, derived, options));
+}
+
+function findWeakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsOptions): WeakPoints {
   const betweenness = (id: string) => derived.betweenness.scores[id] ?? 0;
   const byBetweenness = (a: string, b: string) => betweenness(b) - betweenness(a) || compareIds(a, b);
   const isPartner = (id: string) => graph.hasNode(id) && graph.getNodeAttribute(id, 'kind') === 'partner';
@@ -260,7 +284,6 @@ function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellInd
       .sort(compareIds);
   }
   return {
-    singlePointsOfFailure,
     brokers,
     brokerScores: brokers.map((partnerId) => ({ partnerId, betweenness: betweenness(partnerId) })),
     articulationPoints,
