@@ -31,12 +31,12 @@ describeStore('writes under a read load (demo)', () => {
     });
     try {
       for (let i = 0; i < 15; i++) {
-      const id = `p-under-load-${i}`;
-      expect((await send('POST', '/api/partners', { id, name: `Under Load ${i}`, types: ['service'], regions: ['emea-north'] })).status).toBe(201);
-      expect((await send('PUT', '/api/relationships', { from: id, to: 'p-puente-global', type: 'INTEGRATES_WITH' })).status).toBeLessThan(300);
-      const ego = await send('GET', `/api/map?focus=${id}&depth=1`);
-      expect(ego.status).toBe(200);
-      expect((ego.body.nodes as Array<{ id: string }>).map((n) => n.id)).toEqual(expect.arrayContaining([id, 'p-puente-global']));
+        const id = `p-under-load-${i}`;
+        expect((await send('POST', '/api/partners', { id, name: `Under Load ${i}`, types: ['service'], regions: ['emea-north'] })).status).toBe(201);
+        expect((await send('PUT', '/api/relationships', { from: id, to: 'p-puente-global', type: 'INTEGRATES_WITH' })).status).toBeLessThan(300);
+        const ego = await send('GET', `/api/map?focus=${id}&depth=1`);
+        expect(ego.status).toBe(200);
+        expect((ego.body.nodes as Array<{ id: string }>).map((n) => n.id)).toEqual(expect.arrayContaining([id, 'p-puente-global']));
       }
     } finally {
       reading = false;
