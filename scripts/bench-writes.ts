@@ -4,8 +4,9 @@
  * 127.0.0.1 over the 100,000-partner store, first alone, then while a bounded
  * number of connections keep reading (the map, the gaps, a partner's
  * introductions, a partner, a neighbourhood, in turn). Prints p50 / p99 per
- * load and the event loop's longest stall (server and client share it); then
- * times a full export as a client receives it.
+ * load, the event loop's longest stall (server and client share it) and the
+ * machine's load average (other jobs share its cores); then times a full
+ * export as a client receives it.
  *
  *   npm run bench:writes [-- --store grafeo|neo4j --data-dir DIR --bundle file.json --writes 300 --readers 16,64]
  *
@@ -14,7 +15,7 @@
  * the bundle when the database holds no partners.
  */
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -120,6 +121,7 @@ for (const readers of [0, ...values.readers.split(',').map(Number)]) {
     }
   });
   const latencies: number[] = [];
+  const loadBefore = loadavg()[0]!;
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   const started = performance.now();
@@ -141,6 +143,7 @@ for (const readers of [0, ...values.readers.split(',').map(Number)]) {
     'reads/s': (reads / seconds).toFixed(0),
     'read p50 ms': readers === 0 ? '-' : quantile(readLatencies, 0.5).toFixed(1),
     'longest stall ms': (histogram.max / 1e6).toFixed(0),
+    'load average': `${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
   };
 }
 console.log(`\nsingle-row writes over HTTP (${values.writes} per load: PUT partner, POST partner, PUT relationship in turn), ${values.store} store`);

@@ -17,7 +17,8 @@
  * a gap.
  */
 import type { CapabilityLevel } from '../schemas/model.js';
-import type { EcoGraph, PartnerNode } from '../projection/types.js';
+import { maintainedPerGraph } from '../projection/per-graph.js';
+import type { EcoGraph, EcoNode, PartnerNode } from '../projection/types.js';
 
 export const COVERAGE_RULE = {
   /** Supply one partner adds to a cell, by its level of the capability. */
@@ -88,31 +89,136 @@ function cellAt(index: CellIndex, capability: string, region: string, segment: s
 /** Every cell with demand or supply, in one pass over the nodes; `wanted` narrows it to some capabilities. */
 export function indexCells(graph: EcoGraph, weights: CoverageRule['levelWeights'] = COVERAGE_RULE.levelWeights, wanted: (capability: string) => boolean = () => true): CellIndex {
   const index: CellIndex = { cells: new Map(), holders: new Map(), regionalHolders: new Map() };
-  graph.forEachNode((id, node) => {
-    if (node.kind === 'customer') {
-      node.needs.forEach((need, i, needs) => {
-        if (wanted(need) && once(need, i, needs)) cellAt(index, need, node.region, node.segment).customers.push(id);
-      });
-      return;
-    }
-    for (const capability in node.capabilities) {
-      if (!wanted(capability)) continue;
-      const held = node.capabilities[capability]!;
-      const holder: Holder = { id, partner: node, level: held.certified ? 'certified' : held.level, weight: supplyWeight(held, weights) };
-      slot(index.holders, capability, newList).push(holder);
-      node.regions.forEach((region, i, regions) => {
-        if (!once(region, i, regions)) return;
-        slot(slot(index.regionalHolders, capability, newMap), region, newList).push(holder);
-        node.segments.forEach((segment, j, segments) => {
-          if (!once(segment, j, segments)) return;
-          const cell = cellAt(index, capability, region, segment);
-          cell.qualified.push(holder);
-          cell.supply += holder.weight;
-        });
-      });
-    }
-  });
+  graph.forEachNode((id, node) => addNode(index, id, node, weights, wanted));
+  for (const cell of cellsOf(index)) cell.supply = supplyOf(cell.qualified, weights);
   return index;
+}
+
+/**
+ * A cell's supply, summed by level (count × weight, in the levels' order)
+ * rather than holder by holder: the same figure to the last bit however the
+ * holders arrived, so that a cell kept current write by write ranks exactly
+ * as one indexed afresh.
+ */
+function supplyOf(qualified: Holder[], weights: CoverageRule['levelWeights']): number {
+  const counts = { basic: 0, advanced: 0, certified: 0 };
+  for (const holder of qualified) counts[holder.level]++;
+  return counts.basic * weights.basic + counts.advanced * weights.advanced + counts.certified * weights.certified;
+}
+
+/** One node's demand or supply added to the index (supplies summed by the caller). */
+function addNode(index: CellIndex, id: string, node: EcoNode, weights: CoverageRule['levelWeights'], wanted: (capability: string) => boolean, touched?: Set<DemandCell>): void {
+  if (node.kind === 'customer') {
+    node.needs.forEach((need, i, needs) => {
+      if (wanted(need) && once(need, i, needs)) cellAt(index, need, node.region, node.segment).customers.push(id);
+    });
+    return;
+  }
+  for (const capability in node.capabilities) {
+    if (!wanted(capability)) continue;
+    const held = node.capabilities[capability]!;
+    const holder: Holder = { id, partner: node, level: held.certified ? 'certified' : held.level, weight: supplyWeight(held, weights) };
+    slot(index.holders, capability, newList).push(holder);
+    node.regions.forEach((region, i, regions) => {
+      if (!once(region, i, regions)) return;
+      slot(slot(index.regionalHolders, capability, newMap), region, newList).push(holder);
+      node.segments.forEach((segment, j, segments) => {
+        if (!once(segment, j, segments)) return;
+        const cell = cellAt(index, capability, region, segment);
+        cell.qualified.push(holder);
+        touched?.add(cell);
+      });
+    });
+  }
+}
+
+/** What a node was indexed with: its attributes are changed in place, so the old values are kept here to take them out again. */
+type Indexed = { kind: 'customer'; region: string; segment: string; needs: readonly string[] } | { kind: 'partner'; regions: readonly string[]; segments: readonly string[]; capabilities: readonly string[] };
+
+function indexedAs(node: EcoNode): Indexed {
+  return node.kind === 'customer'
+    ? { kind: 'customer', region: node.region, segment: node.segment, needs: node.needs }
+    : { kind: 'partner', regions: node.regions, segments: node.segments, capabilities: Object.keys(node.capabilities) };
+}
+
+/** The full cell index at the default weights, kept current node by node (see maintainedPerGraph). */
+interface KeptCells {
+  index: CellIndex;
+  indexed: Map<string, Indexed>;
+}
+
+const all = () => true;
+
+/** Takes a node's old entries out, then puts its new ones in; only the cells it touches are summed again, and emptied entries go. */
+function updateCells(kept: KeptCells, id: string, node: EcoNode | undefined): void {
+  const { index } = kept;
+  const weights = COVERAGE_RULE.levelWeights;
+  const touched = new Set<DemandCell>();
+  const without = <T extends { id: string } | string>(list: T[]) => {
+    const at = list.findIndex((item) => (typeof item === 'string' ? item : item.id) === id);
+    if (at >= 0) list.splice(at, 1);
+  };
+  const old = kept.indexed.get(id);
+  if (old?.kind === 'customer') {
+    for (const need of new Set(old.needs)) {
+      const cell = index.cells.get(need)?.get(old.region)?.get(old.segment);
+      if (cell !== undefined) without(cell.customers), touched.add(cell);
+    }
+  } else if (old !== undefined) {
+    for (const capability of old.capabilities) {
+      const holders = index.holders.get(capability)!;
+      without(holders);
+      if (holders.length === 0) index.holders.delete(capability);
+      for (const region of new Set(old.regions)) {
+        const byRegion = index.regionalHolders.get(capability)!;
+        const regional = byRegion.get(region)!;
+        without(regional);
+        if (regional.length === 0) byRegion.delete(region);
+        if (byRegion.size === 0) index.regionalHolders.delete(capability);
+        for (const segment of new Set(old.segments)) {
+          const cell = index.cells.get(capability)!.get(region)!.get(segment)!;
+          without(cell.qualified);
+          touched.add(cell);
+        }
+      }
+    }
+  }
+  kept.indexed.delete(id);
+  if (node !== undefined) {
+    addNode(index, id, node, weights, all, touched);
+    if (node.kind === 'customer') for (const need of node.needs) touched.add(index.cells.get(need)!.get(node.region)!.get(node.segment)!);
+    kept.indexed.set(id, indexedAs(node));
+  }
+  for (const cell of touched) {
+    cell.supply = supplyOf(cell.qualified, weights);
+    if (cell.customers.length > 0 || cell.qualified.length > 0) continue;
+    const byRegion = index.cells.get(cell.capability)!;
+    const bySegment = byRegion.get(cell.region)!;
+    bySegment.delete(cell.segment);
+    if (bySegment.size === 0) byRegion.delete(cell.region);
+    if (byRegion.size === 0) index.cells.delete(cell.capability);
+  }
+}
+
+const keptCells = maintainedPerGraph(
+  (graph): KeptCells => {
+    const indexed = new Map<string, Indexed>();
+    graph.forEachNode((id, node) => void indexed.set(id, indexedAs(node)));
+    return { index: indexCells(graph), indexed };
+  },
+  updateCells,
+);
+
+/**
+ * Every cell at the default weights, narrowed to one capability when asked:
+ * built once per graph and kept current from its node events, so that a
+ * request after a write re-reads only the cells that write touched.
+ */
+export function cellIndexOf(graph: EcoGraph, capability?: string): CellIndex {
+  const { index } = keptCells(graph);
+  if (capability === undefined) return index;
+  const only = <T>(map: Map<string, T>) => new Map(map.has(capability) ? [[capability, map.get(capability)!]] : []);
+  return { cells: only(index.cells), holders: only(index.holders), regionalHolders: only(index.regionalHolders) };
 }
 
 export function* cellsOf(index: CellIndex, only: { region?: string; segment?: string } = {}): Generator<DemandCell> {

@@ -10,7 +10,7 @@
 import type { Gap, GapStep, GapsQuery, GapsResponse, StructuralGaps } from '../schemas/analytics.js';
 import type { RelationshipType } from '../schemas/model.js';
 import type { DerivedMetrics, EcoCatalogue, EcoGraph } from '../projection/types.js';
-import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellsOf, compareGaps, compareIds, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
+import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellIndexOf, cellsOf, compareGaps, compareIds, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
 import { disconnectedBy, isolated } from './structure.js';
 
 export { supplyWeight } from './demand-cells.js';
@@ -241,6 +241,30 @@ function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellInd
     (a, b) => compareIds(a.kind, b.kind) || b.customersAtRisk.length - a.customersAtRisk.length || compareIds(a.capability ?? a.id, b.capability ?? b.id) || compareIds(a.id, b.id),
   );
 
+  return { singlePointsOfFailure, ...weakPoints(graph, derived, options) };
+}
+
+/**
+ * Brokers, cut points with the customers each would cut off, and isolated
+ * partners: walks of the whole graph (a depth-first search at every change
+ * of topology, seconds at 300,000 nodes), so they are taken once per metrics
+ * version, like the betweenness and articulation points they start from,
+ * rather than after every write; the graph they walk is the one the first
+ * request after that version's derivation sees.
+ */
+const weakPointsByMetrics = new WeakMap<DerivedMetrics, WeakMap<EcoGraph, Map<string, WeakPoints>>>();
+type WeakPoints = Omit<StructuralGaps, 'singlePointsOfFailure'>;
+
+function weakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsOptions): WeakPoints {
+  let byGraph = weakPointsByMetrics.get(derived);
+  if (byGraph === undefined) weakPointsByMetrics.set(derived, (byGraph = new WeakMap()));
+  let byOptions = byGraph.get(graph);
+  if (byOptions === undefined) byGraph.set(graph, (byOptions = new Map()));
+  const key = `${options.brokers}:${options.disconnectsFor}`;
+  return slot(byOptions, key, () => findWeakPoints(graph, derived, options));
+}
+
+function findWeakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsOptions): WeakPoints {
   const betweenness = (id: string) => derived.betweenness.scores[id] ?? 0;
   const byBetweenness = (a: string, b: string) => betweenness(b) - betweenness(a) || compareIds(a, b);
   const isPartner = (id: string) => graph.hasNode(id) && graph.getNodeAttribute(id, 'kind') === 'partner';
@@ -260,7 +284,6 @@ function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellInd
       .sort(compareIds);
   }
   return {
-    singlePointsOfFailure,
     brokers,
     brokerScores: brokers.map((partnerId) => ({ partnerId, betweenness: betweenness(partnerId) })),
     articulationPoints,
@@ -283,7 +306,11 @@ export function capabilityGaps(graph: EcoGraph, catalogue: EcoCatalogue, derived
   const o: GapsOptions = { ...DEFAULTS, ...options };
   if (!(o.minQualifiedPartners >= 1 && o.maxDemandPerSupply > 0)) throw new Error('server/analytics/gaps: minQualifiedPartners must be ≥ 1 and maxDemandPerSupply > 0');
 
-  const index = indexCells(graph, o.levelWeights, (capability) => query.capability === undefined || capability === query.capability);
+  // At the default weights the cells kept current write by write serve; other weights index afresh.
+  const index =
+    o.levelWeights === COVERAGE_RULE.levelWeights
+      ? cellIndexOf(graph, query.capability)
+      : indexCells(graph, o.levelWeights, (capability) => query.capability === undefined || capability === query.capability);
   const cells = [...cellsOf(index, query)];
   const ranked = cells
     .filter((cell) => isGap(cell, o))

@@ -19,8 +19,8 @@
 import type { z } from 'zod';
 import type { EvidenceItem, Introduction, IntroductionsQuery, IntroductionsResponse, Signal } from '../schemas/analytics.js';
 import type { PartnerType } from '../schemas/model.js';
-import type { EcoCatalogue, EcoGraph, PartnerNode } from '../projection/types.js';
-import { ALL_EVENTS, perGraph } from '../projection/per-graph.js';
+import type { EcoCatalogue, EcoGraph, EcoNode, PartnerNode } from '../projection/types.js';
+import { maintainedPerGraph } from '../projection/per-graph.js';
 import { count, listing, money } from './format.js';
 
 export const DEFAULTS = {
@@ -103,7 +103,7 @@ interface Measured {
 }
 
 /** Measures one pair from the evidence gathered for it. `regionNeeds` covers at least a's regions. */
-function measure(graph: EcoGraph, aId: string, bId: string, evidence: Evidence, regionNeeds: Map<string, Set<string>>, o: IntroductionsOptions): Measured {
+function measure(graph: EcoGraph, aId: string, bId: string, evidence: Evidence, regionNeeds: RegionNeeds, o: IntroductionsOptions): Measured {
   const a = partnerAt(graph, aId);
   const b = partnerAt(graph, bId);
   const w = o.weights;
@@ -180,38 +180,104 @@ function matches(node: PartnerNode, query: IntroductionsQuery): boolean {
 
 // ---------- per-graph index ----------
 
-interface EcosystemIndex {
-  /** region → partners operating there, most capabilities first (the order of introductionsFor's bound) */
+/** region → capability → how many of its customers need it */
+type RegionNeeds = Map<string, Map<string, number>>;
+
+export interface EcosystemIndex {
+  /** region → partners operating there, most capabilities first, then by id (the order of introductionsFor's bound) */
   partnersByRegion: Map<string, Array<[string, PartnerNode]>>;
-  /** region → capabilities its customers need */
-  regionNeeds: Map<string, Set<string>>;
+  /** region → capabilities its customers need, with how many need each */
+  regionNeeds: RegionNeeds;
+  /** what each node was indexed under, so that a change can take exactly that out again */
+  indexed: Map<string, { regions: readonly string[]; capabilities: number } | { region: string; needs: readonly string[] }>;
 }
 
+const capabilityCount = (node: PartnerNode) => Object.keys(node.capabilities).length;
+/** The region lists' order: most capabilities first, then by id. */
+const regionOrder = (countA: number, idA: string, countB: number, idB: string) => countB - countA || compareIds(idA, idB);
+
+/** Where (count, id) sits, or would sit, in a region's list: a binary search over its order. */
+function slotIn(list: Array<[string, PartnerNode]>, count: number, id: string, countOf: (id: string) => number): number {
+  let [low, high] = [0, list.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const [other] = list[middle]!;
+    if (regionOrder(countOf(other), other, count, id) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The index built afresh: one pass over the nodes. */
+export function buildEcosystemIndex(graph: EcoGraph): EcosystemIndex {
+  const index: EcosystemIndex = { partnersByRegion: new Map(), regionNeeds: new Map(), indexed: new Map() };
+  graph.forEachNode((id, node) => addToIndex(index, id, node));
+  for (const partners of index.partnersByRegion.values()) partners.sort((x, y) => regionOrder(capabilityCount(x[1]), x[0], capabilityCount(y[1]), y[0]));
+  return index;
+}
+
+/** Adds one node's entries; partners go at the end of their regions' lists (the caller keeps the order). */
+function addToIndex(index: EcosystemIndex, id: string, node: EcoNode): void {
+  if (node.kind === 'customer') {
+    const needs = [...new Set(node.needs)];
+    let counts = index.regionNeeds.get(node.region);
+    if (counts === undefined) index.regionNeeds.set(node.region, (counts = new Map()));
+    for (const need of needs) counts.set(need, (counts.get(need) ?? 0) + 1);
+    index.indexed.set(id, { region: node.region, needs });
+    return;
+  }
+  const regions = [...new Set(node.regions)];
+  for (const region of regions) {
+    let partners = index.partnersByRegion.get(region);
+    if (partners === undefined) index.partnersByRegion.set(region, (partners = []));
+    partners.push([id, node]);
+  }
+  index.indexed.set(id, { regions, capabilities: capabilityCount(node) });
+}
+
+/**
+ * Keeps the index current after one node changed (or was dropped: node
+ * undefined): its old entries out, its new ones in at their place in order.
+ */
+function updateIndex(index: EcosystemIndex, id: string, node: EcoNode | undefined): void {
+  const old = index.indexed.get(id);
+  // Others sit in the lists by the count they were indexed with; this node is out of them while it changes.
+  const countOf = (other: string) => (index.indexed.get(other) as { capabilities: number }).capabilities;
+  if (old !== undefined && 'needs' in old) {
+    const needs = index.regionNeeds.get(old.region)!;
+    for (const need of old.needs) {
+      const left = needs.get(need)! - 1;
+      if (left === 0) needs.delete(need);
+      else needs.set(need, left);
+    }
+    if (needs.size === 0) index.regionNeeds.delete(old.region);
+  } else if (old !== undefined) {
+    for (const region of old.regions) {
+      const partners = index.partnersByRegion.get(region)!;
+      partners.splice(slotIn(partners, old.capabilities, id, countOf), 1);
+      if (partners.length === 0) index.partnersByRegion.delete(region);
+    }
+  }
+  index.indexed.delete(id);
+  if (node === undefined) return;
+  if (node.kind === 'customer') return addToIndex(index, id, node);
+  const count = capabilityCount(node);
+  const regions = [...new Set(node.regions)];
+  for (const region of regions) {
+    let partners = index.partnersByRegion.get(region);
+    if (partners === undefined) index.partnersByRegion.set(region, (partners = []));
+    partners.splice(slotIn(partners, count, id, countOf), 0, [id, node]);
+  }
+  index.indexed.set(id, { regions, capabilities: count });
+}
 
 /**
  * A scan of the 300k-node ecosystem alone costs more than a request's budget,
- * so the lists a request needs are built once per graph and dropped as soon
- * as the graph changes (as analytics/structure does for its search).
+ * so the lists a request needs are built once per graph and then kept
+ * current from the graph's node events (a write touches a handful of nodes;
+ * relationships are not part of it), never rebuilt whole after a write.
  */
-const ecosystemIndex = perGraph(ALL_EVENTS, (graph): EcosystemIndex => {
-  const index: EcosystemIndex = { partnersByRegion: new Map(), regionNeeds: new Map() };
-  graph.forEachNode((id, node) => {
-    if (node.kind === 'customer') {
-      let needs = index.regionNeeds.get(node.region);
-      if (needs === undefined) index.regionNeeds.set(node.region, (needs = new Set()));
-      for (const need of node.needs) needs.add(need);
-      return;
-    }
-    for (const region of node.regions) {
-      let partners = index.partnersByRegion.get(region);
-      if (partners === undefined) index.partnersByRegion.set(region, (partners = []));
-      partners.push([id, node]);
-    }
-  });
-  const capabilities = ([, node]: [string, PartnerNode]) => Object.keys(node.capabilities).length;
-  for (const partners of index.partnersByRegion.values()) partners.sort((x, y) => capabilities(y) - capabilities(x) || compareIds(x[0], y[0]));
-  return index;
-});
+export const ecosystemIndex = maintainedPerGraph(buildEcosystemIndex, updateIndex);
 
 // ---------- one partner ----------
 

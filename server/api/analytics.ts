@@ -57,7 +57,10 @@ export async function analyticsRoutes(app: FastifyInstance) {
       if (early !== undefined) return early;
       const { projection, derived } = await current();
       if (request.query.focus !== undefined && !projection.graph.hasNode(request.query.focus)) throw new NotFoundError('partner or customer', request.query.focus);
-      return buildMap(projection.graph, derived, request.query);
+      const map = () => buildMap(projection.graph, derived, request.query);
+      // Clients showing the whole map (or a community) ask the same few questions: answered once per
+      // version, and again once the refined layout replaces the metrics' positions in place.
+      return request.query.focus === undefined ? app.projection.memo(`map:${derived.layoutPending}:${JSON.stringify(request.query)}`, derived, map) : map();
     },
   );
 
@@ -106,7 +109,7 @@ export async function analyticsRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const { projection, derived } = await current();
       const { format: _format, ...query } = request.query;
-      const result = capabilityGaps(projection.graph, projection.catalogue, derived, query);
+      const result = app.projection.memo(`gaps:${JSON.stringify(query)}`, derived, () => capabilityGaps(projection.graph, projection.catalogue, derived, query));
       return answer(request, reply, result, { name: 'gaps', rows: (r) => r.gaps.map((gap, index) => ({ ...gap, rank: index + 1 })), columns: async () => gapColumns(await nameBook(app.store, projection)) });
     },
   );

@@ -3,7 +3,7 @@
  * changes: the projection is edited in place through graphology's API, whose
  * events say when an index must be dropped.
  */
-import type { EcoGraph } from './types.js';
+import type { EcoGraph, EcoNode } from './types.js';
 
 export const TOPOLOGY_EVENTS = ['nodeAdded', 'nodeDropped', 'edgeAdded', 'edgeDropped', 'cleared', 'edgesCleared'] as const;
 export const NODE_EVENTS = ['nodeAdded', 'nodeDropped', 'nodeAttributesUpdated', 'eachNodeAttributesUpdated', 'cleared'] as const;
@@ -23,6 +23,37 @@ export function perGraph<T>(events: readonly GraphEvent[], build: (graph: EcoGra
       for (const event of events) graph.off(event, forget);
     };
     for (const event of events) graph.on(event, forget);
+    return value;
+  };
+}
+
+/** What graphology passes to a node event's listeners: the node's key and its attributes (after the change). */
+export interface NodeEventPayload {
+  key: string;
+  attributes: EcoNode;
+}
+
+/**
+ * `build(graph)`, computed on first use for each graph and then kept current
+ * from the graph's node events instead of being dropped: a write touches a
+ * handful of nodes, and `update(value, key)` redoes only what those nodes
+ * contributed (the node read from the graph, or undefined once dropped).
+ * Edge events leave the value alone; an event that touches every node
+ * (`cleared`, `eachNodeAttributesUpdated`) drops it, rebuilt on next use.
+ */
+export function maintainedPerGraph<T>(build: (graph: EcoGraph) => T, update: (value: T, key: string, node: EcoNode | undefined) => void): (graph: EcoGraph) => T {
+  const cache = new WeakMap<EcoGraph, T>();
+  return (graph) => {
+    if (cache.has(graph)) return cache.get(graph)!;
+    const value = build(graph);
+    cache.set(graph, value);
+    const changed = ({ key }: NodeEventPayload) => update(value, key, graph.getNodeAttributes(key));
+    const dropped = ({ key }: NodeEventPayload) => update(value, key, undefined);
+    const forget = () => {
+      cache.delete(graph);
+      graph.off('nodeAdded', changed).off('nodeAttributesUpdated', changed).off('nodeDropped', dropped).off('cleared', forget).off('eachNodeAttributesUpdated', forget);
+    };
+    graph.on('nodeAdded', changed).on('nodeAttributesUpdated', changed).on('nodeDropped', dropped).on('cleared', forget).on('eachNodeAttributesUpdated', forget);
     return value;
   };
 }

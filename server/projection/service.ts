@@ -56,6 +56,10 @@ export class ProjectionService {
   /** Resolves once the first restore has read its early answers, or has ended without them. */
   private readonly earlyRead: Promise<void>;
   private earlySeen!: () => void;
+  /** API writes in flight, and the reads waiting for their turn to compute (see `writing`). */
+  private writes = 0;
+  private readonly waitingReads: Array<() => void> = [];
+  private releasing = false;
 
   private readonly snapshotFile: string | undefined;
   /** Where the projection came from the last time it was built, and how long that took: for tests and benchmarks. */
@@ -94,14 +98,59 @@ export class ProjectionService {
     return this.projection === undefined && early?.version === version ? early.map.get(mapQueryKey(query)) : undefined;
   }
 
-  /** The projection at the store's current version, and the freshest derived metrics for it. */
+  /**
+   * The projection at the store's current version, and the freshest derived
+   * metrics for it; resolves when the caller may compute on them (see `writing`).
+   */
   async current(): Promise<Current> {
     const version = await this.store.version();
-    const projection = this.projection?.version === version ? this.projection : await this.rebuild(version);
+    // The counter only grows: a projection ahead of it had a write applied in place after this
+    // read of the counter was sent, and is the fresher of the two (rebuilding at the older
+    // version would throw that write away and, under a stream of writes, never catch up).
+    const projection = this.projection !== undefined && this.projection.version >= version ? this.projection : await this.rebuild(version);
     let derived = this.derived;
     if (derived === undefined) derived = await this.derive(projection);
     else if (derived.version !== projection.version) void this.derive(projection).catch((error) => this.log.error(error, 'deriving metrics failed'));
-    return { projection, derived };
+    await this.turnToRead();
+    // A write applied while this read waited is part of the projection it now reads.
+    return { projection: this.projection ?? projection, derived: this.derived ?? derived };
+  }
+
+  /**
+   * Runs an API write with priority over reads' computations: an analytic
+   * holds the event loop for up to tens of milliseconds, and a write waits
+   * on the store several times, each time behind whatever computation then
+   * holds the loop. So while a write is in flight no read starts computing,
+   * and afterwards the waiting reads start one per turn of the event loop,
+   * so that a write arriving meanwhile waits for one computation at most.
+   */
+  async writing<T>(work: () => Promise<T>): Promise<T> {
+    this.writes++;
+    try {
+      return await work();
+    } finally {
+      this.writes--;
+      this.releaseRead();
+    }
+  }
+
+  private turnToRead(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waitingReads.push(resolve);
+      this.releaseRead();
+    });
+  }
+
+  /** Lets the next waiting read compute on the next turn of the event loop, unless a write is in flight by then. */
+  private releaseRead(): void {
+    if (this.releasing || this.waitingReads.length === 0) return;
+    this.releasing = true;
+    setImmediate(() => {
+      this.releasing = false;
+      if (this.writes > 0) return;
+      this.waitingReads.shift()?.();
+      this.releaseRead();
+    });
   }
 
   /**

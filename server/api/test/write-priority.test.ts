@@ -1,0 +1,61 @@
+/**
+ * Writes under a concurrent read load: every write is applied to the
+ * projection in place (never a rebuild from the store, however the reads of
+ * the change counter interleave with it), reads see the writes made before
+ * them, and no read computes while a write is in flight.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeStore } from '../../test/stores.js';
+import { startServer, type TestServer } from '../../test/server.js';
+
+describeStore('writes under a read load (demo)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  const send = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(server.url + path, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('applies every write in place while clients keep reading, and each write shows in the next read', async () => {
+    await send('GET', '/api/map');
+    const built = server.app.projection.lastBuild;
+    let reading = true;
+    const readers = Array.from({ length: 8 }, async (_, r) => {
+      const paths = ['/api/map', '/api/gaps', '/api/partners/p-puente-global/introductions', '/api/nodes/p-puente-global/neighbourhood'];
+      for (let i = r; reading; i++) expect((await send('GET', paths[i % paths.length]!)).status).toBe(200);
+    });
+    try {
+      for (let i = 0; i < 15; i++) {
+        const id = `p-under-load-${i}`;
+        expect((await send('POST', '/api/partners', { id, name: `Under Load ${i}`, types: ['service'], regions: ['emea-north'] })).status).toBe(201);
+        expect((await send('PUT', '/api/relationships', { from: id, to: 'p-puente-global', type: 'INTEGRATES_WITH' })).status).toBeLessThan(300);
+        const ego = await send('GET', `/api/map?focus=${id}&depth=1`);
+        expect(ego.status).toBe(200);
+        expect((ego.body.nodes as Array<{ id: string }>).map((n) => n.id)).toEqual(expect.arrayContaining([id, 'p-puente-global']));
+      }
+    } finally {
+      reading = false;
+      await Promise.all(readers);
+    }
+    // Built once, before the writes: every one of them was applied in place.
+    expect(server.app.projection.lastBuild).toEqual(built);
+  });
+
+  it('lets no read compute while a write is in flight, then each in turn', async () => {
+    await server.app.projection.current();
+    const order: string[] = [];
+    let reads: Array<Promise<void>> = [];
+    await server.app.projection.writing(async () => {
+      reads = [1, 2, 3].map((n) => server.app.projection.current().then(() => void order.push(`read ${n}`)));
+      await delay(200);
+      order.push('write');
+    });
+    await Promise.all(reads);
+    expect(order).toEqual(['write', 'read 1', 'read 2', 'read 3']);
+  });
+});
