@@ -71,6 +71,8 @@ interface Candidate {
   /** Set by the search: its place among the optional candidates, and the most it can add to a team's fit bound. */
   index: number;
   promise: number;
+  /** Set by the search: the places of the optional candidates it is related to. */
+  near: Int32Array;
 }
 
 interface Draft {
@@ -121,6 +123,8 @@ export interface SearchStats {
   candidates: number;
   pool: number;
   nodes: number;
+  /** Milliseconds spent finding the candidates, linking and pruning them, and searching. */
+  ms: { scan: number; prune: number; search: number };
 }
 
 /** `assembleDealTeams`, with the figures of its search. */
@@ -158,6 +162,7 @@ export function dealTeamsWithStats(
   };
 
   // One pass over partners: the deal's candidates, and everyone else who holds a requirement, for `unmet`.
+  const started = performance.now();
   const excluded = new Set(request.exclude);
   const included = new Set(request.include);
   const candidates: Candidate[] = [];
@@ -171,13 +176,16 @@ export function dealTeamsWithStats(
       const servesCustomer = customerId !== undefined && graph.areNeighbors(id, customerId);
       const q = quality(node);
       const gain = o.weights.customerFit * Number(servesCustomer) + o.weights.quality * q;
-      candidates.push({ id, node, mask, forced: included.has(id), servesCustomer, quality: q, gain, links: new Set(), implementer: false, index: -1, promise: 0 });
+      candidates.push({ id, node, mask, forced: included.has(id), servesCustomer, quality: q, gain, links: new Set(), implementer: false, index: -1, promise: 0, near: new Int32Array(0) });
     } else if (mask !== 0) outside.push({ id, node, mask, inRegion });
   });
 
+  const scanned = performance.now();
   const pool = prunePool(graph, candidates, request.limit);
+  const pruned = performance.now();
   const { drafts, proven, bound, visited } = search(graph, pool, requirements.length, full, request.maxSize, request.limit, o);
-  const stats = { candidates: candidates.length, pool: pool.length, nodes: visited };
+  const ms = { scan: scanned - started, prune: pruned - scanned, search: performance.now() - pruned };
+  const stats = { candidates: candidates.length, pool: pool.length, nodes: visited, ms };
   const complete = drafts.filter((d) => d.mask === full);
   const chosen = complete.length > 0 ? complete : drafts;
   const names = { graph, capabilities: catalogue?.capabilities };
@@ -386,6 +394,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     c.index = i;
     c.promise = maxOf(shapes.map(([s, j]) => addition(c, s, j, 0)));
   });
+  for (const c of pool) c.near = Int32Array.from([...c.links].flatMap((id) => byId.get(id)?.index ?? []));
   const byPromise = (a: Candidate, b: Candidate) => b.promise - a.promise || compareIds(a.id, b.id);
   // Candidates per requirement, most promising first: good teams are found early, and a branch stops at the first candidate its bound rules out.
   const providers = Array.from({ length: requirements }, (_, bit) =>
@@ -395,7 +404,6 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const unrelatedBest = new Map(shapes.map(([s, j]) => [s * 64 + j, providers.map((list) => maxOf(list.map((c) => addition(c, s, j, 0))))]));
   const bestGain = providers.map((list) => maxOf(list.map((c) => c.gain)));
   const providersByGain = providers.map((list) => [...list].sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id)));
-
   // Search state, indexed like `optional`: barred below the current branch, in the current team.
   const barred = new Uint8Array(optional.length);
   const inTeam = new Uint8Array(optional.length);
@@ -438,11 +446,9 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const relatedToTeam = (node: Node, open: number): Related[] => {
     const found: number[] = [];
     for (const m of node.members) {
-      for (const id of m.links) {
-        const c = byId.get(id);
-        if (c === undefined) continue;
-        const i = c.index;
-        if (barred[i] || inTeam[i] || (c.mask & open) === 0 || (c.mask & node.decided) !== 0) continue;
+      for (const i of m.near) {
+        const mask = optional[i]!.mask;
+        if (barred[i] || inTeam[i] || (mask & open) === 0 || (mask & node.decided) !== 0) continue;
         if (relatedCount[i] === 0) found.push(i);
         relatedCount[i]!++;
       }
@@ -465,16 +471,19 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
       let at = round;
       for (let x = round + 1; x < bits.length; x++) if (picked[x]! > picked[at]!) at = x;
       sum += picked[at]!;
-      [picked[at], picked[round]] = [picked[round]!, picked[at]!];
+      picked[at] = picked[round]!;
     }
     return sum;
   };
-  const fillTerms = (s: number, j: number, related: Related[], bits: number[]) => {
+  const fillTerms = (s: number, j: number, related: Related[], bits: number) => {
     terms.set(unrelatedBest.get(s * 64 + j)!);
     for (const { index, count } of related) {
       const c = optional[index]!;
       const value = addition(c, s, j, count);
-      for (const bit of bits) if (c.mask & (1 << bit) && value > terms[bit]!) terms[bit] = value;
+      for (let m = c.mask & bits; m !== 0; m &= m - 1) {
+        const bit = 31 - Math.clz32(m & -m);
+        if (value > terms[bit]!) terms[bit] = value;
+      }
     }
   };
 
@@ -482,7 +491,13 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const bounds = (node: Node, open: number, related: Related[], mustCover: number) => {
     const t = node.members.length;
     const providable: number[] = [];
-    for (let bit = 0; bit < requirements; bit++) if (open & (1 << bit) && remaining[bit]! > 0) providable.push(bit);
+    let providableMask = 0;
+    for (let bit = 0; bit < requirements; bit++) {
+      if (open & (1 << bit) && remaining[bit]! > 0) {
+        providable.push(bit);
+        providableMask |= 1 << bit;
+      }
+    }
     const covered = bitCount(node.mask);
     const coverUB = covered + Math.min(providable.length, (maxSize - t) * maxMarginal);
     let gains = 0;
@@ -497,7 +512,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
       if (s === 0) continue;
       // The fit bound of s members without the new members' terms.
       const base = s < 2 ? w.cohesion + gains : (w.cohesion * node.linked) / pairs(s) + (node.bonus ? w.cohesion * o.implementsBonus : j > 0 ? bonusAhead : 0) + gains / s;
-      if (j > 0) fillTerms(s, j, related, providable);
+      if (j > 0) fillTerms(s, j, related, providableMask);
       const fit = Math.min(w.cohesion + (gains + topSum(bestGain, providable, j)) / s, base + topSum(terms, providable, j));
       if (j >= minNew) fitUB = Math.max(fitUB, fit);
       if (j >= (t === 0 ? 1 : 0)) scoreUB = Math.max(scoreUB, covered + Math.min(providable.length, j * maxMarginal) + fit);
