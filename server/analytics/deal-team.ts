@@ -505,6 +505,8 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const minNew = Math.max(t === 0 ? 1 : 0, maxMarginal === 0 ? 0 : Math.ceil((mustCover - covered) / maxMarginal));
     let fitUB = -Infinity;
     let beforeChild = -Infinity;
+    // Per team size s, (s, j, the cap form and the term form of the fit bound without one new member's share): what a child's bound adds its member to.
+    const rest: number[] = [];
     // Coverage plus fit, each for the same number of new members: what `bound` reports.
     let scoreUB = -Infinity;
     for (let j = 0; j <= Math.min(maxSize - t, providable.length); j++) {
@@ -516,9 +518,28 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
       const fit = Math.min(w.cohesion + (gains + topSum(bestGain, providable, j)) / s, base + topSum(terms, providable, j));
       if (j >= minNew) fitUB = Math.max(fitUB, fit);
       if (j >= (t === 0 ? 1 : 0)) scoreUB = Math.max(scoreUB, covered + Math.min(providable.length, j * maxMarginal) + fit);
-      if (j >= 1) beforeChild = Math.max(beforeChild, base + topSum(terms, providable, j - 1));
+      if (j >= 1) {
+        const termRest = base + topSum(terms, providable, j - 1);
+        beforeChild = Math.max(beforeChild, termRest);
+        rest.push(s, j, w.cohesion + (gains + topSum(bestGain, providable, j - 1)) / s, termRest);
+      }
     }
-    return { coverUB, fitUB, beforeChild, scoreUB };
+    return { coverUB, fitUB, beforeChild, scoreUB, rest };
+  };
+
+  /**
+   * A bound on the fit of any team below the child that adds c (related to
+   * `toTeam` members of T) to a node: the node's bound with c's own share in
+   * place of the best share of one requirement, in both forms (cohesion at
+   * most 1 beside the gains, and the terms), for each team size.
+   */
+  const childBound = (c: Candidate, toTeam: number, rest: number[]) => {
+    let most = -Infinity;
+    for (let x = 0; x < rest.length; x += 4) {
+      const [s, j] = [rest[x]!, rest[x + 1]!];
+      most = Math.max(most, Math.min(rest[x + 2]! + c.gain / s, rest[x + 3]! + addition(c, s, j, toTeam)));
+    }
+    return most;
   };
 
   /** Whether every optional member of the team keeps a requirement no other member provides. */
@@ -555,7 +576,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const open = full & ~mask & ~decided;
     const worst = best.length === limit ? best[limit - 1]! : undefined;
     const related = relatedToTeam(node, open);
-    const { coverUB, fitUB, beforeChild } = bounds(node, open, related, worst?.covered ?? 0);
+    const { coverUB, fitUB, beforeChild, rest } = bounds(node, open, related, worst?.covered ?? 0);
     if (fitUB === -Infinity) return;
     if (worst !== undefined && (coverUB < worst.covered || (coverUB === worst.covered && fitUB <= worst.fit + 1e-12))) return;
     // Over budget, stop as soon as there is a team to answer with.
@@ -575,17 +596,28 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const newlyBarred: number[] = [];
     const tryJoin = (c: Candidate) => {
       join(node, c);
+      bar(c);
+    };
+    // Candidates related to the team first (their bound is their own), then the others while their bound allows.
+    const first = related.filter((r) => optional[r.index]!.mask & (1 << bit));
+    first.sort((a, b) => byPromise(optional[a.index]!, optional[b.index]!));
+    // A candidate whose child's bound cannot beat the limit-th team is barred without a visit.
+    const hopeless = (c: Candidate, toTeam: number) => {
+      const kept = best.length === limit ? best[limit - 1]! : undefined;
+      return kept !== undefined && coverUB === kept.covered && childBound(c, toTeam, rest) <= kept.fit + 1e-12;
+    };
+    const bar = (c: Candidate) => {
       setBarred(c.index, true);
       newlyBarred.push(c.index);
     };
-    // Candidates related to the team first (their bound is their own), then the others while their bound allows.
-    const first = related.map((r) => optional[r.index]!).filter((c) => c.mask & (1 << bit));
-    first.sort(byPromise);
-    for (const c of first) {
+    for (const { index, count } of first) {
       if (stopped || visited > probeUntil) break;
-      if (!barred[c.index] && (c.mask & decided) === 0) tryJoin(c);
+      const c = optional[index]!;
+      if (barred[index] || (c.mask & decided) !== 0) continue;
+      if (hopeless(c, count)) bar(c);
+      else tryJoin(c);
     }
-    const isRelated = new Set(first.map((c) => c.index));
+    const isRelated = new Set(first.map((r) => r.index));
     // The last member, if not related to the team, adds its gain and nothing else: its child's fit is known exactly, and falls with the gain.
     const last = members.length + 1 === maxSize;
     let gains = 0;
@@ -599,7 +631,8 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
       if (barred[c.index] || (c.mask & decided) !== 0 || isRelated.has(c.index)) continue;
       const kept = best.length === limit ? best[limit - 1]! : undefined;
       if (kept !== undefined && coverUB === kept.covered && (last ? lastBase + (gains + c.gain) / s : beforeChild + c.promise) <= kept.fit + 1e-12) break;
-      tryJoin(c);
+      if (!last && hopeless(c, 0)) bar(c);
+      else tryJoin(c);
     }
     if (stopped) {
       const rest = bounds(node, open, relatedToTeam(node, open), 0);
