@@ -542,6 +542,13 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     return most;
   };
 
+  /** The most a new member can gain and still have a child's bound in the cap form (cohesion at most 1 beside the gains) at most `fit`. */
+  const gainFloor = (fit: number, rest: number[]) => {
+    let floor = Infinity;
+    for (let x = 0; x < rest.length; x += 4) floor = Math.min(floor, (fit - rest[x + 2]!) * rest[x]!);
+    return floor;
+  };
+
   /** Whether every optional member of the team keeps a requirement no other member provides. */
   const irredundant = (team: Candidate[]) => {
     for (const m of team) {
@@ -624,15 +631,21 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     for (const m of members) gains += m.gain;
     const s = members.length + 1;
     const lastBase = s === 1 ? w.cohesion : w.cohesion * Math.min(1, node.linked / pairs(s) + (node.bonus ? o.implementsBonus : 0));
-    for (const c of last ? providersByGain[bit]! : providers[bit]!) {
+    for (const c of providersByGain[bit]!) {
       // Once the search has stopped, this node's own bound covers the branches it has not explored.
       if (stopped || visited > probeUntil) break;
       // Candidates providing a requirement decided to stay uncovered are out of this branch.
       if (barred[c.index] || (c.mask & decided) !== 0 || isRelated.has(c.index)) continue;
       const kept = best.length === limit ? best[limit - 1]! : undefined;
-      if (kept !== undefined && coverUB === kept.covered && (last ? lastBase + (gains + c.gain) / s : beforeChild + c.promise) <= kept.fit + 1e-12) break;
-      if (!last && hopeless(c, 0)) bar(c);
-      else tryJoin(c);
+      if (kept !== undefined && coverUB === kept.covered) {
+        // By gain: once the cap form rules one out, it rules out every later one.
+        if (last ? lastBase + (gains + c.gain) / s <= kept.fit + 1e-12 : c.gain <= gainFloor(kept.fit + 1e-12, rest)) break;
+        if (!last && hopeless(c, 0)) {
+          bar(c);
+          continue;
+        }
+      }
+      tryJoin(c);
     }
     if (stopped) {
       const rest = bounds(node, open, relatedToTeam(node, open), 0);
