@@ -161,24 +161,33 @@ export function dealTeamsWithStats(
     return levels.length === 0 ? tier : (tier + levels.reduce((a, b) => a + b, 0) / levels.length) / 2;
   };
 
-  // One pass over partners: the deal's candidates, and everyone else who holds a requirement, for `unmet`.
+  // One pass over partners for the deal's candidates; everyone else who holds a requirement is looked for only when `unmet` needs them.
   const started = performance.now();
   const excluded = new Set(request.exclude);
   const included = new Set(request.include);
+  const serving = new Set(customerId === undefined ? [] : graph.neighbors(customerId));
   const candidates: Candidate[] = [];
-  const outside: Outsider[] = [];
   graph.forEachNode((id, node) => {
     if (node.kind !== 'partner' || excluded.has(id)) return;
+    const forced = included.has(id);
+    if (!forced && !(node.regions.includes(region) && (segment === undefined || node.segments.includes(segment)))) return;
     const mask = coverage(node);
-    const inRegion = node.regions.includes(region);
-    const eligible = inRegion && (segment === undefined || node.segments.includes(segment)) && mask !== 0;
-    if (eligible || included.has(id)) {
-      const servesCustomer = customerId !== undefined && graph.areNeighbors(id, customerId);
-      const q = quality(node);
-      const gain = o.weights.customerFit * Number(servesCustomer) + o.weights.quality * q;
-      candidates.push({ id, node, mask, forced: included.has(id), servesCustomer, quality: q, gain, links: new Set(), implementer: false, index: -1, promise: 0, near: new Int32Array(0) });
-    } else if (mask !== 0) outside.push({ id, node, mask, inRegion });
+    if (mask === 0 && !forced) return;
+    const servesCustomer = serving.has(id);
+    const q = quality(node);
+    const gain = o.weights.customerFit * Number(servesCustomer) + o.weights.quality * q;
+    candidates.push({ id, node, mask, forced, servesCustomer, quality: q, gain, links: new Set(), implementer: false, index: -1, promise: 0, near: new Int32Array(0) });
   });
+  const outsiders = () => {
+    const isCandidate = new Set(candidates.map((c) => c.id));
+    const outside: Outsider[] = [];
+    graph.forEachNode((id, node) => {
+      if (node.kind !== 'partner' || excluded.has(id) || isCandidate.has(id)) return;
+      const mask = coverage(node);
+      if (mask !== 0) outside.push({ id, node, mask, inRegion: node.regions.includes(region) });
+    });
+    return outside;
+  };
 
   const scanned = performance.now();
   const pool = prunePool(graph, candidates, request.limit);
@@ -196,7 +205,7 @@ export function dealTeamsWithStats(
   if (complete.length > 0) return { answer: { teams, ...reported }, stats };
 
   const deal = { region, segment, maxSize: request.maxSize, proven };
-  return { answer: { teams, ...reported, unmet: unmetRequirements(requirements, chosen[0], candidates, outside, deal, names, o) }, stats };
+  return { answer: { teams, ...reported, unmet: unmetRequirements(requirements, chosen[0], candidates, outsiders(), deal, names, o) }, stats };
 }
 
 type Outsider = { id: string; node: PartnerNode; mask: number; inRegion: boolean };
