@@ -279,12 +279,15 @@ function prunePool(graph: EcoGraph, candidates: Candidate[], limit: number): Can
   const pool = candidates.filter((c) => c.forced);
   const kept = new Set<Candidate>();
   // Kept candidates per coverage, and per coverage and partner they work with (that partner included when kept).
-  const keptWith = new Map<string, number>();
-  const bump = (key: string) => keptWith.set(key, (keptWith.get(key) ?? 0) + 1);
+  // Keyed by number (the partner's place among the candidates, 1 up, above the 30 bits of the coverage; 0 for the coverage alone): no string per link.
+  const place = new Map(candidates.map((c, i) => [c.id, i + 1]));
+  const key = (mask: number, id?: string) => (id === undefined ? 0 : place.get(id)!) * 2 ** MAX_REQUIREMENTS + mask;
+  const keptWith = new Map<number, number>();
+  const bump = (k: number) => keptWith.set(k, (keptWith.get(k) ?? 0) + 1);
   const dominated = (c: Candidate) => {
     if (c.implementer) return false;
-    if (c.links.size === 0) return (keptWith.get(`${c.mask}`) ?? 0) >= limit;
-    if (c.links.size === 1) return (keptWith.get(`${c.mask}|${[...c.links][0]}`) ?? 0) >= limit;
+    if (c.links.size === 0) return (keptWith.get(key(c.mask)) ?? 0) >= limit;
+    if (c.links.size === 1) return (keptWith.get(key(c.mask, [...c.links][0])) ?? 0) >= limit;
     // A dominator works with c's least connected partner, or is that partner; hubs' lists are too long to read for each candidate.
     let pivot: Candidate | undefined;
     for (const id of c.links) if (pivot === undefined || byId.get(id)!.links.size < pivot.links.size) pivot = byId.get(id)!;
@@ -299,9 +302,9 @@ function prunePool(graph: EcoGraph, candidates: Candidate[], limit: number): Can
   for (const c of candidates.filter((x) => !x.forced).sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id))) {
     if (dominated(c)) continue;
     kept.add(c);
-    bump(`${c.mask}`);
-    bump(`${c.mask}|${c.id}`);
-    for (const id of c.links) bump(`${c.mask}|${id}`);
+    bump(key(c.mask));
+    bump(key(c.mask, c.id));
+    for (const id of c.links) bump(key(c.mask, id));
     pool.push(c);
   }
   // Links to dropped candidates can never be inside a team: the search's bound counts the others only.
