@@ -55,7 +55,8 @@ for (const request of requests) {
   const needs = customer.kind === 'customer' ? customer.needs.length : 0;
   console.log(
     `${request.customerId} maxSize ${request.maxSize}, ${needs} needs${request.roles.length > 0 ? ' + 3 roles' : ''}: ${answer.optimality}, ${ms.toFixed(1)} ms (CPU ${cpuTimes.at(-1)!.toFixed(0)} ms), ` +
-      `${stats.candidates.toLocaleString('en')} candidates → ${stats.pool.toLocaleString('en')} after dominance, ${stats.nodes.toLocaleString('en')} search nodes; ` +
+      `${stats.candidates.toLocaleString('en')} candidates → ${stats.pool.toLocaleString('en')} after dominance, ${stats.nodes.toLocaleString('en')} search nodes ` +
+      `(scan ${stats.ms.scan.toFixed(0)} ms, links and dominance ${stats.ms.prune.toFixed(0)} ms, search ${stats.ms.search.toFixed(0)} ms); ` +
       `best ${answer.teams[0]?.score ?? '-'} (bound ${answer.bound})${answer.unmet === undefined ? '' : `, ${answer.unmet.length} unmet`}`,
   );
 }

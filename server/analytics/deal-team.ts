@@ -369,9 +369,14 @@ const teamKey = (members: Candidate[]) => members.map((m) => m.id).join('\u0000'
  * (a link between two new members counts half at each end), the new members'
  * terms bounded by the best candidate of each open requirement (distinct
  * requirements for distinct members), the 0.125 of the IMPLEMENTS bonus
- * once; and fit ≤ 0.5 + Σ gains / s. The last member of a team, when not
- * related to T, adds its gain and nothing else, so its child's fit is exact
- * and candidates are tried by gain until one cannot beat the limit-th team.
+ * once; and fit ≤ 0.5 + Σ gains / s (the cap form: cohesion is at most 1).
+ * Before a child is visited, its own bound is this node's with the new
+ * member's share in place of one requirement's best, in both forms
+ * (`childBound`): a candidate whose child cannot beat the limit-th team is
+ * barred without a visit. Candidates are tried by gain, so the first whose
+ * gain the cap form rules out ends the branching; the last member of a team,
+ * when not related to T, adds its gain and nothing else, so its child's fit
+ * is exact and falls with the gain.
  *
  * Partners already serving the customer gain most (0.3 more than anyone
  * else) and are few: with them among the candidates the bound would credit
@@ -408,14 +413,21 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   });
   for (const c of pool) c.near = Int32Array.from([...c.links].flatMap((id) => byId.get(id)?.index ?? []));
   const byPromise = (a: Candidate, b: Candidate) => b.promise - a.promise || compareIds(a.id, b.id);
-  // Candidates per requirement, most promising first: good teams are found early, and a branch stops at the first candidate its bound rules out.
+  // Candidates per requirement, best gain first: a branch stops at the first candidate whose gain its bound rules out.
   const providers = Array.from({ length: requirements }, (_, bit) =>
-    optional.filter((c) => c.mask & (1 << bit)).sort(byPromise),
+    optional.filter((c) => c.mask & (1 << bit)).sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id)),
   );
   // Per shape (s, j) and requirement, the best term of a candidate related to no member of T.
-  const unrelatedBest = new Map(shapes.map(([s, j]) => [s * 64 + j, providers.map((list) => maxOf(list.map((c) => addition(c, s, j, 0))))]));
-  const bestGain = providers.map((list) => maxOf(list.map((c) => c.gain)));
-  const providersByGain = providers.map((list) => [...list].sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id)));
+  const unrelatedBest = new Map(
+    shapes.map(([s, j]) => {
+      const most = new Float64Array(requirements).fill(-Infinity);
+      providers.forEach((list, bit) => {
+        for (const c of list) most[bit] = Math.max(most[bit]!, addition(c, s, j, 0));
+      });
+      return [s * 64 + j, most];
+    }),
+  );
+  const bestGain = providers.map((list) => list[0]?.gain ?? -Infinity);
   // Search state, indexed like `optional`: barred below the current branch, in the current team.
   const barred = new Uint8Array(optional.length);
   const inTeam = new Uint8Array(optional.length);
@@ -499,7 +511,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     }
   };
 
-  /** Upper bounds on coverage and fit below a node, for teams reaching `mustCover`; `beforeChild` bounds a child's fit without its new member's term. */
+  /** Upper bounds on coverage and fit below a node, for teams reaching `mustCover`; `rest` what a child's bound adds its new member to (see `childBound`). */
   const bounds = (node: Node, open: number, related: Related[], mustCover: number) => {
     const t = node.members.length;
     const providable: number[] = [];
@@ -516,7 +528,6 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     for (const m of node.members) gains += m.gain;
     const minNew = Math.max(t === 0 ? 1 : 0, maxMarginal === 0 ? 0 : Math.ceil((mustCover - covered) / maxMarginal));
     let fitUB = -Infinity;
-    let beforeChild = -Infinity;
     // Per team size s, (s, j, the cap form and the term form of the fit bound without one new member's share): what a child's bound adds its member to.
     const rest: number[] = [];
     // Coverage plus fit, each for the same number of new members: what `bound` reports.
@@ -531,12 +542,10 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
       if (j >= minNew) fitUB = Math.max(fitUB, fit);
       if (j >= (t === 0 ? 1 : 0)) scoreUB = Math.max(scoreUB, covered + Math.min(providable.length, j * maxMarginal) + fit);
       if (j >= 1) {
-        const termRest = base + topSum(terms, providable, j - 1);
-        beforeChild = Math.max(beforeChild, termRest);
-        rest.push(s, j, w.cohesion + (gains + topSum(bestGain, providable, j - 1)) / s, termRest);
+        rest.push(s, j, w.cohesion + (gains + topSum(bestGain, providable, j - 1)) / s, base + topSum(terms, providable, j - 1));
       }
     }
-    return { coverUB, fitUB, beforeChild, scoreUB, rest };
+    return { coverUB, fitUB, scoreUB, rest };
   };
 
   /**
@@ -595,7 +604,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const open = full & ~mask & ~decided;
     const worst = best.length === limit ? best[limit - 1]! : undefined;
     const related = relatedToTeam(node, open);
-    const { coverUB, fitUB, beforeChild, rest } = bounds(node, open, related, worst?.covered ?? 0);
+    const { coverUB, fitUB, rest } = bounds(node, open, related, worst?.covered ?? 0);
     if (fitUB === -Infinity) return;
     if (worst !== undefined && (coverUB < worst.covered || (coverUB === worst.covered && fitUB <= worst.fit + 1e-12))) return;
     // Over budget, stop as soon as there is a team to answer with.
@@ -643,7 +652,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     for (const m of members) gains += m.gain;
     const s = members.length + 1;
     const lastBase = s === 1 ? w.cohesion : w.cohesion * Math.min(1, node.linked / pairs(s) + (node.bonus ? o.implementsBonus : 0));
-    for (const c of providersByGain[bit]!) {
+    for (const c of providers[bit]!) {
       // Once the search has stopped, this node's own bound covers the branches it has not explored.
       if (stopped || visited > probeUntil) break;
       // Candidates providing a requirement decided to stay uncovered are out of this branch.
