@@ -24,6 +24,8 @@
 import type { DealTeamRequest, DealTeamResponse, Team } from '../schemas/analytics.js';
 import type { PartnerType } from '../schemas/model.js';
 import type { CustomerNode, EcoCatalogue, EcoGraph, PartnerNode } from '../projection/types.js';
+import { adjacencyOf } from '../projection/adjacency.js';
+import { NODE_EVENTS, perGraph } from '../projection/per-graph.js';
 import { DEFAULTS as GAPS_DEFAULTS, supplyWeight } from './gaps.js';
 import { AnalyticsInputError } from './errors.js';
 import { count, listing } from './format.js';
@@ -161,23 +163,25 @@ export function dealTeamsWithStats(
     return levels.length === 0 ? tier : (tier + levels.reduce((a, b) => a + b, 0) / levels.length) / 2;
   };
 
-  // One pass over partners for the deal's candidates; everyone else who holds a requirement is looked for only when `unmet` needs them.
+  // The deal's candidates from its region's partners (and the included ones); everyone else who holds a requirement is looked for only when `unmet` needs them.
   const started = performance.now();
   const excluded = new Set(request.exclude);
   const included = new Set(request.include);
   const serving = new Set(customerId === undefined ? [] : graph.neighbors(customerId));
   const candidates: Candidate[] = [];
-  graph.forEachNode((id, node) => {
-    if (node.kind !== 'partner' || excluded.has(id)) return;
+  const consider = (id: string, inRegion: boolean) => {
+    const node = graph.getNodeAttributes(id) as PartnerNode;
     const forced = included.has(id);
-    if (!forced && !(node.regions.includes(region) && (segment === undefined || node.segments.includes(segment)))) return;
+    if (excluded.has(id) || (!forced && !(inRegion && (segment === undefined || node.segments.includes(segment))))) return;
     const mask = coverage(node);
     if (mask === 0 && !forced) return;
     const servesCustomer = serving.has(id);
     const q = quality(node);
     const gain = o.weights.customerFit * Number(servesCustomer) + o.weights.quality * q;
     candidates.push({ id, node, mask, forced, servesCustomer, quality: q, gain, links: new Set(), implementer: false, index: -1, promise: 0, near: new Int32Array(0) });
-  });
+  };
+  for (const id of partnersByRegion(graph).get(region) ?? []) consider(id, true);
+  for (const id of request.include) if (!(graph.getNodeAttributes(id) as PartnerNode).regions.includes(region)) consider(id, false);
   const outsiders = () => {
     const isCandidate = new Set(candidates.map((c) => c.id));
     const outside: Outsider[] = [];
@@ -207,6 +211,20 @@ export function dealTeamsWithStats(
   const deal = { region, segment, maxSize: request.maxSize, proven };
   return { answer: { teams, ...reported, unmet: unmetRequirements(requirements, chosen[0], candidates, outsiders(), deal, names, o) }, stats };
 }
+
+/** Partner ids by the regions they operate in, once per graph (dropped when a node changes): a deal's candidates come from its region's list, not from a pass over every node. */
+const partnersByRegion = perGraph(NODE_EVENTS, (graph) => {
+  const byRegion = new Map<string, string[]>();
+  graph.forEachNode((id, node) => {
+    if (node.kind !== 'partner') return;
+    for (const region of node.regions) {
+      const list = byRegion.get(region);
+      if (list === undefined) byRegion.set(region, [id]);
+      else list.push(id);
+    }
+  });
+  return byRegion;
+});
 
 type Outsider = { id: string; node: PartnerNode; mask: number; inRegion: boolean };
 
@@ -267,13 +285,19 @@ function unmetRequirements(
  */
 function prunePool(graph: EcoGraph, candidates: Candidate[], limit: number): Candidate[] {
   const byId = new Map(candidates.map((c) => [c.id, c]));
+  // The graph's adjacency as typed arrays (built once per graph): a candidate's neighbours by place, without a callback and a string key for each.
+  const { position, starts, neighbours } = adjacencyOf(graph);
+  const at = new Int32Array(starts.length - 1).fill(-1);
+  candidates.forEach((c, i) => (at[position.get(c.id)!] = i));
   for (const c of candidates) {
-    graph.forEachEdge(c.id, (_edge, edge, source, target) => {
-      const other = byId.get(source === c.id ? target : source);
-      if (other === undefined) return;
+    const p = position.get(c.id)!;
+    for (let k = starts[p]!; k < starts[p + 1]!; k++) {
+      const i = at[neighbours[k]!]!;
+      if (i === -1) continue;
+      const other = candidates[i]!;
       c.links.add(other.id);
-      c.implementer ||= edge.types.includes('IMPLEMENTS') && isServiceTechnologyPair(c.node, other.node);
-    });
+      c.implementer ||= isServiceTechnologyPair(c.node, other.node) && graph.getEdgeAttribute(c.id, other.id, 'types').includes('IMPLEMENTS');
+    }
   }
   // Decided best gain first, so every candidate kept before c gains at least as much.
   const pool = candidates.filter((c) => c.forced);
