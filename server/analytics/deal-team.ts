@@ -24,6 +24,8 @@
 import type { DealTeamRequest, DealTeamResponse, Team } from '../schemas/analytics.js';
 import type { PartnerType } from '../schemas/model.js';
 import type { CustomerNode, EcoCatalogue, EcoGraph, PartnerNode } from '../projection/types.js';
+import { adjacencyOf } from '../projection/adjacency.js';
+import { NODE_EVENTS, perGraph } from '../projection/per-graph.js';
 import { DEFAULTS as GAPS_DEFAULTS, supplyWeight } from './gaps.js';
 import { AnalyticsInputError } from './errors.js';
 import { count, listing } from './format.js';
@@ -71,6 +73,8 @@ interface Candidate {
   /** Set by the search: its place among the optional candidates, and the most it can add to a team's fit bound. */
   index: number;
   promise: number;
+  /** Set by the search: the places of the optional candidates it is related to. */
+  near: Int32Array;
 }
 
 interface Draft {
@@ -121,6 +125,8 @@ export interface SearchStats {
   candidates: number;
   pool: number;
   nodes: number;
+  /** Milliseconds spent finding the candidates, linking and pruning them, and searching. */
+  ms: { scan: number; prune: number; search: number };
 }
 
 /** `assembleDealTeams`, with the figures of its search. */
@@ -157,27 +163,42 @@ export function dealTeamsWithStats(
     return levels.length === 0 ? tier : (tier + levels.reduce((a, b) => a + b, 0) / levels.length) / 2;
   };
 
-  // One pass over partners: the deal's candidates, and everyone else who holds a requirement, for `unmet`.
+  // The deal's candidates from its region's partners (and the included ones); everyone else who holds a requirement is looked for only when `unmet` needs them.
+  const started = performance.now();
   const excluded = new Set(request.exclude);
   const included = new Set(request.include);
+  const serving = new Set(customerId === undefined ? [] : graph.neighbors(customerId));
   const candidates: Candidate[] = [];
-  const outside: Outsider[] = [];
-  graph.forEachNode((id, node) => {
-    if (node.kind !== 'partner' || excluded.has(id)) return;
+  const consider = (id: string, inRegion: boolean) => {
+    const node = graph.getNodeAttributes(id) as PartnerNode;
+    const forced = included.has(id);
+    if (excluded.has(id) || (!forced && !(inRegion && (segment === undefined || node.segments.includes(segment))))) return;
     const mask = coverage(node);
-    const inRegion = node.regions.includes(region);
-    const eligible = inRegion && (segment === undefined || node.segments.includes(segment)) && mask !== 0;
-    if (eligible || included.has(id)) {
-      const servesCustomer = customerId !== undefined && graph.areNeighbors(id, customerId);
-      const q = quality(node);
-      const gain = o.weights.customerFit * Number(servesCustomer) + o.weights.quality * q;
-      candidates.push({ id, node, mask, forced: included.has(id), servesCustomer, quality: q, gain, links: new Set(), implementer: false, index: -1, promise: 0 });
-    } else if (mask !== 0) outside.push({ id, node, mask, inRegion });
-  });
+    if (mask === 0 && !forced) return;
+    const servesCustomer = serving.has(id);
+    const q = quality(node);
+    const gain = o.weights.customerFit * Number(servesCustomer) + o.weights.quality * q;
+    candidates.push({ id, node, mask, forced, servesCustomer, quality: q, gain, links: new Set(), implementer: false, index: -1, promise: 0, near: new Int32Array(0) });
+  };
+  for (const id of partnersByRegion(graph).get(region) ?? []) consider(id, true);
+  for (const id of request.include) if (!(graph.getNodeAttributes(id) as PartnerNode).regions.includes(region)) consider(id, false);
+  const outsiders = () => {
+    const isCandidate = new Set(candidates.map((c) => c.id));
+    const outside: Outsider[] = [];
+    graph.forEachNode((id, node) => {
+      if (node.kind !== 'partner' || excluded.has(id) || isCandidate.has(id)) return;
+      const mask = coverage(node);
+      if (mask !== 0) outside.push({ id, node, mask, inRegion: node.regions.includes(region) });
+    });
+    return outside;
+  };
 
+  const scanned = performance.now();
   const pool = prunePool(graph, candidates, request.limit);
+  const pruned = performance.now();
   const { drafts, proven, bound, visited } = search(graph, pool, requirements.length, full, request.maxSize, request.limit, o);
-  const stats = { candidates: candidates.length, pool: pool.length, nodes: visited };
+  const ms = { scan: scanned - started, prune: pruned - scanned, search: performance.now() - pruned };
+  const stats = { candidates: candidates.length, pool: pool.length, nodes: visited, ms };
   const complete = drafts.filter((d) => d.mask === full);
   const chosen = complete.length > 0 ? complete : drafts;
   const names = { graph, capabilities: catalogue?.capabilities };
@@ -188,8 +209,22 @@ export function dealTeamsWithStats(
   if (complete.length > 0) return { answer: { teams, ...reported }, stats };
 
   const deal = { region, segment, maxSize: request.maxSize, proven };
-  return { answer: { teams, ...reported, unmet: unmetRequirements(requirements, chosen[0], candidates, outside, deal, names, o) }, stats };
+  return { answer: { teams, ...reported, unmet: unmetRequirements(requirements, chosen[0], candidates, outsiders(), deal, names, o) }, stats };
 }
+
+/** Partner ids by the regions they operate in, once per graph (dropped when a node changes): a deal's candidates come from its region's list, not from a pass over every node. */
+const partnersByRegion = perGraph(NODE_EVENTS, (graph) => {
+  const byRegion = new Map<string, string[]>();
+  graph.forEachNode((id, node) => {
+    if (node.kind !== 'partner') return;
+    for (const region of node.regions) {
+      const list = byRegion.get(region);
+      if (list === undefined) byRegion.set(region, [id]);
+      else list.push(id);
+    }
+  });
+  return byRegion;
+});
 
 type Outsider = { id: string; node: PartnerNode; mask: number; inRegion: boolean };
 
@@ -250,24 +285,33 @@ function unmetRequirements(
  */
 function prunePool(graph: EcoGraph, candidates: Candidate[], limit: number): Candidate[] {
   const byId = new Map(candidates.map((c) => [c.id, c]));
+  // The graph's adjacency as typed arrays (built once per graph): a candidate's neighbours by place, without a callback and a string key for each.
+  const { position, starts, neighbours } = adjacencyOf(graph);
+  const at = new Int32Array(starts.length - 1).fill(-1);
+  candidates.forEach((c, i) => (at[position.get(c.id)!] = i));
   for (const c of candidates) {
-    graph.forEachEdge(c.id, (_edge, edge, source, target) => {
-      const other = byId.get(source === c.id ? target : source);
-      if (other === undefined) return;
+    const p = position.get(c.id)!;
+    for (let k = starts[p]!; k < starts[p + 1]!; k++) {
+      const i = at[neighbours[k]!]!;
+      if (i === -1) continue;
+      const other = candidates[i]!;
       c.links.add(other.id);
-      c.implementer ||= edge.types.includes('IMPLEMENTS') && isServiceTechnologyPair(c.node, other.node);
-    });
+      c.implementer ||= isServiceTechnologyPair(c.node, other.node) && graph.getEdgeAttribute(c.id, other.id, 'types').includes('IMPLEMENTS');
+    }
   }
   // Decided best gain first, so every candidate kept before c gains at least as much.
   const pool = candidates.filter((c) => c.forced);
   const kept = new Set<Candidate>();
   // Kept candidates per coverage, and per coverage and partner they work with (that partner included when kept).
-  const keptWith = new Map<string, number>();
-  const bump = (key: string) => keptWith.set(key, (keptWith.get(key) ?? 0) + 1);
+  // Keyed by number (the partner's place among the candidates, 1 up, above the 30 bits of the coverage; 0 for the coverage alone): no string per link.
+  const place = new Map(candidates.map((c, i) => [c.id, i + 1]));
+  const key = (mask: number, id?: string) => (id === undefined ? 0 : place.get(id)!) * 2 ** MAX_REQUIREMENTS + mask;
+  const keptWith = new Map<number, number>();
+  const bump = (k: number) => keptWith.set(k, (keptWith.get(k) ?? 0) + 1);
   const dominated = (c: Candidate) => {
     if (c.implementer) return false;
-    if (c.links.size === 0) return (keptWith.get(`${c.mask}`) ?? 0) >= limit;
-    if (c.links.size === 1) return (keptWith.get(`${c.mask}|${[...c.links][0]}`) ?? 0) >= limit;
+    if (c.links.size === 0) return (keptWith.get(key(c.mask)) ?? 0) >= limit;
+    if (c.links.size === 1) return (keptWith.get(key(c.mask, [...c.links][0])) ?? 0) >= limit;
     // A dominator works with c's least connected partner, or is that partner; hubs' lists are too long to read for each candidate.
     let pivot: Candidate | undefined;
     for (const id of c.links) if (pivot === undefined || byId.get(id)!.links.size < pivot.links.size) pivot = byId.get(id)!;
@@ -282,9 +326,9 @@ function prunePool(graph: EcoGraph, candidates: Candidate[], limit: number): Can
   for (const c of candidates.filter((x) => !x.forced).sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id))) {
     if (dominated(c)) continue;
     kept.add(c);
-    bump(`${c.mask}`);
-    bump(`${c.mask}|${c.id}`);
-    for (const id of c.links) bump(`${c.mask}|${id}`);
+    bump(key(c.mask));
+    bump(key(c.mask, c.id));
+    for (const id of c.links) bump(key(c.mask, id));
     pool.push(c);
   }
   // Links to dropped candidates can never be inside a team: the search's bound counts the others only.
@@ -349,9 +393,14 @@ const teamKey = (members: Candidate[]) => members.map((m) => m.id).join('\u0000'
  * (a link between two new members counts half at each end), the new members'
  * terms bounded by the best candidate of each open requirement (distinct
  * requirements for distinct members), the 0.125 of the IMPLEMENTS bonus
- * once; and fit ≤ 0.5 + Σ gains / s. The last member of a team, when not
- * related to T, adds its gain and nothing else, so its child's fit is exact
- * and candidates are tried by gain until one cannot beat the limit-th team.
+ * once; and fit ≤ 0.5 + Σ gains / s (the cap form: cohesion is at most 1).
+ * Before a child is visited, its own bound is this node's with the new
+ * member's share in place of one requirement's best, in both forms
+ * (`childBound`): a candidate whose child cannot beat the limit-th team is
+ * barred without a visit. Candidates are tried by gain, so the first whose
+ * gain the cap form rules out ends the branching; the last member of a team,
+ * when not related to T, adds its gain and nothing else, so its child's fit
+ * is exact and falls with the gain.
  *
  * Partners already serving the customer gain most (0.3 more than anyone
  * else) and are few: with them among the candidates the bound would credit
@@ -386,16 +435,23 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     c.index = i;
     c.promise = maxOf(shapes.map(([s, j]) => addition(c, s, j, 0)));
   });
+  for (const c of pool) c.near = Int32Array.from([...c.links].flatMap((id) => byId.get(id)?.index ?? []));
   const byPromise = (a: Candidate, b: Candidate) => b.promise - a.promise || compareIds(a.id, b.id);
-  // Candidates per requirement, most promising first: good teams are found early, and a branch stops at the first candidate its bound rules out.
+  // Candidates per requirement, best gain first: a branch stops at the first candidate whose gain its bound rules out.
   const providers = Array.from({ length: requirements }, (_, bit) =>
-    optional.filter((c) => c.mask & (1 << bit)).sort(byPromise),
+    optional.filter((c) => c.mask & (1 << bit)).sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id)),
   );
   // Per shape (s, j) and requirement, the best term of a candidate related to no member of T.
-  const unrelatedBest = new Map(shapes.map(([s, j]) => [s * 64 + j, providers.map((list) => maxOf(list.map((c) => addition(c, s, j, 0))))]));
-  const bestGain = providers.map((list) => maxOf(list.map((c) => c.gain)));
-  const providersByGain = providers.map((list) => [...list].sort((a, b) => b.gain - a.gain || compareIds(a.id, b.id)));
-
+  const unrelatedBest = new Map(
+    shapes.map(([s, j]) => {
+      const most = new Float64Array(requirements).fill(-Infinity);
+      providers.forEach((list, bit) => {
+        for (const c of list) most[bit] = Math.max(most[bit]!, addition(c, s, j, 0));
+      });
+      return [s * 64 + j, most];
+    }),
+  );
+  const bestGain = providers.map((list) => list[0]?.gain ?? -Infinity);
   // Search state, indexed like `optional`: barred below the current branch, in the current team.
   const barred = new Uint8Array(optional.length);
   const inTeam = new Uint8Array(optional.length);
@@ -438,11 +494,9 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
   const relatedToTeam = (node: Node, open: number): Related[] => {
     const found: number[] = [];
     for (const m of node.members) {
-      for (const id of m.links) {
-        const c = byId.get(id);
-        if (c === undefined) continue;
-        const i = c.index;
-        if (barred[i] || inTeam[i] || (c.mask & open) === 0 || (c.mask & node.decided) !== 0) continue;
+      for (const i of m.near) {
+        const mask = optional[i]!.mask;
+        if (barred[i] || inTeam[i] || (mask & open) === 0 || (mask & node.decided) !== 0) continue;
         if (relatedCount[i] === 0) found.push(i);
         relatedCount[i]!++;
       }
@@ -465,31 +519,41 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
       let at = round;
       for (let x = round + 1; x < bits.length; x++) if (picked[x]! > picked[at]!) at = x;
       sum += picked[at]!;
-      [picked[at], picked[round]] = [picked[round]!, picked[at]!];
+      picked[at] = picked[round]!;
     }
     return sum;
   };
-  const fillTerms = (s: number, j: number, related: Related[], bits: number[]) => {
+  const fillTerms = (s: number, j: number, related: Related[], bits: number) => {
     terms.set(unrelatedBest.get(s * 64 + j)!);
     for (const { index, count } of related) {
       const c = optional[index]!;
       const value = addition(c, s, j, count);
-      for (const bit of bits) if (c.mask & (1 << bit) && value > terms[bit]!) terms[bit] = value;
+      for (let m = c.mask & bits; m !== 0; m &= m - 1) {
+        const bit = 31 - Math.clz32(m & -m);
+        if (value > terms[bit]!) terms[bit] = value;
+      }
     }
   };
 
-  /** Upper bounds on coverage and fit below a node, for teams reaching `mustCover`; `beforeChild` bounds a child's fit without its new member's term. */
+  /** Upper bounds on coverage and fit below a node, for teams reaching `mustCover`; `rest` what a child's bound adds its new member to (see `childBound`). */
   const bounds = (node: Node, open: number, related: Related[], mustCover: number) => {
     const t = node.members.length;
     const providable: number[] = [];
-    for (let bit = 0; bit < requirements; bit++) if (open & (1 << bit) && remaining[bit]! > 0) providable.push(bit);
+    let providableMask = 0;
+    for (let bit = 0; bit < requirements; bit++) {
+      if (open & (1 << bit) && remaining[bit]! > 0) {
+        providable.push(bit);
+        providableMask |= 1 << bit;
+      }
+    }
     const covered = bitCount(node.mask);
     const coverUB = covered + Math.min(providable.length, (maxSize - t) * maxMarginal);
     let gains = 0;
     for (const m of node.members) gains += m.gain;
     const minNew = Math.max(t === 0 ? 1 : 0, maxMarginal === 0 ? 0 : Math.ceil((mustCover - covered) / maxMarginal));
     let fitUB = -Infinity;
-    let beforeChild = -Infinity;
+    // Per team size s, (s, j, the cap form and the term form of the fit bound without one new member's share): what a child's bound adds its member to.
+    const rest: number[] = [];
     // Coverage plus fit, each for the same number of new members: what `bound` reports.
     let scoreUB = -Infinity;
     for (let j = 0; j <= Math.min(maxSize - t, providable.length); j++) {
@@ -497,13 +561,37 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
       if (s === 0) continue;
       // The fit bound of s members without the new members' terms.
       const base = s < 2 ? w.cohesion + gains : (w.cohesion * node.linked) / pairs(s) + (node.bonus ? w.cohesion * o.implementsBonus : j > 0 ? bonusAhead : 0) + gains / s;
-      if (j > 0) fillTerms(s, j, related, providable);
+      if (j > 0) fillTerms(s, j, related, providableMask);
       const fit = Math.min(w.cohesion + (gains + topSum(bestGain, providable, j)) / s, base + topSum(terms, providable, j));
       if (j >= minNew) fitUB = Math.max(fitUB, fit);
       if (j >= (t === 0 ? 1 : 0)) scoreUB = Math.max(scoreUB, covered + Math.min(providable.length, j * maxMarginal) + fit);
-      if (j >= 1) beforeChild = Math.max(beforeChild, base + topSum(terms, providable, j - 1));
+      if (j >= 1) {
+        rest.push(s, j, w.cohesion + (gains + topSum(bestGain, providable, j - 1)) / s, base + topSum(terms, providable, j - 1));
+      }
     }
-    return { coverUB, fitUB, beforeChild, scoreUB };
+    return { coverUB, fitUB, scoreUB, rest };
+  };
+
+  /**
+   * A bound on the fit of any team below the child that adds c (related to
+   * `toTeam` members of T) to a node: the node's bound with c's own share in
+   * place of the best share of one requirement, in both forms (cohesion at
+   * most 1 beside the gains, and the terms), for each team size.
+   */
+  const childBound = (c: Candidate, toTeam: number, rest: number[]) => {
+    let most = -Infinity;
+    for (let x = 0; x < rest.length; x += 4) {
+      const [s, j] = [rest[x]!, rest[x + 1]!];
+      most = Math.max(most, Math.min(rest[x + 2]! + c.gain / s, rest[x + 3]! + addition(c, s, j, toTeam)));
+    }
+    return most;
+  };
+
+  /** The most a new member can gain and still have a child's bound in the cap form (cohesion at most 1 beside the gains) at most `fit`. */
+  const gainFloor = (fit: number, rest: number[]) => {
+    let floor = Infinity;
+    for (let x = 0; x < rest.length; x += 4) floor = Math.min(floor, (fit - rest[x + 2]!) * rest[x]!);
+    return floor;
   };
 
   /** Whether every optional member of the team keeps a requirement no other member provides. */
@@ -540,7 +628,7 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const open = full & ~mask & ~decided;
     const worst = best.length === limit ? best[limit - 1]! : undefined;
     const related = relatedToTeam(node, open);
-    const { coverUB, fitUB, beforeChild } = bounds(node, open, related, worst?.covered ?? 0);
+    const { coverUB, fitUB, rest } = bounds(node, open, related, worst?.covered ?? 0);
     if (fitUB === -Infinity) return;
     if (worst !== undefined && (coverUB < worst.covered || (coverUB === worst.covered && fitUB <= worst.fit + 1e-12))) return;
     // Over budget, stop as soon as there is a team to answer with.
@@ -560,30 +648,48 @@ function search(graph: EcoGraph, pool: Candidate[], requirements: number, full: 
     const newlyBarred: number[] = [];
     const tryJoin = (c: Candidate) => {
       join(node, c);
+      bar(c);
+    };
+    // Candidates related to the team first (their bound is their own), then the others while their bound allows.
+    const first = related.filter((r) => optional[r.index]!.mask & (1 << bit));
+    first.sort((a, b) => byPromise(optional[a.index]!, optional[b.index]!));
+    // A candidate whose child's bound cannot beat the limit-th team is barred without a visit.
+    const hopeless = (c: Candidate, toTeam: number) => {
+      const kept = best.length === limit ? best[limit - 1]! : undefined;
+      return kept !== undefined && coverUB === kept.covered && childBound(c, toTeam, rest) <= kept.fit + 1e-12;
+    };
+    const bar = (c: Candidate) => {
       setBarred(c.index, true);
       newlyBarred.push(c.index);
     };
-    // Candidates related to the team first (their bound is their own), then the others while their bound allows.
-    const first = related.map((r) => optional[r.index]!).filter((c) => c.mask & (1 << bit));
-    first.sort(byPromise);
-    for (const c of first) {
+    for (const { index, count } of first) {
       if (stopped || visited > probeUntil) break;
-      if (!barred[c.index] && (c.mask & decided) === 0) tryJoin(c);
+      const c = optional[index]!;
+      if (barred[index] || (c.mask & decided) !== 0) continue;
+      if (hopeless(c, count)) bar(c);
+      else tryJoin(c);
     }
-    const isRelated = new Set(first.map((c) => c.index));
+    const isRelated = new Set(first.map((r) => r.index));
     // The last member, if not related to the team, adds its gain and nothing else: its child's fit is known exactly, and falls with the gain.
     const last = members.length + 1 === maxSize;
     let gains = 0;
     for (const m of members) gains += m.gain;
     const s = members.length + 1;
     const lastBase = s === 1 ? w.cohesion : w.cohesion * Math.min(1, node.linked / pairs(s) + (node.bonus ? o.implementsBonus : 0));
-    for (const c of last ? providersByGain[bit]! : providers[bit]!) {
+    for (const c of providers[bit]!) {
       // Once the search has stopped, this node's own bound covers the branches it has not explored.
       if (stopped || visited > probeUntil) break;
       // Candidates providing a requirement decided to stay uncovered are out of this branch.
       if (barred[c.index] || (c.mask & decided) !== 0 || isRelated.has(c.index)) continue;
       const kept = best.length === limit ? best[limit - 1]! : undefined;
-      if (kept !== undefined && coverUB === kept.covered && (last ? lastBase + (gains + c.gain) / s : beforeChild + c.promise) <= kept.fit + 1e-12) break;
+      if (kept !== undefined && coverUB === kept.covered) {
+        // By gain: once the cap form rules one out, it rules out every later one.
+        if (last ? lastBase + (gains + c.gain) / s <= kept.fit + 1e-12 : c.gain <= gainFloor(kept.fit + 1e-12, rest)) break;
+        if (!last && hopeless(c, 0)) {
+          bar(c);
+          continue;
+        }
+      }
       tryJoin(c);
     }
     if (stopped) {

@@ -139,6 +139,35 @@ describe('assembleDealTeams', () => {
     }
   });
 
+  it('stays exact with the reseller, technology and service roles required and hubs related to everyone, teams of up to 6', () => {
+    let cut = 0;
+    for (let seed = 1; seed <= 150; seed++) {
+      const { graph, req } = randomInstance(seed + 5000);
+      // Two hubs work with every other partner, half of those links IMPLEMENTS: cohesion is within reach of many teams, as on the large ecosystem.
+      const partners = graph.filterNodes((_id, node) => node.kind === 'partner');
+      for (const hub of partners.slice(0, 2)) {
+        partners.forEach((other, k) => {
+          if (other !== hub && !graph.hasEdge(hub, other)) addRelationship(graph, { from: hub, to: other, type: k % 2 === 0 ? 'IMPLEMENTS' : 'CO_SELLS_WITH' });
+        });
+      }
+      const withRoles = DealTeamRequest.parse({ ...req, roles: ['reseller', 'technology', 'service'], maxSize: Math.max(req.include.length, 2 + (seed % 5)) });
+      const expected = bruteForce(graph, withRoles);
+      const answer = assembleDealTeams(graph, withRoles);
+      const label = `seed ${seed + 5000}`;
+      expect(answer.optimality, label).toBe('proven');
+      checkValid(graph, withRoles, answer.teams, label);
+      expect(answer.teams.map((t) => t.score), label).toEqual(expected.map((t) => round3(t.score)));
+      for (const searchBudget of [2, 20]) {
+        const hurried = assembleDealTeams(graph, withRoles, { searchBudget });
+        if (hurried.optimality === 'proven') expect(hurried.teams.map((t) => t.score), label).toEqual(expected.map((t) => round3(t.score)));
+        else cut++;
+        expect(hurried.bound + 1e-9, label).toBeGreaterThanOrEqual(round3(expected[0]?.score ?? 0));
+      }
+    }
+    // The small budgets did stop some searches: their bounds were checked.
+    expect(cut).toBeGreaterThan(0);
+  });
+
   it('stays exact when more partners serve the customer than the search pins one by one', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const { graph, req } = randomInstance(seed * 7 + 1000);
