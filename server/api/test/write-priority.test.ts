@@ -46,7 +46,7 @@ describeStore('writes under a read load (demo)', () => {
     expect(server.app.projection.lastBuild).toEqual(built);
   });
 
-  it('lets no read compute while a write is in flight, then each in turn', async () => {
+  it('lets no read compute while a write is in flight, then each', async () => {
     await server.app.projection.current();
     const order: string[] = [];
     let reads: Array<Promise<void>> = [];
@@ -56,6 +56,8 @@ describeStore('writes under a read load (demo)', () => {
       order.push('write');
     });
     await Promise.all(reads);
-    expect(order).toEqual(['write', 'read 1', 'read 2', 'read 3']);
+    // Each read queues once its read of the store's version returns: in any order on Neo4j, where that is a round trip.
+    expect(order[0]).toBe('write');
+    expect(order.slice(1).sort()).toEqual(['read 1', 'read 2', 'read 3']);
   });
 });
