@@ -80,11 +80,27 @@ export class ExportCache {
     }
   }
 
-  /** Removes the kept files of `format` other than `file`: only the current version's is ever served. */
+  /**
+   * Removes the kept files of `format` other than `file` (only the current version's is ever served), and
+   * files written aside by a process that is gone (a server killed mid-export), which nothing would remove.
+   */
   private async prune(file: string, format: ExportFormat): Promise<void> {
     const keep = path.basename(file);
     for (const name of await readdir(path.dirname(file))) {
-      if (name.startsWith(PREFIX) && name.endsWith(`.${format}`) && name !== keep) await rm(path.join(path.dirname(file), name), { force: true });
+      if (!name.startsWith(PREFIX)) continue;
+      const stale = name.endsWith(`.${format}`) ? name !== keep : name.endsWith('.tmp') && !isRunning(Number(name.split('.').at(-3)));
+      if (stale) await rm(path.join(path.dirname(file), name), { force: true });
     }
+  }
+}
+
+/** Whether a process with this id runs (signal 0 only checks; EPERM means it runs as another user). */
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -4,7 +4,9 @@
  * read gives; a write makes the next export read the store again (and drops
  * the old file); an export that did not run to the end leaves no file.
  */
-import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterAll, expect } from 'vitest';
 import yauzl from 'yauzl';
@@ -82,6 +84,22 @@ describeStore('the export kept beside the store', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(readdirSync(dataDir).filter((name) => name.startsWith('export-'))).toEqual([]);
     expect(server.app.exportCache.lastFrom.json).toBe('store');
+    await server.close();
+    server = undefined;
+  });
+
+  itStore('removes what a killed export left aside, and keeps what a running process writes', async () => {
+    const dataDir = tempDir();
+    server = await startServer({ dataDir });
+    // A process that has ended: its id names a file nobody will finish.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const { storeId, version } = await server.app.store.identity();
+    const leftover = `export-${storeId}-${version}.json.${gone}.k1ll3d.tmp`;
+    const inProgress = `export-${storeId}-${version}.json.${process.pid}.w0rk1ng.tmp`;
+    for (const name of [leftover, inProgress]) writeFileSync(path.join(dataDir, name), '{"version":1,');
+    expect((await fetch(`${server.url}/api/export`)).status).toBe(200);
+    // The file is renamed into place, and the rest pruned, once the response has gone out.
+    await expect.poll(() => readdirSync(dataDir).filter((name) => name.startsWith('export-')).sort()).toEqual([`export-${storeId}-${version}.json`, inProgress].sort());
     await server.close();
     server = undefined;
   });
