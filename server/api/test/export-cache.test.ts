@@ -7,20 +7,11 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { text } from 'node:stream/consumers';
 import { afterAll, expect } from 'vitest';
-import yauzl from 'yauzl';
 import { bundleJson } from '../../import/export-json.js';
 import { startServer, type TestServer } from '../../test/server.js';
+import { unzip } from '../../test/unzip.js';
 import { describeStore, itStore, tempDir } from '../../test/stores.js';
-
-async function unzip(archive: Buffer): Promise<Record<string, string>> {
-  const zip = await yauzl.fromBufferPromise(archive, { lazyEntries: true });
-  const files: Record<string, string> = {};
-  for await (const entry of zip.eachEntry()) files[entry.fileName] = await text(await zip.openReadStreamPromise(entry));
-  zip.close();
-  return files;
-}
 
 describeStore('the export kept beside the store', () => {
   let server: TestServer | undefined;

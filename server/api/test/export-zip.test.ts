@@ -4,21 +4,12 @@
  * an empty store gives back a byte-identical JSON export, a partner named like
  * a spreadsheet formula included.
  */
-import { text } from 'node:stream/consumers';
 import { afterAll, expect } from 'vitest';
-import yauzl from 'yauzl';
 import { bundleToCsv } from '../../import/csv.js';
 import { Bundle } from '../../schemas/bundle.js';
 import { startServer, type TestServer } from '../../test/server.js';
+import { unzip } from '../../test/unzip.js';
 import { describeStore, itStore } from '../../test/stores.js';
-
-async function unzip(archive: Buffer): Promise<Record<string, string>> {
-  const zip = await yauzl.fromBufferPromise(archive, { lazyEntries: true });
-  const files: Record<string, string> = {};
-  for await (const entry of zip.eachEntry()) files[entry.fileName] = await text(await zip.openReadStreamPromise(entry));
-  zip.close();
-  return files;
-}
 
 const FORMULA_NAME = '=HYPERLINK("http://attacker.example/","x")';
 
