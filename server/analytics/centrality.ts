@@ -39,25 +39,34 @@ export function pagerankWithIterations(graph: EcoGraph, options: Partial<Pageran
 
   const { ids: nodes, starts, neighbours } = adjacencyOf(graph);
 
+  // One pass a round: each node's new rank, and at once what it will send along each edge next round.
   let rank = new Float64Array(n).fill(1 / n);
   let next = new Float64Array(n);
-  const share = new Float64Array(n); // rank ÷ degree, what each node sends along each edge
+  let share = new Float64Array(n); // rank ÷ degree, what each node sends along each edge
+  let nextShare = new Float64Array(n);
+  let dangling = 0;
+  for (let i = 0; i < n; i++) {
+    const degree = starts[i + 1]! - starts[i]!;
+    if (degree === 0) dangling += rank[i]!;
+    else share[i] = rank[i]! / degree;
+  }
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    let dangling = 0;
-    for (let i = 0; i < n; i++) {
-      const degree = starts[i + 1]! - starts[i]!;
-      if (degree === 0) dangling += rank[i]!;
-      else share[i] = rank[i]! / degree;
-    }
     const base = (1 - alpha + alpha * dangling) / n;
     let change = 0;
+    dangling = 0;
     for (let i = 0; i < n; i++) {
+      const start = starts[i]!;
+      const end = starts[i + 1]!;
       let inflow = 0;
-      for (let j = starts[i]!, end = starts[i + 1]!; j < end; j++) inflow += share[neighbours[j]!]!;
-      next[i] = base + alpha * inflow;
-      change += Math.abs(next[i]! - rank[i]!);
+      for (let j = start; j < end; j++) inflow += share[neighbours[j]!]!;
+      const value = base + alpha * inflow;
+      next[i] = value;
+      change += Math.abs(value - rank[i]!);
+      if (end === start) dangling += value;
+      else nextShare[i] = value / (end - start);
     }
     [rank, next] = [next, rank];
+    [share, nextShare] = [nextShare, share];
     if (change < tolerance) return { ranks: Object.fromEntries(nodes.map((id, i) => [id, rank[i]!])), iterations: iteration };
   }
   throw new Error(`analytics/centrality/pagerank: failed to converge in ${maxIterations} iterations (tolerance ${tolerance})`);
