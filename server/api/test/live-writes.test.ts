@@ -144,4 +144,14 @@ describeStore('odd input answers 4xx, never 500', () => {
     expect(((await (await send('GET', location)).json()) as { id: string }).id).toBe(id);
     expect((await send('POST', '/api/partners', { id, name: 'Łódź Tokyo', types: ['msp'] })).status).toBe(409);
   });
+
+  it('reads back a partner whose id has the longest length allowed, in characters of four UTF-8 bytes', async () => {
+    const { send } = client(server);
+    const id = '𝔭'.repeat(200); // 200 characters, each 12 characters once percent-encoded: 2,400 in the path
+    expect((await send('POST', '/api/partners', { id, name: 'Long id', types: ['msp'] })).status).toBe(201);
+    const response = await send('GET', `/api/partners/${encodeURIComponent(id)}`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { id: string }).id).toBe(id);
+    expect((await send('DELETE', `/api/partners/${encodeURIComponent(id)}`)).status).toBe(204);
+  });
 });
