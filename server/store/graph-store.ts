@@ -560,8 +560,8 @@ export class GraphStore {
   }
 
   /**
-   * What the store holds, per label and in all. Counting scans every node and
-   * relationship (seconds at a million), so the answer is kept per version.
+   * What the store holds, per label and in all. Counting walks every
+   * relationship (0.2–0.5 s at 100,000 partners), so the answer is kept per version.
    */
   async counts(): Promise<StoreCounts> {
     const version = await this.version();
@@ -572,18 +572,17 @@ export class GraphStore {
   private countsAt: { version: number; counts: StoreCounts } | undefined;
 
   private async count(): Promise<StoreCounts> {
-    const [nodes, edges] = await Promise.all([this.executor.read('meta/count-nodes'), this.relationshipsByType()]);
-    const byLabel = new Map(nodes.map((r) => [r.label, Number(r.count)]));
-    const relationships = Object.values(edges).reduce((sum, count) => sum + count, 0);
+    const [[nodes], [edges]] = await Promise.all([this.executor.read('meta/count-nodes'), this.executor.read('meta/count-all-relationships')]);
+    const number = (value: unknown) => Number(value ?? 0);
     return {
-      partners: byLabel.get('Partner') ?? 0,
-      customers: byLabel.get('Customer') ?? 0,
-      capabilities: byLabel.get('Capability') ?? 0,
-      regions: byLabel.get('Region') ?? 0,
-      segments: byLabel.get('Segment') ?? 0,
-      deals: byLabel.get('Deal') ?? 0,
-      solutions: byLabel.get('Solution') ?? 0,
-      relationships,
+      partners: number(nodes?.partners),
+      customers: number(nodes?.customers),
+      capabilities: number(nodes?.capabilities),
+      regions: number(nodes?.regions),
+      segments: number(nodes?.segments),
+      deals: number(nodes?.deals),
+      solutions: number(nodes?.solutions),
+      relationships: number(edges?.relationships),
     };
   }
 

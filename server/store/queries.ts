@@ -63,6 +63,7 @@ export const QUERY_NAMES = [
   'deals/upsert',
   'meta/bump-version',
   'meta/count-nodes',
+  'meta/count-all-relationships',
   'meta/count-relationships',
   'meta/identity',
   'meta/import-progress',
