@@ -4,7 +4,8 @@
  *
  * A bundle JSON larger than WINDOW_THRESHOLD_BYTES (or any, with --window)
  * is imported window by window (windowed.ts): memory bounded by the window,
- * whatever the file's size; windows are committed as they go.
+ * whatever the file's size; windows are committed as they go. `-` reads a
+ * bundle JSON from standard input, window by window (e.g. piped from the generator).
  *
  * Opens the configured store and imports into it with a progress bar. The
  * embedded store belongs to one process: when a server holds it, the bundle
@@ -46,6 +47,8 @@ const { values, positionals } = parseArgs({
   },
 });
 const location = positionals[0];
+/** The location that stands for standard input. */
+const STDIN = '-';
 const positive = (text: string | undefined) => text === undefined || /^[1-9]\d*$/.test(text);
 if (
   location === undefined ||
@@ -55,7 +58,7 @@ if (
   !positive(values.window)
 ) {
   console.error(
-    'usage: npm run import -- <bundle.json | folder of CSV files> [--mode all-or-nothing|partial] [--batch rows] [--window rows] [--key API key] [--profile salesforce|hubspot|prm|marketplace | --mapping file.json] [--dry-run]',
+    'usage: npm run import -- <bundle.json | - (a bundle JSON on standard input) | folder of CSV files> [--mode all-or-nothing|partial] [--batch rows] [--window rows] [--key API key] [--profile salesforce|hubspot|prm|marketplace | --mapping file.json] [--dry-run]',
   );
   process.exit(2);
 }
@@ -166,7 +169,9 @@ async function importHere({ bundle: input, origins, warnings, unchecked }: Impor
 
 /** Whether the input is a bundle JSON file to import window by window. */
 async function windowed(): Promise<boolean> {
-  if (dryRun || values.profile !== undefined || values.mapping !== undefined || !location!.toLowerCase().endsWith('.json')) return false;
+  if (dryRun || values.profile !== undefined || values.mapping !== undefined) return false;
+  if (location === STDIN) return true;
+  if (!location!.toLowerCase().endsWith('.json')) return false;
   const file = await stat(location!).catch(() => undefined);
   return file !== undefined && file.isFile() && (values.window !== undefined || file.size > WINDOW_THRESHOLD_BYTES);
 }
@@ -176,10 +181,10 @@ async function importWindows(): Promise<ImportReport> {
   const store = await openStore(config);
   try {
     if (config.neo4j === undefined) ensureStoreId(config.dataDir);
-    const size = (await stat(location!)).size;
+    const size = location === STDIN ? undefined : (await stat(location!)).size;
     let read = 0;
     async function* file() {
-      for await (const chunk of createReadStream(location!, { highWaterMark: 1 << 20 })) {
+      for await (const chunk of location === STDIN ? process.stdin : createReadStream(location!, { highWaterMark: 1 << 20 })) {
         read += (chunk as Buffer).length;
         yield chunk as Buffer;
       }
@@ -188,7 +193,8 @@ async function importWindows(): Promise<ImportReport> {
     const windowRows = values.window !== undefined ? Number(values.window) : DEFAULT_WINDOW_ROWS;
     const batchRows = values.batch !== undefined ? Number(values.batch) : DEFAULT_BATCH_ROWS;
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-    console.error(`import: ${location} (${mb(size)}) window by window, ${windowRows.toLocaleString('en')} rows each, committed as they go`);
+    const of = size === undefined ? '' : ` of ${mb(size)}`;
+    console.error(`import: ${location === STDIN ? 'standard input' : `${location} (${mb(size!)})`} window by window, ${windowRows.toLocaleString('en')} rows each, committed as they go`);
     const context = { actor: 'cli', actorName: `cli:${userInfo().username}`, method: 'CLI', route: 'npm run import', idsBefore: [] };
     return await writeContext.run(context, () =>
       importWindowed(store, file(), {
@@ -198,7 +204,7 @@ async function importWindows(): Promise<ImportReport> {
         onWindow: ({ section, rows, done }) => {
           const seconds = (performance.now() - started) / 1000;
           console.error(
-            `${seconds.toFixed(0).padStart(6)} s  ${section} +${rows.toLocaleString('en')}  ${done.toLocaleString('en')} rows  ${mb(read)} of ${mb(size)} read  ${Math.round(done / seconds).toLocaleString('en')} rows/s  RSS ${mb(process.memoryUsage.rss())}`,
+            `${seconds.toFixed(0).padStart(6)} s  ${section} +${rows.toLocaleString('en')}  ${done.toLocaleString('en')} rows  ${mb(read)}${of} read  ${Math.round(done / seconds).toLocaleString('en')} rows/s  RSS ${mb(process.memoryUsage.rss())}`,
           );
         },
       }),
@@ -222,7 +228,7 @@ async function main(): Promise<ImportReport> {
       if (error instanceof BundleRejected) throw new ImportFailed(error.message);
       if (!(error instanceof StoreInUseError)) throw error;
       console.error(`import: ${error.message}: sending the file to the server that holds it`);
-      return sendToServer(createReadStream(location!));
+      return sendToServer(location === STDIN ? process.stdin : createReadStream(location!));
     }
   }
   // An unknown profile, a bad mapping file, a file no profile recognises: one line, not a stack.
