@@ -204,7 +204,7 @@ async function importWindows(): Promise<ImportReport> {
         onWindow: ({ section, rows, done }) => {
           const seconds = (performance.now() - started) / 1000;
           console.error(
-            `${seconds.toFixed(0).padStart(6)} s  ${section} +${rows.toLocaleString('en')}  ${done.toLocaleString('en')} rows  ${mb(read)}${of} read  ${Math.round(done / seconds).toLocaleString('en')} rows/s  RSS ${mb(process.memoryUsage.rss())}`,
+            `${seconds.toFixed(0).padStart(6)} s  ${section} +${rows.toLocaleString('en')}  ${done.toLocaleString('en')} rows  ${mb(read)}${of} read  ${Math.round(done / seconds).toLocaleString('en')} rows/s  RSS ${mb(process.memoryUsage.rss())} (JS heap ${mb(process.memoryUsage().heapUsed)})`,
           );
         },
       }),
