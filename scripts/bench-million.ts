@@ -2,7 +2,7 @@
  * A million partners end to end, each step a process of its own as a user
  * would run it (run it under `flock /tmp/ecograph-bench.lock`):
  *
- *   npm run bench:million [-- --bundle FILE --data-dir DIR --skip-import --follow-pid PID --window ROWS --heap MB]
+ *   npm run bench:million [-- --bundle FILE --data-dir DIR --skip-import --follow-pid PID --window ROWS --heap MB --until HH:MM]
  *
  * 1. The bundle (`seeds/generate.ts --partners 1000000 --customers 2000000
  *    --relationships 10000000 --seed 42`, written to --bundle when missing).
@@ -17,7 +17,7 @@
  *
  * Every process's peak RSS is sampled from /proc (VmHWM) and printed, with the
  * load average beside each figure; a process past --rss-limit-gb (18) is
- * stopped and the figure it reached printed.
+ * stopped and the figure it reached printed, and so is the import at --until.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '100000' },
     heap: { type: 'string', default: '14000' },
     'rss-limit-gb': { type: 'string', default: '18' },
+    until: { type: 'string' },
     partners: { type: 'string', default: '1000000' },
     customers: { type: 'string', default: '2000000' },
     relationships: { type: 'string', default: '10000000' },
@@ -134,12 +135,22 @@ if (!values['skip-import']) {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const memory = watchMemory(cli, 'import');
-  Readable.from(follow(bundle, writer)).pipe(cli.stdin!);
+  const feed = Readable.from(follow(bundle, writer));
+  feed.pipe(cli.stdin!);
+  // The CLI may end before it has read everything (a bad bundle, a stop): its exit code says how.
+  cli.stdin!.on('error', () => feed.destroy());
+  // A run on a shared machine must give the lock back: past --until (UTC, HH:MM) the import is stopped and what it reached printed.
+  const until = values.until === undefined ? undefined : new Date(`${new Date().toISOString().slice(0, 10)}T${values.until}:00Z`).getTime();
+  const deadline = until === undefined ? undefined : setTimeout(() => {
+    log(`import: stopped at ${values.until} UTC (--until), peak RSS so far ${gb(memory.peak())}`);
+    cli.kill('SIGTERM');
+  }, Math.max(0, until - Date.now()));
   // The CLI's line per window, with the load average.
   createInterface({ input: cli.stderr! }).on('line', (line) => log(`import ${line.trim()}`));
   createInterface({ input: cli.stdout! }).on('line', (line) => log(`import ${line.trim()}`));
   const code = await ended(cli);
   memory.stop();
+  clearTimeout(deadline);
   await generated;
   log(`import ${code === 0 ? 'done' : `ended with ${code}`} in ${since(started).toFixed(0)} s, peak RSS ${gb(memory.peak())}; store ${(du(dataDir) / 2 ** 30).toFixed(2)} GB on disk`);
   if (code !== 0) process.exit(1);
