@@ -9,7 +9,8 @@
  *    With --follow-pid the file is still being written by that process: it is
  *    read as it grows, until that process has ended.
  * 2. The import CLI (`server/import/cli.ts -`) reads it on standard input,
- *    window by window, into a fresh embedded store in --data-dir.
+ *    window by window, into a fresh embedded store in --data-dir, or into the
+ *    Neo4j at NEO4J_URI (an empty database; --jvm-pid samples its JVM too).
  * 3. The real server (`server/server.ts`) starts on that store: the time to
  *    its first `GET /api/map`, until the projection is built and the metrics
  *    derived (its log), then `/api/map` at the default budget, `/api/gaps`,
@@ -37,12 +38,15 @@ const { values } = parseArgs({
     heap: { type: 'string', default: '14000' },
     'rss-limit-gb': { type: 'string', default: '18' },
     until: { type: 'string' },
+    'jvm-pid': { type: 'string' },
     partners: { type: 'string', default: '1000000' },
     customers: { type: 'string', default: '2000000' },
     relationships: { type: 'string', default: '10000000' },
   },
 });
 const bundle = values.bundle;
+/** The store: Neo4j when NEO4J_URI is set (an empty database: it is not wiped), the embedded one in --data-dir otherwise. */
+const storeEnv = { NEO4J_URI: process.env.NEO4J_URI ?? '' };
 const dataDir = values['data-dir'];
 const rssLimit = Number(values['rss-limit-gb']) * 2 ** 30;
 
@@ -52,14 +56,14 @@ const since = (start: number) => (performance.now() - start) / 1000;
 const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)}  ${line}  (${load()})`);
 
 /** The peak resident memory of a process (the kernel's high-water mark), sampled each second; stops it past the limit. */
-function watchMemory(child: ChildProcess, name: string): { peak: () => number; stop: () => void } {
+function watchMemory(child: ChildProcess | { pid: number }, name: string): { peak: () => number; stop: () => void } {
   let peak = 0;
   const timer = setInterval(() => {
     try {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
       peak = Math.max(peak, hwm);
-      if (hwm > rssLimit) {
+      if (hwm > rssLimit && 'kill' in child) {
         log(`${name}: RSS ${gb(hwm)} is past the limit of ${gb(rssLimit)}: stopped`);
         child.kill('SIGKILL');
       }
@@ -103,6 +107,14 @@ async function* follow(file: string, writer: number | undefined): AsyncGenerator
   }
 }
 
+// Neo4j's JVM (--jvm-pid), sampled for the whole run.
+const jvm = values['jvm-pid'] === undefined ? undefined : watchMemory({ pid: Number(values['jvm-pid']) }, 'neo4j');
+process.on('exit', () => {
+  if (jvm === undefined) return;
+  jvm.stop();
+  console.log(`neo4j: JVM peak RSS ${gb(jvm.peak())}`);
+});
+
 // ---------- 1. the bundle ----------
 // Generated when missing, while the import reads it (it follows the file as it grows).
 let writer = values['follow-pid'] === undefined ? undefined : Number(values['follow-pid']);
@@ -131,7 +143,7 @@ if (!values['skip-import']) {
   rmSync(dataDir, { recursive: true, force: true });
   const started = performance.now();
   const cli = spawn(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', 'server/import/cli.ts', '-', '--window', values.window], {
-    env: { ...process.env, DATA_DIR: dataDir, NEO4J_URI: '', LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATA_DIR: dataDir, ...storeEnv, LOG_LEVEL: 'warn' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const memory = watchMemory(cli, 'import');
@@ -168,7 +180,7 @@ const port = 4700 + (process.pid % 200);
 const base = `http://127.0.0.1:${port}`;
 const started = performance.now();
 const server = spawn(process.execPath, ['--import', 'tsx', `--max-old-space-size=${values.heap}`, 'server/server.ts'], {
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NEO4J_URI: '', SEED: 'none', LOG_LEVEL: 'info' },
+  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ...storeEnv, SEED: 'none', LOG_LEVEL: 'info' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const memory = watchMemory(server, 'server');
