@@ -12,6 +12,7 @@ const STORE_TESTS = [
   'server/store/test/projection-read.test.ts',
   'server/import/test/import-bundle.test.ts',
   'server/import/test/crash.test.ts',
+  'server/import/test/windowed.test.ts',
   'server/api/test/*.test.ts',
   'server/store/test/neo4j-faults.test.ts',
 ];

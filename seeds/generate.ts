@@ -131,15 +131,23 @@ function partnerCapabilities(rng: Rng, main: PartnerType): PartnerCapability[] {
 }
 
 /** Unique names: combinations first, then a numeral once they run out. */
+/** Per set of used names, the suffix each base's search resumes from: names are never removed, so the smaller ones are taken. */
+const nextSuffix = new WeakMap<Set<string>, Map<string, number>>();
+
 function uniqueName(used: Set<string>, base: string, separator = ' '): string {
   if (!used.has(base)) {
     used.add(base);
     return base;
   }
-  for (let n = 2; ; n++) {
-    const name = `${base}${separator}${n}`;
+  // Resuming instead of counting from 2 each time: 2,000,000 customers over a few thousand base names took hours.
+  const next = nextSuffix.get(used) ?? new Map<string, number>();
+  nextSuffix.set(used, next);
+  const key = `${base}${separator}`;
+  for (let n = next.get(key) ?? 2; ; n++) {
+    const name = `${key}${n}`;
     if (!used.has(name)) {
       used.add(name);
+      next.set(key, n + 1);
       return name;
     }
   }

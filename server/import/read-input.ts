@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { isBundleCsv, parseCsvFiles } from './csv.js';
+import { readJsonBundle } from './json-stream.js';
 import { BUILT_IN_PROFILES, mapFiles, type MappedFile, type MappingProfile, type Origin } from './mapping.js';
 import { csvFilesFromZip } from './zip.js';
 
@@ -18,6 +19,8 @@ export interface ImportInput {
   warnings: string[];
   /** What each mapped file was recognised as, and which header feeds which field. */
   mapped: MappedFile[];
+  /** Rows a bundle JSON held past ERROR_STOP rows that could never be valid: counted, not kept (see readJsonBundle). */
+  unchecked?: number;
 }
 
 type InputFile = { name: string; content: Readable | string | Buffer };
@@ -71,7 +74,9 @@ export async function readImportInput(location: string, profiles?: MappingProfil
     return readCsvInput(Object.entries(files).map(([name, content]) => ({ name, content })), profiles);
   }
   if (location.toLowerCase().endsWith('.csv')) return readCsvInput([{ name: path.basename(location), content: createReadStream(location) }], profiles);
-  return { bundle: JSON.parse(await readFile(location, 'utf8')), warnings: [], mapped: [] };
+  // Streamed as the API reads a body (a file of gigabytes cannot be one string); rows that can never be valid are counted past ERROR_STOP.
+  const { bundle, unchecked } = await readJsonBundle(createReadStream(location), Number.POSITIVE_INFINITY);
+  return { bundle, unchecked, warnings: [], mapped: [] };
 }
 
 /** The bundle alone, as the benchmarks read it. */

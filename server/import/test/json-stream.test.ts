@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_STOP } from '../import-bundle.js';
-import { JsonBodyError, readJsonBundle } from '../json-stream.js';
+import { JsonBodyError, MAX_STRING_BYTES, readJsonBundle } from '../json-stream.js';
 
 const DEMO = readFileSync(new URL('../../../seeds/demo/bundle.json', import.meta.url), 'utf8');
 
@@ -54,5 +54,21 @@ describe('readJsonBundle', () => {
     expect((bundle.partners as unknown[]).length).toBe(ERROR_STOP);
     // Rows after the stop are not kept, whatever their section: nothing past it is checked.
     expect([bundle.customers, unchecked]).toEqual([[], rows - ERROR_STOP + 1]);
+  });
+
+  it(`stops at a string longer than ${MAX_STRING_BYTES} bytes, naming its section, row and field, before the parser holds it`, async () => {
+    const long = 'x'.repeat(MAX_STRING_BYTES + 1);
+    const rows = '{"id":"p0","name":"A"},{"id":"p1","capabilities":[{"id":"c","level":"basic"}],"name":"B"}';
+    expect(await failure(`{"version":1,"capabilities":[],"partners":[${rows},{"id":"p2","name":"${long}"}]}`)).toEqual([
+      400,
+      `body: partners[2].name: a string of more than ${MAX_STRING_BYTES} bytes, far more than any field allows (names at most 500 characters); nothing was read past it`,
+    ]);
+    // Escaped quotes do not end a string; a list inside a row keeps the row's field; a top-level key and a list item too.
+    expect(await failure(`{"version":1,"partners":[{"id":"a\\\"b","capabilities":["${long}"]}]}`)).toEqual([400, expect.stringMatching(/^body: partners\[0\]\.capabilities: a string of more than/)]);
+    expect(await failure(`{"version":1,"regions":["emea","${long}"]}`)).toEqual([400, expect.stringMatching(/^body: regions\[1\]: a string/)]);
+    expect(await failure(`{"version":1,"${long}":[]}`)).toEqual([400, expect.stringMatching(/^body: the bundle: a string/)]);
+    // At the limit it is only a value too long for its field, for the importer to report.
+    const { bundle } = await readJsonBundle(chunks(`{"version":1,"partners":[{"id":"p","name":"${'y'.repeat(MAX_STRING_BYTES)}"}]}`, 65536), 1e9);
+    expect(((bundle.partners as Array<{ name: string }>)[0]!.name).length).toBe(MAX_STRING_BYTES);
   });
 });
