@@ -23,8 +23,17 @@ const MIN_SIZE = 2;
 const MAX_SIZE = 20;
 
 export function buildMap(graph: EcoGraph, derived: DerivedMetrics, query: MapQuery): MapResponse {
+  return drain(mapSteps(graph, derived, query));
+}
+
+/**
+ * The map as steps that yield every few thousand nodes, so that a server
+ * can run it in slices between writes (ProjectionService.compute); the graph
+ * must not change until it is done.
+ */
+export function* mapSteps(graph: EcoGraph, derived: DerivedMetrics, query: MapQuery): Steps<MapResponse> {
   if (!Number.isInteger(query.budget) || query.budget < 1) throw new Error('analytics/map: budget must be a positive integer');
-  const index = mapIndex(graph, derived);
+  const index = yield* mapIndexSteps(graph, derived);
   if (query.focus !== undefined && !index.position.has(query.focus)) throw new Error(`analytics/map: unknown focus node "${query.focus}"`);
 
   const candidates =
@@ -33,12 +42,12 @@ export function buildMap(graph: EcoGraph, derived: DerivedMetrics, query: MapQue
       : query.community !== undefined
         ? index.members[query.community] ?? []
         : index.attributes.keys();
-  const kept = applyFilters(index, candidates, query);
-  const facets = countFacets(index, kept);
+  const kept = yield* applyFilters(index, candidates, query);
+  const facets = yield* countFacets(index, kept);
   const base = { version: derived.version, totalNodes: kept.length, facets, layoutPending: derived.layoutPending };
 
   if (kept.length > query.budget && query.focus === undefined && query.community === undefined) {
-    return { ...base, aggregated: true, ...aggregate(index, derived, kept, Math.min(query.budget, MAX_COMMUNITIES)) };
+    return { ...base, aggregated: true, ...(yield* aggregate(index, derived, kept, Math.min(query.budget, MAX_COMMUNITIES))) };
   }
   let shown = kept;
   if (kept.length > query.budget) {
@@ -46,10 +55,12 @@ export function buildMap(graph: EcoGraph, derived: DerivedMetrics, query: MapQue
     // The focus stays whatever its score: it is what the view is about.
     const focus = query.focus === undefined ? -1 : index.position.get(query.focus)!;
     const values = Float64Array.from(kept, (node) => (node === focus ? Infinity : score(node)));
+    yield;
     const order = [...kept.keys()].sort((a, b) => values[b]! - values[a]! || kept[a]! - kept[b]!);
+    yield;
     shown = order.slice(0, query.budget).map((k) => kept[k]!);
   }
-  return { ...base, aggregated: shown.length < kept.length, ...detailed(index, derived, shown, query.sizeBy) };
+  return { ...base, aggregated: shown.length < kept.length, ...(yield* detailed(index, derived, shown, query.sizeBy)) };
 }
 
 /** What the map reads of the graph, as typed arrays; rebuilt whenever the graph changes. */
@@ -123,14 +134,22 @@ function kept(graph: EcoGraph): Kept {
 }
 
 function adjacencyOf(graph: EcoGraph): Adjacency {
+  return drain(adjacencySteps(graph));
+}
+
+function* adjacencySteps(graph: EcoGraph): Steps<Adjacency> {
   const entry = kept(graph);
   const { pending } = entry;
-  if (entry.adjacency === undefined || pending.rebuild) entry.adjacency = drain(buildAdjacency(graph, ++lineages));
-  else if (pending.nodes.size > 0 || pending.edges.size > 0) entry.adjacency = patchAdjacency(graph, entry.adjacency, pending);
+  const old = entry.adjacency;
+  if (old !== undefined && !pending.rebuild && pending.nodes.size === 0 && pending.edges.size === 0) return old;
+  const adjacency = old === undefined || pending.rebuild ? yield* buildAdjacency(graph, ++lineages) : yield* patchAdjacency(graph, old, [...pending.nodes], [...pending.edges]);
+  // Another computation may have brought it up to date meanwhile, from the same graph: theirs stands.
+  if (entry.adjacency !== old) return entry.adjacency!;
+  entry.adjacency = adjacency;
   pending.nodes.clear();
   pending.edges.clear();
   pending.rebuild = false;
-  return entry.adjacency;
+  return adjacency;
 }
 
 /** Builds the adjacency in slices when the graph has none; false when the graph changed meanwhile, which spoils the build. */
@@ -150,6 +169,8 @@ async function prepareAdjacency(graph: EcoGraph): Promise<boolean> {
 /** Adjacencies patched from one another share a lineage: node indices of the older are those of the newer. */
 let lineages = 0;
 const STEP = 0x3fff;
+/** The same for loops that do more per node. */
+const FINE = 0x3ff;
 
 function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
   const ids = graph.nodes();
@@ -196,11 +217,16 @@ function bitsOf(edge: EcoEdge): number {
  * the latest metrics carries over (newcomers without a community, placed
  * next to their neighbours) instead of being rebuilt.
  */
-function patchAdjacency(graph: EcoGraph, old: Adjacency, pending: Pending): Adjacency {
-  const ids = [...old.ids];
-  const attributes = [...old.attributes];
-  const position = new Map(old.position);
-  for (const id of pending.nodes) {
+function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[], pendingEdges: string[]): Steps<Adjacency> {
+  const ids = old.ids.slice();
+  const attributes = old.attributes.slice();
+  // Copied in slices (a Map of 300,000 ids takes tens of ms): the old adjacency keeps its own.
+  const position = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) {
+    position.set(ids[i]!, i);
+    if ((i & STEP) === 0) yield;
+  }
+  for (const id of pendingNodes) {
     if (!position.has(id)) {
       position.set(id, ids.length);
       ids.push(id);
@@ -211,7 +237,7 @@ function patchAdjacency(graph: EcoGraph, old: Adjacency, pending: Pending): Adja
   const added: Array<[number, number, EcoEdge]> = [];
   const changed: Array<[number, number, EcoEdge]> = [];
   const extra = new Uint32Array(ids.length);
-  for (const key of pending.edges) {
+  for (const key of pendingEdges) {
     const [source, target] = graph.extremities(key);
     const s = position.get(source)!;
     const t = position.get(target)!;
@@ -239,6 +265,7 @@ function patchAdjacency(graph: EcoGraph, old: Adjacency, pending: Pending): Adja
       typeBits.set(old.typeBits.subarray(from, to), starts[i]!);
       for (let j = from; j < to; j++) edges[starts[i]! + j - from] = old.edges[j]!;
       fill[i] = starts[i]! + to - from;
+      if ((i & STEP) === 0) yield;
     }
     for (const [s, t, edge] of added) {
       const forward = fill[s]!++;
@@ -249,7 +276,8 @@ function patchAdjacency(graph: EcoGraph, old: Adjacency, pending: Pending): Adja
       edges[forward] = edges[backward] = edge;
     }
   }
-  // Without additions the arrays are the old ones, changed in place: the old adjacency is not read again.
+  // Without additions the arrays are the old ones, changed in place: no computation reads the old
+  // adjacency any more, since none spans a change of the graph (ProjectionService.compute).
   const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap(), lineage: old.lineage };
   for (const [s, t, edge] of changed) {
     for (const [a, b] of [[s, t], [t, s]] as const) {
@@ -314,11 +342,11 @@ function register(adjacency: Adjacency, derived: DerivedMetrics, index: MapIndex
  * be older than the graph (they are derived in the background): nodes added
  * since have no community (-1) until the next derivation.
  */
-function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
-  const adjacency = adjacencyOf(graph);
+function* mapIndexSteps(graph: EcoGraph, derived: DerivedMetrics): Steps<MapIndex> {
+  const adjacency = yield* adjacencySteps(graph);
   const cached = adjacency.indices.get(derived);
   if (cached !== undefined) return cached;
-  const index = drain(indexSteps(adjacency, derived));
+  const index = yield* indexSteps(adjacency, derived);
   register(adjacency, derived, index);
   return index;
 }
@@ -370,7 +398,7 @@ function egoNetwork(index: MapIndex, focus: number, depth: number): number[] {
  * (type, tier, stage) keep the customers of the partners that pass them.
  * The focus of an ego network always stays.
  */
-function applyFilters(index: MapIndex, candidates: Iterable<number>, query: MapQuery): number[] {
+function* applyFilters(index: MapIndex, candidates: Iterable<number>, query: MapQuery): Steps<number[]> {
   const { attributes, community, starts, neighbours } = index;
   const partnerOnly = query.type !== undefined || query.tier !== undefined || query.stage !== undefined;
   const focus = query.focus === undefined ? -1 : index.position.get(query.focus)!;
@@ -403,18 +431,24 @@ function applyFilters(index: MapIndex, candidates: Iterable<number>, query: MapQ
 
   const kept: number[] = [];
   const customers: number[] = [];
+  let seen = 0;
   for (const node of candidates) {
+    if ((++seen & FINE) === 0) yield;
     if (node !== focus && !ownFilters(node)) continue;
     if (attributes[node]!.kind === 'partner') {
       partnerPassed[node] = 1;
       kept.push(node);
     } else customers.push(node);
   }
-  for (const node of customers) if (node === focus || !partnerOnly || servedByPassingPartner(node)) kept.push(node);
+  for (let k = 0; k < customers.length; k++) {
+    const node = customers[k]!;
+    if (node === focus || !partnerOnly || servedByPassingPartner(node)) kept.push(node);
+    if ((k & FINE) === 0) yield;
+  }
   return kept;
 }
 
-function countFacets(index: MapIndex, nodes: number[]): MapResponse['facets'] {
+function* countFacets(index: MapIndex, nodes: number[]): Steps<MapResponse['facets']> {
   const facets: Record<'type' | 'tier' | 'region' | 'segment' | 'capability' | 'stage', Record<string, number>> = {
     type: {},
     tier: {},
@@ -425,7 +459,9 @@ function countFacets(index: MapIndex, nodes: number[]): MapResponse['facets'] {
   };
   const count = (facet: keyof typeof facets, value: string) => (facets[facet][value] = (facets[facet][value] ?? 0) + 1);
   const perCommunity = new Map<number, number>();
-  for (const node of nodes) {
+  for (let k = 0; k < nodes.length; k++) {
+    if ((k & FINE) === 0) yield;
+    const node = nodes[k]!;
     perCommunity.set(index.community[node]!, (perCommunity.get(index.community[node]!) ?? 0) + 1);
     const a = index.attributes[node]!;
     if (a.kind === 'customer') {
@@ -479,10 +515,10 @@ function typeNames(bits: number): string[] {
  * since it ran) are placed at once next to their best-connected placed neighbour, or, with
  * none, on a ring round the picture; the next derivation places them for good.
  */
-function placement(index: MapIndex, derived: DerivedMetrics): Float64Array {
+function* placement(index: MapIndex, derived: DerivedMetrics): Steps<Float64Array> {
   const cached = index.placements.get(derived.positions);
   if (cached !== undefined) return cached.xy;
-  const placed = drain(placementSteps(index, derived));
+  const placed = yield* placementSteps(index, derived);
   index.placements.set(derived.positions, placed);
   return placed.xy;
 }
@@ -571,11 +607,11 @@ function typicalEdgeLength(index: MapIndex, xy: Float64Array): number {
   return lengths[lengths.length >> 1] ?? 1;
 }
 
-function detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], sizeBy: MapQuery['sizeBy']): Pick<MapResponse, 'nodes' | 'edges'> {
+function* detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], sizeBy: MapQuery['sizeBy']): Steps<Pick<MapResponse, 'nodes' | 'edges'>> {
   const { ids, attributes, starts, neighbours } = index;
   const score = centrality(index, derived, sizeBy);
   const size = sizer(shown.map(score));
-  const xy = placement(index, derived);
+  const xy = yield* placement(index, derived);
   const nodes: MapNode[] = shown.map((node) => {
     const a = attributes[node]!;
     return {
@@ -595,6 +631,7 @@ function detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], siz
   for (const node of shown) visible[node] = 1;
   const edges: MapEdge[] = [];
   for (const u of shown) {
+    yield;
     for (let j = starts[u]!; j < starts[u + 1]!; j++) {
       const v = neighbours[j]!;
       if (v < u || visible[v] === 0) continue;
@@ -611,7 +648,7 @@ function detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], siz
  * links between them. Past `limit` communities, the smallest share one
  * super-node (`community:other`), so counts still add up to the total.
  */
-function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], limit: number): Pick<MapResponse, 'nodes' | 'edges'> {
+function* aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], limit: number): Steps<Pick<MapResponse, 'nodes' | 'edges'>> {
   const { ids, attributes, community, starts, neighbours } = index;
   const members = new Map<number, number>();
   for (const node of kept) members.set(community[node]!, (members.get(community[node]!) ?? 0) + 1);
@@ -626,10 +663,12 @@ function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], lim
   const sumX = new Float64Array(slots);
   const sumY = new Float64Array(slots);
   const strength = new Float64Array(slots);
-  const xy = placement(index, derived);
+  const xy = yield* placement(index, derived);
   const isKept = new Uint8Array(ids.length);
   const slotOf = new Int32Array(ids.length);
-  for (const node of kept) {
+  for (let k = 0; k < kept.length; k++) {
+    if ((k & FINE) === 0) yield;
+    const node = kept[k]!;
     const s = slot.get(community[node]!)!;
     count[s]!++;
     sumX[s]! += xy[2 * node]!;
@@ -639,7 +678,9 @@ function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], lim
   }
 
   const links = new Map<number, { weight: number; bits: number; value: number; roles: Set<string> }>();
-  for (const u of kept) {
+  for (let k = 0; k < kept.length; k++) {
+    if ((k & FINE) === 0) yield;
+    const u = kept[k]!;
     for (let j = starts[u]!; j < starts[u + 1]!; j++) {
       const v = neighbours[j]!;
       if (v < u || isKept[v] === 0 || slotOf[u] === slotOf[v]) continue;
