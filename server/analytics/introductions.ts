@@ -21,7 +21,11 @@ import type { EvidenceItem, Introduction, IntroductionsQuery, IntroductionsRespo
 import type { PartnerType } from '../schemas/model.js';
 import type { EcoCatalogue, EcoGraph, EcoNode, PartnerNode } from '../projection/types.js';
 import { maintainedPerGraph } from '../projection/per-graph.js';
+import { drain, type Steps } from '../projection/slices.js';
 import { count, listing, money } from './format.js';
+
+/** Partners scored or passed over between two yields of introductionsSteps. */
+const STEP = 0xff;
 
 export const DEFAULTS = {
   weights: {
@@ -300,6 +304,17 @@ export function introductionsFor(
   options: Partial<IntroductionsOptions> = {},
   catalogue?: Pick<EcoCatalogue, 'capabilities'>,
 ): z.infer<typeof IntroductionsResponse> | null {
+  return drain(introductionsSteps(graph, partnerId, query, options, catalogue));
+}
+
+/** introductionsFor as steps that yield every few hundred partners, for a server to run in slices (ProjectionService.compute). */
+export function* introductionsSteps(
+  graph: EcoGraph,
+  partnerId: string,
+  query: IntroductionsQuery,
+  options: Partial<IntroductionsOptions> = {},
+  catalogue?: Pick<EcoCatalogue, 'capabilities'>,
+): Steps<z.infer<typeof IntroductionsResponse> | null> {
   const o: IntroductionsOptions = { ...DEFAULTS, ...options };
   if (!graph.hasNode(partnerId)) return null;
   const partner = partnerAt(graph, partnerId);
@@ -309,7 +324,8 @@ export function introductionsFor(
 
   // Evidence of every partner two hops away.
   const found = new Map<string, Evidence>();
-  graph.forEachEdge(partnerId, (_edge, first, source, target) => {
+  for (const { attributes: first, source, target } of graph.edgeEntries(partnerId)) {
+    yield;
     const via = source === partnerId ? target : source;
     const viaCustomer = graph.getNodeAttribute(via, 'kind') === 'customer';
     const viaDegree = graph.degree(via);
@@ -324,7 +340,7 @@ export function introductionsFor(
         e.adamicAdar += 1 / Math.log(viaDegree);
       }
     });
-  });
+  }
 
   const best = new TopK(query.k);
   const score = (id: string, evidence: Evidence) => best.offer(measure(graph, partnerId, id, evidence, regionNeeds, o));
@@ -350,15 +366,19 @@ export function introductionsFor(
     const bound = w.sharedCustomers * Math.log2(1 + sharedWeight(e.customers, o)) + w.commonNeighbours * e.adamicAdar + profileBound(node, true);
     return { id, e, bound };
   });
+  yield;
   walked.sort((x, y) => y.bound - x.bound || compareIds(x.id, y.id));
+  let steps = 0;
   for (const { id, e, bound } of walked) {
     if (beaten(bound)) break;
     score(id, e);
+    if ((++steps & STEP) === 0) yield;
   }
 
   const seen = new Set<string>();
   for (const region of partner.regions) {
     for (const [id, node] of partnersByRegion.get(region) ?? []) {
+      if ((++steps & STEP) === 0) yield;
       // The list runs from most capabilities to fewest, and so does this bound.
       if (beaten(w.complementaryRoles + capabilitiesBound(node) + w.regionOverlap + w.segmentOverlap)) break;
       if (found.has(id) || seen.has(id) || !eligible(id, node)) continue;
@@ -368,10 +388,11 @@ export function introductionsFor(
   }
 
   if (!beaten(w.complementaryRoles + w.segmentOverlap)) {
-    graph.forEachNode((id, node) => {
-      if (node.kind !== 'partner' || found.has(id) || seen.has(id) || !eligible(id, node) || node.regions.some((r) => partner.regions.includes(r))) return;
+    for (const { node: id, attributes: node } of graph.nodeEntries()) {
+      if ((++steps & STEP) === 0) yield;
+      if (node.kind !== 'partner' || found.has(id) || seen.has(id) || !eligible(id, node) || node.regions.some((r) => partner.regions.includes(r))) continue;
       if (!beaten(profileBound(node, false))) score(id, noEvidence());
-    });
+    }
   }
   return { introductions: best.items().map((m) => describe(graph, m, o, catalogue)) };
 }

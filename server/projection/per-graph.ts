@@ -3,6 +3,7 @@
  * changes: the projection is edited in place through graphology's API, whose
  * events say when an index must be dropped.
  */
+import type { Steps } from './slices.js';
 import type { EcoGraph, EcoNode } from './types.js';
 
 export const TOPOLOGY_EVENTS = ['nodeAdded', 'nodeDropped', 'edgeAdded', 'edgeDropped', 'cleared', 'edgesCleared'] as const;
@@ -23,6 +24,31 @@ export function perGraph<T>(events: readonly GraphEvent[], build: (graph: EcoGra
       for (const event of events) graph.off(event, forget);
     };
     for (const event of events) graph.on(event, forget);
+    return value;
+  };
+}
+
+/**
+ * `perGraph` for an index built in steps (see slices.ts), so that a server
+ * can build it in slices: the value is kept once built, unless the graph
+ * changed meanwhile (one of `events` heard), and dropped on any of `events`.
+ */
+export function perGraphSteps<T>(events: readonly GraphEvent[], build: (graph: EcoGraph) => Steps<T>): (graph: EcoGraph) => Steps<T> {
+  const cache = new WeakMap<EcoGraph, T>();
+  const changes = new WeakMap<EcoGraph, number>();
+  return function* (graph) {
+    if (cache.has(graph)) return cache.get(graph)!;
+    if (!changes.has(graph)) {
+      changes.set(graph, 0);
+      const heard = () => {
+        changes.set(graph, changes.get(graph)! + 1);
+        cache.delete(graph);
+      };
+      for (const event of events) graph.on(event, heard);
+    }
+    const before = changes.get(graph);
+    const value = yield* build(graph);
+    if (changes.get(graph) === before) cache.set(graph, value);
     return value;
   };
 }
