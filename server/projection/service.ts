@@ -16,10 +16,10 @@ import { deriveInBackground, layoutFor } from './derive.js';
 import type { Bundle } from '../schemas/bundle.js';
 import { addRelationship } from './build.js';
 import { applyBundle, projectBundle } from './from-bundle.js';
-import { slicer, type Steps } from './slices.js';
+import { runSliced, slicer, type Steps } from './slices.js';
 import { loadSnapshot, saveSnapshot, type EarlyAnswers } from './snapshot.js';
 import type { DerivedMetrics, Projection } from './types.js';
-import { buildMap, prepareMap } from '../analytics/map.js';
+import { mapSteps, prepareMap } from '../analytics/map.js';
 import { MapQuery, type MapResponse } from '../schemas/analytics.js';
 
 /** Writes up to this many rows are applied to the projection in place; larger ones rebuild it. */
@@ -347,10 +347,12 @@ export class ProjectionService {
     }
   }
 
-  /** The answers a snapshot keeps for a restart to give while it is restored, computed in slices but the last step. */
+  /** The answers a snapshot keeps for a restart to give while it is restored, computed in slices (a write meanwhile spoils them: see saveSnapshot). */
   private async earlyAnswers(projection: Projection, derived: DerivedMetrics): Promise<EarlyAnswers> {
     await prepareMap(projection.graph, derived);
-    return { map: EARLY_MAP_QUERIES.map((query) => [mapQueryKey(query), buildMap(projection.graph, derived, query)]) };
+    const map: EarlyAnswers['map'] = [];
+    for (const query of EARLY_MAP_QUERIES) map.push([mapQueryKey(query), await runSliced(mapSteps(projection.graph, derived, query))]);
+    return { map };
   }
 
   /**
