@@ -72,8 +72,10 @@ interface Adjacency {
   neighbours: Uint32Array;
   /** per adjacency entry: bit i set when the pair has RELATIONSHIP_TYPES[i] */
   typeBits: Uint16Array;
-  /** per adjacency entry: the pair's edge attributes (relationships, roles, value) */
+  /** the edges' attributes (relationships, roles, value) by edge number, new edges appended */
   edges: EcoEdge[];
+  /** per adjacency entry: its edge's number */
+  edgeOf: Uint32Array;
   /** per derived metrics: communities and positions by node index */
   indices: WeakMap<DerivedMetrics, MapIndex>;
   /** the index last built or carried over, which a patched adjacency carries over */
@@ -184,7 +186,8 @@ function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
   const fill = starts.slice(0, ids.length);
   const neighbours = new Uint32Array(2 * graph.size);
   const typeBits = new Uint16Array(2 * graph.size);
-  const edges: EcoEdge[] = new Array(2 * graph.size);
+  const edgeOf = new Uint32Array(2 * graph.size);
+  const edges: EcoEdge[] = new Array(graph.size);
   let k = 0;
   for (const { attributes, source, target } of graph.edgeEntries()) {
     const s = position.get(source)!;
@@ -194,7 +197,8 @@ function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
     neighbours[forward] = t;
     neighbours[backward] = s;
     typeBits[forward] = typeBits[backward] = bitsOf(attributes);
-    edges[forward] = edges[backward] = attributes;
+    edgeOf[forward] = edgeOf[backward] = k;
+    edges[k] = attributes;
     if ((++k & STEP) === 0) yield;
   }
   const attributes: EcoNode[] = new Array(ids.length);
@@ -202,7 +206,7 @@ function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
     attributes[i] = graph.getNodeAttributes(ids[i]!);
     if ((i & STEP) === 0) yield;
   }
-  return { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap(), lineage };
+  return { ids, attributes, position, starts, neighbours, typeBits, edges, edgeOf, indices: new WeakMap(), lineage };
 }
 
 function bitsOf(edge: EcoEdge): number {
@@ -216,75 +220,95 @@ function bitsOf(edge: EcoEdge): number {
  * are appended, so every known node keeps its index, and the map's index of
  * the latest metrics carries over (newcomers without a community, placed
  * next to their neighbours) instead of being rebuilt.
+ *
+ * At 100,000 partners copying every list (node ids, their attributes, an
+ * object per adjacency entry) took seconds of garbage collection per write.
+ * So the lists of nodes and edges grow in place, and only the typed arrays
+ * are laid out again, in blocks between the nodes that gain edges (a few
+ * copies of memory). Those are built first, in steps; the lists change in
+ * one step at the end, and only when no other computation has patched the
+ * adjacency meanwhile (then its patch stands and this one is dropped). No
+ * computation reads the older adjacency once the graph has changed (see
+ * ProjectionService.compute).
  */
 function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[], pendingEdges: string[]): Steps<Adjacency> {
-  const ids = old.ids.slice();
-  const attributes = old.attributes.slice();
-  // Copied in slices (a Map of 300,000 ids takes tens of ms): the old adjacency keeps its own.
-  const position = new Map<string, number>();
-  for (let i = 0; i < ids.length; i++) {
-    position.set(ids[i]!, i);
-    if ((i & STEP) === 0) yield;
-  }
-  for (const id of pendingNodes) {
-    if (!position.has(id)) {
-      position.set(id, ids.length);
-      ids.push(id);
-    }
-    attributes[position.get(id)!] = graph.getNodeAttributes(id);
-  }
+  const known = old.starts.length - 1;
+  // Newcomers' indices: after every known node, in the order they came.
+  const newcomers = new Map<string, number>();
+  for (const id of pendingNodes) if (!old.position.has(id) && !newcomers.has(id)) newcomers.set(id, known + newcomers.size);
+  const order = known + newcomers.size;
+  const indexOf = (id: string) => old.position.get(id) ?? newcomers.get(id)!;
   // Edges new to the adjacency go at the end of both ends' runs; known ones only change attributes.
   const added: Array<[number, number, EcoEdge]> = [];
   const changed: Array<[number, number, EcoEdge]> = [];
-  const extra = new Uint32Array(ids.length);
+  const extra = new Map<number, number>();
   for (const key of pendingEdges) {
     const [source, target] = graph.extremities(key);
-    const s = position.get(source)!;
-    const t = position.get(target)!;
+    const s = indexOf(source);
+    const t = indexOf(target);
     const edge = graph.getEdgeAttributes(key);
-    if (s < old.ids.length && t < old.ids.length && slotOf(old, s, t) >= 0) changed.push([s, t, edge]);
+    if (s < known && t < known && slotOf(old, s, t) >= 0) changed.push([s, t, edge]);
     else {
       added.push([s, t, edge]);
-      extra[s]!++;
-      extra[t]!++;
+      extra.set(s, (extra.get(s) ?? 0) + 1);
+      extra.set(t, (extra.get(t) ?? 0) + 1);
     }
   }
-  let { starts, neighbours, typeBits, edges } = old;
-  if (ids.length > old.ids.length || added.length > 0) {
-    starts = new Uint32Array(ids.length + 1);
-    for (let i = 0; i < ids.length; i++) starts[i + 1] = starts[i]! + (i < old.ids.length ? old.starts[i + 1]! - old.starts[i]! : 0) + extra[i]!;
-    const size = starts[ids.length]!;
-    neighbours = new Uint32Array(size);
-    typeBits = new Uint16Array(size);
-    edges = new Array(size);
-    const fill = new Uint32Array(ids.length);
-    for (let i = 0; i < ids.length; i++) {
-      const from = i < old.ids.length ? old.starts[i]! : 0;
-      const to = i < old.ids.length ? old.starts[i + 1]! : 0;
-      neighbours.set(old.neighbours.subarray(from, to), starts[i]!);
-      typeBits.set(old.typeBits.subarray(from, to), starts[i]!);
-      for (let j = from; j < to; j++) edges[starts[i]! + j - from] = old.edges[j]!;
-      fill[i] = starts[i]! + to - from;
+  let { starts, neighbours, typeBits, edgeOf } = old;
+  const fill = new Map<number, number>();
+  if (order > known || added.length > 0) {
+    starts = new Uint32Array(order + 1);
+    let shift = 0;
+    for (let i = 0; i < order; i++) {
+      starts[i] = (i < known ? old.starts[i]! : old.starts[known]!) + shift;
+      shift += extra.get(i) ?? 0;
       if ((i & STEP) === 0) yield;
     }
-    for (const [s, t, edge] of added) {
-      const forward = fill[s]!++;
-      const backward = fill[t]!++;
-      neighbours[forward] = t;
-      neighbours[backward] = s;
-      typeBits[forward] = typeBits[backward] = bitsOf(edge);
-      edges[forward] = edges[backward] = edge;
+    starts[order] = old.starts[known]! + shift;
+    const size = starts[order]!;
+    neighbours = new Uint32Array(size);
+    typeBits = new Uint16Array(size);
+    edgeOf = new Uint32Array(size);
+    // Between two nodes that gain edges every run moves by the same amount: one block copy each.
+    const breaks = [...extra.keys()].filter((i) => i < known).sort((x, y) => x - y);
+    let from = 0;
+    for (const node of [...breaks, known - 1]) {
+      if (node < from) continue;
+      const [a, b] = [old.starts[from]!, old.starts[node + 1]!];
+      const at = starts[from]!;
+      neighbours.set(old.neighbours.subarray(a, b), at);
+      typeBits.set(old.typeBits.subarray(a, b), at);
+      edgeOf.set(old.edgeOf.subarray(a, b), at);
+      from = node + 1;
+      yield;
     }
+    for (const node of extra.keys()) fill.set(node, starts[node + 1]! - extra.get(node)!);
   }
-  // Without additions the arrays are the old ones, changed in place: no computation reads the old
-  // adjacency any more, since none spans a change of the graph (ProjectionService.compute).
-  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap(), lineage: old.lineage };
+
+  // The one step that changes what the older adjacency shares with this one.
+  const entry = kept(graph);
+  if (entry.adjacency !== old) return entry.adjacency!;
+  const { ids, attributes, position, edges } = old;
+  for (const [id, i] of newcomers) {
+    ids[i] = id;
+    position.set(id, i);
+  }
+  for (const id of pendingNodes) attributes[indexOf(id)] = graph.getNodeAttributes(id);
+  for (const [s, t, edge] of added) {
+    const forward = fill.get(s)!;
+    const backward = fill.get(t)!;
+    fill.set(s, forward + 1).set(t, backward + 1);
+    neighbours[forward] = t;
+    neighbours[backward] = s;
+    typeBits[forward] = typeBits[backward] = bitsOf(edge);
+    edgeOf[forward] = edgeOf[backward] = edges.length;
+    edges.push(edge);
+  }
+  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, typeBits, edges, edgeOf, indices: new WeakMap(), lineage: old.lineage };
   for (const [s, t, edge] of changed) {
-    for (const [a, b] of [[s, t], [t, s]] as const) {
-      const j = slotOf(adjacency, a, b);
-      typeBits[j] = bitsOf(edge);
-      edges[j] = edge;
-    }
+    const j = slotOf(adjacency, s, t);
+    typeBits[j] = typeBits[slotOf(adjacency, t, s)] = bitsOf(edge);
+    edges[edgeOf[j]!] = edge;
   }
   if (old.latest !== undefined) carryOver(adjacency, old.latest);
   return adjacency;
@@ -307,7 +331,7 @@ function carryOver(adjacency: Adjacency, { derived, index }: { derived: DerivedM
     const xy = new Float64Array(2 * adjacency.ids.length).fill(NaN);
     xy.set(placed.xy);
     const unplaced = [...placed.unplaced];
-    for (let i = index.ids.length; i < adjacency.ids.length; i++) unplaced.push(i);
+    for (let i = index.community.length; i < adjacency.ids.length; i++) unplaced.push(i);
     for (const node of unplaced) xy[2 * node] = xy[2 * node + 1] = NaN;
     if (unplaced.length > 0) placeNewcomers(carried, xy, unplaced);
     carried.placements.set(derived.positions, { xy, unplaced });
@@ -353,10 +377,12 @@ function* mapIndexSteps(graph: EcoGraph, derived: DerivedMetrics): Steps<MapInde
 
 function* indexSteps(adjacency: Adjacency, derived: DerivedMetrics): Steps<MapIndex> {
   const { ids } = adjacency;
-  const community = new Int32Array(ids.length);
-  const rank = new Float64Array(ids.length);
+  // The lists may grow meanwhile (a patch in place): this adjacency's nodes are those its typed arrays cover.
+  const order = adjacency.starts.length - 1;
+  const community = new Int32Array(order);
+  const rank = new Float64Array(order);
   const members: number[][] = [];
-  for (let node = 0; node < ids.length; node++) {
+  for (let node = 0; node < order; node++) {
     const c = derived.communities[ids[node]!] ?? -1;
     community[node] = c;
     rank[node] = derived.pagerank[ids[node]!] ?? 0;
@@ -636,7 +662,7 @@ function* detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], si
       const v = neighbours[j]!;
       if (v < u || visible[v] === 0) continue;
       const [source, target] = [ids[u]!, ids[v]!];
-      const edge = index.edges[j]!;
+      const edge = index.edges[index.edgeOf[j]!]!;
       edges.push({ id: edgeId(source, target), source, target, types: typeNames(index.typeBits[j]!), roles: [...edge.roles], value: edge.value, weight: weight(edge) });
     }
   }
@@ -685,7 +711,7 @@ function* aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], li
       const v = neighbours[j]!;
       if (v < u || isKept[v] === 0 || slotOf[u] === slotOf[v]) continue;
       const [a, b] = slotOf[u]! < slotOf[v]! ? [slotOf[u]!, slotOf[v]!] : [slotOf[v]!, slotOf[u]!];
-      const edge = index.edges[j]!;
+      const edge = index.edges[index.edgeOf[j]!]!;
       const link = links.get(a * slots + b) ?? { weight: 0, bits: 0, value: 0, roles: new Set<string>() };
       link.weight += weight(edge);
       link.bits |= index.typeBits[j]!;

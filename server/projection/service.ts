@@ -16,7 +16,7 @@ import { deriveInBackground, layoutFor } from './derive.js';
 import type { Bundle } from '../schemas/bundle.js';
 import { addRelationship } from './build.js';
 import { applyBundle, projectBundle } from './from-bundle.js';
-import { runSliced, slicer, type Steps } from './slices.js';
+import { slicer, type Steps } from './slices.js';
 import { loadSnapshot, saveSnapshot, type EarlyAnswers } from './snapshot.js';
 import type { DerivedMetrics, Projection } from './types.js';
 import { mapSteps, prepareMap } from '../analytics/map.js';
@@ -347,11 +347,10 @@ export class ProjectionService {
     }
   }
 
-  /** The answers a snapshot keeps for a restart to give while it is restored, computed in slices (a write meanwhile spoils them: see saveSnapshot). */
+  /** The answers a snapshot keeps for a restart to give while it is restored, computed in slices as a read's. */
   private async earlyAnswers(projection: Projection, derived: DerivedMetrics): Promise<EarlyAnswers> {
-    await prepareMap(projection.graph, derived);
     const map: EarlyAnswers['map'] = [];
-    for (const query of EARLY_MAP_QUERIES) map.push([mapQueryKey(query), await runSliced(mapSteps(projection.graph, derived, query))]);
+    for (const query of EARLY_MAP_QUERIES) map.push([mapQueryKey(query), await this.run({ projection, derived }, () => mapSteps(projection.graph, derived, query))]);
     return { map };
   }
 
