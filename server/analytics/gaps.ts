@@ -10,7 +10,7 @@
 import type { Gap, GapStep, GapsQuery, GapsResponse, StructuralGaps } from '../schemas/analytics.js';
 import type { RelationshipType } from '../schemas/model.js';
 import type { DerivedMetrics, EcoCatalogue, EcoGraph } from '../projection/types.js';
-import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellIndexOf, cellsOf, compareGaps, compareIds, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
+import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellIndexSteps, cellsOf, compareGaps, compareIds, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
 import { depthFirstSearchSteps, disconnectedBy } from './structure.js';
 import { drain, type Steps } from '../projection/slices.js';
 
@@ -333,7 +333,7 @@ export function* gapsSteps(graph: EcoGraph, catalogue: EcoCatalogue, derived: De
   // At the default weights the cells kept current write by write serve; other weights index afresh.
   const index =
     o.levelWeights === COVERAGE_RULE.levelWeights
-      ? cellIndexOf(graph, query.capability)
+      ? yield* cellIndexSteps(graph, query.capability)
       : indexCells(graph, o.levelWeights, (capability) => query.capability === undefined || capability === query.capability);
   yield;
   const cells = [...cellsOf(index, query)];

@@ -20,7 +20,7 @@ import type { z } from 'zod';
 import type { EvidenceItem, Introduction, IntroductionsQuery, IntroductionsResponse, Signal } from '../schemas/analytics.js';
 import type { PartnerType } from '../schemas/model.js';
 import type { EcoCatalogue, EcoGraph, EcoNode, PartnerNode } from '../projection/types.js';
-import { maintainedPerGraph } from '../projection/per-graph.js';
+import { maintainedPerGraphSteps } from '../projection/per-graph.js';
 import { drain, type Steps } from '../projection/slices.js';
 import { count, listing, money } from './format.js';
 
@@ -214,9 +214,20 @@ function slotIn(list: Array<[string, PartnerNode]>, count: number, id: string, c
 
 /** The index built afresh: one pass over the nodes. */
 export function buildEcosystemIndex(graph: EcoGraph): EcosystemIndex {
+  return drain(ecosystemIndexSteps(graph));
+}
+
+function* ecosystemIndexSteps(graph: EcoGraph): Steps<EcosystemIndex> {
   const index: EcosystemIndex = { partnersByRegion: new Map(), regionNeeds: new Map(), indexed: new Map() };
-  graph.forEachNode((id, node) => addToIndex(index, id, node));
-  for (const partners of index.partnersByRegion.values()) partners.sort((x, y) => regionOrder(capabilityCount(x[1]), x[0], capabilityCount(y[1]), y[0]));
+  let steps = 0;
+  for (const { node: id, attributes: node } of graph.nodeEntries()) {
+    addToIndex(index, id, node);
+    if ((++steps & 0x3fff) === 0) yield;
+  }
+  for (const partners of index.partnersByRegion.values()) {
+    partners.sort((x, y) => regionOrder(capabilityCount(x[1]), x[0], capabilityCount(y[1]), y[0]));
+    yield;
+  }
   return index;
 }
 
@@ -281,7 +292,8 @@ function updateIndex(index: EcosystemIndex, id: string, node: EcoNode | undefine
  * current from the graph's node events (a write touches a handful of nodes;
  * relationships are not part of it), never rebuilt whole after a write.
  */
-export const ecosystemIndex = maintainedPerGraph(buildEcosystemIndex, updateIndex);
+export const ecosystemIndexOf = maintainedPerGraphSteps(ecosystemIndexSteps, updateIndex);
+export const ecosystemIndex = (graph: EcoGraph): EcosystemIndex => drain(ecosystemIndexOf(graph));
 
 // ---------- one partner ----------
 
@@ -318,7 +330,7 @@ export function* introductionsSteps(
   const o: IntroductionsOptions = { ...DEFAULTS, ...options };
   if (!graph.hasNode(partnerId)) return null;
   const partner = partnerAt(graph, partnerId);
-  const { partnersByRegion, regionNeeds } = ecosystemIndex(graph);
+  const { partnersByRegion, regionNeeds } = yield* ecosystemIndexOf(graph);
   const related = new Set(graph.neighbors(partnerId));
   const eligible = (id: string, node: PartnerNode) => id !== partnerId && !related.has(id) && matches(node, query);
 
