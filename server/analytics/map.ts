@@ -81,6 +81,16 @@ interface Adjacency {
   /** the index last built or carried over, which a patched adjacency carries over */
   latest?: { derived: DerivedMetrics; index: MapIndex };
   lineage: number;
+  /** the typed arrays above are views of these, which may be longer (room for edges to come) */
+  room: Room;
+}
+
+/** Typed arrays with room to spare, of which an adjacency's are views. */
+interface Room {
+  starts: Uint32Array;
+  neighbours: Uint32Array;
+  typeBits: Uint16Array;
+  edgeOf: Uint32Array;
 }
 
 interface Placement {
@@ -111,6 +121,12 @@ interface Pending {
 
 interface Kept {
   adjacency: Adjacency | undefined;
+  /**
+   * The typed arrays of the adjacency before the last patch, which the next
+   * patch lays its arrays out in: allocating tens of MB per write made V8
+   * collect the whole heap (seconds at 100,000 partners) every few writes.
+   */
+  spare?: Room;
   pending: Pending;
   /** graph events heard: a build in slices that saw one is not used */
   changes: number;
@@ -206,7 +222,7 @@ function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
     attributes[i] = graph.getNodeAttributes(ids[i]!);
     if ((i & STEP) === 0) yield;
   }
-  return { ids, attributes, position, starts, neighbours, typeBits, edges, edgeOf, indices: new WeakMap(), lineage };
+  return { ids, attributes, position, starts, neighbours, typeBits, edges, edgeOf, indices: new WeakMap(), lineage, room: { starts, neighbours, typeBits, edgeOf } };
 }
 
 function bitsOf(edge: EcoEdge): number {
@@ -254,10 +270,12 @@ function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[]
       extra.set(t, (extra.get(t) ?? 0) + 1);
     }
   }
-  let { starts, neighbours, typeBits, edgeOf } = old;
+  let { starts, neighbours, typeBits, edgeOf, room } = old;
   const fill = new Map<number, number>();
   if (order > known || added.length > 0) {
-    starts = new Uint32Array(order + 1);
+    const size = old.starts[known]! + 2 * added.length;
+    room = takeRoom(graph, order + 1, size);
+    starts = room.starts.subarray(0, order + 1);
     let shift = 0;
     for (let i = 0; i < order; i++) {
       starts[i] = (i < known ? old.starts[i]! : old.starts[known]!) + shift;
@@ -265,10 +283,9 @@ function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[]
       if ((i & STEP) === 0) yield;
     }
     starts[order] = old.starts[known]! + shift;
-    const size = starts[order]!;
-    neighbours = new Uint32Array(size);
-    typeBits = new Uint16Array(size);
-    edgeOf = new Uint32Array(size);
+    neighbours = room.neighbours.subarray(0, size);
+    typeBits = room.typeBits.subarray(0, size);
+    edgeOf = room.edgeOf.subarray(0, size);
     // Between two nodes that gain edges every run moves by the same amount: one block copy each.
     const breaks = [...extra.keys()].filter((i) => i < known).sort((x, y) => x - y);
     let from = 0;
@@ -288,6 +305,8 @@ function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[]
   // The one step that changes what the older adjacency shares with this one.
   const entry = kept(graph);
   if (entry.adjacency !== old) return entry.adjacency!;
+  // The older adjacency is read no more: its arrays are the next patch's room.
+  if (room !== old.room) entry.spare = old.room;
   const { ids, attributes, position, edges } = old;
   for (const [id, i] of newcomers) {
     ids[i] = id;
@@ -304,7 +323,7 @@ function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[]
     edgeOf[forward] = edgeOf[backward] = edges.length;
     edges.push(edge);
   }
-  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, typeBits, edges, edgeOf, indices: new WeakMap(), lineage: old.lineage };
+  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, typeBits, edges, edgeOf, indices: new WeakMap(), lineage: old.lineage, room };
   for (const [s, t, edge] of changed) {
     const j = slotOf(adjacency, s, t);
     typeBits[j] = typeBits[slotOf(adjacency, t, s)] = bitsOf(edge);
@@ -312,6 +331,17 @@ function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[]
   }
   if (old.latest !== undefined) carryOver(adjacency, old.latest);
   return adjacency;
+}
+
+/** Typed arrays for `nodes` + 1 starts and `entries` adjacency entries: the spare ones when they are long enough, else new ones with room to grow. */
+function takeRoom(graph: EcoGraph, starts: number, entries: number): Room {
+  const entry = kept(graph);
+  const spare = entry.spare;
+  // Taken, so that another patch under way at the same time lays out its own.
+  entry.spare = undefined;
+  if (spare !== undefined && spare.starts.length >= starts && spare.neighbours.length >= entries) return spare;
+  const more = (n: number) => n + (n >> 4) + 1024;
+  return { starts: new Uint32Array(more(starts)), neighbours: new Uint32Array(more(entries)), typeBits: new Uint16Array(more(entries)), edgeOf: new Uint32Array(more(entries)) };
 }
 
 /** Where `b` sits in `a`'s run of neighbours, or -1. */
