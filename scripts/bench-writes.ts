@@ -147,6 +147,8 @@ for (const readers of [0, ...values.readers.split(',').filter(Boolean).map(Numbe
     'read p50 ms': readers === 0 ? '-' : quantile(readLatencies, 0.5).toFixed(1),
     'longest stall ms': (histogram.max / 1e6).toFixed(0),
     'load average': `${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
+    // A heap near its limit makes V8 collect it again and again: every write then waits for collections.
+    'heap MB': (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0),
   };
 }
 console.log(`\nsingle-row writes over HTTP (${values.writes} per load: PUT partner, POST partner, PUT relationship in turn), ${values.store} store`);
