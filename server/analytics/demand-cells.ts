@@ -211,7 +211,7 @@ const keptCells = maintainedPerGraphSteps(
     for (const { node: id, attributes: node } of graph.nodeEntries()) {
       addNode(index, id, node, weights, all);
       indexed.set(id, indexedAs(node));
-      if ((++steps & 0x3fff) === 0) yield;
+      if ((++steps & 0x3ff) === 0) yield;
     }
     for (const cell of cellsOf(index)) cell.supply = supplyOf(cell.qualified, weights);
     return { index, indexed };

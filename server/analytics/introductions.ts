@@ -25,7 +25,7 @@ import { drain, type Steps } from '../projection/slices.js';
 import { count, listing, money } from './format.js';
 
 /** Partners scored or passed over between two yields of introductionsSteps. */
-const STEP = 0xff;
+const STEP = 0x3f;
 
 export const DEFAULTS = {
   weights: {
@@ -222,7 +222,7 @@ function* ecosystemIndexSteps(graph: EcoGraph): Steps<EcosystemIndex> {
   let steps = 0;
   for (const { node: id, attributes: node } of graph.nodeEntries()) {
     addToIndex(index, id, node);
-    if ((++steps & 0x3fff) === 0) yield;
+    if ((++steps & 0xfff) === 0) yield;
   }
   for (const partners of index.partnersByRegion.values()) {
     partners.sort((x, y) => regionOrder(capabilityCount(x[1]), x[0], capabilityCount(y[1]), y[0]));
@@ -319,7 +319,7 @@ export function introductionsFor(
   return drain(introductionsSteps(graph, partnerId, query, options, catalogue));
 }
 
-/** introductionsFor as steps that yield every few hundred partners, for a server to run in slices (ProjectionService.compute). */
+/** introductionsFor as steps that yield every few dozen partners, for a server to run in slices (ProjectionService.compute). */
 export function* introductionsSteps(
   graph: EcoGraph,
   partnerId: string,

@@ -186,7 +186,7 @@ async function prepareAdjacency(graph: EcoGraph): Promise<boolean> {
 
 /** Adjacencies patched from one another share a lineage: node indices of the older are those of the newer. */
 let lineages = 0;
-const STEP = 0x3fff;
+const STEP = 0xfff;
 /** The same for loops that do more per node. */
 const FINE = 0x3ff;
 

@@ -10,7 +10,7 @@ import { drain, type Steps } from './slices.js';
 import type { EcoGraph } from './types.js';
 
 /** Nodes or edges between two yields of the build. */
-const STEP = 0x3fff;
+const STEP = 0xfff;
 
 export interface Adjacency {
   /** node ids in graphology's node order; a node's index is its place here */
