@@ -8,7 +8,7 @@
  * machine's load average (other jobs share its cores); then times a full
  * export as a client receives it.
  *
- *   npm run bench:writes [-- --store grafeo|neo4j --data-dir DIR --bundle file.json --writes 300 --readers 16,64]
+ *   npm run bench:writes [-- --store grafeo|neo4j --data-dir DIR --bundle file.json --writes 300 --readers 16,64 --no-export]
  *
  * The embedded store is kept in --data-dir (imported from the bundle the first
  * time); --store neo4j uses NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD and imports
@@ -28,12 +28,15 @@ import { openStore } from '../server/store/index.js';
 import { generatedBundleFile } from './generated-bundle.js';
 
 const { values } = parseArgs({
+  allowNegative: true,
   options: {
     store: { type: 'string', default: 'grafeo' },
     'data-dir': { type: 'string', default: path.join(tmpdir(), 'ecograph-bench-writes-store') },
     bundle: { type: 'string' },
     writes: { type: 'string', default: '300' },
     readers: { type: 'string', default: '16,64' },
+    // The export takes minutes at 100,000 partners; --no-export leaves it out.
+    export: { type: 'boolean', default: true },
   },
 });
 if (values.store !== 'grafeo' && values.store !== 'neo4j') throw new Error('bench-writes: --store is grafeo or neo4j');
@@ -108,7 +111,7 @@ await app.projection.settled();
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const rows: Record<string, Record<string, string>> = {};
 
-for (const readers of [0, ...values.readers.split(',').map(Number)]) {
+for (const readers of [0, ...values.readers.split(',').filter(Boolean).map(Number)]) {
   let stop = false;
   let reads = 0;
   const readLatencies: number[] = [];
@@ -144,20 +147,26 @@ for (const readers of [0, ...values.readers.split(',').map(Number)]) {
     'read p50 ms': readers === 0 ? '-' : quantile(readLatencies, 0.5).toFixed(1),
     'longest stall ms': (histogram.max / 1e6).toFixed(0),
     'load average': `${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
+    // A heap near its limit makes V8 collect it again and again: every write then waits for collections.
+    'heap MB': (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0),
   };
 }
 console.log(`\nsingle-row writes over HTTP (${values.writes} per load: PUT partner, POST partner, PUT relationship in turn), ${values.store} store`);
 console.table(rows);
 
 // And a full export as a client receives it: the body streamed while the store is read.
-const exportStarted = performance.now();
-const exported = await fetch(`${base}/api/export`);
-let bytes = 0;
-let firstByteMs: number | undefined;
-const reader = exported.body!.getReader();
-for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-  firstByteMs ??= performance.now() - exportStarted;
-  bytes += chunk.value.byteLength;
-}
-console.log(`\nGET /api/export: ${(bytes / 1024 / 1024).toFixed(0)} MB in ${((performance.now() - exportStarted) / 1000).toFixed(1)} s (first byte after ${firstByteMs?.toFixed(0)} ms), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+if (values.export) await timeExport();
 await app.close();
+
+async function timeExport(): Promise<void> {
+  const exportStarted = performance.now();
+  const exported = await fetch(`${base}/api/export`);
+  let bytes = 0;
+  let firstByteMs: number | undefined;
+  const reader = exported.body!.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    firstByteMs ??= performance.now() - exportStarted;
+    bytes += chunk.value.byteLength;
+  }
+  console.log(`\nGET /api/export: ${(bytes / 1024 / 1024).toFixed(0)} MB in ${((performance.now() - exportStarted) / 1000).toFixed(1)} s (first byte after ${firstByteMs?.toFixed(0)} ms), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+}

@@ -10,8 +10,9 @@
 import type { Gap, GapStep, GapsQuery, GapsResponse, StructuralGaps } from '../schemas/analytics.js';
 import type { RelationshipType } from '../schemas/model.js';
 import type { DerivedMetrics, EcoCatalogue, EcoGraph } from '../projection/types.js';
-import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellIndexOf, cellsOf, compareGaps, compareIds, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
-import { disconnectedBy, isolated } from './structure.js';
+import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellIndexSteps, cellsOf, compareGaps, compareIds, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
+import { depthFirstSearchSteps, disconnectedBy } from './structure.js';
+import { drain, type Steps } from '../projection/slices.js';
 
 export { supplyWeight } from './demand-cells.js';
 
@@ -221,7 +222,7 @@ function explain(cell: DemandCell, capabilityName: string, plan: GapStep[], opti
 
 // ---------- structural weak points ----------
 
-function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellIndex, query: GapsQuery, options: GapsOptions): StructuralGaps {
+function* structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellIndex, query: GapsQuery, options: GapsOptions): Steps<StructuralGaps> {
   const singlePointsOfFailure: StructuralGaps['singlePointsOfFailure'] = [];
   for (const [capability, holders] of index.holders) {
     const only = holders[0];
@@ -241,7 +242,7 @@ function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellInd
     (a, b) => compareIds(a.kind, b.kind) || b.customersAtRisk.length - a.customersAtRisk.length || compareIds(a.capability ?? a.id, b.capability ?? b.id) || compareIds(a.id, b.id),
   );
 
-  return { singlePointsOfFailure, ...weakPoints(graph, derived, options) };
+  return { singlePointsOfFailure, ...(yield* weakPoints(graph, derived, options)) };
 }
 
 /**
@@ -255,22 +256,39 @@ function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellInd
 const weakPointsByMetrics = new WeakMap<DerivedMetrics, WeakMap<EcoGraph, Map<string, WeakPoints>>>();
 type WeakPoints = Omit<StructuralGaps, 'singlePointsOfFailure'>;
 
-function weakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsOptions): WeakPoints {
+function* weakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsOptions): Steps<WeakPoints> {
   let byGraph = weakPointsByMetrics.get(derived);
   if (byGraph === undefined) weakPointsByMetrics.set(derived, (byGraph = new WeakMap()));
   let byOptions = byGraph.get(graph);
   if (byOptions === undefined) byGraph.set(graph, (byOptions = new Map()));
   const key = `${options.brokers}:${options.disconnectsFor}`;
-  return slot(byOptions, key, () => findWeakPoints(graph, derived, options));
+  const known = byOptions.get(key);
+  if (known !== undefined) return known;
+  const found = yield* findWeakPoints(graph, derived, options);
+  byOptions.set(key, found);
+  return found;
 }
 
-function findWeakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsOptions): WeakPoints {
+/** Nodes between two yields of the walks below. */
+const STEP = 0x3fff;
+
+function* findWeakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsOptions): Steps<WeakPoints> {
   const betweenness = (id: string) => derived.betweenness.scores[id] ?? 0;
   const byBetweenness = (a: string, b: string) => betweenness(b) - betweenness(a) || compareIds(a, b);
   const isPartner = (id: string) => graph.hasNode(id) && graph.getNodeAttribute(id, 'kind') === 'partner';
 
+  // The depth-first search the cut points are read from, and the nodes with their degrees, walked in steps.
+  const { index } = yield* depthFirstSearchSteps(graph);
+  const scored: string[] = [];
+  const alone: string[] = [];
+  for (let i = 0; i < index.ids.length; i++) {
+    if ((i & STEP) === 0) yield;
+    const id = index.ids[i]!;
+    if (graph.getNodeAttribute(id, 'kind') !== 'partner') continue;
+    if (betweenness(id) > 0) scored.push(id);
+    if (index.starts[i + 1] === index.starts[i]) alone.push(id);
+  }
   // A typed-array sort finds the cut-off score cheaply; only the few partners at or above it get the full comparison.
-  const scored = graph.filterNodes((id, node) => node.kind === 'partner' && betweenness(id) > 0);
   const cutoff = Float64Array.from(scored, betweenness).sort()[Math.max(0, scored.length - options.brokers)] ?? 0;
   const brokers = scored
     .filter((id) => betweenness(id) >= cutoff)
@@ -279,6 +297,7 @@ function findWeakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsO
   const articulationPoints = [...derived.articulationPoints].filter(isPartner).sort(byBetweenness);
   const disconnects: Record<string, string[]> = {};
   for (const id of articulationPoints.slice(0, options.disconnectsFor)) {
+    yield;
     disconnects[id] = disconnectedBy(graph, id)
       .filter((cut) => graph.getNodeAttribute(cut, 'kind') === 'customer')
       .sort(compareIds);
@@ -288,7 +307,7 @@ function findWeakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsO
     brokerScores: brokers.map((partnerId) => ({ partnerId, betweenness: betweenness(partnerId) })),
     articulationPoints,
     disconnects,
-    isolated: isolated(graph).sort(compareIds),
+    isolated: alone.sort(compareIds),
   };
 }
 
@@ -303,15 +322,22 @@ function axis(catalogued: Iterable<string>, seen: Iterable<string>, only: string
 }
 
 export function capabilityGaps(graph: EcoGraph, catalogue: EcoCatalogue, derived: DerivedMetrics, query: GapsQuery, options: Partial<GapsOptions> = {}): GapsResponse {
+  return drain(gapsSteps(graph, catalogue, derived, query, options));
+}
+
+/** capabilityGaps as steps, for a server to run in slices (ProjectionService.compute); the graph must not change until it is done. */
+export function* gapsSteps(graph: EcoGraph, catalogue: EcoCatalogue, derived: DerivedMetrics, query: GapsQuery, options: Partial<GapsOptions> = {}): Steps<GapsResponse> {
   const o: GapsOptions = { ...DEFAULTS, ...options };
   if (!(o.minQualifiedPartners >= 1 && o.maxDemandPerSupply > 0)) throw new Error('server/analytics/gaps: minQualifiedPartners must be ≥ 1 and maxDemandPerSupply > 0');
 
   // At the default weights the cells kept current write by write serve; other weights index afresh.
   const index =
     o.levelWeights === COVERAGE_RULE.levelWeights
-      ? cellIndexOf(graph, query.capability)
+      ? yield* cellIndexSteps(graph, query.capability)
       : indexCells(graph, o.levelWeights, (capability) => query.capability === undefined || capability === query.capability);
+  yield;
   const cells = [...cellsOf(index, query)];
+  yield;
   const ranked = cells
     .filter((cell) => isGap(cell, o))
     .sort(compareGaps)
@@ -319,10 +345,12 @@ export function capabilityGaps(graph: EcoGraph, catalogue: EcoCatalogue, derived
 
   const capabilityName = (id: string) => catalogue.capabilities.get(id)?.name ?? id;
   const finder = new SupplierFinder(graph, index, o, capabilityName);
-  const gaps = ranked.map((cell): Gap => {
+  const gaps: Gap[] = [];
+  for (const cell of ranked) {
+    yield;
     const nearest = finder.nearest(cell);
     const plan = finder.plan(cell);
-    return {
+    gaps.push({
       capability: cell.capability,
       capabilityName: capabilityName(cell.capability),
       region: cell.region,
@@ -339,16 +367,18 @@ export function capabilityGaps(graph: EcoGraph, catalogue: EcoCatalogue, derived
       action: plan[0]!.action,
       plan: plan.map((step) => ({ ...step, supply: round2(step.supply) })),
       explanation: explain(cell, capabilityName(cell.capability), plan, o),
-    };
-  });
+    });
+  }
+  yield;
 
   const matrixCells = cells
     .filter((c) => c.customers.length > 0 || c.supply > 0)
     .map((c) => ({ capability: c.capability, region: c.region, segment: c.segment, demand: c.customers.length, supply: round2(c.supply) }))
     .sort((a, b) => compareIds(a.capability, b.capability) || compareIds(a.region, b.region) || compareIds(a.segment, b.segment));
+  const structural = yield* structuralGaps(graph, derived, index, query, o);
   return {
     gaps,
-    structural: structuralGaps(graph, derived, index, query, o),
+    structural,
     matrix: {
       capabilities: axis(catalogue.capabilities.keys(), matrixCells.map((c) => c.capability), query.capability),
       regions: axis(catalogue.regions, matrixCells.map((c) => c.region), query.region),

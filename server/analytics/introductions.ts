@@ -20,8 +20,12 @@ import type { z } from 'zod';
 import type { EvidenceItem, Introduction, IntroductionsQuery, IntroductionsResponse, Signal } from '../schemas/analytics.js';
 import type { PartnerType } from '../schemas/model.js';
 import type { EcoCatalogue, EcoGraph, EcoNode, PartnerNode } from '../projection/types.js';
-import { maintainedPerGraph } from '../projection/per-graph.js';
+import { maintainedPerGraphSteps } from '../projection/per-graph.js';
+import { drain, type Steps } from '../projection/slices.js';
 import { count, listing, money } from './format.js';
+
+/** Partners scored or passed over between two yields of introductionsSteps. */
+const STEP = 0x3f;
 
 export const DEFAULTS = {
   weights: {
@@ -210,9 +214,20 @@ function slotIn(list: Array<[string, PartnerNode]>, count: number, id: string, c
 
 /** The index built afresh: one pass over the nodes. */
 export function buildEcosystemIndex(graph: EcoGraph): EcosystemIndex {
+  return drain(ecosystemIndexSteps(graph));
+}
+
+function* ecosystemIndexSteps(graph: EcoGraph): Steps<EcosystemIndex> {
   const index: EcosystemIndex = { partnersByRegion: new Map(), regionNeeds: new Map(), indexed: new Map() };
-  graph.forEachNode((id, node) => addToIndex(index, id, node));
-  for (const partners of index.partnersByRegion.values()) partners.sort((x, y) => regionOrder(capabilityCount(x[1]), x[0], capabilityCount(y[1]), y[0]));
+  let steps = 0;
+  for (const { node: id, attributes: node } of graph.nodeEntries()) {
+    addToIndex(index, id, node);
+    if ((++steps & 0xfff) === 0) yield;
+  }
+  for (const partners of index.partnersByRegion.values()) {
+    partners.sort((x, y) => regionOrder(capabilityCount(x[1]), x[0], capabilityCount(y[1]), y[0]));
+    yield;
+  }
   return index;
 }
 
@@ -277,7 +292,8 @@ function updateIndex(index: EcosystemIndex, id: string, node: EcoNode | undefine
  * current from the graph's node events (a write touches a handful of nodes;
  * relationships are not part of it), never rebuilt whole after a write.
  */
-export const ecosystemIndex = maintainedPerGraph(buildEcosystemIndex, updateIndex);
+export const ecosystemIndexOf = maintainedPerGraphSteps(ecosystemIndexSteps, updateIndex);
+export const ecosystemIndex = (graph: EcoGraph): EcosystemIndex => drain(ecosystemIndexOf(graph));
 
 // ---------- one partner ----------
 
@@ -300,16 +316,28 @@ export function introductionsFor(
   options: Partial<IntroductionsOptions> = {},
   catalogue?: Pick<EcoCatalogue, 'capabilities'>,
 ): z.infer<typeof IntroductionsResponse> | null {
+  return drain(introductionsSteps(graph, partnerId, query, options, catalogue));
+}
+
+/** introductionsFor as steps that yield every few dozen partners, for a server to run in slices (ProjectionService.compute). */
+export function* introductionsSteps(
+  graph: EcoGraph,
+  partnerId: string,
+  query: IntroductionsQuery,
+  options: Partial<IntroductionsOptions> = {},
+  catalogue?: Pick<EcoCatalogue, 'capabilities'>,
+): Steps<z.infer<typeof IntroductionsResponse> | null> {
   const o: IntroductionsOptions = { ...DEFAULTS, ...options };
   if (!graph.hasNode(partnerId)) return null;
   const partner = partnerAt(graph, partnerId);
-  const { partnersByRegion, regionNeeds } = ecosystemIndex(graph);
+  const { partnersByRegion, regionNeeds } = yield* ecosystemIndexOf(graph);
   const related = new Set(graph.neighbors(partnerId));
   const eligible = (id: string, node: PartnerNode) => id !== partnerId && !related.has(id) && matches(node, query);
 
   // Evidence of every partner two hops away.
   const found = new Map<string, Evidence>();
-  graph.forEachEdge(partnerId, (_edge, first, source, target) => {
+  for (const { attributes: first, source, target } of graph.edgeEntries(partnerId)) {
+    yield;
     const via = source === partnerId ? target : source;
     const viaCustomer = graph.getNodeAttribute(via, 'kind') === 'customer';
     const viaDegree = graph.degree(via);
@@ -324,7 +352,7 @@ export function introductionsFor(
         e.adamicAdar += 1 / Math.log(viaDegree);
       }
     });
-  });
+  }
 
   const best = new TopK(query.k);
   const score = (id: string, evidence: Evidence) => best.offer(measure(graph, partnerId, id, evidence, regionNeeds, o));
@@ -350,15 +378,19 @@ export function introductionsFor(
     const bound = w.sharedCustomers * Math.log2(1 + sharedWeight(e.customers, o)) + w.commonNeighbours * e.adamicAdar + profileBound(node, true);
     return { id, e, bound };
   });
+  yield;
   walked.sort((x, y) => y.bound - x.bound || compareIds(x.id, y.id));
+  let steps = 0;
   for (const { id, e, bound } of walked) {
     if (beaten(bound)) break;
     score(id, e);
+    if ((++steps & STEP) === 0) yield;
   }
 
   const seen = new Set<string>();
   for (const region of partner.regions) {
     for (const [id, node] of partnersByRegion.get(region) ?? []) {
+      if ((++steps & STEP) === 0) yield;
       // The list runs from most capabilities to fewest, and so does this bound.
       if (beaten(w.complementaryRoles + capabilitiesBound(node) + w.regionOverlap + w.segmentOverlap)) break;
       if (found.has(id) || seen.has(id) || !eligible(id, node)) continue;
@@ -368,10 +400,11 @@ export function introductionsFor(
   }
 
   if (!beaten(w.complementaryRoles + w.segmentOverlap)) {
-    graph.forEachNode((id, node) => {
-      if (node.kind !== 'partner' || found.has(id) || seen.has(id) || !eligible(id, node) || node.regions.some((r) => partner.regions.includes(r))) return;
+    for (const { node: id, attributes: node } of graph.nodeEntries()) {
+      if ((++steps & STEP) === 0) yield;
+      if (node.kind !== 'partner' || found.has(id) || seen.has(id) || !eligible(id, node) || node.regions.some((r) => partner.regions.includes(r))) continue;
       if (!beaten(profileBound(node, false))) score(id, noEvidence());
-    });
+    }
   }
   return { introductions: best.items().map((m) => describe(graph, m, o, catalogue)) };
 }

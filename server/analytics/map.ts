@@ -23,8 +23,17 @@ const MIN_SIZE = 2;
 const MAX_SIZE = 20;
 
 export function buildMap(graph: EcoGraph, derived: DerivedMetrics, query: MapQuery): MapResponse {
+  return drain(mapSteps(graph, derived, query));
+}
+
+/**
+ * The map as steps that yield every few thousand nodes, so that a server
+ * can run it in slices between writes (ProjectionService.compute); the graph
+ * must not change until it is done.
+ */
+export function* mapSteps(graph: EcoGraph, derived: DerivedMetrics, query: MapQuery): Steps<MapResponse> {
   if (!Number.isInteger(query.budget) || query.budget < 1) throw new Error('analytics/map: budget must be a positive integer');
-  const index = mapIndex(graph, derived);
+  const index = yield* mapIndexSteps(graph, derived);
   if (query.focus !== undefined && !index.position.has(query.focus)) throw new Error(`analytics/map: unknown focus node "${query.focus}"`);
 
   const candidates =
@@ -33,12 +42,12 @@ export function buildMap(graph: EcoGraph, derived: DerivedMetrics, query: MapQue
       : query.community !== undefined
         ? index.members[query.community] ?? []
         : index.attributes.keys();
-  const kept = applyFilters(index, candidates, query);
-  const facets = countFacets(index, kept);
+  const kept = yield* applyFilters(index, candidates, query);
+  const facets = yield* countFacets(index, kept);
   const base = { version: derived.version, totalNodes: kept.length, facets, layoutPending: derived.layoutPending };
 
   if (kept.length > query.budget && query.focus === undefined && query.community === undefined) {
-    return { ...base, aggregated: true, ...aggregate(index, derived, kept, Math.min(query.budget, MAX_COMMUNITIES)) };
+    return { ...base, aggregated: true, ...(yield* aggregate(index, derived, kept, Math.min(query.budget, MAX_COMMUNITIES))) };
   }
   let shown = kept;
   if (kept.length > query.budget) {
@@ -46,10 +55,12 @@ export function buildMap(graph: EcoGraph, derived: DerivedMetrics, query: MapQue
     // The focus stays whatever its score: it is what the view is about.
     const focus = query.focus === undefined ? -1 : index.position.get(query.focus)!;
     const values = Float64Array.from(kept, (node) => (node === focus ? Infinity : score(node)));
+    yield;
     const order = [...kept.keys()].sort((a, b) => values[b]! - values[a]! || kept[a]! - kept[b]!);
+    yield;
     shown = order.slice(0, query.budget).map((k) => kept[k]!);
   }
-  return { ...base, aggregated: shown.length < kept.length, ...detailed(index, derived, shown, query.sizeBy) };
+  return { ...base, aggregated: shown.length < kept.length, ...(yield* detailed(index, derived, shown, query.sizeBy)) };
 }
 
 /** What the map reads of the graph, as typed arrays; rebuilt whenever the graph changes. */
@@ -61,13 +72,25 @@ interface Adjacency {
   neighbours: Uint32Array;
   /** per adjacency entry: bit i set when the pair has RELATIONSHIP_TYPES[i] */
   typeBits: Uint16Array;
-  /** per adjacency entry: the pair's edge attributes (relationships, roles, value) */
+  /** the edges' attributes (relationships, roles, value) by edge number, new edges appended */
   edges: EcoEdge[];
+  /** per adjacency entry: its edge's number */
+  edgeOf: Uint32Array;
   /** per derived metrics: communities and positions by node index */
   indices: WeakMap<DerivedMetrics, MapIndex>;
   /** the index last built or carried over, which a patched adjacency carries over */
   latest?: { derived: DerivedMetrics; index: MapIndex };
   lineage: number;
+  /** the typed arrays above are views of these, which may be longer (room for edges to come) */
+  room: Room;
+}
+
+/** Typed arrays with room to spare, of which an adjacency's are views. */
+interface Room {
+  starts: Uint32Array;
+  neighbours: Uint32Array;
+  typeBits: Uint16Array;
+  edgeOf: Uint32Array;
 }
 
 interface Placement {
@@ -98,6 +121,12 @@ interface Pending {
 
 interface Kept {
   adjacency: Adjacency | undefined;
+  /**
+   * The typed arrays of the adjacency before the last patch, which the next
+   * patch lays its arrays out in: allocating tens of MB per write made V8
+   * collect the whole heap (seconds at 100,000 partners) every few writes.
+   */
+  spare?: Room;
   pending: Pending;
   /** graph events heard: a build in slices that saw one is not used */
   changes: number;
@@ -123,14 +152,22 @@ function kept(graph: EcoGraph): Kept {
 }
 
 function adjacencyOf(graph: EcoGraph): Adjacency {
+  return drain(adjacencySteps(graph));
+}
+
+function* adjacencySteps(graph: EcoGraph): Steps<Adjacency> {
   const entry = kept(graph);
   const { pending } = entry;
-  if (entry.adjacency === undefined || pending.rebuild) entry.adjacency = drain(buildAdjacency(graph, ++lineages));
-  else if (pending.nodes.size > 0 || pending.edges.size > 0) entry.adjacency = patchAdjacency(graph, entry.adjacency, pending);
+  const old = entry.adjacency;
+  if (old !== undefined && !pending.rebuild && pending.nodes.size === 0 && pending.edges.size === 0) return old;
+  const adjacency = old === undefined || pending.rebuild ? yield* buildAdjacency(graph, ++lineages) : yield* patchAdjacency(graph, old, [...pending.nodes], [...pending.edges]);
+  // Another computation may have brought it up to date meanwhile, from the same graph: theirs stands.
+  if (entry.adjacency !== old) return entry.adjacency!;
+  entry.adjacency = adjacency;
   pending.nodes.clear();
   pending.edges.clear();
   pending.rebuild = false;
-  return entry.adjacency;
+  return adjacency;
 }
 
 /** Builds the adjacency in slices when the graph has none; false when the graph changed meanwhile, which spoils the build. */
@@ -149,7 +186,9 @@ async function prepareAdjacency(graph: EcoGraph): Promise<boolean> {
 
 /** Adjacencies patched from one another share a lineage: node indices of the older are those of the newer. */
 let lineages = 0;
-const STEP = 0x3fff;
+const STEP = 0xfff;
+/** The same for loops that do more per node. */
+const FINE = 0x3ff;
 
 function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
   const ids = graph.nodes();
@@ -163,7 +202,8 @@ function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
   const fill = starts.slice(0, ids.length);
   const neighbours = new Uint32Array(2 * graph.size);
   const typeBits = new Uint16Array(2 * graph.size);
-  const edges: EcoEdge[] = new Array(2 * graph.size);
+  const edgeOf = new Uint32Array(2 * graph.size);
+  const edges: EcoEdge[] = new Array(graph.size);
   let k = 0;
   for (const { attributes, source, target } of graph.edgeEntries()) {
     const s = position.get(source)!;
@@ -173,7 +213,8 @@ function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
     neighbours[forward] = t;
     neighbours[backward] = s;
     typeBits[forward] = typeBits[backward] = bitsOf(attributes);
-    edges[forward] = edges[backward] = attributes;
+    edgeOf[forward] = edgeOf[backward] = k;
+    edges[k] = attributes;
     if ((++k & STEP) === 0) yield;
   }
   const attributes: EcoNode[] = new Array(ids.length);
@@ -181,7 +222,7 @@ function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
     attributes[i] = graph.getNodeAttributes(ids[i]!);
     if ((i & STEP) === 0) yield;
   }
-  return { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap(), lineage };
+  return { ids, attributes, position, starts, neighbours, typeBits, edges, edgeOf, indices: new WeakMap(), lineage, room: { starts, neighbours, typeBits, edgeOf } };
 }
 
 function bitsOf(edge: EcoEdge): number {
@@ -195,71 +236,112 @@ function bitsOf(edge: EcoEdge): number {
  * are appended, so every known node keeps its index, and the map's index of
  * the latest metrics carries over (newcomers without a community, placed
  * next to their neighbours) instead of being rebuilt.
+ *
+ * At 100,000 partners copying every list (node ids, their attributes, an
+ * object per adjacency entry) took seconds of garbage collection per write.
+ * So the lists of nodes and edges grow in place, and only the typed arrays
+ * are laid out again, in blocks between the nodes that gain edges (a few
+ * copies of memory). Those are built first, in steps; the lists change in
+ * one step at the end, and only when no other computation has patched the
+ * adjacency meanwhile (then its patch stands and this one is dropped). No
+ * computation reads the older adjacency once the graph has changed (see
+ * ProjectionService.compute).
  */
-function patchAdjacency(graph: EcoGraph, old: Adjacency, pending: Pending): Adjacency {
-  const ids = [...old.ids];
-  const attributes = [...old.attributes];
-  const position = new Map(old.position);
-  for (const id of pending.nodes) {
-    if (!position.has(id)) {
-      position.set(id, ids.length);
-      ids.push(id);
-    }
-    attributes[position.get(id)!] = graph.getNodeAttributes(id);
-  }
+function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[], pendingEdges: string[]): Steps<Adjacency> {
+  const known = old.starts.length - 1;
+  // Newcomers' indices: after every known node, in the order they came.
+  const newcomers = new Map<string, number>();
+  for (const id of pendingNodes) if (!old.position.has(id) && !newcomers.has(id)) newcomers.set(id, known + newcomers.size);
+  const order = known + newcomers.size;
+  const indexOf = (id: string) => old.position.get(id) ?? newcomers.get(id)!;
   // Edges new to the adjacency go at the end of both ends' runs; known ones only change attributes.
   const added: Array<[number, number, EcoEdge]> = [];
   const changed: Array<[number, number, EcoEdge]> = [];
-  const extra = new Uint32Array(ids.length);
-  for (const key of pending.edges) {
+  const extra = new Map<number, number>();
+  for (const key of pendingEdges) {
     const [source, target] = graph.extremities(key);
-    const s = position.get(source)!;
-    const t = position.get(target)!;
+    const s = indexOf(source);
+    const t = indexOf(target);
     const edge = graph.getEdgeAttributes(key);
-    if (s < old.ids.length && t < old.ids.length && slotOf(old, s, t) >= 0) changed.push([s, t, edge]);
+    if (s < known && t < known && slotOf(old, s, t) >= 0) changed.push([s, t, edge]);
     else {
       added.push([s, t, edge]);
-      extra[s]!++;
-      extra[t]!++;
+      extra.set(s, (extra.get(s) ?? 0) + 1);
+      extra.set(t, (extra.get(t) ?? 0) + 1);
     }
   }
-  let { starts, neighbours, typeBits, edges } = old;
-  if (ids.length > old.ids.length || added.length > 0) {
-    starts = new Uint32Array(ids.length + 1);
-    for (let i = 0; i < ids.length; i++) starts[i + 1] = starts[i]! + (i < old.ids.length ? old.starts[i + 1]! - old.starts[i]! : 0) + extra[i]!;
-    const size = starts[ids.length]!;
-    neighbours = new Uint32Array(size);
-    typeBits = new Uint16Array(size);
-    edges = new Array(size);
-    const fill = new Uint32Array(ids.length);
-    for (let i = 0; i < ids.length; i++) {
-      const from = i < old.ids.length ? old.starts[i]! : 0;
-      const to = i < old.ids.length ? old.starts[i + 1]! : 0;
-      neighbours.set(old.neighbours.subarray(from, to), starts[i]!);
-      typeBits.set(old.typeBits.subarray(from, to), starts[i]!);
-      for (let j = from; j < to; j++) edges[starts[i]! + j - from] = old.edges[j]!;
-      fill[i] = starts[i]! + to - from;
+  let { starts, neighbours, typeBits, edgeOf, room } = old;
+  const fill = new Map<number, number>();
+  if (order > known || added.length > 0) {
+    const size = old.starts[known]! + 2 * added.length;
+    room = takeRoom(graph, order + 1, size);
+    starts = room.starts.subarray(0, order + 1);
+    let shift = 0;
+    for (let i = 0; i < order; i++) {
+      starts[i] = (i < known ? old.starts[i]! : old.starts[known]!) + shift;
+      shift += extra.get(i) ?? 0;
+      if ((i & STEP) === 0) yield;
     }
-    for (const [s, t, edge] of added) {
-      const forward = fill[s]!++;
-      const backward = fill[t]!++;
-      neighbours[forward] = t;
-      neighbours[backward] = s;
-      typeBits[forward] = typeBits[backward] = bitsOf(edge);
-      edges[forward] = edges[backward] = edge;
+    starts[order] = old.starts[known]! + shift;
+    neighbours = room.neighbours.subarray(0, size);
+    typeBits = room.typeBits.subarray(0, size);
+    edgeOf = room.edgeOf.subarray(0, size);
+    // Between two nodes that gain edges every run moves by the same amount: one block copy each.
+    const breaks = [...extra.keys()].filter((i) => i < known).sort((x, y) => x - y);
+    let from = 0;
+    for (const node of [...breaks, known - 1]) {
+      if (node < from) continue;
+      const [a, b] = [old.starts[from]!, old.starts[node + 1]!];
+      const at = starts[from]!;
+      neighbours.set(old.neighbours.subarray(a, b), at);
+      typeBits.set(old.typeBits.subarray(a, b), at);
+      edgeOf.set(old.edgeOf.subarray(a, b), at);
+      from = node + 1;
+      yield;
     }
+    for (const node of extra.keys()) fill.set(node, starts[node + 1]! - extra.get(node)!);
   }
-  // Without additions the arrays are the old ones, changed in place: the old adjacency is not read again.
-  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, typeBits, edges, indices: new WeakMap(), lineage: old.lineage };
+
+  // The one step that changes what the older adjacency shares with this one.
+  const entry = kept(graph);
+  if (entry.adjacency !== old) return entry.adjacency!;
+  // The older adjacency is read no more: its arrays are the next patch's room.
+  if (room !== old.room) entry.spare = old.room;
+  const { ids, attributes, position, edges } = old;
+  for (const [id, i] of newcomers) {
+    ids[i] = id;
+    position.set(id, i);
+  }
+  for (const id of pendingNodes) attributes[indexOf(id)] = graph.getNodeAttributes(id);
+  for (const [s, t, edge] of added) {
+    const forward = fill.get(s)!;
+    const backward = fill.get(t)!;
+    fill.set(s, forward + 1).set(t, backward + 1);
+    neighbours[forward] = t;
+    neighbours[backward] = s;
+    typeBits[forward] = typeBits[backward] = bitsOf(edge);
+    edgeOf[forward] = edgeOf[backward] = edges.length;
+    edges.push(edge);
+  }
+  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, typeBits, edges, edgeOf, indices: new WeakMap(), lineage: old.lineage, room };
   for (const [s, t, edge] of changed) {
-    for (const [a, b] of [[s, t], [t, s]] as const) {
-      const j = slotOf(adjacency, a, b);
-      typeBits[j] = bitsOf(edge);
-      edges[j] = edge;
-    }
+    const j = slotOf(adjacency, s, t);
+    typeBits[j] = typeBits[slotOf(adjacency, t, s)] = bitsOf(edge);
+    edges[edgeOf[j]!] = edge;
   }
   if (old.latest !== undefined) carryOver(adjacency, old.latest);
   return adjacency;
+}
+
+/** Typed arrays for `nodes` + 1 starts and `entries` adjacency entries: the spare ones when they are long enough, else new ones with room to grow. */
+function takeRoom(graph: EcoGraph, starts: number, entries: number): Room {
+  const entry = kept(graph);
+  const spare = entry.spare;
+  // Taken, so that another patch under way at the same time lays out its own.
+  entry.spare = undefined;
+  if (spare !== undefined && spare.starts.length >= starts && spare.neighbours.length >= entries) return spare;
+  const more = (n: number) => n + (n >> 4) + 1024;
+  return { starts: new Uint32Array(more(starts)), neighbours: new Uint32Array(more(entries)), typeBits: new Uint16Array(more(entries)), edgeOf: new Uint32Array(more(entries)) };
 }
 
 /** Where `b` sits in `a`'s run of neighbours, or -1. */
@@ -279,7 +361,7 @@ function carryOver(adjacency: Adjacency, { derived, index }: { derived: DerivedM
     const xy = new Float64Array(2 * adjacency.ids.length).fill(NaN);
     xy.set(placed.xy);
     const unplaced = [...placed.unplaced];
-    for (let i = index.ids.length; i < adjacency.ids.length; i++) unplaced.push(i);
+    for (let i = index.community.length; i < adjacency.ids.length; i++) unplaced.push(i);
     for (const node of unplaced) xy[2 * node] = xy[2 * node + 1] = NaN;
     if (unplaced.length > 0) placeNewcomers(carried, xy, unplaced);
     carried.placements.set(derived.positions, { xy, unplaced });
@@ -314,21 +396,23 @@ function register(adjacency: Adjacency, derived: DerivedMetrics, index: MapIndex
  * be older than the graph (they are derived in the background): nodes added
  * since have no community (-1) until the next derivation.
  */
-function mapIndex(graph: EcoGraph, derived: DerivedMetrics): MapIndex {
-  const adjacency = adjacencyOf(graph);
+function* mapIndexSteps(graph: EcoGraph, derived: DerivedMetrics): Steps<MapIndex> {
+  const adjacency = yield* adjacencySteps(graph);
   const cached = adjacency.indices.get(derived);
   if (cached !== undefined) return cached;
-  const index = drain(indexSteps(adjacency, derived));
+  const index = yield* indexSteps(adjacency, derived);
   register(adjacency, derived, index);
   return index;
 }
 
 function* indexSteps(adjacency: Adjacency, derived: DerivedMetrics): Steps<MapIndex> {
   const { ids } = adjacency;
-  const community = new Int32Array(ids.length);
-  const rank = new Float64Array(ids.length);
+  // The lists may grow meanwhile (a patch in place): this adjacency's nodes are those its typed arrays cover.
+  const order = adjacency.starts.length - 1;
+  const community = new Int32Array(order);
+  const rank = new Float64Array(order);
   const members: number[][] = [];
-  for (let node = 0; node < ids.length; node++) {
+  for (let node = 0; node < order; node++) {
     const c = derived.communities[ids[node]!] ?? -1;
     community[node] = c;
     rank[node] = derived.pagerank[ids[node]!] ?? 0;
@@ -370,7 +454,7 @@ function egoNetwork(index: MapIndex, focus: number, depth: number): number[] {
  * (type, tier, stage) keep the customers of the partners that pass them.
  * The focus of an ego network always stays.
  */
-function applyFilters(index: MapIndex, candidates: Iterable<number>, query: MapQuery): number[] {
+function* applyFilters(index: MapIndex, candidates: Iterable<number>, query: MapQuery): Steps<number[]> {
   const { attributes, community, starts, neighbours } = index;
   const partnerOnly = query.type !== undefined || query.tier !== undefined || query.stage !== undefined;
   const focus = query.focus === undefined ? -1 : index.position.get(query.focus)!;
@@ -403,18 +487,24 @@ function applyFilters(index: MapIndex, candidates: Iterable<number>, query: MapQ
 
   const kept: number[] = [];
   const customers: number[] = [];
+  let seen = 0;
   for (const node of candidates) {
+    if ((++seen & FINE) === 0) yield;
     if (node !== focus && !ownFilters(node)) continue;
     if (attributes[node]!.kind === 'partner') {
       partnerPassed[node] = 1;
       kept.push(node);
     } else customers.push(node);
   }
-  for (const node of customers) if (node === focus || !partnerOnly || servedByPassingPartner(node)) kept.push(node);
+  for (let k = 0; k < customers.length; k++) {
+    const node = customers[k]!;
+    if (node === focus || !partnerOnly || servedByPassingPartner(node)) kept.push(node);
+    if ((k & FINE) === 0) yield;
+  }
   return kept;
 }
 
-function countFacets(index: MapIndex, nodes: number[]): MapResponse['facets'] {
+function* countFacets(index: MapIndex, nodes: number[]): Steps<MapResponse['facets']> {
   const facets: Record<'type' | 'tier' | 'region' | 'segment' | 'capability' | 'stage', Record<string, number>> = {
     type: {},
     tier: {},
@@ -425,7 +515,9 @@ function countFacets(index: MapIndex, nodes: number[]): MapResponse['facets'] {
   };
   const count = (facet: keyof typeof facets, value: string) => (facets[facet][value] = (facets[facet][value] ?? 0) + 1);
   const perCommunity = new Map<number, number>();
-  for (const node of nodes) {
+  for (let k = 0; k < nodes.length; k++) {
+    if ((k & FINE) === 0) yield;
+    const node = nodes[k]!;
     perCommunity.set(index.community[node]!, (perCommunity.get(index.community[node]!) ?? 0) + 1);
     const a = index.attributes[node]!;
     if (a.kind === 'customer') {
@@ -479,10 +571,10 @@ function typeNames(bits: number): string[] {
  * since it ran) are placed at once next to their best-connected placed neighbour, or, with
  * none, on a ring round the picture; the next derivation places them for good.
  */
-function placement(index: MapIndex, derived: DerivedMetrics): Float64Array {
+function* placement(index: MapIndex, derived: DerivedMetrics): Steps<Float64Array> {
   const cached = index.placements.get(derived.positions);
   if (cached !== undefined) return cached.xy;
-  const placed = drain(placementSteps(index, derived));
+  const placed = yield* placementSteps(index, derived);
   index.placements.set(derived.positions, placed);
   return placed.xy;
 }
@@ -571,11 +663,11 @@ function typicalEdgeLength(index: MapIndex, xy: Float64Array): number {
   return lengths[lengths.length >> 1] ?? 1;
 }
 
-function detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], sizeBy: MapQuery['sizeBy']): Pick<MapResponse, 'nodes' | 'edges'> {
+function* detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], sizeBy: MapQuery['sizeBy']): Steps<Pick<MapResponse, 'nodes' | 'edges'>> {
   const { ids, attributes, starts, neighbours } = index;
   const score = centrality(index, derived, sizeBy);
   const size = sizer(shown.map(score));
-  const xy = placement(index, derived);
+  const xy = yield* placement(index, derived);
   const nodes: MapNode[] = shown.map((node) => {
     const a = attributes[node]!;
     return {
@@ -595,11 +687,12 @@ function detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], siz
   for (const node of shown) visible[node] = 1;
   const edges: MapEdge[] = [];
   for (const u of shown) {
+    yield;
     for (let j = starts[u]!; j < starts[u + 1]!; j++) {
       const v = neighbours[j]!;
       if (v < u || visible[v] === 0) continue;
       const [source, target] = [ids[u]!, ids[v]!];
-      const edge = index.edges[j]!;
+      const edge = index.edges[index.edgeOf[j]!]!;
       edges.push({ id: edgeId(source, target), source, target, types: typeNames(index.typeBits[j]!), roles: [...edge.roles], value: edge.value, weight: weight(edge) });
     }
   }
@@ -611,7 +704,7 @@ function detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], siz
  * links between them. Past `limit` communities, the smallest share one
  * super-node (`community:other`), so counts still add up to the total.
  */
-function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], limit: number): Pick<MapResponse, 'nodes' | 'edges'> {
+function* aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], limit: number): Steps<Pick<MapResponse, 'nodes' | 'edges'>> {
   const { ids, attributes, community, starts, neighbours } = index;
   const members = new Map<number, number>();
   for (const node of kept) members.set(community[node]!, (members.get(community[node]!) ?? 0) + 1);
@@ -626,10 +719,12 @@ function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], lim
   const sumX = new Float64Array(slots);
   const sumY = new Float64Array(slots);
   const strength = new Float64Array(slots);
-  const xy = placement(index, derived);
+  const xy = yield* placement(index, derived);
   const isKept = new Uint8Array(ids.length);
   const slotOf = new Int32Array(ids.length);
-  for (const node of kept) {
+  for (let k = 0; k < kept.length; k++) {
+    if ((k & FINE) === 0) yield;
+    const node = kept[k]!;
     const s = slot.get(community[node]!)!;
     count[s]!++;
     sumX[s]! += xy[2 * node]!;
@@ -639,12 +734,14 @@ function aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], lim
   }
 
   const links = new Map<number, { weight: number; bits: number; value: number; roles: Set<string> }>();
-  for (const u of kept) {
+  for (let k = 0; k < kept.length; k++) {
+    if ((k & FINE) === 0) yield;
+    const u = kept[k]!;
     for (let j = starts[u]!; j < starts[u + 1]!; j++) {
       const v = neighbours[j]!;
       if (v < u || isKept[v] === 0 || slotOf[u] === slotOf[v]) continue;
       const [a, b] = slotOf[u]! < slotOf[v]! ? [slotOf[u]!, slotOf[v]!] : [slotOf[v]!, slotOf[u]!];
-      const edge = index.edges[j]!;
+      const edge = index.edges[index.edgeOf[j]!]!;
       const link = links.get(a * slots + b) ?? { weight: 0, bits: 0, value: 0, roles: new Set<string>() };
       link.weight += weight(edge);
       link.bits |= index.typeBits[j]!;

@@ -10,9 +10,10 @@
  * it cheap enough to ask for every articulation point. The search result is
  * cached per graph and dropped as soon as the graph's topology changes.
  */
-import { adjacencyOf, type Adjacency } from '../projection/adjacency.js';
+import { adjacencyOf, adjacencySteps, type Adjacency } from '../projection/adjacency.js';
 import type { EcoGraph } from '../projection/types.js';
-import { perGraph, TOPOLOGY_EVENTS } from '../projection/per-graph.js';
+import { perGraphSteps, TOPOLOGY_EVENTS } from '../projection/per-graph.js';
+import { drain, type Steps } from '../projection/slices.js';
 
 /** Partners with no relationship to any partner or customer. */
 export function isolated(graph: EcoGraph): string[] {
@@ -131,14 +132,21 @@ interface DepthFirstSearch {
 }
 
 
-const depthFirstSearch = perGraph(TOPOLOGY_EVENTS, (graph): DepthFirstSearch => {
+/** The search, in steps (see slices.ts) when the graph has none: seconds at 300,000 nodes. */
+export const depthFirstSearchSteps = perGraphSteps(TOPOLOGY_EVENTS, function* (graph): Steps<DepthFirstSearch> {
   if (graph.type !== 'undirected') throw new Error('analytics/structure: expects an undirected graph');
-  const search = tarjan(graph);
-  return search;
+  return yield* tarjan(graph);
 });
 
-function tarjan(graph: EcoGraph): DepthFirstSearch {
-  const index = adjacencyOf(graph);
+function depthFirstSearch(graph: EcoGraph): DepthFirstSearch {
+  return drain(depthFirstSearchSteps(graph));
+}
+
+/** Nodes visited or finished between two yields of the search. */
+const STEP = 0x3fff;
+
+function* tarjan(graph: EcoGraph): Steps<DepthFirstSearch> {
+  const index = yield* adjacencySteps(graph);
   const { ids: nodes, neighbours: neighborhood, starts } = index;
   const order = nodes.length;
   const preorder = new Uint32Array(order);
@@ -164,11 +172,14 @@ function tarjan(graph: EcoGraph): DepthFirstSearch {
     cursor[v] = starts[v]!;
     stack[depth++] = v;
   };
+  let steps = 0;
   for (; r < order; r++) {
+    if ((r & STEP) === 0) yield;
     if (rank[r] !== -1) continue;
     let rootChildren = 0;
     discover(r);
     while (depth > 0) {
+      if ((++steps & STEP) === 0) yield;
       const u = stack[depth - 1]!;
       if (cursor[u]! < starts[u + 1]!) {
         const v = neighborhood[cursor[u]!++]!;

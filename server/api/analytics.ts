@@ -18,10 +18,12 @@ import {
   MapResponse,
   NodeMetrics,
 } from '../schemas/analytics.js';
-import { buildMap } from '../analytics/map.js';
+import { mapSteps } from '../analytics/map.js';
+import type { Current } from '../projection/service.js';
 import { nodeMetrics } from '../analytics/metrics.js';
-import { capabilityGaps } from '../analytics/gaps.js';
-import { introductionsFor, topIntroductions } from '../analytics/introductions.js';
+import { gapsSteps } from '../analytics/gaps.js';
+import { introductionsSteps, topIntroductions } from '../analytics/introductions.js';
+import { drain } from '../projection/slices.js';
 import { assembleDealTeams } from '../analytics/deal-team.js';
 import { ecosystemHealth } from '../analytics/health.js';
 import { searchNodes } from '../projection/search.js';
@@ -55,12 +57,15 @@ export async function analyticsRoutes(app: FastifyInstance) {
       // A restarted server answers the overview from its snapshot while the graph is still rebuilt.
       const early = await app.projection.earlyMap(request.query);
       if (early !== undefined) return early;
-      const { projection, derived } = await current();
-      if (request.query.focus !== undefined && !projection.graph.hasNode(request.query.focus)) throw new NotFoundError('partner or customer', request.query.focus);
-      const map = () => buildMap(projection.graph, derived, request.query);
+      const { query } = request;
+      // In slices between writes (hundreds of ms at 100,000 partners).
+      const map = ({ projection, derived }: Current) => {
+        if (query.focus !== undefined && !projection.graph.hasNode(query.focus)) throw new NotFoundError('partner or customer', query.focus);
+        return mapSteps(projection.graph, derived, query);
+      };
       // Clients showing the whole map (or a community) ask the same few questions: answered once per
       // version, and again once the refined layout replaces the metrics' positions in place.
-      return request.query.focus === undefined ? app.projection.memo(`map:${derived.layoutPending}:${JSON.stringify(request.query)}`, derived, map) : map();
+      return query.focus === undefined ? app.projection.memoCompute(({ derived }) => `map:${derived.layoutPending}:${JSON.stringify(query)}`, map) : app.projection.compute(map);
     },
   );
 
@@ -107,10 +112,11 @@ export async function analyticsRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { projection, derived } = await current();
       const { format: _format, ...query } = request.query;
-      const result = app.projection.memo(`gaps:${JSON.stringify(query)}`, derived, () => capabilityGaps(projection.graph, projection.catalogue, derived, query));
-      return answer(request, reply, result, { name: 'gaps', rows: (r) => r.gaps.map((gap, index) => ({ ...gap, rank: index + 1 })), columns: async () => gapColumns(await nameBook(app.store, projection)) });
+      // Once per version, in slices between writes (the weak points walk the whole graph once per metrics version).
+      const result = await app.projection.memoCompute(() => `gaps:${JSON.stringify(query)}`, ({ projection, derived }) => gapsSteps(projection.graph, projection.catalogue, derived, query));
+      const columns = async () => gapColumns(await nameBook(app.store, (await current()).projection));
+      return answer(request, reply, result, { name: 'gaps', rows: (r) => r.gaps.map((gap, index) => ({ ...gap, rank: index + 1 })), columns });
     },
   );
 
@@ -126,14 +132,21 @@ export async function analyticsRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { projection } = await current();
-      const graph = await visibleGraph(request, projection.graph);
-      const node = graph.hasNode(request.params.id) ? graph.getNodeAttributes(request.params.id) : undefined;
-      if (node?.kind === 'customer') throw new InvalidInputError(`params.id: "${request.params.id}" is a customer; introductions are between partners`, [{ field: 'params.id', message: 'is a customer, not a partner' }]);
       const { format: _format, ...query } = request.query;
-      const result = introductionsFor(graph, request.params.id, query, {}, projection.catalogue);
-      if (result === null) throw new NotFoundError('partner', request.params.id);
-      return answer(request, reply, result, { name: `introductions-${request.params.id}`, rows: (r) => r.introductions, columns: async () => introductionColumns(await nameBook(app.store, projection)) });
+      const { id } = request.params;
+      const { partner } = request.principal;
+      const scoped = request.principal.role === 'partner' && partner !== undefined;
+      const introductions = ({ projection }: Current, graph = projection.graph) => {
+        const node = graph.hasNode(id) ? graph.getNodeAttributes(id) : undefined;
+        if (node?.kind === 'customer') throw new InvalidInputError(`params.id: "${id}" is a customer; introductions are between partners`, [{ field: 'params.id', message: 'is a customer, not a partner' }]);
+        return introductionsSteps(graph, id, query, {}, projection.catalogue);
+      };
+      // The whole graph's in slices between writes (tens of ms at 100,000 partners); a partner key's view at once.
+      const current = scoped ? await app.projection.current() : undefined;
+      const result = current !== undefined ? drain(introductions(current, (await app.visibility.view(partner!)).graph)) : await app.projection.compute(introductions);
+      if (result === null) throw new NotFoundError('partner', id);
+      const columns = async () => introductionColumns(await nameBook(app.store, (current ?? (await app.projection.current())).projection));
+      return answer(request, reply, result, { name: `introductions-${id}`, rows: (r) => r.introductions, columns });
     },
   );
 

@@ -9,6 +9,7 @@ import { CustomerListQuery, ErrorResponse, IdParams, PageQuery, pageOf, PartnerL
 import { Capability, Customer, Deal, Id, Partner, Region, Segment, Solution } from '../schemas/model.js';
 import type { BundleSection } from '../schemas/bundle.js';
 import type { GraphStore } from '../store/graph-store.js';
+import type { ReadOptions } from '../store/executor.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { writeRows } from './write.js';
 
@@ -23,12 +24,13 @@ interface Entity<S extends z.ZodObject> {
   /** Absent when another plugin lists the section (solutions: server/api/solutions.ts, with statuses). */
   list?: (store: GraphStore, query: never) => Promise<{ items: Array<z.infer<S>>; nextCursor: string | null }>;
   listQuery: z.ZodObject;
-  get: (store: GraphStore, id: string) => Promise<z.infer<S> | null>;
+  /** `options.forWrite` when the read serves a write (see GraphStore.getPartner). */
+  get: (store: GraphStore, id: string, options?: ReadOptions) => Promise<z.infer<S> | null>;
 }
 
 const ENTITIES = [
-  { section: 'partners', noun: 'partner', schema: Partner, listQuery: PartnerListQuery, list: (s, q) => s.listPartners(q), get: (s, id) => s.getPartner(id) } satisfies Entity<typeof Partner>,
-  { section: 'customers', noun: 'customer', schema: Customer, listQuery: CustomerListQuery, list: (s, q) => s.listCustomers(q), get: (s, id) => s.getCustomer(id) } satisfies Entity<typeof Customer>,
+  { section: 'partners', noun: 'partner', schema: Partner, listQuery: PartnerListQuery, list: (s, q) => s.listPartners(q), get: (s, id, options) => s.getPartner(id, options) } satisfies Entity<typeof Partner>,
+  { section: 'customers', noun: 'customer', schema: Customer, listQuery: CustomerListQuery, list: (s, q) => s.listCustomers(q), get: (s, id, options) => s.getCustomer(id, options) } satisfies Entity<typeof Customer>,
   { section: 'capabilities', noun: 'capability', schema: Capability, listQuery: PageQuery, list: (s, q) => s.list('capabilities', q), get: (s, id) => s.getCapability(id) } satisfies Entity<typeof Capability>,
   {
     section: 'deals',
@@ -42,6 +44,8 @@ const ENTITIES = [
 ] as Array<Entity<z.ZodObject>>;
 
 const errors = { 400: ErrorResponse, 404: ErrorResponse };
+/** A write's own reads (its checks, the record it answers with) skip the queue of ordinary reads. */
+const FOR_WRITE: ReadOptions = { forWrite: true };
 
 const CreateQuery = z.object({ merge: z.enum(['true', 'false']).default('false').describe('true: a partner or customer whose domain is stored merges into it instead of answering 409') });
 
@@ -51,8 +55,8 @@ export async function entityRoutes(app: FastifyInstance) {
 
   for (const e of ENTITIES) {
     const tags = [e.section];
-    const stored = async (id: string) => {
-      const record = await e.get(store, id);
+    const stored = async (id: string, options?: ReadOptions) => {
+      const record = await e.get(store, id, options);
       if (record === null) throw new NotFoundError(e.noun, id);
       return record;
     };
@@ -73,7 +77,7 @@ export async function entityRoutes(app: FastifyInstance) {
       { schema: { tags, summary: `Create a ${e.noun}`, querystring: CreateQuery, body: e.schema, response: { 201: e.schema, 400: ErrorResponse, 409: ErrorResponse } } },
       async (request, response) => {
         const { id, domain } = request.body as { id: string; domain?: string };
-        if ((await e.get(store, id)) !== null) throw new ConflictError(`a ${e.noun} with id "${id}" exists: use PUT to replace it`);
+        if ((await e.get(store, id, FOR_WRITE)) !== null) throw new ConflictError(`a ${e.noun} with id "${id}" exists: use PUT to replace it`);
         // A create is not a silent merge: the same domain as a stored company is a conflict unless merging is asked for.
         if (domain !== undefined && (e.section === 'partners' || e.section === 'customers') && request.query.merge !== 'true') {
           const existing = (await store.identities(e.section, { ids: [], domains: [domain], names: [] })).find((s) => s.domain === domain);
@@ -83,7 +87,7 @@ export async function entityRoutes(app: FastifyInstance) {
         // Identity resolution may have folded the new record into an existing one: answer with what is stored.
         // Percent-encoded: a header carries Latin-1 only, and ids may be any Unicode.
         const keptId = report.merges.find((m) => m.merged.includes(id))?.id ?? id;
-        return response.status(201).header('location', `/api/${e.section}/${encodeURIComponent(keptId)}`).send(await stored(keptId));
+        return response.status(201).header('location', `/api/${e.section}/${encodeURIComponent(keptId)}`).send(await stored(keptId, FOR_WRITE));
       },
     );
 
@@ -92,7 +96,7 @@ export async function entityRoutes(app: FastifyInstance) {
       { schema: { tags, summary: `Create or replace a ${e.noun}`, params: IdParams, body: e.schema.omit({ id: true }), response: { 200: e.schema, ...errors } } },
       async (request) => {
         await writeRows(app, e.section, [{ ...(request.body as object), id: request.params.id }]);
-        return stored(request.params.id);
+        return stored(request.params.id, FOR_WRITE);
       },
     );
 

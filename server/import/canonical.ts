@@ -33,7 +33,8 @@ async function listAll(store: GraphStore, kind: 'regions' | 'segments' | 'capabi
   const out: Array<{ id: string; name?: string }> = [];
   let cursor: string | undefined;
   do {
-    const page = await store.list(kind, { limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+    // For a write: not queued behind ordinary reads.
+    const page = await store.list(kind, { limit: 500, ...(cursor === undefined ? {} : { cursor }) }, { forWrite: true });
     out.push(...(page.items as Array<{ id: string; name?: string }>));
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);

@@ -5,8 +5,12 @@
  * graphology's own iteration (a callback and a string key per neighbour) is
  * what made them 5–30× slower than igraph on the 300,000-node ecosystem.
  */
-import { perGraph, TOPOLOGY_EVENTS } from './per-graph.js';
+import { perGraphSteps, TOPOLOGY_EVENTS } from './per-graph.js';
+import { drain, type Steps } from './slices.js';
 import type { EcoGraph } from './types.js';
+
+/** Nodes or edges between two yields of the build. */
+const STEP = 0xfff;
 
 export interface Adjacency {
   /** node ids in graphology's node order; a node's index is its place here */
@@ -18,22 +22,27 @@ export interface Adjacency {
   neighbours: Uint32Array;
 }
 
-export const adjacencyOf = perGraph(TOPOLOGY_EVENTS, (graph: EcoGraph): Adjacency => {
+/** The adjacency, built in steps (see slices.ts) when the graph has none. */
+export const adjacencySteps = perGraphSteps(TOPOLOGY_EVENTS, function* (graph: EcoGraph): Steps<Adjacency> {
   const ids = graph.nodes();
   const position = new Map<string, number>();
-  ids.forEach((id, i) => position.set(id, i));
+  for (let i = 0; i < ids.length; i++) {
+    position.set(ids[i]!, i);
+    if ((i & STEP) === 0) yield;
+  }
   const starts = new Uint32Array(ids.length + 1);
   const ends = new Uint32Array(2 * graph.size);
   let k = 0;
   // One pass over the edges: count degrees, keep both ends, then place each end in its row.
-  graph.forEachEdge((_edge, _attributes, source, target) => {
+  for (const { source, target } of graph.edgeEntries()) {
     const s = position.get(source)!;
     const t = position.get(target)!;
     ends[k++] = s;
     ends[k++] = t;
     starts[s + 1]!++;
     starts[t + 1]!++;
-  });
+    if ((k & STEP) === 0) yield;
+  }
   for (let i = 0; i < ids.length; i++) starts[i + 1]! += starts[i]!;
   const fill = starts.slice(0, ids.length);
   const neighbours = new Uint32Array(2 * graph.size);
@@ -45,3 +54,7 @@ export const adjacencyOf = perGraph(TOPOLOGY_EVENTS, (graph: EcoGraph): Adjacenc
   }
   return { ids, position, starts, neighbours };
 });
+
+export function adjacencyOf(graph: EcoGraph): Adjacency {
+  return drain(adjacencySteps(graph));
+}

@@ -35,7 +35,8 @@ export function applyBundle(graph: EcoGraph, catalogue: EcoCatalogue, bundle: Pr
   }
   for (const r of bundle.relationships) addRelationship(graph, r);
   for (const c of bundle.capabilities) catalogue.capabilities.set(c.id, { name: c.name, ...(c.category === undefined ? {} : { category: c.category }) });
-  const addNew = (list: string[], ids: Iterable<string>) => {
+  const addNew = (list: string[], ids: string[]) => {
+    if (ids.length === 0) return;
     const known = new Set(list);
     for (const id of ids) {
       if (known.has(id)) continue;
@@ -46,6 +47,8 @@ export function applyBundle(graph: EcoGraph, catalogue: EcoCatalogue, bundle: Pr
   addNew(catalogue.regions, [...bundle.regions.map((r) => r.id), ...new Set(bundle.partners.flatMap((p) => p.regions))]);
   addNew(catalogue.segments, [...bundle.segments.map((s) => s.id), ...new Set(bundle.partners.flatMap((p) => p.segments))]);
   const replaceById = <T extends { id: string }>(list: T[], items: T[]) => {
+    // A write without any leaves the list alone: at 100,000 partners it is long, and a write is a row or two.
+    if (items.length === 0) return;
     const incoming = new Set(items.map((i) => i.id));
     const kept = list.filter((i) => !incoming.has(i.id));
     list.length = 0;

@@ -3,6 +3,7 @@
  * changes: the projection is edited in place through graphology's API, whose
  * events say when an index must be dropped.
  */
+import type { Steps } from './slices.js';
 import type { EcoGraph, EcoNode } from './types.js';
 
 export const TOPOLOGY_EVENTS = ['nodeAdded', 'nodeDropped', 'edgeAdded', 'edgeDropped', 'cleared', 'edgesCleared'] as const;
@@ -27,6 +28,31 @@ export function perGraph<T>(events: readonly GraphEvent[], build: (graph: EcoGra
   };
 }
 
+/**
+ * `perGraph` for an index built in steps (see slices.ts), so that a server
+ * can build it in slices: the value is kept once built, unless the graph
+ * changed meanwhile (one of `events` heard), and dropped on any of `events`.
+ */
+export function perGraphSteps<T>(events: readonly GraphEvent[], build: (graph: EcoGraph) => Steps<T>): (graph: EcoGraph) => Steps<T> {
+  const cache = new WeakMap<EcoGraph, T>();
+  const changes = new WeakMap<EcoGraph, number>();
+  return function* (graph) {
+    if (cache.has(graph)) return cache.get(graph)!;
+    if (!changes.has(graph)) {
+      changes.set(graph, 0);
+      const heard = () => {
+        changes.set(graph, changes.get(graph)! + 1);
+        cache.delete(graph);
+      };
+      for (const event of events) graph.on(event, heard);
+    }
+    const before = changes.get(graph);
+    const value = yield* build(graph);
+    if (changes.get(graph) === before) cache.set(graph, value);
+    return value;
+  };
+}
+
 /** What graphology passes to a node event's listeners: the node's key and its attributes (after the change). */
 export interface NodeEventPayload {
   key: string;
@@ -34,18 +60,29 @@ export interface NodeEventPayload {
 }
 
 /**
- * `build(graph)`, computed on first use for each graph and then kept current
- * from the graph's node events instead of being dropped: a write touches a
- * handful of nodes, and `update(value, key)` redoes only what those nodes
- * contributed (the node read from the graph, or undefined once dropped).
- * Edge events leave the value alone; an event that touches every node
- * (`cleared`, `eachNodeAttributesUpdated`) drops it, rebuilt on next use.
+ * `build(graph)`, built in steps (see slices.ts, so that a server can build
+ * it in slices: seconds at 300,000 nodes) on first use for each graph and
+ * then kept current from the graph's node events instead of being dropped:
+ * a write touches a handful of nodes, and `update(value, key)` redoes only
+ * what those nodes contributed (the node read from the graph, or undefined
+ * once dropped). Edge events leave the value alone; an event that touches
+ * every node (`cleared`, `eachNodeAttributesUpdated`) drops it, rebuilt on
+ * next use. A build during which the graph changed is not kept.
  */
-export function maintainedPerGraph<T>(build: (graph: EcoGraph) => T, update: (value: T, key: string, node: EcoNode | undefined) => void): (graph: EcoGraph) => T {
+export function maintainedPerGraphSteps<T>(build: (graph: EcoGraph) => Steps<T>, update: (value: T, key: string, node: EcoNode | undefined) => void): (graph: EcoGraph) => Steps<T> {
   const cache = new WeakMap<EcoGraph, T>();
-  return (graph) => {
+  return function* (graph) {
     if (cache.has(graph)) return cache.get(graph)!;
-    const value = build(graph);
+    let moved = false;
+    const heard = () => void (moved = true);
+    for (const event of NODE_EVENTS) graph.on(event, heard);
+    let value: T;
+    try {
+      value = yield* build(graph);
+    } finally {
+      for (const event of NODE_EVENTS) graph.off(event, heard);
+    }
+    if (moved || cache.has(graph)) return value;
     cache.set(graph, value);
     const changed = ({ key }: NodeEventPayload) => update(value, key, graph.getNodeAttributes(key));
     const dropped = ({ key }: NodeEventPayload) => update(value, key, undefined);

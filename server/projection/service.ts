@@ -16,10 +16,10 @@ import { deriveInBackground, layoutFor } from './derive.js';
 import type { Bundle } from '../schemas/bundle.js';
 import { addRelationship } from './build.js';
 import { applyBundle, projectBundle } from './from-bundle.js';
-import { slicer } from './slices.js';
+import { slicer, type Steps } from './slices.js';
 import { loadSnapshot, saveSnapshot, type EarlyAnswers } from './snapshot.js';
 import type { DerivedMetrics, Projection } from './types.js';
-import { buildMap, prepareMap } from '../analytics/map.js';
+import { mapSteps, prepareMap } from '../analytics/map.js';
 import { MapQuery, type MapResponse } from '../schemas/analytics.js';
 
 /** Writes up to this many rows are applied to the projection in place; larger ones rebuild it. */
@@ -28,6 +28,8 @@ const IN_PLACE_ROWS = 10_000;
 const SNAPSHOT_QUIET_MS = 1000;
 /** Rows projected between two looks at the clock when building the projection. */
 const SLICE_ROWS = 2_000;
+/** Longest run of a read's computation between two turns of the event loop, in ms: what a write arriving meanwhile may wait. */
+const COMPUTE_SLICE_MS = 4;
 /** The map views kept with a snapshot and answered while it is restored: the overview the web app opens on. */
 const EARLY_MAP_QUERIES: MapQuery[] = [MapQuery.parse({})];
 
@@ -60,6 +62,11 @@ export class ProjectionService {
   private writes = 0;
   private readonly waitingReads: Array<() => void> = [];
   private releasing = false;
+  /** Computations in slices under way (see `compute`), and those of them waiting for their next slice. */
+  private computing = 0;
+  private readonly waitingSlices: Array<() => void> = [];
+  /** Committed writes not yet applied to the projection: applied when no computation is under way (see `applyCommitted`). */
+  private pending: Array<{ written: Bundle; version: number }> = [];
 
   private readonly snapshotFile: string | undefined;
   /** Where the projection came from the last time it was built, and how long that took: for tests and benchmarks. */
@@ -104,16 +111,50 @@ export class ProjectionService {
    */
   async current(): Promise<Current> {
     const version = await this.store.version();
-    // The counter only grows: a projection ahead of it had a write applied in place after this
+    // The counter only grows: a projection ahead of it had a write applied in place (or queued) after this
     // read of the counter was sent, and is the fresher of the two (rebuilding at the older
     // version would throw that write away and, under a stream of writes, never catch up).
-    const projection = this.projection !== undefined && this.projection.version >= version ? this.projection : await this.rebuild(version);
-    let derived = this.derived;
-    if (derived === undefined) derived = await this.derive(projection);
-    else if (derived.version !== projection.version) void this.derive(projection).catch((error) => this.log.error(error, 'deriving metrics failed'));
+    const projection = this.projection !== undefined && this.latestVersion(this.projection) >= version ? this.projection : await this.rebuild(version);
+    if (this.derived === undefined) await this.derive(projection);
     await this.turnToRead();
-    // A write applied while this read waited is part of the projection it now reads.
-    return { projection: this.projection ?? projection, derived: this.derived ?? derived };
+    // Writes committed while this read waited are applied by now (turnToRead), and part of what it reads.
+    const now = this.projection ?? projection;
+    if (this.derived!.version !== now.version) void this.derive(now).catch((error) => this.log.error(error, 'deriving metrics failed'));
+    return { projection: now, derived: this.derived! };
+  }
+
+  /**
+   * Runs a read's computation, written as steps, on the current projection
+   * in slices of a few milliseconds, one slice per turn of the event loop:
+   * a write arriving meanwhile waits for one slice at most, and while a
+   * write is in flight no slice runs. Writes committed while the
+   * computation is under way are applied to the projection only once no
+   * computation is (reads starting meanwhile wait for that), so the
+   * computation answers for the version it started on, never a mix.
+   */
+  async compute<T>(work: (current: Current) => Steps<T>): Promise<T> {
+    return this.run(await this.current(), work);
+  }
+
+  private async run<T>(current: Current, work: (current: Current) => Steps<T>): Promise<T> {
+    this.computing++;
+    try {
+      const steps = work(current);
+      let since = performance.now();
+      for (;;) {
+        const step = steps.next();
+        if (step.done) return step.value;
+        if (performance.now() - since < COMPUTE_SLICE_MS) continue;
+        await new Promise<void>((resolve) => {
+          this.waitingSlices.push(resolve);
+          this.releaseRead();
+        });
+        since = performance.now();
+      }
+    } finally {
+      this.computing--;
+      this.releaseRead();
+    }
   }
 
   /**
@@ -130,6 +171,8 @@ export class ProjectionService {
       return await work();
     } finally {
       this.writes--;
+      // Applied at once unless a computation is under way (then before the next read starts).
+      if (this.writes === 0 && this.computing === 0) this.applyPending();
       this.releaseRead();
     }
   }
@@ -141,14 +184,24 @@ export class ProjectionService {
     });
   }
 
-  /** Lets the next waiting read compute on the next turn of the event loop, unless a write is in flight by then. */
+  /**
+   * Lets one waiting read (a computation's next slice first) compute on the
+   * next turn of the event loop, unless a write is in flight by then; a new
+   * read waits too while writes are queued for the projection and
+   * computations are under way, and is the one that applies them.
+   */
   private releaseRead(): void {
-    if (this.releasing || this.waitingReads.length === 0) return;
+    if (this.releasing || (this.waitingReads.length === 0 && this.waitingSlices.length === 0)) return;
     this.releasing = true;
     setImmediate(() => {
       this.releasing = false;
       if (this.writes > 0) return;
-      this.waitingReads.shift()?.();
+      const slice = this.waitingSlices.shift();
+      if (slice !== undefined) slice();
+      else if (this.pending.length === 0 || this.computing === 0) {
+        this.applyPending();
+        this.waitingReads.shift()?.();
+      }
       this.releaseRead();
     });
   }
@@ -157,14 +210,32 @@ export class ProjectionService {
    * Keeps the projection current after a committed write, in place, when the
    * write is small and the only change since the projection was built;
    * otherwise (deletes, large or batched imports) the change counter makes
-   * the next request rebuild it. Metrics follow in the background.
+   * the next request rebuild it. The write is queued and applied before the
+   * next read computes, once no computation in slices is under way: the
+   * write itself never waits for one. Metrics follow in the background.
    */
   applyCommitted(written: Bundle, version: number): void {
     const projection = this.projection;
     const rows = written.partners.length + written.customers.length + written.relationships.length + written.capabilities.length + written.deals.length + written.solutions.length;
-    if (projection === undefined || this.rebuilding !== undefined || projection.version !== version - 1 || rows > IN_PLACE_ROWS) return;
-    applyBundle(projection.graph, projection.catalogue, written);
-    projection.version = version;
+    if (projection === undefined || this.rebuilding !== undefined || this.latestVersion(projection) !== version - 1 || rows > IN_PLACE_ROWS) return;
+    this.pending.push({ written, version });
+    // Outside an API write (lifecycle, conflicts, sharing) nothing else applies it soon.
+    if (this.computing === 0 && this.writes === 0) this.applyPending();
+  }
+
+  /** The version the projection is at once the writes queued for it are applied. */
+  private latestVersion(projection: Projection): number {
+    return this.pending.at(-1)?.version ?? projection.version;
+  }
+
+  private applyPending(): void {
+    const projection = this.projection;
+    if (projection === undefined) return;
+    for (const { written, version } of this.pending) {
+      applyBundle(projection.graph, projection.catalogue, written);
+      projection.version = version;
+    }
+    this.pending = [];
   }
 
   /**
@@ -182,11 +253,30 @@ export class ProjectionService {
     return this.memos.get(key) as T;
   }
 
+  /**
+   * `compute(work)`, shared by every request asking the same question
+   * (`keyOf` the current projection and metrics) of the same projection and
+   * metrics version, while it runs and after; a computation that failed is forgotten.
+   */
+  async memoCompute<T>(keyOf: (current: Current) => string, work: (current: Current) => Steps<T>): Promise<T> {
+    const current = await this.current();
+    const key = keyOf(current);
+    const answer: Promise<T> = this.memo(key, current.derived, () =>
+      this.run(current, work).catch((error: unknown) => {
+        if (this.memos.get(key) === answer) this.memos.delete(key);
+        throw error;
+      }),
+    );
+    return answer;
+  }
+
   private rebuild(version: number): Promise<Projection> {
     this.rebuilding ??= (async () => {
       const started = performance.now();
       const restored = this.projection === undefined ? await this.restore(version) : undefined;
       const projection: Projection = restored ?? { ...(await this.readProjection()), version };
+      // The store read holds every write committed before it: none queued for the old projection is owed.
+      this.pending = [];
       this.projection = projection;
       this.lastBuild = { from: restored === undefined ? 'store' : 'snapshot', version, ms: Math.round(performance.now() - started) };
       this.log.info({ ...this.lastBuild, nodes: projection.graph.order, edges: projection.graph.size }, 'projection built');
@@ -257,10 +347,11 @@ export class ProjectionService {
     }
   }
 
-  /** The answers a snapshot keeps for a restart to give while it is restored, computed in slices but the last step. */
+  /** The answers a snapshot keeps for a restart to give while it is restored, computed in slices as a read's. */
   private async earlyAnswers(projection: Projection, derived: DerivedMetrics): Promise<EarlyAnswers> {
-    await prepareMap(projection.graph, derived);
-    return { map: EARLY_MAP_QUERIES.map((query) => [mapQueryKey(query), buildMap(projection.graph, derived, query)]) };
+    const map: EarlyAnswers['map'] = [];
+    for (const query of EARLY_MAP_QUERIES) map.push([mapQueryKey(query), await this.run({ projection, derived }, () => mapSteps(projection.graph, derived, query))]);
+    return { map };
   }
 
   /**

@@ -11,7 +11,7 @@ import type { PartnerLifecycle } from '../schemas/lifecycle.js';
 import type { DealRecord } from '../schemas/attribution.js';
 import type { Capability, Customer, Deal, LifecycleTransition, Partner, PARTNER_LINK_TYPES, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
 import { BUNDLE_VERSION } from '../schemas/bundle.js';
-import type { Executor, Params, Row, WriteTransaction } from './executor.js';
+import type { Executor, Params, ReadOptions, Row, WriteTransaction } from './executor.js';
 import type { QueryName } from './queries.js';
 import * as records from './records.js';
 import { activitiesFromRows, activityFromRow, standingFromRow, trackFromRow, trackRows, wonPartFromRow, type PartnerActivity, type TrackStanding, type WonPart } from './program-records.js';
@@ -593,8 +593,9 @@ export class GraphStore {
   }
 
   /** A partner by id, or by an id that identity resolution folded into it. */
-  async getPartner(id: string): Promise<Partner | null> {
-    const row = await this.byIdOrAlias('partners', id);
+  /** `options.forWrite`: the read serves a write (its checks, its answer), and skips the queue of ordinary reads. */
+  async getPartner(id: string, options: ReadOptions = {}): Promise<Partner | null> {
+    const row = await this.byIdOrAlias('partners', id, options);
     return row === undefined ? null : records.partnerFromRow(row);
   }
 
@@ -644,16 +645,16 @@ export class GraphStore {
     return out;
   }
 
-  async getCustomer(id: string): Promise<Customer | null> {
-    const row = await this.byIdOrAlias('customers', id);
+  async getCustomer(id: string, options: ReadOptions = {}): Promise<Customer | null> {
+    const row = await this.byIdOrAlias('customers', id, options);
     return row === undefined ? null : records.customerFromRow(row);
   }
 
-  private async byIdOrAlias(kind: 'partners' | 'customers', id: string): Promise<Row | undefined> {
-    const [row] = await this.executor.read(`${kind}/get`, { id });
+  private async byIdOrAlias(kind: 'partners' | 'customers', id: string, options: ReadOptions): Promise<Row | undefined> {
+    const [row] = await this.executor.read(`${kind}/get`, { id }, options);
     if (row !== undefined) return row;
-    const [alias] = await this.executor.read(`${kind}/get-by-alias`, { id });
-    return alias === undefined ? undefined : (await this.executor.read(`${kind}/get`, { id: alias.id }))[0];
+    const [alias] = await this.executor.read(`${kind}/get-by-alias`, { id }, options);
+    return alias === undefined ? undefined : (await this.executor.read(`${kind}/get`, { id: alias.id }, options))[0];
   }
 
   /** A partner's stages and lifecycle moves; null when no such partner. */
@@ -837,8 +838,8 @@ export class GraphStore {
     return pageByKey(rows.map(records.customerFromRow), q.limit, (c) => c.id);
   }
 
-  async list<K extends ListedKind>(kind: K, page: { cursor?: string; limit: number }): Promise<Page<ListedRecord[K]>> {
-    const rows = await this.executor.read(`${kind}/list`, { after: decodeIdCursor(page.cursor), limit: page.limit });
+  async list<K extends ListedKind>(kind: K, page: { cursor?: string; limit: number }, options: ReadOptions = {}): Promise<Page<ListedRecord[K]>> {
+    const rows = await this.executor.read(`${kind}/list`, { after: decodeIdCursor(page.cursor), limit: page.limit }, options);
     const fromRow: (row: Row) => unknown = kind === 'deals' ? records.dealFromRow : kind === 'solutions' ? records.solutionFromRow : records.plainFromRow;
     const items = rows.map(fromRow) as ListedRecord[K][];
     return pageByKey(items, page.limit, (item) => item.id);

@@ -181,6 +181,21 @@ describe('buildMap after edits in place', () => {
       const fresh = live.copy();
       for (const query of queries) expect(answer(live, query)).toEqual(answer(fresh, query));
     }
+    // Several writes between two requests: one patch lays them all out (in the arrays of the patch before last).
+    const more: Array<(graph: EcoGraph) => void> = [
+      (g) => addPartner(g, { id: 'n2', types: ['service'], regions: ['na'] }),
+      (g) => addRelationship(g, { from: 'n2', to: 'a3', type: 'CO_SELLS_WITH' }),
+      (g) => addRelationship(g, { from: 'b2', to: 'c1', type: 'REFERS_TO' }),
+      (g) => addRelationship(g, { from: 'a4', to: 'b3', type: 'REFERS_TO', annualValue: 5 }),
+      (g) => addRelationship(g, { from: 'a2', to: 'c3', type: 'INTEGRATES_WITH' }),
+      (g) => addRelationship(g, { from: 'n2', to: 'n0', type: 'REFERS_TO' }),
+      (g) => addCustomer(g, { id: 'cn1', segment: 'smb', region: 'na' }),
+    ];
+    for (let i = 0; i < more.length; i += 3) {
+      for (const edit of more.slice(i, i + 3)) edit(live);
+      const fresh = live.copy();
+      for (const query of queries) expect(answer(live, query)).toEqual(answer(fresh, query));
+    }
     expect(answer(live, {}).nodes.find((node) => node.id === 'a1')).toMatchObject({ label: 'Alpha one', tier: 'gold', community: metrics.communities.a1 });
     expect(answer(live, { focus: 'n1' }).nodes.map((node) => node.id).sort()).toEqual(['n0', 'n1']);
   });

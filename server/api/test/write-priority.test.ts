@@ -46,6 +46,37 @@ describeStore('writes under a read load (demo)', () => {
     expect(server.app.projection.lastBuild).toEqual(built);
   });
 
+  it('runs a write while a computation in slices is under way, which answers for the version it started on', async () => {
+    const before = (await server.app.projection.current()).projection.version;
+    let writeDone = -1;
+    let computationDone = -1;
+    // A computation of about 600 ms, yielding as analytics do, that notes what it sees of the graph at every step.
+    const computation = server.app.projection
+      .compute(function* ({ projection }) {
+        const seen = new Set<string>();
+        for (const until = performance.now() + 600; performance.now() < until; ) {
+          seen.add(`${projection.version} ${projection.graph.order} ${projection.graph.hasNode('p-during-computation')}`);
+          yield;
+        }
+        return { version: projection.version, seen: [...seen] };
+      })
+      .finally(() => (computationDone = performance.now()));
+    await delay(50);
+    const posted = await send('POST', '/api/partners', { id: 'p-during-computation', name: 'During Computation', types: ['service'] });
+    writeDone = performance.now();
+    expect(posted.status).toBe(201);
+    const answered = await computation;
+    // The write did not wait for the computation, which saw one version throughout: the one it started on.
+    expect(writeDone).toBeLessThan(computationDone);
+    expect(answered.version).toBe(before);
+    expect(answered.seen).toHaveLength(1);
+    expect(answered.seen[0]).toMatch(/ false$/);
+    // The next read sees the write.
+    const after = (await server.app.projection.current()).projection;
+    expect(after.version).toBe(await server.app.store.version());
+    expect(after.graph.hasNode('p-during-computation')).toBe(true);
+  });
+
   it('lets no read compute while a write is in flight, then each', async () => {
     await server.app.projection.current();
     const order: string[] = [];
