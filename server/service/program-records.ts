@@ -20,8 +20,9 @@ import { evaluateTiers } from '../operations/tiers.js';
 import { funnelFacts, partnerFunnelFacts, type PartnerFunnelFacts } from '../operations/funnel.js';
 import type { StoreChanges } from '../store/changes.js';
 import type { GraphStore } from '../store/graph-store.js';
-import { patchedPerVersion } from '../store/per-version.js';
 import { withWonDeals, type PartnerActivity, type TrackStanding, type WonPart } from '../store/program-records.js';
+import { slicer } from '../projection/slices.js';
+import { persistedPerVersion, type PersistedOptions, type PersistedRecords, type RecordsCodec } from './persisted.js';
 
 export interface ProgramRecords {
   programs: ProgramTrack[];
@@ -54,19 +55,32 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return out;
 }
 
-/** The programme's records for the store's current version. */
-export function programRecords(store: GraphStore): () => Promise<ProgramRecords> {
-  return patchedPerVersion(store, () => load(store), (previous, changes) => patch(store, previous, changes));
+/**
+ * The programme's records for the store's current version, kept in `file`
+ * between runs, with every tier evaluation and the funnel facts of every
+ * programme track made in slices before they are handed out.
+ */
+export function programRecords(store: GraphStore, options: Pick<PersistedOptions<ProgramRecords>, 'file' | 'log'>): PersistedRecords<ProgramRecords> {
+  return persistedPerVersion(store, {
+    ...options,
+    codec: programRecordsCodec,
+    load: async () => completed(await load(store)),
+    patch: (previous, changes) => patch(store, previous, changes),
+  });
 }
 
 async function load(store: GraphStore): Promise<ProgramRecords> {
-  const [programs, standings, activities, histories, won] = await Promise.all([
-    store.programs(),
-    store.trackStandings(),
-    store.partnerActivities(),
-    store.lifecycleHistories(),
-    store.wonParts(),
-  ]);
+  // One after another: each is read a window of partners at a time, and together they would hold
+  // both of the embedded engine's read slots for seconds.
+  const programs = await store.programs();
+  const standings = await store.trackStandings();
+  const activities = await store.partnerActivities();
+  const histories = await store.lifecycleHistories();
+  const won = await store.wonParts();
+  return assemble(programs, standings, activities, histories, won);
+}
+
+function assemble(programs: ProgramTrack[], standings: TrackStanding[], activities: Map<string, PartnerActivity>, histories: Map<string, LifecycleTransition[]>, won: WonPart[]): ProgramRecords {
   return {
     programs,
     standings,
@@ -78,6 +92,71 @@ async function load(store: GraphStore): Promise<ProgramRecords> {
     funnels: new Map(),
   };
 }
+
+/**
+ * The records with today's tier evaluations and every programme track's
+ * funnel facts, worked out a few thousand partners at a time with turns of
+ * the event loop between (all at once they hold it for most of a second at
+ * 100,000 partners): what the first request of each kind would otherwise do.
+ */
+async function completed(records: ProgramRecords, now = new Date()): Promise<ProgramRecords> {
+  const pause = slicer();
+  if (records.evaluations?.day !== today(now)) {
+    const all: TierEvaluation[] = [];
+    // Evaluated in the order of the answer (track, then partner), a slice of standings at a time.
+    const ordered = [...records.standings].sort((a, b) => compare(a.track, b.track) || compare(a.partner, b.partner));
+    for (let i = 0; i < ordered.length; i += SLICE) {
+      all.push(...evaluateTiers(records.programs, ordered.slice(i, i + SLICE), records.activities, now));
+      await pause();
+    }
+    records.evaluations = { day: today(now), all };
+  }
+  for (const track of records.programs) {
+    if (records.funnels.has(track.id)) continue;
+    const facts = new Map<string, PartnerFunnelFacts>();
+    let walked = 0;
+    for (const [partner, history] of records.histories) {
+      const found = partnerFunnelFacts(track.id, history);
+      if (found !== undefined) facts.set(partner, found);
+      if (++walked % SLICE === 0) await pause();
+    }
+    records.funnels.set(track.id, facts);
+  }
+  return records;
+}
+
+/** Partner-track pairs evaluated, or partners' moves walked, between two looks at the clock. */
+const SLICE = 2000;
+
+/** The records as their file holds them: lists and map entries, cut into frames. */
+const programRecordsCodec: RecordsCodec<ProgramRecords> = {
+  kind: 'programme',
+  async write(records, out) {
+    await out.value(records.programs);
+    await out.list(records.standings);
+    await out.list([...records.activities]);
+    await out.list([...records.histories]);
+    await out.list([...records.wonByDeal.values()].flat());
+    await out.value(records.evaluations?.day ?? null);
+    await out.list(records.evaluations?.all ?? []);
+    const funnels = [...records.funnels];
+    await out.value(funnels.map(([track]) => track));
+    for (const [, facts] of funnels) await out.list([...facts]);
+  },
+  async read(input) {
+    const programs = await input.value<ProgramTrack[]>();
+    const standings = await input.list<TrackStanding>();
+    const activities = new Map(await input.list<[string, PartnerActivity]>());
+    const histories = new Map(await input.list<[string, LifecycleTransition[]]>());
+    const records = assemble(programs, standings, activities, histories, await input.list<WonPart>());
+    const day = await input.value<string | null>();
+    const all = await input.list<TierEvaluation>();
+    if (day !== null) records.evaluations = { day, all };
+    for (const track of await input.value<string[]>()) records.funnels.set(track, new Map(await input.list<[string, PartnerFunnelFacts]>()));
+    // Evaluations of another day are made again.
+    return completed(records);
+  },
+};
 
 async function patch(store: GraphStore, previous: ProgramRecords, changes: StoreChanges): Promise<ProgramRecords> {
   const partners = [...changes.partners];
@@ -146,7 +225,6 @@ function merge(a: TierEvaluation[], b: TierEvaluation[]): TierEvaluation[] {
   return out;
 }
 
-/** Every tier evaluation for these records, made once a day per version (and kept with the records). */
 /** Each partner's funnel facts in a track, worked out at the first request for the track and kept with the records. */
 export function trackFunnelFacts(records: ProgramRecords, track: string): Map<string, PartnerFunnelFacts> {
   let facts = records.funnels.get(track);
@@ -154,6 +232,7 @@ export function trackFunnelFacts(records: ProgramRecords, track: string): Map<st
   return facts;
 }
 
+/** Every tier evaluation for these records, made once a day per version (and kept with the records). */
 export function tierEvaluations(records: ProgramRecords, now = new Date()): TierEvaluation[] {
   if (records.evaluations?.day !== today(now)) records.evaluations = { day: today(now), all: evaluateTiers(records.programs, records.standings, records.activities, now) };
   return records.evaluations.all;

@@ -34,6 +34,9 @@ const FOR_WRITE = { forWrite: true };
 /** Ids (or other keys) per lookup statement. */
 const IDS_PER_LOOKUP = 5000;
 
+/** Partners per window of a bulk read walked by partner id (as the projection's relationship read). */
+const PARTNERS_PER_WINDOW = 2000;
+
 /** What identity resolution asks the store for: stored records with these ids or alias ids, domains, or normalised names. */
 export interface IdentityLookup {
   ids: string[];
@@ -673,20 +676,39 @@ export class GraphStore {
     return (await this.executor.read('programs/list')).map(trackFromRow);
   }
 
-  /** Every partner's stage and tier in every track. */
+  /** Every partner's stage and tier in every track, read a window of partners at a time. */
   async trackStandings(): Promise<TrackStanding[]> {
-    return (await this.executor.read('programs/stages')).map(standingFromRow);
+    const out: TrackStanding[] = [];
+    for await (const rows of this.partnerWindows('programs/stages-of')) for (const row of rows) out.push(standingFromRow(row));
+    return out;
   }
 
-  /** What tier requirements read, for every partner in a track: two bulk reads, not one per partner. */
+  /** What tier requirements read, for every partner in a track: a window of partners a statement, not one per partner. */
   async partnerActivities(): Promise<Map<string, PartnerActivity>> {
-    const [standing, won] = await Promise.all([this.executor.read('programs/partner-standing'), this.executor.read('programs/won-deals')]);
+    const standing: Row[] = [];
+    const reading = (async () => {
+      for await (const rows of this.partnerWindows('programs/partner-standing-of')) for (const row of rows) standing.push(row);
+    })();
+    const [won] = await Promise.all([this.executor.read('programs/won-deals'), reading]);
     return activitiesFromRows(standing, won);
   }
 
-  /** Every partner's lifecycle moves, oldest first. */
+  /** Every partner's lifecycle moves, oldest first, read a window of partners at a time. */
   async lifecycleHistories(): Promise<Map<string, LifecycleTransition[]>> {
-    return records.historiesFromRows(await this.executor.read('tracks/history'));
+    const out = new Map<string, LifecycleTransition[]>();
+    // A partner's moves all come in its own window.
+    for await (const rows of this.partnerWindows('tracks/history-of')) for (const [partner, moves] of records.historiesFromRows(rows)) out.set(partner, moves);
+    return out;
+  }
+
+  /**
+   * A statement keyed by partner ids over every partner, a window of ids at
+   * a time in id order: at 100,000 partners a statement over all of them
+   * takes seconds (and nears the embedded engine's 30 s timeout on a loaded
+   * machine), and turning its rows into records holds the event loop as long.
+   */
+  private async *partnerWindows(query: QueryName): AsyncGenerator<Row[]> {
+    for (const ids of chunks(await this.allIds('partners/ids-from'), PARTNERS_PER_WINDOW)) yield await this.executor.read(query, { ids });
   }
 
   /** Every partner's part in a won deal. */
