@@ -36,9 +36,17 @@ export interface PersistedOptions<T> {
   log: FastifyBaseLogger;
 }
 
+/** Where records were last read whole from, at which version. */
+export interface LoadedFrom {
+  from: 'file' | 'store';
+  version: number;
+}
+
 export interface PersistedRecords<T> {
   /** The records at the store's current version. */
   (): Promise<T>;
+  /** Where they were last read whole from (not brought forward by a write): for tests and benchmarks. */
+  lastLoad(): LoadedFrom | undefined;
   /** Resolves when no save is pending: for tests, benchmarks and shutdown. */
   settled(): Promise<void>;
   /** Stops saving (a pending save is waited for). */
@@ -70,7 +78,17 @@ export function persistedPerVersion<T>(store: GraphStore, options: PersistedOpti
     }
   };
 
-  const cache = patchedPerVersion(store, async (version) => (await restore(version)) ?? load(), options.patch ?? (() => load()));
+  let lastLoad: LoadedFrom | undefined;
+  const cache = patchedPerVersion(
+    store,
+    async (version) => {
+      const restored = await restore(version);
+      const records = restored ?? (await load());
+      lastLoad = { from: restored === undefined ? 'store' : 'file', version };
+      return records;
+    },
+    options.patch ?? (() => load()),
+  );
 
   const save = async () => {
     await delay(SAVE_QUIET_MS);
@@ -114,6 +132,7 @@ export function persistedPerVersion<T>(store: GraphStore, options: PersistedOpti
     while (saving !== undefined) await saving;
   };
   return Object.assign(get, {
+    lastLoad: () => lastLoad,
     settled,
     close: async () => {
       closed = true;

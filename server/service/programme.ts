@@ -15,6 +15,7 @@ import { conflictRecords } from './conflict-records.js';
 import { dealRecords } from './deal-records.js';
 import { programRecords } from './program-records.js';
 import { solutionCatalogue } from './solution-catalogue.js';
+import type { LoadedFrom } from './persisted.js';
 
 export class ProgrammeService {
   readonly records;
@@ -31,6 +32,11 @@ export class ProgrammeService {
     this.deals = dealRecords(store, { file: file('deals'), log });
     this.catalogue = solutionCatalogue(store, { file: file('solutions'), log });
     this.conflicts = conflictRecords(store, { file: file('conflicts'), log });
+  }
+
+  /** Where each kind of records was last read whole from: for tests and benchmarks. */
+  lastLoads(): Record<string, LoadedFrom | undefined> {
+    return Object.fromEntries(Object.entries(this.all).map(([kind, records]) => [kind, records.lastLoad()]));
   }
 
   private get all() {
