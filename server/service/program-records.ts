@@ -9,6 +9,10 @@
  * 123,320 partner-track pairs of the 100,000-partner ecosystem takes most of
  * a second, walking its 318,395 lifecycle moves a few hundred ms).
  *
+ * They are also kept beside the store per version (see persisted.ts): a
+ * restart on the same version reads them, evaluations and funnel facts
+ * included, from that file instead of the store.
+ *
  * The maps are patched in place, not copied (copying five maps of 100,000
  * entries per write cost more than the reads): a request that still holds
  * the previous version's records may see the newer ones, as a read racing a
@@ -103,11 +107,16 @@ async function completed(records: ProgramRecords, now = new Date()): Promise<Pro
   const pause = slicer();
   if (records.evaluations?.day !== today(now)) {
     const all: TierEvaluation[] = [];
-    // Evaluated in the order of the answer (track, then partner), a slice of standings at a time.
-    const ordered = [...records.standings].sort((a, b) => compare(a.track, b.track) || compare(a.partner, b.partner));
-    for (let i = 0; i < ordered.length; i += SLICE) {
-      all.push(...evaluateTiers(records.programs, ordered.slice(i, i + SLICE), records.activities, now));
-      await pause();
+    // Evaluated in the order of the answer (track, then partner), a slice of standings at a time. The
+    // store gives them in partner order: sorting a track's tens of thousands again would hold the loop.
+    const byTrack = groupBy(records.standings, (s) => s.track);
+    for (const track of [...byTrack.keys()].sort(compare)) {
+      const standings = byTrack.get(track)!;
+      if (standings.some((s, i) => i > 0 && compare(standings[i - 1]!.partner, s.partner) > 0)) standings.sort((a, b) => compare(a.partner, b.partner));
+      for (let i = 0; i < standings.length; i += SLICE) {
+        all.push(...evaluateTiers(records.programs, standings.slice(i, i + SLICE), records.activities, now));
+        await pause();
+      }
     }
     records.evaluations = { day: today(now), all };
   }

@@ -676,10 +676,13 @@ export class GraphStore {
     return (await this.executor.read('programs/list')).map(trackFromRow);
   }
 
-  /** Every partner's stage and tier in every track, read a window of partners at a time. */
+  /** Every partner's stage and tier in every track, in partner id order, read a window of partners at a time. */
   async trackStandings(): Promise<TrackStanding[]> {
     const out: TrackStanding[] = [];
-    for await (const rows of this.partnerWindows('programs/stages-of')) for (const row of rows) out.push(standingFromRow(row));
+    for await (const rows of this.partnerWindows('programs/stages-of')) {
+      const standings = rows.map(standingFromRow).sort((a, b) => compareKeys(a.partner, b.partner));
+      for (const standing of standings) out.push(standing);
+    }
     return out;
   }
 
