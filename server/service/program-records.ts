@@ -74,13 +74,14 @@ export function programRecords(store: GraphStore, options: Pick<PersistedOptions
 }
 
 async function load(store: GraphStore): Promise<ProgramRecords> {
-  // One after another: each is read a window of partners at a time, and together they would hold
-  // both of the embedded engine's read slots for seconds.
-  const programs = await store.programs();
-  const standings = await store.trackStandings();
-  const activities = await store.partnerActivities();
-  const histories = await store.lifecycleHistories();
-  const won = await store.wonParts();
+  // Each bulk read is a window of partners a statement, so a request's own read waits for one window at most.
+  const [programs, standings, activities, histories, won] = await Promise.all([
+    store.programs(),
+    store.trackStandings(),
+    store.partnerActivities(),
+    store.lifecycleHistories(),
+    store.wonParts(),
+  ]);
   return assemble(programs, standings, activities, histories, won);
 }
 
