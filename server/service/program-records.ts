@@ -74,7 +74,7 @@ export function programRecords(store: GraphStore, options: Pick<PersistedOptions
 }
 
 async function load(store: GraphStore): Promise<ProgramRecords> {
-  // Each bulk read is a window of partners a statement, so a request's own read waits for one window at most.
+  // Each bulk read is a window of partners a statement, so a request's own read waits behind a few windows at most.
   const [programs, standings, activities, histories, won] = await Promise.all([
     store.programs(),
     store.trackStandings(),
