@@ -49,7 +49,7 @@ export interface PersistedRecords<T> {
   lastLoad(): LoadedFrom | undefined;
   /** Resolves when no save is pending: for tests, benchmarks and shutdown. */
   settled(): Promise<void>;
-  /** Stops saving (a pending save is waited for). */
+  /** Stops saving, once a pending save has been made (at once, without waiting for the version to settle). */
   close(): Promise<void>;
 }
 
@@ -59,6 +59,8 @@ export function persistedPerVersion<T>(store: GraphStore, options: PersistedOpti
   let savedVersion: number | undefined;
   let saving: Promise<void> | undefined;
   let closed = false;
+  /** Aborted at close: a pending save then goes ahead at once, so that a restart finds the latest version. */
+  const quiet = new AbortController();
 
   const restore = async (version: number): Promise<T | undefined> => {
     if (file === undefined) return undefined;
@@ -91,15 +93,15 @@ export function persistedPerVersion<T>(store: GraphStore, options: PersistedOpti
   );
 
   const save = async () => {
-    await delay(SAVE_QUIET_MS);
+    await delay(SAVE_QUIET_MS, undefined, { signal: quiet.signal }).catch(() => undefined);
     const latest = cache.latest();
-    if (closed || file === undefined || latest === undefined || latest.version === savedVersion) return;
+    if (file === undefined || latest === undefined || latest.version === savedVersion) return;
     const value = await latest.value;
     const { storeId, version } = await store.identity();
     // A newer version is saved after its own first request.
     if (storeId === null || version !== latest.version || cache.latest() !== latest) return;
     const started = performance.now();
-    const stillCurrent = () => !closed && cache.latest() === latest;
+    const stillCurrent = () => cache.latest() === latest;
     if (await saveRecords(file, codec.kind, { storeId, version }, (out) => codec.write(value, out), stillCurrent)) {
       savedVersion = version;
       log.info({ kind: codec.kind, version, ms: Math.round(performance.now() - started) }, 'records saved');
@@ -135,8 +137,9 @@ export function persistedPerVersion<T>(store: GraphStore, options: PersistedOpti
     lastLoad: () => lastLoad,
     settled,
     close: async () => {
-      closed = true;
+      quiet.abort();
       await settled();
+      closed = true;
     },
   });
 }
