@@ -21,7 +21,7 @@
 import type { LifecycleTransition } from '../schemas/model.js';
 import type { ProgramTrack, TierEvaluation } from '../schemas/programs.js';
 import { evaluateTiers } from '../operations/tiers.js';
-import { funnelFacts, partnerFunnelFacts, type PartnerFunnelFacts } from '../operations/funnel.js';
+import { partnerFunnelFacts, type PartnerFunnelFacts } from '../operations/funnel.js';
 import type { StoreChanges } from '../store/changes.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { withWonDeals, type PartnerActivity, type TrackStanding, type WonPart } from '../store/program-records.js';
@@ -35,13 +35,15 @@ export interface ProgramRecords {
   standingsByPartner: Map<string, TrackStanding[]>;
   /** Of the partners in a track. */
   activities: Map<string, PartnerActivity>;
-  histories: Map<string, LifecycleTransition[]>;
   /** Every part in a won deal, by deal and by partner (in a track or not: it may join one). */
   wonByDeal: Map<string, WonPart[]>;
   wonByPartner: Map<string, WonPart[]>;
   /** Every tier evaluation, made on `day` (won deals count over the last 12 months); made at the first request for them. */
   evaluations?: { day: string; all: TierEvaluation[] };
-  /** Per track asked for, each partner's funnel facts (see funnel.ts). */
+  /**
+   * Per programme track (and tracks that were in it), each partner's funnel facts (see funnel.ts):
+   * all the funnel needs of the lifecycle histories, which are not kept (318,395 moves at 100,000 partners).
+   */
   funnels: Map<string, Map<string, PartnerFunnelFacts>>;
 }
 
@@ -67,8 +69,8 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 export function programRecords(store: GraphStore, options: Pick<PersistedOptions<ProgramRecords>, 'file' | 'log'>): PersistedRecords<ProgramRecords> {
   return persistedPerVersion(store, {
     ...options,
-    codec: programRecordsCodec,
-    load: async () => completed(await load(store)),
+    codec: programRecordsCodec(store),
+    load: () => load(store),
     patch: (previous, changes) => patch(store, previous, changes),
   });
 }
@@ -82,16 +84,15 @@ async function load(store: GraphStore): Promise<ProgramRecords> {
     store.lifecycleHistories(),
     store.wonParts(),
   ]);
-  return assemble(programs, standings, activities, histories, won);
+  return completed(assemble(programs, standings, activities, won), async () => histories);
 }
 
-function assemble(programs: ProgramTrack[], standings: TrackStanding[], activities: Map<string, PartnerActivity>, histories: Map<string, LifecycleTransition[]>, won: WonPart[]): ProgramRecords {
+function assemble(programs: ProgramTrack[], standings: TrackStanding[], activities: Map<string, PartnerActivity>, won: WonPart[]): ProgramRecords {
   return {
     programs,
     standings,
     standingsByPartner: groupBy(standings, (s) => s.partner),
     activities,
-    histories,
     wonByDeal: groupBy(won, (w) => w.deal),
     wonByPartner: groupBy(won, (w) => w.partner),
     funnels: new Map(),
@@ -104,7 +105,7 @@ function assemble(programs: ProgramTrack[], standings: TrackStanding[], activiti
  * the event loop between (all at once they hold it for most of a second at
  * 100,000 partners): what the first request of each kind would otherwise do.
  */
-async function completed(records: ProgramRecords, now = new Date()): Promise<ProgramRecords> {
+async function completed(records: ProgramRecords, histories: () => Promise<Map<string, LifecycleTransition[]>>, now = new Date()): Promise<ProgramRecords> {
   const pause = slicer();
   if (records.evaluations?.day !== today(now)) {
     const all: TierEvaluation[] = [];
@@ -121,31 +122,38 @@ async function completed(records: ProgramRecords, now = new Date()): Promise<Pro
     }
     records.evaluations = { day: today(now), all };
   }
-  for (const track of records.programs) {
-    if (records.funnels.has(track.id)) continue;
+  await withFunnelFacts(records, histories);
+  return records;
+}
+
+/** The funnel facts of every programme track that has none yet, from every partner's moves (read only then). */
+async function withFunnelFacts(records: ProgramRecords, histories: () => Promise<Map<string, LifecycleTransition[]>>): Promise<void> {
+  const missing = records.programs.filter((track) => !records.funnels.has(track.id));
+  if (missing.length === 0) return;
+  const moves = await histories();
+  const pause = slicer();
+  for (const track of missing) {
     const facts = new Map<string, PartnerFunnelFacts>();
     let walked = 0;
-    for (const [partner, history] of records.histories) {
+    for (const [partner, history] of moves) {
       const found = partnerFunnelFacts(track.id, history);
       if (found !== undefined) facts.set(partner, found);
       if (++walked % SLICE === 0) await pause();
     }
     records.funnels.set(track.id, facts);
   }
-  return records;
 }
 
 /** Partner-track pairs evaluated, or partners' moves walked, between two looks at the clock. */
 const SLICE = 2000;
 
 /** The records as their file holds them: lists and map entries, cut into frames. */
-const programRecordsCodec: RecordsCodec<ProgramRecords> = {
+const programRecordsCodec = (store: GraphStore): RecordsCodec<ProgramRecords> => ({
   kind: 'programme',
   async write(records, out) {
     await out.value(records.programs);
     await out.list(records.standings);
     await out.list([...records.activities]);
-    await out.list([...records.histories]);
     await out.list([...records.wonByDeal.values()].flat());
     await out.value(records.evaluations?.day ?? null);
     await out.list(records.evaluations?.all ?? []);
@@ -157,16 +165,15 @@ const programRecordsCodec: RecordsCodec<ProgramRecords> = {
     const programs = await input.value<ProgramTrack[]>();
     const standings = await input.list<TrackStanding>();
     const activities = new Map(await input.list<[string, PartnerActivity]>());
-    const histories = new Map(await input.list<[string, LifecycleTransition[]]>());
-    const records = assemble(programs, standings, activities, histories, await input.list<WonPart>());
+    const records = assemble(programs, standings, activities, await input.list<WonPart>());
     const day = await input.value<string | null>();
     const all = await input.list<TierEvaluation>();
     if (day !== null) records.evaluations = { day, all };
     for (const track of await input.value<string[]>()) records.funnels.set(track, new Map(await input.list<[string, PartnerFunnelFacts]>()));
     // Evaluations of another day are made again.
-    return completed(records);
+    return completed(records, () => store.lifecycleHistories());
   },
-};
+});
 
 async function patch(store: GraphStore, previous: ProgramRecords, changes: StoreChanges): Promise<ProgramRecords> {
   const partners = [...changes.partners];
@@ -180,7 +187,7 @@ async function patch(store: GraphStore, previous: ProgramRecords, changes: Store
   ]);
 
   // Won deals: each changed deal's parts replace the ones it had, for the partners it had and has.
-  const { wonByDeal, wonByPartner, standingsByPartner, activities: nextActivities, histories: nextHistories } = previous;
+  const { wonByDeal, wonByPartner, standingsByPartner, activities: nextActivities } = previous;
   const newParts = groupBy(won, (w) => w.deal);
   const affected = new Set(partners);
   for (const deal of deals) {
@@ -202,7 +209,6 @@ async function patch(store: GraphStore, previous: ProgramRecords, changes: Store
     const put = <T>(map: Map<string, T>, value: T | undefined) => (value === undefined ? map.delete(id) : map.set(id, value));
     put(standingsByPartner, standingsNow.get(id));
     put(nextActivities, activities.get(id));
-    put(nextHistories, histories.get(id));
     for (const [track, facts] of previous.funnels) put(facts, partnerFunnelFacts(track, histories.get(id) ?? []));
   }
   for (const id of affected) {
@@ -216,6 +222,9 @@ async function patch(store: GraphStore, previous: ProgramRecords, changes: Store
     standings: partners.length === 0 ? previous.standings : [...standingsByPartner.values()].flat(),
     evaluations: undefined,
   };
+  // A track new to the programme: its funnel facts from every partner's moves (read again; newer moves
+  // than this version's are harmless, the next patch works their partners' facts out again).
+  if (changes.programs) await withFunnelFacts(next, () => store.lifecycleHistories());
   // Evaluations made today under the same programme: only the affected partners' change.
   const made = previous.evaluations;
   const now = new Date();
@@ -235,11 +244,9 @@ function merge(a: TierEvaluation[], b: TierEvaluation[]): TierEvaluation[] {
   return out;
 }
 
-/** Each partner's funnel facts in a track, worked out at the first request for the track and kept with the records. */
+/** Each partner's funnel facts in a programme track, worked out when the records were read or the track defined. */
 export function trackFunnelFacts(records: ProgramRecords, track: string): Map<string, PartnerFunnelFacts> {
-  let facts = records.funnels.get(track);
-  if (facts === undefined) records.funnels.set(track, (facts = funnelFacts(track, records.histories)));
-  return facts;
+  return records.funnels.get(track) ?? new Map();
 }
 
 /** Every tier evaluation for these records, made once a day per version (and kept with the records). */

@@ -39,8 +39,9 @@ export class ProgrammeService {
     return Object.fromEntries(Object.entries(this.all).map(([kind, records]) => [kind, records.lastLoad()]));
   }
 
+  /** In warm-up order: the small ones first, so that their first requests do not wait behind the programme's records. */
   private get all() {
-    return { programme: this.records, deals: this.deals, solutions: this.catalogue, conflicts: this.conflicts };
+    return { deals: this.deals, solutions: this.catalogue, conflicts: this.conflicts, programme: this.records };
   }
 
   /**

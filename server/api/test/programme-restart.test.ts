@@ -91,6 +91,26 @@ describeStore('programme records across a restart', () => {
     expect(await answers()).toEqual(before);
   });
 
+  itStore("a track defined again after the records were read gets its funnel from every partner's moves", async () => {
+    if (server === undefined) await restart();
+    const { tracks } = await get('/api/programs');
+    const track = tracks.find((t: { id: string }) => t.id === 'resell');
+    const { at: _, ...funnel } = await get('/api/lifecycle/funnel?track=resell');
+    expect(funnel.stages.some((s: { count: number }) => s.count > 0)).toBe(true);
+    const send = (method: string, url: string, body?: unknown) =>
+      fetch(server!.url + url, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    expect((await send('DELETE', '/api/programs/tracks/resell')).status).toBe(204);
+    // Read whole without the track (a restart from the store), then the track defined again.
+    await server!.close();
+    server = undefined;
+    rmSync(path.join(dataDir, 'records'), { recursive: true, force: true });
+    await restart();
+    const { id: __, ...body } = track;
+    expect((await send('PUT', '/api/programs/tracks/resell', body)).status).toBe(200);
+    const { at: ___, ...again } = await get('/api/lifecycle/funnel?track=resell');
+    expect(again).toEqual(funnel);
+  });
+
   itStore('after another process wrote to the store between stop and restart, the records are read again and show the write', async () => {
     // The records of the store's current version, on disk.
     if (server === undefined) await restart();
