@@ -14,7 +14,7 @@ import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import type { Executor, Params, Row, WriteTransaction } from './executor.js';
 import type { QueryName } from './queries.js';
 import * as records from './records.js';
-import { activitiesFromRows, activityFromRow, standingFromRow, trackFromRow, trackRows, wonPartFromRow, type PartnerActivity, type TrackStanding, type WonPart } from './program-records.js';
+import { activityFromRow, withWonParts, standingFromRow, trackFromRow, trackRows, wonPartFromRow, type PartnerActivity, type TrackStanding, type WonPart } from './program-records.js';
 import type { ProgramTrack } from '../schemas/programs.js';
 import type { Claim, ConflictDeal, StoredResolution } from '../schemas/conflicts.js';
 import { claimFromRow, conflictDealFromRow, resolutionFromRow, resolutionProps } from './conflict-records.js';
@@ -688,12 +688,13 @@ export class GraphStore {
 
   /** What tier requirements read, for every partner in a track: a window of partners a statement, not one per partner. */
   async partnerActivities(): Promise<Map<string, PartnerActivity>> {
-    const standing: Row[] = [];
-    const reading = (async () => {
-      for await (const rows of this.partnerWindows('programs/partner-standing-of')) for (const row of rows) standing.push(row);
-    })();
-    const [won] = await Promise.all([this.executor.read('programs/won-deals'), reading]);
-    return activitiesFromRows(standing, won);
+    const won = this.executor.read('programs/won-deals');
+    // Awaited below; a failed window read must not leave its failure unhandled.
+    won.catch(() => undefined);
+    const activities = new Map<string, PartnerActivity>();
+    // Each window's rows become records as they come: no pass over every partner's rows holds the event loop.
+    for await (const rows of this.partnerWindows('programs/partner-standing-of')) for (const row of rows) activities.set(String(row.partner), activityFromRow(row));
+    return withWonParts(activities, await won);
   }
 
   /** Every partner's lifecycle moves, oldest first, read a window of partners at a time. */
