@@ -37,6 +37,9 @@ const IDS_PER_LOOKUP = 5000;
 /** Partners per window of a bulk read walked by partner id (as the projection's relationship read). */
 const PARTNERS_PER_WINDOW = 2000;
 
+/** Solution members per window of the catalogue's member read (a member may be a hub with thousands of relations). */
+const MEMBERS_PER_WINDOW = 200;
+
 /** What identity resolution asks the store for: stored records with these ids or alias ids, domains, or normalised names. */
 export interface IdentityLookup {
   ids: string[];
@@ -801,12 +804,14 @@ export class GraphStore {
 
   /** What validating the whole solution catalogue reads: one bulk read per concern, not one per solution or member. */
   async solutionCatalogue(): Promise<{ solutions: SolutionRecord[]; members: Map<string, MemberFacts>; names: CatalogueNames }> {
-    const [solutions, members, names] = await Promise.all([this.executor.read('solutions/for-validation'), this.executor.read('solutions/member-facts'), this.catalogueNames()]);
-    return {
-      solutions: solutions.map(solutionFromValidationRow).sort((a, b) => compareKeys(a.id, b.id)),
-      members: new Map(members.map(memberFromRow).map((m) => [m.id, m])),
-      names,
-    };
+    const [rows, names] = await Promise.all([this.executor.read('solutions/for-validation'), this.catalogueNames()]);
+    const solutions = rows.map(solutionFromValidationRow).sort((a, b) => compareKeys(a.id, b.id));
+    // The members' facts a window of members a statement: a hub member's relations are read by the thousand.
+    const members = new Map<string, MemberFacts>();
+    for (const ids of chunks([...new Set(solutions.flatMap((s) => s.partners))].sort(compareKeys), MEMBERS_PER_WINDOW)) {
+      for (const row of await this.executor.read('solutions/member-facts-of', { ids })) members.set(String(row.id), memberFromRow(row));
+    }
+    return { solutions, members, names };
   }
 
   /** These solutions (those that exist) as validation reads them: solutionCatalogue for the solutions a write touched. */

@@ -127,7 +127,6 @@ export const QUERY_NAMES = [
   'solutions/for-validation-of',
   'solutions/get',
   'solutions/list',
-  'solutions/member-facts',
   'solutions/member-facts-of',
   'solutions/upsert',
   'tracks/add-transitions',
