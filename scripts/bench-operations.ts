@@ -85,8 +85,10 @@ try {
     }
     const [report, importMs] = await timed(async () => importBundle(store, await readBundleInput(bundleFile), { batchRows: 5000 }));
     console.log(`imported ${Object.values(report.written).reduce((a, b) => a + b, 0).toLocaleString('en')} rows in ${(importMs / 1000).toFixed(1)} s`);
+  } else {
     // Not store.counts(): counting 2.3 million relationships reached the engine's 30 s timeout at load 27.
-  } else console.log(`the store in ${dataDir}: ${JSON.stringify(await store.identity())}`);
+    console.log(`the store in ${dataDir}: ${JSON.stringify(await store.identity())}`);
+  }
 
   const [programs, programsMs] = await timed(() => store.programs());
   const [standings, standingsMs] = await timed(() => store.trackStandings());
