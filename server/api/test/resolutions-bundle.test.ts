@@ -64,7 +64,8 @@ describeStore('conflict resolutions in the bundle', () => {
     expect(await conflicts('resolved')).toEqual(resolved);
     expect(await conflicts('open')).toEqual(stillOpen);
     expect((await call('GET', '/api/export')).body.resolutions).toEqual(bundle.resolutions);
-  });
+    // Three servers and three imports: on Neo4j on a busy machine, more than a minute.
+  }, 240_000);
 
   it('refuses a resolution row that is not one, naming the field, and writes nothing', async () => {
     server ??= await startServer({ seed: 'none' });
