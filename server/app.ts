@@ -16,6 +16,7 @@ import type { Config } from './config.js';
 import { openStore, type GraphStore } from './store/index.js';
 import { ProjectionService } from './projection/service.js';
 import { ExportCache } from './import/export-cache.js';
+import { ProgrammeService } from './service/programme.js';
 import { seedIfEmpty } from './import/seed.js';
 import { frameworkErrorHandler, registerErrorHandler } from './api/errors.js';
 import { healthRoutes } from './api/health.js';
@@ -38,6 +39,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     store: GraphStore;
     projection: ProjectionService;
+    programme: ProgrammeService;
     storeId: string;
     exportCache: ExportCache;
   }
@@ -67,10 +69,11 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
   app.decorate('store', store);
   app.decorate('storeId', ensureStoreId(config.dataDir));
   app.addHook('onClose', async () => {
-    await app.projection.close();
+    await Promise.all([app.projection.close(), app.programme.close()]);
     await store.close();
   });
   app.decorate('projection', new ProjectionService(store, app.log, path.join(config.dataDir, 'layout.json')));
+  app.decorate('programme', new ProgrammeService(store, config.dataDir, app.log));
   app.decorate('exportCache', new ExportCache(store, config.dataDir));
   await seedIfEmpty(store, config.seed, app.log);
   await store.ensureIdentity();

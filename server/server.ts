@@ -1,6 +1,7 @@
 /** Starts the application and shuts it down gracefully. */
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { MapQuery } from './schemas/analytics.js';
 import { StoreAuthError, StoreInUseError, StoreUnavailableError } from './store/index.js';
 
 const config = loadConfig();
@@ -34,5 +35,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 await app.listen({ port: config.port, host: config.host });
 // Build the projection and its metrics now rather than on the first map request (tens of seconds at 100,000 partners).
 void app.projection.current().catch((error: unknown) => app.log.error(error, 'warming the projection failed'));
+// The programme's records too, once the map's first answer is ready (from its file, or the store: seconds at 100,000 partners).
+void app.projection
+  .earlyMap(MapQuery.parse({}))
+  .then(() => app.programme.warmUp())
+  .catch((error: unknown) => app.log.error(error, 'warming the programme records failed'));
 const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 console.log(`\nEcograph is running on the ${app.store.kind} store: open http://${shown}:${config.port}/  (API docs: http://${shown}:${config.port}/docs)\n`);

@@ -1,5 +1,6 @@
 // What tier requirements read of the given partners, for those in a track:
-// partner-standing.cypher for the partners a write touched.
+// certified capabilities, customers served with their value, and integrations;
+// read for every partner a window of ids at a time, and for the partners a write touched.
 // params: $ids [string]
 // returns: partner, certified, served, integrations
 UNWIND $ids AS id

@@ -1,4 +1,6 @@
-// The given partners' stages in every track, with their tier: stages.cypher for the partners a write touched.
+// The given partners' stages in every track, with their tier: what tier evaluation
+// and the funnel start from, read for every partner a window of ids at a time,
+// and for the partners a write touched.
 // params: $ids [string]
 // returns: partner, tier, track, stage, since
 UNWIND $ids AS id

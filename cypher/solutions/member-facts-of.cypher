@@ -1,5 +1,9 @@
 // What validation reads of the given partners, those contributing to a
-// solution: member-facts.cypher for the partners a write touched.
+// solution: its name and types, its stage in each track, the regions it
+// operates in, the capabilities it holds and the other members it integrates
+// with or implements (either direction): only members, since a hub's other
+// partners would be read by the thousand and never looked at. Read for every
+// member a window at a time, and for the partners a write touched.
 // params: $ids [string]
 // returns: id, name, types, stages, regions, capabilities, related
 UNWIND $ids AS id

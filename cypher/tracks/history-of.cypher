@@ -1,4 +1,5 @@
-// The lifecycle moves of the given partners, for the export.
+// The lifecycle moves of the given partners: for the export, and for the lifecycle
+// funnel (every partner a window of ids at a time, and the partners a write touched).
 // params: $ids [string]
 // returns: partner, track, transition
 UNWIND $ids AS id

@@ -10,13 +10,12 @@ import { ErrorResponse, IdParams } from '../schemas/api.js';
 import { AttributionQuery, AttributionSummary, AttributionSummaryQuery, DealAttribution, EcosystemReport, PeriodQuery } from '../schemas/attribution.js';
 import { attributeDeal, attributionSummary } from '../operations/attribution.js';
 import { ecosystemReport } from '../operations/reports.js';
-import { dealRecords } from '../service/deal-records.js';
 import { perVersion } from '../store/per-version.js';
 import { NotFoundError } from './errors.js';
 
 export async function attributionRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const current = dealRecords(app.store);
+  const current = app.programme.deals;
   // Integration adoption is the report's alone: read per version, apart from the deals.
   const adoption = perVersion(app.store, () => app.store.integrationAdoption());
   const errors = { 400: ErrorResponse, 404: ErrorResponse };

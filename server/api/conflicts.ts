@@ -1,37 +1,24 @@
 /**
  * Deal registration conflicts: the open ones, detected on the store's deals
- * (read in bulk once per store version), the resolved ones with their audit,
- * and resolving one in a single write transaction.
+ * (read in bulk once per store version: server/service/conflict-records.ts),
+ * the resolved ones with their audit, and resolving one in a single write
+ * transaction.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse } from '../schemas/api.js';
 import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import { Conflict, ConflictList, ConflictParams, ConflictQuery, ResolveRequest, type StoredResolution } from '../schemas/conflicts.js';
-import { applyPolicy, baseOf, checkResolveRequest, detectConflicts, protectionWindows, resolvedConflicts, sameClaims } from '../operations/conflicts.js';
+import { applyPolicy, baseOf, checkResolveRequest, sameClaims } from '../operations/conflicts.js';
 import { nextCursor, offsetOf } from './offset-cursor.js';
-import { perVersion } from '../store/per-version.js';
 import { conflictColumns } from '../export/results.js';
 import { answer, nameBook, ResultFormatQuery } from './result-format.js';
-import type { GraphStore } from '../store/graph-store.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
-
-async function loadConflicts(store: GraphStore) {
-  const [deals, managers, memberships, programs, resolutions] = await Promise.all([
-    store.conflictDeals(),
-    store.customerManagers(),
-    store.protectingTracks(),
-    store.programs(),
-    store.conflictResolutions(),
-  ]);
-  const open = detectConflicts({ deals, managers, protection: protectionWindows(programs, memberships, deals), resolutions });
-  return { open, resolved: resolvedConflicts(resolutions) };
-}
 
 export async function conflictRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['conflicts'];
-  const current = perVersion(app.store, () => loadConflicts(app.store));
+  const current = app.programme.conflicts;
 
   api.get(
     '/api/conflicts',

@@ -11,7 +11,7 @@ import { Funnel, FunnelQuery, ProgramList, ProgramTrack, ProgramTrackBody, TierE
 import { funnelOf } from '../operations/funnel.js';
 import { Id } from '../schemas/model.js';
 import { nextCursor, offsetOf } from './offset-cursor.js';
-import { programRecords, tierEvaluations, trackFunnelFacts } from '../service/program-records.js';
+import { tierEvaluations, trackFunnelFacts } from '../service/program-records.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { answer, nameBook, ResultFormatQuery } from './result-format.js';
 import { tierEvaluationColumns } from '../export/results.js';
@@ -42,7 +42,7 @@ export async function programRoutes(app: FastifyInstance) {
   const tags = ['programs'];
   const errors = { 400: ErrorResponse, 404: ErrorResponse };
   // Kept per store version and brought forward by each write (see server/service/program-records.ts), the evaluations with them.
-  const records = programRecords(app.store);
+  const records = app.programme.records;
 
   api.get('/api/programs', { schema: { tags, summary: 'The programme: every track with its benefits, limits and tiers', response: { 200: ProgramList } } }, async () => ({
     tracks: await app.store.programs(),

@@ -10,7 +10,6 @@ import { ErrorResponse, IdParams } from '../schemas/api.js';
 import { CataloguePage, CustomerSolutions, SolutionListQuery, SolutionValidation } from '../schemas/solutions.js';
 import { rankSolutions } from '../operations/solutions.js';
 import { InvalidCursorError } from '../store/graph-store.js';
-import { solutionCatalogue } from '../service/solution-catalogue.js';
 import { NotFoundError } from './errors.js';
 
 /** The cursor the other lists use: the last id, as base64url JSON. */
@@ -28,7 +27,7 @@ function afterId(cursor: string | undefined): string {
 export async function solutionRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: ErrorResponse, 404: ErrorResponse };
-  const catalogue = solutionCatalogue(app.store);
+  const catalogue = app.programme.catalogue;
 
   api.get(
     '/api/solutions',

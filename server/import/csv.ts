@@ -11,6 +11,8 @@
  *   deals.csv          id,customer,region,needs,amount,stage,partners,closedAt
  *   solutions.csv      id,name,partners,capabilities,regions
  *   programs.csv       id,name,partnerTypes,benefits,protectionDays,stallLimits,tiers (optional)
+ *   sharing.csv        partner,default,partners (optional)
+ *   resolutions.csv    id,base,conflict,audit (optional)
  *
  * Cells: RFC 4180 quoting, CRLF or LF line ends, an optional UTF-8 BOM; cells
  * are trimmed and an empty cell is an absent field. Export escapes cells a
@@ -25,11 +27,13 @@
  * HAS_CAPABILITY rows of third-party files; export writes memberships inline.
  * In programs.csv, `stallLimits` (`{"onboard":90}`) and `tiers` (the JSON
  * tier list, lowest first) are JSON cells: tiers nest too deep for ";" and ":".
+ * So are a conflict resolution's `conflict` and `audit` in resolutions.csv
+ * (the conflict as it stood; the policy, actor, time and the claims before and after).
  *
  * Written by hand: no CSV library is among the project's dependencies, and
  * the format needs only a small RFC 4180 reader and writer.
  */
-import type { Bundle, BundleSection } from '../schemas/bundle.js';
+import type { Bundle, ExportSection } from '../schemas/bundle.js';
 import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import type { Origin } from './mapping.js';
 import { csvCell, unescapeFormulaCell } from '../export/csv-cell.js';
@@ -51,9 +55,10 @@ interface Column {
 const text = (name: string, required = false): Column => ({ name, kind: 'text', required });
 const num = (name: string): Column => ({ name, kind: 'number' });
 const list = (name: string, required = false): Column => ({ name, kind: 'list', required });
+const json = (name: string, required = false): Column => ({ name, kind: 'json', required });
 
-/** Each section's file name and columns, in the order export writes them. */
-export const CSV_FILES: Record<BundleSection, { file: string; columns: Column[] }> = {
+/** Each section's file name and columns, in the order export writes them; the conflict resolutions have theirs too. */
+export const CSV_FILES: Record<ExportSection, { file: string; columns: Column[] }> = {
   capabilities: { file: 'capabilities.csv', columns: [text('id', true), text('name', true), text('category')] },
   regions: { file: 'regions.csv', columns: [text('id', true), text('name')] },
   segments: { file: 'segments.csv', columns: [text('id', true), text('name')] },
@@ -131,12 +136,16 @@ export const CSV_FILES: Record<BundleSection, { file: string; columns: Column[] 
     file: 'sharing.csv',
     columns: [text('partner', true), text('default'), { name: 'partners', kind: 'json' }],
   },
+  resolutions: {
+    file: 'resolutions.csv',
+    columns: [text('id', true), text('base', true), json('conflict', true), json('audit', true)],
+  },
 };
 
 /** Sections a bundle may leave out (absent, not empty), as bundles from before them did: no file is written for them when empty. */
-export const OPTIONAL_SECTIONS: ReadonlySet<BundleSection> = new Set(['programs', 'sharing']);
+export const OPTIONAL_SECTIONS: ReadonlySet<ExportSection> = new Set(['programs', 'sharing', 'resolutions']);
 
-const SECTIONS = Object.keys(CSV_FILES) as BundleSection[];
+const SECTIONS = Object.keys(CSV_FILES) as ExportSection[];
 const EXPECTED_FILES = SECTIONS.map((s) => CSV_FILES[s].file).join(', ');
 
 // ---------- writing ----------
@@ -184,17 +193,17 @@ function trimmedParts(parts: string[]): string {
   return parts.join(':');
 }
 
-function exportColumns(section: BundleSection): Column[] {
+function exportColumns(section: ExportSection): Column[] {
   return CSV_FILES[section].columns.filter((c) => !c.importOnly);
 }
 
 /** The header line of a section's file, with its line end. */
-export function csvHeader(section: BundleSection): string {
+export function csvHeader(section: ExportSection): string {
   return `${exportColumns(section).map((c) => c.name).join(',')}\n`;
 }
 
 /** One record as a CSV line, with its line end; used by bundleToCsv and by streaming writers. */
-export function csvLine(section: BundleSection, row: object): string {
+export function csvLine(section: ExportSection, row: object): string {
   const record = row as Record<string, unknown>;
   return `${exportColumns(section).map((c) => csvCell(formatCell(c.kind, record[c.name]))).join(',')}\n`;
 }
@@ -404,14 +413,14 @@ function parseCell(kind: ColumnKind, raw: string): unknown {
   }
 }
 
-function sectionOf(name: string): BundleSection {
+function sectionOf(name: string): ExportSection {
   const base = (name.split(/[\\/]/).pop() ?? name).toLowerCase();
   const section = SECTIONS.find((s) => CSV_FILES[s].file === base);
   if (section === undefined) throw new Error(`${MODULE}: unknown file "${name}"; expected one of ${EXPECTED_FILES}`);
   return section;
 }
 
-function parseFile(section: BundleSection, name: string, source: string, lines: number[], warnings: string[]): Array<Record<string, unknown>> {
+function parseFile(section: ExportSection, name: string, source: string, lines: number[], warnings: string[]): Array<Record<string, unknown>> {
   const { columns } = CSV_FILES[section];
   const expected = columns.map((c) => c.name).join(', ');
   let layout: Array<Column | undefined> | undefined;
@@ -462,7 +471,7 @@ function readHeader(header: string[], columns: Column[], name: string, expected:
 /**
  * Reads a bundle's CSV files (file name → text; a path prefix is ignored) into
  * a plain, not yet validated bundle object. Sections without a file are empty
- * (programs: absent).
+ * (the optional ones, programs, sharing and resolutions: absent).
  * Throws on an unknown file, a duplicate column, a missing required
  * column, or an unclosed quote; an unknown column is ignored (see parseCsvFiles).
  */
@@ -477,7 +486,7 @@ export function parseCsvFiles(files: Record<string, string>): { bundle: Record<s
   const bundle: Record<string, unknown> = { version: BUNDLE_VERSION };
   // Programmes are optional in a bundle: without programs.csv the section stays absent, as in bundles from before them.
   for (const section of SECTIONS) if (!OPTIONAL_SECTIONS.has(section)) bundle[section] = [];
-  const seen = new Map<BundleSection, string>();
+  const seen = new Map<ExportSection, string>();
   for (const [name, source] of Object.entries(files)) {
     const section = sectionOf(name);
     const previous = seen.get(section);

@@ -8,7 +8,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
-import { BUNDLE_SECTIONS, type BundleSection } from '../schemas/bundle.js';
+import { BUNDLE_SECTIONS, type BundleSection, type ExportSection } from '../schemas/bundle.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { CSV_FILES, csvHeader, csvLine, OPTIONAL_SECTIONS } from './csv.js';
 
@@ -28,12 +28,10 @@ export function bundleCsvZip(store: GraphStore): Readable {
   output.once('close', () => gone.abort());
 
   void (async () => {
-    const written = new Set<BundleSection>();
+    const written = new Set<ExportSection>();
     let file: PassThrough | undefined;
-    let current: BundleSection | undefined;
+    let current: ExportSection | undefined;
     for await (const { section, rows } of store.exportBatches()) {
-      // Resolutions travel in JSON bundles only: a CSV row has no place for their lists of claims.
-      if (section === 'resolutions') continue;
       if (section !== current) {
         file?.end();
         file = new PassThrough();

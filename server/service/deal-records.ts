@@ -10,7 +10,7 @@ import type { DealRecord } from '../schemas/attribution.js';
 import { coalitionStats, type CoalitionStats } from '../operations/attribution.js';
 import type { StoreChanges } from '../store/changes.js';
 import type { GraphStore } from '../store/graph-store.js';
-import { patchedPerVersion } from '../store/per-version.js';
+import { persistedPerVersion, type PersistedOptions, type PersistedRecords } from './persisted.js';
 
 export interface DealData {
   /** In id order. */
@@ -26,8 +26,18 @@ function withStats(deals: DealRecord[]): DealData {
   return { deals: sorted, byId: new Map(sorted.map((d) => [d.id, d])), stats: coalitionStats(sorted) };
 }
 
-export function dealRecords(store: GraphStore): () => Promise<DealData> {
-  return patchedPerVersion(store, async () => withStats(await store.dealRecords()), (previous, changes) => patch(store, previous, changes));
+/** The deals for the store's current version, kept in `file` between runs. */
+export function dealRecords(store: GraphStore, options: Pick<PersistedOptions<DealData>, 'file' | 'log'>): PersistedRecords<DealData> {
+  return persistedPerVersion(store, {
+    ...options,
+    codec: {
+      kind: 'deals',
+      write: (data, out) => out.list(data.deals),
+      read: async (input) => withStats(await input.list<DealRecord>()),
+    },
+    load: async () => withStats(await store.dealRecords()),
+    patch: (previous, changes) => patch(store, previous, changes),
+  });
 }
 
 async function patch(store: GraphStore, previous: DealData, changes: StoreChanges): Promise<DealData> {

@@ -14,7 +14,7 @@ import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import type { Executor, Params, ReadOptions, Row, WriteTransaction } from './executor.js';
 import type { QueryName } from './queries.js';
 import * as records from './records.js';
-import { activitiesFromRows, activityFromRow, standingFromRow, trackFromRow, trackRows, wonPartFromRow, type PartnerActivity, type TrackStanding, type WonPart } from './program-records.js';
+import { activityFromRow, withWonParts, standingFromRow, trackFromRow, trackRows, wonPartFromRow, type PartnerActivity, type TrackStanding, type WonPart } from './program-records.js';
 import type { ProgramTrack } from '../schemas/programs.js';
 import type { Claim, ConflictDeal, StoredResolution } from '../schemas/conflicts.js';
 import { claimFromRow, conflictDealFromRow, resolutionFromRow, resolutionProps } from './conflict-records.js';
@@ -33,6 +33,12 @@ const FOR_WRITE = { forWrite: true };
 
 /** Ids (or other keys) per lookup statement. */
 const IDS_PER_LOOKUP = 5000;
+
+/** Partners per window of a bulk read walked by partner id (as the projection's relationship read). */
+const PARTNERS_PER_WINDOW = 2000;
+
+/** Solution members per window of the catalogue's member read (a member may be a hub with thousands of relations). */
+const MEMBERS_PER_WINDOW = 200;
 
 /** What identity resolution asks the store for: stored records with these ids or alias ids, domains, or normalised names. */
 export interface IdentityLookup {
@@ -673,20 +679,43 @@ export class GraphStore {
     return (await this.executor.read('programs/list')).map(trackFromRow);
   }
 
-  /** Every partner's stage and tier in every track. */
+  /** Every partner's stage and tier in every track, in partner id order, read a window of partners at a time. */
   async trackStandings(): Promise<TrackStanding[]> {
-    return (await this.executor.read('programs/stages')).map(standingFromRow);
+    const out: TrackStanding[] = [];
+    for await (const rows of this.partnerWindows('programs/stages-of')) {
+      const standings = rows.map(standingFromRow).sort((a, b) => compareKeys(a.partner, b.partner));
+      for (const standing of standings) out.push(standing);
+    }
+    return out;
   }
 
-  /** What tier requirements read, for every partner in a track: two bulk reads, not one per partner. */
+  /** What tier requirements read, for every partner in a track: a window of partners a statement, not one per partner. */
   async partnerActivities(): Promise<Map<string, PartnerActivity>> {
-    const [standing, won] = await Promise.all([this.executor.read('programs/partner-standing'), this.executor.read('programs/won-deals')]);
-    return activitiesFromRows(standing, won);
+    const won = this.executor.read('programs/won-deals');
+    // Awaited below; a failed window read must not leave its failure unhandled.
+    won.catch(() => undefined);
+    const activities = new Map<string, PartnerActivity>();
+    // Each window's rows become records as they come: no pass over every partner's rows holds the event loop.
+    for await (const rows of this.partnerWindows('programs/partner-standing-of')) for (const row of rows) activities.set(String(row.partner), activityFromRow(row));
+    return withWonParts(activities, await won);
   }
 
-  /** Every partner's lifecycle moves, oldest first. */
+  /** Every partner's lifecycle moves, oldest first, read a window of partners at a time. */
   async lifecycleHistories(): Promise<Map<string, LifecycleTransition[]>> {
-    return records.historiesFromRows(await this.executor.read('tracks/history'));
+    const out = new Map<string, LifecycleTransition[]>();
+    // A partner's moves all come in its own window.
+    for await (const rows of this.partnerWindows('tracks/history-of')) for (const [partner, moves] of records.historiesFromRows(rows)) out.set(partner, moves);
+    return out;
+  }
+
+  /**
+   * A statement keyed by partner ids over every partner, a window of ids at
+   * a time in id order: at 100,000 partners a statement over all of them
+   * takes seconds (and nears the embedded engine's 30 s timeout on a loaded
+   * machine), and turning its rows into records holds the event loop as long.
+   */
+  private async *partnerWindows(query: QueryName): AsyncGenerator<Row[]> {
+    for (const ids of chunks(await this.allIds('partners/ids-from'), PARTNERS_PER_WINDOW)) yield await this.executor.read(query, { ids });
   }
 
   /** Every partner's part in a won deal. */
@@ -775,12 +804,14 @@ export class GraphStore {
 
   /** What validating the whole solution catalogue reads: one bulk read per concern, not one per solution or member. */
   async solutionCatalogue(): Promise<{ solutions: SolutionRecord[]; members: Map<string, MemberFacts>; names: CatalogueNames }> {
-    const [solutions, members, names] = await Promise.all([this.executor.read('solutions/for-validation'), this.executor.read('solutions/member-facts'), this.catalogueNames()]);
-    return {
-      solutions: solutions.map(solutionFromValidationRow).sort((a, b) => compareKeys(a.id, b.id)),
-      members: new Map(members.map(memberFromRow).map((m) => [m.id, m])),
-      names,
-    };
+    const [rows, names] = await Promise.all([this.executor.read('solutions/for-validation'), this.catalogueNames()]);
+    const solutions = rows.map(solutionFromValidationRow).sort((a, b) => compareKeys(a.id, b.id));
+    // The members' facts a window of members a statement: a hub member's relations are read by the thousand.
+    const members = new Map<string, MemberFacts>();
+    for (const ids of chunks([...new Set(solutions.flatMap((s) => s.partners))].sort(compareKeys), MEMBERS_PER_WINDOW)) {
+      for (const row of await this.executor.read('solutions/member-facts-of', { ids })) members.set(String(row.id), memberFromRow(row));
+    }
+    return { solutions, members, names };
   }
 
   /** These solutions (those that exist) as validation reads them: solutionCatalogue for the solutions a write touched. */

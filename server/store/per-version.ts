@@ -28,26 +28,27 @@ export function perVersion<T>(store: GraphStore, load: () => Promise<T>): () => 
 /**
  * A value read from the store and brought forward to each new version by
  * `patch`, from what the writes since changed (`GraphStore.changesBetween`),
- * instead of read whole again: `load` runs at the first request, and again
+ * instead of read whole again: `load` runs at the first request (given the
+ * version it reads for), and again
  * only when the changes are not known record by record or too many to be
  * worth re-reading one by one. `patch` must leave `previous` as it was (a
  * request may still be reading it) and give what `load` would give now.
  */
 export function patchedPerVersion<T>(
   store: GraphStore,
-  load: () => Promise<T>,
+  load: (version: number) => Promise<T>,
   patch: (previous: T, changes: StoreChanges) => Promise<T>,
   maxChanged = PATCH_LIMIT,
-): () => Promise<T> {
-  let cached: { version: number; value: Promise<T> } | undefined;
-  return async () => {
+): VersionedValue<T> {
+  let cached: Versioned<T> | undefined;
+  const get = async () => {
     const version = await store.version();
     const base = cached;
     // A request that read the version before another request moved the cache on is served the newer value.
     if (base === undefined || base.version < version) {
       const value = (async () => {
         const changes = base === undefined ? undefined : await store.changesBetween(base.version, version);
-        if (base === undefined || changes === undefined || changes.size > maxChanged) return load();
+        if (base === undefined || changes === undefined || changes.size > maxChanged) return load(version);
         return patch(await base.value, changes);
       })();
       const entry = { version, value };
@@ -58,6 +59,18 @@ export function patchedPerVersion<T>(
     }
     return cached!.value;
   };
+  return Object.assign(get, { latest: () => cached });
+}
+
+export interface Versioned<T> {
+  version: number;
+  value: Promise<T>;
+}
+
+/** The value for the store's current version; `latest` is the one last asked for, without asking the store. */
+export interface VersionedValue<T> {
+  (): Promise<T>;
+  latest(): Versioned<T> | undefined;
 }
 
 /** Ids past which re-reading them one by one costs about as much as reading everything. */

@@ -98,9 +98,8 @@ export function activityFromRow(row: Row): PartnerActivity {
 
 const wonDeal = ({ deal, amount, registeredAt }: WonPart): PartnerActivity['wonDeals'][number] => (registeredAt === undefined ? { deal, amount } : { deal, amount, registeredAt });
 
-export function activitiesFromRows(standing: Row[], won: Row[]): Map<string, PartnerActivity> {
-  const activities = new Map<string, PartnerActivity>();
-  for (const row of standing) activities.set(String(row.partner), activityFromRow(row));
+/** The activities with their partners' parts in these won deals added (partners without an activity, in no track, left out). */
+export function withWonParts(activities: Map<string, PartnerActivity>, won: Row[]): Map<string, PartnerActivity> {
   for (const part of won.map(wonPartFromRow)) activities.get(part.partner)?.wonDeals.push(wonDeal(part));
   return activities;
 }

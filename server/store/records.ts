@@ -156,7 +156,7 @@ export function latestMove(history: LifecycleTransition[] | undefined, track: st
   return history?.filter((x) => x.track === track).sort(byTime).at(-1);
 }
 
-/** Every partner's history from `tracks/history` rows, oldest move first. */
+/** Each partner's history from `tracks/history-of` rows, oldest move first. */
 export function historiesFromRows(rows: Row[]): Map<string, LifecycleTransition[]> {
   const histories = new Map<string, LifecycleTransition[]>();
   for (const row of rows) {

@@ -152,6 +152,23 @@ describe('bundleToCsv', () => {
     expect(parseCsvBundle({ 'programs.csv': 'id,tiers\nresell,[not json\n' })).toMatchObject({ programs: [{ id: 'resell', tiers: '[not json' }] });
   });
 
+  it('round-trips conflict resolutions, the conflict and its audit as JSON cells', () => {
+    const claims = [{ deal: 'd-1', partner: 'p:1', role: 'sourcing', claimedShare: 0.7, registeredAt: '2026-01-05T09:00:00Z' }, { deal: 'd-1', partner: 'p-2', role: 'delivery', claimedShare: 0.6, registeredAt: null }];
+    const resolutions = [
+      {
+        id: 'oc-1a2b-2',
+        base: 'oc-1a2b',
+        conflict: { kind: 'over-claimed' as const, deals: ['d-1'], partners: ['p-2', 'p:1'], amount: 250000, evidence: 'Claims on "d-1" add up to 130%, not 100%; see line\ntwo', suggestedResolution: '=split them, proportionally' },
+        audit: { policy: 'proportional' as const, note: 'agreed; "on the call"', actor: 'local', at: '2026-02-01T10:00:00.000Z', before: claims, after: claims.map((c, i) => ({ ...c, claimedShare: i === 0 ? 0.538 : 0.462 })) },
+      },
+    ];
+    const files = bundleToCsv({ ...awkward, resolutions });
+    expect(files['resolutions.csv']!.split('\n')[0]).toBe('id,base,conflict,audit');
+    expect(Bundle.parse(parseCsvBundle(files))).toEqual({ ...awkward, resolutions });
+    // Without the file the section stays absent, as in bundles from before it.
+    expect(parseCsvBundle(bundleToCsv(awkward))).not.toHaveProperty('resolutions');
+  });
+
   it('round-trips the demo bundle', () => {
     expect(Bundle.parse(parseCsvBundle(bundleToCsv(demo)))).toEqual(demo);
   });
