@@ -196,7 +196,7 @@ export class StoreWriter {
     private readonly now = new Date().toISOString(),
   ) {}
 
-  private async each(query: QueryName, rows: Params[]): Promise<void> {
+  private async each(query: QueryName, rows: Array<Params | unknown[]>): Promise<void> {
     for (const batch of chunks(rows)) {
       this.changed = true;
       await this.tx.run(query, { rows: batch });
@@ -322,10 +322,10 @@ export class StoreWriter {
   async upsertRelationships(items: Relationship[]) {
     this.touched.add('relationships', items.map(relationshipLabel));
     for (const r of items) this.relationshipChanged(r);
-    const byType = new Map<keyof typeof MERGE_QUERY, Params[]>();
+    const byType = new Map<keyof typeof MERGE_QUERY, unknown[][]>();
     for (const r of items) {
       const rows = byType.get(r.type) ?? [];
-      rows.push({ from: r.from, to: r.to, role: r.type === 'SERVES' ? r.role : null, props: records.relationshipProps(r, this.now) });
+      rows.push(records.relationshipRow(r, this.now));
       byType.set(r.type, rows);
     }
     for (const [type, rows] of byType) await this.each(MERGE_QUERY[type], rows);

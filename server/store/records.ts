@@ -182,9 +182,10 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const sorted = (ids: unknown) => [...((ids as string[] | null) ?? [])].sort(compare);
 
 /** The properties a relationship stores (its endpoints and type are the edge itself). */
-export function relationshipProps(r: Relationship, now: string): Props {
-  const { from: _from, to: _to, type: _type, ...rest } = r;
-  return withoutNulls({ ...rest, updatedAt: r.updatedAt ?? now });
+/** A relationship as its merge statement takes it (cypher/relationships/merge-*.cypher): a list, lighter to send than a map. */
+export function relationshipRow(r: Relationship, now: string): unknown[] {
+  const updatedAt = r.updatedAt ?? now;
+  return r.type === 'SERVES' ? [r.from, r.to, r.role, r.since ?? null, r.annualValue ?? null, r.source ?? null, updatedAt] : [r.from, r.to, r.source ?? null, updatedAt];
 }
 
 export function relationshipFromRow(row: Row): Relationship {
