@@ -13,7 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Executor } from '../server/store/executor.js';
 import { GraphStore } from '../server/store/graph-store.js';
@@ -213,6 +213,7 @@ async function run(kind: 'grafeo' | 'neo4j'): Promise<Record<string, string>> {
       'export size': mb(bytes),
       'Node peak RSS so far': mb(nodePeakRss()),
       'JVM peak RSS': kind === 'neo4j' ? jvmPeakRss(jvmPid()) : '-',
+      'load average (1, 5, 15 min)': loadavg().map((l) => l.toFixed(1)).join(', '),
     };
   } finally {
     await store.close();
