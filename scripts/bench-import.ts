@@ -229,6 +229,8 @@ for (const kind of kinds) {
     continue;
   }
   results[kind] = await run(kind);
+  // Each store's figures as soon as they are known: the next store's run is long.
+  console.log(`\n${kind}: ${JSON.stringify(results[kind])}`);
 }
 console.log(`\nimport in batches of ${values.batch} rows into a fresh store, then a projection read and a streamed export`);
 console.table(results);
