@@ -202,7 +202,7 @@ export class StoreWriter {
     private readonly now = new Date().toISOString(),
   ) {}
 
-  private async each(query: QueryName, rows: Params[]): Promise<void> {
+  private async each(query: QueryName, rows: Array<Params | unknown[]>): Promise<void> {
     for (const batch of chunks(rows)) {
       this.changed = true;
       await this.tx.run(query, { rows: batch });
@@ -231,17 +231,18 @@ export class StoreWriter {
   async upsertPartners(items: Partner[]) {
     this.touched.add('partners', items.map((p) => p.id));
     for (const p of items) this.changes.partners.add(p.id);
-    await this.each('partners/upsert', items.map((p) => ({ id: p.id, props: records.partnerProps(p) })));
+    await this.each('partners/upsert', items.map(records.partnerRow));
     await this.each('partners/upsert-aliases', items.flatMap((p) => p.aliases.map((alias) => ({ alias, id: p.id }))));
     for (const batch of chunks(items.map((p) => p.id))) await this.tx.run('partners/clear-memberships', { ids: batch });
-    const membership = (p: Partner) => ({ source: p.sources[0] ?? 'import', updatedAt: this.now });
+    // Rows as lists [partner, target, source, updatedAt, …] (see cypher/relationships/merge-serves.cypher).
+    const source = (p: Partner) => p.sources[0] ?? 'import';
     const unique = <T>(list: T[], key: (item: T) => string) => [...new Map(list.map((item) => [key(item), item])).values()];
     await this.each(
       'relationships/add-has-capability',
-      items.flatMap((p) => unique(p.capabilities, (c) => c.id).map((c) => ({ from: p.id, to: c.id, props: { ...membership(p), level: c.level, certified: c.certified } }))),
+      items.flatMap((p) => unique(p.capabilities, (c) => c.id).map((c) => [p.id, c.id, source(p), this.now, c.level, c.certified])),
     );
-    await this.each('relationships/add-operates-in', items.flatMap((p) => unique(p.regions, String).map((r) => ({ from: p.id, to: r, props: membership(p) }))));
-    await this.each('relationships/add-serves-segment', items.flatMap((p) => unique(p.segments, String).map((s) => ({ from: p.id, to: s, props: membership(p) }))));
+    await this.each('relationships/add-operates-in', items.flatMap((p) => unique(p.regions, String).map((r) => [p.id, r, source(p), this.now])));
+    await this.each('relationships/add-serves-segment', items.flatMap((p) => unique(p.segments, String).map((s) => [p.id, s, source(p), this.now])));
     await this.setLifecycles(items);
   }
 
@@ -321,17 +322,17 @@ export class StoreWriter {
   async upsertCustomers(items: Customer[]) {
     this.touched.add('customers', items.map((c) => c.id));
     for (const c of items) this.changes.customers.add(c.id);
-    await this.each('customers/upsert', items.map((c) => ({ id: c.id, props: records.customerProps(c) })));
+    await this.each('customers/upsert', items.map(records.customerRow));
     await this.each('customers/upsert-aliases', items.flatMap((c) => c.aliases.map((alias) => ({ alias, id: c.id }))));
   }
 
   async upsertRelationships(items: Relationship[]) {
     this.touched.add('relationships', items.map(relationshipLabel));
     for (const r of items) this.relationshipChanged(r);
-    const byType = new Map<keyof typeof MERGE_QUERY, Params[]>();
+    const byType = new Map<keyof typeof MERGE_QUERY, unknown[][]>();
     for (const r of items) {
       const rows = byType.get(r.type) ?? [];
-      rows.push({ from: r.from, to: r.to, role: r.type === 'SERVES' ? r.role : null, props: records.relationshipProps(r, this.now) });
+      rows.push(records.relationshipRow(r, this.now));
       byType.set(r.type, rows);
     }
     for (const [type, rows] of byType) await this.each(MERGE_QUERY[type], rows);

@@ -366,8 +366,8 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     // Written as an older version did: no nameKey, no alias nodes.
     const executor = (t.store as unknown as { executor: Executor }).executor;
     await executor.write(async (tx) => {
-      await tx.run('partners/upsert', { rows: [{ id: 'p-old', props: { id: 'p-old', name: 'Oldtimer Systems Ltd', types: ['msp'], sources: ['crm'], aliases: ['crm-old'] } }] });
-      await tx.run('customers/upsert', { rows: [{ id: 'c-old', props: { id: 'c-old', name: 'Old Customer', segment: 'smb', region: 'apac', needs: [], sources: [], aliases: ['erp-old'] } }] });
+      await tx.run('partners/upsert', { rows: [['p-old', 'Oldtimer Systems Ltd', null, null, null, ['msp'], null, null, null, null, ['crm'], ['crm-old']]] });
+      await tx.run('customers/upsert', { rows: [['c-old', 'Old Customer', null, null, null, 'smb', null, 'apac', [], [], ['erp-old']]] });
     });
     expect(await t.store.identities('partners', { ids: ['crm-old'], domains: [], names: ['oldtimer systems'] })).toEqual([]);
     await t.store.addIdentityKeys();
