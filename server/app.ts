@@ -56,7 +56,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
     // Ids in paths are short; the import body is the one large request and sets its own limit.
     bodyLimit: 10 * 1024 * 1024,
     // An id is at most 200 characters, up to 12 once percent-encoded (4 UTF-8 bytes, %XX each): Fastify's default of 100 answered 414 for valid ids.
-    maxParamLength: 2_400,
+    routerOptions: { maxParamLength: 2_400 },
     // A client has this long to send a whole request, body included: a slow body cannot hold a connection for ever (408).
     requestTimeout: REQUEST_TIMEOUT_MS,
     frameworkErrors: frameworkErrorHandler,
