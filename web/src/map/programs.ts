@@ -1,6 +1,13 @@
 /**
- * Sigma's own node and edge programs without two costs it pays every frame,
+ * Sigma's own node and edge programs without three costs it pays every frame,
  * which software WebGL (SwiftShader, the only WebGL without a GPU) pays dearly:
+ *
+ * - Sigma draws each node and edge as an instance of one small shape
+ *   (instanced drawing). A GPU draws instances in one go; SwiftShader runs
+ *   one internal draw per instance, handing each to its worker threads, and
+ *   that overhead, not the pixels, was most of a frame. Here each vertex
+ *   carries its instance's data (three vertices a node, six an edge), so a
+ *   frame is one plain draw per program.
  *
  * - `Program.bindProgram` uploads the whole instance array (`bufferData`) for
  *   every pass of every frame, though the array only changes when sigma
@@ -16,6 +23,7 @@
 import type Sigma from 'sigma';
 import { EdgeRectangleProgram, NodeCircleProgram, type Program, type ProgramInfo } from 'sigma/rendering';
 import type { RenderParams } from 'sigma/types';
+import type { InstancedProgramDefinition, ProgramDefinition } from 'sigma/rendering';
 
 /** Sigma's own test (`Sigma.render`) of a camera in motion, for a renderer. */
 export function cameraMoving(renderer: Sigma): boolean {
@@ -29,6 +37,7 @@ type ProgramClass = new (...args: any[]) => Program & {
   getDefinition(): ReturnType<Program['getDefinition']>;
   setUniforms(params: RenderParams, info: ProgramInfo): void;
   process(...args: any[]): void;
+  processVisibleItem(...args: any[]): void;
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -83,5 +92,47 @@ function lean<TBase extends ProgramClass>(Base: TBase) {
   };
 }
 
-export const LeanNodeCircleProgram = lean(NodeCircleProgram);
-export const LeanEdgeRectangleProgram = lean(EdgeRectangleProgram);
+/**
+ * The same program, drawn without instancing: its constant attributes (the
+ * shape's corners) become per-vertex attributes after the item's own, and
+ * each item is written once per vertex.
+ */
+function deinstanced<TBase extends ProgramClass>(Base: TBase) {
+  const instanced = (Base as unknown as { prototype: Program }).prototype.getDefinition() as InstancedProgramDefinition;
+  const itemFloats = instanced.ATTRIBUTES.reduce((n, a) => n + attributeFloats(a), 0);
+  const cornerFloats = instanced.CONSTANT_ATTRIBUTES.reduce((n, a) => n + attributeFloats(a), 0);
+  const definition: ProgramDefinition = {
+    VERTICES: instanced.VERTICES,
+    VERTEX_SHADER_SOURCE: instanced.VERTEX_SHADER_SOURCE,
+    FRAGMENT_SHADER_SOURCE: instanced.FRAGMENT_SHADER_SOURCE,
+    METHOD: instanced.METHOD,
+    UNIFORMS: instanced.UNIFORMS,
+    ATTRIBUTES: [...instanced.ATTRIBUTES, ...instanced.CONSTANT_ATTRIBUTES],
+  };
+  const item = new Float32Array(itemFloats);
+  return class Deinstanced extends Base {
+    override getDefinition() {
+      return definition;
+    }
+
+    override processVisibleItem(index: number, start: number, ...data: unknown[]): void {
+      // The instanced program writes the item's attributes at `start`; copy them to every vertex, each with its corner.
+      super.processVisibleItem(index, start, ...data);
+      item.set(this.array.subarray(start, start + itemFloats));
+      for (let v = 0; v < definition.VERTICES; v++) {
+        const at = start + v * (itemFloats + cornerFloats);
+        this.array.set(item, at);
+        this.array.set(instanced.CONSTANT_DATA[v]!, at + itemFloats);
+      }
+    }
+  };
+}
+
+/** Floats an attribute takes in sigma's arrays: four bytes (a colour, an id) pack into one. */
+function attributeFloats(attribute: { size: number; type: number }): number {
+  return attribute.type === WebGLRenderingContext.UNSIGNED_BYTE ? attribute.size / 4 : attribute.size;
+}
+
+// Typed as sigma's own classes: same constructor, same public interface.
+export const LeanNodeCircleProgram = lean(deinstanced(NodeCircleProgram)) as unknown as typeof NodeCircleProgram;
+export const LeanEdgeRectangleProgram = lean(deinstanced(EdgeRectangleProgram)) as unknown as typeof EdgeRectangleProgram;
