@@ -1,15 +1,13 @@
 /**
  * Sigma's own node and edge programs without three costs it pays every frame,
  * which software WebGL (SwiftShader, the only WebGL without a GPU) pays dearly:
- *
  * - Sigma draws each node and edge as an instance of one small shape
  *   (instanced drawing). A GPU draws instances in one go; SwiftShader runs
  *   one internal draw per instance, handing each to its worker threads, and
  *   that overhead, not the pixels, was most of a frame. Here each vertex
  *   carries its instance's data (three vertices a node, six an edge), so a
  *   frame is one plain draw per program.
- *
- * - `Program.bindProgram` uploads the whole instance array (`bufferData`) for
+ * - `Program.bindProgram` uploads the whole vertex array (`bufferData`) for
  *   every pass of every frame, though the array only changes when sigma
  *   re-processes the graph (a refresh). Here each pass's buffer is uploaded
  *   again only after the array changed.
@@ -18,12 +16,18 @@
  *   hovered mid-move, and sigma draws a still frame, picking included, once
  *   the move ends (the end of an animation, or its refresh on mouse-up).
  *
- * What is drawn is unchanged: same shaders, same data.
+ * What is drawn is unchanged: same shaders, same data, the same pixels.
  */
 import type Sigma from 'sigma';
-import { EdgeRectangleProgram, NodeCircleProgram, type Program, type ProgramInfo } from 'sigma/rendering';
+import {
+  EdgeRectangleProgram,
+  NodeCircleProgram,
+  type InstancedProgramDefinition,
+  type Program,
+  type ProgramDefinition,
+  type ProgramInfo,
+} from 'sigma/rendering';
 import type { RenderParams } from 'sigma/types';
-import type { InstancedProgramDefinition, ProgramDefinition } from 'sigma/rendering';
 
 /** Sigma's own test (`Sigma.render`) of a camera in motion, for a renderer. */
 export function cameraMoving(renderer: Sigma): boolean {
@@ -41,9 +45,10 @@ type ProgramClass = new (...args: any[]) => Program & {
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
+/** An instanced sigma program drawn without instancing, uploading its vertices once per change, without picking mid-move. */
 function lean<TBase extends ProgramClass>(Base: TBase) {
-  return class Lean extends Base {
-    /** Bumped whenever the instance array may have changed. */
+  return class Lean extends deinstanced(Base) {
+    /** Bumped whenever the vertex array may have changed. */
     private arrayVersion = 0;
     private readonly uploaded = new WeakMap<ProgramInfo, number>();
 
@@ -63,16 +68,11 @@ function lean<TBase extends ProgramClass>(Base: TBase) {
         this.uploaded.set(program, this.arrayVersion);
         return;
       }
-      // Sigma's bindProgram without its two bufferData calls: the buffers already hold the data.
+      // Sigma's bindProgram (of a program without instancing) without its bufferData: the buffer already holds the data.
       const { gl } = program;
-      let offset = 0;
-      if (this.isInstanced) {
-        gl.bindBuffer(gl.ARRAY_BUFFER, program.constantBuffer);
-        for (const attr of this.CONSTANT_ATTRIBUTES) offset += this.bindAttribute(attr, program, offset, false);
-        offset = 0;
-      }
       gl.bindBuffer(gl.ARRAY_BUFFER, program.buffer);
-      for (const attr of this.ATTRIBUTES) offset += this.bindAttribute(attr, program, offset, this.isInstanced);
+      let offset = 0;
+      for (const attr of this.ATTRIBUTES) offset += this.bindAttribute(attr, program, offset);
       gl.bindBuffer(gl.ARRAY_BUFFER, null);
     }
 
@@ -134,5 +134,5 @@ function attributeFloats(attribute: { size: number; type: number }): number {
 }
 
 // Typed as sigma's own classes: same constructor, same public interface.
-export const LeanNodeCircleProgram = lean(deinstanced(NodeCircleProgram)) as unknown as typeof NodeCircleProgram;
-export const LeanEdgeRectangleProgram = lean(deinstanced(EdgeRectangleProgram)) as unknown as typeof EdgeRectangleProgram;
+export const LeanNodeCircleProgram = lean(NodeCircleProgram) as unknown as typeof NodeCircleProgram;
+export const LeanEdgeRectangleProgram = lean(EdgeRectangleProgram) as unknown as typeof EdgeRectangleProgram;
