@@ -4,17 +4,25 @@
  * SwiftShader, i.e. no GPU) the time from navigation to the first rendered
  * map, and frames per second while a scripted camera pans and zooms.
  *
- *   npm run bench:map [-- --sizes 5000,20000,50000 --seconds 4]
+ *   npm run bench:map [-- --sizes 5000,20000,50000 --seconds 4 --breakdown]
  *
  * Each size gets its own server (the real app, fresh embedded store) loaded
  * through POST /api/import; the page asks /api/map for a node budget above
  * the size, so nothing is aggregated into communities.
+ *
+ * Beside frames per second, the CPU time Chromium's GPU process (where
+ * SwiftShader rasterises and composites) spends per frame: on a shared
+ * machine frames per second follow the load, CPU time per frame much less.
+ * `--breakdown` also measures, in the same page, frames with edges and with
+ * labels kept while moving, to show what each costs.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { generateBundle } from '../seeds/generate.js';
 import { startServer } from '../server/test/server.js';
-import { UNPACED_ARGS, ensureWebBuild, launchBrowser, waitForMap } from '../web/test/browser.js';
+import type { Page } from 'playwright-core';
+import { UNPACED_ARGS, ensureWebBuild, launchBrowser } from '../web/test/browser.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +30,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '4' },
     /** Relationships per node: the 100,000-partner reference ecosystem has about 3.3. */
     density: { type: 'string', default: '2.5' },
+    breakdown: { type: 'boolean', default: false },
   },
 });
 
@@ -31,6 +40,9 @@ const phaseMs = (Number(values.seconds) * 1000) / 2;
 interface Frames {
   pan: number;
   zoom: number;
+  frames: number;
+  /** CPU milliseconds of Chromium's GPU process per frame drawn. */
+  gpuMs?: number;
   /** Main-thread time sigma spends per frame (labels, WebGL calls): what bounds FPS where there is a GPU. */
   renderMs: number;
   edgesHidden: boolean;
@@ -45,6 +57,8 @@ interface Row {
   firstRenderMs: number;
   paced: Frames;
   unpaced: Frames;
+  /** `--breakdown`: the same camera script with edges, labels, or both kept while moving. */
+  breakdown: Array<{ variant: string; frames: Frames }>;
   /** One-minute load average when the frames were counted: other work on the machine skews FPS. */
   load: number;
 }
@@ -77,8 +91,44 @@ const CAMERA_SCRIPT = (ms: number) => `(async () => {
   const zoom = await phase([{ ratio: 0.25 }, { ratio: 1 }, { ratio: 0.1 }, { ratio: 1 }]);
   renderer.off('beforeRender', before);
   renderer.off('afterRender', count);
-  return { pan, zoom, renderMs: renderMs / Math.max(1, panFrames + frames), edgesHidden: renderer.getSetting('hideEdgesOnMove') };
+  return { pan, zoom, frames: panFrames + frames, renderMs: renderMs / Math.max(1, panFrames + frames), edgesHidden: renderer.getSetting('hideEdgesOnMove') };
 })()`;
+
+/** What `--breakdown` keeps while moving, by sigma's settings in the page. */
+const VARIANTS: Record<string, string> = {
+  'edges kept': `r.setSetting('hideEdgesOnMove', false);`,
+  'labels kept': `r.setSetting('hideLabelsOnMove', false);`,
+  'both kept': `r.setSetting('hideEdgesOnMove', false); r.setSetting('hideLabelsOnMove', false);`,
+};
+
+/** CPU milliseconds used so far by this process's Chromium GPU processes (from /proc: Linux only). */
+function gpuProcessCpuMs(): number {
+  const parents = new Map<number, number>();
+  const gpu: Array<{ pid: number; ms: number }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('--type=gpu-process')) gpu.push({ pid: Number(entry), ms: (Number(fields[11]) + Number(fields[12])) * 10 });
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  const mine = (pid: number) => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  return gpu.filter((g) => mine(g.pid)).reduce((sum, g) => sum + g.ms, 0);
+}
+
+async function frames(page: Page, setup = ''): Promise<Frames> {
+  if (setup !== '') await page.evaluate(`(() => { const r = window.ecograph.renderer; ${setup} r.refresh(); })()`);
+  const before = gpuProcessCpuMs();
+  const result = (await page.evaluate(CAMERA_SCRIPT(phaseMs))) as Frames;
+  return { ...result, gpuMs: (gpuProcessCpuMs() - before) / Math.max(1, result.frames) };
+}
 
 async function measure(target: number): Promise<Row> {
   const partners = Math.round(target / 3);
@@ -105,7 +155,9 @@ async function measure(target: number): Promise<Row> {
       const browser = await launchBrowser(extraArgs);
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
       await page.goto(`${server.url}/?budget=${budget}`);
-      await waitForMap(page);
+      // The tests' waitForMap gives up after 30 s; a 50,000-node page on a loaded machine may take longer.
+      await page.waitForSelector('#map[data-ready]', { timeout: 300_000 });
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#statusbar')?.dataset['loading'] === 'false', null, { timeout: 300_000 });
       return { browser, page };
     };
     const paced = await open([]);
@@ -119,14 +171,20 @@ async function measure(target: number): Promise<Row> {
       const nodes = Number(await page.locator('#statusbar').getAttribute('data-partners')) + Number(await page.locator('#statusbar').getAttribute('data-customers'));
       const edges = (await page.evaluate('window.ecograph.renderer.getGraph().size')) as number;
       const load = loadavg()[0] ?? 0;
-      const frames = (await page.evaluate(CAMERA_SCRIPT(phaseMs))) as Frames;
-      first = { target, nodes, edges, importS, apiMapMs, firstRenderMs, paced: frames, load };
+      const pacedFrames = await frames(page);
+      const breakdown: Row['breakdown'] = [];
+      if (values.breakdown) {
+        const shipped = (await page.evaluate(`['hideEdgesOnMove', 'hideLabelsOnMove'].map((k) => window.ecograph.renderer.getSetting(k))`)) as [boolean, boolean];
+        const restore = `r.setSetting('hideEdgesOnMove', ${shipped[0]}); r.setSetting('hideLabelsOnMove', ${shipped[1]});`;
+        for (const [variant, setup] of Object.entries(VARIANTS)) breakdown.push({ variant, frames: await frames(page, restore + setup) });
+      }
+      first = { target, nodes, edges, importS, apiMapMs, firstRenderMs, paced: pacedFrames, breakdown, load };
     } finally {
       await paced.browser.close();
     }
     const unpaced = await open(UNPACED_ARGS);
     try {
-      return { ...first, unpaced: (await unpaced.page.evaluate(CAMERA_SCRIPT(phaseMs))) as Frames };
+      return { ...first, unpaced: await frames(unpaced.page) };
     } finally {
       await unpaced.browser.close();
     }
@@ -139,10 +197,13 @@ await ensureWebBuild();
 const rows: Row[] = [];
 for (const size of sizes) {
   console.log(`measuring ~${size.toLocaleString('en')} visible nodes …`);
-  rows.push(await measure(size));
+  const row = await measure(size);
+  rows.push(row);
+  // Each size as it is measured, so a later failure keeps the figures.
+  console.log(JSON.stringify(row));
 }
 
-const header = ['target', 'nodes', 'edges', 'import s', '/api/map ms', 'load→map ms', 'pan fps', 'zoom fps', 'unpaced pan/zoom fps', 'JS ms/frame', 'edges moving', 'load avg'];
+const header = ['target', 'nodes', 'edges', 'import s', '/api/map ms', 'load→map ms', 'pan fps', 'zoom fps', 'unpaced pan/zoom fps', 'JS ms/frame', 'GPU proc. CPU ms/frame', 'edges moving', 'load avg'];
 const table = rows.map((r) => [
   r.target.toLocaleString('en'),
   r.nodes.toLocaleString('en'),
@@ -154,6 +215,7 @@ const table = rows.map((r) => [
   r.paced.zoom.toFixed(1),
   `${r.unpaced.pan.toFixed(1)} / ${r.unpaced.zoom.toFixed(1)}`,
   r.paced.renderMs.toFixed(1),
+  `${(r.paced.gpuMs ?? NaN).toFixed(0)} (unpaced ${(r.unpaced.gpuMs ?? NaN).toFixed(0)})`,
   r.paced.edgesHidden ? 'hidden' : 'drawn',
   r.load.toFixed(1),
 ]);
@@ -164,3 +226,11 @@ console.log('fps: frames sigma rendered per second while the camera pans / zooms
 console.log(line(header));
 console.log(widths.map((w) => '─'.repeat(w)).join('─┼─'));
 for (const row of table) console.log(line(row));
+if (values.breakdown) {
+  console.log('\nbreakdown (paced, same page): what keeping edges / labels on screen while moving costs');
+  for (const r of rows) {
+    const cell = (f: Frames) => `${f.pan.toFixed(1)} / ${f.zoom.toFixed(1)} fps, GPU process ${(f.gpuMs ?? NaN).toFixed(0)} ms/frame`;
+    console.log(`${r.target.toLocaleString('en').padStart(7)}  as shipped: ${cell(r.paced)}`);
+    for (const b of r.breakdown) console.log(`${''.padStart(7)}  ${b.variant}: ${cell(b.frames)}`);
+  }
+}

@@ -11,6 +11,7 @@ import type { Settings } from 'sigma/settings';
 import { HIGHLIGHT_COLORS } from './colors.js';
 import { buildGraph, type GraphData } from './graph.js';
 import { reduceEdge, reduceNode, type Highlight, type MapEdgeAttributes, type MapNodeAttributes, type ReducerContext } from './highlight.js';
+import { LeanEdgeRectangleProgram, LeanNodeCircleProgram, cameraMoving } from './programs.js';
 
 export type RiskMarker = 'broker' | 'spof' | 'articulation';
 
@@ -40,6 +41,18 @@ export interface LabelBox {
 const overlaps = (a: LabelBox, b: LabelBox) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 const LABEL_FONT = 'Inter, "DejaVu Sans", system-ui, sans-serif';
+
+/**
+ * Beyond these sizes, edges and labels are hidden while the camera moves
+ * (sigma's hideEdgesOnMove / hideLabelsOnMove) and come back in the still
+ * frame after the move: in software WebGL they are most of a frame's cost.
+ * The demo (about 600 nodes, 1,300 links) keeps them while moving.
+ */
+const HIDE_EDGES_ON_MOVE_ABOVE = 2_000;
+const HIDE_LABELS_ON_MOVE_ABOVE = 1_000;
+
+/** Sigma's layers that hold nothing while the camera moves with edges and labels hidden. */
+const EMPTY_WHILE_MOVING = ['edges', 'labels', 'hovers', 'hoverNodes'] as const;
 
 /** Hover card for a dark canvas: sigma's default draws a white box. */
 function drawDarkHover(context: CanvasRenderingContext2D, data: LabelData, settings: { labelSize: number; labelFont: string }): void {
@@ -79,6 +92,10 @@ export class MapView {
   private cameraTimer: ReturnType<typeof setTimeout> | undefined;
   /** Labels drawn in the current frame, emptied before each render. */
   private labelBoxes: LabelBox[] = [];
+  /** Whether the overlay holds anything now; an empty one is neither cleared again nor composited. */
+  private overlayDrawn = false;
+  /** Whether the layers that are empty mid-move are hidden now. */
+  private layersHidden = false;
 
   constructor(container: HTMLElement, events: MapViewEvents) {
     const graph = buildGraph({ nodes: [], edges: [] });
@@ -86,6 +103,8 @@ export class MapView {
       allowInvalidContainer: true,
       zIndex: true,
       renderEdgeLabels: false,
+      nodeProgramClasses: { circle: LeanNodeCircleProgram },
+      edgeProgramClasses: { line: LeanEdgeRectangleProgram },
       labelFont: LABEL_FONT,
       labelSize: 12,
       labelWeight: '500',
@@ -109,7 +128,12 @@ export class MapView {
       afterLayer: 'labels',
       style: { pointerEvents: 'none', position: 'absolute', inset: '0', width: '100%', height: '100%' },
     });
-    this.renderer.on('beforeRender', () => (this.labelBoxes = []));
+    // Edge labels are off, so their layer never holds anything: not composited at all.
+    this.renderer.getCanvases()['edgeLabels']?.style.setProperty('visibility', 'hidden');
+    this.renderer.on('beforeRender', () => {
+      this.labelBoxes = [];
+      this.hideEmptyLayers();
+    });
     this.renderer.on('afterRender', () => this.drawOverlay());
 
     this.renderer.on('enterNode', ({ node }) => this.setHovered(node));
@@ -136,9 +160,23 @@ export class MapView {
     this.ctx.hovered = null;
     this.ctx.hoveredNeighbours.clear();
     // Edges and labels are the bulk of a frame on big maps; while moving, nodes alone keep the shape readable.
-    this.renderer.setSetting('hideEdgesOnMove', data.edges.length > 20_000);
-    this.renderer.setSetting('hideLabelsOnMove', data.nodes.length > 3_000);
+    this.renderer.setSetting('hideEdgesOnMove', data.edges.length > HIDE_EDGES_ON_MOVE_ABOVE);
+    this.renderer.setSetting('hideLabelsOnMove', data.nodes.length > HIDE_LABELS_ON_MOVE_ABOVE);
     this.renderer.setGraph(buildGraph(data));
+  }
+
+  /**
+   * While the camera moves with edges and labels hidden, sigma still clears
+   * their canvases every frame and the browser still composites them: hiding
+   * the empty canvases spares the compositor (software too) a full-screen
+   * layer each. They show again for the still frame after the move.
+   */
+  private hideEmptyLayers(): void {
+    const hide = this.renderer.getSetting('hideEdgesOnMove') && this.renderer.getSetting('hideLabelsOnMove') && cameraMoving(this.renderer as unknown as Sigma);
+    if (hide === this.layersHidden) return;
+    this.layersHidden = hide;
+    const canvases = this.renderer.getCanvases();
+    for (const layer of EMPTY_WHILE_MOVING) canvases[layer]?.style.setProperty('visibility', hide ? 'hidden' : '');
   }
 
   /** The labels on screen now, with their boxes (for tests and anyone scripting the page). */
@@ -218,6 +256,12 @@ export class MapView {
   }
 
   private drawOverlay(): void {
+    const links = this.ctx.highlight?.links ?? [];
+    const suggested = this.ctx.highlight?.suggested ?? [];
+    const empty = this.markers.size === 0 && links.length === 0 && suggested.length === 0;
+    if (empty && !this.overlayDrawn) return;
+    this.overlay.style.visibility = empty ? 'hidden' : '';
+    this.overlayDrawn = !empty;
     const { width, height } = this.renderer.getDimensions();
     const dpr = window.devicePixelRatio || 1;
     if (this.overlay.width !== Math.round(width * dpr) || this.overlay.height !== Math.round(height * dpr)) {
@@ -246,7 +290,7 @@ export class MapView {
       c.stroke();
     }
 
-    for (const [a, b] of this.ctx.highlight?.links ?? []) {
+    for (const [a, b] of links) {
       const pa = screen(a);
       const pb = screen(b);
       if (pa === undefined || pb === undefined) continue;
@@ -258,7 +302,7 @@ export class MapView {
       c.stroke();
     }
 
-    for (const [a, b] of this.ctx.highlight?.suggested ?? []) {
+    for (const [a, b] of suggested) {
       const pa = screen(a);
       const pb = screen(b);
       if (pa === undefined || pb === undefined) continue;
