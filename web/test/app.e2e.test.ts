@@ -246,7 +246,12 @@ describe('web app, end to end on the demo ecosystem', () => {
     await page.locator('#ego-depth button[data-depth="2"]').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('focus')).toBe(MERIDIAN_TEAM[0]);
     await waitForMap(page);
-    await page.waitForTimeout(800); // the camera position is written to the URL after it settles
+    // The camera is written to the URL 400 ms after it settles: wait until the URL holds where it is now.
+    const cameraInUrl = async () => {
+      const cam = (await page.evaluate('window.ecograph.renderer.getCamera().getState()')) as { x: number; y: number; ratio: number };
+      return new URL(page.url()).searchParams.get('cam') === `${cam.x.toFixed(4)},${cam.y.toFixed(4)},${cam.ratio.toFixed(4)}`;
+    };
+    await expect.poll(cameraInUrl, { timeout: 15_000 }).toBe(true);
     const link = page.url();
     const counts = [await status(page, 'partners'), await status(page, 'customers')];
     const camera = (await page.evaluate('window.ecograph.renderer.getCamera().getState()')) as { x: number; y: number; ratio: number };
