@@ -11,7 +11,8 @@ import { Funnel, FunnelQuery, ProgramList, ProgramTrack, ProgramTrackBody, TierE
 import { funnelOf } from '../operations/funnel.js';
 import { Id } from '../schemas/model.js';
 import { nextCursor, offsetOf } from './offset-cursor.js';
-import { tierEvaluations, trackFunnelFacts } from '../service/program-records.js';
+import { trackFunnelFacts } from '../service/program-records.js';
+import { todaysTiers } from '../service/tier-records.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { answer, nameBook, ResultFormatQuery } from './result-format.js';
 import { tierEvaluationColumns } from '../export/results.js';
@@ -85,9 +86,8 @@ export async function programRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const q = request.query;
       const offset = offsetOf(q.cursor);
-      const current = await records();
-      const { programs } = current;
-      const every = tierEvaluations(current);
+      // From their own records: after a restart they come back before the rest of the programme's.
+      const { programs, all: every } = await todaysTiers(app.programme.tiers, records);
       if (q.track !== undefined && !programs.some((t) => t.id === q.track)) throw unknown('querystring.track', `unknown track "${q.track}"; the programme's tracks are ${quoted(programs.map((t) => t.id))}`);
       const inScope = programs.filter((t) => q.track === undefined || t.id === q.track);
       const tiers = [...new Set(inScope.flatMap((t) => t.tiers.map((tier) => tier.id)))];

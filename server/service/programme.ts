@@ -15,10 +15,12 @@ import { conflictRecords } from './conflict-records.js';
 import { dealRecords } from './deal-records.js';
 import { programRecords } from './program-records.js';
 import { solutionCatalogue } from './solution-catalogue.js';
+import { tierRecords } from './tier-records.js';
 import type { LoadedFrom } from './persisted.js';
 
 export class ProgrammeService {
   readonly records;
+  readonly tiers;
   readonly deals;
   readonly catalogue;
   readonly conflicts;
@@ -29,6 +31,7 @@ export class ProgrammeService {
   constructor(store: GraphStore, dataDir: string | undefined, log: FastifyBaseLogger) {
     const file = (kind: string) => (dataDir === undefined ? undefined : path.join(dataDir, 'records', `${kind}.records`));
     this.records = programRecords(store, { file: file('programme'), log });
+    this.tiers = tierRecords(store, this.records, { file: file('tiers'), log });
     this.deals = dealRecords(store, { file: file('deals'), log });
     this.catalogue = solutionCatalogue(store, { file: file('solutions'), log });
     this.conflicts = conflictRecords(store, { file: file('conflicts'), log });
@@ -41,7 +44,7 @@ export class ProgrammeService {
 
   /** In warm-up order: the small ones first, so that their first requests do not wait behind the programme's records. */
   private get all() {
-    return { deals: this.deals, solutions: this.catalogue, conflicts: this.conflicts, programme: this.records };
+    return { deals: this.deals, solutions: this.catalogue, conflicts: this.conflicts, tiers: this.tiers, programme: this.records };
   }
 
   /**

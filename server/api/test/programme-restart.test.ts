@@ -15,7 +15,7 @@ import { openStore } from '../../store/index.js';
 import { startServer, type TestServer } from '../../test/server.js';
 import { describeStore, itStore, neo4jTestConfig, tempDir, TEST_STORE } from '../../test/stores.js';
 
-const KINDS = ['programme', 'deals', 'solutions', 'conflicts'];
+const KINDS = ['programme', 'tiers', 'deals', 'solutions', 'conflicts'];
 
 describeStore('programme records across a restart', () => {
   const dataDir = tempDir();
