@@ -19,7 +19,7 @@ import { Packr } from 'msgpackr';
 import { slicer } from '../projection/slices.js';
 
 /** Bumped whenever what is written changes shape: an older file is then read again from the store, never misread. */
-const RECORDS_FORMAT = 2;
+const RECORDS_FORMAT = 3;
 /** Items per frame: small enough that one frame's (de)serialisation is a few milliseconds. */
 const CHUNK = 2000;
 
