@@ -193,6 +193,8 @@ try {
   const restart = async () => {
     await app.programme.settled();
     await app.close();
+    // A restarted server is a new process: the previous server's records must not be collected during this one's start.
+    globalThis.gc?.();
     server = await start();
     app = server.app;
   };
