@@ -8,6 +8,7 @@ import type { Bundle } from '../../server/schemas/bundle.js';
 import type { ConflictDeal } from '../../server/schemas/conflicts.js';
 import type { Customer, Deal, Partner, Relationship } from '../../server/schemas/model.js';
 import { detectConflicts, protectionWindows, type ConflictInputs } from '../../server/operations/conflicts.js';
+import { compareIds } from '../../server/order.js';
 
 export const CONFLICT_STORY = {
   duplicate: { deals: ['d-registration-first', 'd-registration-second'], registeredAt: ['2026-09-01T09:00:00.000Z', '2026-09-21T15:30:00.000Z'] },
@@ -15,7 +16,6 @@ export const CONFLICT_STORY = {
   managed: { deal: 'd-claim-on-managed-account', registeredAt: '2026-10-02T08:00:00.000Z' },
 };
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Plants the three deals, each at the first account (in id order) that fits,
@@ -26,9 +26,9 @@ export function plantConflictDeals(deals: Deal[], customers: Customer[], partner
   const byId = new Map(partners.map((p) => [p.id, p]));
   const dealt = new Set(deals.map((d) => d.customer));
   const serving = (customer: string, type: string, role?: string) =>
-    relationships.filter((r) => r.type === 'SERVES' && r.to === customer && byId.get(r.from)?.types[0] === type && (role === undefined || r.role === role)).map((r) => r.from).sort(compare);
+    relationships.filter((r) => r.type === 'SERVES' && r.to === customer && byId.get(r.from)?.types[0] === type && (role === undefined || r.role === role)).map((r) => r.from).sort(compareIds);
   const managedBy = (customer: string) => relationships.some((r) => r.type === 'SERVES' && r.to === customer && r.role === 'manage');
-  const accounts = [...customers].sort((a, b) => compare(a.id, b.id)).filter((c) => !dealt.has(c.id) && c.needs.length >= 2);
+  const accounts = [...customers].sort((a, b) => compareIds(a.id, b.id)).filter((c) => !dealt.has(c.id) && c.needs.length >= 2);
   const take = (fits: (c: Customer) => boolean, story: string) => {
     const index = accounts.findIndex(fits);
     if (index < 0) throw new Error(`seeds/demo/conflicts: no account for story k (${story})`);
@@ -68,7 +68,7 @@ export function conflictInputsFromBundle(bundle: Bundle): ConflictInputs {
     ...(d.amount === undefined ? {} : { amount: d.amount }),
     customer: d.customer,
     customerName: customers.get(d.customer)?.name ?? d.customer,
-    needs: [...new Set(d.needs)].sort(compare).map((id) => ({ id, name: capabilities.get(id) ?? id })),
+    needs: [...new Set(d.needs)].sort(compareIds).map((id) => ({ id, name: capabilities.get(id) ?? id })),
     partners: d.partners.map((p) => ({
       partner: p.partner,
       name: partners.get(p.partner)?.name ?? p.partner,
@@ -84,7 +84,7 @@ export function conflictInputsFromBundle(bundle: Bundle): ConflictInputs {
     if (r.type !== 'SERVES' || r.role !== 'manage' || !dealt.has(r.to)) continue;
     const list = managers.get(r.to) ?? [];
     if (!list.some((m) => m.partner === r.from)) list.push({ partner: r.from, name: partners.get(r.from)?.name ?? r.from });
-    managers.set(r.to, list.sort((a, b) => compare(a.partner, b.partner)));
+    managers.set(r.to, list.sort((a, b) => compareIds(a.partner, b.partner)));
   }
   const inDeals = new Set(bundle.deals.flatMap((d) => d.partners.map((p) => p.partner)));
   const memberships = bundle.partners.filter((p) => inDeals.has(p.id)).flatMap((p) => Object.keys(p.lifecycle).map((track) => ({ partner: p.id, track })));

@@ -29,6 +29,7 @@ import { NODE_EVENTS, perGraph } from '../projection/per-graph.js';
 import { DEFAULTS as GAPS_DEFAULTS, supplyWeight } from './gaps.js';
 import { AnalyticsInputError } from './errors.js';
 import { count, listing } from './format.js';
+import { compareIds, round3 } from '../order.js';
 
 export const DEFAULTS = {
   /** Weights of the team's fit, which ranks teams of equal coverage. */
@@ -85,8 +86,6 @@ interface Draft {
   components: Team['components'];
 }
 
-const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
 /** The largest value, -Infinity for none (without spreading a long list into arguments). */
 const maxOf = (values: number[]) => values.reduce((a, b) => (b > a ? b : a), -Infinity);
 const bitCount = (mask: number) => {

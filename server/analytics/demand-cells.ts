@@ -20,6 +20,7 @@ import type { CapabilityLevel } from '../schemas/model.js';
 import { maintainedPerGraphSteps } from '../projection/per-graph.js';
 import { drain, type Steps } from '../projection/slices.js';
 import type { EcoGraph, EcoNode, PartnerNode } from '../projection/types.js';
+import { compareIds } from '../order.js';
 
 export const COVERAGE_RULE = {
   /** Supply one partner adds to a cell, by its level of the capability. */
@@ -262,10 +263,6 @@ export function meetsRule(demand: number, partners: number, supply: number, rule
 
 export function isGap(cell: DemandCell, rule: Pick<CoverageRule, 'minQualifiedPartners' | 'maxDemandPerSupply'> = COVERAGE_RULE): boolean {
   return !meetsRule(cell.customers.length, cell.qualified.length, cell.supply, rule);
-}
-
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Gap order: unserved cells first, then severity, then demand, then the cell's ids. */

@@ -10,9 +10,10 @@
 import type { Gap, GapStep, GapsQuery, GapsResponse, StructuralGaps } from '../schemas/analytics.js';
 import type { RelationshipType } from '../schemas/model.js';
 import type { DerivedMetrics, EcoCatalogue, EcoGraph } from '../projection/types.js';
-import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellIndexSteps, cellsOf, compareGaps, compareIds, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
+import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellIndexSteps, cellsOf, compareGaps, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
 import { depthFirstSearchSteps, disconnectedBy } from './structure.js';
 import { drain, type Steps } from '../projection/slices.js';
+import { compareIds } from '../order.js';
 
 export { supplyWeight } from './demand-cells.js';
 

@@ -16,6 +16,7 @@ import { LIFECYCLE_STAGES, PARTNER_TYPES, type LifecycleStage } from '../schemas
 import type { DerivedMetrics, EcoCatalogue, EcoGraph, PartnerNode } from '../projection/types.js';
 import { COVERAGE_RULE, type CoverageRule, type DemandCell, cellsOf, indexCells, isGap } from './demand-cells.js';
 import { largestComponent } from './structure.js';
+import { round3 } from '../order.js';
 
 /** Component weights before renormalisation (README quotes them). */
 export const HEALTH_WEIGHTS = {
@@ -65,7 +66,6 @@ interface Measured {
 }
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 

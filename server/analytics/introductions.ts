@@ -23,6 +23,7 @@ import type { EcoCatalogue, EcoGraph, EcoNode, PartnerNode } from '../projection
 import { maintainedPerGraphSteps } from '../projection/per-graph.js';
 import { drain, type Steps } from '../projection/slices.js';
 import { count, listing, money } from './format.js';
+import { compareIds, round3 } from '../order.js';
 
 /** Partners scored or passed over between two yields of introductionsSteps. */
 const STEP = 0x3f;
@@ -75,8 +76,6 @@ function partnerAt(graph: EcoGraph, id: string): PartnerNode {
   if (node.kind !== 'partner') throw new Error(`server/analytics/introductions: ${id} is a customer; introductions are between partners`);
   return node;
 }
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
-const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function rolePairs(a: PartnerNode, b: PartnerNode, o: IntroductionsOptions): string[] {
   const pairs: string[] = [];

@@ -23,6 +23,7 @@ import { DEFAULT_ROLE_WEIGHTS } from '../schemas/attribution.js';
 import type { ProgramTrack } from '../schemas/programs.js';
 import type { Claim, Conflict, ConflictDeal, ConflictKind, ResolveRequest, StoredResolution } from '../schemas/conflicts.js';
 import { listing, money } from '../analytics/format.js';
+import { compareIds } from '../order.js';
 
 const DAY_MS = 86_400_000;
 /** How far manual shares may be from adding up to 1. */
@@ -33,8 +34,7 @@ const ID_PREFIX: Record<ConflictKind, string> = { 'over-claimed': 'oc', 'duplica
 const lost = new Set<string>(LOST_STAGES);
 const won = new Set<string>(WON_STAGES);
 const isOpen = (deal: ConflictDeal) => !lost.has(deal.stage) && !won.has(deal.stage);
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const sorted = (ids: Iterable<string>) => [...new Set(ids)].sort(compare);
+const sorted = (ids: Iterable<string>) => [...new Set(ids)].sort(compareIds);
 const percent = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 });
 const day = (iso: string) => iso.slice(0, 10);
 const possessive = (name: string) => (name.endsWith('s') ? `${name}'` : `${name}'s`);
@@ -69,7 +69,7 @@ function claimOf(deal: ConflictDeal, p: ConflictDeal['partners'][number]): Claim
 
 const claimKey = (c: Claim) => JSON.stringify([c.deal, c.partner, c.role, c.claimedShare, c.registeredAt]);
 /** Claims in one canonical order: a conflict's fingerprint. */
-export const canonicalClaims = (claims: Claim[]) => [...claims].sort((a, b) => compare(claimKey(a), claimKey(b)));
+export const canonicalClaims = (claims: Claim[]) => [...claims].sort((a, b) => compareIds(claimKey(a), claimKey(b)));
 export const sameClaims = (a: Claim[], b: Claim[]) => a.length === b.length && canonicalClaims(a).map(claimKey).join('\n') === canonicalClaims(b).map(claimKey).join('\n');
 
 /**
@@ -238,14 +238,14 @@ export function detectConflicts(inputs: ConflictInputs): Conflict[] {
     if (earlier.some((r) => sameClaims(r.audit.after, conflict.claims))) continue;
     open.push({ id: earlier.length === 0 ? base : `${base}-${earlier.length + 1}`, ...conflict, status: 'open' });
   }
-  return open.sort((a, b) => (b.amount ?? -1) - (a.amount ?? -1) || compare(a.id, b.id));
+  return open.sort((a, b) => (b.amount ?? -1) - (a.amount ?? -1) || compareIds(a.id, b.id));
 }
 
 /** The resolved conflicts, latest resolution first: the history, each with its audit. */
 export function resolvedConflicts(resolutions: StoredResolution[]): Conflict[] {
   return resolutions
     .map((r): Conflict => ({ id: r.id, ...r.conflict, status: 'resolved', claims: r.audit.after, resolution: r.audit }))
-    .sort((a, b) => compare(b.resolution!.at, a.resolution!.at) || compare(a.id, b.id));
+    .sort((a, b) => compareIds(b.resolution!.at, a.resolution!.at) || compareIds(a.id, b.id));
 }
 
 /** What is wrong with a resolve request for this conflict, as the field and a message; null when nothing. */

@@ -7,6 +7,7 @@
 import { LIFECYCLE_STAGES, type LifecycleStage, type LifecycleTransition } from '../schemas/model.js';
 import type { Funnel, ProgramTrack, StalledPartner } from '../schemas/programs.js';
 import type { TrackStanding } from '../store/program-records.js';
+import { round3 } from '../order.js';
 
 const DAY_MS = 86_400_000;
 /** Stalled partners listed per stage, longest stalled first; the count says how many in all. */
@@ -139,4 +140,3 @@ export function funnelOf(track: ProgramTrack, standings: TrackStanding[], facts:
   return { track: track.id, at: now.toISOString(), stages };
 }
 
-const round3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -12,13 +12,13 @@
  */
 import type { CustomerSolutions, SolutionCheck, SolutionFit, SolutionMember, SolutionStatus, SolutionValidation } from '../schemas/solutions.js';
 import type { CatalogueNames, CustomerContext, MemberFacts, SolutionRecord } from '../store/solution-records.js';
+import { round3 } from '../order.js';
 
 /** Score weights of customer fit (README, Solution catalogue). */
 export const FIT_WEIGHTS = { coverage: 0.6, inRegion: 0.2, serving: 0.2 } as const;
 /** An at-risk solution's score is scaled by this: it fits, with a gap to close first. */
 export const AT_RISK_FACTOR = 0.5;
 
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const list = (names: string[]) => (names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
 
 /** A member's side of the solution: technology, service (service or msp partners), or its first type. */

@@ -7,6 +7,7 @@
 import { LIFECYCLE_STAGES, type LifecycleStage } from '../schemas/model.js';
 import { REQUIREMENT_KEYS, type ProgramTrack, type RequirementCheck, type TierEvaluation, type TierRequirements } from '../schemas/programs.js';
 import type { PartnerActivity, TrackStanding } from '../store/program-records.js';
+import { compareIds } from '../order.js';
 
 const DAY_MS = 86_400_000;
 /** Won deals count for a year back from the evaluation. */
@@ -64,7 +65,6 @@ export function evaluateTiers(programs: ProgramTrack[], standings: TrackStanding
       requirements: explaining < 0 ? [] : checks[explaining]!,
     });
   }
-  return out.sort((a, b) => compare(a.track, b.track) || compare(a.partnerId, b.partnerId));
+  return out.sort((a, b) => compareIds(a.track, b.track) || compareIds(a.partnerId, b.partnerId));
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

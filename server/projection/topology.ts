@@ -8,6 +8,7 @@
 import { createEcoGraph } from './build.js';
 import { drain, type Steps } from './slices.js';
 import type { EcoGraph, EcoNode } from './types.js';
+import { compareIds } from '../order.js';
 
 /** What deriving metrics reads of a graph: its nodes, which are partners, and its edges. */
 export interface Topology {
@@ -17,8 +18,6 @@ export interface Topology {
   edges: Uint32Array;
 }
 
-/** Code-unit order: the same in every engine and locale. */
-export const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function toTopology(graph: EcoGraph): Topology {
   return drain(topologySteps(graph));

@@ -11,6 +11,7 @@ import { coalitionStats, type CoalitionStats } from '../operations/attribution.j
 import type { StoreChanges } from '../store/changes.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { persistedPerVersion, type PersistedOptions, type PersistedRecords } from './persisted.js';
+import { compareIds } from '../order.js';
 
 export interface DealData {
   /** In id order. */
@@ -19,10 +20,9 @@ export interface DealData {
   stats: CoalitionStats;
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function withStats(deals: DealRecord[]): DealData {
-  const sorted = [...deals].sort((a, b) => compare(a.id, b.id));
+  const sorted = [...deals].sort((a, b) => compareIds(a.id, b.id));
   return { deals: sorted, byId: new Map(sorted.map((d) => [d.id, d])), stats: coalitionStats(sorted) };
 }
 

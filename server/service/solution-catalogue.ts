@@ -12,6 +12,7 @@ import type { GraphStore } from '../store/graph-store.js';
 import { slicer } from '../projection/slices.js';
 import { persistedPerVersion, type PersistedOptions, type PersistedRecords } from './persisted.js';
 import type { CatalogueNames, MemberFacts, SolutionRecord } from '../store/solution-records.js';
+import { compareIds } from '../order.js';
 
 export interface Validated {
   solution: SolutionRecord;
@@ -27,7 +28,6 @@ export interface Catalogue {
   names: CatalogueNames;
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The validated catalogue for the store's current version, kept in `file` between runs. */
 export function solutionCatalogue(store: GraphStore, options: Pick<PersistedOptions<Catalogue>, 'file' | 'log'>): PersistedRecords<Catalogue> {
@@ -75,7 +75,7 @@ async function patch(store: GraphStore, previous: Catalogue, changes: StoreChang
   const gone = [...previous.members.keys()].filter((id) => !memberIds.has(id));
   const read = new Map((await store.memberFactsOf([...dirty])).map((m) => [m.id, m]));
   const members = new Map<string, MemberFacts>();
-  for (const id of [...memberIds].sort(compare)) {
+  for (const id of [...memberIds].sort(compareIds)) {
     const fresh = read.get(id);
     if (fresh !== undefined) members.set(id, fresh);
     else {
@@ -84,13 +84,13 @@ async function patch(store: GraphStore, previous: Catalogue, changes: StoreChang
       const old = previous.members.get(id)!;
       const kept = old.related.filter((o) => !dirty.has(o) && memberIds.has(o));
       const added = [...read.values()].filter((m) => m.related.includes(id)).map((m) => m.id);
-      members.set(id, { ...old, related: [...new Set([...kept, ...added])].sort(compare) });
+      members.set(id, { ...old, related: [...new Set([...kept, ...added])].sort(compareIds) });
     }
   }
 
   // Validated again: solutions written, or with a member read again, gone, or related to one read again.
   const touched = new Set([...dirty, ...gone]);
-  const sorted = [...solutions.values()].sort((a, b) => compare(a.id, b.id));
+  const sorted = [...solutions.values()].sort((a, b) => compareIds(a.id, b.id));
   const validated = sorted.map((solution) => {
     const kept = previous.byId.get(solution.id);
     const again = changes.names || kept === undefined || kept.solution !== solution || [...solution.declared, ...solution.partners].some((id) => touched.has(id) || members.get(id)?.related.some((o) => touched.has(o)));

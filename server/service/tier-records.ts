@@ -15,6 +15,7 @@ import type { StoreChanges } from '../store/changes.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { persistedPerVersion, type PersistedOptions, type PersistedRecords } from './persisted.js';
 import { groupBy, type ProgramRecords } from './program-records.js';
+import { compareIds } from '../order.js';
 
 export interface TierRecords {
   programs: ProgramTrack[];
@@ -57,8 +58,7 @@ export async function todaysTiers(tiers: PersistedRecords<TierRecords>, programm
 }
 
 const today = (now: Date) => now.toISOString().slice(0, 10);
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const byTrackAndPartner = (a: TierEvaluation, b: TierEvaluation) => compare(a.track, b.track) || compare(a.partnerId, b.partnerId);
+const byTrackAndPartner = (a: TierEvaluation, b: TierEvaluation) => compareIds(a.track, b.track) || compareIds(a.partnerId, b.partnerId);
 /** Partner-track pairs evaluated between two looks at the clock. */
 const SLICE = 2000;
 
@@ -71,10 +71,10 @@ async function evaluateAll(records: ProgramRecords, now = new Date()): Promise<T
   const pause = slicer();
   const all: TierEvaluation[] = [];
   const byTrack = groupBy(records.standings, (s) => s.track);
-  for (const track of [...byTrack.keys()].sort(compare)) {
+  for (const track of [...byTrack.keys()].sort(compareIds)) {
     const standings = byTrack.get(track)!;
     // The store gives them in partner order: sorting a track's tens of thousands again would hold the loop.
-    if (standings.some((s, i) => i > 0 && compare(standings[i - 1]!.partner, s.partner) > 0)) standings.sort((a, b) => compare(a.partner, b.partner));
+    if (standings.some((s, i) => i > 0 && compareIds(standings[i - 1]!.partner, s.partner) > 0)) standings.sort((a, b) => compareIds(a.partner, b.partner));
     for (let i = 0; i < standings.length; i += SLICE) {
       all.push(...evaluateTiers(records.programs, standings.slice(i, i + SLICE), records.activities, now));
       await pause();
@@ -97,8 +97,8 @@ async function patch(previous: TierRecords, records: ProgramRecords, changes: St
     for (const part of records.wonByDeal.get(deal) ?? []) affected.add(part.partner);
   }
   if (affected.size === 0) return { ...previous, programs: records.programs };
+  // evaluateTiers answers by track, then partner.
   const again = evaluateTiers(records.programs, [...affected].flatMap((id) => records.standingsByPartner.get(id) ?? []), records.activities, now);
-  again.sort(byTrackAndPartner);
   return { programs: records.programs, day: previous.day, all: merge(previous.all.filter((e) => !affected.has(e.partnerId)), again), wonPartners: wonPartnersOf(records) };
 }
 
