@@ -21,7 +21,7 @@ import type { SharingRow } from '../schemas/sharing.js';
 import { MEMBERSHIP_TYPES, PARTNER_LINK_TYPES } from '../schemas/model.js';
 import type { GraphStore, StoreWriter } from '../store/graph-store.js';
 import { identityLookup, mergeCustomers, nameBlocksOf, mergePartners, resolveIdentities, type Merge, type ReviewItem } from './identity.js';
-import { canonicalise, readCatalogue } from './canonical.js';
+import { canonicalise, readCatalogue, type Catalogue } from './canonical.js';
 import type { Origin } from './mapping.js';
 
 export type ImportMode = 'all-or-nothing' | 'partial';
@@ -205,6 +205,14 @@ function parseRows<S extends z.ZodType>(section: ExportSection, schema: S, rows:
 
 const asNamed = (r: string | { id: string; name?: string | undefined }) => (typeof r === 'string' ? { id: r } : r);
 
+/**
+ * One bundle into the store, in four phases, each a function: parse every
+ * section's rows against its schema; resolve identities (partners and
+ * customers from several systems become one record each); check every
+ * reference in dependency order, which gives the plan of good rows; write
+ * the plan (all or nothing, or its good rows), or only report it (dry run,
+ * or rejected).
+ */
 export async function importBundle(store: GraphStore, input: unknown, options: ImportOptions = {}): Promise<ImportReport> {
   const mode = options.mode ?? 'all-or-nothing';
   const envelope = BundleEnvelope.safeParse(input);
@@ -218,31 +226,68 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   // Values by any spelling of an id or name; regions and segments must be defined by the bundle or the store.
   const catalogue = await readCatalogue(store, b);
   canonicalise(b, catalogue);
-  const capabilities = parseRows('capabilities', BUNDLE_SECTIONS.capabilities, b.capabilities, errors);
-  const regions = parseRows('regions', BUNDLE_SECTIONS.regions, b.regions, errors).map(({ index, row }) => ({ index, row: asNamed(row) as Region }));
-  const segments = parseRows('segments', BUNDLE_SECTIONS.segments, b.segments, errors).map(({ index, row }) => ({ index, row: asNamed(row) as Segment }));
-  const partnerRows = parseRows('partners', BUNDLE_SECTIONS.partners, b.partners, errors);
-  const customerRows = parseRows('customers', BUNDLE_SECTIONS.customers, b.customers, errors);
-  const relationshipRows = parseRows('relationships', BUNDLE_SECTIONS.relationships, b.relationships, errors);
-  const dealRows = parseRows('deals', BUNDLE_SECTIONS.deals, b.deals, errors);
-  const solutionRows = parseRows('solutions', BUNDLE_SECTIONS.solutions, b.solutions, errors);
-  const programRows = parseRows('programs', BUNDLE_SECTIONS.programs, b.programs, errors);
-  const sharingRows = parseRows('sharing', BUNDLE_SECTIONS.sharing, b.sharing, errors);
-  const resolutionRows = parseRows('resolutions', BundleResolution, b.resolutions, errors);
-  warnRepeatedIds({ capabilities, partners: partnerRows, customers: customerRows, deals: dealRows, solutions: solutionRows, programs: programRows }, options.origins, warnings);
+  const rows = parseSections(b, errors);
+  warnRepeatedIds({ capabilities: rows.capabilities, partners: rows.partners, customers: rows.customers, deals: rows.deals, solutions: rows.solutions, programs: rows.programs }, options.origins, warnings);
+  const identities = await resolveAll(store, rows);
+  const links = await foldMemberships(store, rows.relationships, identities, errors);
+  const good = await checkReferences(store, rows, identities, links, catalogue, errors);
 
-  // Identities: partners and customers from several systems become one record each. The store is
-  // asked only about the records that arrive and the ids referenced (any of which may be an alias).
+  const listed = errors.kept.sort((a, b) => a.section.localeCompare(b.section) || a.index - b.index);
+  const { partners, customers } = identities;
+  const merges = [...partners.merges, ...customers.merges];
+  const review = [...partners.review, ...customers.review];
+  const plan: Bundle = {
+    version: 1,
+    capabilities: rows.capabilities.map((c) => c.row as Capability),
+    regions: rows.regions.map((r) => r.row),
+    segments: rows.segments.map((s) => s.row),
+    ...good,
+    ...(rows.resolutions.length > 0 ? { resolutions: rows.resolutions.map((r) => r.row) } : {}),
+  };
+  const written = Object.fromEntries(Object.keys(BUNDLE_SECTIONS).map((k) => [k, 0])) as Record<BundleSection, number>;
+  const rejected = errors.length > 0 && mode === 'all-or-nothing';
+  const counts = await planCounts(store, plan, { partners: partners.stored, customers: customers.stored });
+  const report = { mode, written, merges, errors: listed, errorCount: errors.total, unchecked: errors.unchecked, errorCounts: errors.byReason(), review, warnings, plan: counts };
+  if (rejected || options.dryRun === true) return { ...report, committed: false, dryRun: options.dryRun === true, version: await store.version() };
+  const version = await writePlan(store, plan, review, options);
+  for (const section of Object.keys(written) as BundleSection[]) written[section] = plan[section]?.length ?? 0;
+  return { ...report, committed: true, dryRun: false, version };
+}
+
+/** Every section's rows that match their schema, each with its index in the bundle; the others are errors. */
+function parseSections(b: z.infer<typeof BundleEnvelope>, errors: ErrorList) {
+  return {
+    capabilities: parseRows('capabilities', BUNDLE_SECTIONS.capabilities, b.capabilities, errors),
+    regions: parseRows('regions', BUNDLE_SECTIONS.regions, b.regions, errors).map(({ index, row }) => ({ index, row: asNamed(row) as Region })),
+    segments: parseRows('segments', BUNDLE_SECTIONS.segments, b.segments, errors).map(({ index, row }) => ({ index, row: asNamed(row) as Segment })),
+    partners: parseRows('partners', BUNDLE_SECTIONS.partners, b.partners, errors),
+    customers: parseRows('customers', BUNDLE_SECTIONS.customers, b.customers, errors),
+    relationships: parseRows('relationships', BUNDLE_SECTIONS.relationships, b.relationships, errors),
+    deals: parseRows('deals', BUNDLE_SECTIONS.deals, b.deals, errors),
+    solutions: parseRows('solutions', BUNDLE_SECTIONS.solutions, b.solutions, errors),
+    programs: parseRows('programs', BUNDLE_SECTIONS.programs, b.programs, errors),
+    sharing: parseRows('sharing', BUNDLE_SECTIONS.sharing, b.sharing, errors),
+    resolutions: parseRows('resolutions', BundleResolution, b.resolutions, errors),
+  };
+}
+type ParsedRows = ReturnType<typeof parseSections>;
+
+/**
+ * Partners and customers from several systems become one record each. The
+ * store is asked only about the records that arrive and the ids referenced
+ * (any of which may be an alias).
+ */
+async function resolveAll(store: GraphStore, rows: ParsedRows) {
   const referencedPartnerIds = [
     // A SERVES relationship ends at a customer, a membership at a capability, region or segment.
-    ...relationshipRows.flatMap((r) => ((PARTNER_LINK_TYPES as readonly string[]).includes(r.row.type) ? [r.row.from, r.row.to] : [r.row.from])),
-    ...dealRows.flatMap((d) => d.row.partners.map((p) => p.partner)),
-    ...solutionRows.flatMap((s) => s.row.partners),
-    ...sharingRows.flatMap((s) => [s.row.partner, ...Object.keys(s.row.partners ?? {})]),
+    ...rows.relationships.flatMap((r) => ((PARTNER_LINK_TYPES as readonly string[]).includes(r.row.type) ? [r.row.from, r.row.to] : [r.row.from])),
+    ...rows.deals.flatMap((d) => d.row.partners.map((p) => p.partner)),
+    ...rows.solutions.flatMap((s) => s.row.partners),
+    ...rows.sharing.flatMap((s) => [s.row.partner, ...Object.keys(s.row.partners ?? {})]),
   ];
-  const referencedCustomerIds = [...relationshipRows.filter((r) => r.row.type === 'SERVES').map((r) => r.row.to), ...dealRows.map((d) => d.row.customer)];
-  const incomingPartners = partnerRows.map((r) => r.row);
-  const incomingCustomers = customerRows.map((r) => r.row);
+  const referencedCustomerIds = [...rows.relationships.filter((r) => r.row.type === 'SERVES').map((r) => r.row.to), ...rows.deals.map((d) => d.row.customer)];
+  const incomingPartners = rows.partners.map((r) => r.row);
+  const incomingCustomers = rows.customers.map((r) => r.row);
   const partners = await resolveIdentities(
     'partner',
     incomingPartners,
@@ -263,18 +308,34 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   );
   const partnerId = (id: string) => partners.canonical.get(id) ?? id;
   const customerId = (id: string) => customers.canonical.get(id) ?? id;
-  const partnerIndex = new Map(partnerRows.map((r) => [partnerId(r.row.id), r.index]));
-  const customerIndex = new Map(customerRows.map((r) => [customerId(r.row.id), r.index]));
+  return {
+    partners,
+    customers,
+    partnerId,
+    customerId,
+    referencedPartnerIds,
+    referencedCustomerIds,
+    /** The bundle row of each resolved record, for its errors. */
+    partnerIndex: new Map(rows.partners.map((r) => [partnerId(r.row.id), r.index])),
+    customerIndex: new Map(rows.customers.map((r) => [customerId(r.row.id), r.index])),
+  };
+}
+type Identities = Awaited<ReturnType<typeof resolveAll>>;
 
-  // Memberships stated as relationships join their partner's inline lists (a stored partner is read, in one batch, to be rewritten whole).
+/**
+ * Memberships stated as relationships (HAS_CAPABILITY, OPERATES_IN,
+ * SERVES_SEGMENT) join their partner's inline lists, a stored partner read
+ * (in one batch) to be rewritten whole; the other relationships are returned.
+ */
+async function foldMemberships(store: GraphStore, relationships: ParsedRows['relationships'], { partners, partnerId }: Identities, errors: ErrorList): Promise<Array<Indexed<Relationship>>> {
   const partnerById = new Map(partners.records.map((p) => [p.id, p]));
-  const memberships = relationshipRows.filter(({ row }) => (MEMBERSHIP_TYPES as readonly string[]).includes(row.type)) as Array<Indexed<MembershipRelationship>>;
+  const memberships = relationships.filter(({ row }) => (MEMBERSHIP_TYPES as readonly string[]).includes(row.type)) as Array<Indexed<MembershipRelationship>>;
   for (const p of await store.getPartners(memberships.map(({ row }) => partnerId(row.from)).filter((id) => !partnerById.has(id)))) {
     partners.records.push(p);
     partnerById.set(p.id, p);
   }
   const links: Array<Indexed<Relationship>> = [];
-  for (const { index, row } of relationshipRows) {
+  for (const { index, row } of relationships) {
     if (!(MEMBERSHIP_TYPES as readonly string[]).includes(row.type)) {
       links.push({ index, row: row as Relationship });
       continue;
@@ -289,15 +350,22 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     else if (m.type === 'OPERATES_IN' && !p.regions.includes(m.to)) p.regions = [...p.regions, m.to];
     else if (m.type === 'SERVES_SEGMENT' && !p.segments.includes(m.to)) p.segments = [...p.segments, m.to];
   }
+  return links;
+}
 
-  // References, checked in dependency order so that a bad row makes its dependants bad too.
-  const knownCapabilities = new Set(capabilities.map((c) => c.row.id));
+/**
+ * Every reference checked, in dependency order so that a bad row makes its
+ * dependants bad too: the rows that can be written.
+ */
+async function checkReferences(store: GraphStore, rows: ParsedRows, identities: Identities, links: Array<Indexed<Relationship>>, catalogue: Catalogue, errors: ErrorList) {
+  const { partners, customers, partnerId, customerId, partnerIndex, customerIndex, referencedPartnerIds, referencedCustomerIds } = identities;
+  const knownCapabilities = new Set(rows.capabilities.map((c) => c.row.id));
   const mentionedCapabilities = [
     ...partners.records.flatMap((p) => p.capabilities.map((c) => c.id)),
     ...customers.records.flatMap((c) => c.needs),
-    ...dealRows.flatMap((d) => d.row.needs),
-    ...solutionRows.flatMap((s) => s.row.capabilities),
-    ...programRows.flatMap((t) => t.row.tiers.flatMap((tier) => tier.requirements.capabilities ?? [])),
+    ...rows.deals.flatMap((d) => d.row.needs),
+    ...rows.solutions.flatMap((s) => s.row.capabilities),
+    ...rows.programs.flatMap((t) => t.row.tiers.flatMap((tier) => tier.requirements.capabilities ?? [])),
   ].filter((id) => !knownCapabilities.has(id));
   for (const id of await store.existingIds('capabilities', mentionedCapabilities)) knownCapabilities.add(id);
 
@@ -342,7 +410,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     else goodLinks.push({ ...row, from, to });
   }
   const goodDeals: Deal[] = [];
-  for (const { index, row } of dealRows) {
+  for (const { index, row } of rows.deals) {
     const customer = customerId(row.customer);
     const partner = row.partners.find((p) => !knownPartners.has(partnerId(p.partner)));
     const need = row.needs.find((n) => !knownCapabilities.has(n));
@@ -353,7 +421,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
     else goodDeals.push({ ...row, customer, partners: row.partners.map((p) => ({ ...p, partner: partnerId(p.partner) })) });
   }
   const goodSolutions: Solution[] = [];
-  for (const { index, row } of solutionRows) {
+  for (const { index, row } of rows.solutions) {
     const partner = row.partners.find((p) => !knownPartners.has(partnerId(p)));
     const capability = row.capabilities.find((c) => !knownCapabilities.has(c));
     if (partner !== undefined) errors.push({ section: 'solutions', index, id: row.id, field: 'partners', message: unknown('partner', partner, badPartners), value: shownValue(partner) });
@@ -362,7 +430,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   }
 
   const goodPrograms: ProgramTrack[] = [];
-  for (const { index, row } of programRows) {
+  for (const { index, row } of rows.programs) {
     const tier = row.tiers.findIndex((t) => (t.requirements.capabilities ?? []).some((c) => !knownCapabilities.has(c)));
     if (tier < 0) goodPrograms.push(row);
     else {
@@ -372,7 +440,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
   }
 
   const goodSharing: SharingRow[] = [];
-  for (const { index, row } of sharingRows) {
+  for (const { index, row } of rows.sharing) {
     const partner = partnerId(row.partner);
     const named = Object.entries(row.partners ?? {}).map(([other, level]) => [other, partnerId(other), level] as const);
     const bad = named.find(([, other]) => !knownPartners.has(other) || other === partner);
@@ -382,32 +450,7 @@ export async function importBundle(store: GraphStore, input: unknown, options: I
       errors.push({ section: 'sharing', index, id: row.partner, field: `partners.${bad[0]}`, message, value: shownValue(bad[0]) });
     } else goodSharing.push({ ...row, partner, ...(row.partners === undefined ? {} : { partners: Object.fromEntries(named.map(([, other, level]) => [other, level])) }) });
   }
-
-  const listed = errors.kept.sort((a, b) => a.section.localeCompare(b.section) || a.index - b.index);
-  const merges = [...partners.merges, ...customers.merges];
-  const review = [...partners.review, ...customers.review];
-  const plan: Bundle = {
-    version: 1,
-    capabilities: capabilities.map((c) => c.row as Capability),
-    regions: regions.map((r) => r.row),
-    segments: segments.map((s) => s.row),
-    partners: goodPartners,
-    customers: goodCustomers,
-    relationships: goodLinks,
-    deals: goodDeals,
-    solutions: goodSolutions,
-    programs: goodPrograms,
-    sharing: goodSharing,
-    ...(resolutionRows.length > 0 ? { resolutions: resolutionRows.map((r) => r.row) } : {}),
-  };
-  const written = Object.fromEntries(Object.keys(BUNDLE_SECTIONS).map((k) => [k, 0])) as Record<BundleSection, number>;
-  const rejected = errors.length > 0 && mode === 'all-or-nothing';
-  const counts = await planCounts(store, plan, { partners: partners.stored, customers: customers.stored });
-  const report = { mode, written, merges, errors: listed, errorCount: errors.total, unchecked: errors.unchecked, errorCounts: errors.byReason(), review, warnings, plan: counts };
-  if (rejected || options.dryRun === true) return { ...report, committed: false, dryRun: options.dryRun === true, version: await store.version() };
-  const version = await writePlan(store, plan, review, options);
-  for (const section of Object.keys(written) as BundleSection[]) written[section] = plan[section]?.length ?? 0;
-  return { ...report, committed: true, dryRun: false, version };
+  return { partners: goodPartners, customers: goodCustomers, relationships: goodLinks, deals: goodDeals, solutions: goodSolutions, programs: goodPrograms, sharing: goodSharing };
 }
 
 /** A repeated id inside one bundle is merged (partners, customers) or the last row wins (the rest): said, with the rows. */
