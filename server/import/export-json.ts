@@ -4,26 +4,38 @@
  * whole. Parsed, it equals GraphStore.exportBundle().
  */
 import { BUNDLE_SECTIONS, BUNDLE_VERSION, type BundleSection, type ExportSection } from '../schemas/bundle.js';
-import type { GraphStore } from '../store/graph-store.js';
+import type { ExportWindows, GraphStore, WindowedSection } from '../store/graph-store.js';
 import { OPTIONAL_SECTIONS } from './csv.js';
 
+/** A piece of the JSON text; a window's rows are a piece of their own, marked, so that a kept copy can find them again. */
+export interface JsonPiece {
+  text: string;
+  window?: { section: WindowedSection; first: string; last: string };
+}
+
 export async function* bundleJson(store: GraphStore): AsyncGenerator<string> {
+  for await (const piece of bundleJsonPieces(store)) yield piece.text;
+}
+
+/** The JSON text in pieces; with `windows`, windows no write touched come from a kept export (see export-reuse.ts). */
+export async function* bundleJsonPieces(store: GraphStore, windows?: ExportWindows): AsyncGenerator<JsonPiece> {
   const written = new Set<ExportSection>();
   let current: ExportSection | undefined;
-  yield `{"version":${BUNDLE_VERSION}`;
+  yield { text: `{"version":${BUNDLE_VERSION}` };
   // A section's batches arrive together: open it at its first batch, close it at the next section's.
-  for await (const { section, rows } of store.exportBatches()) {
-    if (rows.length === 0) continue;
-    const text = rows.map((row) => JSON.stringify(row)).join(',');
-    if (section === current) yield `,${text}`;
+  for await (const { section, rows, window, text: kept } of store.exportBatches(windows)) {
+    const text = kept ?? rows.map((row) => JSON.stringify(row)).join(',');
+    if (text === '') continue;
+    if (section === current) yield { text: ',' };
     else {
-      yield `${current === undefined ? '' : ']'},${JSON.stringify(section)}:[${text}`;
+      yield { text: `${current === undefined ? '' : ']'},${JSON.stringify(section)}:[` };
       current = section;
       written.add(section);
     }
+    yield window === undefined ? { text } : { text, window: { section: section as WindowedSection, first: window[0], last: window[1] } };
   }
-  if (current !== undefined) yield ']';
+  if (current !== undefined) yield { text: ']' };
   // Every section but the optional programmes is written, empty or not (as GraphStore.exportBundle gives them).
-  for (const section of Object.keys(BUNDLE_SECTIONS) as BundleSection[]) if (!written.has(section) && !OPTIONAL_SECTIONS.has(section)) yield `,${JSON.stringify(section)}:[]`;
-  yield '}';
+  for (const section of Object.keys(BUNDLE_SECTIONS) as BundleSection[]) if (!written.has(section) && !OPTIONAL_SECTIONS.has(section)) yield { text: `,${JSON.stringify(section)}:[]` };
+  yield { text: '}' };
 }

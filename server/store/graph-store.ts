@@ -150,7 +150,34 @@ function inOrder<T extends { id: string }>(ids: string[], items: T[]): T[] {
 }
 
 /** Partners, customers, or sources of relationships per export batch. */
-const EXPORT_WINDOW = 2000;
+export const EXPORT_WINDOW = 2000;
+
+/** The sections an export reads a window of ids at a time. */
+export type WindowedSection = 'partners' | 'customers' | 'relationships';
+
+/** One batch of an export: rows read from the store, or (`text`) a window's rows as JSON taken from a kept export. */
+export interface ExportBatch {
+  section: ExportSection;
+  rows: unknown[];
+  /** A window's first and last id (of partners for relationships): where a kept export finds it again. */
+  window?: [string, string];
+  /** The window's rows as an export's JSON holds them, joined by commas (rows is then empty). */
+  text?: string;
+}
+
+/**
+ * How an export splits its windowed sections and which windows it takes
+ * from a kept export of an earlier version instead of the store (see
+ * server/import/export-reuse.ts); by default every window is read.
+ */
+export interface ExportWindows {
+  /** The section's ids, in order, as windows. */
+  split(section: WindowedSection, ids: string[]): string[][];
+  /** The JSON text of a window no write since touched, or undefined to read it. */
+  kept(section: WindowedSection, window: string[]): Promise<string | undefined>;
+}
+
+const READ_EVERY_WINDOW: ExportWindows = { split: (_, ids) => chunks(ids, EXPORT_WINDOW), kept: async () => undefined };
 
 /** Partner ids per window when walking relationships by source. */
 const SOURCES_PER_WINDOW = 2000;
@@ -1002,8 +1029,10 @@ export class GraphStore {
    * an identical store. Partners, customers and relationships are read a
    * window of ids at a time, so no result holds the store whole; the batches
    * are separate reads, so a write in between may show in part of them.
+   * With `windows`, a window may come as the JSON text a kept export holds
+   * for it (only the JSON export passes them).
    */
-  async *exportBatches(): AsyncGenerator<{ section: ExportSection; rows: unknown[] }> {
+  async *exportBatches(windows: ExportWindows = READ_EVERY_WINDOW): AsyncGenerator<ExportBatch> {
     for (const kind of ['capabilities', 'regions', 'segments', 'deals', 'solutions'] as const) yield { section: kind, rows: await this.all(kind) };
     // Programmes are optional: a store without one exports as it did before they existed.
     const programs = await this.programs();
@@ -1011,17 +1040,31 @@ export class GraphStore {
     const sharing = await this.allSharing();
     if (sharing.length > 0) yield { section: 'sharing', rows: sharing };
     const partnerIds = await this.allIds('partners/ids-from');
-    for (const ids of chunks(partnerIds, EXPORT_WINDOW)) {
+    const windowOf = (ids: string[]): [string, string] => [ids[0]!, ids.at(-1)!];
+    for (const ids of windows.split('partners', partnerIds)) {
+      const text = await windows.kept('partners', ids);
+      if (text !== undefined) {
+        yield { section: 'partners', rows: [], window: windowOf(ids), text };
+        continue;
+      }
       const [partners, history] = await Promise.all([this.exportPartners(ids), this.executor.read('tracks/history-of', { ids })]);
       const histories = records.historiesFromRows(history);
-      yield { section: 'partners', rows: inOrder(ids, partners).map((p) => (histories.has(p.id) ? { ...p, lifecycleHistory: histories.get(p.id) } : p)) };
+      yield { section: 'partners', rows: inOrder(ids, partners).map((p) => (histories.has(p.id) ? { ...p, lifecycleHistory: histories.get(p.id) } : p)), window: windowOf(ids) };
     }
-    for (const ids of chunks(await this.allIds('customers/ids-from'), EXPORT_WINDOW)) yield { section: 'customers', rows: inOrder(ids, await this.getCustomers(ids)) };
-    for (const ids of chunks(partnerIds, EXPORT_WINDOW)) {
+    for (const ids of windows.split('customers', await this.allIds('customers/ids-from'))) {
+      const text = await windows.kept('customers', ids);
+      yield text !== undefined ? { section: 'customers', rows: [], window: windowOf(ids), text } : { section: 'customers', rows: inOrder(ids, await this.getCustomers(ids)), window: windowOf(ids) };
+    }
+    for (const ids of windows.split('relationships', partnerIds)) {
+      const text = await windows.kept('relationships', ids);
+      if (text !== undefined) {
+        yield { section: 'relationships', rows: [], window: windowOf(ids), text };
+        continue;
+      }
       // Sorted here by key (computed once a row), not by the engine: windows are in id order, so the whole is in key order.
       const keyed = (await this.executor.read('relationships/export-from-partners', { ids })).map((row) => ({ key: relationshipKey(row), row }));
       keyed.sort((x, y) => compareRelationshipKeys(x.key, y.key));
-      yield { section: 'relationships', rows: keyed.map(({ row }) => records.relationshipFromRow(row)) };
+      yield { section: 'relationships', rows: keyed.map(({ row }) => records.relationshipFromRow(row)), window: windowOf(ids) };
     }
     // Resolutions are optional too, oldest first.
     const resolutions = (await this.conflictResolutions()).sort((a, b) => compareKeys(a.audit.at, b.audit.at) || compareKeys(a.id, b.id));

@@ -1,8 +1,9 @@
 /**
  * The export kept beside the store: the second export of an unchanged store
  * is sent from the file the first one left, byte for byte what the store
- * read gives; a write makes the next export read the store again (and drops
- * the old file); an export that did not run to the end leaves no file.
+ * read gives; after a write the next JSON export is brought forward from it
+ * (export-patched.test.ts has the details) and the old file dropped; an
+ * export that did not run to the end leaves no file.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
@@ -37,7 +38,7 @@ describeStore('the export kept beside the store', () => {
     expect(first.from).toBe('store');
     expect(first.bytes.toString()).toBe(await read());
     const { storeId, version } = await server.app.store.identity();
-    expect(kept()).toEqual([`export-${storeId}-${version}.json`]);
+    expect(kept()).toEqual([`export-${storeId}-${version}.json`, `export-${storeId}-${version}.json.index`]);
     const second = await exported('json');
     expect(second.from).toBe('file');
     expect(second.bytes.equals(first.bytes)).toBe(true);
@@ -52,12 +53,12 @@ describeStore('the export kept beside the store', () => {
     const created = await fetch(`${server.url}/api/partners`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'p-after', name: 'After Export', types: ['service'] }) });
     expect(created.status).toBe(201);
     const after = await exported('json');
-    expect(after.from).toBe('store');
+    expect(after.from).toBe('patched');
     expect(after.bytes.toString()).toBe(await read());
     expect(after.bytes.toString()).toContain('"p-after"');
     const moved = await server.app.store.identity();
     // The older version's JSON is gone; the zip of the older version stays until a zip export of the new one.
-    expect(kept()).toEqual([`export-${storeId}-${version}.zip`, `export-${moved.storeId}-${moved.version}.json`].sort());
+    expect(kept()).toEqual([`export-${storeId}-${version}.zip`, `export-${moved.storeId}-${moved.version}.json`, `export-${moved.storeId}-${moved.version}.json.index`].sort());
     expect((await exported('json')).from).toBe('file');
     await server.close();
     server = undefined;
@@ -90,7 +91,7 @@ describeStore('the export kept beside the store', () => {
     for (const name of [leftover, inProgress]) writeFileSync(path.join(dataDir, name), '{"version":1,');
     expect((await fetch(`${server.url}/api/export`)).status).toBe(200);
     // The file is renamed into place, and the rest pruned, once the response has gone out.
-    await expect.poll(() => readdirSync(dataDir).filter((name) => name.startsWith('export-')).sort()).toEqual([`export-${storeId}-${version}.json`, inProgress].sort());
+    await expect.poll(() => readdirSync(dataDir).filter((name) => name.startsWith('export-')).sort()).toEqual([`export-${storeId}-${version}.json`, `export-${storeId}-${version}.json.index`, inProgress].sort());
     await server.close();
     server = undefined;
   });
