@@ -3,8 +3,10 @@
  * times GET /api/export's JSON stream and the CSV zip as the route produces
  * them, read to the end: first from the store (the first export after a
  * change), then again from the file that export left beside the store (see
- * server/import/export-cache.ts); and the store's read alone, rows not
- * written, to tell the engine's share from ours. Prints seconds, size and
+ * server/import/export-cache.ts); then, for JSON, once more after one
+ * write (a partner renamed), brought forward from that file (export-reuse.ts);
+ * and the store's read alone, rows not written, to tell the engine's share
+ * from ours. Prints seconds, size and
  * Node's peak RSS. The embedded store in --data-dir (e.g. one `npm run
  * import` filled), or the Neo4j at NEO4J_URI with --store neo4j (the files
  * are then kept in --data-dir too).
@@ -20,6 +22,7 @@ import { openGrafeo } from '../server/store/grafeo.js';
 import { openNeo4j } from '../server/store/neo4j.js';
 import { loadQueries } from '../server/store/queries.js';
 import { ExportCache, type ExportFormat } from '../server/import/export-cache.js';
+import { PartnerListQuery } from '../server/schemas/api.js';
 
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, store: { type: 'string', default: 'grafeo' }, formats: { type: 'string', default: 'json,zip' } } });
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024).toLocaleString('en')} MB`;
@@ -55,6 +58,12 @@ try {
       const stream = await cache.stream(format);
       await timed(`${format}, ${pass}: from the ${cache.lastFrom[format]}`, stream, byteSize);
     }
+    if (format !== 'json') continue;
+    // One write, as an API PUT makes it: the next export brings the kept one forward.
+    const partner = (await store.listPartners(PartnerListQuery.parse({ limit: 1 }))).items[0]!;
+    await store.write((w) => w.upsertPartners([{ ...partner, name: `${partner.name} (benchmark)` }]));
+    const stream = await cache.stream(format);
+    await timed(`${format}, after a write: from the ${cache.lastFrom[format]}`, stream, byteSize);
   }
   console.table(results);
 } finally {
