@@ -13,6 +13,7 @@
  *
  *   npm run bench:export -- --data-dir <dir> [--store grafeo|neo4j] [--formats json,zip]
  */
+import { createHash, type Hash } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,7 @@ import { openGrafeo } from '../server/store/grafeo.js';
 import { openNeo4j } from '../server/store/neo4j.js';
 import { loadQueries } from '../server/store/queries.js';
 import { ExportCache, type ExportFormat } from '../server/import/export-cache.js';
+import { bundleJson } from '../server/import/export-json.js';
 import { PartnerListQuery } from '../server/schemas/api.js';
 
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, store: { type: 'string', default: 'grafeo' }, formats: { type: 'string', default: 'json,zip' } } });
@@ -63,9 +65,21 @@ try {
     const partner = (await store.listPartners(PartnerListQuery.parse({ limit: 1 }))).items[0]!;
     await store.write((w) => w.upsertPartners([{ ...partner, name: `${partner.name} (benchmark)` }]));
     const stream = await cache.stream(format);
-    await timed(`${format}, after a write: from the ${cache.lastFrom[format]}`, stream, byteSize);
+    const patched = createHash('sha1');
+    await timed(`${format}, after a write: from the ${cache.lastFrom[format]}`, tee(stream, patched), byteSize);
+    // Checked at this scale too: the same bytes as a read of the whole store.
+    const read = createHash('sha1');
+    for await (const chunk of bundleJson(store)) read.update(chunk);
+    console.log(`after a write, identical to a read of the whole store: ${patched.digest('hex') === read.digest('hex') ? 'yes' : 'NO'}`);
   }
   console.table(results);
 } finally {
   await store.close();
+}
+
+async function* tee(chunks: AsyncIterable<string | Buffer>, hash: Hash): AsyncGenerator<string | Buffer> {
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    yield chunk;
+  }
 }
