@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleSection, ExportSection } from '../schemas/bundle.js';
-import type { CustomerListQuery, Neighbour, PartnerListQuery, RelationshipListQuery, StoreCounts } from '../schemas/api.js';
+import type { CustomerListQuery, Neighbour, PartnerListQuery, RelationshipListQuery, StoreCounts } from '../schemas/listing.js';
 import type { PartnerLifecycle } from '../schemas/lifecycle.js';
 import type { DealRecord } from '../schemas/attribution.js';
 import type { Capability, Customer, Deal, LifecycleTransition, Partner, PARTNER_LINK_TYPES, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
