@@ -72,9 +72,10 @@ export class MapController {
   /**
    * Loads the map for the current state. `refine` is the quiet re-fetch while
    * the server is still refining its layout: no spinner, and the camera stays
-   * where the user put it.
+   * where the user put it. `response` is the answer to a request already
+   * made for the current state (the page asks for the first map early).
    */
-  async load(options: { refine?: boolean } = {}): Promise<void> {
+  async load(options: { refine?: boolean; response?: Promise<MapResponse> } = {}): Promise<void> {
     this.inflight?.abort();
     clearTimeout(this.refineTimer);
     const controller = new AbortController();
@@ -89,16 +90,23 @@ export class MapController {
     const started = performance.now();
     try {
       const state = this.store.state;
-      const response = await api.map(mapQuery(state, state.budget), controller.signal);
+      const response = await (options.response ?? api.map(mapQuery(state, state.budget), controller.signal));
+      // A request made before this load cannot be aborted with it: a newer load supersedes it here.
+      controller.signal.throwIfAborted();
+      // Marks of each step of a load, for the benchmark (`npm run bench:map` prints the first map's).
+      performance.mark('map:response');
       const data = toGraphData(response);
       for (const n of data.nodes) {
         const a = n.attributes;
         if (a.kind !== 'community') this.catalog.learn(n.key, { label: String(a['name'] ?? a.label), kind: a.kind, types: (a['types'] as string[]) ?? [] });
       }
+      performance.mark('map:data');
       this.view.setData(data, { keepFrame: options.refine === true });
+      performance.mark('map:drawn');
       if (options.refine !== true) this.restoreCamera();
       this.snapshot = { response, counts: visibleCounts(data), loadMs: 0 };
       await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+      performance.mark('map:frame');
       this.snapshot.loadMs = performance.now() - started;
       this.loading = false;
       if (response.nodes.length === 0) this.showOverlay(this.nothingShown());
