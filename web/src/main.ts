@@ -37,21 +37,10 @@ async function main(): Promise<void> {
   firstMap.catch(() => undefined);
   // An empty store has nothing to map or analyse: say how to fill it instead. If the check fails, the views report their own errors.
   // A partner key sees its account mapping, not the vendor's map.
-  const [counts, me] = await Promise.all([api.health().then((health) => health.counts, () => null), whoAmI().catch(() => null)]);
-  if (counts !== null && counts.partners === 0 && counts.customers === 0) {
-    mountEmptyEcosystem({ overlay: byId('map-overlay'), panel, status: byId('statusbar'), chip: byId('health-chip') });
-    // The first import happens here too; once it has written, the app starts over on the data.
-    const importer = h('div', { id: 'import-view' });
-    panel.append(importer);
-    new ImportPanel(importer, () => location.reload()).render();
-    return;
-  }
-  if (me?.role === 'partner' && me.partner !== undefined) {
-    await mountPartnerApp({ overlay: byId('map-overlay'), panel, tabs: byId('tabs'), status: byId('statusbar') }, me.partner);
-    return;
-  }
+  const checks = Promise.all([api.health().then((health) => health.counts, () => null), whoAmI().catch(() => null)]);
   const catalog = new Catalog();
 
+  // Set up meanwhile: sigma's WebGL contexts and programs take a good half second on software WebGL.
   // eslint-disable-next-line prefer-const -- the map's click handler needs the app, which needs the map
   let app: App;
   const map = new MapController(byId('map'), byId('map-overlay'), store, catalog, {
@@ -66,6 +55,21 @@ async function main(): Promise<void> {
       if (store.state.view === 'explore' && store.state.selected !== undefined) store.set({ selected: undefined });
     },
   });
+  const [counts, me] = await checks;
+  if (counts !== null && counts.partners === 0 && counts.customers === 0) {
+    map.view.kill();
+    mountEmptyEcosystem({ overlay: byId('map-overlay'), panel, status: byId('statusbar'), chip: byId('health-chip') });
+    // The first import happens here too; once it has written, the app starts over on the data.
+    const importer = h('div', { id: 'import-view' });
+    panel.append(importer);
+    new ImportPanel(importer, () => location.reload()).render();
+    return;
+  }
+  if (me?.role === 'partner' && me.partner !== undefined) {
+    map.view.kill();
+    await mountPartnerApp({ overlay: byId('map-overlay'), panel, tabs: byId('tabs'), status: byId('statusbar') }, me.partner);
+    return;
+  }
   app = new App(store, catalog, map);
   const risks = new RiskLayer(app);
 

@@ -19,7 +19,7 @@ const REFINE_MAX_MS = 30_000;
 export interface MapSnapshot {
   response: MapResponse;
   counts: VisibleCounts;
-  /** Milliseconds from the request to the first frame with the new data. */
+  /** Milliseconds from the request to the frame with the new data, links included. */
   loadMs: number;
 }
 
@@ -101,20 +101,24 @@ export class MapController {
         if (a.kind !== 'community') this.catalog.learn(n.key, { label: String(a['name'] ?? a.label), kind: a.kind, types: (a['types'] as string[]) ?? [] });
       }
       performance.mark('map:data');
-      this.view.setData(data, { keepFrame: options.refine === true });
+      const linked = this.view.setData(data, { keepFrame: options.refine === true });
       performance.mark('map:drawn');
       if (options.refine !== true) this.restoreCamera();
       this.snapshot = { response, counts: visibleCounts(data), loadMs: 0 };
       await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
       performance.mark('map:frame');
-      this.snapshot.loadMs = performance.now() - started;
-      this.loading = false;
       if (response.nodes.length === 0) this.showOverlay(this.nothingShown());
       else this.hideOverlay();
       const dataset = this.view.renderer.getContainer().dataset;
-      dataset['ready'] = String(response.version);
       // Milliseconds from navigation start to the first frame of a map (the benchmark reads it).
       dataset['firstRenderMs'] ??= String(Math.round(performance.now()));
+      // A big map's links come a frame after its nodes: the map is ready once they are drawn.
+      await linked;
+      controller.signal.throwIfAborted();
+      performance.mark('map:linked');
+      this.snapshot.loadMs = performance.now() - started;
+      this.loading = false;
+      dataset['ready'] = String(response.version);
       if (response.layoutPending) {
         this.refineTimer = setTimeout(() => void this.load({ refine: true }), this.refineDelay);
         this.refineDelay = Math.min(REFINE_MAX_MS, this.refineDelay * 2);
