@@ -15,6 +15,11 @@
  * machine frames per second follow the load, CPU time per frame much less.
  * `--breakdown` also measures, in the same page, frames with edges and with
  * labels kept while moving, to show what each costs.
+ *
+ * The first map is timed from navigation by the page's own marks (see
+ * web/src/map/controller.ts): /api/map answered, its JSON parsed and checked,
+ * graph data built, the first frame (on maps of many links, their nodes), and
+ * the frame with the links.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -55,6 +60,8 @@ interface Row {
   importS: number;
   apiMapMs: number;
   firstRenderMs: number;
+  /** Milliseconds from navigation: /api/map's answer received, then the page's marks of the first load. */
+  firstMap: Record<'answered' | 'parsed' | 'data' | 'frame' | 'linked', number>;
   paced: Frames;
   unpaced: Frames;
   /** `--breakdown`: the same camera script with edges, labels, or both kept while moving. */
@@ -168,6 +175,11 @@ async function measure(target: number): Promise<Row> {
       const apiMapMs = (await page.evaluate(
         `Math.round(performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/map')).map((e) => e.duration).pop() ?? NaN)`,
       )) as number;
+      const firstMap = (await page.evaluate(`(() => {
+        const mark = (name) => Math.round(performance.getEntriesByName(name, 'mark')[0]?.startTime ?? NaN);
+        const answered = Math.round(performance.getEntriesByType('resource').find((e) => e.name.includes('/api/map'))?.responseEnd ?? NaN);
+        return { answered, parsed: mark('map:response'), data: mark('map:data'), frame: mark('map:frame'), linked: mark('map:linked') };
+      })()`)) as Row['firstMap'];
       const nodes = Number(await page.locator('#statusbar').getAttribute('data-partners')) + Number(await page.locator('#statusbar').getAttribute('data-customers'));
       const edges = (await page.evaluate('window.ecograph.renderer.getGraph().size')) as number;
       const load = loadavg()[0] ?? 0;
@@ -178,7 +190,7 @@ async function measure(target: number): Promise<Row> {
         const restore = `r.setSetting('hideEdgesOnMove', ${shipped[0]}); r.setSetting('hideLabelsOnMove', ${shipped[1]});`;
         for (const [variant, setup] of Object.entries(VARIANTS)) breakdown.push({ variant, frames: await frames(page, restore + setup) });
       }
-      first = { target, nodes, edges, importS, apiMapMs, firstRenderMs, paced: pacedFrames, breakdown, load };
+      first = { target, nodes, edges, importS, apiMapMs, firstRenderMs, firstMap, paced: pacedFrames, breakdown, load };
     } finally {
       await paced.browser.close();
     }
@@ -226,6 +238,11 @@ console.log('fps: frames sigma rendered per second while the camera pans / zooms
 console.log(line(header));
 console.log(widths.map((w) => '─'.repeat(w)).join('─┼─'));
 for (const row of table) console.log(line(row));
+console.log('\nfirst map, ms from navigation: /api/map answered → JSON parsed and checked → graph data → first frame (nodes first on maps of over 2,000 links) → links drawn');
+for (const r of rows) {
+  const f = r.firstMap;
+  console.log(`${r.target.toLocaleString('en').padStart(7)}  ${f.answered} → ${f.parsed} → ${f.data} → ${f.frame} → ${f.linked}`);
+}
 if (values.breakdown) {
   console.log('\nbreakdown (paced, same page): what keeping edges / labels on screen while moving costs');
   for (const r of rows) {

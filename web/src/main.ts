@@ -21,7 +21,7 @@ import { SolutionsPanel } from './panels/solutions.js';
 import { ImportPanel } from './panels/import.js';
 import { createSearchBox } from './panels/search.js';
 import { mountPartnerApp, whoAmI } from './panels/sharing.js';
-import { Store, VIEWS, type View } from './state.js';
+import { Store, VIEWS, mapQuery, type View } from './state.js';
 
 const VIEW_LABELS: Record<View, string> = { explore: 'Explore', gaps: 'Gaps', deals: 'Deal builder', health: 'Health', programs: 'Programs', solutions: 'Solutions', conflicts: 'Conflicts', reports: 'Reports', import: 'Import' };
 
@@ -29,25 +29,18 @@ async function main(): Promise<void> {
   const shell = byId('app');
   const panel = byId('panel');
   replace(panel, h('div', { class: 'state state-loading' }, h('span', { class: 'spinner' }), 'Loading…'));
-  // An empty store has nothing to map or analyse: say how to fill it instead. If the check fails, the views report their own errors.
-  const counts = await api.health().then((health) => health.counts, () => null);
-  if (counts !== null && counts.partners === 0 && counts.customers === 0) {
-    mountEmptyEcosystem({ overlay: byId('map-overlay'), panel, status: byId('statusbar'), chip: byId('health-chip') });
-    // The first import happens here too; once it has written, the app starts over on the data.
-    const importer = h('div', { id: 'import-view' });
-    panel.append(importer);
-    new ImportPanel(importer, () => location.reload()).render();
-    return;
-  }
-  // A partner key sees its account mapping, not the vendor's map.
-  const me = await whoAmI().catch(() => null);
-  if (me?.role === 'partner' && me.partner !== undefined) {
-    await mountPartnerApp({ overlay: byId('map-overlay'), panel, tabs: byId('tabs'), status: byId('statusbar') }, me.partner);
-    return;
-  }
+  // The map is the page's heaviest request: asked first, so the server computes it while the page checks
+  // the store and sets up WebGL, and before the panels' requests queue up at the server.
   const store = new Store();
+  const firstMap = api.map(mapQuery(store.state, store.state.budget));
+  // Unused on an empty store or for a partner key; a failure is reported by the map's load, which awaits it.
+  firstMap.catch(() => undefined);
+  // An empty store has nothing to map or analyse: say how to fill it instead. If the check fails, the views report their own errors.
+  // A partner key sees its account mapping, not the vendor's map.
+  const checks = Promise.all([api.health().then((health) => health.counts, () => null), whoAmI().catch(() => null)]);
   const catalog = new Catalog();
 
+  // Set up meanwhile: sigma's WebGL contexts and programs take a good half second on software WebGL.
   // eslint-disable-next-line prefer-const -- the map's click handler needs the app, which needs the map
   let app: App;
   const map = new MapController(byId('map'), byId('map-overlay'), store, catalog, {
@@ -62,6 +55,21 @@ async function main(): Promise<void> {
       if (store.state.view === 'explore' && store.state.selected !== undefined) store.set({ selected: undefined });
     },
   });
+  const [counts, me] = await checks;
+  if (counts !== null && counts.partners === 0 && counts.customers === 0) {
+    map.view.kill();
+    mountEmptyEcosystem({ overlay: byId('map-overlay'), panel, status: byId('statusbar'), chip: byId('health-chip') });
+    // The first import happens here too; once it has written, the app starts over on the data.
+    const importer = h('div', { id: 'import-view' });
+    panel.append(importer);
+    new ImportPanel(importer, () => location.reload()).render();
+    return;
+  }
+  if (me?.role === 'partner' && me.partner !== undefined) {
+    map.view.kill();
+    await mountPartnerApp({ overlay: byId('map-overlay'), panel, tabs: byId('tabs'), status: byId('statusbar') }, me.partner);
+    return;
+  }
   app = new App(store, catalog, map);
   const risks = new RiskLayer(app);
 
@@ -129,7 +137,7 @@ async function main(): Promise<void> {
 
   // Reference lists name capabilities, regions and segments everywhere; the map loads alongside.
   void catalog.loadReference().catch((error: unknown) => console.warn(`web/main: reference lists failed: ${errorMessage(error)}`)).finally(() => panels[store.state.view].render());
-  void map.load().then(() => {
+  void map.load({ response: firstMap }).then(() => {
     const selected = store.state.selected;
     if (selected !== undefined && store.state.cam === undefined) void app.reveal(selected);
   });

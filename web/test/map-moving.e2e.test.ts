@@ -4,7 +4,8 @@
  * mid-move: they are gone during the move and back in sigma's still frame
  * after it, hover works again after a move (the picking pass skipped
  * mid-move is redrawn), and a changed node reaches the screen (the instance
- * buffers, no longer uploaded every frame, are uploaded after a change).
+ * buffers, no longer uploaded every frame, are uploaded after a change). A
+ * map this big shows its nodes a frame before its links.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -66,6 +67,21 @@ async function hovered(p: Page, at: { x: number; y: number }): Promise<string> {
 }
 
 describe('the map while the camera moves (above the sizes that hide edges and labels on move)', () => {
+  it('draws a big new map: its nodes in the first frame, its links in the next, ready with all of them', async () => {
+    const api = (await (await fetch(`${server.url}/api/map?budget=5000`)).json()) as { nodes: unknown[]; edges: unknown[] };
+    const seen = (await page.evaluate(`(() => {
+      const links = (name) => performance.getEntriesByName(name, 'mark').map((m) => ({ at: m.startTime, links: m.detail.links }));
+      const r = window.ecograph.renderer;
+      return { order: r.getGraph().order, size: r.getGraph().size, frame: links('map:frame'), linked: links('map:linked') };
+    })()`)) as { order: number; size: number; frame: Array<{ at: number; links: number }>; linked: Array<{ at: number; links: number }> };
+    expect(seen.order).toBe(api.nodes.length);
+    expect(seen.size).toBeGreaterThan(2_000);
+    expect(seen.size).toBeLessThanOrEqual(api.edges.length);
+    expect(seen.frame).toEqual([{ at: expect.any(Number), links: 0 }]);
+    expect(seen.linked).toEqual([{ at: expect.any(Number), links: seen.size }]);
+    expect(seen.linked[0]!.at).toBeGreaterThan(seen.frame[0]!.at);
+  });
+
   it('draws nodes alone mid-move and everything again in the still frame after it', async () => {
     const settings = await page.evaluate(`[window.ecograph.renderer.getSetting('hideEdgesOnMove'), window.ecograph.renderer.getSetting('hideLabelsOnMove'), window.ecograph.renderer.getGraph().size]`);
     expect(settings).toEqual([true, true, expect.any(Number)]);

@@ -59,8 +59,18 @@ export function isEmphasised(node: string, h: Highlight): boolean {
   return h.primary.has(node) || h.secondary.has(node);
 }
 
+/** The layer a node is drawn in when nothing is highlighted: customers under partners and communities. */
+export function baseZIndex(data: MapNodeAttributes): number {
+  return data.kind === 'customer' ? 0 : 1;
+}
+
+/** Whether the reducers change anything but the base layer: at rest they leave colours, sizes and labels alone. */
+export function atRest(ctx: ReducerContext): boolean {
+  return ctx.highlight === null && ctx.hovered === null;
+}
+
 export function reduceNode(node: string, data: MapNodeAttributes, ctx: ReducerContext): Partial<NodeDisplayData> {
-  const res: Partial<NodeDisplayData> = { ...data, highlighted: false, zIndex: data.kind === 'customer' ? 0 : 1 };
+  const res: Partial<NodeDisplayData> = { ...data, highlighted: false, zIndex: baseZIndex(data) };
   const isHovered = ctx.hovered === node;
   if (isHovered) {
     res.highlighted = true;

@@ -10,7 +10,7 @@ import type { CameraState } from 'sigma/types';
 import type { Settings } from 'sigma/settings';
 import { HIGHLIGHT_COLORS } from './colors.js';
 import { buildGraph, type GraphData } from './graph.js';
-import { reduceEdge, reduceNode, type Highlight, type MapEdgeAttributes, type MapNodeAttributes, type ReducerContext } from './highlight.js';
+import { atRest, baseZIndex, reduceEdge, reduceNode, type Highlight, type MapEdgeAttributes, type MapNodeAttributes, type ReducerContext } from './highlight.js';
 import { LeanEdgeRectangleProgram, LeanNodeCircleProgram, cameraMoving } from './programs.js';
 
 export type RiskMarker = 'broker' | 'spof' | 'articulation';
@@ -50,6 +50,14 @@ const LABEL_FONT = 'Inter, "DejaVu Sans", system-ui, sans-serif';
  */
 const HIDE_EDGES_ON_MOVE_ABOVE = 2_000;
 const HIDE_LABELS_ON_MOVE_ABOVE = 1_000;
+
+/**
+ * A new map of more links than this shows its nodes first and its links in
+ * the frame after: on software WebGL, a first map's links (indexed, written
+ * and uploaded by sigma in code still cold) cost as much as its nodes again,
+ * and at 50,000 nodes several seconds.
+ */
+const LINKS_AFTER_NODES_ABOVE = 2_000;
 
 /** Sigma's layers that hold nothing while the camera moves with edges and labels hidden. */
 const EMPTY_WHILE_MOVING = ['edges', 'labels', 'hovers', 'hoverNodes'] as const;
@@ -96,6 +104,8 @@ export class MapView {
   private overlayDrawn = false;
   /** Whether the layers that are empty mid-move are hidden now. */
   private layersHidden = false;
+  /** The links of the last map set, still to come after its nodes. */
+  private pendingLinks: { timer: ReturnType<typeof setTimeout> | undefined; done(): void } | null = null;
 
   constructor(container: HTMLElement, events: MapViewEvents) {
     const graph = buildGraph({ nodes: [], edges: [] });
@@ -120,8 +130,10 @@ export class MapView {
       minCameraRatio: 0.01,
       maxCameraRatio: 4,
       stagePadding: 40,
-      nodeReducer: (node, data) => reduceNode(node, data, this.ctx as ReducerContext),
-      edgeReducer: (edge, data) => reduceEdge(data, this.graph.source(edge), this.graph.target(edge), this.ctx as ReducerContext),
+      // Sigma hands the reducers its own copy of the attributes: at rest that copy only
+      // needs its layer, set in place, instead of a second copy of every node and edge (on a first map, in code still cold).
+      nodeReducer: (node, data) => (atRest(this.ctx) ? Object.assign(data, { zIndex: baseZIndex(data) }) : reduceNode(node, data, this.ctx as ReducerContext)),
+      edgeReducer: (edge, data) => (atRest(this.ctx) ? data : reduceEdge(data, this.graph.source(edge), this.graph.target(edge), this.ctx as ReducerContext)),
     });
 
     this.overlay = this.renderer.createCanvas('ecograph-overlay', {
@@ -153,16 +165,46 @@ export class MapView {
   /**
    * Swaps in new map data. `keepFrame` keeps sigma's normalisation box (for
    * refined positions of the same view), so the camera keeps pointing at the
-   * same place instead of jumping with the new bounding box.
+   * same place instead of jumping with the new bounding box. The nodes are
+   * drawn now; a new map of many links gets them after the frame that shows
+   * its nodes (refined positions of the same view get everything at once, so
+   * the links do not blink). Resolves once the links are drawn too, or when
+   * newer data replaces these.
    */
-  setData(data: GraphData, options: { keepFrame?: boolean } = {}): void {
+  setData(data: GraphData, options: { keepFrame?: boolean } = {}): Promise<void> {
+    this.cancelPendingLinks();
     this.renderer.setCustomBBox(options.keepFrame === true && this.graph.order > 0 ? this.renderer.getBBox() : null);
     this.ctx.hovered = null;
     this.ctx.hoveredNeighbours.clear();
     // Edges and labels are the bulk of a frame on big maps; while moving, nodes alone keep the shape readable.
-    this.renderer.setSetting('hideEdgesOnMove', data.edges.length > HIDE_EDGES_ON_MOVE_ABOVE);
-    this.renderer.setSetting('hideLabelsOnMove', data.nodes.length > HIDE_LABELS_ON_MOVE_ABOVE);
-    this.renderer.setGraph(buildGraph(data));
+    // (Only when they change: a new setting re-indexes the graph still shown.)
+    const hide = { hideEdgesOnMove: data.edges.length > HIDE_EDGES_ON_MOVE_ABOVE, hideLabelsOnMove: data.nodes.length > HIDE_LABELS_ON_MOVE_ABOVE };
+    if (hide.hideEdgesOnMove !== this.renderer.getSetting('hideEdgesOnMove') || hide.hideLabelsOnMove !== this.renderer.getSetting('hideLabelsOnMove')) this.renderer.setSettings(hide);
+    if (options.keepFrame === true || data.edges.length <= LINKS_AFTER_NODES_ABOVE) {
+      this.renderer.setGraph(buildGraph(data));
+      return Promise.resolve();
+    }
+    this.renderer.setGraph(buildGraph({ nodes: data.nodes, edges: [] }));
+    return new Promise((resolve) => {
+      const pending = { timer: undefined as ReturnType<typeof setTimeout> | undefined, done: resolve };
+      this.pendingLinks = pending;
+      // After the frame with the nodes is on screen: a task after the animation frame that draws it.
+      requestAnimationFrame(() => {
+        if (this.pendingLinks !== pending) return;
+        pending.timer = setTimeout(() => {
+          this.pendingLinks = null;
+          this.renderer.setGraph(buildGraph(data));
+          resolve();
+        });
+      });
+    });
+  }
+
+  private cancelPendingLinks(): void {
+    if (this.pendingLinks === null) return;
+    clearTimeout(this.pendingLinks.timer);
+    this.pendingLinks.done();
+    this.pendingLinks = null;
   }
 
   /**
@@ -205,16 +247,21 @@ export class MapView {
   }
 
   setHighlight(highlight: Highlight | null): void {
+    // Each refresh passes over every node and edge: none when nothing changes.
+    if (highlight === null && this.ctx.highlight === null) return;
     this.ctx.highlight = highlight;
     this.renderer.refresh({ skipIndexation: true });
   }
 
   setMarkers(markers: ReadonlyMap<string, RiskMarker>): void {
     this.markers = markers;
-    this.renderer.refresh({ skipIndexation: true });
+    // Markers are drawn on the overlay, after a frame: a frame now, without sigma's pass over every node and edge
+    // that a refresh without `partialGraph` makes (seconds at 50,000 nodes).
+    this.renderer.refresh({ partialGraph: { nodes: [], edges: [] }, skipIndexation: true });
   }
 
   private setHovered(node: string | null): void {
+    if (node === null && this.ctx.hovered === null) return;
     this.ctx.hovered = node;
     this.ctx.hoveredNeighbours = new Set(node === null ? [] : this.graph.neighbors(node));
     this.renderer.getContainer().style.cursor = node === null ? '' : 'pointer';
@@ -252,6 +299,7 @@ export class MapView {
 
   kill(): void {
     clearTimeout(this.cameraTimer);
+    this.cancelPendingLinks();
     this.renderer.kill();
   }
 
