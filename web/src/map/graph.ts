@@ -105,7 +105,8 @@ export function toGraphData(map: MapResponse): GraphData {
 
   const edgeKeys = new Set<string>();
   const edges: GraphData['edges'] = [];
-  const maxWeight = Math.max(1, ...map.edges.map((e) => e.weight));
+  // A loop, not Math.max(...weights): spreading millions of arguments overflows the stack.
+  const maxWeight = map.edges.reduce((max, e) => Math.max(max, e.weight), 1);
   for (const e of map.edges) {
     if (!seen.has(e.source) || !seen.has(e.target) || e.source === e.target || edgeKeys.has(e.id)) continue;
     edgeKeys.add(e.id);
