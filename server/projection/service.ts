@@ -170,7 +170,7 @@ export class ProjectionService {
     // Background work in slices waits too (see holdSlices).
     const release = holdSlices();
     try {
-      return await work();
+      return await this.store.prioritised(work);
     } finally {
       release();
       this.writes--;

@@ -11,7 +11,7 @@ import type { PartnerLifecycle } from '../schemas/lifecycle.js';
 import type { DealRecord } from '../schemas/attribution.js';
 import type { Capability, Customer, Deal, LifecycleTransition, Partner, PARTNER_LINK_TYPES, Region, Relationship, RelationshipType, Segment, Solution } from '../schemas/model.js';
 import { BUNDLE_VERSION } from '../schemas/bundle.js';
-import type { Executor, Params, ReadOptions, Row, WriteTransaction } from './executor.js';
+import { prioritisedWrite, type Executor, type Params, type ReadOptions, type Row, type WriteTransaction } from './executor.js';
 import type { QueryName } from './queries.js';
 import * as records from './records.js';
 import { activityFromRow, withWonParts, standingFromRow, trackFromRow, trackRows, wonPartFromRow, type PartnerActivity, type TrackStanding, type WonPart } from './program-records.js';
@@ -497,6 +497,22 @@ export class GraphStore {
   }
 
   private readonly changeLog = new ChangeLog();
+
+  /**
+   * Runs a write with priority over ordinary reads: those arriving meanwhile
+   * start only once it ends, while every read it makes itself goes straight
+   * to the engine. A write waits on the store a dozen times (lookups, each
+   * statement, the commit): on the embedded engine, whose statements share
+   * the process's cores, each of them otherwise ran beside readers' statements.
+   */
+  async prioritised<T>(work: () => Promise<T>): Promise<T> {
+    const release = this.executor.holdReads?.();
+    try {
+      return await prioritisedWrite.run(true, work);
+    } finally {
+      release?.();
+    }
+  }
 
   /**
    * What the writes of this process after version `from` up to `to` changed,
