@@ -118,9 +118,12 @@ class GrafeoExecutor implements Executor {
   private async writeOnce<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
     const tx = this.db.beginTransaction();
     try {
-      const result = await work({
-        run: async (query, params = {}) => rows(await tx.executeCypher(this.queries[query], params)),
-      });
+      // Reads made inside a transaction skip any hold of ordinary reads: a write queued behind this one may hold them.
+      const result = await prioritisedWrite.run(true, () =>
+        work({
+          run: async (query, params = {}) => rows(await tx.executeCypher(this.queries[query], params)),
+        }),
+      );
       tx.commit();
       return result;
     } catch (error) {
