@@ -29,27 +29,12 @@ const isRow = (v: unknown): v is Row => typeof v === 'object' && v !== null && !
 const named = (v: unknown): { id: string; name?: string } | undefined =>
   typeof v === 'string' ? { id: v } : isRow(v) && typeof v.id === 'string' ? { id: v.id, ...(typeof v.name === 'string' ? { name: v.name } : {}) } : undefined;
 
-async function listAll(store: GraphStore, kind: 'regions' | 'segments' | 'capabilities'): Promise<Array<{ id: string; name?: string }>> {
-  const out: Array<{ id: string; name?: string }> = [];
-  let cursor: string | undefined;
-  do {
-    // For a write: not queued behind ordinary reads.
-    const page = await store.list(kind, { limit: 500, ...(cursor === undefined ? {} : { cursor }) }, { forWrite: true });
-    out.push(...(page.items as Array<{ id: string; name?: string }>));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return out;
-}
-
 /** The regions, segments and capabilities a bundle may refer to: those it defines, then those the store holds. */
 export async function readCatalogue(store: GraphStore, bundle: { regions: unknown[]; segments: unknown[]; capabilities: unknown[] }): Promise<Catalogue> {
-  const vocabulary = async (kind: 'regions' | 'segments' | 'capabilities', rows: unknown[]) =>
-    new Vocabulary([...rows.flatMap((r) => named(r) ?? []), ...(await listAll(store, kind))]);
-  return {
-    regions: await vocabulary('regions', bundle.regions),
-    segments: await vocabulary('segments', bundle.segments),
-    capabilities: await vocabulary('capabilities', bundle.capabilities),
-  };
+  // For a write: not queued behind ordinary reads.
+  const stored = await store.catalogue({ forWrite: true });
+  const vocabulary = (kind: keyof Catalogue, rows: unknown[]) => new Vocabulary([...rows.flatMap((r) => named(r) ?? []), ...stored[kind]]);
+  return { regions: vocabulary('regions', bundle.regions), segments: vocabulary('segments', bundle.segments), capabilities: vocabulary('capabilities', bundle.capabilities) };
 }
 
 const one = (vocabulary: Vocabulary, v: unknown) => (typeof v === 'string' ? (vocabulary.find(v) ?? v) : v);

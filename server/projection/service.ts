@@ -16,7 +16,7 @@ import { deriveInBackground, layoutFor } from './derive.js';
 import type { Bundle } from '../schemas/bundle.js';
 import { addRelationship } from './build.js';
 import { applyBundle, projectBundle } from './from-bundle.js';
-import { slicer, type Steps } from './slices.js';
+import { holdSlices, slicer, type Steps } from './slices.js';
 import { loadSnapshot, saveSnapshot, type EarlyAnswers } from './snapshot.js';
 import type { DerivedMetrics, Projection } from './types.js';
 import { mapSteps, prepareMap } from '../analytics/map.js';
@@ -167,9 +167,12 @@ export class ProjectionService {
    */
   async writing<T>(work: () => Promise<T>): Promise<T> {
     this.writes++;
+    // Background work in slices waits too (see holdSlices).
+    const release = holdSlices();
     try {
-      return await work();
+      return await this.store.prioritised(work);
     } finally {
+      release();
       this.writes--;
       // Applied at once unless a computation is under way (then before the next read starts).
       if (this.writes === 0 && this.computing === 0) this.applyPending();

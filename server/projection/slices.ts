@@ -11,12 +11,37 @@ export type Steps<T> = Generator<undefined, T, undefined>;
 /** Longest run of work between two turns of the event loop, in ms. */
 const SLICE_MS = 8;
 
-/** Resolves at once while the current slice lasts (undefined), else after the event loop's next turn. */
+/** While API writes are in flight (see holdSlices): resolves when the last of them ends. */
+let writesEnded: Promise<void> | undefined;
+let endWrites = () => {};
+let writesInFlight = 0;
+
+/**
+ * Holds every slicer's next slice until the returned function is called:
+ * an API write waits on the store a dozen times, and each time the event
+ * loop came back to it only after whatever slice of background work
+ * (metrics, the map's index, a snapshot) had started meanwhile.
+ */
+export function holdSlices(): () => void {
+  if (writesInFlight++ === 0) writesEnded = new Promise((resolve) => (endWrites = resolve));
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--writesInFlight > 0) return;
+    writesEnded = undefined;
+    endWrites();
+  };
+}
+
+/** Resolves at once while the current slice lasts (undefined), else after the event loop's next turn and any write in flight. */
 export function slicer(): () => Promise<void> | undefined {
   let since = performance.now();
   return () => {
     if (performance.now() - since < SLICE_MS) return undefined;
-    return turn().then(() => void (since = performance.now()));
+    return turn()
+      .then(() => writesEnded)
+      .then(() => void (since = performance.now()));
   };
 }
 

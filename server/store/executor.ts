@@ -3,6 +3,7 @@
  * for reading, or several inside one write transaction. Results come back as
  * plain rows (numbers, strings, lists, maps) whatever the engine.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { QueryName, StoreKind } from './queries.js';
 
 export type Row = Record<string, unknown>;
@@ -17,9 +18,14 @@ export interface ReadOptions {
   forWrite?: boolean;
 }
 
+/** Set while a prioritised write runs (GraphStore.prioritised): every read it makes serves it, as with `forWrite`. */
+export const prioritisedWrite = new AsyncLocalStorage<true>();
+
 export interface Executor {
   readonly kind: StoreKind;
   read(query: QueryName, params?: Params, options?: ReadOptions): Promise<Row[]>;
+  /** Keeps ordinary reads from starting until the returned function is called (engines that queue reads; see GraphStore.prioritised). */
+  holdReads?(): () => void;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   write<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;

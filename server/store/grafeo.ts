@@ -14,7 +14,7 @@ import path from 'node:path';
 import grafeo from '@grafeo-db/js';
 import type { GrafeoDB as Database } from '@grafeo-db/js';
 import type { Executor, Params, ReadOptions, Row, WriteTransaction } from './executor.js';
-import { StoreInUseError } from './executor.js';
+import { prioritisedWrite, StoreInUseError } from './executor.js';
 import { toPlain } from './normalise.js';
 import { loadSchema, type Queries, type QueryName } from './queries.js';
 
@@ -69,8 +69,23 @@ class GrafeoExecutor implements Executor {
   private readsRunning = 0;
   private readonly waitingReads: Array<() => void> = [];
 
+  /** Holds of ordinary reads (see holdReads), and the reads waiting for the last one to end. */
+  private holds = 0;
+  private readonly heldReads: Array<() => void> = [];
+
+  holdReads(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0) for (const read of this.heldReads.splice(0)) read();
+    };
+  }
+
   async read(query: QueryName, params: Params = {}, options: ReadOptions = {}): Promise<Row[]> {
-    if (options.forWrite === true) return rows(await this.db.executeCypher(this.queries[query], params));
+    if (options.forWrite === true || prioritisedWrite.getStore() === true) return rows(await this.db.executeCypher(this.queries[query], params));
+    if (this.holds > 0) await new Promise<void>((resolve) => this.heldReads.push(resolve));
     if (this.readsRunning < READ_SLOTS) this.readsRunning++;
     else await new Promise<void>((resolve) => this.waitingReads.push(resolve));
     try {
@@ -103,9 +118,12 @@ class GrafeoExecutor implements Executor {
   private async writeOnce<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
     const tx = this.db.beginTransaction();
     try {
-      const result = await work({
-        run: async (query, params = {}) => rows(await tx.executeCypher(this.queries[query], params)),
-      });
+      // Reads made inside a transaction skip any hold of ordinary reads: a write queued behind this one may hold them.
+      const result = await prioritisedWrite.run(true, () =>
+        work({
+          run: async (query, params = {}) => rows(await tx.executeCypher(this.queries[query], params)),
+        }),
+      );
       tx.commit();
       return result;
     } catch (error) {

@@ -62,6 +62,7 @@ export const QUERY_NAMES = [
   'deals/list-of-customer',
   'deals/upsert',
   'meta/bump-version',
+  'meta/catalogue',
   'meta/count-nodes',
   'meta/count-all-relationships',
   'meta/count-relationships',

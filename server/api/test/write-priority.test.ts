@@ -6,7 +6,8 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeStore } from '../../test/stores.js';
+import { runSliced } from '../../projection/slices.js';
+import { describeStore, TEST_STORE } from '../../test/stores.js';
 import { startServer, type TestServer } from '../../test/server.js';
 
 describeStore('writes under a read load (demo)', () => {
@@ -90,5 +91,31 @@ describeStore('writes under a read load (demo)', () => {
     // Each read queues once its read of the store's version returns: in any order on Neo4j, where that is a round trip.
     expect(order[0]).toBe('write');
     expect(order.slice(1).sort()).toEqual(['read 1', 'read 2', 'read 3']);
+  });
+
+  it("holds background slices, and on the embedded engine ordinary store reads, while a write is in flight, never the write's own reads", async () => {
+    const store = server.app.store;
+    const done: string[] = [];
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const write = server.app.projection.writing(async () => {
+      // Its own read goes through (held, the write would wait for itself for ever).
+      await store.version();
+      done.push('write read');
+      await finished;
+    });
+    // Started outside the write: an ordinary read, and 30 ms of background work in slices.
+    const read = store.version().then(() => done.push('ordinary read'));
+    const sliced = runSliced(
+      (function* () {
+        for (const until = performance.now() + 30; performance.now() < until; ) yield;
+      })(),
+    ).then(() => done.push('sliced work'));
+    await delay(150);
+    // Neo4j's reads run in its own server: only the embedded engine's are held.
+    expect(done).toEqual(TEST_STORE === 'grafeo' ? ['write read'] : ['write read', 'ordinary read']);
+    finish();
+    await Promise.all([write, read, sliced]);
+    expect(done).toEqual(expect.arrayContaining(['write read', 'ordinary read', 'sliced work']));
   });
 });

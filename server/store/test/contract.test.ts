@@ -259,6 +259,12 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect((await t.store.list('capabilities', { limit: 2, cursor: caps.nextCursor! })).items.map((c) => c.id)).toEqual(['cap-siem']);
     expect((await t.store.list('regions', { limit: 10 })).items).toEqual([{ id: 'apac', name: 'Asia Pacific' }, { id: 'emea' }]);
     expect((await t.store.list('segments', { limit: 10 })).items.map((s) => s.id)).toEqual(['enterprise', 'smb']);
+    // The whole catalogue in one read (what a write checks against) holds what the pages hold, in the same order.
+    expect(await t.store.catalogue()).toEqual({
+      regions: (await t.store.list('regions', { limit: 10 })).items,
+      segments: (await t.store.list('segments', { limit: 10 })).items,
+      capabilities: (await t.store.list('capabilities', { limit: 10 })).items,
+    });
     expect((await t.store.list('deals', { limit: 10 })).items.map((d) => d.id)).toEqual(['d-1']);
     const deal = (await t.store.list('deals', { limit: 10 })).items[0]!;
     expect((await t.store.listDealsOf(deal.customer, { limit: 10 })).items).toEqual([deal]);
