@@ -2,6 +2,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../build.js';
+import { projectBundle } from '../from-bundle.js';
+import { Bundle } from '../../schemas/bundle.js';
 import { deriveMetrics } from '../derive.js';
 import { loadSnapshot, saveSnapshot } from '../snapshot.js';
 import { buildMap } from '../../analytics/map.js';
@@ -46,6 +48,38 @@ describe('projection snapshot', () => {
       expect(Object.keys(loaded.derived.positions)).toEqual(Object.keys(derived.positions));
     });
   }
+
+  it('gives back the demo ecosystem as a fresh build makes it: every record shape, shared values, the same metrics derived again', async () => {
+    const demo = JSON.parse(readFileSync(new URL('../../../seeds/demo/bundle.json', import.meta.url), 'utf8'));
+    // The demo's records, plus a customer without industry and partners with lifecycle stages.
+    const { industry: _, ...plain } = demo.customers[0];
+    demo.customers.push({ ...plain, id: 'c-plain' });
+    demo.relationships.push({ from: demo.partners[0].id, to: 'c-plain', type: 'SERVES', role: 'resell' });
+    demo.partners[1].lifecycle = { resell: 'onboard', referral: 'grow' };
+    demo.partners[2].lifecycle = { resell: 'activate' };
+    const saved = { ...projectBundle(Bundle.parse(demo)), version: 3 };
+    const nodes = saved.graph.mapNodes((_id, node) => node);
+    expect(nodes.some((n) => n.kind === 'customer' && n.industry === undefined)).toBe(true);
+    expect(nodes.some((n) => n.kind === 'partner' && Object.keys(n.lifecycle).length > 0)).toBe(true);
+    expect(saved.graph.someEdge((_e, edge) => edge.relationships.length > 1)).toBe(true);
+    const derived = deriveMetrics(saved.graph, 3);
+    const file = path.join(dir, 'demo');
+    expect(await saveSnapshot(file, { storeId: 's', version: 3 }, saved, derived, () => true)).toBe(true);
+    const loaded = (await loadSnapshot(file, { storeId: 's', version: 3 }))!;
+    const content = (p: Projection) => ({ nodes: p.graph.export().nodes, edges: p.graph.mapEdges((_e, attributes, source, target) => ({ source, target, attributes })) });
+    expect(content(loaded.projection)).toEqual(content(saved));
+    expect(loaded.projection.catalogue).toEqual(saved.catalogue);
+    expect(loaded.derived).toEqual(derived);
+    // Attribute key order too (a record serialised to JSON comes out alike), and each fact's start is the node's own key.
+    expect(JSON.stringify(content(loaded.projection))).toBe(JSON.stringify(content(saved)));
+    loaded.projection.graph.forEachEdge((_e, edge, source, target) => edge.relationships.forEach((f) => expect(f.from === source || f.from === target).toBe(true)));
+    // Small values shared and frozen as in a fresh build: one copy of each list, which throws when mutated.
+    const lists = new Set(loaded.projection.graph.mapEdges((_e, edge) => edge.types));
+    expect(lists.size).toBe(new Set(saved.graph.mapEdges((_e, edge) => edge.types)).size);
+    expect(() => (loaded.projection.graph.getEdgeAttributes(loaded.projection.graph.edges()[0]!).types as string[]).push('x')).toThrow();
+    // Derived again from the restored graph, the metrics (communities included) are those of the fresh build: same order of nodes and edges.
+    expect(deriveMetrics(loaded.projection.graph, 3)).toEqual(derived);
+  });
 
   it('is not used for another store or version, and fails when altered or cut short', async () => {
     const saved = projection(40);
