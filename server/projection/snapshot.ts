@@ -25,7 +25,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { createEcoGraph, internerOf } from './build.js';
-import { slicer } from './slices.js';
+import { slicer, type Steps } from './slices.js';
 import type { MapResponse } from '../schemas/analytics.js';
 import type { CustomerNode, DerivedMetrics, EcoCatalogue, EcoEdge, EcoGraph, PartnerNode, Projection, RelationshipFact } from './types.js';
 
@@ -34,8 +34,8 @@ export const SNAPSHOT_FORMAT = 3;
 const CHUNK = 5000;
 /** In a column of string indices: no value (a customer's industry, a relationship's role). */
 const NONE = 0xffffffff;
-/** Edges restored between two looks at the clock. */
-const EDGE_SLICE = 512;
+/** Nodes or edges restored between two looks at the clock. */
+const SLICE = 128;
 
 export interface SnapshotKey {
   storeId: string;
@@ -249,18 +249,21 @@ export async function loadSnapshot(
   while (ids.length < header.nodes) {
     const frame = await next<NodeFrame>();
     shared.extend(frame.shared);
-    restoreNodes(graph, shared, frame);
+    for (const _ of restoreNodes(graph, shared, frame)) {
+      const paused = pause();
+      if (paused !== undefined) await paused;
+    }
     ids.push(...frame.ids);
   }
   let restored = 0;
   while (restored < header.edges) {
     const frame = await next<EdgeFrame>();
     shared.extend(frame.shared);
-    for (const slice of restoreEdges(graph, shared, ids, frame, restored)) {
-      restored = slice;
+    for (const _ of restoreEdges(graph, shared, ids, frame, restored)) {
       const paused = pause();
       if (paused !== undefined) await paused;
     }
+    restored += frame.values.length;
   }
   const derived = await fromDerivedFrame(await next<DerivedFrame>(), ids, pause);
   expected = hash.digest('hex');
@@ -395,12 +398,15 @@ class NodeColumns {
   }
 }
 
-function restoreNodes(graph: EcoGraph, shared: SharedReader, frame: NodeFrame): void {
+/** Adds a frame's nodes, yielding every SLICE of them. */
+function* restoreNodes(graph: EcoGraph, shared: SharedReader, frame: NodeFrame): Steps<void> {
   const { strings, lists } = shared;
   const interner = internerOf(graph);
-  const { fields, maps } = frame;
+  const { ids, fields, maps } = frame;
   let at = 0;
-  frame.ids.forEach((id, n) => {
+  for (let n = 0; n < ids.length; n++) {
+    if (n % SLICE === SLICE - 1) yield;
+    const id = ids[n]!;
     const f = 4 * n;
     if (frame.customer[n] === 1) {
       const industry = fields[f + 2]!;
@@ -413,7 +419,7 @@ function restoreNodes(graph: EcoGraph, shared: SharedReader, frame: NodeFrame): 
         needs: lists[fields[f + 3]!]!,
       };
       graph.addNode(id, customer);
-      return;
+      continue;
     }
     const capabilities: PartnerNode['capabilities'] = {};
     for (let c = maps[at++]!; c > 0; c--, at += 3) capabilities[strings[maps[at]!]!] = interner.capability(strings[maps[at + 1]!] as PartnerNode['capabilities'][string]['level'], maps[at + 2] === 1);
@@ -430,7 +436,7 @@ function restoreNodes(graph: EcoGraph, shared: SharedReader, frame: NodeFrame): 
       lifecycle,
     };
     graph.addNode(id, partner);
-  });
+  }
 }
 
 /**
@@ -480,25 +486,28 @@ class EdgeColumns {
   }
 }
 
-/** Adds a frame's edges, yielding the count restored so far every EDGE_SLICE edges and at the end. */
-function* restoreEdges(graph: EcoGraph, shared: SharedReader, ids: string[], frame: EdgeFrame, restored: number): Generator<number, void, undefined> {
+/** Adds a frame's edges, the first of them the graph's `restored`-th, yielding every SLICE of them. */
+function* restoreEdges(graph: EcoGraph, shared: SharedReader, ids: string[], frame: EdgeFrame, restored: number): Steps<void> {
   const { strings, lists } = shared;
   const { ends, facts, factValues } = frame;
   const count = frame.values.length;
   let at = 0;
   let fact = 0;
   for (let e = 0; e < count; e++) {
+    if (e % SLICE === SLICE - 1) yield;
     const source = ids[ends[2 * e]!]!;
     const target = ids[ends[2 * e + 1]!]!;
-    const relationships: RelationshipFact[] = [];
-    for (let c = facts[at++]!; c > 0; c--, at += 3) {
+    // Of its exact length, as a fresh build makes it: grown by push, a one-fact list would hold room for sixteen.
+    const relationships = new Array<RelationshipFact>(facts[at++]!);
+    for (let r = 0; r < relationships.length; r++, at += 3) {
       const role = facts[at + 1]!;
       const type = strings[facts[at]!] as RelationshipFact['type'];
       const from = facts[at + 2] === 1 ? target : source;
-      relationships.push(role === NONE ? { type, from, value: factValues[fact++]! } : { type, from, role: strings[role]!, value: factValues[fact++]! });
+      relationships[r] = role === NONE ? { type, from, value: factValues[fact++]! } : { type, from, role: strings[role]!, value: factValues[fact++]! };
     }
     const attributes: EcoEdge = { types: lists[frame.lists[2 * e]!] as EcoEdge['types'], roles: lists[frame.lists[2 * e + 1]!]!, value: frame.values[e]!, relationships };
-    graph.addEdge(source, target, attributes);
-    if ((e + 1) % EDGE_SLICE === 0 || e + 1 === count) yield restored + e + 1;
+    // A short key of its own (base 36 of its rank; graphology's generated keys, which later edges get, hold a '_'):
+    // the generated one is a longer string built in two allocations and hashed again to check it is free.
+    graph.addEdgeWithKey((restored + e).toString(36), source, target, attributes);
   }
 }
