@@ -114,6 +114,8 @@ async function start(dir: string): Promise<Start> {
   };
 }
 
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+console.log(`load average at the start: ${load()}`);
 let cold: Start | undefined;
 let coldStall = 0;
 if (!values['warm-only']) {
@@ -141,4 +143,4 @@ console.table({
   'from the snapshot': { 'first map, s': warm.map.toFixed(1), from: warm.from, 'projection restored, s': restored.toFixed(1), 'longest stall until 5 s after the restore, ms': warmStall },
   'empty store': { 'first map, s': empty.map.toFixed(1), from: empty.from },
 });
-console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`load average at the end: ${load()}`);
