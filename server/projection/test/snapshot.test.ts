@@ -1,11 +1,12 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../build.js';
 import { projectBundle } from '../from-bundle.js';
 import { Bundle } from '../../schemas/bundle.js';
 import { deriveMetrics } from '../derive.js';
-import { loadSnapshot, saveSnapshot } from '../snapshot.js';
+import { loadSnapshot, saveSnapshot, SNAPSHOT_FORMAT } from '../snapshot.js';
 import { buildMap } from '../../analytics/map.js';
 import { MapQuery, type MapResponse } from '../../schemas/analytics.js';
 import type { Projection } from '../types.js';
@@ -89,6 +90,14 @@ describe('projection snapshot', () => {
     expect(await loadSnapshot(file, { storeId: 'other', version: 7 })).toBeUndefined();
     expect(await loadSnapshot(path.join(dir, 'missing'), { storeId: 's', version: 7 })).toBeUndefined();
     const bytes = readFileSync(file);
+    // A file of an earlier format (its header says so): not read, so the projection is built from the store.
+    const header = deserialize(bytes.subarray(4, 4 + bytes.readUInt32LE(0))) as { format: number };
+    expect(header.format).toBe(SNAPSHOT_FORMAT);
+    const older = serialize({ ...header, format: SNAPSHOT_FORMAT - 1 });
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(older.length);
+    writeFileSync(file, Buffer.concat([length, older, bytes.subarray(4 + bytes.readUInt32LE(0))]));
+    expect(await loadSnapshot(file, { storeId: 's', version: 7 })).toBeUndefined();
     writeFileSync(file, bytes.subarray(0, bytes.length - 10));
     await expect(loadSnapshot(file, { storeId: 's', version: 7 })).rejects.toThrow();
     const altered = Buffer.from(bytes);
