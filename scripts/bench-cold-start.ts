@@ -8,7 +8,7 @@
  * a probe (a request for an unknown route, answered by the event loop alone,
  * sent again as soon as answered) meanwhile: the server's longest stall.
  *
- *   npm run bench:cold-start -- --data-dir DIR [--bundle file.json] [--warm-only] [--verbose] [--profile DIR]
+ *   npm run bench:cold-start -- --data-dir DIR [--bundle file.json] [--warm-only] [--verbose] [--profile DIR] [--trace-gc]
  *
  * DIR keeps the embedded store between runs (imported from --bundle, the
  * 100,000-partner ecosystem by default, when missing); its snapshot is deleted
@@ -19,7 +19,8 @@
  * (what any other analytic waits for) is printed too, and the probe runs
  * through it. `--verbose` prints the server's log messages and every probe
  * that waited over 50 ms, with the seconds since spawn: what ran meanwhile;
- * `--profile DIR` writes each server's CPU profile there (`--cpu-prof`).
+ * `--profile DIR` writes each server's CPU profile there (`--cpu-prof`);
+ * `--trace-gc` prints the server's collections that held it over 20 ms.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -35,7 +36,7 @@ import { STORE_FILE } from '../server/store/grafeo.js';
 import { openStore } from '../server/store/index.js';
 import { generatedBundleFile } from './generated-bundle.js';
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, bundle: { type: 'string' }, 'warm-only': { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, profile: { type: 'string' } } });
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, bundle: { type: 'string' }, 'warm-only': { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, profile: { type: 'string' }, 'trace-gc': { type: 'boolean', default: false } } });
 const dataDir = values['data-dir'] ?? path.join(tmpdir(), 'ecograph-bench-cold-start-store');
 const bundlePath = values.bundle ?? generatedBundleFile({ partners: '100000', customers: '200000', relationships: '1000000', seed: '42' });
 
@@ -62,7 +63,8 @@ async function start(dir: string): Promise<Start> {
   port++;
   const started = performance.now();
   const profile = values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`];
-  const child = spawn(process.execPath, ['--import', 'tsx', '--max-old-space-size=8192', ...profile, 'server/server.ts'], {
+  const traceGc = values['trace-gc'] ? ['--trace-gc'] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', '--max-old-space-size=8192', ...profile, ...traceGc, 'server/server.ts'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, SEED: 'none', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -70,6 +72,9 @@ async function start(dir: string): Promise<Start> {
   const seen = new Map<string, number>();
   const result = { stall: 0, from: undefined as string | undefined };
   createInterface({ input: child.stdout! }).on('line', (line) => {
+    // --trace-gc: "[pid:isolate] t ms: Scavenge … MB, 12.3 / 0.0 ms …"
+    const pause = /^\[.*?ms: (.*?), ([\d.]+) \/ [\d.]+ ms/.exec(line);
+    if (pause !== null && Number(pause[2]) > 20) console.log(`  ${((performance.now() - started) / 1000).toFixed(2)} s: ${pause[1]} ${pause[2]} ms${line.includes('since start of marking') ? ` (${/\+ ([\d.]+ ms in \d+ steps)/.exec(line)?.[1] ?? ''} of marking before)` : ''}`);
     if (!line.startsWith('{')) return;
     const entry = JSON.parse(line) as { msg: string; from?: string };
     const at = (performance.now() - started) / 1000;
