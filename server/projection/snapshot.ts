@@ -398,6 +398,17 @@ class NodeColumns {
   }
 }
 
+/**
+ * The count at `at` of a run of entries `width` wide that follows it. A damaged
+ * file is refused by its checksum once read whole; a count that overruns its
+ * column is refused at once, rather than looped over four billion times.
+ */
+function counted(column: Uint32Array, at: number, width: number): number {
+  const count = column[at]!;
+  if (at + 1 + count * width > column.length) throw new Error('projection/snapshot: a frame does not check out');
+  return count;
+}
+
 /** Adds a frame's nodes, yielding every SLICE of them. */
 function* restoreNodes(graph: EcoGraph, shared: SharedReader, frame: NodeFrame): Steps<void> {
   const { strings, lists } = shared;
@@ -422,9 +433,9 @@ function* restoreNodes(graph: EcoGraph, shared: SharedReader, frame: NodeFrame):
       continue;
     }
     const capabilities: PartnerNode['capabilities'] = {};
-    for (let c = maps[at++]!; c > 0; c--, at += 3) capabilities[strings[maps[at]!]!] = interner.capability(strings[maps[at + 1]!] as PartnerNode['capabilities'][string]['level'], maps[at + 2] === 1);
+    for (let c = counted(maps, at++, 3); c > 0; c--, at += 3) capabilities[strings[maps[at]!]!] = interner.capability(strings[maps[at + 1]!] as PartnerNode['capabilities'][string]['level'], maps[at + 2] === 1);
     const lifecycle: PartnerNode['lifecycle'] = {};
-    for (let c = maps[at++]!; c > 0; c--, at += 2) lifecycle[strings[maps[at]!]!] = strings[maps[at + 1]!] as PartnerNode['lifecycle'][string];
+    for (let c = counted(maps, at++, 2); c > 0; c--, at += 2) lifecycle[strings[maps[at]!]!] = strings[maps[at + 1]!] as PartnerNode['lifecycle'][string];
     const partner: PartnerNode = {
       kind: 'partner',
       label: frame.labels[n]!,
@@ -498,7 +509,7 @@ function* restoreEdges(graph: EcoGraph, shared: SharedReader, ids: string[], fra
     const source = ids[ends[2 * e]!]!;
     const target = ids[ends[2 * e + 1]!]!;
     // Of its exact length, as a fresh build makes it: grown by push, a one-fact list would hold room for sixteen.
-    const relationships = new Array<RelationshipFact>(facts[at++]!);
+    const relationships = new Array<RelationshipFact>(counted(facts, at++, 3));
     for (let r = 0; r < relationships.length; r++, at += 3) {
       const role = facts[at + 1]!;
       const type = strings[facts[at]!] as RelationshipFact['type'];
