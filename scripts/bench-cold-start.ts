@@ -8,7 +8,7 @@
  * a probe (a request for an unknown route, answered by the event loop alone,
  * sent again as soon as answered) meanwhile: the server's longest stall.
  *
- *   npm run bench:cold-start -- --data-dir DIR [--bundle file.json] [--warm-only]
+ *   npm run bench:cold-start -- --data-dir DIR [--bundle file.json] [--warm-only] [--verbose] [--profile DIR] [--trace-gc]
  *
  * DIR keeps the embedded store between runs (imported from --bundle, the
  * 100,000-partner ecosystem by default, when missing); its snapshot is deleted
@@ -17,7 +17,10 @@
  * snapshot answers the overview from the snapshot's early answers while the
  * graph is still rebuilt: the time until the whole projection is restored
  * (what any other analytic waits for) is printed too, and the probe runs
- * through it.
+ * through it. `--verbose` prints the server's log messages and every probe
+ * that waited over 50 ms, with the seconds since spawn: what ran meanwhile;
+ * `--profile DIR` writes each server's CPU profile there (`--cpu-prof`);
+ * `--trace-gc` prints the server's collections that held it over 20 ms.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +36,7 @@ import { STORE_FILE } from '../server/store/grafeo.js';
 import { openStore } from '../server/store/index.js';
 import { generatedBundleFile } from './generated-bundle.js';
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, bundle: { type: 'string' }, 'warm-only': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, bundle: { type: 'string' }, 'warm-only': { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, profile: { type: 'string' }, 'trace-gc': { type: 'boolean', default: false } } });
 const dataDir = values['data-dir'] ?? path.join(tmpdir(), 'ecograph-bench-cold-start-store');
 const bundlePath = values.bundle ?? generatedBundleFile({ partners: '100000', customers: '200000', relationships: '1000000', seed: '42' });
 
@@ -59,7 +62,9 @@ let port = 3900 + (process.pid % 1000);
 async function start(dir: string): Promise<Start> {
   port++;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', '--max-old-space-size=8192', 'server/server.ts'], {
+  const profile = values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`];
+  const traceGc = values['trace-gc'] ? ['--trace-gc'] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', '--max-old-space-size=8192', ...profile, ...traceGc, 'server/server.ts'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, SEED: 'none', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -67,9 +72,13 @@ async function start(dir: string): Promise<Start> {
   const seen = new Map<string, number>();
   const result = { stall: 0, from: undefined as string | undefined };
   createInterface({ input: child.stdout! }).on('line', (line) => {
+    // --trace-gc: "[pid:isolate] t ms: Scavenge … MB, 12.3 / 0.0 ms …"
+    const pause = /^\[.*?ms: (.*?), ([\d.]+) \/ [\d.]+ ms/.exec(line);
+    if (pause !== null && Number(pause[2]) > 20) console.log(`  ${((performance.now() - started) / 1000).toFixed(2)} s: ${pause[1]} ${pause[2]} ms${line.includes('since start of marking') ? ` (${/\+ ([\d.]+ ms in \d+ steps)/.exec(line)?.[1] ?? ''} of marking before)` : ''}`);
     if (!line.startsWith('{')) return;
     const entry = JSON.parse(line) as { msg: string; from?: string };
     const at = (performance.now() - started) / 1000;
+    if (values.verbose && !/^(incoming request|request completed)$/.test(entry.msg)) console.log(`  ${at.toFixed(2)} s: ${entry.msg}`);
     if (!seen.has(entry.msg)) seen.set(entry.msg, at);
     if (entry.msg === 'projection built') result.from = entry.from;
     for (const [message, resolve] of waiting) if (entry.msg === message) resolve(at);
@@ -84,7 +93,9 @@ async function start(dir: string): Promise<Start> {
       if (answer === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
       else {
         await answer.arrayBuffer();
-        result.stall = Math.max(result.stall, performance.now() - sent);
+        const waited = performance.now() - sent;
+        if (values.verbose && waited > 50) console.log(`  ${((performance.now() - started) / 1000).toFixed(2)} s: the probe waited ${Math.round(waited)} ms`);
+        result.stall = Math.max(result.stall, waited);
       }
     }
   };
@@ -114,6 +125,8 @@ async function start(dir: string): Promise<Start> {
   };
 }
 
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+console.log(`load average at the start: ${load()}`);
 let cold: Start | undefined;
 let coldStall = 0;
 if (!values['warm-only']) {
@@ -141,4 +154,4 @@ console.table({
   'from the snapshot': { 'first map, s': warm.map.toFixed(1), from: warm.from, 'projection restored, s': restored.toFixed(1), 'longest stall until 5 s after the restore, ms': warmStall },
   'empty store': { 'first map, s': empty.map.toFixed(1), from: empty.from },
 });
-console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`load average at the end: ${load()}`);

@@ -18,7 +18,7 @@ export function createEcoGraph(): EcoGraph {
  * Frozen, so that a reader that mutates one by mistake throws instead of
  * changing every record that shares it.
  */
-class Interner {
+export class Interner {
   private readonly lists = new Map<string, readonly string[]>();
   private readonly strings = new Map<string, string>();
   private readonly capabilities = new Map<string, PartnerNode['capabilities'][string]>();
@@ -46,7 +46,8 @@ class Interner {
 }
 
 const interners = new WeakMap<EcoGraph, Interner>();
-function internerOf(graph: EcoGraph): Interner {
+/** The graph's shared values: a snapshot restored into the graph shares them with the records written later. */
+export function internerOf(graph: EcoGraph): Interner {
   let interner = interners.get(graph);
   if (interner === undefined) interners.set(graph, (interner = new Interner()));
   return interner;

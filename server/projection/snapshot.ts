@@ -8,6 +8,11 @@
  * SHA-1 of the next frame), the early answers (the map's overview as it was
  * answered at that version), nodes and edges a few thousand at a time, the
  * metrics as columns, and a trailer with the SHA-1 of every frame before it.
+ * Nodes and edges are columns too (typed arrays of node indices, numbers and
+ * indices into a table of the strings and lists the records share, which
+ * each frame extends with those it introduces): a restore makes no object
+ * but the ones the graph keeps, and shares the small values again as a fresh
+ * build does.
  * The early answers come first and check out on their own, so that a
  * restarted server answers the first map from them at once, while the
  * graph, which takes seconds to rebuild at 100,000 partners, is still read. Reading and writing go a frame at
@@ -19,14 +24,18 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { createEcoGraph } from './build.js';
-import { slicer } from './slices.js';
+import { createEcoGraph, internerOf } from './build.js';
+import { slicer, type Steps } from './slices.js';
 import type { MapResponse } from '../schemas/analytics.js';
-import type { DerivedMetrics, EcoCatalogue, EcoEdge, EcoNode, Projection } from './types.js';
+import type { CustomerNode, DerivedMetrics, EcoCatalogue, EcoEdge, EcoGraph, PartnerNode, Projection, RelationshipFact } from './types.js';
 
 /** Bumped whenever what is written changes shape: an older file is then rebuilt, never misread. */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 const CHUNK = 5000;
+/** In a column of string indices: no value (a customer's industry, a relationship's role). */
+const NONE = 0xffffffff;
+/** Nodes or edges restored between two looks at the clock. */
+const SLICE = 128;
 
 export interface SnapshotKey {
   storeId: string;
@@ -112,26 +121,28 @@ export async function saveSnapshot(
     for (let i = 0; i < deals.length; i += CHUNK) await frame(deals.slice(i, i + CHUNK));
     for (let i = 0; i < solutions.length; i += CHUNK) await frame(solutions.slice(i, i + CHUNK));
     const index = new Map<string, number>();
-    let chunk: Array<[string, EcoNode]> = [];
+    const shared = new SharedWriter();
+    let nodes = new NodeColumns();
     for (const { node, attributes } of graph.nodeEntries()) {
       index.set(node, index.size);
-      chunk.push([node, attributes]);
-      if (chunk.length === CHUNK) await frame(chunk.splice(0));
-      if (!stillCurrent()) return false;
-    }
-    if (chunk.length > 0) await frame(chunk);
-    let ends: number[] = [];
-    let attributes: EcoEdge[] = [];
-    for (const edge of graph.edgeEntries()) {
-      ends.push(index.get(edge.source)!, index.get(edge.target)!);
-      attributes.push(edge.attributes);
-      if (attributes.length === CHUNK) {
-        await frame([Uint32Array.from(ends), attributes]);
-        [ends, attributes] = [[], []];
+      nodes.add(shared, node, attributes);
+      if (nodes.ids.length === CHUNK) {
+        await frame(nodes.frame(shared));
+        nodes = new NodeColumns();
         if (!stillCurrent()) return false;
       }
     }
-    if (attributes.length > 0) await frame([Uint32Array.from(ends), attributes]);
+    if (nodes.ids.length > 0) await frame(nodes.frame(shared));
+    let edges = new EdgeColumns();
+    for (const edge of graph.edgeEntries()) {
+      edges.add(shared, index.get(edge.source)!, index.get(edge.target)!, edge.source, edge.attributes);
+      if (edges.count === CHUNK) {
+        await frame(edges.frame(shared));
+        edges = new EdgeColumns();
+        if (!stillCurrent()) return false;
+      }
+    }
+    if (edges.count > 0) await frame(edges.frame(shared));
     await frame(await derivedFrame(derived, index, pause));
     if (!stillCurrent()) return false;
     pending.push(serializedTrailer(hash.digest('hex')));
@@ -233,17 +244,26 @@ export async function loadSnapshot(
   while (catalogue.deals.length < header.deals) catalogue.deals.push(...(await next<EcoCatalogue['deals']>()));
   while (catalogue.solutions.length < header.solutions) catalogue.solutions.push(...(await next<EcoCatalogue['solutions']>()));
   const graph = createEcoGraph();
+  const shared = new SharedReader(graph);
   const ids: string[] = [];
   while (ids.length < header.nodes) {
-    for (const [id, attributes] of await next<Array<[string, EcoNode]>>()) {
-      graph.addNode(id, attributes);
-      ids.push(id);
+    const frame = await next<NodeFrame>();
+    shared.extend(frame.shared);
+    for (const _ of restoreNodes(graph, shared, frame)) {
+      const paused = pause();
+      if (paused !== undefined) await paused;
     }
+    ids.push(...frame.ids);
   }
-  while (graph.size < header.edges) {
-    const [ends, attributes] = await next<[Uint32Array, EcoEdge[]]>();
-    attributes.forEach((edge, e) => graph.addEdge(ids[ends[2 * e]!]!, ids[ends[2 * e + 1]!]!, edge));
-    await pause();
+  let restored = 0;
+  while (restored < header.edges) {
+    const frame = await next<EdgeFrame>();
+    shared.extend(frame.shared);
+    for (const _ of restoreEdges(graph, shared, ids, frame, restored)) {
+      const paused = pause();
+      if (paused !== undefined) await paused;
+    }
+    restored += frame.values.length;
   }
   const derived = await fromDerivedFrame(await next<DerivedFrame>(), ids, pause);
   expected = hash.digest('hex');
@@ -274,4 +294,231 @@ export async function fromDerivedFrame(frame: DerivedFrame, ids: string[], pause
     positions: await record(frame.positions.keys, (k) => ({ x: frame.positions.x[k]!, y: frame.positions.y[k]! })),
     layoutPending: frame.layoutPending,
   };
+}
+
+/** Strings and lists (of string indices) a frame adds to the tables, in the order they are numbered. */
+interface SharedDelta {
+  strings: string[];
+  lists: number[][];
+}
+
+/**
+ * Numbers the small values records repeat (types, tiers, regions, roles, their
+ * lists) as the writer meets them; each frame takes the new ones along.
+ */
+class SharedWriter {
+  private readonly strings = new Map<string, number>();
+  private readonly lists = new Map<string, number>();
+  private delta: SharedDelta = { strings: [], lists: [] };
+
+  string(value: string): number {
+    let at = this.strings.get(value);
+    if (at === undefined) {
+      this.strings.set(value, (at = this.strings.size));
+      this.delta.strings.push(value);
+    }
+    return at;
+  }
+
+  list(values: readonly string[]): number {
+    const items = values.map((v) => this.string(v));
+    const key = items.join(',');
+    let at = this.lists.get(key);
+    if (at === undefined) {
+      this.lists.set(key, (at = this.lists.size));
+      this.delta.lists.push(items);
+    }
+    return at;
+  }
+
+  /** The values numbered since the last frame. */
+  take(): SharedDelta {
+    const delta = this.delta;
+    this.delta = { strings: [], lists: [] };
+    return delta;
+  }
+}
+
+/** The reader's tables, each value the graph's own shared copy (see `Interner`), so later writes share them too. */
+class SharedReader {
+  readonly strings: string[] = [];
+  readonly lists: string[][] = [];
+  constructor(private readonly graph: EcoGraph) {}
+
+  extend(delta: SharedDelta): void {
+    const interner = internerOf(this.graph);
+    for (const value of delta.strings) this.strings.push(interner.string(value));
+    for (const items of delta.lists) this.lists.push(interner.list(items.map((i) => this.strings[i]!)));
+  }
+}
+
+/**
+ * A frame of nodes. `fields` holds four string or list indices a node: a
+ * partner's types, tier, regions, segments; a customer's segment, region,
+ * industry (NONE when absent), needs. `maps` holds each partner's
+ * capabilities (a count, then id, level, certified) and lifecycle (a count,
+ * then track, stage).
+ */
+interface NodeFrame {
+  shared: SharedDelta;
+  ids: string[];
+  labels: string[];
+  customer: Uint8Array;
+  fields: Uint32Array;
+  maps: Uint32Array;
+}
+
+class NodeColumns {
+  readonly ids: string[] = [];
+  private readonly labels: string[] = [];
+  private readonly customer: number[] = [];
+  private readonly fields: number[] = [];
+  private readonly maps: number[] = [];
+
+  add(shared: SharedWriter, id: string, node: PartnerNode | CustomerNode): void {
+    this.ids.push(id);
+    this.labels.push(node.label);
+    if (node.kind === 'customer') {
+      this.customer.push(1);
+      this.fields.push(shared.string(node.segment), shared.string(node.region), node.industry === undefined ? NONE : shared.string(node.industry), shared.list(node.needs));
+      return;
+    }
+    this.customer.push(0);
+    this.fields.push(shared.list(node.types), shared.string(node.tier), shared.list(node.regions), shared.list(node.segments));
+    const capabilities = Object.entries(node.capabilities);
+    this.maps.push(capabilities.length);
+    for (const [id, { level, certified }] of capabilities) this.maps.push(shared.string(id), shared.string(level), certified ? 1 : 0);
+    const lifecycle = Object.entries(node.lifecycle);
+    this.maps.push(lifecycle.length);
+    for (const [track, stage] of lifecycle) this.maps.push(shared.string(track), shared.string(stage));
+  }
+
+  frame(shared: SharedWriter): NodeFrame {
+    return { shared: shared.take(), ids: this.ids, labels: this.labels, customer: Uint8Array.from(this.customer), fields: Uint32Array.from(this.fields), maps: Uint32Array.from(this.maps) };
+  }
+}
+
+/**
+ * The count at `at` of a run of entries `width` wide that follows it. A damaged
+ * file is refused by its checksum once read whole; a count that overruns its
+ * column is refused at once, rather than looped over four billion times.
+ */
+function counted(column: Uint32Array, at: number, width: number): number {
+  const count = column[at]!;
+  if (at + 1 + count * width > column.length) throw new Error('projection/snapshot: a frame does not check out');
+  return count;
+}
+
+/** Adds a frame's nodes, yielding every SLICE of them. */
+function* restoreNodes(graph: EcoGraph, shared: SharedReader, frame: NodeFrame): Steps<void> {
+  const { strings, lists } = shared;
+  const interner = internerOf(graph);
+  const { ids, fields, maps } = frame;
+  let at = 0;
+  for (let n = 0; n < ids.length; n++) {
+    if (n % SLICE === SLICE - 1) yield;
+    const id = ids[n]!;
+    const f = 4 * n;
+    if (frame.customer[n] === 1) {
+      const industry = fields[f + 2]!;
+      const customer: CustomerNode = {
+        kind: 'customer',
+        label: frame.labels[n]!,
+        segment: strings[fields[f]!]!,
+        region: strings[fields[f + 1]!]!,
+        ...(industry === NONE ? {} : { industry: strings[industry]! }),
+        needs: lists[fields[f + 3]!]!,
+      };
+      graph.addNode(id, customer);
+      continue;
+    }
+    const capabilities: PartnerNode['capabilities'] = {};
+    for (let c = counted(maps, at++, 3); c > 0; c--, at += 3) capabilities[strings[maps[at]!]!] = interner.capability(strings[maps[at + 1]!] as PartnerNode['capabilities'][string]['level'], maps[at + 2] === 1);
+    const lifecycle: PartnerNode['lifecycle'] = {};
+    for (let c = counted(maps, at++, 2); c > 0; c--, at += 2) lifecycle[strings[maps[at]!]!] = strings[maps[at + 1]!] as PartnerNode['lifecycle'][string];
+    const partner: PartnerNode = {
+      kind: 'partner',
+      label: frame.labels[n]!,
+      types: lists[fields[f]!] as PartnerNode['types'],
+      tier: strings[fields[f + 1]!]!,
+      regions: lists[fields[f + 2]!]!,
+      segments: lists[fields[f + 3]!]!,
+      capabilities,
+      lifecycle,
+    };
+    graph.addNode(id, partner);
+  }
+}
+
+/**
+ * A frame of edges: `ends` two node indices an edge; `lists` its types' and
+ * roles' list indices; `value` its value; `facts` per edge a count, then
+ * per relationship its type, role (NONE when none) and whether it starts at
+ * the edge's target (1) or source (0); `factValues` one per relationship.
+ */
+interface EdgeFrame {
+  shared: SharedDelta;
+  ends: Uint32Array;
+  lists: Uint32Array;
+  values: Float64Array;
+  facts: Uint32Array;
+  factValues: Float64Array;
+}
+
+class EdgeColumns {
+  count = 0;
+  private readonly ends: number[] = [];
+  private readonly lists: number[] = [];
+  private readonly values: number[] = [];
+  private readonly facts: number[] = [];
+  private readonly factValues: number[] = [];
+
+  add(shared: SharedWriter, source: number, target: number, sourceId: string, edge: EcoEdge): void {
+    this.count++;
+    this.ends.push(source, target);
+    this.lists.push(shared.list(edge.types), shared.list(edge.roles));
+    this.values.push(edge.value);
+    this.facts.push(edge.relationships.length);
+    for (const fact of edge.relationships) {
+      this.facts.push(shared.string(fact.type), fact.role === undefined ? NONE : shared.string(fact.role), fact.from === sourceId ? 0 : 1);
+      this.factValues.push(fact.value);
+    }
+  }
+
+  frame(shared: SharedWriter): EdgeFrame {
+    return {
+      shared: shared.take(),
+      ends: Uint32Array.from(this.ends),
+      lists: Uint32Array.from(this.lists),
+      values: Float64Array.from(this.values),
+      facts: Uint32Array.from(this.facts),
+      factValues: Float64Array.from(this.factValues),
+    };
+  }
+}
+
+/** Adds a frame's edges, the first of them the graph's `restored`-th, yielding every SLICE of them. */
+function* restoreEdges(graph: EcoGraph, shared: SharedReader, ids: string[], frame: EdgeFrame, restored: number): Steps<void> {
+  const { strings, lists } = shared;
+  const { ends, facts, factValues } = frame;
+  const count = frame.values.length;
+  let at = 0;
+  let fact = 0;
+  for (let e = 0; e < count; e++) {
+    if (e % SLICE === SLICE - 1) yield;
+    const source = ids[ends[2 * e]!]!;
+    const target = ids[ends[2 * e + 1]!]!;
+    // Of its exact length, as a fresh build makes it: grown by push, a one-fact list would hold room for sixteen.
+    const relationships = new Array<RelationshipFact>(counted(facts, at++, 3));
+    for (let r = 0; r < relationships.length; r++, at += 3) {
+      const role = facts[at + 1]!;
+      const type = strings[facts[at]!] as RelationshipFact['type'];
+      const from = facts[at + 2] === 1 ? target : source;
+      relationships[r] = role === NONE ? { type, from, value: factValues[fact++]! } : { type, from, role: strings[role]!, value: factValues[fact++]! };
+    }
+    const attributes: EcoEdge = { types: lists[frame.lists[2 * e]!] as EcoEdge['types'], roles: lists[frame.lists[2 * e + 1]!]!, value: frame.values[e]!, relationships };
+    // A short key of its own (base 36 of its rank; graphology's generated keys, which later edges get, hold a '_'):
+    // the generated one is a longer string built in two allocations and hashed again to check it is free.
+    graph.addEdgeWithKey((restored + e).toString(36), source, target, attributes);
+  }
 }

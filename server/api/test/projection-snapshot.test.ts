@@ -19,13 +19,19 @@ const get = async (server: TestServer, route: string) => {
   expect(response.status).toBe(200);
   return response.json();
 };
-/** What a restart must answer alike: the map, a drill-down, metrics of one node, the gaps. */
-const answers = async (server: TestServer) => ({
-  map: await get(server, '/api/map'),
-  community: await get(server, '/api/map?community=0'),
-  focus: await get(server, '/api/map?focus=p-fresh&depth=1'),
-  gaps: await get(server, '/api/gaps'),
-});
+/** What a restart must answer alike: the map, a drill-down, the gaps, health, introductions, and fifty partners' metrics (communities, centralities, structural roles). */
+const answers = async (server: TestServer) => {
+  const partners = (await get(server, '/api/partners?limit=50')).items.map((p: { id: string }) => p.id);
+  return {
+    map: await get(server, '/api/map'),
+    community: await get(server, '/api/map?community=0'),
+    focus: await get(server, '/api/map?focus=p-fresh&depth=1'),
+    gaps: await get(server, '/api/gaps'),
+    health: await get(server, '/api/ecosystem/health'),
+    introductions: await get(server, '/api/partners/p-keystone-distribution/introductions?k=5'),
+    metrics: await Promise.all(['p-fresh', ...partners].map((id) => get(server, `/api/nodes/${id}/metrics`))),
+  };
+};
 
 itStore('restarts from the snapshot of the same version, and from the store after a write or with a damaged snapshot', async () => {
   let server = await startServer({ dataDir });
@@ -39,6 +45,9 @@ itStore('restarts from the snapshot of the same version, and from the store afte
   await server.app.projection.settled();
   expect(existsSync(snapshot)).toBe(true);
   const before = await answers(server);
+  // Not a vacuous comparison: several communities, and some articulation points.
+  expect(new Set(before.metrics.map((m: { community: number }) => m.community)).size).toBeGreaterThan(1);
+  expect(before.metrics.some((m: { isArticulationPoint: boolean }) => m.isArticulationPoint)).toBe(true);
   await server.close();
 
   // Same store version: the overview answered from the snapshot before the graph is rebuilt, then restored, and every answer alike.

@@ -1,9 +1,12 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../build.js';
+import { projectBundle } from '../from-bundle.js';
+import { Bundle } from '../../schemas/bundle.js';
 import { deriveMetrics } from '../derive.js';
-import { loadSnapshot, saveSnapshot } from '../snapshot.js';
+import { loadSnapshot, saveSnapshot, SNAPSHOT_FORMAT } from '../snapshot.js';
 import { buildMap } from '../../analytics/map.js';
 import { MapQuery, type MapResponse } from '../../schemas/analytics.js';
 import type { Projection } from '../types.js';
@@ -47,6 +50,38 @@ describe('projection snapshot', () => {
     });
   }
 
+  it('gives back the demo ecosystem as a fresh build makes it: every record shape, shared values, the same metrics derived again', async () => {
+    const demo = JSON.parse(readFileSync(new URL('../../../seeds/demo/bundle.json', import.meta.url), 'utf8'));
+    // The demo's records, plus a customer without industry and partners with lifecycle stages.
+    const { industry: _, ...plain } = demo.customers[0];
+    demo.customers.push({ ...plain, id: 'c-plain' });
+    demo.relationships.push({ from: demo.partners[0].id, to: 'c-plain', type: 'SERVES', role: 'resell' });
+    demo.partners[1].lifecycle = { resell: 'onboard', referral: 'grow' };
+    demo.partners[2].lifecycle = { resell: 'activate' };
+    const saved = { ...projectBundle(Bundle.parse(demo)), version: 3 };
+    const nodes = saved.graph.mapNodes((_id, node) => node);
+    expect(nodes.some((n) => n.kind === 'customer' && n.industry === undefined)).toBe(true);
+    expect(nodes.some((n) => n.kind === 'partner' && Object.keys(n.lifecycle).length > 0)).toBe(true);
+    expect(saved.graph.someEdge((_e, edge) => edge.relationships.length > 1)).toBe(true);
+    const derived = deriveMetrics(saved.graph, 3);
+    const file = path.join(dir, 'demo');
+    expect(await saveSnapshot(file, { storeId: 's', version: 3 }, saved, derived, () => true)).toBe(true);
+    const loaded = (await loadSnapshot(file, { storeId: 's', version: 3 }))!;
+    const content = (p: Projection) => ({ nodes: p.graph.export().nodes, edges: p.graph.mapEdges((_e, attributes, source, target) => ({ source, target, attributes })) });
+    expect(content(loaded.projection)).toEqual(content(saved));
+    expect(loaded.projection.catalogue).toEqual(saved.catalogue);
+    expect(loaded.derived).toEqual(derived);
+    // Attribute key order too (a record serialised to JSON comes out alike), and each fact's start is the node's own key.
+    expect(JSON.stringify(content(loaded.projection))).toBe(JSON.stringify(content(saved)));
+    loaded.projection.graph.forEachEdge((_e, edge, source, target) => edge.relationships.forEach((f) => expect(f.from === source || f.from === target).toBe(true)));
+    // Small values shared and frozen as in a fresh build: one copy of each list, which throws when mutated.
+    const lists = new Set(loaded.projection.graph.mapEdges((_e, edge) => edge.types));
+    expect(lists.size).toBe(new Set(saved.graph.mapEdges((_e, edge) => edge.types)).size);
+    expect(() => (loaded.projection.graph.getEdgeAttributes(loaded.projection.graph.edges()[0]!).types as string[]).push('x')).toThrow();
+    // Derived again from the restored graph, the metrics (communities included) are those of the fresh build: same order of nodes and edges.
+    expect(deriveMetrics(loaded.projection.graph, 3)).toEqual(derived);
+  });
+
   it('is not used for another store or version, and fails when altered or cut short', async () => {
     const saved = projection(40);
     const file = path.join(dir, 'checked');
@@ -55,6 +90,14 @@ describe('projection snapshot', () => {
     expect(await loadSnapshot(file, { storeId: 'other', version: 7 })).toBeUndefined();
     expect(await loadSnapshot(path.join(dir, 'missing'), { storeId: 's', version: 7 })).toBeUndefined();
     const bytes = readFileSync(file);
+    // A file of an earlier format (its header says so): not read, so the projection is built from the store.
+    const header = deserialize(bytes.subarray(4, 4 + bytes.readUInt32LE(0))) as { format: number };
+    expect(header.format).toBe(SNAPSHOT_FORMAT);
+    const older = serialize({ ...header, format: SNAPSHOT_FORMAT - 1 });
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(older.length);
+    writeFileSync(file, Buffer.concat([length, older, bytes.subarray(4 + bytes.readUInt32LE(0))]));
+    expect(await loadSnapshot(file, { storeId: 's', version: 7 })).toBeUndefined();
     writeFileSync(file, bytes.subarray(0, bytes.length - 10));
     await expect(loadSnapshot(file, { storeId: 's', version: 7 })).rejects.toThrow();
     const altered = Buffer.from(bytes);
@@ -63,6 +106,21 @@ describe('projection snapshot', () => {
     altered[at] = 'Q'.charCodeAt(0);
     writeFileSync(file, altered);
     await expect(loadSnapshot(file, { storeId: 's', version: 7 })).rejects.toThrow(/checksum/);
+  });
+
+  it('refuses a file with any one byte damaged, without hanging on it', async () => {
+    const saved = projection(40);
+    const file = path.join(dir, 'damaged');
+    await saveSnapshot(file, { storeId: 's', version: 7 }, saved, deriveMetrics(saved.graph, 7), () => true);
+    const bytes = readFileSync(file);
+    // Past the header (whose damage may only make the file another store's or version's): bytes spread over every frame.
+    const start = 4 + bytes.readUInt32LE(0);
+    for (let at = start; at < bytes.length; at += Math.max(1, Math.floor((bytes.length - start) / 150))) {
+      const damaged = Buffer.from(bytes);
+      damaged[at] = damaged[at]! ^ 0xff;
+      writeFileSync(file, damaged);
+      await expect(loadSnapshot(file, { storeId: 's', version: 7 }), `byte ${at}`).rejects.toThrow();
+    }
   });
 
   it('checks the early answers on their own before giving them', async () => {
