@@ -77,21 +77,36 @@ async function load(store: GraphStore): Promise<ProgramRecords> {
     store.lifecycleHistories(),
     store.wonParts(),
   ]);
-  const records = assemble(programs, standings, activities, won);
+  const records = await assemble(programs, standings, activities, won);
   await withFunnelFacts(records, async () => histories);
   return records;
 }
 
-function assemble(programs: ProgramTrack[], standings: TrackStanding[], activities: Map<string, PartnerActivity>, won: WonPart[]): ProgramRecords {
+async function assemble(programs: ProgramTrack[], standings: TrackStanding[], activities: Map<string, PartnerActivity>, won: WonPart[]): Promise<ProgramRecords> {
   return {
     programs,
     standings,
-    standingsByPartner: groupBy(standings, (s) => s.partner),
+    standingsByPartner: await groupedInSlices(standings, (s) => s.partner),
     activities,
     wonByDeal: groupBy(won, (w) => w.deal),
     wonByPartner: groupBy(won, (w) => w.partner),
     funnels: new Map(),
   };
+}
+
+/** groupBy with a turn of the event loop every few ms: 123,320 standings at 100,000 partners. */
+async function groupedInSlices<T>(items: T[], key: (item: T) => string): Promise<Map<string, T[]>> {
+  const pause = slicer();
+  const out = new Map<string, T[]>();
+  for (let i = 0; i < items.length; i += SLICE) {
+    for (const item of items.slice(i, i + SLICE)) {
+      const list = out.get(key(item));
+      if (list === undefined) out.set(key(item), [item]);
+      else list.push(item);
+    }
+    await pause();
+  }
+  return out;
 }
 
 /** The funnel facts of every programme track that has none yet, from every partner's moves (read only then). */
@@ -130,9 +145,9 @@ const programRecordsCodec = (store: GraphStore): RecordsCodec<ProgramRecords> =>
   async read(input) {
     const programs = await input.value<ProgramTrack[]>();
     const standings = await input.list<TrackStanding>();
-    const activities = new Map(await input.list<[string, PartnerActivity]>());
-    const records = assemble(programs, standings, activities, await input.list<WonPart>());
-    for (const track of await input.value<string[]>()) records.funnels.set(track, new Map(await input.list<[string, PartnerFunnelFacts]>()));
+    const activities = await input.map<string, PartnerActivity>();
+    const records = await assemble(programs, standings, activities, await input.list<WonPart>());
+    for (const track of await input.value<string[]>()) records.funnels.set(track, await input.map<string, PartnerFunnelFacts>());
     // A track defined since the file was written: its facts from every partner's moves.
     await withFunnelFacts(records, () => store.lifecycleHistories());
     return records;

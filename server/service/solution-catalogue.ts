@@ -43,7 +43,7 @@ export function solutionCatalogue(store: GraphStore, options: Pick<PersistedOpti
       },
       async read(input) {
         const validated = await input.list<Validated>();
-        const members = new Map(await input.list<[string, MemberFacts]>());
+        const members = await input.map<string, MemberFacts>();
         const names = await input.value<CatalogueNames>();
         return { validated, byId: new Map(validated.map((v) => [v.solution.id, v])), members, names };
       },

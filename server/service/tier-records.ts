@@ -42,7 +42,7 @@ export function tierRecords(store: GraphStore, programme: PersistedRecords<Progr
         programs: await input.value<ProgramTrack[]>(),
         day: await input.value<string>(),
         all: await input.list<TierEvaluation>(),
-        wonPartners: new Map(await input.list<[string, string[]]>()),
+        wonPartners: await input.map<string, string[]>(),
       }),
     },
     load: async () => evaluateAll(await programme()),
