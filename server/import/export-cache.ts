@@ -68,8 +68,9 @@ export class ExportCache {
 
   /** The JSON export at `version` brought forward from the kept one of an earlier version, when the change log accounts for every write since. */
   private async patched(storeId: string, version: number): Promise<AsyncIterable<JsonPiece> | undefined> {
+    const keptJson = new RegExp(`^${PREFIX}${storeId}-(\\d+)\\.json$`);
     const earlier = (await readdir(this.dir!).catch(() => [] as string[]))
-      .map((name) => new RegExp(`^${PREFIX}${storeId}-(\\d+)\\.json$`).exec(name))
+      .map((name) => keptJson.exec(name))
       .flatMap((match) => (match === null ? [] : [Number(match[1])]))
       .filter((kept) => kept < version)
       .sort((a, b) => b - a)[0];

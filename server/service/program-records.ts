@@ -44,8 +44,8 @@ export interface ProgramRecords {
   funnels: Map<string, Map<string, PartnerFunnelFacts>>;
 }
 
-export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
+/** Items by key, in their order; into `out` when given (a list grouped a slice at a time). */
+export function groupBy<T>(items: T[], key: (item: T) => string, out = new Map<string, T[]>()): Map<string, T[]> {
   for (const item of items) {
     const list = out.get(key(item));
     if (list === undefined) out.set(key(item), [item]);
@@ -99,11 +99,7 @@ async function groupedInSlices<T>(items: T[], key: (item: T) => string): Promise
   const pause = slicer();
   const out = new Map<string, T[]>();
   for (let i = 0; i < items.length; i += SLICE) {
-    for (const item of items.slice(i, i + SLICE)) {
-      const list = out.get(key(item));
-      if (list === undefined) out.set(key(item), [item]);
-      else list.push(item);
-    }
+    groupBy(items.slice(i, i + SLICE), key, out);
     await pause();
   }
   return out;

@@ -1068,35 +1068,36 @@ export class GraphStore {
     const sharing = await this.allSharing();
     if (sharing.length > 0) yield { section: 'sharing', rows: sharing };
     const partnerIds = await this.allIds('partners/ids-from');
-    const windowOf = (ids: string[]): [string, string] => [ids[0]!, ids.at(-1)!];
-    for (const ids of windows.split('partners', partnerIds)) {
-      const text = await windows.kept('partners', ids);
-      if (text !== undefined) {
-        yield { section: 'partners', rows: [], window: windowOf(ids), text };
-        continue;
-      }
-      const [partners, history] = await Promise.all([this.exportPartners(ids), this.executor.read('tracks/history-of', { ids })]);
-      const histories = records.historiesFromRows(history);
-      yield { section: 'partners', rows: inOrder(ids, partners).map((p) => (histories.has(p.id) ? { ...p, lifecycleHistory: histories.get(p.id) } : p)), window: windowOf(ids) };
-    }
-    for (const ids of windows.split('customers', await this.allIds('customers/ids-from'))) {
-      const text = await windows.kept('customers', ids);
-      yield text !== undefined ? { section: 'customers', rows: [], window: windowOf(ids), text } : { section: 'customers', rows: inOrder(ids, await this.getCustomers(ids)), window: windowOf(ids) };
-    }
-    for (const ids of windows.split('relationships', partnerIds)) {
-      const text = await windows.kept('relationships', ids);
-      if (text !== undefined) {
-        yield { section: 'relationships', rows: [], window: windowOf(ids), text };
-        continue;
-      }
-      // Sorted here by key (computed once a row), not by the engine: windows are in id order, so the whole is in key order.
-      const keyed = (await this.executor.read('relationships/export-from-partners', { ids })).map((row) => ({ key: relationshipKey(row), row }));
-      keyed.sort((x, y) => compareRelationshipKeys(x.key, y.key));
-      yield { section: 'relationships', rows: keyed.map(({ row }) => records.relationshipFromRow(row)), window: windowOf(ids) };
-    }
+    yield* this.windowed(windows, 'partners', partnerIds, (ids) => this.exportPartnerRows(ids));
+    yield* this.windowed(windows, 'customers', await this.allIds('customers/ids-from'), async (ids) => inOrder(ids, await this.getCustomers(ids)));
+    yield* this.windowed(windows, 'relationships', partnerIds, (ids) => this.exportRelationshipRows(ids));
     // Resolutions are optional too, oldest first.
     const resolutions = (await this.conflictResolutions()).sort((a, b) => compareKeys(a.audit.at, b.audit.at) || compareKeys(a.id, b.id));
     if (resolutions.length > 0) yield { section: 'resolutions', rows: resolutions };
+  }
+
+  /** A windowed section, a window at a time: the kept export's text of a window no write touched, else its rows read by `read`. */
+  private async *windowed(windows: ExportWindows, section: WindowedSection, ids: string[], read: (ids: string[]) => Promise<unknown[]>): AsyncGenerator<ExportBatch> {
+    for (const window of windows.split(section, ids)) {
+      const range: [string, string] = [window[0]!, window.at(-1)!];
+      const text = await windows.kept(section, window);
+      yield text !== undefined ? { section, rows: [], window: range, text } : { section, rows: await read(window), window: range };
+    }
+  }
+
+  /** Partners by id as the export writes them, with their lifecycle histories. */
+  private async exportPartnerRows(ids: string[]): Promise<Partner[]> {
+    const [partners, history] = await Promise.all([this.exportPartners(ids), this.executor.read('tracks/history-of', { ids })]);
+    const histories = records.historiesFromRows(history);
+    return inOrder(ids, partners).map((p) => (histories.has(p.id) ? { ...p, lifecycleHistory: histories.get(p.id) } : p));
+  }
+
+  /** Every relationship leaving these partners, in key order. */
+  private async exportRelationshipRows(ids: string[]): Promise<Relationship[]> {
+    // Sorted here by key (computed once a row), not by the engine: windows are in id order, so the whole is in key order.
+    const keyed = (await this.executor.read('relationships/export-from-partners', { ids })).map((row) => ({ key: relationshipKey(row), row }));
+    keyed.sort((x, y) => compareRelationshipKeys(x.key, y.key));
+    return keyed.map(({ row }) => records.relationshipFromRow(row));
   }
 
   /** Partners by id for the export: their properties and their memberships in two flat reads, joined here. */
