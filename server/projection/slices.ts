@@ -5,16 +5,15 @@
  * gives the event loop a turn whenever a slice has lasted a few milliseconds.
  */
 import { setImmediate as turn } from 'node:timers/promises';
+import { Gate } from '../gate.js';
 
 export type Steps<T> = Generator<undefined, T, undefined>;
 
 /** Longest run of work between two turns of the event loop, in ms. */
 const SLICE_MS = 8;
 
-/** While API writes are in flight (see holdSlices): resolves when the last of them ends. */
-let writesEnded: Promise<void> | undefined;
-let endWrites = () => {};
-let writesInFlight = 0;
+/** Shut while API writes are in flight (see holdSlices). */
+const writes = new Gate();
 
 /**
  * Holds every slicer's next slice until the returned function is called:
@@ -23,15 +22,7 @@ let writesInFlight = 0;
  * (metrics, the map's index, a snapshot) had started meanwhile.
  */
 export function holdSlices(): () => void {
-  if (writesInFlight++ === 0) writesEnded = new Promise((resolve) => (endWrites = resolve));
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    if (--writesInFlight > 0) return;
-    writesEnded = undefined;
-    endWrites();
-  };
+  return writes.hold();
 }
 
 /** Resolves at once while the current slice lasts (undefined), else after the event loop's next turn and any write in flight. */
@@ -40,7 +31,7 @@ export function slicer(): () => Promise<void> | undefined {
   return () => {
     if (performance.now() - since < SLICE_MS) return undefined;
     return turn()
-      .then(() => writesEnded)
+      .then(() => writes.opened())
       .then(() => void (since = performance.now()));
   };
 }

@@ -15,6 +15,7 @@ import grafeo from '@grafeo-db/js';
 import type { GrafeoDB as Database } from '@grafeo-db/js';
 import type { Executor, Params, ReadOptions, Row, WriteTransaction } from './executor.js';
 import { prioritisedWrite, StoreInUseError } from './executor.js';
+import { Gate } from '../gate.js';
 import { toPlain } from './normalise.js';
 import { loadSchema, type Queries, type QueryName } from './queries.js';
 
@@ -69,23 +70,17 @@ class GrafeoExecutor implements Executor {
   private readsRunning = 0;
   private readonly waitingReads: Array<() => void> = [];
 
-  /** Holds of ordinary reads (see holdReads), and the reads waiting for the last one to end. */
-  private holds = 0;
-  private readonly heldReads: Array<() => void> = [];
+  /** Shut while ordinary reads are held (see holdReads). */
+  private readonly readGate = new Gate();
 
   holdReads(): () => void {
-    this.holds++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (--this.holds === 0) for (const read of this.heldReads.splice(0)) read();
-    };
+    return this.readGate.hold();
   }
 
   async read(query: QueryName, params: Params = {}, options: ReadOptions = {}): Promise<Row[]> {
     if (options.forWrite === true || prioritisedWrite.getStore() === true) return rows(await this.db.executeCypher(this.queries[query], params));
-    if (this.holds > 0) await new Promise<void>((resolve) => this.heldReads.push(resolve));
+    const held = this.readGate.opened();
+    if (held !== undefined) await held;
     if (this.readsRunning < READ_SLOTS) this.readsRunning++;
     else await new Promise<void>((resolve) => this.waitingReads.push(resolve));
     try {
