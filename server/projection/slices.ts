@@ -43,11 +43,12 @@ export function drain<T>(steps: Steps<T>): T {
   }
 }
 
-export async function runSliced<T>(steps: Steps<T>): Promise<T> {
-  const pause = slicer();
+/** Runs `steps` with a turn of the event loop whenever a slice has lasted long enough; `pause` may be shared by several runs in a row. */
+export async function runSliced<T>(steps: Steps<T>, pause = slicer()): Promise<T> {
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    await pause();
+    const paused = pause();
+    if (paused !== undefined) await paused;
   }
 }

@@ -25,7 +25,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { createEcoGraph, internerOf } from './build.js';
-import { slicer, type Steps } from './slices.js';
+import { runSliced, slicer, type Steps } from './slices.js';
 import type { MapResponse } from '../schemas/analytics.js';
 import type { CustomerNode, DerivedMetrics, EcoCatalogue, EcoEdge, EcoGraph, PartnerNode, Projection, RelationshipFact } from './types.js';
 
@@ -249,20 +249,14 @@ export async function loadSnapshot(
   while (ids.length < header.nodes) {
     const frame = await next<NodeFrame>();
     shared.extend(frame.shared);
-    for (const _ of restoreNodes(graph, shared, frame)) {
-      const paused = pause();
-      if (paused !== undefined) await paused;
-    }
+    await runSliced(restoreNodes(graph, shared, frame), pause);
     ids.push(...frame.ids);
   }
   let restored = 0;
   while (restored < header.edges) {
     const frame = await next<EdgeFrame>();
     shared.extend(frame.shared);
-    for (const _ of restoreEdges(graph, shared, ids, frame, restored)) {
-      const paused = pause();
-      if (paused !== undefined) await paused;
-    }
+    await runSliced(restoreEdges(graph, shared, ids, frame, restored), pause);
     restored += frame.values.length;
   }
   const derived = await fromDerivedFrame(await next<DerivedFrame>(), ids, pause);
