@@ -112,8 +112,10 @@ describeStore('writes under a read load (demo)', () => {
       })(),
     ).then(() => done.push('sliced work'));
     await delay(150);
-    // Neo4j's reads run in its own server: only the embedded engine's are held.
-    expect(done).toEqual(TEST_STORE === 'grafeo' ? ['write read'] : ['write read', 'ordinary read']);
+    // Neo4j's reads run in its own server: only the embedded engine's are held, and on Neo4j the two round trips
+    // may come back in either order.
+    if (TEST_STORE === 'grafeo') expect(done).toEqual(['write read']);
+    else expect([...done].sort()).toEqual(['ordinary read', 'write read']);
     finish();
     await Promise.all([write, read, sliced]);
     expect(done).toEqual(expect.arrayContaining(['write read', 'ordinary read', 'sliced work']));
