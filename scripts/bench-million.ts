@@ -164,7 +164,7 @@ if (!values['skip-import']) {
   memory.stop();
   clearTimeout(deadline);
   await generated;
-  log(`import ${code === 0 ? 'done' : `ended with ${code}`} in ${since(started).toFixed(0)} s, peak RSS ${gb(memory.peak())}; store ${(du(dataDir) / 2 ** 30).toFixed(2)} GB on disk`);
+  log(`import ${code === 0 ? 'done' : `ended with ${code}`} in ${since(started).toFixed(0)} s, peak RSS ${gb(memory.peak())}; ${storeEnv.NEO4J_URI ? 'store in Neo4j' : `store ${(du(dataDir) / 2 ** 30).toFixed(2)} GB on disk`}`);
   if (code !== 0) process.exit(1);
 }
 

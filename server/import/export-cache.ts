@@ -84,10 +84,12 @@ export class ExportCache {
     } catch {
       return undefined;
     }
-    const windows = await keptWindows(file, index, changes).catch(() => undefined);
-    if (windows === undefined) return undefined;
     const store = this.store;
     return (async function* () {
+      // Opened at the first read, not before answering: a client gone before it would leave the handle open. A file
+      // pruned in between (a newer export kept) leaves the store to read.
+      const windows = await keptWindows(file, index, changes).catch(() => undefined);
+      if (windows === undefined) return yield* bundleJsonPieces(store);
       try {
         yield* bundleJsonPieces(store, windows);
       } finally {

@@ -8,12 +8,22 @@
  * relationship deleted), each export must be byte for byte the store's own
  * read at that moment.
  */
+import { readdirSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { generateBundle } from '../../../seeds/generate.js';
 import { bundleJson } from '../../import/export-json.js';
 import { importBundle } from '../../import/import-bundle.js';
 import { startServer, type TestServer } from '../../test/server.js';
 import { describeStore, itStore, tempDir } from '../../test/stores.js';
+
+/** Where a file descriptor points, or '' when it closed meanwhile. */
+const readlinkSafe = (fd: string) => {
+  try {
+    return readlinkSync(fd);
+  } catch {
+    return '';
+  }
+};
 
 describeStore('the first export after a write, brought forward from the kept one', () => {
   let server: TestServer;
@@ -71,5 +81,21 @@ describeStore('the first export after a write, brought forward from the kept one
     }
     // A delete that cascades is one the change log does not follow record by record: that export read the store.
     expect(from.slice(0, 6)).toEqual(Array(6).fill('patched'));
+  }, 300_000);
+
+  itStore('leaves no file open when the client goes before the first byte', async () => {
+    await exported();
+    await send('PUT', `/api/partners/${partners[100]}`, { ...(await send('GET', `/api/partners/${partners[100]}`)), id: undefined, name: 'Gone Before Reading' });
+    const keptOpen = () => readdirSync('/proc/self/fd').filter((fd) => /export-.*\.json$/.test(readlinkSafe(`/proc/self/fd/${fd}`))).length;
+    const before = keptOpen();
+    const stream = await server.app.exportCache.stream('json');
+    expect(server.app.exportCache.lastFrom.json).toBe('patched');
+    stream.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(keptOpen()).toBe(before);
+    // And the export a client then reads is still brought forward, byte for byte the store's.
+    const after = await exported();
+    expect(after.from).toBe('patched');
+    expect(after.text === (await read())).toBe(true);
   }, 300_000);
 });
