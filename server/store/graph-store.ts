@@ -392,15 +392,19 @@ export class StoreWriter {
    * that edge); a customer's deals, and a partner's lifecycle moves, go with it.
    */
   async delete(kind: 'partners' | 'customers' | 'capabilities' | 'deals' | 'solutions', id: string): Promise<boolean> {
+    // A deleted partner or customer takes relationships, claims and memberships of the records around it: those are
+    // marked touched, read before they go.
+    const [reach] = kind === 'partners' || kind === 'customers' ? await this.tx.run(`${kind}/delete-reach`, { id }) : [];
     if (kind === 'customers') await this.tx.run('deals/delete-for-customer', { id });
     if (kind === 'partners') await this.tx.run('tracks/delete-history', { ids: [id] });
     const rows = await this.tx.run(`${kind}/delete`, { id });
-    if (rows.length > 0) this.changed = true;
-    if (rows.length > 0) this.touched.add(kind, [id]);
-    // A deleted partner, customer or capability takes relationships, deals or memberships of other records with it.
-    if (rows.length > 0 && (kind === 'deals' || kind === 'solutions')) this.changes[kind].add(id);
-    else if (rows.length > 0) this.changes.broad = true;
-    return rows.length > 0;
+    if (rows.length === 0) return false;
+    this.changed = true;
+    this.touched.add(kind, [id]);
+    if (kind === 'capabilities') this.changes.broad = true; // held by any number of partners, needed by customers and deals
+    else this.changes[kind].add(id);
+    for (const around of ['partners', 'customers', 'deals', 'solutions'] as const) for (const other of (reach?.[around] as string[] | undefined) ?? []) this.changes[around].add(other);
+    return true;
   }
 
   async deleteRelationship(r: { from: string; to: string; type: RelationshipType; role?: string }): Promise<number> {

@@ -4,7 +4,7 @@
  * each write changed (see server/service/program-records.ts), and after a seeded
  * run of random writes over HTTP (lifecycle moves, deal claims and stages,
  * SERVES and integrations, partners' tiers and capabilities, solutions,
- * deletes) every answer (tiers, funnels, attribution, the solution catalogue)
+ * deletes of deals, partners and customers) every answer (tiers, funnels, attribution, the solution catalogue)
  * is compared with the pure functions run on the store's full bulk reads,
  * made afresh.
  */
@@ -165,9 +165,12 @@ describeStore('programme answers after writes', () => {
         const tiers = track.tiers.map((tier, i) => (i === track.tiers.length - 1 ? { ...tier, requirements: { ...tier.requirements, customers: 1 + Math.floor(next() * 4) } } : tier));
         return call('PUT', `/api/programs/tracks/${id}`, { ...track, tiers });
       },
-      // A deal deleted, rarely a partner (which takes relationships of others with it).
+      // A deal deleted, or a partner (half the time a solution member) or a deal's customer, which take relationships,
+      // claims and deals of others with them.
       async () => {
-        if (next() < 0.3) return call('DELETE', `/api/partners/${pick(partners)}`);
+        const roll = next();
+        if (roll < 0.3) return call('DELETE', `/api/partners/${partner()}`);
+        if (roll < 0.45) return call('DELETE', `/api/customers/${pick(bundle.deals).customer}`);
         return call('DELETE', `/api/deals/${pick(bundle.deals).id}`);
       },
     ];
