@@ -3,8 +3,9 @@
  * times GET /api/export's JSON stream and the CSV zip as the route produces
  * them, read to the end: first from the store (the first export after a
  * change), then again from the file that export left beside the store (see
- * server/import/export-cache.ts); then, for JSON, once more after one
- * write (a partner renamed), brought forward from that file (export-reuse.ts);
+ * server/import/export-cache.ts); then, for JSON, once more after each of
+ * two writes (a partner renamed, a partner deleted with its relationships),
+ * brought forward from that file (export-reuse.ts);
  * and the store's read alone, rows not written, to tell the engine's share
  * from ours. Prints seconds, size and
  * Node's peak RSS. The embedded store in --data-dir (e.g. one `npm run
@@ -61,16 +62,22 @@ try {
       await timed(`${format}, ${pass}: from the ${cache.lastFrom[format]}`, stream, byteSize);
     }
     if (format !== 'json') continue;
-    // One write, as an API PUT makes it: the next export brings the kept one forward.
-    const partner = (await store.listPartners(PartnerListQuery.parse({ limit: 1 }))).items[0]!;
-    await store.write((w) => w.upsertPartners([{ ...partner, name: `${partner.name} (benchmark)` }]));
-    const stream = await cache.stream(format);
-    const patched = createHash('sha1');
-    await timed(`${format}, after a write: from the ${cache.lastFrom[format]}`, tee(stream, patched), byteSize);
-    // Checked at this scale too: the same bytes as a read of the whole store.
-    const read = createHash('sha1');
-    for await (const chunk of bundleJson(store)) read.update(chunk);
-    console.log(`after a write, identical to a read of the whole store: ${patched.digest('hex') === read.digest('hex') ? 'yes' : 'NO'}`);
+    // One write at a time, as an API PUT or DELETE makes it: the next export brings the kept one forward.
+    const [renamed, deleted] = (await store.listPartners(PartnerListQuery.parse({ limit: 2 }))).items;
+    const writes: Array<[string, () => Promise<unknown>]> = [
+      ['a partner renamed', () => store.write((w) => w.upsertPartners([{ ...renamed!, name: `${renamed!.name} (benchmark)` }]))],
+      ['a partner deleted', () => store.write((w) => w.delete('partners', deleted!.id))],
+    ];
+    for (const [what, write] of writes) {
+      await write();
+      const stream = await cache.stream(format);
+      const patched = createHash('sha1');
+      await timed(`${format}, after ${what}: from the ${cache.lastFrom[format]}`, tee(stream, patched), byteSize);
+      // Checked at this scale too: the same bytes as a read of the whole store.
+      const read = createHash('sha1');
+      for await (const chunk of bundleJson(store)) read.update(chunk);
+      console.log(`after ${what}, identical to a read of the whole store: ${patched.digest('hex') === read.digest('hex') ? 'yes' : 'NO'}`);
+    }
   }
   console.table(results);
 } finally {
