@@ -1,5 +1,5 @@
 /**
- * Worker thread running one layout (see runLayoutInWorker): receives the
+ * Worker thread running layouts, one per message (see runLayoutInWorker): receives the
  * input, answers with the positions, transferring their buffer.
  */
 import { parentPort } from 'node:worker_threads';
@@ -8,7 +8,7 @@ import { computeLayout, type LayoutInput, type LayoutOptions } from './layout.js
 if (parentPort === null) throw new Error('analytics/layout-worker: must run as a worker thread');
 const port = parentPort;
 
-port.once('message', ({ input, options }: { input: LayoutInput; options: Partial<LayoutOptions> }) => {
+port.on('message', ({ input, options }: { input: LayoutInput; options: Partial<LayoutOptions> }) => {
   const positions = computeLayout(input, options);
   port.postMessage(positions, [positions.buffer]);
 });

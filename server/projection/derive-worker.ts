@@ -1,5 +1,5 @@
 /**
- * Worker thread deriving one version's metrics (see deriveInBackground):
+ * Worker thread deriving a version's metrics, one per message (see deriveInBackground):
  * receives the graph's topology, answers with the derived metrics as columns
  * over the topology's node indices, whose buffers move to the main thread
  * without a copy and which it turns back into records in slices.
@@ -12,7 +12,7 @@ import { fromTopology } from './topology.js';
 if (parentPort === null) throw new Error('projection/derive-worker: must run as a worker thread');
 const port = parentPort;
 
-port.once('message', async ({ topology, version, previous }: DeriveRequest) => {
+port.on('message', async ({ topology, version, previous }: DeriveRequest) => {
   const positions = previous === undefined ? undefined : { positions: positionsFromColumns(topology.ids, previous.xy), layoutPending: previous.layoutPending };
   const derived = deriveFromCanonical(fromTopology(topology), version, positions);
   const frame = await derivedFrame(derived, new Map(topology.ids.map((id, i) => [id, i])), () => undefined);
