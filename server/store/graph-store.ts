@@ -890,17 +890,12 @@ export class GraphStore {
   }
 
   async listPartners(q: PartnerListQuery): Promise<Page<Partner>> {
-    const rows = await this.executor.read('partners/list', {
-      after: decodeIdCursor(q.cursor),
-      limit: q.limit,
-      type: orNull(q.type),
-      tier: orNull(q.tier),
-      stage: orNull(q.stage),
-      region: orNull(q.region),
-      segment: orNull(q.segment),
-      capability: orNull(q.capability),
-      q: q.q === undefined ? null : q.q.toLowerCase(),
-    });
+    const byFields = { after: decodeIdCursor(q.cursor), limit: q.limit, type: orNull(q.type), tier: orNull(q.tier), q: q.q === undefined ? null : q.q.toLowerCase() };
+    const memberships = { stage: orNull(q.stage), region: orNull(q.region), segment: orNull(q.segment), capability: orNull(q.capability) };
+    // Without a membership filter, the statement without them: see partners/list-by-fields.cypher.
+    const rows = Object.values(memberships).every((filter) => filter === null)
+      ? await this.executor.read('partners/list-by-fields', byFields)
+      : await this.executor.read('partners/list', { ...byFields, ...memberships });
     return pageByKey(rows.map(records.partnerFromRow), q.limit, (p) => p.id);
   }
 

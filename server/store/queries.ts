@@ -83,6 +83,7 @@ export const QUERY_NAMES = [
   'partners/identities',
   'partners/integration-adoption',
   'partners/list',
+  'partners/list-by-fields',
   'partners/memberships-of',
   'partners/neighbourhood',
   'partners/records-of',

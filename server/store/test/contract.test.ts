@@ -240,6 +240,9 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(await ids({ stage: 'onboard' })).toEqual(['p-nimbus']);
     expect(await ids({ q: 'HELIX' })).toEqual(['p-helix']);
     expect(await ids({ q: 'acme.example' })).toEqual(['p-acme']);
+    // A field and a membership filter together (two statements serve the list: see partners/list-by-fields.cypher).
+    expect(await ids({ type: 'technology', region: 'apac' })).toEqual(['p-helix']);
+    expect(await ids({ tier: 'gold', region: 'apac' })).toEqual([]);
     const first = await t.store.listPartners({ limit: 2 });
     expect(first.items.map((p) => p.id)).toEqual(['p-acme', 'p-helix']);
     const second = await t.store.listPartners({ limit: 2, cursor: first.nextCursor! });
