@@ -11,7 +11,7 @@
  * made of. The snapshot is the one a server saved beside its store (run
  * `bench:cold-start` once, or start the server and let it settle).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { deserialize } from 'node:v8';
 import { prepareMap } from '../server/analytics/map.js';
@@ -19,8 +19,11 @@ import { loadSnapshot } from '../server/projection/snapshot.js';
 
 const file = process.argv[2];
 if (file === undefined) throw new Error('usage: bench-restore.ts SNAPSHOT_FILE');
-// The header frame names the store and version the snapshot is for.
-const head = readFileSync(file).subarray(0, 1 << 20);
+// The header frame names the store and version the snapshot is for: the file's first MB holds it.
+const head = Buffer.alloc(1 << 20);
+const fd = openSync(file, 'r');
+readSync(fd, head, 0, head.length, 0);
+closeSync(fd);
 const { storeId, version } = deserialize(head.subarray(4, 4 + head.readUInt32LE(0))) as { storeId: string; version: number };
 
 const stalls: number[] = [];
@@ -44,7 +47,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 gc?.();
 const ms = (t: number) => `${(t / 1000).toFixed(2)} s`;
-console.log(`${loaded.projection.graph.order} nodes, ${loaded.projection.graph.size} edges, ${(readFileSync(file).length / 2 ** 20).toFixed(0)} MB`);
+console.log(`${loaded.projection.graph.order} nodes, ${loaded.projection.graph.size} edges, ${(statSync(file).size / 2 ** 20).toFixed(0)} MB`);
 console.log(`early answers after ${Math.round(early)} ms; loadSnapshot ${ms(restored - started)}; map index ${ms(prepared - restored)}; restored ${ms(prepared - started)}`);
 console.log(`stalls over 50 ms: ${stalls.length}, longest ${Math.max(0, ...stalls)} ms`);
 console.log(`heap after a full collection: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB${gc === undefined ? ' (no --expose-gc: not collected)' : ''}; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);

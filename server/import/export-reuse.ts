@@ -18,7 +18,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { StoreChanges } from '../store/changes.js';
-import { EXPORT_WINDOW, type ExportWindows, type WindowedSection } from '../store/graph-store.js';
+import { chunks, EXPORT_WINDOW, type ExportWindows, type WindowedSection } from '../store/graph-store.js';
 
 /** Where a window's rows lie in a kept export: bytes [start, end). */
 export interface KeptWindow {
@@ -27,12 +27,6 @@ export interface KeptWindow {
   last: string;
   start: number;
   end: number;
-}
-
-function chunks(ids: string[], size: number): string[][] {
-  const out: string[][] = [];
-  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
-  return out;
 }
 
 /** The kept window whose range holds `id`: the last whose first id is not after it, else the first. */

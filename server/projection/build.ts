@@ -6,6 +6,7 @@
 import { UndirectedGraph } from 'graphology';
 import { RELATIONSHIP_TYPES, type CapabilityLevel, type LifecycleStage, type PartnerType, type RelationshipType } from '../schemas/model.js';
 import type { CustomerNode, EcoEdge, EcoGraph, PartnerNode, RelationshipFact } from './types.js';
+import { compareIds } from '../order.js';
 
 export function createEcoGraph(): EcoGraph {
   return new UndirectedGraph<PartnerNode | CustomerNode, EcoEdge>({ multi: false, allowSelfLoops: false });
@@ -137,16 +138,15 @@ export function addRelationship(graph: EcoGraph, r: RelationshipSpec): void {
   graph.replaceEdgeAttributes(key, summarise(shared, [...kept, fact(from)]));
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** An edge's attributes from its relationships, in an order that does not depend on the order they arrived in. */
 function summarise(shared: Interner, facts: RelationshipFact[]): EcoEdge {
   const relationships = facts.sort(
-    (a, b) => RELATIONSHIP_TYPES.indexOf(a.type) - RELATIONSHIP_TYPES.indexOf(b.type) || compare(a.from, b.from) || compare(a.role ?? '', b.role ?? ''),
+    (a, b) => RELATIONSHIP_TYPES.indexOf(a.type) - RELATIONSHIP_TYPES.indexOf(b.type) || compareIds(a.from, b.from) || compareIds(a.role ?? '', b.role ?? ''),
   );
   return {
     types: shared.list([...new Set(relationships.map((f) => f.type))]),
-    roles: shared.list([...new Set(relationships.flatMap((f) => (f.role === undefined ? [] : [f.role])))].sort(compare)),
+    roles: shared.list([...new Set(relationships.flatMap((f) => (f.role === undefined ? [] : [f.role])))].sort(compareIds)),
     value: relationships.reduce((sum, f) => sum + f.value, 0),
     relationships,
   };

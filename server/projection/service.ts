@@ -19,6 +19,7 @@ import { applyBundle, projectBundle } from './from-bundle.js';
 import { holdSlices, slicer, type Steps } from './slices.js';
 import { loadSnapshot, saveSnapshot, type EarlyAnswers } from './snapshot.js';
 import type { DerivedMetrics, Projection } from './types.js';
+import { compareIds } from '../order.js';
 import { mapSteps, prepareMap } from '../analytics/map.js';
 import { MapQuery, type MapResponse } from '../schemas/analytics.js';
 
@@ -35,7 +36,7 @@ const EARLY_MAP_QUERIES: MapQuery[] = [MapQuery.parse({})];
 
 /** A map query as a key: its fields in a fixed order, whatever order they were given in. */
 export function mapQueryKey(query: MapQuery): string {
-  return JSON.stringify(Object.entries(query).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return JSON.stringify(Object.entries(query).sort(([a], [b]) => compareIds(a, b)));
 }
 
 export interface Current {

@@ -28,7 +28,6 @@ export interface Catalogue {
   names: CatalogueNames;
 }
 
-
 /** The validated catalogue for the store's current version, kept in `file` between runs. */
 export function solutionCatalogue(store: GraphStore, options: Pick<PersistedOptions<Catalogue>, 'file' | 'log'>): PersistedRecords<Catalogue> {
   return persistedPerVersion(store, {

@@ -13,6 +13,7 @@ import type { Capability, Customer, Deal, LifecycleTransition, Partner, PARTNER_
 import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import { prioritisedWrite, type Executor, type Params, type ReadOptions, type Row, type WriteTransaction } from './executor.js';
 import type { QueryName } from './queries.js';
+import { compareIds } from '../order.js';
 import * as records from './records.js';
 import { activityFromRow, withWonParts, standingFromRow, trackFromRow, trackRows, wonPartFromRow, type PartnerActivity, type TrackStanding, type WonPart } from './program-records.js';
 import type { ProgramTrack } from '../schemas/programs.js';
@@ -182,7 +183,8 @@ const READ_EVERY_WINDOW: ExportWindows = { split: (_, ids) => chunks(ids, EXPORT
 /** Partner ids per window when walking relationships by source. */
 const SOURCES_PER_WINDOW = 2000;
 
-function chunks<T>(items: T[], size = ROWS_PER_STATEMENT): T[][] {
+/** `items` in runs of `size`, the last one shorter. */
+export function chunks<T>(items: T[], size = ROWS_PER_STATEMENT): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
@@ -214,7 +216,6 @@ function dealRecordFromRow(r: Row): DealRecord {
 }
 
 /** Code-unit order, the same whatever the engine or locale. */
-const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export class StoreWriter {
   /** Whether any statement may have changed the store: only then does the change counter move. */
@@ -731,7 +732,7 @@ export class GraphStore {
   async trackStandings(): Promise<TrackStanding[]> {
     const out: TrackStanding[] = [];
     for await (const rows of this.partnerWindows('programs/stages-of')) {
-      const standings = rows.map(standingFromRow).sort((a, b) => compareKeys(a.partner, b.partner));
+      const standings = rows.map(standingFromRow).sort((a, b) => compareIds(a.partner, b.partner));
       for (const standing of standings) out.push(standing);
     }
     return out;
@@ -853,10 +854,10 @@ export class GraphStore {
   /** What validating the whole solution catalogue reads: one bulk read per concern, not one per solution or member. */
   async solutionCatalogue(): Promise<{ solutions: SolutionRecord[]; members: Map<string, MemberFacts>; names: CatalogueNames }> {
     const [rows, names] = await Promise.all([this.executor.read('solutions/for-validation'), this.catalogueNames()]);
-    const solutions = rows.map(solutionFromValidationRow).sort((a, b) => compareKeys(a.id, b.id));
+    const solutions = rows.map(solutionFromValidationRow).sort((a, b) => compareIds(a.id, b.id));
     // The members' facts a window of members a statement: a hub member's relations are read by the thousand.
     const members = new Map<string, MemberFacts>();
-    for (const ids of chunks([...new Set(solutions.flatMap((s) => s.partners))].sort(compareKeys), MEMBERS_PER_WINDOW)) {
+    for (const ids of chunks([...new Set(solutions.flatMap((s) => s.partners))].sort(compareIds), MEMBERS_PER_WINDOW)) {
       for (const row of await this.executor.read('solutions/member-facts-of', { ids })) members.set(String(row.id), memberFromRow(row));
     }
     return { solutions, members, names };
@@ -927,7 +928,7 @@ export class GraphStore {
   async catalogue(options: ReadOptions = {}): Promise<{ regions: Region[]; segments: Segment[]; capabilities: Capability[] }> {
     const out = { regions: [] as Region[], segments: [] as Segment[], capabilities: [] as Capability[] };
     for (const row of await this.executor.read('meta/catalogue', {}, options)) out[row.kind as keyof typeof out].push(records.plainFromRow(row));
-    for (const items of Object.values(out)) items.sort((a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const items of Object.values(out)) items.sort((a: { id: string }, b: { id: string }) => compareIds(a.id, b.id));
     return out;
   }
 
@@ -1071,7 +1072,7 @@ export class GraphStore {
     yield* this.windowed(windows, 'customers', await this.allIds('customers/ids-from'), async (ids) => inOrder(ids, await this.getCustomers(ids)));
     yield* this.windowed(windows, 'relationships', partnerIds, (ids) => this.exportRelationshipRows(ids));
     // Resolutions are optional too, oldest first.
-    const resolutions = (await this.conflictResolutions()).sort((a, b) => compareKeys(a.audit.at, b.audit.at) || compareKeys(a.id, b.id));
+    const resolutions = (await this.conflictResolutions()).sort((a, b) => compareIds(a.audit.at, b.audit.at) || compareIds(a.id, b.id));
     if (resolutions.length > 0) yield { section: 'resolutions', rows: resolutions };
   }
 
@@ -1143,7 +1144,7 @@ export class GraphStore {
    * not seen, and rebuild when the version moved meanwhile.
    */
   async *relationshipsForProjection(partnerIds: string[], partnersPerPage = ROWS_PER_STATEMENT): AsyncGenerator<RelationshipEnds[]> {
-    const ids = [...partnerIds].sort(compareKeys);
+    const ids = [...partnerIds].sort(compareIds);
     for (const batch of chunks(ids, partnersPerPage)) {
       const rows = await this.executor.read('relationships/for-projection', { ids: batch });
       const page = rows.map(
@@ -1155,7 +1156,7 @@ export class GraphStore {
           ...(typeof r.annualValue === 'number' ? { annualValue: r.annualValue } : {}),
         }),
       );
-      page.sort((a, b) => compareKeys(a.from, b.from) || compareKeys(a.to, b.to) || compareKeys(a.type, b.type) || compareKeys(a.role ?? '', b.role ?? ''));
+      page.sort((a, b) => compareIds(a.from, b.from) || compareIds(a.to, b.to) || compareIds(a.type, b.type) || compareIds(a.role ?? '', b.role ?? ''));
       if (page.length > 0) yield page;
     }
   }

@@ -12,6 +12,7 @@ import type { PartnerLifecycle } from '../schemas/lifecycle.js';
 import type { Capability, Customer, Deal, LifecycleTransition, Partner, PartnerCapability, Region, Relationship, Segment, Solution } from '../schemas/model.js';
 import type { Row } from './executor.js';
 import { withoutNulls } from './normalise.js';
+import { compareIds } from '../order.js';
 
 type Props = Record<string, unknown>;
 
@@ -53,7 +54,7 @@ export function partnerRow(p: Partner): unknown[] {
 
 export function partnerFromRow(row: Row): Partner {
   const r = row.record as Props;
-  const lifecycle = ((row.lifecycle as Array<{ track: string; stage: string }> | null) ?? []).sort((a, b) => compare(a.track, b.track));
+  const lifecycle = ((row.lifecycle as Array<{ track: string; stage: string }> | null) ?? []).sort((a, b) => compareIds(a.track, b.track));
   const capabilities = ((row.capabilities as Props[] | null) ?? [])
     .map((c) => ({ id: String(c.id), level: c.level ?? 'basic', certified: c.certified === true }) as PartnerCapability)
     .sort((a, b) => a.id.localeCompare(b.id));
@@ -111,7 +112,7 @@ export function dealFromRow(row: Row): Deal {
     customer: (row.customer as string[])[0],
     region: (row.region as string[])[0],
     needs: sorted(row.needs),
-    partners: partners.sort((a, b) => compare(a.partner, b.partner) || compare(a.role, b.role)),
+    partners: partners.sort((a, b) => compareIds(a.partner, b.partner) || compareIds(a.role, b.role)),
   }) as Deal;
 }
 
@@ -139,7 +140,7 @@ function transitionFromProps(track: string, props: Props): LifecycleTransition {
 }
 
 /** Oldest first (as instants: times may carry different offsets); moves at the same instant in track order. */
-const byTime = (a: LifecycleTransition, b: LifecycleTransition) => Date.parse(a.at) - Date.parse(b.at) || compare(a.track, b.track);
+const byTime = (a: LifecycleTransition, b: LifecycleTransition) => Date.parse(a.at) - Date.parse(b.at) || compareIds(a.track, b.track);
 
 /** The latest move of a history in one track, if any. */
 export function latestMove(history: LifecycleTransition[] | undefined, track: string): LifecycleTransition | undefined {
@@ -159,7 +160,7 @@ export function historiesFromRows(rows: Row[]): Map<string, LifecycleTransition[
 }
 
 export function lifecycleFromRow(id: string, row: Row): PartnerLifecycle {
-  const stages = (row.stages as Array<{ track: string; stage: string; since: string | null }>).sort((a, b) => compare(a.track, b.track));
+  const stages = (row.stages as Array<{ track: string; stage: string; since: string | null }>).sort((a, b) => compareIds(a.track, b.track));
   return {
     id,
     stages: Object.fromEntries(stages.map((s) => [s.track, withoutNulls({ stage: s.stage, since: s.since })])) as PartnerLifecycle['stages'],
@@ -168,8 +169,7 @@ export function lifecycleFromRow(id: string, row: Row): PartnerLifecycle {
 }
 
 /** Code-point order, the order Cypher's ORDER BY gives ids, whatever the locale. */
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const sorted = (ids: unknown) => [...((ids as string[] | null) ?? [])].sort(compare);
+const sorted = (ids: unknown) => [...((ids as string[] | null) ?? [])].sort(compareIds);
 
 /** The properties a relationship stores (its endpoints and type are the edge itself). */
 /** A relationship as its merge statement takes it (cypher/relationships/merge-*.cypher): a list, lighter to send than a map. */
