@@ -1,5 +1,5 @@
 /**
- * Centralities: PageRank by power iteration over the graph's typed
+ * Centralities: PageRank by Gauss–Seidel sweeps over the graph's typed
  * adjacency (projection/adjacency.ts); exact betweenness from graphology-metrics; betweenness on large
  * graphs estimated from a seeded sample of sources.
  */
@@ -11,11 +11,11 @@ import { seededRandom } from './communities.js';
 export interface PagerankOptions {
   alpha: number;
   maxIterations: number;
-  /** Converged when one round changes the ranks by less than this in total (L1 distance). */
+  /** Converged when one sweep changes the ranks by less than this in total (L1 distance). */
   tolerance: number;
 }
 
-// The error after a round is at most α/(1-α) ≈ 5.7 times the last change: 1e-10 keeps the top ranks exact to 1e-8 relative.
+// 1e-10: on the 300,000-node ecosystem the top 1,000 ranks then agree with igraph's exact PRPACK to 2e-10 relative (npm run bench:analytics).
 const PAGERANK_DEFAULTS: PagerankOptions = { alpha: 0.85, maxIterations: 1000, tolerance: 1e-10 };
 
 /** Unweighted PageRank; sums to 1 over the graph. */
@@ -26,11 +26,18 @@ export function pagerank(graph: EcoGraph, options: Partial<PagerankOptions> = {}
 
 /**
  * PageRank as a column in the typed adjacency's node order (`ids`), and the
- * rounds it took: the kernel, without the record keyed by id. Hand-written rather than graphology-metrics'
+ * sweeps it took: the kernel, without the record keyed by id. Hand-written rather than graphology-metrics'
  * because that one compares the tolerance with the L1 change divided by the
  * node count: at 300,000 nodes it stopped after 8 rounds with the top node
  * 18% off. Nodes without relationships spread their rank over every node,
  * as in graphology and igraph.
+ *
+ * Gauss–Seidel sweeps rather than power iteration: each node's new rank is
+ * used at once by the nodes after it in the same sweep. Both reach the same
+ * fixed point, the PageRank equations' only solution, which sums to 1; a
+ * sweep does not keep that total, so each is scaled back to 1 (without
+ * that, Gauss–Seidel took more sweeps than power iteration on these
+ * graphs). On the 300,000-node ecosystem: 26 sweeps against 67 rounds.
  */
 export function pagerankColumn(graph: EcoGraph, options: Partial<PagerankOptions> = {}): { ids: string[]; ranks: Float64Array; iterations: number } {
   const { alpha, maxIterations, tolerance } = { ...PAGERANK_DEFAULTS, ...options };
@@ -41,40 +48,42 @@ export function pagerankColumn(graph: EcoGraph, options: Partial<PagerankOptions
 
   const { ids: nodes, starts, neighbours } = adjacencyOf(graph);
 
-  // One pass a round: each node's new rank, and at once what it will send along each edge next round.
-  let rank = new Float64Array(n).fill(1 / n);
-  let next = new Float64Array(n);
-  let share = new Float64Array(n); // rank ÷ degree, what each node sends along each edge
-  let nextShare = new Float64Array(n);
-  let dangling = 0;
+  const rank = new Float64Array(n).fill(1 / n);
+  const share = new Float64Array(n); // rank ÷ degree, what each node sends along each edge
+  let dangling = 0; // the rank held by nodes without relationships, spread over every node
   for (let i = 0; i < n; i++) {
     const degree = starts[i + 1]! - starts[i]!;
     if (degree === 0) dangling += rank[i]!;
     else share[i] = rank[i]! / degree;
   }
+  const teleport = (1 - alpha) / n;
+  const previous = new Float64Array(n);
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    const base = (1 - alpha + alpha * dangling) / n;
-    let change = 0;
-    dangling = 0;
+    previous.set(rank);
+    let total = 0;
     for (let i = 0; i < n; i++) {
       const start = starts[i]!;
       const end = starts[i + 1]!;
       let inflow = 0;
       for (let j = start; j < end; j++) inflow += share[neighbours[j]!]!;
-      const value = base + alpha * inflow;
-      next[i] = value;
-      change += Math.abs(value - rank[i]!);
-      if (end === start) dangling += value;
-      else nextShare[i] = value / (end - start);
+      const value = teleport + alpha * (inflow + dangling / n);
+      if (end === start) dangling += value - rank[i]!;
+      else share[i] = value / (end - start);
+      rank[i] = value;
+      total += value;
     }
-    [rank, next] = [next, rank];
-    [share, nextShare] = [nextShare, share];
+    let change = 0;
+    for (let i = 0; i < n; i++) {
+      rank[i]! /= total;
+      share[i]! /= total;
+      change += Math.abs(rank[i]! - previous[i]!);
+    }
+    dangling /= total;
     if (change < tolerance) return { ids: nodes, ranks: rank, iterations: iteration };
   }
   throw new Error(`analytics/centrality/pagerank: failed to converge in ${maxIterations} iterations (tolerance ${tolerance})`);
 }
 
-/** How many of a node's edges carry each relationship type. */
 export function degreeByType(graph: EcoGraph, node: string): Record<string, number> {
   if (!graph.hasNode(node)) throw new Error(`analytics/centrality: unknown node "${node}"`);
   const counts: Record<string, number> = {};
@@ -151,16 +160,20 @@ export function betweenness(graph: EcoGraph, options: Partial<BetweennessOptions
  * Brandes' dependencies summed over the given sources, over every node of
  * the graph (no participants left out), unnormalised: with every node as a
  * source, twice graphology-metrics' unnormalised betweenness. The kernel that
- * betweenness runs per sampled source; the benchmark times it per source.
+ * betweenness runs per sampled source, over the adjacency renumbered in
+ * breadth-first order as betweenness walks it; the benchmark times it per source.
  */
 export function dependenciesFrom(graph: EcoGraph, sources: string[]): Record<string, number> {
-  const { ids, position, starts, neighbours } = adjacencyOf(graph);
+  const index = adjacencyOf(graph);
+  const { original, starts, neighbours } = breadthFirstAdjacency(index, index.ids.map(() => true));
+  const compact = new Int32Array(original.length);
+  original.forEach((i, c) => (compact[i] = c));
   const totals = sampledBrandes(starts, neighbours, sources.map((id) => {
-    const i = position.get(id);
+    const i = index.position.get(id);
     if (i === undefined) throw new Error(`analytics/centrality: unknown node "${id}"`);
-    return i;
+    return compact[i]!;
   }));
-  return Object.fromEntries(ids.map((id, i) => [id, totals[i]!]));
+  return Object.fromEntries(index.ids.map((id, i) => [id, totals[compact[i]!]!]));
 }
 
 /**
