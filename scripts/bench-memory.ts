@@ -12,7 +12,10 @@
  * 2. A server in a child process over an embedded store imported from the
  *    same bundle (in another child, so that the import's own peak does not
  *    count): its RSS, heap and external memory after the first map and the
- *    derivation and layout it starts have settled (`--state-only` skips it).
+ *    derivation and layout it starts have settled, and again once the idle
+ *    workers they ran in have ended; then the same for a server restarted on
+ *    that store, from the snapshot the first one saved (`--state-only` skips
+ *    both).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
@@ -29,6 +32,9 @@ import type { Bundle } from '../server/schemas/bundle.js';
 import { generatedBundleArgs, generatedBundleFile } from './generated-bundle.js';
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+/** Past run-worker.ts's 10 s an idle worker is kept for. */
+const WORKERS_ENDED_MS = 15_000;
+
 const args = generatedBundleArgs({ snapshot: { type: 'boolean', default: false }, 'state-only': { type: 'boolean', default: false }, bundle: { type: 'string' }, phase: { type: 'string' }, 'data-dir': { type: 'string' } });
 
 // --bundle: an existing bundle file instead of the generated one of the given size.
@@ -85,14 +91,22 @@ async function main() {
   const child = (phase: string) => [...process.execArgv.filter((a) => a !== '--expose-gc'), '--expose-gc', process.argv[1]!, ...sizeArgs, '--phase', phase, '--data-dir', dataDir];
   try {
     execFileSync(process.execPath, child('import'), { stdio: 'inherit' });
-    const server = spawn(process.execPath, child('serve'), { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    server.stdout.on('data', (chunk: Buffer) => {
-      output += chunk;
-      process.stdout.write(chunk);
-    });
-    await new Promise((resolve, reject) => server.on('exit', (code) => (code === 0 ? resolve(code) : reject(new Error(`server phase exited with ${code}`)))));
-    console.table(JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, string>);
+    // First cold (the store read whole, metrics derived, the layout made, a snapshot saved), then restarted on the
+    // same store, restored from that snapshot as a server restarted in production is.
+    const servers: Record<string, Record<string, string>> = {};
+    for (const start of ['cold', 'restarted from its snapshot']) {
+      const server = spawn(process.execPath, child('serve'), { stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      server.stdout.on('data', (chunk: Buffer) => {
+        output += chunk;
+        process.stdout.write(chunk);
+      });
+      await new Promise((resolve, reject) => server.on('exit', (code) => (code === 0 ? resolve(code) : reject(new Error(`server phase exited with ${code}`)))));
+      servers[start] = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, string>;
+    }
+    // One row a figure, one column a start.
+    const starts = Object.keys(servers);
+    console.table(Object.fromEntries(Object.keys(servers[starts[0]!]!).map((figure) => [figure, Object.fromEntries(starts.map((start) => [start, servers[start]![figure]]))])));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -124,12 +138,14 @@ async function serve(dataDir: string) {
   const response = await fetch(`${url}/api/map`);
   await response.arrayBuffer();
   const firstMap = performance.now() - started;
+  // A server restored from its snapshot answers the map from it first and restores the rest meanwhile.
+  await app.projection.current();
   await app.projection.settled();
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
   const figures = {
     'first map': `${(firstMap / 1000).toFixed(1)} s (status ${response.status})`,
-    'derivation and layout settled after': `${((performance.now() - started) / 1000).toFixed(1)} s`,
+    'projection whole, derivation and layout settled after': `${((performance.now() - started) / 1000).toFixed(1)} s`,
     'server RSS': mb(m.rss),
     'V8 heap used': mb(m.heapUsed),
     'V8 heap reserved': mb(m.heapTotal),
@@ -137,6 +153,16 @@ async function serve(dataDir: string) {
     'the rest (native: the embedded store, code, thread stacks)': mb(m.rss - m.heapTotal - m.external),
     'peak RSS': mb(process.resourceUsage().maxRSS * 1024),
   };
+  // The deriving and layout workers stay for their next job a while (server/projection/run-worker.ts): the figures
+  // above count their heaps; once they have ended, what the server holds for as long as nothing changes.
+  await new Promise((resolve) => setTimeout(resolve, WORKERS_ENDED_MS));
+  (globalThis as { gc?: () => void }).gc?.();
+  const idle = process.memoryUsage();
+  Object.assign(figures, {
+    [`server RSS once its workers ended (${WORKERS_ENDED_MS / 1000} s later)`]: mb(idle.rss),
+    'V8 heap used then': mb(idle.heapUsed),
+    'the rest then (native)': mb(idle.rss - idle.heapTotal - idle.external),
+  });
   await app.close();
   console.log(JSON.stringify(figures));
 }
