@@ -1,8 +1,9 @@
 // A page of partners in id order, after the cursor id, filtered on their own
-// fields only (list.cypher also filters on memberships): the embedded engine
-// runs list.cypher's EXISTS subqueries for every partner even when their
-// filters are null, 0.6 s a page at 100,000 partners against 35 ms here.
-// Null filters match everything; $q is lower case.
+// fields only (the list-in-/list-with-/list-at- statements also filter on
+// memberships): the embedded engine ran the membership EXISTS subqueries for
+// every partner even when their filters are null, 0.6 s a page at 100,000
+// partners against 35 ms here. Null filters match everything; $q is lower
+// case.
 // params: $after, $limit, $type, $tier, $q
 // returns: record, capabilities, regions, segments, lifecycle
 MATCH (p:Partner)

@@ -893,10 +893,14 @@ export class GraphStore {
   async listPartners(q: PartnerListQuery): Promise<Page<Partner>> {
     const byFields = { after: decodeIdCursor(q.cursor), limit: q.limit, type: orNull(q.type), tier: orNull(q.tier), q: q.q === undefined ? null : q.q.toLowerCase() };
     const memberships = { stage: orNull(q.stage), region: orNull(q.region), segment: orNull(q.segment), capability: orNull(q.capability) };
-    // Without a membership filter, the statement without them: see partners/list-by-fields.cypher.
-    const rows = Object.values(memberships).every((filter) => filter === null)
-      ? await this.executor.read('partners/list-by-fields', byFields)
-      : await this.executor.read('partners/list', { ...byFields, ...memberships });
+    // A statement that starts from one membership filter's partners, the likely fewest first (see partners/list-in-region.cypher).
+    const statement =
+      memberships.capability !== null ? 'partners/list-with-capability'
+      : memberships.region !== null ? 'partners/list-in-region'
+      : memberships.segment !== null ? 'partners/list-in-segment'
+      : memberships.stage !== null ? 'partners/list-at-stage'
+      : undefined;
+    const rows = statement === undefined ? await this.executor.read('partners/list-by-fields', byFields) : await this.executor.read(statement, { ...byFields, ...memberships });
     return pageByKey(rows.map(records.partnerFromRow), q.limit, (p) => p.id);
   }
 

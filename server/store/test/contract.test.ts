@@ -181,6 +181,8 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(moved.history.at(-1)).toEqual(move);
     expect((await t.store.getPartner('p-acme'))?.lifecycle).toEqual({ resell: 'grow', services: 'grow' });
     expect((await t.store.listPartners({ limit: 10, stage: 'activate' })).items).toEqual([]);
+    // At one stage in two tracks, one item of the page.
+    expect((await t.store.listPartners({ limit: 10, stage: 'grow' })).items.map((p) => p.id)).toEqual(['p-acme']);
 
     // An update that leaves the stages alone records nothing; the history travels in the export.
     await t.store.write(async (w) => w.upsertPartners([(await t.store.getPartner('p-acme'))!]));
@@ -240,9 +242,20 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(await ids({ stage: 'onboard' })).toEqual(['p-nimbus']);
     expect(await ids({ q: 'HELIX' })).toEqual(['p-helix']);
     expect(await ids({ q: 'acme.example' })).toEqual(['p-acme']);
-    // A field and a membership filter together (two statements serve the list: see partners/list-by-fields.cypher).
+    // A field and a membership filter together, and memberships together: five statements serve the list, one
+    // without membership filters (partners/list-by-fields.cypher) and one starting from each kind of membership.
     expect(await ids({ type: 'technology', region: 'apac' })).toEqual(['p-helix']);
     expect(await ids({ tier: 'gold', region: 'apac' })).toEqual([]);
+    expect(await ids({ q: 'nimbus', segment: 'smb' })).toEqual(['p-nimbus']);
+    expect(await ids({ type: 'technology', stage: 'onboard' })).toEqual([]);
+    expect(await ids({ capability: 'cap-siem', stage: 'grow', region: 'emea' })).toEqual(['p-acme']);
+    expect(await ids({ capability: 'cap-siem', stage: 'onboard' })).toEqual([]);
+    expect(await ids({ region: 'apac', segment: 'smb', stage: 'onboard' })).toEqual(['p-nimbus']);
+    expect(await ids({ segment: 'smb', stage: 'onboard', capability: 'cap-siem' })).toEqual([]);
+    expect(await ids({ stage: 'onboard', region: 'emea' })).toEqual([]);
+    const anchored = await t.store.listPartners({ limit: 1, region: 'apac' });
+    expect(anchored.items.map((p) => p.id)).toEqual(['p-helix']);
+    expect((await t.store.listPartners({ limit: 1, region: 'apac', cursor: anchored.nextCursor! })).items.map((p) => p.id)).toEqual(['p-nimbus']);
     const first = await t.store.listPartners({ limit: 2 });
     expect(first.items.map((p) => p.id)).toEqual(['p-acme', 'p-helix']);
     const second = await t.store.listPartners({ limit: 2, cursor: first.nextCursor! });

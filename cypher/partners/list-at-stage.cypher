@@ -1,17 +1,21 @@
-// A filtered page of partners in id order, after the cursor id.
-// Null filters match everything; $q is lower case.
+// A page of partners at $stage in any track, in id order, after the cursor id:
+// it starts from the lifecycle relationships at that stage and filters those
+// alone. Starting from every partner, the embedded engine ran the membership
+// subqueries for each: 0.6-0.7 s a page at 100,000 partners, 0.25 s from here.
+// Other null filters match everything; $q is lower case. (list-by-
+// fields.cypher serves pages without a membership filter;
+// GraphStore.listPartners picks the statement.)
 // params: $after, $limit, $type, $tier, $stage, $region, $segment, $capability, $q
 // returns: record, capabilities, regions, segments, lifecycle
-MATCH (p:Partner)
-WHERE p.id > $after
+MATCH (:Track)<-[at:IN_TRACK]-(p:Partner)
+WHERE at.stage = $stage AND p.id > $after
   AND ($type IS NULL OR $type IN p.types)
   AND ($tier IS NULL OR p.tier = $tier)
-  AND ($stage IS NULL OR EXISTS { (p)-[:IN_TRACK {stage: $stage}]->(:Track) })
   AND ($q IS NULL OR toLower(p.name) CONTAINS $q OR coalesce(p.domain, '') CONTAINS $q)
   AND ($region IS NULL OR EXISTS { (p)-[:OPERATES_IN]->(:Region {id: $region}) })
   AND ($segment IS NULL OR EXISTS { (p)-[:SERVES_SEGMENT]->(:Segment {id: $segment}) })
   AND ($capability IS NULL OR EXISTS { (p)-[:HAS_CAPABILITY]->(:Capability {id: $capability}) })
-WITH p ORDER BY p.id LIMIT $limit
+WITH DISTINCT p ORDER BY p.id LIMIT $limit
 RETURN p {.*} AS record,
   [(p)-[c:HAS_CAPABILITY]->(cap:Capability) | {id: cap.id, level: c.level, certified: c.certified}] AS capabilities,
   [(p)-[:OPERATES_IN]->(r:Region) | r.id] AS regions,
