@@ -101,8 +101,14 @@ export async function entityRoutes(app: FastifyInstance) {
     );
 
     api.delete(`/api/${e.section}/:id`, { schema: { tags, summary: `Delete a ${e.noun} and its relationships`, params: IdParams, response: { 204: z.null(), ...errors } } }, async (request, response) => {
-      const { result: existed } = await store.write((w) => w.delete(e.section, request.params.id));
-      if (!existed) throw new NotFoundError(e.noun, request.params.id);
+      const { section } = e;
+      const id = request.params.id;
+      const existed = await app.projection.writing(async () => {
+        const { result, version } = await store.write((w) => w.delete(section, id));
+        if (result && section !== 'capabilities') app.projection.applyDeleted({ section, id }, version);
+        return result;
+      });
+      if (!existed) throw new NotFoundError(e.noun, id);
       return response.status(204).send(null);
     });
   }

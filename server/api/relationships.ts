@@ -31,7 +31,11 @@ export async function relationshipRoutes(app: FastifyInstance) {
   );
 
   api.delete('/api/relationships', { schema: { tags, summary: 'Delete a relationship', querystring: RelationshipKey, response: { 204: z.null(), 400: ErrorResponse, 404: ErrorResponse } } }, async (request, response) => {
-    const { result: deleted } = await app.store.write((w) => w.deleteRelationship(request.query));
+    const deleted = await app.projection.writing(async () => {
+      const { result, version } = await app.store.write((w) => w.deleteRelationship(request.query));
+      if (result > 0) app.projection.applyDeleted({ section: 'relationships', ...request.query }, version);
+      return result;
+    });
     if (deleted === 0) throw new NotFoundError('relationship', `${request.query.from}-[${request.query.type}]->${request.query.to}`);
     return response.status(204).send(null);
   });

@@ -138,6 +138,18 @@ export function addRelationship(graph: EcoGraph, r: RelationshipSpec): void {
   graph.replaceEdgeAttributes(key, summarise(shared, [...kept, fact(from)]));
 }
 
+/**
+ * Removes the pair's relationships of this type that start at `from` (of
+ * this role only, when one is given), as the store's relationship delete
+ * does, and the edge with the last of them.
+ */
+export function removeRelationship(graph: EcoGraph, r: { from: string; to: string; type: RelationshipType; role?: string }): void {
+  const key = graph.edge(r.from, r.to);
+  if (key === undefined) return;
+  const kept = graph.getEdgeAttribute(key, 'relationships').filter((f) => !(f.type === r.type && f.from === r.from && (r.role === undefined || f.role === r.role)));
+  if (kept.length === 0) graph.dropEdge(key);
+  else graph.replaceEdgeAttributes(key, summarise(internerOf(graph), kept));
+}
 
 /** An edge's attributes from its relationships, in an order that does not depend on the order they arrived in. */
 function summarise(shared: Interner, facts: RelationshipFact[]): EcoEdge {

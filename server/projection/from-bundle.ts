@@ -1,10 +1,11 @@
 /**
  * Projects a bundle into the lean analytics graph and its catalogue: the
  * store's whole export when the projection is built, or one committed write
- * when it is kept current in place.
+ * (or delete) when it is kept current in place.
  */
 import type { Bundle } from '../schemas/bundle.js';
-import { addCustomer, addPartner, addRelationship, createEcoGraph, type RelationshipSpec } from './build.js';
+import type { RelationshipType } from '../schemas/model.js';
+import { addCustomer, addPartner, addRelationship, createEcoGraph, removeRelationship, type RelationshipSpec } from './build.js';
 import type { EcoCatalogue, EcoGraph } from './types.js';
 
 /** A bundle, or the store's lean read for the projection (relationships without their provenance). */
@@ -56,4 +57,38 @@ export function applyBundle(graph: EcoGraph, catalogue: EcoCatalogue, bundle: Pr
   };
   replaceById(catalogue.deals, bundle.deals);
   replaceById(catalogue.solutions, bundle.solutions);
+}
+
+/**
+ * What a committed delete removed from the store. A capability's delete is
+ * not among them: any number of partners and customers hold or need one, so
+ * the projection is read again instead.
+ */
+export type ProjectionDeletion =
+  | { section: 'partners' | 'customers' | 'deals' | 'solutions'; id: string }
+  | { section: 'relationships'; from: string; to: string; type: RelationshipType; role?: string };
+
+/**
+ * Removes from a projection what a delete removed from the store: a partner
+ * with its relationships and its part in deals and solutions, a customer
+ * with its relationships and its deals (the store deletes them with it), a
+ * deal, a solution, or one or more relationships of a pair.
+ */
+export function applyDeletion(graph: EcoGraph, catalogue: EcoCatalogue, deletion: ProjectionDeletion): void {
+  if (deletion.section === 'relationships') return removeRelationship(graph, deletion);
+  const { id } = deletion;
+  // In place, as applyBundle keeps the lists.
+  const keep = <T>(list: T[], kept: (item: T) => T | undefined) => {
+    const left = list.flatMap((item) => kept(item) ?? []);
+    list.length = 0;
+    for (const item of left) list.push(item);
+  };
+  if ((deletion.section === 'partners' || deletion.section === 'customers') && graph.hasNode(id)) graph.dropNode(id);
+  if (deletion.section === 'partners') {
+    keep(catalogue.deals, (deal) => (deal.partners.some((p) => p.partner === id) ? { ...deal, partners: deal.partners.filter((p) => p.partner !== id) } : deal));
+    keep(catalogue.solutions, (solution) => (solution.partners.includes(id) ? { ...solution, partners: solution.partners.filter((p) => p !== id) } : solution));
+  }
+  if (deletion.section === 'customers') keep(catalogue.deals, (deal) => (deal.customer === id ? undefined : deal));
+  if (deletion.section === 'deals') keep(catalogue.deals, (deal) => (deal.id === id ? undefined : deal));
+  if (deletion.section === 'solutions') keep(catalogue.solutions, (solution) => (solution.id === id ? undefined : solution));
 }
