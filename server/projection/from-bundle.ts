@@ -51,9 +51,7 @@ export function applyBundle(graph: EcoGraph, catalogue: EcoCatalogue, bundle: Pr
     // A write without any leaves the list alone: at 100,000 partners it is long, and a write is a row or two.
     if (items.length === 0) return;
     const incoming = new Set(items.map((i) => i.id));
-    const kept = list.filter((i) => !incoming.has(i.id));
-    list.length = 0;
-    for (const item of [...kept, ...items]) list.push(item);
+    refill(list, [...list.filter((i) => !incoming.has(i.id)), ...items]);
   };
   replaceById(catalogue.deals, bundle.deals);
   replaceById(catalogue.solutions, bundle.solutions);
@@ -77,18 +75,19 @@ export type ProjectionDeletion =
 export function applyDeletion(graph: EcoGraph, catalogue: EcoCatalogue, deletion: ProjectionDeletion): void {
   if (deletion.section === 'relationships') return removeRelationship(graph, deletion);
   const { id } = deletion;
-  // In place, as applyBundle keeps the lists.
-  const keep = <T>(list: T[], kept: (item: T) => T | undefined) => {
-    const left = list.flatMap((item) => kept(item) ?? []);
-    list.length = 0;
-    for (const item of left) list.push(item);
-  };
+  const { deals, solutions } = catalogue;
   if ((deletion.section === 'partners' || deletion.section === 'customers') && graph.hasNode(id)) graph.dropNode(id);
   if (deletion.section === 'partners') {
-    keep(catalogue.deals, (deal) => (deal.partners.some((p) => p.partner === id) ? { ...deal, partners: deal.partners.filter((p) => p.partner !== id) } : deal));
-    keep(catalogue.solutions, (solution) => (solution.partners.includes(id) ? { ...solution, partners: solution.partners.filter((p) => p !== id) } : solution));
+    refill(deals, deals.map((deal) => (deal.partners.some((p) => p.partner === id) ? { ...deal, partners: deal.partners.filter((p) => p.partner !== id) } : deal)));
+    refill(solutions, solutions.map((solution) => (solution.partners.includes(id) ? { ...solution, partners: solution.partners.filter((p) => p !== id) } : solution)));
   }
-  if (deletion.section === 'customers') keep(catalogue.deals, (deal) => (deal.customer === id ? undefined : deal));
-  if (deletion.section === 'deals') keep(catalogue.deals, (deal) => (deal.id === id ? undefined : deal));
-  if (deletion.section === 'solutions') keep(catalogue.solutions, (solution) => (solution.id === id ? undefined : solution));
+  if (deletion.section === 'customers') refill(deals, deals.filter((deal) => deal.customer !== id));
+  if (deletion.section === 'deals') refill(deals, deals.filter((deal) => deal.id !== id));
+  if (deletion.section === 'solutions') refill(solutions, solutions.filter((solution) => solution.id !== id));
+}
+
+/** Gives `list` these items, in place: the catalogue's lists are shared with whoever holds the projection. */
+function refill<T>(list: T[], items: T[]): void {
+  list.length = 0;
+  for (const item of items) list.push(item);
 }
