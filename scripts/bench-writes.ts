@@ -11,13 +11,17 @@
  * (a server started from its snapshot restores it for seconds after its
  * first map).
  *
- *   npm run bench:writes [-- --store grafeo|neo4j --data-dir DIR --bundle file.json --writes 300 --readers 16,64 --no-export]
+ *   npm run bench:writes [-- --store grafeo|neo4j --data-dir DIR --bundle file.json --writes 300 --readers 16,64 --no-export --profile DIR]
+ *
+ * --profile writes the server's main thread's CPU profile of each load to
+ * DIR/writes-<readers>.cpuprofile (open it in Chrome's DevTools).
  *
  * The embedded store is kept in --data-dir (imported from the bundle the first
  * time); --store neo4j uses NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD and imports
  * the bundle when the database holds no partners.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -41,6 +45,7 @@ const { values } = parseArgs({
     readers: { type: 'string', default: '16,64' },
     // The export takes minutes at 100,000 partners; --no-export leaves it out.
     export: { type: 'boolean', default: true },
+    profile: { type: 'string' },
   },
 });
 if (values.store !== 'grafeo' && values.store !== 'neo4j') throw new Error('bench-writes: --store is grafeo or neo4j');
@@ -157,6 +162,7 @@ for (const readers of [0, ...values.readers.split(',').filter(Boolean).map(Numbe
   const loadBefore = loadavg()[0]!;
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
+  const profiler = await startProfile();
   const started = performance.now();
   for (let n = 0; n < Number(values.writes); n++) {
     latencies.push(await oneWrite());
@@ -164,6 +170,7 @@ for (const readers of [0, ...values.readers.split(',').filter(Boolean).map(Numbe
   }
   const seconds = (performance.now() - started) / 1000;
   histogram.disable();
+  await profiler?.(`writes-${readers}.cpuprofile`);
   const readLatencies = (await load.stop()).sort((a, b) => a - b);
   latencies.sort((a, b) => a - b);
   rows[`${readers} reading connections`] = {
@@ -185,6 +192,21 @@ console.table(rows);
 // And a full export as a client receives it: the body streamed while the store is read.
 if (values.export) await timeExport();
 await app.close();
+
+/** With --profile, starts profiling this thread (the server's event loop); the function returned writes the profile. */
+async function startProfile(): Promise<((name: string) => Promise<void>) | undefined> {
+  if (values.profile === undefined) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (name) => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    mkdirSync(values.profile!, { recursive: true });
+    writeFileSync(path.join(values.profile!, name), JSON.stringify(profile));
+  };
+}
 
 async function timeExport(): Promise<void> {
   const exportStarted = performance.now();

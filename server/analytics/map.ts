@@ -10,7 +10,7 @@
  */
 import { RELATIONSHIP_TYPES } from '../schemas/model.js';
 import type { MapEdge, MapNode, MapQuery, MapResponse } from '../schemas/analytics.js';
-import { drain, runSliced, type Steps } from '../projection/slices.js';
+import { drain, runSliced, shared, type Steps } from '../projection/slices.js';
 import type { DerivedMetrics, EcoEdge, EcoGraph, EcoNode } from '../projection/types.js';
 
 /** Super-nodes in an aggregated view at most: past a few hundred bubbles an overview stops being one. */
@@ -127,6 +127,8 @@ interface Kept {
    * collect the whole heap (seconds at 100,000 partners) every few writes.
    */
   spare?: Room;
+  /** the update of the adjacency under way, which computations drive in turn (see adjacencySteps) */
+  updating?: () => Steps<void>;
   pending: Pending;
   /** graph events heard: a build in slices that saw one is not used */
   changes: number;
@@ -155,19 +157,36 @@ function adjacencyOf(graph: EcoGraph): Adjacency {
   return drain(adjacencySteps(graph));
 }
 
+/**
+ * The adjacency with every change noted so far. One update (a patch or a
+ * build) is under way at a time, and every computation that needs it drives
+ * that same one: under a read load each write made every computation
+ * starting after it lay out arrays of its own (tens of MB at 100,000
+ * partners) only to throw them away, and V8 collected the whole heap for it.
+ */
 function* adjacencySteps(graph: EcoGraph): Steps<Adjacency> {
   const entry = kept(graph);
-  const { pending } = entry;
-  const old = entry.adjacency;
-  if (old !== undefined && !pending.rebuild && pending.nodes.size === 0 && pending.edges.size === 0) return old;
-  const adjacency = old === undefined || pending.rebuild ? yield* buildAdjacency(graph, ++lineages) : yield* patchAdjacency(graph, old, [...pending.nodes], [...pending.edges]);
-  // Another computation may have brought it up to date meanwhile, from the same graph: theirs stands.
-  if (entry.adjacency !== old) return entry.adjacency!;
-  entry.adjacency = adjacency;
-  pending.nodes.clear();
-  pending.edges.clear();
-  pending.rebuild = false;
-  return adjacency;
+  for (;;) {
+    const { pending } = entry;
+    if (entry.adjacency !== undefined && !pending.rebuild && pending.nodes.size === 0 && pending.edges.size === 0) return entry.adjacency;
+    yield* (entry.updating ??= shared(updateAdjacency(graph, entry)))();
+  }
+}
+
+function* updateAdjacency(graph: EcoGraph, entry: Kept): Steps<void> {
+  try {
+    const { pending } = entry;
+    const old = entry.adjacency;
+    const adjacency = old === undefined || pending.rebuild ? yield* buildAdjacency(graph, ++lineages) : yield* patchAdjacency(graph, old, [...pending.nodes], [...pending.edges]);
+    // The map's preparation in the background may have built one meanwhile, from the same graph: it stands.
+    if (entry.adjacency !== old) return;
+    entry.adjacency = adjacency;
+    pending.nodes.clear();
+    pending.edges.clear();
+    pending.rebuild = false;
+  } finally {
+    entry.updating = undefined;
+  }
 }
 
 /** Builds the adjacency in slices when the graph has none; false when the graph changed meanwhile, which spoils the build. */
@@ -352,14 +371,12 @@ function slotOf(adjacency: Pick<Adjacency, 'starts' | 'neighbours'>, a: number, 
 
 /** The map's index of the same metrics over a patched adjacency, from the old one: nodes added since have no community and are placed anew. */
 function carryOver(adjacency: Adjacency, { derived, index }: { derived: DerivedMetrics; index: MapIndex }): void {
-  const community = new Int32Array(adjacency.ids.length).fill(-1);
-  community.set(index.community);
+  const community = lengthened(index.community, adjacency.ids.length, -1);
   const carried: MapIndex = { ...adjacency, version: index.version, community, members: index.members, placements: new WeakMap() };
   const placed = index.placements.get(derived.positions);
   if (placed !== undefined) {
     // Newcomers are placed again, with their new neighbours, exactly as a fresh placement would.
-    const xy = new Float64Array(2 * adjacency.ids.length).fill(NaN);
-    xy.set(placed.xy);
+    const xy = lengthened(placed.xy, 2 * adjacency.ids.length, NaN);
     const unplaced = [...placed.unplaced];
     for (let i = index.community.length; i < adjacency.ids.length; i++) unplaced.push(i);
     for (const node of unplaced) xy[2 * node] = xy[2 * node + 1] = NaN;
@@ -368,6 +385,24 @@ function carryOver(adjacency: Adjacency, { derived, index }: { derived: DerivedM
   }
   adjacency.indices.set(derived, carried);
   adjacency.latest = { derived, index: carried };
+}
+
+/**
+ * `array` with `length` entries, those past its own set to `fill`: a view of
+ * the same memory when it has room (the older index, like the older
+ * adjacency, is read no more), else a copy with room to grow. A copy per
+ * write (7 MB at 100,000 partners) kept V8 collecting under a write load.
+ */
+function lengthened<T extends Int32Array | Float64Array>(array: T, length: number, fill: number): T {
+  const Type = array.constructor as { new (buffer: ArrayBufferLike, offset: number, length: number): T; new (length: number): T };
+  let longer: T;
+  if (array.byteOffset + length * array.BYTES_PER_ELEMENT <= array.buffer.byteLength) longer = new Type(array.buffer, array.byteOffset, length);
+  else {
+    longer = new Type(length + (length >> 4) + 1024).subarray(0, length) as T;
+    longer.set(array);
+  }
+  longer.fill(fill, array.length);
+  return longer;
 }
 
 /**

@@ -3,7 +3,7 @@
  * changes: the projection is edited in place through graphology's API, whose
  * events say when an index must be dropped.
  */
-import type { Steps } from './slices.js';
+import { shared, type Steps } from './slices.js';
 import type { EcoGraph, EcoNode } from './types.js';
 
 export const TOPOLOGY_EVENTS = ['nodeAdded', 'nodeDropped', 'edgeAdded', 'edgeDropped', 'cleared', 'edgesCleared'] as const;
@@ -32,10 +32,22 @@ export function perGraph<T>(events: readonly GraphEvent[], build: (graph: EcoGra
  * `perGraph` for an index built in steps (see slices.ts), so that a server
  * can build it in slices: the value is kept once built, unless the graph
  * changed meanwhile (one of `events` heard), and dropped on any of `events`.
+ * Computations asking while it is built drive the same build (`shared`).
  */
 export function perGraphSteps<T>(events: readonly GraphEvent[], build: (graph: EcoGraph) => Steps<T>): (graph: EcoGraph) => Steps<T> {
   const cache = new WeakMap<EcoGraph, T>();
+  /** the build under way, and the count of changes heard when it started */
+  const building = new WeakMap<EcoGraph, { run: () => Steps<T>; before: number }>();
   const changes = new WeakMap<EcoGraph, number>();
+  function* buildAndKeep(graph: EcoGraph, before: number): Steps<T> {
+    try {
+      const value = yield* build(graph);
+      if (changes.get(graph) === before) cache.set(graph, value);
+      return value;
+    } finally {
+      if (building.get(graph)?.before === before) building.delete(graph);
+    }
+  }
   return function* (graph) {
     if (cache.has(graph)) return cache.get(graph)!;
     if (!changes.has(graph)) {
@@ -43,13 +55,17 @@ export function perGraphSteps<T>(events: readonly GraphEvent[], build: (graph: E
       const heard = () => {
         changes.set(graph, changes.get(graph)! + 1);
         cache.delete(graph);
+        // A build under way when the graph changed is not shared with those asking after.
+        building.delete(graph);
       };
       for (const event of events) graph.on(event, heard);
     }
-    const before = changes.get(graph);
-    const value = yield* build(graph);
-    if (changes.get(graph) === before) cache.set(graph, value);
-    return value;
+    let under = building.get(graph);
+    if (under === undefined) {
+      const before = changes.get(graph)!;
+      building.set(graph, (under = { run: shared(buildAndKeep(graph, before)), before }));
+    }
+    return yield* under.run();
   };
 }
 
@@ -71,8 +87,8 @@ export interface NodeEventPayload {
  */
 export function maintainedPerGraphSteps<T>(build: (graph: EcoGraph) => Steps<T>, update: (value: T, key: string, node: EcoNode | undefined) => void): (graph: EcoGraph) => Steps<T> {
   const cache = new WeakMap<EcoGraph, T>();
-  return function* (graph) {
-    if (cache.has(graph)) return cache.get(graph)!;
+  const building = new WeakMap<EcoGraph, () => Steps<T>>();
+  function* buildAndKeep(graph: EcoGraph): Steps<T> {
     let moved = false;
     const heard = () => void (moved = true);
     for (const event of NODE_EVENTS) graph.on(event, heard);
@@ -81,6 +97,7 @@ export function maintainedPerGraphSteps<T>(build: (graph: EcoGraph) => Steps<T>,
       value = yield* build(graph);
     } finally {
       for (const event of NODE_EVENTS) graph.off(event, heard);
+      building.delete(graph);
     }
     if (moved || cache.has(graph)) return value;
     cache.set(graph, value);
@@ -92,5 +109,12 @@ export function maintainedPerGraphSteps<T>(build: (graph: EcoGraph) => Steps<T>,
     };
     graph.on('nodeAdded', changed).on('nodeAttributesUpdated', changed).on('nodeDropped', dropped).on('cleared', forget).on('eachNodeAttributesUpdated', forget);
     return value;
+  }
+  return function* (graph) {
+    if (cache.has(graph)) return cache.get(graph)!;
+    // Computations asking while it is built drive the same build (`shared`).
+    let run = building.get(graph);
+    if (run === undefined) building.set(graph, (run = shared(buildAndKeep(graph))));
+    return yield* run();
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMap } from '../map.js';
+import { buildMap, mapSteps } from '../map.js';
 import { MapQuery } from '../../schemas/analytics.js';
 import { deriveMetrics } from '../../projection/derive.js';
 import { addCustomer, addPartner, addRelationship, createEcoGraph, type PartnerSpec } from '../../projection/build.js';
@@ -198,6 +198,33 @@ describe('buildMap after edits in place', () => {
     }
     expect(answer(live, {}).nodes.find((node) => node.id === 'a1')).toMatchObject({ label: 'Alpha one', tier: 'gold', community: metrics.communities.a1 });
     expect(answer(live, { focus: 'n1' }).nodes.map((node) => node.id).sort()).toEqual(['n0', 'n1']);
+  });
+
+  it('answers computations interleaved step by step after a write, which drive one patch between them, as a fresh map', () => {
+    const live = ecosystem();
+    const metrics = deriveMetrics(live, 1);
+    const queries: MapQuery[] = [MapQuery.parse({}), MapQuery.parse({ focus: 'a0', depth: 2 }), { ...MapQuery.parse({}), budget: 3 }];
+    buildMap(live, metrics, queries[0]!);
+    const edits: Array<(graph: EcoGraph) => void> = [
+      (g) => addPartner(g, { id: 'n0', types: ['service'], regions: ['na'] }),
+      (g) => addRelationship(g, { from: 'n0', to: 'a0', type: 'CO_SELLS_WITH' }),
+      (g) => addRelationship(g, { from: 'c2', to: 'b1', type: 'REFERS_TO' }),
+    ];
+    for (const edit of edits) {
+      edit(live);
+      const running = queries.map((query) => mapSteps(live, metrics, query));
+      const answers: unknown[] = [];
+      // One step of each in turn, as the server runs their slices.
+      while (answers.filter((answer) => answer !== undefined).length < running.length) {
+        running.forEach((steps, i) => {
+          if (answers[i] !== undefined) return;
+          const step = steps.next();
+          if (step.done) answers[i] = step.value;
+        });
+      }
+      const fresh = live.copy();
+      expect(answers).toEqual(queries.map((query) => buildMap(fresh, metrics, query)));
+    }
   });
 
   it('rebuilds after a drop', () => {
