@@ -75,7 +75,7 @@ export function buildPartnerView(projection: Projection, partner: string, shared
       whole.forEachEdge(other, (edge, attributes, source, target) => {
         if (!mine.has(source === other ? target : source)) return;
         // The customer, not what it is worth to the other partner.
-        addEdge(edge, { ...attributes, value: 0, relationships: attributes.relationships.map((r) => ({ ...r, value: 0 })) });
+        addEdge(edge, attributes.relationships === undefined ? { ...attributes, value: 0 } : { ...attributes, value: 0, relationships: attributes.relationships.map((r) => ({ ...r, value: 0 })) });
       });
     }
   }

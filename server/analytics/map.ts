@@ -594,7 +594,7 @@ function edgeId(a: string, b: string): string {
 
 /** How many relationships an edge stands for. */
 function weight(edge: EcoEdge): number {
-  return Math.max(1, edge.relationships.length);
+  return Math.max(1, edge.relationships?.length ?? 1);
 }
 
 function typeNames(bits: number): string[] {

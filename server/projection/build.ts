@@ -54,6 +54,22 @@ export function internerOf(graph: EcoGraph): Interner {
   return interner;
 }
 
+const edgeCounts = new WeakMap<EcoGraph, number>();
+/**
+ * A key for the graph's next edge: base 36 of a count kept per graph. The
+ * keys graphology generates ('geid_<graph>_<n>') are built from three strings
+ * and flattened into a fourth when first hashed: about 60 bytes more an edge.
+ */
+export function nextEdgeKey(graph: EcoGraph): string {
+  let count = edgeCounts.get(graph) ?? 0;
+  let key: string;
+  // A graph copied from another holds its keys without its count.
+  do key = (count++).toString(36);
+  while (graph.hasEdge(key));
+  edgeCounts.set(graph, count);
+  return key;
+}
+
 export interface PartnerSpec {
   id: string;
   label?: string;
@@ -125,15 +141,15 @@ export function addRelationship(graph: EcoGraph, r: RelationshipSpec): void {
   const fact = (from: string): RelationshipFact => ({ type: r.type, from, ...(r.role === undefined ? {} : { role: shared.string(r.role) }), value: r.annualValue ?? 0 });
   const key = graph.edge(r.from, r.to);
   if (key === undefined) {
-    const relationship = fact(r.from);
-    const added = graph.addEdge(r.from, r.to, summarise(shared, [relationship]));
+    const attributes = summarise(shared, [fact(r.from)]);
+    const added = graph.addEdgeWithKey(nextEdgeKey(graph), r.from, r.to, attributes);
     // The node's own key rather than the record's copy of it: one string per node, not one per relationship.
-    relationship.from = graph.source(added);
+    attributes.from = graph.source(added);
     return;
   }
   const from = graph.source(key) === r.from ? graph.source(key) : graph.target(key);
   const same = (f: RelationshipFact) => f.type === r.type && f.from === from && f.role === r.role;
-  const kept = graph.getEdgeAttribute(key, 'relationships').filter((f) => !same(f));
+  const kept = relationshipsOf(graph.getEdgeAttributes(key)).filter((f) => !same(f));
   // Through graphology's API, so that indexes kept per graph hear of the change.
   graph.replaceEdgeAttributes(key, summarise(shared, [...kept, fact(from)]));
 }
@@ -146,13 +162,17 @@ export function addRelationship(graph: EcoGraph, r: RelationshipSpec): void {
 export function removeRelationship(graph: EcoGraph, r: { from: string; to: string; type: RelationshipType; role?: string }): void {
   const key = graph.edge(r.from, r.to);
   if (key === undefined) return;
-  const kept = graph.getEdgeAttribute(key, 'relationships').filter((f) => !(f.type === r.type && f.from === r.from && (r.role === undefined || f.role === r.role)));
+  const kept = relationshipsOf(graph.getEdgeAttributes(key)).filter((f) => !(f.type === r.type && f.from === r.from && (r.role === undefined || f.role === r.role)));
   if (kept.length === 0) graph.dropEdge(key);
   else graph.replaceEdgeAttributes(key, summarise(internerOf(graph), kept));
 }
 
-/** An edge's attributes from its relationships, in an order that does not depend on the order they arrived in. */
+/** An edge's attributes from its relationships (at least one), in an order that does not depend on the order they arrived in. */
 function summarise(shared: Interner, facts: RelationshipFact[]): EcoEdge {
+  if (facts.length === 1) {
+    const [{ type, from, role, value }] = facts as [RelationshipFact];
+    return { types: shared.list([type]), roles: shared.list(role === undefined ? [] : [role]), value, from };
+  }
   const relationships = facts.sort(
     (a, b) => RELATIONSHIP_TYPES.indexOf(a.type) - RELATIONSHIP_TYPES.indexOf(b.type) || compareIds(a.from, b.from) || compareIds(a.role ?? '', b.role ?? ''),
   );
@@ -162,4 +182,12 @@ function summarise(shared: Interner, facts: RelationshipFact[]): EcoEdge {
     value: relationships.reduce((sum, f) => sum + f.value, 0),
     relationships,
   };
+}
+
+/** The relationships an edge stands for (see EcoEdge): its list, or the one its own fields hold. */
+export function relationshipsOf(edge: EcoEdge): RelationshipFact[] {
+  if (edge.relationships !== undefined) return edge.relationships;
+  const type = edge.types[0]!;
+  const role = edge.roles[0];
+  return [role === undefined ? { type, from: edge.from, value: edge.value } : { type, from: edge.from, role, value: edge.value }];
 }

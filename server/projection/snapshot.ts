@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { createEcoGraph, internerOf } from './build.js';
+import { createEcoGraph, internerOf, nextEdgeKey, relationshipsOf } from './build.js';
 import { runSliced, slicer, type Steps } from './slices.js';
 import type { MapResponse } from '../schemas/analytics.js';
 import type { CustomerNode, DerivedMetrics, EcoCatalogue, EcoEdge, EcoGraph, PartnerNode, Projection, RelationshipFact } from './types.js';
@@ -256,7 +256,7 @@ export async function loadSnapshot(
   while (restored < header.edges) {
     const frame = await next<EdgeFrame>();
     shared.extend(frame.shared);
-    await runSliced(restoreEdges(graph, shared, ids, frame, restored), pause);
+    await runSliced(restoreEdges(graph, shared, ids, frame), pause);
     restored += frame.values.length;
   }
   const derived = await fromDerivedFrame(await next<DerivedFrame>(), ids, pause);
@@ -472,8 +472,9 @@ class EdgeColumns {
     this.ends.push(source, target);
     this.lists.push(shared.list(edge.types), shared.list(edge.roles));
     this.values.push(edge.value);
-    this.facts.push(edge.relationships.length);
-    for (const fact of edge.relationships) {
+    const relationships = relationshipsOf(edge);
+    this.facts.push(relationships.length);
+    for (const fact of relationships) {
       this.facts.push(shared.string(fact.type), fact.role === undefined ? NONE : shared.string(fact.role), fact.from === sourceId ? 0 : 1);
       this.factValues.push(fact.value);
     }
@@ -491,8 +492,8 @@ class EdgeColumns {
   }
 }
 
-/** Adds a frame's edges, the first of them the graph's `restored`-th, yielding every SLICE of them. */
-function* restoreEdges(graph: EcoGraph, shared: SharedReader, ids: string[], frame: EdgeFrame, restored: number): Steps<void> {
+/** Adds a frame's edges, yielding every SLICE of them. */
+function* restoreEdges(graph: EcoGraph, shared: SharedReader, ids: string[], frame: EdgeFrame): Steps<void> {
   const { strings, lists } = shared;
   const { ends, facts, factValues } = frame;
   const count = frame.values.length;
@@ -502,17 +503,25 @@ function* restoreEdges(graph: EcoGraph, shared: SharedReader, ids: string[], fra
     if (e % SLICE === SLICE - 1) yield;
     const source = ids[ends[2 * e]!]!;
     const target = ids[ends[2 * e + 1]!]!;
-    // Of its exact length, as a fresh build makes it: grown by push, a one-fact list would hold room for sixteen.
-    const relationships = new Array<RelationshipFact>(counted(facts, at++, 3));
-    for (let r = 0; r < relationships.length; r++, at += 3) {
-      const role = facts[at + 1]!;
-      const type = strings[facts[at]!] as RelationshipFact['type'];
-      const from = facts[at + 2] === 1 ? target : source;
-      relationships[r] = role === NONE ? { type, from, value: factValues[fact++]! } : { type, from, role: strings[role]!, value: factValues[fact++]! };
+    const summary = { types: lists[frame.lists[2 * e]!] as EcoEdge['types'], roles: lists[frame.lists[2 * e + 1]!]!, value: frame.values[e]! };
+    const count = counted(facts, at++, 3);
+    let attributes: EcoEdge;
+    // One relationship is held in the edge's own fields, as a fresh build holds it (see EcoEdge).
+    if (count === 1) {
+      attributes = { ...summary, from: facts[at + 2] === 1 ? target : source };
+      at += 3;
+      fact++;
+    } else {
+      // Of its exact length, as a fresh build makes it: grown by push, a list would hold room for sixteen.
+      const relationships = new Array<RelationshipFact>(count);
+      for (let r = 0; r < relationships.length; r++, at += 3) {
+        const role = facts[at + 1]!;
+        const type = strings[facts[at]!] as RelationshipFact['type'];
+        const from = facts[at + 2] === 1 ? target : source;
+        relationships[r] = role === NONE ? { type, from, value: factValues[fact++]! } : { type, from, role: strings[role]!, value: factValues[fact++]! };
+      }
+      attributes = { ...summary, relationships };
     }
-    const attributes: EcoEdge = { types: lists[frame.lists[2 * e]!] as EcoEdge['types'], roles: lists[frame.lists[2 * e + 1]!]!, value: frame.values[e]!, relationships };
-    // A short key of its own (base 36 of its rank; graphology's generated keys, which later edges get, hold a '_'):
-    // the generated one is a longer string built in two allocations and hashed again to check it is free.
-    graph.addEdgeWithKey((restored + e).toString(36), source, target, attributes);
+    graph.addEdgeWithKey(nextEdgeKey(graph), source, target, attributes);
   }
 }

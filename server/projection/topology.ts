@@ -5,9 +5,9 @@
  * way makes their answers a function of the data alone, whatever order it
  * was imported, applied in place or read from the store in.
  */
-import { createEcoGraph } from './build.js';
+import { createEcoGraph, nextEdgeKey } from './build.js';
 import { drain, type Steps } from './slices.js';
-import type { EcoGraph, EcoNode } from './types.js';
+import type { EcoEdge, EcoGraph, EcoNode } from './types.js';
 import { compareIds } from '../order.js';
 
 /** What deriving metrics reads of a graph: its nodes, which are partners, and its edges. */
@@ -70,12 +70,15 @@ function growTo(keys: Float64Array, length: number): Float64Array {
   return grown;
 }
 
+/** What every edge of a graph from `fromTopology` holds: deriving reads none of it, and one frozen object serves them all. */
+const NO_RELATIONSHIPS: EcoEdge = Object.freeze({ types: Object.freeze([]) as never[], roles: Object.freeze([]) as never[], value: 0, relationships: Object.freeze([]) as never[] });
+
 /** A graph with the topology's nodes and edges, in its order, and only the attributes deriving reads (`kind`). */
 export function fromTopology(topology: Topology): EcoGraph {
   const graph = createEcoGraph();
   topology.ids.forEach((id, i) => graph.addNode(id, { kind: topology.partner[i] === 1 ? 'partner' : 'customer' } as EcoNode));
   for (let k = 0; k < topology.edges.length; k += 2) {
-    graph.addEdge(topology.ids[topology.edges[k]!]!, topology.ids[topology.edges[k + 1]!]!, { types: [], roles: [], value: 0, relationships: [] });
+    graph.addEdgeWithKey(nextEdgeKey(graph), topology.ids[topology.edges[k]!]!, topology.ids[topology.edges[k + 1]!]!, NO_RELATIONSHIPS);
   }
   return graph;
 }

@@ -3,7 +3,7 @@
  * level adds, what it strips, and the account mapping read from it.
  */
 import { describe, expect, it } from 'vitest';
-import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../../projection/build.js';
+import { addCustomer, addPartner, addRelationship, createEcoGraph, relationshipsOf } from '../../projection/build.js';
 import type { Projection } from '../../projection/types.js';
 import type { SharingLevel } from '../../schemas/sharing.js';
 import { accountMapping, buildPartnerView, levelFor } from '../visibility.js';
@@ -57,7 +57,7 @@ describe('access/visibility', () => {
     // Overlapping customers come without what they are worth to the other partner; others' lifecycles are not shown.
     const edge = view.graph.getEdgeAttributes(view.graph.edge('overlaps', 'c2')!);
     expect(edge.value).toBe(0);
-    expect(edge.relationships.map((r) => r.value)).toEqual([0]);
+    expect(relationshipsOf(edge).map((r) => r.value)).toEqual([0]);
     expect(view.graph.getNodeAttribute('overlaps', 'kind') === 'partner' && view.graph.getNodeAttributes('overlaps')).toMatchObject({ lifecycle: {} });
     expect(view.graph.getNodeAttributes('me')).toMatchObject({ lifecycle: { resell: 'grow' } });
     // Its deal names the hidden partner and its customer: a deal's team sees each other.

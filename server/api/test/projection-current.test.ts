@@ -1,5 +1,6 @@
 /** The projection follows the store: small writes in place, everything else by rebuild on the change counter. */
 import { afterAll, beforeAll, expect } from 'vitest';
+import { relationshipsOf } from '../../projection/build.js';
 import { projectBundle } from '../../projection/from-bundle.js';
 import type { EcoCatalogue, EcoGraph } from '../../projection/types.js';
 import { tinyBundle } from '../../test/fixtures.js';
@@ -21,7 +22,7 @@ afterAll(async () => {
 /** A graph's content, independent of edge keys and insertion order. */
 function content(graph: EcoGraph) {
   const nodes = Object.fromEntries(graph.mapNodes((id, a) => [id, a]));
-  const edges = graph.mapEdges((_e, a, s, t) => [[s, t].sort().join('~'), [...a.types].sort().join(','), [...a.roles].sort().join(','), a.value, a.relationships.map((f) => `${f.type}>${f.from}:${f.role ?? ''}`).sort().join(',')].join('|')).sort();
+  const edges = graph.mapEdges((_e, a, s, t) => [[s, t].sort().join('~'), [...a.types].sort().join(','), [...a.roles].sort().join(','), a.value, relationshipsOf(a).map((f) => `${f.type}>${f.from}:${f.role ?? ''}`).sort().join(',')].join('|')).sort();
   return { nodes, edges };
 }
 
