@@ -63,6 +63,36 @@ export function shared<T>(steps: Steps<T>): () => Steps<T> {
   };
 }
 
+/**
+ * `items` sorted by `compare` (stably), in steps: runs of a few thousand
+ * sorted one per step, then merged pairwise a few thousand items per step.
+ * Array.prototype.sort holds the event loop for the whole sort (half a
+ * second for 600,000 strings).
+ */
+export function* sortSteps<T>(items: readonly T[], compare: (a: T, b: T) => number, run = 4096): Steps<T[]> {
+  let from = items.slice();
+  for (let start = 0; start < from.length; start += run) {
+    const sorted = from.slice(start, start + run).sort(compare);
+    for (let k = 0; k < sorted.length; k++) from[start + k] = sorted[k]!;
+    yield;
+  }
+  let to = new Array<T>(from.length);
+  for (let width = run; width < from.length; width *= 2) {
+    for (let start = 0; start < from.length; start += 2 * width) {
+      const middle = Math.min(start + width, from.length);
+      const end = Math.min(start + 2 * width, from.length);
+      let [a, b] = [start, middle];
+      for (let k = start; k < end; k++) {
+        // Ties from the left run first: stable.
+        to[k] = b >= end || (a < middle && compare(from[b]!, from[a]!) >= 0) ? from[a++]! : from[b++]!;
+        if ((k - start) % run === run - 1) yield;
+      }
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
 export function drain<T>(steps: Steps<T>): T {
   for (;;) {
     const step = steps.next();

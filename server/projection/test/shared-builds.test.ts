@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addPartner, addRelationship, createEcoGraph } from '../build.js';
 import { maintainedPerGraphSteps, perGraphSteps, TOPOLOGY_EVENTS } from '../per-graph.js';
-import { drain, shared, type Steps } from '../slices.js';
+import { drain, shared, sortSteps, type Steps } from '../slices.js';
+import { seededRandom } from '../../analytics/communities.js';
 import type { EcoGraph } from '../types.js';
 
 /** Runs the steps one step each in turn, as the server runs computations' slices; their results in order. */
@@ -106,5 +107,22 @@ describe('projection/per-graph builds asked for at the same time', () => {
     addPartner(graph, { id: 'p3', types: ['reseller'] });
     expect(drain(index(graph))).toEqual(['p0', 'p1', 'p2', 'p3']);
     expect(counts.builds).toBe(1);
+  });
+});
+
+describe('projection/slices sortSteps', () => {
+  it('sorts as Array.prototype.sort does, stably, whatever the length, yielding between runs', () => {
+    const random = seededRandom(3);
+    for (const length of [0, 1, 5, 64, 65, 1000, 4097]) {
+      const items = Array.from({ length }, (_, i) => ({ key: Math.floor(random() * 50), i }));
+      const compare = (a: { key: number }, b: { key: number }) => a.key - b.key;
+      const steps = sortSteps(items, compare, 64);
+      let yields = 0;
+      let step = steps.next();
+      for (; !step.done; step = steps.next()) yields++;
+      expect(step.value).toEqual([...items].sort(compare));
+      expect(items.map(({ i }) => i)).toEqual(Array.from({ length }, (_, i) => i));
+      if (length > 64) expect(yields).toBeGreaterThan(length / 64);
+    }
   });
 });
