@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { createEcoGraph, internerOf, nextEdgeKey, relationshipsOf } from './build.js';
+import { createEcoGraph, internerOf, nextEdgeKey } from './build.js';
 import { runSliced, slicer, type Steps } from './slices.js';
 import type { MapResponse } from '../schemas/analytics.js';
 import type { CustomerNode, DerivedMetrics, EcoCatalogue, EcoEdge, EcoGraph, PartnerNode, Projection, RelationshipFact } from './types.js';
@@ -472,12 +472,19 @@ class EdgeColumns {
     this.ends.push(source, target);
     this.lists.push(shared.list(edge.types), shared.list(edge.roles));
     this.values.push(edge.value);
-    const relationships = relationshipsOf(edge);
-    this.facts.push(relationships.length);
-    for (const fact of relationships) {
-      this.facts.push(shared.string(fact.type), fact.role === undefined ? NONE : shared.string(fact.role), fact.from === sourceId ? 0 : 1);
-      this.factValues.push(fact.value);
+    if (edge.relationships === undefined) {
+      // A lone relationship, read from the edge's own fields: relationshipsOf would make a list and a fact per edge.
+      this.facts.push(1);
+      this.addFact(shared, sourceId, { type: edge.types[0]!, from: edge.from, role: edge.roles[0], value: edge.value });
+      return;
     }
+    this.facts.push(edge.relationships.length);
+    for (const fact of edge.relationships) this.addFact(shared, sourceId, fact);
+  }
+
+  private addFact(shared: SharedWriter, sourceId: string, fact: RelationshipFact): void {
+    this.facts.push(shared.string(fact.type), fact.role === undefined ? NONE : shared.string(fact.role), fact.from === sourceId ? 0 : 1);
+    this.factValues.push(fact.value);
   }
 
   frame(shared: SharedWriter): EdgeFrame {
