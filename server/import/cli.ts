@@ -176,6 +176,14 @@ async function windowed(): Promise<boolean> {
   return file !== undefined && file.isFile() && (values.window !== undefined || file.size > WINDOW_THRESHOLD_BYTES);
 }
 
+/**
+ * A full collection between windows, where `npm run import` exposes it (node --expose-gc). A window's rows and
+ * their resolution are garbage once it is committed, but V8 sees only its own heap, not the engine's memory
+ * beside it, and let the heap grow to 0.5-0.7 GB of them: at 100,000 partners the import's peak RSS was
+ * 2.05 GiB with it, 1.67 GiB with a collection after each window (0.3 s each).
+ */
+const collectGarbage: () => void = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
 /** The file, read window by window into the store: one line per window, with the file read so far and the process's memory. */
 async function importWindows(): Promise<ImportReport> {
   const store = await openStore(config);
@@ -202,6 +210,7 @@ async function importWindows(): Promise<ImportReport> {
         windowRows,
         batchRows,
         onWindow: ({ section, rows, done }) => {
+          collectGarbage();
           const seconds = (performance.now() - started) / 1000;
           console.error(
             `${seconds.toFixed(0).padStart(6)} s  ${section} +${rows.toLocaleString('en')}  ${done.toLocaleString('en')} rows  ${mb(read)}${of} read  ${Math.round(done / seconds).toLocaleString('en')} rows/s  RSS ${mb(process.memoryUsage.rss())} (JS heap ${mb(process.memoryUsage().heapUsed)})`,
