@@ -19,6 +19,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../server/config.js';
 import { GraphStore } from '../server/store/graph-store.js';
 import { openGrafeo } from '../server/store/grafeo.js';
 import { openNeo4j } from '../server/store/neo4j.js';
@@ -33,7 +34,7 @@ const dataDir = values['data-dir'] ?? './data';
 
 const store =
   values.store === 'neo4j'
-    ? new GraphStore(await openNeo4j({ uri: process.env.NEO4J_URI!, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? 'ecograph-local' }, loadQueries()))
+    ? new GraphStore(await openNeo4j(loadConfig().neo4j!, loadQueries()))
     : new GraphStore(await openGrafeo(dataDir, loadQueries()));
 const cache = new ExportCache(store, dataDir);
 // The first export must read the store: files an earlier run kept go first.

@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../server/config.js';
 import type { Executor } from '../server/store/executor.js';
 import { GraphStore } from '../server/store/graph-store.js';
 import { openGrafeo } from '../server/store/grafeo.js';
@@ -35,7 +36,9 @@ const values = generatedBundleArgs({
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024).toLocaleString('en')} MB`;
 const nodePeakRss = () => process.resourceUsage().maxRSS * 1024;
 const bundlePath = values.bundle ?? generatedBundleFile(values);
-const neo4jUri = process.env.NEO4J_URI;
+/** The Neo4j of NEO4J_URI, with the credentials' documented defaults (the configuration's). */
+const neo4j = loadConfig().neo4j;
+const neo4jUri = neo4j?.uri;
 
 /** The JVM serving the Bolt port of NEO4J_URI, found by its listening socket. */
 function jvmPid(): number | undefined {
@@ -161,7 +164,7 @@ async function run(kind: 'grafeo' | 'neo4j'): Promise<Record<string, string>> {
   const executor =
     kind === 'grafeo'
       ? await openGrafeo(dataDir, loadQueries())
-      : await openNeo4j({ uri: neo4jUri!, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' }, loadQueries());
+      : await openNeo4j(neo4j!, loadQueries());
   const spent = new Map<string, Spent>();
   const store = new GraphStore(values.profile ? profiled(executor, spent, kind === 'neo4j' ? jvmPid() : undefined) : executor);
   try {
