@@ -174,22 +174,33 @@ export function frameBuffers(frame: DerivedFrame): ArrayBuffer[] {
 }
 
 export async function derivedFrame(derived: DerivedMetrics, index: Map<string, number>, pause: () => Promise<void> | undefined): Promise<DerivedFrame> {
-  // One metric at a time, with a turn of the event loop between them.
+  // Metric by metric, with a look at the clock every few thousand nodes: at 100,000 partners each metric's
+  // conversion in one go (TypedArray.from with a mapping function, twice) held the event loop 0.6 s.
   const column = async (record: Record<string, number>): Promise<Column> => {
-    const keys = Object.keys(record);
-    const column = { keys: Uint32Array.from(keys, (id) => index.get(id)!), values: Float64Array.from(keys, (id) => record[id]!) };
-    await pause();
-    return column;
+    const ids = Object.keys(record);
+    const keys = new Uint32Array(ids.length);
+    const values = new Float64Array(ids.length);
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      keys[k] = index.get(id)!;
+      values[k] = record[id]!;
+      if ((k & 4095) === 4095) await pause();
+    }
+    return { keys, values };
   };
   const scores = await column(derived.betweenness.scores);
   const communities = await column(derived.communities);
   const pagerank = await column(derived.pagerank);
   const placed = Object.keys(derived.positions);
-  const positions = {
-    keys: Uint32Array.from(placed, (id) => index.get(id)!),
-    x: Float64Array.from(placed, (id) => derived.positions[id]!.x),
-    y: Float64Array.from(placed, (id) => derived.positions[id]!.y),
-  };
+  const positions = { keys: new Uint32Array(placed.length), x: new Float64Array(placed.length), y: new Float64Array(placed.length) };
+  for (let k = 0; k < placed.length; k++) {
+    const id = placed[k]!;
+    const { x, y } = derived.positions[id]!;
+    positions.keys[k] = index.get(id)!;
+    positions.x[k] = x;
+    positions.y[k] = y;
+    if ((k & 4095) === 4095) await pause();
+  }
   return {
     version: derived.version,
     layoutPending: derived.layoutPending,
