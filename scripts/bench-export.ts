@@ -5,7 +5,8 @@
  * change), then again from the file that export left beside the store (see
  * server/import/export-cache.ts); then, for JSON, once more after each of
  * two writes (a partner renamed, a partner deleted with its relationships),
- * brought forward from that file (export-reuse.ts);
+ * brought forward from that file (export-reuse.ts), the zip too (before the
+ * JSON, so from the file of the version before the write);
  * and the store's read alone, rows not written, to tell the engine's share
  * from ours. Prints seconds, size and
  * Node's peak RSS. The embedded store in --data-dir (e.g. one `npm run
@@ -57,7 +58,8 @@ try {
   };
   const byteSize = (chunk: string | Buffer) => (typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length);
   await timed('store read alone (rows, not written)', store.exportBatches(), () => 0);
-  for (const format of values.formats.split(',') as ExportFormat[]) {
+  const formats = values.formats.split(',') as ExportFormat[];
+  for (const format of formats) {
     for (const pass of ['first', 'again'] as const) {
       const stream = await cache.stream(format);
       await timed(`${format}, ${pass}: from the ${cache.lastFrom[format]}`, stream, byteSize);
@@ -71,6 +73,11 @@ try {
     ];
     for (const [what, write] of writes) {
       await write();
+      if (formats.includes('zip')) {
+        // The zip too, from the JSON kept at the version before the write (its untouched windows parsed back).
+        const zip = await cache.stream('zip');
+        await timed(`zip, after ${what}: from the ${cache.lastFrom.zip}`, zip, byteSize);
+      }
       const stream = await cache.stream(format);
       const patched = createHash('sha1');
       await timed(`${format}, after ${what}: from the ${cache.lastFrom[format]}`, tee(stream, patched), byteSize);

@@ -7,9 +7,10 @@
  * the store (no extra read of the store). The first JSON export after a
  * change is brought forward from the kept file of the version before, when
  * the change log says what changed since (see export-reuse.ts): the windows
- * of rows no write touched are copied from it, the others read. The zip, and
- * any export after a restart or a change the log cannot account for, reads
- * the store whole.
+ * of rows no write touched are copied from it, the others read. The zip is
+ * written from the kept JSON the same way (its rows parsed back), from an
+ * earlier version's or this one's. Any export after a restart and a write, or
+ * a change the log cannot account for, reads the store whole.
  *
  * An export is kept only when it ran to the end and the store's id and
  * version were the same before its first read and after its last one: the
@@ -23,7 +24,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { GraphStore } from '../store/graph-store.js';
+import type { ExportWindows, GraphStore } from '../store/graph-store.js';
 import { bundleJsonPieces, type JsonPiece } from './export-json.js';
 import { keptWindows, type KeptWindow } from './export-reuse.js';
 import { bundleCsvZip } from './zip.js';
@@ -57,7 +58,7 @@ export class ExportCache {
       this.lastFrom[format] = 'file';
       return stream;
     } catch {
-      const patched = format === 'json' ? await this.patched(storeId, version) : undefined;
+      const patched = await this.patched(storeId, version, format);
       this.lastFrom[format] = patched === undefined ? 'store' : 'patched';
       return Readable.from(this.keep(patched ?? read(), file, format, async () => {
         const now = await this.store.identity();
@@ -66,13 +67,17 @@ export class ExportCache {
     }
   }
 
-  /** The JSON export at `version` brought forward from the kept one of an earlier version, when the change log accounts for every write since. */
-  private async patched(storeId: string, version: number): Promise<AsyncIterable<JsonPiece> | undefined> {
+  /**
+   * The export at `version` brought forward from the kept JSON export of an earlier version, when the change log
+   * accounts for every write since; the zip also from the kept JSON of this very version (nothing changed since),
+   * its untouched windows' rows parsed back from that file instead of read from the store.
+   */
+  private async patched(storeId: string, version: number, format: ExportFormat): Promise<AsyncIterable<JsonPiece | Buffer> | undefined> {
     const keptJson = new RegExp(`^${PREFIX}${storeId}-(\\d+)\\.json$`);
     const earlier = (await readdir(this.dir!).catch(() => [] as string[]))
       .map((name) => keptJson.exec(name))
       .flatMap((match) => (match === null ? [] : [Number(match[1])]))
-      .filter((kept) => kept < version)
+      .filter((kept) => kept < version || (format === 'zip' && kept === version))
       .sort((a, b) => b - a)[0];
     if (earlier === undefined) return undefined;
     const changes = await this.store.changesBetween(earlier, version);
@@ -85,13 +90,14 @@ export class ExportCache {
       return undefined;
     }
     const store = this.store;
+    const write = (windows?: ExportWindows): AsyncIterable<JsonPiece | Buffer> => (format === 'zip' ? bundleCsvZip(store, windows) : bundleJsonPieces(store, windows));
     return (async function* () {
       // Opened at the first read, not before answering: a client gone before it would leave the handle open. A file
       // pruned in between (a newer export kept) leaves the store to read.
       const windows = await keptWindows(file, index, changes).catch(() => undefined);
-      if (windows === undefined) return yield* bundleJsonPieces(store);
+      if (windows === undefined) return yield* write();
       try {
-        yield* bundleJsonPieces(store, windows);
+        yield* write(windows);
       } finally {
         await windows.close();
       }

@@ -9,7 +9,7 @@ import { text } from 'node:stream/consumers';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { BUNDLE_SECTIONS, type BundleSection, type ExportSection } from '../schemas/bundle.js';
-import type { GraphStore } from '../store/graph-store.js';
+import type { ExportWindows, GraphStore } from '../store/graph-store.js';
 import { CSV_FILES, csvHeader, csvLine, OPTIONAL_SECTIONS } from './csv.js';
 
 const MODULE = 'server/import/zip';
@@ -19,8 +19,10 @@ const MODULE = 'server/import/zip';
  * each section's file is a stream the zip deflates while the next batch is
  * read, and a full stream waits for the client (backpressure), so memory
  * holds a batch, not the store. The archive holds what bundleToCsv writes.
+ * With `windows`, the windows no write touched come from a kept JSON export
+ * (see export-cache.ts) instead of the store.
  */
-export function bundleCsvZip(store: GraphStore): Readable {
+export function bundleCsvZip(store: GraphStore, windows?: ExportWindows): Readable {
   const zip = new yazl.ZipFile();
   const output = zip.outputStream as Readable;
   // A client that goes away ends the read: no further batch waits on a stream nobody drains.
@@ -31,7 +33,9 @@ export function bundleCsvZip(store: GraphStore): Readable {
     const written = new Set<ExportSection>();
     let file: PassThrough | undefined;
     let current: ExportSection | undefined;
-    for await (const { section, rows } of store.exportBatches()) {
+    for await (const { section, rows: read, text: kept } of store.exportBatches(windows)) {
+      // A window no write touched comes as the kept JSON export's text (see export-reuse.ts): its rows parsed back.
+      const rows = kept === undefined ? read : (JSON.parse(`[${kept}]`) as unknown[]);
       if (section !== current) {
         file?.end();
         file = new PassThrough();

@@ -6,12 +6,15 @@
  * kind (a partner changed, added between existing ids, a relationship across
  * windows, a customer changed, a lifecycle move, a deal, a partner, a
  * relationship and a customer with its deals deleted), each export must be
- * byte for byte the store's own read at that moment.
+ * byte for byte the store's own read at that moment; the zip, brought forward
+ * from the same kept JSON, must hold the files a read of the store writes.
  */
 import { readdirSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { generateBundle } from '../../../seeds/generate.js';
 import { bundleJson } from '../../import/export-json.js';
+import { bundleCsvZip } from '../../import/zip.js';
+import { unzip } from '../../test/unzip.js';
 import { importBundle } from '../../import/import-bundle.js';
 import { startServer, type TestServer } from '../../test/server.js';
 import { describeStore, itStore, tempDir } from '../../test/stores.js';
@@ -55,6 +58,13 @@ describeStore('the first export after a write, brought forward from the kept one
     for await (const chunk of bundleJson(server.app.store)) json += chunk;
     return json;
   };
+  const zipped = async () => {
+    const response = await fetch(`${server.url}/api/export?format=zip`);
+    expect(response.status).toBe(200);
+    return { files: await unzip(Buffer.from(await response.arrayBuffer())), from: server.app.exportCache.lastFrom.zip };
+  };
+  /** The zip's files as a read of the whole store writes them (the archives' bytes differ by their timestamps). */
+  const readZip = async () => unzip(Buffer.concat(await bundleCsvZip(server.app.store).toArray()));
 
   itStore('gives, after each kind of write, the bytes a read of the whole store gives', async () => {
     expect((await exported()).from).toBe('store');
@@ -74,13 +84,23 @@ describeStore('the first export after a write, brought forward from the kept one
     const from: string[] = [];
     for (const [what, write] of writes) {
       await write();
+      // The zip first, from the JSON kept at the version before this write, then the JSON.
+      const zip = await zipped();
+      from.push(zip.from!);
+      expect(zip.files, `zip after ${what} (${zip.from})`).toEqual(await readZip());
       const after = await exported();
       from.push(after.from!);
       expect(after.text === (await read()), `after ${what} (${after.from})`).toBe(true);
       // The next one, with nothing written, is the file this one kept.
       expect((await exported()).from).toBe('file');
     }
-    expect(from).toEqual(Array(writes.length).fill('patched'));
+    expect(from).toEqual(Array(2 * writes.length).fill('patched'));
+    // With the JSON of this version kept, the zip comes from it as it is.
+    await send('PUT', `/api/partners/${partners[200]}`, { ...(await send('GET', `/api/partners/${partners[200]}`)), id: undefined, name: 'Renamed Before Both Exports' });
+    expect(await exported()).toMatchObject({ from: 'patched' });
+    const zip = await zipped();
+    expect(zip.from).toBe('patched');
+    expect(zip.files).toEqual(await readZip());
   }, 300_000);
 
   itStore('leaves no file open when the client goes before the first byte', async () => {
