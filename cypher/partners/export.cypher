@@ -1,9 +1,0 @@
-// Every partner with its memberships, in id order.
-// returns: record, capabilities, regions, segments, lifecycle
-MATCH (p:Partner)
-WITH p ORDER BY p.id
-RETURN p {.*} AS record,
-  [(p)-[c:HAS_CAPABILITY]->(cap:Capability) | {id: cap.id, level: c.level, certified: c.certified}] AS capabilities,
-  [(p)-[:OPERATES_IN]->(r:Region) | r.id] AS regions,
-  [(p)-[:SERVES_SEGMENT]->(s:Segment) | s.id] AS segments,
-  [(p)-[e:IN_TRACK]->(t:Track) | {track: t.id, stage: e.stage}] AS lifecycle
