@@ -1133,14 +1133,12 @@ export class GraphStore {
   /** Every id of the kind, in order, a page at a time: 200,000 ids in one statement held the event loop 0.3 s converting its rows. */
   private async allIds(query: 'partners/ids-from' | 'customers/ids-from'): Promise<string[]> {
     const ids: string[] = [];
-    for (;;) {
-      // A page starts at `from` itself (inclusive), which the page before ended with: one more row, skipped
-      // (unless that id was deleted meanwhile).
-      const from = ids.at(-1);
-      const limit = from === undefined ? IDS_PER_PAGE : IDS_PER_PAGE + 1;
-      const page = await this.executor.read(query, { from: from ?? '', limit });
-      for (const row of page) if (String(row.id) !== from) ids.push(String(row.id));
-      if (page.length < limit) return ids;
+    for (let from = ''; ; ) {
+      const page = await this.executor.read(query, { from, limit: IDS_PER_PAGE });
+      for (const row of page) ids.push(String(row.id));
+      if (page.length < IDS_PER_PAGE) return ids;
+      // The least id after the page's last.
+      from = `${ids.at(-1)}\u0000`;
     }
   }
 
@@ -1209,10 +1207,10 @@ export class GraphStore {
    * Every partner or customer with its memberships, in id order, read and converted a window of ids at a time:
    * read in one statement, 200,000 customers' rows were converted in one go, holding the event loop for seconds.
    */
-  private async inWindows<T>(kind: 'partners' | 'customers', fromRow: (row: Row) => T): Promise<T[]> {
+  private async inWindows<T extends { id: string }>(kind: 'partners' | 'customers', fromRow: (row: Row) => T): Promise<T[]> {
     const out: T[] = [];
     for (const ids of chunks(await this.allIds(`${kind}/ids-from`), EXPORT_WINDOW)) {
-      for (const row of await this.executor.read(`${kind}/get-many`, { ids })) if (isWhole(row)) out.push(fromRow(row));
+      for (const item of inOrder(ids, (await this.executor.read(`${kind}/get-many`, { ids })).filter(isWhole).map(fromRow))) out.push(item);
     }
     return out;
   }
