@@ -29,6 +29,7 @@ import { nodeMetrics } from '../server/analytics/metrics.js';
 import { searchNodes } from '../server/projection/search.js';
 import { GapsQuery, IntroductionsQuery, MapQuery, DealTeamRequest } from '../server/schemas/analytics.js';
 import type { DerivedMetrics, EcoGraph } from '../server/projection/types.js';
+import { NodeIndex, NodeValues } from '../server/projection/node-values.js';
 import { generatedBundleFile, generatedBundleArgs } from './generated-bundle.js';
 
 const args = generatedBundleArgs({ bundle: { type: 'string' }, 'kernels-only': { type: 'boolean', default: false } });
@@ -162,7 +163,7 @@ function compareKernels(g: EcoGraph, label: string) {
     const [graphologyAll] = timed(() => graphologyBetweenness(g, { getEdgeWeight: null }));
     kernelRow(`${label}: exact betweenness, per source`, oursAll / ids.length, graphologyAll / ids.length, igraph?.times.exact_betweenness_per_source, 'every node a source');
   }
-  return { ranks: Object.fromEntries(adjacencyOf(g).ids.map((id, i) => [id, ranks[i]!])), iterations, adjacencyTime };
+  return { ranks: new NodeValues(new NodeIndex(adjacencyOf(g).ids), ranks), iterations, adjacencyTime };
 }
 
 /**
@@ -220,8 +221,8 @@ compareKernels(small, `${small.order.toLocaleString('en')} nodes`);
 const { ranks } = compareKernels(graph, `${graph.order.toLocaleString('en')} nodes`);
 console.table(kernelRows);
 if (args['kernels-only']) process.exit(0);
-const communities = await measure('communities (Louvain)', () => detectCommunities(graph), '');
-rows.at(-1)!.note = `${new Set(Object.values(communities)).size} communities`;
+const communities = NodeValues.of(await measure('communities (Louvain)', () => detectCommunities(graph), ''));
+rows.at(-1)!.note = `${new Set(communities.values).size} communities`;
 const between = await measure('betweenness (sampled Brandes)', () => betweenness(graph));
 rows.at(-1)!.note = between.exact ? 'exact' : `${between.sources} sampled sources`;
 const aps = { points: articulationPoints(graph), bridges: bridges(graph) };
@@ -234,7 +235,7 @@ const derived: DerivedMetrics = {
   version: 1,
   communities,
   pagerank: ranks,
-  betweenness: between,
+  betweenness: { ...between, scores: NodeValues.of(between.scores) },
   articulationPoints: new Set(aps.points),
   bridges: aps.bridges,
   positions: full,

@@ -274,7 +274,7 @@ function* weakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsOpti
 const STEP = 0x3fff;
 
 function* findWeakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsOptions): Steps<WeakPoints> {
-  const betweenness = (id: string) => derived.betweenness.scores[id] ?? 0;
+  const betweenness = (id: string) => derived.betweenness.scores.get(id) ?? 0;
   const byBetweenness = (a: string, b: string) => betweenness(b) - betweenness(a) || compareIds(a, b);
   const isPartner = (id: string) => graph.hasNode(id) && graph.getNodeAttribute(id, 'kind') === 'partner';
 

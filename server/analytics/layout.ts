@@ -29,6 +29,7 @@ import { UndirectedGraph } from 'graphology';
 import forceAtlas2Module from 'graphology-layout-forceatlas2';
 import { toTopology } from '../projection/topology.js';
 import type { EcoGraph } from '../projection/types.js';
+import { NodeIndex, NodePositions, type NodeValues } from '../projection/node-values.js';
 
 // A CommonJS package typed as an ES module: Node hands us module.exports, which TypeScript calls `default`.
 const forceAtlas2 = forceAtlas2Module as unknown as typeof forceAtlas2Module.default;
@@ -106,18 +107,14 @@ export function runLayoutInWorker(input: LayoutInput, options: Partial<LayoutOpt
  * where given, are kept by the next layout. A node added since `communities`
  * were found gets a community of its own, and settles next to its neighbours.
  */
-export function toLayoutInput(
-  graph: EcoGraph,
-  communities: Record<string, number>,
-  previousPositions?: Record<string, { x: number; y: number }>,
-): LayoutInput {
+export function toLayoutInput(graph: EcoGraph, communities: NodeValues, previousPositions?: NodePositions): LayoutInput {
   const { ids, edges } = toTopology(graph);
-  let next = Object.values(communities).reduce((max, c) => Math.max(max, c + 1), 0);
-  const communityOf = Int32Array.from(ids, (id) => communities[id] ?? next++);
+  let next = communities.values.reduce((max, c) => (Number.isNaN(c) ? max : Math.max(max, c + 1)), 0);
+  const communityOf = Int32Array.from(ids, (id) => communities.get(id) ?? next++);
   if (previousPositions === undefined) return { ids, communities: communityOf, edges };
   const previous = new Float64Array(2 * ids.length).fill(NaN);
   ids.forEach((id, i) => {
-    const position = previousPositions[id];
+    const position = previousPositions.get(id);
     if (position === undefined) return;
     previous[2 * i] = position.x;
     previous[2 * i + 1] = position.y;
@@ -125,11 +122,11 @@ export function toLayoutInput(
   return { ids, communities: communityOf, edges, previous };
 }
 
-export function fromLayoutOutput(ids: string[], positions: Float64Array): Record<string, { x: number; y: number }> {
+/** The layout's x, y per node of `ids` (a layout places every node), over `nodes` when they are those ids. */
+export function fromLayoutOutput(ids: string[], positions: Float64Array, nodes?: NodeIndex): NodePositions {
   if (positions.length !== 2 * ids.length) throw new Error('analytics/layout: x, y per node expected');
-  const layout: Record<string, { x: number; y: number }> = {};
-  ids.forEach((id, i) => (layout[id] = { x: positions[2 * i]!, y: positions[2 * i + 1]! }));
-  return layout;
+  const sameNodes = nodes !== undefined && nodes.size === ids.length && nodes.ids.every((id, i) => id === ids[i]);
+  return new NodePositions(sameNodes ? nodes : new NodeIndex(ids), positions);
 }
 
 interface Adjacency {

@@ -447,10 +447,12 @@ function* indexSteps(adjacency: Adjacency, derived: DerivedMetrics): Steps<MapIn
   const community = new Int32Array(order);
   const rank = new Float64Array(order);
   const members: number[][] = [];
+  yield* derived.communities.nodes.indexSteps();
+  yield* derived.pagerank.nodes.indexSteps();
   for (let node = 0; node < order; node++) {
-    const c = derived.communities[ids[node]!] ?? -1;
+    const c = derived.communities.get(ids[node]!) ?? -1;
     community[node] = c;
-    rank[node] = derived.pagerank[ids[node]!] ?? 0;
+    rank[node] = derived.pagerank.get(ids[node]!) ?? 0;
     if (c >= 0) (members[c] ??= []).push(node);
     if ((node & STEP) === 0) yield;
   }
@@ -578,7 +580,7 @@ function* countFacets(index: MapIndex, nodes: number[]): Steps<MapResponse['face
 function centrality(index: MapIndex, derived: DerivedMetrics, sizeBy: MapQuery['sizeBy']): (node: number) => number {
   if (sizeBy === 'degree') return (node) => index.starts[node + 1]! - index.starts[node]!;
   const scores = sizeBy === 'pagerank' ? derived.pagerank : derived.betweenness.scores;
-  return (node) => scores[index.ids[node]!] ?? 0;
+  return (node) => scores.get(index.ids[node]!) ?? 0;
 }
 
 /** 2..20 by the square root of the share of the largest value, so areas follow the values. */
@@ -618,12 +620,13 @@ function* placementSteps(index: MapIndex, derived: DerivedMetrics): Steps<Placem
   const { ids } = index;
   const xy = new Float64Array(2 * ids.length).fill(NaN);
   const unplaced: number[] = [];
+  yield* derived.positions.nodes.indexSteps();
   for (let i = 0; i < ids.length; i++) {
-    const position = derived.positions[ids[i]!];
-    if (position === undefined) unplaced.push(i);
+    const at = derived.positions.nodes.indexOf(ids[i]!);
+    if (at === undefined || Number.isNaN(derived.positions.xy[2 * at])) unplaced.push(i);
     else {
-      xy[2 * i] = position.x;
-      xy[2 * i + 1] = position.y;
+      xy[2 * i] = derived.positions.xy[2 * at]!;
+      xy[2 * i + 1] = derived.positions.xy[2 * at + 1]!;
     }
     if ((i & STEP) === 0) yield;
   }

@@ -15,16 +15,16 @@ export function nodeMetrics(graph: EcoGraph, derived: DerivedMetrics, id: string
   if (!graph.hasNode(id)) return null;
   const { kind } = graph.getNodeAttributes(id);
   const { brokerThreshold, bridgesByNode } = perVersion(graph, derived);
-  const betweenness = derived.betweenness.scores[id] ?? 0;
+  const betweenness = derived.betweenness.scores.get(id) ?? 0;
   return {
     id,
     kind,
     degree: graph.degree(id),
     degreeByType: degreeByType(graph, id),
-    pagerank: derived.pagerank[id] ?? 0,
+    pagerank: derived.pagerank.get(id) ?? 0,
     betweenness,
     betweennessMethod: { exact: derived.betweenness.exact, sources: derived.betweenness.sources },
-    community: derived.communities[id] ?? -1,
+    community: derived.communities.get(id) ?? -1,
     isArticulationPoint: derived.articulationPoints.has(id),
     bridges: bridgesByNode.get(id) ?? [],
     isBroker: kind === 'partner' && betweenness > 0 && betweenness >= brokerThreshold,
@@ -60,7 +60,7 @@ function perVersion(graph: EcoGraph, derived: DerivedMetrics): PerVersion {
   if (cached !== undefined) return cached;
   const scores = graph
     .filterNodes((_node, attributes) => attributes.kind === 'partner')
-    .map((partner) => derived.betweenness.scores[partner] ?? 0)
+    .map((partner) => derived.betweenness.scores.get(partner) ?? 0)
     .sort((a, b) => b - a);
   const brokerThreshold = scores[Math.max(0, Math.ceil(BROKER_SHARE * scores.length) - 1)] ?? Infinity;
   const bridgesByNode = new Map<string, NodeMetrics['bridges']>();

@@ -2,10 +2,11 @@
  * Worker thread deriving a version's metrics, one per message (see deriveInBackground):
  * receives the graph's topology, answers with the derived metrics as columns
  * over the topology's node indices, whose buffers move to the main thread
- * without a copy and which it turns back into records in slices.
+ * without a copy.
  */
 import { parentPort } from 'node:worker_threads';
-import { deriveFromCanonical, positionsFromColumns, type DeriveRequest } from './derive.js';
+import { deriveFromCanonical, type DeriveRequest } from './derive.js';
+import { NodeIndex, NodePositions } from './node-values.js';
 import { derivedFrame, frameBuffers } from './snapshot.js';
 import { fromTopology } from './topology.js';
 
@@ -13,7 +14,7 @@ if (parentPort === null) throw new Error('projection/derive-worker: must run as 
 const port = parentPort;
 
 port.on('message', async ({ topology, version, previous }: DeriveRequest) => {
-  const positions = previous === undefined ? undefined : { positions: positionsFromColumns(topology.ids, previous.xy), layoutPending: previous.layoutPending };
+  const positions = previous === undefined ? undefined : { positions: new NodePositions(new NodeIndex(topology.ids), previous.xy), layoutPending: previous.layoutPending };
   const derived = deriveFromCanonical(fromTopology(topology), version, positions);
   const frame = await derivedFrame(derived, new Map(topology.ids.map((id, i) => [id, i])), () => undefined);
   port.postMessage(frame, frameBuffers(frame));

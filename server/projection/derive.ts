@@ -13,6 +13,7 @@ import { fromTopology, topologySteps, toTopology, type Topology } from './topolo
 import { fromDerivedFrame, type DerivedFrame } from './snapshot.js';
 import { runSliced, slicer, type Steps } from './slices.js';
 import { runWorker } from './run-worker.js';
+import { NodeIndex, NodeValues, type NodePositions } from './node-values.js';
 import type { DerivedMetrics, EcoGraph } from './types.js';
 
 /** Below this many nodes metrics are derived in-process: a worker's start-up (a second) would cost more than the work, which stalls the event loop for well under 100 ms. */
@@ -32,16 +33,18 @@ export function deriveMetrics(graph: EcoGraph, version: number, previous?: Pick<
 
 /** deriveMetrics of a graph already in canonical order (see topology.ts), as a worker receives it. */
 export function deriveFromCanonical(graph: EcoGraph, version: number, previous?: Pick<DerivedMetrics, 'positions' | 'layoutPending'>): DerivedMetrics {
-  const communities = detectCommunities(graph);
+  const nodes = new NodeIndex(graph.nodes());
+  const communities = NodeValues.of(detectCommunities(graph), nodes);
   const input = toLayoutInput(graph, communities, previous?.positions);
-  const unplaced = input.ids.filter((id) => previous?.positions[id] === undefined).length;
+  const unplaced = input.ids.filter((id) => previous?.positions.get(id) === undefined).length;
   // Skipping the communities' backbone layouts keeps the first picture to about a second at 300k nodes.
-  const positions = fromLayoutOutput(input.ids, computeLayout(input, { backboneIterations: 0 }));
+  const positions = fromLayoutOutput(input.ids, computeLayout(input, { backboneIterations: 0 }), nodes);
+  const { scores, exact, sources } = betweenness(graph);
   return {
     version,
     communities,
-    pagerank: pagerank(graph),
-    betweenness: betweenness(graph),
+    pagerank: NodeValues.of(pagerank(graph), nodes),
+    betweenness: { scores: NodeValues.of(scores, nodes), exact, sources },
     articulationPoints: new Set(articulationPoints(graph)),
     bridges: bridges(graph),
     positions,
@@ -62,10 +65,10 @@ export async function deriveInBackground(
   let derived: DerivedMetrics;
   if (graph.order < workerFromNodes) derived = deriveFromCanonical(fromTopology(toTopology(graph)), version, previous);
   else {
-    // Only the walks over the graph and the records' rebuilding stay on the event loop, in slices.
+    // Only the walks over the graph and the node lists' indexes stay on the event loop, in slices.
     const topology = await runSliced(topologySteps(graph));
     const { ids } = topology;
-    // Previous positions go as x, y per node of the topology (NaN where none): copying the record would stall.
+    // Previous positions go as x, y per node of the topology (NaN where none), the worker's own order.
     const xy = previous === undefined ? undefined : await runSliced(positionColumns(ids, previous.positions));
     const message: DeriveRequest = { topology, version, ...(previous === undefined ? {} : { previous: { xy: xy!, layoutPending: previous.layoutPending } }) };
     const transfer = [topology.partner.buffer, topology.edges.buffer, ...(xy === undefined ? [] : [xy.buffer])] as ArrayBuffer[];
@@ -83,27 +86,20 @@ export interface DeriveRequest {
   previous?: { xy: Float64Array; layoutPending: boolean };
 }
 
-function* positionColumns(ids: string[], positions: DerivedMetrics['positions']): Steps<Float64Array> {
+/** Positions as x, y per node of `ids` (NaN where none), as a layout's input takes them. */
+function* positionColumns(ids: string[], positions: NodePositions): Steps<Float64Array> {
+  yield* positions.nodes.indexSteps();
   const xy = new Float64Array(2 * ids.length).fill(NaN);
   for (let i = 0; i < ids.length; i++) {
-    const position = positions[ids[i]!];
-    if (position !== undefined) (xy[2 * i] = position.x), (xy[2 * i + 1] = position.y);
+    const at = positions.nodes.indexOf(ids[i]!);
+    if (at !== undefined) (xy[2 * i] = positions.xy[2 * at]!), (xy[2 * i + 1] = positions.xy[2 * at + 1]!);
     if ((i & 0x3fff) === 0) yield;
   }
   return xy;
 }
 
-/** Positions from positionColumns. */
-export function positionsFromColumns(ids: string[], xy: Float64Array): DerivedMetrics['positions'] {
-  const positions: DerivedMetrics['positions'] = {};
-  ids.forEach((id, i) => {
-    if (!Number.isNaN(xy[2 * i])) positions[id] = { x: xy[2 * i]!, y: xy[2 * i + 1]! };
-  });
-  return positions;
-}
-
 /** A full layout of `graph`, computed in a worker thread. */
-export async function layoutFor(graph: EcoGraph, derived: DerivedMetrics): Promise<Record<string, { x: number; y: number }>> {
+export async function layoutFor(graph: EcoGraph, derived: DerivedMetrics): Promise<NodePositions> {
   const input = toLayoutInput(graph, derived.communities);
-  return fromLayoutOutput(input.ids, await runLayoutInWorker(input, { full: true }));
+  return fromLayoutOutput(input.ids, await runLayoutInWorker(input, { full: true }), derived.communities.nodes);
 }

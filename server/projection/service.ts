@@ -19,6 +19,7 @@ import { applyBundle, applyDeletion, projectBundle, type ProjectionDeletion } fr
 import { holdSlices, slicer, type Steps } from './slices.js';
 import { loadSnapshot, saveSnapshot, type EarlyAnswers } from './snapshot.js';
 import type { DerivedMetrics, Projection } from './types.js';
+import { NodeIndex, NodePositions } from './node-values.js';
 import { compareIds } from '../order.js';
 import { mapSteps, prepareMap } from '../analytics/map.js';
 import { MapQuery, type MapResponse } from '../schemas/analytics.js';
@@ -33,6 +34,12 @@ const SLICE_ROWS = 2_000;
 const COMPUTE_SLICE_MS = 4;
 /** The map views kept with a snapshot and answered while it is restored: the overview the web app opens on. */
 const EARLY_MAP_QUERIES: MapQuery[] = [MapQuery.parse({})];
+
+/** The refined layout's file: x, y per id, in one list (JSON has no NaN: a node without a position is null). */
+interface SavedLayout {
+  ids: readonly string[];
+  xy: Array<number | null>;
+}
 
 /** A map query as a key: its fields in a fixed order, whatever order they were given in. */
 export function mapQueryKey(query: MapQuery): string {
@@ -436,7 +443,9 @@ export class ProjectionService {
   private async savedLayout(): Promise<Pick<DerivedMetrics, 'positions' | 'layoutPending'> | undefined> {
     if (this.layoutFile === undefined || !existsSync(this.layoutFile)) return undefined;
     try {
-      const positions = JSON.parse(await readFile(this.layoutFile, 'utf8')) as DerivedMetrics['positions'];
+      const saved = JSON.parse(await readFile(this.layoutFile, 'utf8')) as SavedLayout | Record<string, { x: number; y: number }>;
+      // A file an earlier version wrote holds a record of positions by id.
+      const positions = Array.isArray(saved.ids) && Array.isArray(saved.xy) ? new NodePositions(new NodeIndex(saved.ids as string[]), Float64Array.from(saved.xy as Array<number | null>, (v) => v ?? NaN)) : NodePositions.of(saved as Record<string, { x: number; y: number }>);
       return { positions, layoutPending: false };
     } catch (error) {
       this.log.warn({ err: error, file: this.layoutFile }, 'ignoring an unreadable saved layout');
@@ -449,7 +458,8 @@ export class ProjectionService {
     // On Neo4j nothing else creates DATA_DIR.
     await mkdir(path.dirname(this.layoutFile), { recursive: true });
     // Written aside and renamed, so that a crash never leaves half a file.
-    await writeFile(`${this.layoutFile}.tmp`, JSON.stringify(positions));
+    const saved: SavedLayout = { ids: positions.nodes.ids, xy: Array.from(positions.xy) };
+    await writeFile(`${this.layoutFile}.tmp`, JSON.stringify(saved));
     await rename(`${this.layoutFile}.tmp`, this.layoutFile);
   }
 

@@ -26,11 +26,12 @@ import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { createEcoGraph, internerOf, nextEdgeKey } from './build.js';
 import { runSliced, slicer, type Steps } from './slices.js';
+import { NodeIndex, NodePositions, NodeValues } from './node-values.js';
 import type { MapResponse } from '../schemas/analytics.js';
 import type { CustomerNode, DerivedMetrics, EcoCatalogue, EcoEdge, EcoGraph, PartnerNode, Projection, RelationshipFact } from './types.js';
 
 /** Bumped whenever what is written changes shape: an older file is then rebuilt, never misread. */
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 const CHUNK = 5000;
 /** In a column of string indices: no value (a customer's industry, a relationship's role). */
 const NONE = 0xffffffff;
@@ -60,20 +61,25 @@ export interface EarlyAnswers {
   map: Array<[string, MapResponse]>;
 }
 
-/** A metric keyed by node id as columns: node indices in the record's own key order, and the values. */
+/** Values over a derivation's nodes, given as indices into the node list the frame goes with; NaN where a node has none. */
 interface Column {
   keys: Uint32Array;
   values: Float64Array;
 }
 
-/** Derived metrics as columns over node indices: what the snapshot keeps, and what the deriving worker sends back. */
+/**
+ * Derived metrics over node indices: what the snapshot keeps, and what the
+ * deriving worker sends back. Columns over the same nodes share one `keys`
+ * array, which the serialiser and the worker's message keep as one.
+ */
 export interface DerivedFrame {
   version: number;
   layoutPending: boolean;
   betweenness: { exact: boolean; sources: number; scores: Column };
   communities: Column;
   pagerank: Column;
-  positions: { keys: Uint32Array; x: Float64Array; y: Float64Array };
+  /** x, y per node of `keys` */
+  positions: { keys: Uint32Array; xy: Float64Array };
   articulationPoints: Uint32Array;
   bridges: Uint32Array;
 }
@@ -169,45 +175,33 @@ function serializedTrailer(digest: string): Buffer {
 /** The typed arrays' buffers of a frame, to transfer it to another thread rather than copy it. */
 export function frameBuffers(frame: DerivedFrame): ArrayBuffer[] {
   const { betweenness, communities, pagerank, positions } = frame;
-  const arrays = [betweenness.scores.keys, betweenness.scores.values, communities.keys, communities.values, pagerank.keys, pagerank.values, positions.keys, positions.x, positions.y, frame.articulationPoints, frame.bridges];
-  return arrays.map((array) => array.buffer as ArrayBuffer);
+  const arrays = [betweenness.scores.keys, betweenness.scores.values, communities.keys, communities.values, pagerank.keys, pagerank.values, positions.keys, positions.xy, frame.articulationPoints, frame.bridges];
+  return [...new Set(arrays.map((array) => array.buffer as ArrayBuffer))];
 }
 
+/** `derived` over the node indices `index` gives, a look at the clock every few thousand nodes. */
 export async function derivedFrame(derived: DerivedMetrics, index: Map<string, number>, pause: () => Promise<void> | undefined): Promise<DerivedFrame> {
-  // Metric by metric, with a look at the clock every few thousand nodes: at 100,000 partners each metric's
-  // conversion in one go (TypedArray.from with a mapping function, twice) held the event loop 0.6 s.
-  const column = async (record: Record<string, number>): Promise<Column> => {
-    const ids = Object.keys(record);
-    const keys = new Uint32Array(ids.length);
-    const values = new Float64Array(ids.length);
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k]!;
-      keys[k] = index.get(id)!;
-      values[k] = record[id]!;
-      if ((k & 4095) === 4095) await pause();
+  const keysOf = new Map<NodeIndex, Uint32Array>();
+  const keys = async (nodes: NodeIndex): Promise<Uint32Array> => {
+    let known = keysOf.get(nodes);
+    if (known === undefined) {
+      known = new Uint32Array(nodes.size);
+      for (let k = 0; k < nodes.size; k++) {
+        known[k] = index.get(nodes.ids[k]!)!;
+        if ((k & 4095) === 4095) await pause();
+      }
+      keysOf.set(nodes, known);
     }
-    return { keys, values };
+    return known;
   };
-  const scores = await column(derived.betweenness.scores);
-  const communities = await column(derived.communities);
-  const pagerank = await column(derived.pagerank);
-  const placed = Object.keys(derived.positions);
-  const positions = { keys: new Uint32Array(placed.length), x: new Float64Array(placed.length), y: new Float64Array(placed.length) };
-  for (let k = 0; k < placed.length; k++) {
-    const id = placed[k]!;
-    const { x, y } = derived.positions[id]!;
-    positions.keys[k] = index.get(id)!;
-    positions.x[k] = x;
-    positions.y[k] = y;
-    if ((k & 4095) === 4095) await pause();
-  }
+  const column = async ({ nodes, values }: NodeValues): Promise<Column> => ({ keys: await keys(nodes), values });
   return {
     version: derived.version,
     layoutPending: derived.layoutPending,
-    betweenness: { exact: derived.betweenness.exact, sources: derived.betweenness.sources, scores },
-    communities,
-    pagerank,
-    positions,
+    betweenness: { exact: derived.betweenness.exact, sources: derived.betweenness.sources, scores: await column(derived.betweenness.scores) },
+    communities: await column(derived.communities),
+    pagerank: await column(derived.pagerank),
+    positions: { keys: await keys(derived.positions.nodes), xy: derived.positions.xy },
     articulationPoints: Uint32Array.from(derived.articulationPoints, (id) => index.get(id)!),
     bridges: Uint32Array.from(derived.bridges.flat(), (id) => index.get(id)!),
   };
@@ -278,15 +272,20 @@ export async function loadSnapshot(
 }
 
 export async function fromDerivedFrame(frame: DerivedFrame, ids: string[], pause: () => Promise<void> | undefined): Promise<DerivedMetrics> {
-  const record = async <T>(keys: Uint32Array, value: (k: number) => T): Promise<Record<string, T>> => {
-    const out: Record<string, T> = {};
-    for (let k = 0; k < keys.length; k++) {
-      out[ids[keys[k]!]!] = value(k);
-      if ((k & 4095) === 0) await pause();
+  // One node list per keys array: the metrics' columns share theirs, and the positions theirs when the layout is as fresh.
+  const nodesOf = new Map<Uint32Array, NodeIndex>();
+  const nodes = async (keys: Uint32Array): Promise<NodeIndex> => {
+    let known = nodesOf.get(keys);
+    if (known === undefined) {
+      const list = new Array<string>(keys.length);
+      for (let k = 0; k < keys.length; k++) list[k] = ids[keys[k]!]!;
+      known = new NodeIndex(list);
+      await runSliced(known.indexSteps(), pause);
+      nodesOf.set(keys, known);
     }
-    return out;
+    return known;
   };
-  const column = (c: Column) => record(c.keys, (k) => c.values[k]!);
+  const column = async (c: Column) => new NodeValues(await nodes(c.keys), c.values);
   const bridges: Array<[string, string]> = [];
   for (let k = 0; k < frame.bridges.length; k += 2) bridges.push([ids[frame.bridges[k]!]!, ids[frame.bridges[k + 1]!]!]);
   return {
@@ -296,7 +295,7 @@ export async function fromDerivedFrame(frame: DerivedFrame, ids: string[], pause
     betweenness: { scores: await column(frame.betweenness.scores), exact: frame.betweenness.exact, sources: frame.betweenness.sources },
     articulationPoints: new Set(Array.from(frame.articulationPoints, (i) => ids[i]!)),
     bridges,
-    positions: await record(frame.positions.keys, (k) => ({ x: frame.positions.x[k]!, y: frame.positions.y[k]! })),
+    positions: new NodePositions(await nodes(frame.positions.keys), frame.positions.xy),
     layoutPending: frame.layoutPending,
   };
 }

@@ -8,6 +8,7 @@
  * of partners and customers rather than nodes, so that analytics stay fast.
  */
 import type { AbstractGraph } from 'graphology-types';
+import type { NodePositions, NodeValues } from './node-values.js';
 import type { CapabilityLevel, LifecycleStage, PartnerType, RelationshipType } from '../schemas/model.js';
 
 export interface PartnerNode {
@@ -83,18 +84,19 @@ export interface Projection {
 
 /**
  * Everything analytics derive once per projection version, so that requests
- * only read. Maps are keyed by node id.
+ * only read. Values per node are columns over the derivation's nodes (see
+ * node-values.ts): read them with `get(id)`.
  */
 export interface DerivedMetrics {
   version: number;
-  communities: Record<string, number>;
-  pagerank: Record<string, number>;
-  betweenness: { scores: Record<string, number>; exact: boolean; sources: number };
+  communities: NodeValues;
+  pagerank: NodeValues;
+  betweenness: { scores: NodeValues; exact: boolean; sources: number };
   articulationPoints: Set<string>;
   /** Bridge edges as [source, target] node-id pairs. */
   bridges: Array<[string, string]>;
   /** Layout positions; nodes added since the last layout are placed near their neighbours. */
-  positions: Record<string, { x: number; y: number }>;
+  positions: NodePositions;
   /** True while a fresh layout is being computed in the background. */
   layoutPending: boolean;
 }

@@ -14,6 +14,7 @@ import { type Gap, GapsQuery } from '../../schemas/analytics.js';
 import { Bundle } from '../../schemas/bundle.js';
 import { capabilityGaps } from '../gaps.js';
 import { ecosystemHealth } from '../health.js';
+import { NodePositions, NodeValues } from '../../projection/node-values.js';
 
 const WEIGHT = { basic: 0.5, advanced: 0.8, certified: 1 } as const;
 const MIN_PARTNERS = 2;
@@ -47,12 +48,12 @@ function bruteCells(bundle: Bundle, only?: string): Map<string, BruteCell> {
 
 const derived = (): DerivedMetrics => ({
   version: 1,
-  communities: {},
-  pagerank: {},
-  betweenness: { scores: {}, exact: true, sources: 0 },
+  communities: NodeValues.of({}),
+  pagerank: NodeValues.of({}),
+  betweenness: { scores: NodeValues.of({}), exact: true, sources: 0 },
   articulationPoints: new Set(),
   bridges: [],
-  positions: {},
+  positions: NodePositions.of({}),
   layoutPending: false,
 });
 

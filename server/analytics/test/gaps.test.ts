@@ -6,6 +6,7 @@ import type { DerivedMetrics, EcoCatalogue, EcoGraph } from '../../projection/ty
 import { betweenness } from '../centrality.js';
 import { articulationPoints } from '../structure.js';
 import { capabilityGaps } from '../gaps.js';
+import { NodePositions, NodeValues } from '../../projection/node-values.js';
 
 /**
  * Europe (EU) has two certified cloud partners for smb, nobody holding data
@@ -57,14 +58,15 @@ const catalogue: EcoCatalogue = {
 };
 
 function derive(g: EcoGraph): DerivedMetrics {
+  const { scores, exact, sources } = betweenness(g);
   return {
     version: 1,
-    communities: {},
-    pagerank: {},
-    betweenness: betweenness(g),
+    communities: NodeValues.of({}),
+    pagerank: NodeValues.of({}),
+    betweenness: { scores: NodeValues.of(scores), exact, sources },
     articulationPoints: new Set(articulationPoints(g)),
     bridges: [],
-    positions: {},
+    positions: NodePositions.of({}),
     layoutPending: false,
   };
 }

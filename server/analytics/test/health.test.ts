@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../../projection/build.js';
 import type { DerivedMetrics, EcoCatalogue, EcoGraph } from '../../projection/types.js';
 import { HEALTH_WEIGHTS, ecosystemHealth } from '../health.js';
+import { NodePositions, NodeValues } from '../../projection/node-values.js';
 
 /**
  * T1 (technology) and S1 (service, which implements T1) both serve C1 in EU;
@@ -33,12 +34,12 @@ const deals: EcoCatalogue['deals'] = [
 const catalogue = (withDeals: boolean): EcoCatalogue => ({ capabilities: new Map(), regions: ['EU', 'US'], segments: ['smb'], deals: withDeals ? deals : [], solutions: [] });
 const derived: DerivedMetrics = {
   version: 1,
-  communities: {},
-  pagerank: {},
-  betweenness: { scores: {}, exact: true, sources: 0 },
+  communities: NodeValues.of({}),
+  pagerank: NodeValues.of({}),
+  betweenness: { scores: NodeValues.of({}), exact: true, sources: 0 },
   articulationPoints: new Set(),
   bridges: [],
-  positions: {},
+  positions: NodePositions.of({}),
   layoutPending: false,
 };
 

@@ -3,6 +3,7 @@ import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput, type
 import { detectCommunities } from '../communities.js';
 import { addPartner, addRelationship, createEcoGraph } from '../../projection/build.js';
 import type { EcoGraph } from '../../projection/types.js';
+import { NodePositions, NodeValues } from '../../projection/node-values.js';
 
 function clique(graph: EcoGraph, ids: string[]): void {
   for (const id of ids) addPartner(graph, { id, types: ['service'] });
@@ -26,8 +27,8 @@ const centroid = (points: Point[]) => ({
 });
 
 function layout(graph: EcoGraph, previous?: Record<string, Point>, full = false): Record<string, Point> {
-  const input = toLayoutInput(graph, detectCommunities(graph), previous);
-  return fromLayoutOutput(input.ids, computeLayout(input, { full }));
+  const input = toLayoutInput(graph, NodeValues.of(detectCommunities(graph)), previous === undefined ? undefined : NodePositions.of(previous));
+  return Object.fromEntries(fromLayoutOutput(input.ids, computeLayout(input, { full })).entries());
 }
 
 describe('computeLayout', () => {
@@ -80,7 +81,7 @@ describe('computeLayout', () => {
 describe('runLayoutInWorker', () => {
   it('returns finite coordinates for every node, as computeLayout does', async () => {
     const graph = threeCliques();
-    const communities = detectCommunities(graph);
+    const communities = NodeValues.of(detectCommunities(graph));
     const expected = computeLayout(toLayoutInput(graph, communities));
     const positions = await runLayoutInWorker(toLayoutInput(graph, communities));
     expect(positions).toHaveLength(2 * graph.order);

@@ -55,7 +55,7 @@ const derived = deriveMetrics(graph, 7);
 const map = (query: Partial<MapQuery> & Record<string, unknown> = {}) => buildMap(graph, derived, { ...MapQuery.parse({}), ...query });
 const ids = (response: ReturnType<typeof map>) => response.nodes.map((node) => node.id).sort();
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
-const communityOf = (id: string) => derived.communities[id]!;
+const communityOf = (id: string) => derived.communities.get(id)!;
 
 describe('buildMap', () => {
   it('finds the three cliques as communities', () => {
@@ -70,7 +70,7 @@ describe('buildMap', () => {
     expect(response.nodes).toHaveLength(22);
     expect(response.edges).toHaveLength(graph.size);
     const a0 = response.nodes.find((node) => node.id === 'a0')!;
-    expect(a0).toMatchObject({ label: 'Alpha 0', kind: 'partner', types: ['reseller'], tier: 'gold', degree: 10, ...derived.positions.a0 });
+    expect(a0).toMatchObject({ label: 'Alpha 0', kind: 'partner', types: ['reseller'], tier: 'gold', degree: 10, ...derived.positions.get('a0') });
     const sizes = response.nodes.map((node) => node.size);
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(2);
     expect(Math.max(...sizes)).toBe(20);
@@ -100,7 +100,7 @@ describe('buildMap', () => {
 
   it('places a super-node at its members’ centroid', () => {
     const members = [...range('c', 4), 'cc0'];
-    const x = members.reduce((sum, id) => sum + derived.positions[id]!.x, 0) / members.length;
+    const x = members.reduce((sum, id) => sum + derived.positions.get(id)!.x, 0) / members.length;
     const node = map({ budget: 10 }).nodes.find((n) => n.id === `community:${communityOf('c0')}`)!;
     expect(node.x).toBeCloseTo(x, 9);
   });
@@ -163,7 +163,7 @@ describe('buildMap after edits in place', () => {
   it('answers exactly as a map built afresh over the edited graph', () => {
     const live = ecosystem();
     const metrics = deriveMetrics(live, 1);
-    const queries: Array<Partial<MapQuery>> = [{}, { budget: 3 }, { focus: 'a0', depth: 2 }, { type: 'service' }, { minDegree: 3 }, { community: metrics.communities.b0 }];
+    const queries: Array<Partial<MapQuery>> = [{}, { budget: 3 }, { focus: 'a0', depth: 2 }, { type: 'service' }, { minDegree: 3 }, { community: metrics.communities.get('b0') }];
     const answer = (graph: EcoGraph, query: Partial<MapQuery>) => buildMap(graph, metrics, { ...MapQuery.parse({}), ...query });
     for (const query of queries) answer(live, query);
     const edits: Array<(graph: EcoGraph) => void> = [
@@ -196,7 +196,7 @@ describe('buildMap after edits in place', () => {
       const fresh = live.copy();
       for (const query of queries) expect(answer(live, query)).toEqual(answer(fresh, query));
     }
-    expect(answer(live, {}).nodes.find((node) => node.id === 'a1')).toMatchObject({ label: 'Alpha one', tier: 'gold', community: metrics.communities.a1 });
+    expect(answer(live, {}).nodes.find((node) => node.id === 'a1')).toMatchObject({ label: 'Alpha one', tier: 'gold', community: metrics.communities.get('a1') });
     expect(answer(live, { focus: 'n1' }).nodes.map((node) => node.id).sort()).toEqual(['n0', 'n1']);
   });
 

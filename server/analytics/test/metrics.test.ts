@@ -48,10 +48,10 @@ describe('nodeMetrics', () => {
       isArticulationPoint: true,
       isBroker: true,
       betweennessMethod: { exact: true, sources: 13 },
-      community: derived.communities.x,
+      community: derived.communities.get('x'),
     });
-    expect(metrics.pagerank).toBeCloseTo(derived.pagerank.x!, 12);
-    expect(metrics.betweenness).toBeCloseTo(derived.betweenness.scores.x!, 12);
+    expect(metrics.pagerank).toBeCloseTo(derived.pagerank.get('x')!, 12);
+    expect(metrics.betweenness).toBeCloseTo(derived.betweenness.scores.get('x')!, 12);
   });
 
   it('calls only the top 5% of partners brokers', () => {

@@ -6,6 +6,7 @@ import { addPartner, addRelationship, createEcoGraph } from '../build.js';
 import type { EcoGraph } from '../types.js';
 import { generateBundle } from '../../../seeds/generate.js';
 import { seededRandom } from '../../analytics/communities.js';
+import { derivedRecords } from '../../test/derived.js';
 
 /** Two 12-cliques joined by partner x. */
 function ecosystem(): EcoGraph {
@@ -24,7 +25,7 @@ function ecosystem(): EcoGraph {
 describe('deriveMetrics', () => {
   it('derives every metric, with a quick layout and a full one owed', () => {
     const graph = ecosystem();
-    const derived = deriveMetrics(graph, 3);
+    const derived = derivedRecords(deriveMetrics(graph, 3));
     expect(derived.version).toBe(3);
     expect(new Set(Object.values(derived.communities)).size).toBeGreaterThanOrEqual(2);
     expect(Object.values(derived.pagerank).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
@@ -40,8 +41,8 @@ describe('deriveMetrics', () => {
     const previous = { ...deriveMetrics(graph, 1), layoutPending: false };
     addPartner(graph, { id: 'new', types: ['msp'] });
     addRelationship(graph, { from: 'new', to: 'a3', type: 'RESELLS' });
-    const derived = deriveMetrics(graph, 2, previous);
-    for (const [id, position] of Object.entries(previous.positions)) expect(derived.positions[id]).toEqual(position);
+    const derived = derivedRecords(deriveMetrics(graph, 2, previous));
+    for (const [id, position] of previous.positions.entries()) expect(derived.positions[id]).toEqual(position);
     expect(Number.isFinite(derived.positions.new!.x)).toBe(true);
     expect(derived.layoutPending).toBe(false);
   });
@@ -60,7 +61,7 @@ describe('deriveMetrics', () => {
 describe('layoutFor', () => {
   it('lays out every node in a worker thread', async () => {
     const graph = ecosystem();
-    const positions = await layoutFor(graph, deriveMetrics(graph, 1));
+    const positions = Object.fromEntries((await layoutFor(graph, deriveMetrics(graph, 1))).entries());
     expect(Object.keys(positions).sort()).toEqual(graph.nodes().sort());
     expect(Object.values(positions).every(({ x, y }) => Number.isFinite(x) && Number.isFinite(y))).toBe(true);
   });
@@ -72,8 +73,12 @@ describe('deriveInBackground', () => {
     addCustomer(graph, { id: 'c1', segment: 'smb', region: 'emea' });
     addRelationship(graph, { from: 'a3', to: 'c1', type: 'SERVES', role: 'resell' });
     addRelationship(graph, { from: 'b3', to: 'c1', type: 'SERVES', role: 'resell' });
-    const inWorker = await deriveInBackground(graph, 4, undefined, 0);
-    const inProcess = deriveMetrics(graph, 4);
+    const fromWorker = await deriveInBackground(graph, 4, undefined, 0);
+    // The worker's columns come back over one node list, the positions' too (the layout covers the same nodes).
+    expect(fromWorker.pagerank.nodes).toBe(fromWorker.communities.nodes);
+    expect(fromWorker.positions.nodes).toBe(fromWorker.communities.nodes);
+    const inWorker = derivedRecords(fromWorker);
+    const inProcess = derivedRecords(deriveMetrics(graph, 4));
     expect(inWorker.communities).toEqual(inProcess.communities);
     expect(inWorker.betweenness).toEqual(inProcess.betweenness);
     expect(inWorker.articulationPoints).toEqual(inProcess.articulationPoints);
