@@ -72,7 +72,7 @@ export async function buildApp(config: Config, options: { logger?: boolean } = {
     await Promise.all([app.projection.close(), app.programme.close()]);
     await store.close();
   });
-  app.decorate('projection', new ProjectionService(store, app.log, path.join(config.dataDir, 'layout.json')));
+  app.decorate('projection', new ProjectionService(store, app.log, path.join(config.dataDir, 'layout.v8')));
   app.decorate('programme', new ProgrammeService(store, config.dataDir, app.log));
   app.decorate('exportCache', new ExportCache(store, config.dataDir));
   await seedIfEmpty(store, config.seed, app.log);

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { deserialize, serialize } from 'node:v8';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphStore } from '../store/graph-store.js';
 import { deriveInBackground, layoutFor } from './derive.js';
@@ -35,10 +36,10 @@ const COMPUTE_SLICE_MS = 4;
 /** The map views kept with a snapshot and answered while it is restored: the overview the web app opens on. */
 const EARLY_MAP_QUERIES: MapQuery[] = [MapQuery.parse({})];
 
-/** The refined layout's file: x, y per id, in one list (JSON has no NaN: a node without a position is null). */
+/** The refined layout's file, v8-serialised as the snapshot is: 25 ms at 300,000 nodes where JSON took 0.4 s of the event loop. */
 interface SavedLayout {
   ids: readonly string[];
-  xy: Array<number | null>;
+  xy: Float64Array;
 }
 
 /** A map query as a key: its fields in a fixed order, whatever order they were given in. */
@@ -443,10 +444,8 @@ export class ProjectionService {
   private async savedLayout(): Promise<Pick<DerivedMetrics, 'positions' | 'layoutPending'> | undefined> {
     if (this.layoutFile === undefined || !existsSync(this.layoutFile)) return undefined;
     try {
-      const saved = JSON.parse(await readFile(this.layoutFile, 'utf8')) as SavedLayout | Record<string, { x: number; y: number }>;
-      // A file an earlier version wrote holds a record of positions by id.
-      const positions = Array.isArray(saved.ids) && Array.isArray(saved.xy) ? new NodePositions(new NodeIndex(saved.ids as string[]), Float64Array.from(saved.xy as Array<number | null>, (v) => v ?? NaN)) : NodePositions.of(saved as Record<string, { x: number; y: number }>);
-      return { positions, layoutPending: false };
+      const { ids, xy } = deserialize(await readFile(this.layoutFile)) as SavedLayout;
+      return { positions: new NodePositions(new NodeIndex(ids), xy), layoutPending: false };
     } catch (error) {
       this.log.warn({ err: error, file: this.layoutFile }, 'ignoring an unreadable saved layout');
       return undefined;
@@ -458,8 +457,8 @@ export class ProjectionService {
     // On Neo4j nothing else creates DATA_DIR.
     await mkdir(path.dirname(this.layoutFile), { recursive: true });
     // Written aside and renamed, so that a crash never leaves half a file.
-    const saved: SavedLayout = { ids: positions.nodes.ids, xy: Array.from(positions.xy) };
-    await writeFile(`${this.layoutFile}.tmp`, JSON.stringify(saved));
+    const saved: SavedLayout = { ids: positions.nodes.ids, xy: positions.xy };
+    await writeFile(`${this.layoutFile}.tmp`, serialize(saved));
     await rename(`${this.layoutFile}.tmp`, this.layoutFile);
   }
 

@@ -1,5 +1,5 @@
 /** Layout positions are computed once, in the background, and survive a restart. */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { startServer } from '../../test/server.js';
@@ -33,6 +33,36 @@ itStore('refines the layout in the background, then reuses it after a restart', 
     const map = await (await fetch(`${second.url}/api/map`)).json();
     expect(map.layoutPending).toBe(false);
     expect(positions(map.nodes)).toEqual(refined);
+  } finally {
+    await second.close();
+  }
+  // Without the projection's snapshot the metrics are derived again, and the positions come from the layout's own file.
+  rmSync(path.join(dataDir, 'projection.snapshot'), { force: true });
+  const third = await startServer({ dataDir, wipe: false });
+  try {
+    // The first answer already has them: no layout owed (a derivation without them owes one).
+    const map = await (await fetch(`${third.url}/api/map`)).json();
+    expect(map.layoutPending).toBe(false);
+    expect(positions(map.nodes)).toEqual(refined);
+  } finally {
+    await third.close();
+  }
+});
+
+itStore('a layout file that does not read back is ignored: the map is laid out afresh', async () => {
+  const dir = path.join(parent, 'unreadable');
+  const first = await startServer({ dataDir: dir });
+  await first.app.projection.settled();
+  await first.close();
+  rmSync(path.join(dir, 'projection.snapshot'), { force: true });
+  writeFileSync(path.join(dir, 'layout.v8'), 'not a layout');
+  const second = await startServer({ dataDir: dir, wipe: false });
+  try {
+    const map = await (await fetch(`${second.url}/api/map`)).json();
+    expect(map.nodes.length).toBeGreaterThan(500);
+    expect(map.nodes.every((n: MapNode) => Number.isFinite(n.x) && Number.isFinite(n.y))).toBe(true);
+    await second.app.projection.settled();
+    expect((await (await fetch(`${second.url}/api/map`)).json()).layoutPending).toBe(false);
   } finally {
     await second.close();
   }

@@ -65,7 +65,7 @@ describeStore('the same data gives the same answers', () => {
     expect(second!.positions).toEqual(first!.positions);
 
     // A restart rebuilds the projection from the store, in the store's order.
-    rmSync(`${dirs[0]}/layout.json`);
+    rmSync(`${dirs[0]}/layout.v8`);
     const restarted = await startServer({ dataDir: dirs[0], seed: 'none', wipe: false });
     try {
       const again = await answers(restarted);
