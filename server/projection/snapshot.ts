@@ -313,6 +313,7 @@ interface SharedDelta {
 class SharedWriter {
   private readonly strings = new Map<string, number>();
   private readonly lists = new Map<string, number>();
+  private readonly numbered = new Map<readonly string[], number>();
   private delta: SharedDelta = { strings: [], lists: [] };
 
   string(value: string): number {
@@ -325,6 +326,9 @@ class SharedWriter {
   }
 
   list(values: readonly string[]): number {
+    // The graph shares its lists (see Interner): met again, a list is numbered by identity, without a key made per edge.
+    const known = this.numbered.get(values);
+    if (known !== undefined) return known;
     const items = values.map((v) => this.string(v));
     const key = items.join(',');
     let at = this.lists.get(key);
@@ -332,6 +336,7 @@ class SharedWriter {
       this.lists.set(key, (at = this.lists.size));
       this.delta.lists.push(items);
     }
+    this.numbered.set(values, at);
     return at;
   }
 
