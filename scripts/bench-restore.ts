@@ -50,7 +50,8 @@ const ms = (t: number) => `${(t / 1000).toFixed(2)} s`;
 console.log(`${loaded.projection.graph.order} nodes, ${loaded.projection.graph.size} edges, ${(statSync(file).size / 2 ** 20).toFixed(0)} MB`);
 console.log(`early answers after ${Math.round(early)} ms; loadSnapshot ${ms(restored - started)}; map index ${ms(prepared - restored)}; restored ${ms(prepared - started)}`);
 console.log(`stalls over 50 ms: ${stalls.length}, longest ${Math.max(0, ...stalls)} ms`);
-console.log(`heap after a full collection: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB${gc === undefined ? ' (no --expose-gc: not collected)' : ''}; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+const { heapUsed, arrayBuffers, rss } = process.memoryUsage();
+console.log(`heap after a full collection: ${(heapUsed / 2 ** 20).toFixed(0)} MB, array buffers ${(arrayBuffers / 2 ** 20).toFixed(0)} MB${gc === undefined ? ' (no --expose-gc: not collected)' : ''}; rss ${(rss / 2 ** 20).toFixed(0)} MB`);
 console.log(`load average: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 // Keeps the state alive until measured.
 void loaded;

@@ -51,6 +51,10 @@ describe('projection snapshot', () => {
       // One node list for the metrics, as derived: the columns share it and its index.
       expect(loaded.derived.pagerank.nodes).toBe(loaded.derived.communities.nodes);
       expect(loaded.derived.betweenness.scores.nodes).toBe(loaded.derived.communities.nodes);
+      // Each column owns its memory: a view of the file's buffer would keep the whole file alive.
+      for (const column of [loaded.derived.communities.values, loaded.derived.pagerank.values, loaded.derived.betweenness.scores.values, loaded.derived.positions.xy]) {
+        expect(column.buffer.byteLength).toBe(column.byteLength);
+      }
     });
   }
 
