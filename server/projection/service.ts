@@ -445,7 +445,8 @@ export class ProjectionService {
     if (this.layoutFile === undefined || !existsSync(this.layoutFile)) return undefined;
     try {
       const { ids, xy } = deserialize(await readFile(this.layoutFile)) as SavedLayout;
-      return { positions: new NodePositions(new NodeIndex(ids), xy), layoutPending: false };
+      // A copy: the deserialised column is a view of the whole file's buffer (see fromDerivedFrame).
+      return { positions: new NodePositions(new NodeIndex(ids), xy.slice()), layoutPending: false };
     } catch (error) {
       this.log.warn({ err: error, file: this.layoutFile }, 'ignoring an unreadable saved layout');
       return undefined;
