@@ -618,18 +618,9 @@ function* placement(index: MapIndex, derived: DerivedMetrics): Steps<Float64Arra
 
 function* placementSteps(index: MapIndex, derived: DerivedMetrics): Steps<Placement> {
   const { ids } = index;
-  const xy = new Float64Array(2 * ids.length).fill(NaN);
+  const xy = yield* derived.positions.over(ids);
   const unplaced: number[] = [];
-  yield* derived.positions.nodes.indexSteps();
-  for (let i = 0; i < ids.length; i++) {
-    const at = derived.positions.nodes.indexOf(ids[i]!);
-    if (at === undefined || Number.isNaN(derived.positions.xy[2 * at])) unplaced.push(i);
-    else {
-      xy[2 * i] = derived.positions.xy[2 * at]!;
-      xy[2 * i + 1] = derived.positions.xy[2 * at + 1]!;
-    }
-    if ((i & STEP) === 0) yield;
-  }
+  for (let i = 0; i < ids.length; i++) if (Number.isNaN(xy[2 * i])) unplaced.push(i);
   if (unplaced.length > 0) placeNewcomers(index, xy, unplaced);
   return { xy, unplaced };
 }

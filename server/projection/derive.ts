@@ -11,7 +11,7 @@ import { prepareMap } from '../analytics/map.js';
 import { articulationPoints, bridges } from '../analytics/structure.js';
 import { fromTopology, topologySteps, toTopology, type Topology } from './topology.js';
 import { fromDerivedFrame, type DerivedFrame } from './snapshot.js';
-import { runSliced, slicer, type Steps } from './slices.js';
+import { runSliced, slicer } from './slices.js';
 import { runWorker } from './run-worker.js';
 import { NodeIndex, NodeValues, type NodePositions } from './node-values.js';
 import type { DerivedMetrics, EcoGraph } from './types.js';
@@ -69,7 +69,7 @@ export async function deriveInBackground(
     const topology = await runSliced(topologySteps(graph));
     const { ids } = topology;
     // Previous positions go as x, y per node of the topology (NaN where none), the worker's own order.
-    const xy = previous === undefined ? undefined : await runSliced(positionColumns(ids, previous.positions));
+    const xy = previous === undefined ? undefined : await runSliced(previous.positions.over(ids));
     const message: DeriveRequest = { topology, version, ...(previous === undefined ? {} : { previous: { xy: xy!, layoutPending: previous.layoutPending } }) };
     const transfer = [topology.partner.buffer, topology.edges.buffer, ...(xy === undefined ? [] : [xy.buffer])] as ArrayBuffer[];
     const frame = await runWorker<DerivedFrame>(new URL('./derive-worker.ts', import.meta.url), message, transfer);
@@ -84,18 +84,6 @@ export interface DeriveRequest {
   topology: Topology;
   version: number;
   previous?: { xy: Float64Array; layoutPending: boolean };
-}
-
-/** Positions as x, y per node of `ids` (NaN where none), as a layout's input takes them. */
-function* positionColumns(ids: string[], positions: NodePositions): Steps<Float64Array> {
-  yield* positions.nodes.indexSteps();
-  const xy = new Float64Array(2 * ids.length).fill(NaN);
-  for (let i = 0; i < ids.length; i++) {
-    const at = positions.nodes.indexOf(ids[i]!);
-    if (at !== undefined) (xy[2 * i] = positions.xy[2 * at]!), (xy[2 * i + 1] = positions.xy[2 * at + 1]!);
-    if ((i & 0x3fff) === 0) yield;
-  }
-  return xy;
 }
 
 /** A full layout of `graph`, computed in a worker thread. */

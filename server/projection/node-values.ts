@@ -87,6 +87,18 @@ export class NodePositions {
     return i === undefined || Number.isNaN(this.xy[2 * i]) ? undefined : { x: this.xy[2 * i]!, y: this.xy[2 * i + 1]! };
   }
 
+  /** x, y per node of `ids`, in another order (NaN where none), in steps (see slices.ts). */
+  *over(ids: readonly string[]): Steps<Float64Array> {
+    yield* this.nodes.indexSteps();
+    const xy = new Float64Array(2 * ids.length).fill(NaN);
+    for (let i = 0; i < ids.length; i++) {
+      const at = this.nodes.indexOf(ids[i]!);
+      if (at !== undefined) (xy[2 * i] = this.xy[2 * at]!), (xy[2 * i + 1] = this.xy[2 * at + 1]!);
+      if ((i & STEP) === 0) yield;
+    }
+    return xy;
+  }
+
   /** [id, position] of every placed node, in the list's order. */
   *entries(): IterableIterator<[string, { x: number; y: number }]> {
     for (let i = 0; i < this.nodes.size; i++) if (!Number.isNaN(this.xy[2 * i])) yield [this.nodes.ids[i]!, { x: this.xy[2 * i]!, y: this.xy[2 * i + 1]! }];

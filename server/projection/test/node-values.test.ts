@@ -33,3 +33,10 @@ describe('node values', () => {
     expect(stepped.indexOf('n39999')).toBe(39_999);
   });
 });
+
+describe('node positions over another list', () => {
+  it('gives x, y per id of the list, NaN for ids without a position', () => {
+    const positions = NodePositions.of({ a: { x: 1, y: 2 }, b: { x: 3, y: 4 } });
+    expect([...drain(positions.over(['b', 'z', 'a']))]).toEqual([3, 4, NaN, NaN, 1, 2]);
+  });
+});
