@@ -6,7 +6,8 @@
  * server/import/export-cache.ts); then, for JSON, once more after each of
  * two writes (a partner renamed, a partner deleted with its relationships),
  * brought forward from that file (export-reuse.ts), the zip too (before the
- * JSON, so from the file of the version before the write);
+ * JSON, so from the files of the version before the write: after the first
+ * write the kept JSON, after the second the CSV lines the first zip kept);
  * and the store's read alone, rows not written, to tell the engine's share
  * from ours. Prints seconds, size and
  * Node's peak RSS. The embedded store in --data-dir (e.g. one `npm run
@@ -74,9 +75,9 @@ try {
     for (const [what, write] of writes) {
       await write();
       if (formats.includes('zip')) {
-        // The zip too, from the JSON kept at the version before the write (its untouched windows parsed back).
+        // The zip too, from the files kept at the version before the write: the JSON (its untouched windows parsed back), or the CSV lines a zip kept.
         const zip = await cache.stream('zip');
-        await timed(`zip, after ${what}: from the ${cache.lastFrom.zip}`, zip, byteSize);
+        await timed(`zip, after ${what}: from the ${cache.lastFrom.zip}${cache.lastFrom.zip === 'patched' ? ` ${cache.lastPatchedFrom.zip}` : ''}`, zip, byteSize);
       }
       const stream = await cache.stream(format);
       const patched = createHash('sha1');

@@ -41,8 +41,11 @@ function windowOf(kept: KeptWindow[], id: string): number {
   return low;
 }
 
-/** The export's windows for the store now, given the kept export `file` with its `index` and what changed since it was read. */
-export async function keptWindows(file: string, index: KeptWindow[], changes: StoreChanges): Promise<ExportWindows & { close(): Promise<void> }> {
+/**
+ * The export's windows for the store now, given the kept `file` with its `index` and what changed since it was
+ * read: a kept JSON export, or the CSV lines a kept zip was written from (`form`).
+ */
+export async function keptWindows(file: string, index: KeptWindow[], changes: StoreChanges, form: ExportWindows['form']): Promise<ExportWindows & { close(): Promise<void> }> {
   const handle: FileHandle = await open(file, 'r');
   const kept = new Map<WindowedSection, KeptWindow[]>();
   for (const window of index) kept.set(window.section, [...(kept.get(window.section) ?? []), window]);
@@ -53,6 +56,7 @@ export async function keptWindows(file: string, index: KeptWindow[], changes: St
   }
 
   return {
+    form,
     split(section, ids) {
       const windows = kept.get(section);
       if (windows === undefined) return chunks(ids, EXPORT_WINDOW);
@@ -70,7 +74,7 @@ export async function keptWindows(file: string, index: KeptWindow[], changes: St
       if (stale.get(section)!.has(i) || window.first !== ids[0] || window.last !== ids.at(-1)) return undefined;
       const bytes = Buffer.alloc(window.end - window.start);
       const { bytesRead } = await handle.read(bytes, 0, bytes.length, window.start);
-      return bytesRead === bytes.length ? bytes.toString('utf8') : undefined;
+      return bytesRead === bytes.length ? bytes : undefined;
     },
     close: () => handle.close(),
   };

@@ -158,14 +158,14 @@ const IDS_PER_PAGE = 20_000;
 /** The sections an export reads a window of ids at a time. */
 export type WindowedSection = 'partners' | 'customers' | 'relationships';
 
-/** One batch of an export: rows read from the store, or (`text`) a window's rows as JSON taken from a kept export. */
+/** One batch of an export: rows read from the store, or (`text`) a window's rows taken from a kept export. */
 export interface ExportBatch {
   section: ExportSection;
   rows: unknown[];
   /** A window's first and last id (of partners for relationships): where a kept export finds it again. */
   window?: [string, string];
-  /** The window's rows as an export's JSON holds them, joined by commas (rows is then empty). */
-  text?: string;
+  /** The window's rows as the kept export holds them (see ExportWindows.form); rows is then empty. */
+  text?: Buffer;
 }
 
 /**
@@ -174,13 +174,16 @@ export interface ExportBatch {
  * server/import/export-reuse.ts); by default every window is read.
  */
 export interface ExportWindows {
+  /** What a kept window's text is: the rows as JSON joined by commas, or their CSV lines. */
+  readonly form: 'json' | 'csv';
   /** The section's ids, in order, as windows. */
   split(section: WindowedSection, ids: string[]): string[][];
-  /** The JSON text of a window no write since touched, or undefined to read it. */
-  kept(section: WindowedSection, window: string[]): Promise<string | undefined>;
+  /** The text of a window no write since touched, or undefined to read it. */
+  kept(section: WindowedSection, window: string[]): Promise<Buffer | undefined>;
 }
 
-const READ_EVERY_WINDOW: ExportWindows = { split: (_, ids) => chunks(ids, EXPORT_WINDOW), kept: async () => undefined };
+/** Keeps no window: its form is never read. */
+const READ_EVERY_WINDOW: ExportWindows = { form: 'json', split: (_, ids) => chunks(ids, EXPORT_WINDOW), kept: async () => undefined };
 
 /** Partner ids per window when walking relationships by source. */
 const SOURCES_PER_WINDOW = 2000;

@@ -30,13 +30,14 @@ const readlinkSafe = (fd: string) => {
 
 describeStore('the first export after a write, brought forward from the kept one', () => {
   let server: TestServer;
+  const dataDir = tempDir();
   // More partners and customers than an export window (2,000): several windows a section.
   const bundle = generateBundle({ partners: 4500, customers: 4200, relationships: 9000, seed: 23, solutions: 6, deals: 30 });
   const partners = bundle.partners.map((p) => p.id).sort();
   const customers = bundle.customers.map((c) => c.id).sort();
 
   beforeAll(async () => {
-    server = await startServer({ seed: 'none', dataDir: tempDir() });
+    server = await startServer({ seed: 'none', dataDir });
     const report = await importBundle(server.app.store, bundle);
     expect(report.errors).toEqual([]);
   }, 300_000);
@@ -61,7 +62,8 @@ describeStore('the first export after a write, brought forward from the kept one
   const zipped = async () => {
     const response = await fetch(`${server.url}/api/export?format=zip`);
     expect(response.status).toBe(200);
-    return { files: await unzip(Buffer.from(await response.arrayBuffer())), from: server.app.exportCache.lastFrom.zip };
+    const { lastFrom, lastPatchedFrom } = server.app.exportCache;
+    return { files: await unzip(Buffer.from(await response.arrayBuffer())), from: lastFrom.zip === 'patched' ? `patched from ${lastPatchedFrom.zip}` : lastFrom.zip };
   };
   /** The zip's files as a read of the whole store writes them (the archives' bytes differ by their timestamps). */
   const readZip = async () => unzip(Buffer.concat(await bundleCsvZip(server.app.store).toArray()));
@@ -94,13 +96,18 @@ describeStore('the first export after a write, brought forward from the kept one
       // The next one, with nothing written, is the file this one kept.
       expect((await exported()).from).toBe('file');
     }
-    expect(from).toEqual(Array(2 * writes.length).fill('patched'));
-    // With the JSON of this version kept, the zip comes from it as it is.
+    // The first zip from the kept JSON, each after it from the CSV lines the zip before kept.
+    expect(from).toEqual(writes.flatMap((_, i) => [i === 0 ? 'patched from json' : 'patched from csv', 'patched']));
+    // With the JSON of this version kept and the zip's lines of the version before, the zip comes from the JSON as it is.
     await send('PUT', `/api/partners/${partners[200]}`, { ...(await send('GET', `/api/partners/${partners[200]}`)), id: undefined, name: 'Renamed Before Both Exports' });
     expect(await exported()).toMatchObject({ from: 'patched' });
     const zip = await zipped();
-    expect(zip.from).toBe('patched');
+    expect(zip.from).toBe('patched from json');
     expect(zip.files).toEqual(await readZip());
+    // Kept: this version's JSON and zip, each with its index, the zip with its lines; nothing of older versions.
+    const { storeId, version } = await server.app.store.identity();
+    const kept = readdirSync(dataDir).filter((name) => name.startsWith('export-')).sort();
+    expect(kept).toEqual([`export-${storeId}-${version}.json`, `export-${storeId}-${version}.json.index`, `export-${storeId}-${version}.zip`, `export-${storeId}-${version}.zip.lines`, `export-${storeId}-${version}.zip.lines.index`]);
   }, 300_000);
 
   itStore('leaves no file open when the client goes before the first byte', async () => {
