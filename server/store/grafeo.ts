@@ -16,7 +16,7 @@ import type { GrafeoDB as Database } from '@grafeo-db/js';
 import type { Executor, Params, ReadOptions, Row, WriteTransaction } from './executor.js';
 import { prioritisedWrite, StoreInUseError } from './executor.js';
 import { Gate } from '../gate.js';
-import { toPlain } from './normalise.js';
+import { plainInPlace } from './normalise.js';
 import { loadSchema, type Queries, type QueryName } from './queries.js';
 
 const { GrafeoDB } = grafeo;
@@ -49,8 +49,18 @@ export async function openGrafeo(dataDir: string, queries: Queries): Promise<Exe
   return new GrafeoExecutor(db, queries);
 }
 
-function rows(result: { toArray(): Array<Record<string, unknown>> }): Row[] {
-  return result.toArray().map((row) => toPlain(row) as Row);
+/**
+ * A result's rows as objects, built here from the engine's arrays: it hands over a row as an array faster than
+ * as an object with named keys (for a window of 20,000 relationships, 48 ms and 11 ms to name the columns,
+ * against 94 ms), and that conversion runs on the event loop.
+ */
+function rows(result: { readonly columns: string[]; rows(): unknown[][] }): Row[] {
+  const columns = result.columns;
+  return result.rows().map((values) => {
+    const row: Row = {};
+    for (let i = 0; i < columns.length; i++) row[columns[i]!] = plainInPlace(values[i]);
+    return row;
+  });
 }
 
 function isWriteConflict(error: unknown): boolean {

@@ -114,7 +114,7 @@ const relationshipKey = (row: Row): RelationshipKey => ({
   from: String(row.from),
   to: String(row.to),
   type: String(row.type),
-  role: typeof (row.properties as Record<string, unknown> | null)?.role === 'string' ? String((row.properties as Record<string, unknown>).role) : '',
+  role: typeof row.role === 'string' ? row.role : '',
 });
 
 const keyParts = (k: RelationshipKey) => [k.from, k.to, k.type, k.role];
@@ -184,6 +184,9 @@ export interface ExportWindows {
 
 /** Keeps no window: its form is never read. */
 const READ_EVERY_WINDOW: ExportWindows = { form: 'json', split: (_, ids) => chunks(ids, EXPORT_WINDOW), kept: async () => undefined };
+
+/** Export windows read ahead of the one being written. */
+const WINDOWS_AHEAD = 2;
 
 /** Partner ids per window when walking relationships by source. */
 const SOURCES_PER_WINDOW = 2000;
@@ -1085,12 +1088,27 @@ export class GraphStore {
     if (resolutions.length > 0) yield { section: 'resolutions', rows: resolutions };
   }
 
-  /** A windowed section, a window at a time: the kept export's text of a window no write touched, else its rows read by `read`. */
+  /**
+   * A windowed section, a window at a time: the kept export's text of a window no write touched, else its rows
+   * read by `read`. The next window is read while this one is written: the engine runs a statement on its own
+   * threads while the event loop converts and writes the window before.
+   */
   private async *windowed(windows: ExportWindows, section: WindowedSection, ids: string[], read: (ids: string[]) => Promise<unknown[]>): AsyncGenerator<ExportBatch> {
-    for (const window of windows.split(section, ids)) {
+    const batch = async (window: string[]): Promise<ExportBatch> => {
       const range: [string, string] = [window[0]!, window.at(-1)!];
       const text = await windows.kept(section, window);
-      yield text !== undefined ? { section, rows: [], window: range, text } : { section, rows: await read(window), window: range };
+      return text !== undefined ? { section, rows: [], window: range, text } : { section, rows: await read(window), window: range };
+    };
+    const all = windows.split(section, ids);
+    const ahead: Array<Promise<ExportBatch>> = [];
+    try {
+      for (let next = 0; next < all.length || ahead.length > 0; ) {
+        while (next < all.length && ahead.length <= WINDOWS_AHEAD) ahead.push(batch(all[next++]!));
+        yield await ahead.shift()!;
+      }
+    } finally {
+      // A consumer gone before the end leaves the windows read ahead, whose failures then concern nobody.
+      for (const read of ahead) read.catch(() => undefined);
     }
   }
 
