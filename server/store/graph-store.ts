@@ -699,7 +699,7 @@ export class GraphStore {
   }
 
   async getCustomers(ids: string[]): Promise<Customer[]> {
-    return (await this.readByIds('customers/get-many', ids)).map(records.customerFromRow);
+    return (await this.readByIds('customers/get-many', ids)).map(records.customerFromColumns);
   }
 
   private async readByIds(query: QueryName, ids: string[]): Promise<Row[]> {
@@ -1081,7 +1081,7 @@ export class GraphStore {
     if (sharing.length > 0) yield { section: 'sharing', rows: sharing };
     const partnerIds = await this.allIds('partners/ids-from');
     yield* this.windowed(windows, 'partners', partnerIds, (ids) => this.exportPartnerRows(ids));
-    yield* this.windowed(windows, 'customers', await this.allIds('customers/ids-from'), async (ids) => inOrder(ids, await this.getCustomers(ids)));
+    yield* this.windowed(windows, 'customers', await this.allIds('customers/ids-from'), (ids) => this.customersInOrder(ids));
     yield* this.windowed(windows, 'relationships', partnerIds, (ids) => this.exportRelationshipRows(ids));
     // Resolutions are optional too, oldest first.
     const resolutions = (await this.conflictResolutions()).sort((a, b) => compareIds(a.audit.at, b.audit.at) || compareIds(a.id, b.id));
@@ -1132,7 +1132,7 @@ export class GraphStore {
     const [recordRows, memberships] = await Promise.all([this.executor.read('partners/records-of', { ids }), this.executor.read('partners/memberships-of', { ids })]);
     type Assembled = { record: unknown; capabilities: unknown[]; regions: unknown[]; segments: unknown[]; lifecycle: unknown[] };
     const rows = new Map<string, Assembled>();
-    for (const row of recordRows) rows.set(String((row.record as { id: unknown }).id), { record: row.record, capabilities: [], regions: [], segments: [], lifecycle: [] });
+    for (const row of recordRows) rows.set(String(row.id), { record: row, capabilities: [], regions: [], segments: [], lifecycle: [] });
     for (const m of memberships) {
       const row = rows.get(String(m.partner));
       if (row === undefined) continue;
@@ -1209,8 +1209,8 @@ export class GraphStore {
       this.all('segments'),
       this.all('deals'),
       this.all('solutions'),
-      this.inWindows('partners', records.partnerFromRow),
-      this.inWindows('customers', records.customerFromRow),
+      this.inWindows('partners', async (ids) => inOrder(ids, (await this.executor.read('partners/get-many', { ids })).filter(isWhole).map(records.partnerFromRow))),
+      this.inWindows('customers', (ids) => this.customersInOrder(ids)),
     ]);
     return {
       version: BUNDLE_VERSION,
@@ -1228,12 +1228,16 @@ export class GraphStore {
    * Every partner or customer with its memberships, in id order, read and converted a window of ids at a time:
    * read in one statement, 200,000 customers' rows were converted in one go, holding the event loop for seconds.
    */
-  private async inWindows<T extends { id: string }>(kind: 'partners' | 'customers', fromRow: (row: Row) => T): Promise<T[]> {
+  private async inWindows<T>(kind: 'partners' | 'customers', readWindow: (ids: string[]) => Promise<T[]>): Promise<T[]> {
     const out: T[] = [];
-    for (const ids of chunks(await this.allIds(`${kind}/ids-from`), EXPORT_WINDOW)) {
-      for (const item of inOrder(ids, (await this.executor.read(`${kind}/get-many`, { ids })).filter(isWhole).map(fromRow))) out.push(item);
-    }
+    for (const ids of chunks(await this.allIds(`${kind}/ids-from`), EXPORT_WINDOW)) for (const item of await readWindow(ids)) out.push(item);
     return out;
+  }
+
+  /** Customers by id in the order of `ids`, as ordinary reads; whole ones only. */
+  private async customersInOrder(ids: string[]): Promise<Customer[]> {
+    const rows = await this.executor.read('customers/get-many', { ids });
+    return inOrder(ids, rows.filter((row) => isWhole({ record: row })).map(records.customerFromColumns));
   }
 
   close(): Promise<void> {

@@ -82,6 +82,11 @@ export function customerRow(c: Customer): unknown[] {
   return [c.id, c.name, nameKey, nameBlock(nameKey), c.domain ?? null, c.segment, c.industry ?? null, c.region, c.needs, c.sources, c.aliases];
 }
 
+/** A customer from cypher/customers/get-many.cypher's flat columns. */
+export function customerFromColumns(row: Row): Customer {
+  return customerFromRow({ record: row });
+}
+
 export function customerFromRow(row: Row): Customer {
   const { nameKey: _nameKey, nameBlock: _nameBlock, ...r } = row.record as Props;
   return withoutNulls({ ...r, needs: r.needs ?? [], sources: r.sources ?? [], aliases: r.aliases ?? [] }) as Customer;
@@ -152,7 +157,7 @@ export function historiesFromRows(rows: Row[]): Map<string, LifecycleTransition[
   const histories = new Map<string, LifecycleTransition[]>();
   for (const row of rows) {
     const list = histories.get(String(row.partner)) ?? [];
-    list.push(transitionFromProps(String(row.track), row.transition as Props));
+    list.push(transitionFromProps(String(row.track), row));
     histories.set(String(row.partner), list);
   }
   for (const list of histories.values()) list.sort(byTime);
