@@ -19,6 +19,7 @@ import { articulationPoints, bridges, connectedComponents } from '../server/anal
 import { seededRandom } from '../server/analytics/communities.js';
 import { adjacencyOf } from '../server/projection/adjacency.js';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput } from '../server/analytics/layout.js';
+import { toTopology } from '../server/projection/topology.js';
 import { capabilityGaps } from '../server/analytics/gaps.js';
 import { introductionsFor, scorePair, topIntroductions } from '../server/analytics/introductions.js';
 import { assembleDealTeams } from '../server/analytics/deal-team.js';
@@ -226,7 +227,7 @@ rows.at(-1)!.note = `${new Set(communities.values).size} communities`;
 const between = await measure('betweenness (sampled Brandes)', () => betweenness(graph));
 rows.at(-1)!.note = between.exact ? 'exact' : `${between.sources} sampled sources`;
 const aps = { points: articulationPoints(graph), bridges: bridges(graph) };
-const input = toLayoutInput(graph, communities);
+const input = toLayoutInput(toTopology(graph), communities);
 const quick = await measure('first placement (no backbone iterations)', () => fromLayoutOutput(input.ids, computeLayout(input, { backboneIterations: 0 })));
 const full = await measure('full layout in a worker thread', async () => fromLayoutOutput(input.ids, await runLayoutInWorker(input, { full: true })));
 void quick;

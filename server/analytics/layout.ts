@@ -27,8 +27,7 @@
 import { runWorker } from '../projection/run-worker.js';
 import { UndirectedGraph } from 'graphology';
 import forceAtlas2Module from 'graphology-layout-forceatlas2';
-import { toTopology } from '../projection/topology.js';
-import type { EcoGraph } from '../projection/types.js';
+import type { Topology } from '../projection/topology.js';
 import { NodeIndex, NodePositions, type NodeValues } from '../projection/node-values.js';
 
 // A CommonJS package typed as an ES module: Node hands us module.exports, which TypeScript calls `default`.
@@ -102,13 +101,13 @@ export function runLayoutInWorker(input: LayoutInput, options: Partial<LayoutOpt
 }
 
 /**
- * The graph as layout input, in canonical order (see projection/topology.ts),
- * so that the same data always gives the same layout; previous positions,
- * where given, are kept by the next layout. A node added since `communities`
- * were found gets a community of its own, and settles next to its neighbours.
+ * The graph as layout input, from its topology in canonical order (see
+ * projection/topology.ts), so that the same data always gives the same
+ * layout; previous positions, where given, are kept by the next layout. A
+ * node added since `communities` were found gets a community of its own, and
+ * settles next to its neighbours.
  */
-export function toLayoutInput(graph: EcoGraph, communities: NodeValues, previousPositions?: NodePositions): LayoutInput {
-  const { ids, edges } = toTopology(graph);
+export function toLayoutInput({ ids, edges }: Pick<Topology, 'ids' | 'edges'>, communities: NodeValues, previousPositions?: NodePositions): LayoutInput {
   let next = communities.values.reduce((max, c) => (Number.isNaN(c) ? max : Math.max(max, c + 1)), 0);
   const communityOf = Int32Array.from(ids, (id) => communities.get(id) ?? next++);
   if (previousPositions === undefined) return { ids, communities: communityOf, edges };

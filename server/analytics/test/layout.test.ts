@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput, type LayoutInput } from '../layout.js';
+import { toTopology } from '../../projection/topology.js';
 import { detectCommunities } from '../communities.js';
 import { addPartner, addRelationship, createEcoGraph } from '../../projection/build.js';
 import type { EcoGraph } from '../../projection/types.js';
@@ -27,7 +28,7 @@ const centroid = (points: Point[]) => ({
 });
 
 function layout(graph: EcoGraph, previous?: Record<string, Point>, full = false): Record<string, Point> {
-  const input = toLayoutInput(graph, NodeValues.of(detectCommunities(graph)), previous === undefined ? undefined : NodePositions.of(previous));
+  const input = toLayoutInput(toTopology(graph), NodeValues.of(detectCommunities(graph)), previous === undefined ? undefined : NodePositions.of(previous));
   return Object.fromEntries(fromLayoutOutput(input.ids, computeLayout(input, { full })).entries());
 }
 
@@ -82,8 +83,8 @@ describe('runLayoutInWorker', () => {
   it('returns finite coordinates for every node, as computeLayout does', async () => {
     const graph = threeCliques();
     const communities = NodeValues.of(detectCommunities(graph));
-    const expected = computeLayout(toLayoutInput(graph, communities));
-    const positions = await runLayoutInWorker(toLayoutInput(graph, communities));
+    const expected = computeLayout(toLayoutInput(toTopology(graph), communities));
+    const positions = await runLayoutInWorker(toLayoutInput(toTopology(graph), communities));
     expect(positions).toHaveLength(2 * graph.order);
     expect([...positions].every(Number.isFinite)).toBe(true);
     expect(positions).toEqual(expected);
