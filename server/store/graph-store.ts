@@ -142,7 +142,7 @@ const BEFORE_EVERY_KEY: RelationshipKey = { from: '', to: '', type: '', role: ''
  * without its properties; that delete moved the version, so the projection
  * built without it is rebuilt on the next request.
  */
-const isWhole = (row: Row) => typeof (row.record as Record<string, unknown> | null)?.name === 'string';
+const isWhole = (record: Row) => typeof record.name === 'string';
 
 /** Records in the order of their ids (as the store sorted them). */
 function inOrder<T extends { id: string }>(ids: string[], items: T[]): T[] {
@@ -193,16 +193,17 @@ const WINDOWS_AHEAD = 2;
  * statement on its own threads while the event loop converts and uses the window before (a full export of the
  * 100,000-partner store: its read alone 17 s one window at a time, 13 s two ahead, no faster four ahead).
  */
-async function* readAhead<W, T>(windows: W[], read: (window: W) => Promise<T>): AsyncGenerator<T> {
+export async function* readAhead<W, T>(windows: W[], read: (window: W) => Promise<T>): AsyncGenerator<T> {
   const ahead: Array<Promise<T>> = [];
-  try {
-    for (let next = 0; next < windows.length || ahead.length > 0; ) {
-      while (next < windows.length && ahead.length <= WINDOWS_AHEAD) ahead.push(read(windows[next++]!));
-      yield await ahead.shift()!;
+  for (let next = 0; next < windows.length || ahead.length > 0; ) {
+    while (next < windows.length && ahead.length <= WINDOWS_AHEAD) {
+      const reading = read(windows[next++]!);
+      // Handled at once: a window read ahead may fail while an earlier one is in use (or after the consumer has
+      // gone), and an unhandled rejection ends the process. Its failure still reaches the consumer that awaits it.
+      reading.catch(() => undefined);
+      ahead.push(reading);
     }
-  } finally {
-    // A consumer gone before the end leaves the windows read ahead, whose failures then concern nobody.
-    for (const reading of ahead) reading.catch(() => undefined);
+    yield await ahead.shift()!;
   }
 }
 
@@ -1139,7 +1140,7 @@ export class GraphStore {
     const [recordRows, memberships] = await Promise.all([this.executor.read('partners/records-of', { ids }), this.executor.read('partners/memberships-of', { ids })]);
     type Assembled = { record: unknown; capabilities: unknown[]; regions: unknown[]; segments: unknown[]; lifecycle: unknown[] };
     const rows = new Map<string, Assembled>();
-    for (const row of recordRows) if (isWhole({ record: row })) rows.set(String(row.id), { record: row, capabilities: [], regions: [], segments: [], lifecycle: [] });
+    for (const row of recordRows) if (isWhole(row)) rows.set(String(row.id), { record: row, capabilities: [], regions: [], segments: [], lifecycle: [] });
     for (const m of memberships) {
       const row = rows.get(String(m.partner));
       if (row === undefined) continue;
@@ -1246,7 +1247,7 @@ export class GraphStore {
   /** Customers by id in the order of `ids`, as ordinary reads; whole ones only. */
   private async customersInOrder(ids: string[]): Promise<Customer[]> {
     const rows = await this.executor.read('customers/get-many', { ids });
-    return inOrder(ids, rows.filter((row) => isWhole({ record: row })).map(records.customerFromColumns));
+    return inOrder(ids, rows.filter(isWhole).map(records.customerFromColumns));
   }
 
   close(): Promise<void> {

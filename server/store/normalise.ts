@@ -23,9 +23,9 @@ export function toPlain(value: unknown): unknown {
 }
 
 /**
- * The embedded engine's rows made plain in place: its values are plain already but for integers, which come as
- * BigInt. Converting in place rather than copying every row (toPlain) spared a full export of the 100,000-partner
- * store seconds of copies and their collection.
+ * The embedded engine's rows made plain in place: its values are plain already, but for any BigInt, made a number
+ * as toPlain makes it. Converting in place rather than copying every row (toPlain) spared a full export of the
+ * 100,000-partner store seconds of copies and their collection.
  */
 export function plainInPlace(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
