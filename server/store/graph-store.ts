@@ -15,6 +15,7 @@ import { prioritisedWrite, type Executor, type Params, type ReadOptions, type Ro
 import type { QueryName } from './queries.js';
 import { compareIds } from '../order.js';
 import * as records from './records.js';
+import { withoutNulls } from './normalise.js';
 import { activityFromRow, withWonParts, standingFromRow, trackFromRow, trackRows, wonPartFromRow, type PartnerActivity, type TrackStanding, type WonPart } from './program-records.js';
 import type { ProgramTrack } from '../schemas/programs.js';
 import type { Claim, ConflictDeal, StoredResolution } from '../schemas/conflicts.js';
@@ -1007,7 +1008,7 @@ export class GraphStore {
       name: String(r.name),
       type: r.type as RelationshipType,
       direction: r.outgoing === true ? 'out' : 'in',
-      properties: (r.properties as Record<string, unknown> | null) ?? {},
+      properties: withoutNulls({ role: r.role, since: r.since, annualValue: r.annualValue, source: r.source, updatedAt: r.updatedAt, level: r.level, certified: r.certified }),
     }));
   }
 

@@ -4,6 +4,8 @@ import { fromTopology, toTopology } from '../topology.js';
 import { addCustomer } from '../build.js';
 import { addPartner, addRelationship, createEcoGraph } from '../build.js';
 import type { EcoGraph } from '../types.js';
+import { compareIds } from '../../order.js';
+import { projectBundle } from '../from-bundle.js';
 import { generateBundle } from '../../../seeds/generate.js';
 import { seededRandom } from '../../analytics/communities.js';
 import { derivedRecords } from '../../test/derived.js';
@@ -97,6 +99,20 @@ describe('deriveInBackground', () => {
     expect(copy.getNodeAttribute('c1', 'kind')).toBe('customer');
     expect(copy.getNodeAttribute('x', 'kind')).toBe('partner');
     expect(copy.hasEdge('a3', 'c1')).toBe(true);
+  });
+
+  it('lists nodes by id and edges by their ends\' ranks, as a plain sort of the graph does', () => {
+    const bundle = generateBundle({ partners: 400, customers: 300, relationships: 2500, seed: 11 });
+    const { graph } = projectBundle(bundle);
+    const ids = graph.nodes().sort(compareIds);
+    const rank = new Map(ids.map((id, i) => [id, i]));
+    const pairs = graph.mapEdges((_, __, source, target) => [rank.get(source)!, rank.get(target)!].sort((a, b) => a - b));
+    pairs.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+
+    const topology = toTopology(graph);
+    expect(topology.ids).toEqual(ids);
+    expect(Array.from(topology.edges)).toEqual(pairs.flat());
+    expect(Array.from(topology.partner)).toEqual(ids.map((id) => (graph.getNodeAttribute(id, 'kind') === 'partner' ? 1 : 0)));
   });
 });
 

@@ -308,6 +308,25 @@ describeStore(`store contract on ${TEST_STORE}`, () => {
     expect(await t.store.neighbourhood('nobody')).toBeNull();
   });
 
+  it("gives each neighbour the relationship's stored properties, no more", async () => {
+    const { relationships, partners } = await t.store.exportBundle();
+    for (const id of ['p-acme', 'c-globex']) {
+      for (const n of (await t.store.neighbourhood(id))!) {
+        if (n.kind === 'capability') {
+          const held = partners.find((p) => p.id === id)!.capabilities.find((c) => c.id === n.id)!;
+          expect(n.properties).toMatchObject({ level: held.level, certified: held.certified });
+          continue;
+        }
+        if (n.kind !== 'partner' && n.kind !== 'customer') continue;
+        const [from, to] = n.direction === 'out' ? [id, n.id] : [n.id, id];
+        const stored = relationships.filter((r) => r.from === from && r.to === to && r.type === n.type && ('role' in r ? r.role : undefined) === n.properties.role);
+        expect(stored).toHaveLength(1);
+        const { from: _from, to: _to, type: _type, ...properties } = stored[0]!;
+        expect(n.properties).toEqual(properties);
+      }
+    }
+  });
+
   it('exports a bundle that re-imports to an identical store', async () => {
     const exported = await t.store.exportBundle();
     let text = '';
