@@ -70,6 +70,8 @@ export class ProjectionService {
   /** API writes in flight, and the reads waiting for their turn to compute (see `writing`). */
   private writes = 0;
   private readonly waitingReads: Array<() => void> = [];
+  /** Reads waiting for the writes in flight to end (see current). */
+  private readonly writesEnded: Array<() => void> = [];
   private releasing = false;
   /** Computations in slices under way (see `compute`), and those of them waiting for their next slice. */
   private computing = 0;
@@ -120,6 +122,11 @@ export class ProjectionService {
    */
   async current(): Promise<Current> {
     const version = await this.store.version();
+    // A write in flight may have committed this version and not yet queued it for the projection (on Neo4j a read
+    // sees the commit at once): once no write is in flight, every committed write is queued, and rebuilding is not owed.
+    while (this.writes > 0 && this.projection !== undefined && this.latestVersion(this.projection) < version) {
+      await new Promise<void>((resolve) => this.writesEnded.push(resolve));
+    }
     // The counter only grows: a projection ahead of it had a write applied in place (or queued) after this
     // read of the counter was sent, and is the fresher of the two (rebuilding at the older
     // version would throw that write away and, under a stream of writes, never catch up).
@@ -183,6 +190,7 @@ export class ProjectionService {
     } finally {
       release();
       this.writes--;
+      if (this.writes === 0) for (const ended of this.writesEnded.splice(0)) ended();
       // Applied at once unless a computation is under way (then before the next read starts).
       if (this.writes === 0 && this.computing === 0) this.applyPending();
       this.releaseRead();
