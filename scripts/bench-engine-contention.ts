@@ -19,6 +19,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.js';
 import { importBundle } from '../server/import/import-bundle.js';
+import { PartnerListQuery } from '../server/schemas/listing.js';
 import { openStore } from '../server/store/index.js';
 
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, seconds: { type: 'string', default: '8' }, readers: { type: 'string', default: '2' } } });
@@ -26,7 +27,7 @@ if (values['data-dir'] === undefined) throw new Error('bench-engine-contention: 
 const store = await openStore(loadConfig({ DATA_DIR: values['data-dir'], SEED: 'none' }));
 
 // The hubs: the partners with the most relationships among the first page (the ones bench:writes reads too).
-const page = await store.listPartners({ limit: 500 } as never);
+const page = await store.listPartners(PartnerListQuery.parse({ limit: 500 }));
 const degrees = await Promise.all(page.items.map(async (p) => ({ id: p.id, degree: (await store.neighbourhood(p.id))?.length ?? 0 })));
 const hubs = degrees.sort((a, b) => b.degree - a.degree).slice(0, 2);
 console.log(`hubs read: ${hubs.map((h) => `${h.id} (${h.degree.toLocaleString('en-US')} relationships)`).join(', ')}`);

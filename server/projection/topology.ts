@@ -51,21 +51,21 @@ export function* topologySteps(graph: EcoGraph): Steps<Topology> {
   let run: Uint32Array = new Uint32Array(64);
   let length = 0;
   let from = 0;
+  let walked = 0;
   const gather = (neighbour: string) => {
+    walked++;
     const to = index.get(neighbour);
     if (to === undefined || to <= from) return;
     if (length === run.length) run = grownTo(run, 2 * length);
     run[length++] = to;
   };
-  let walked = 0;
   for (from = 0; from < order; from++) {
     length = 0;
     graph.forEachNeighbor(ids[from]!, gather);
     if (length > 1) run.subarray(0, length).sort();
     if (2 * (pairs + length) > edges.length) edges = grownTo(edges, 2 * (pairs + length) + (edges.length >> 3));
     for (let j = 0; j < length; j++, pairs++) (edges[2 * pairs] = from), (edges[2 * pairs + 1] = run[j]!);
-    walked += graph.degree(ids[from]!) + 1;
-    if (walked > STEP) (walked = 0), yield;
+    if (++walked > STEP) (walked = 0), yield;
   }
   return { ids, partner, edges: edges.length === 2 * pairs ? edges : edges.slice(0, 2 * pairs) };
 }
