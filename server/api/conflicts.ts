@@ -7,7 +7,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse } from '../schemas/api.js';
-import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import { Conflict, ConflictList, ConflictParams, ConflictQuery, ResolveRequest, type StoredResolution } from '../schemas/conflicts.js';
 import { applyPolicy, baseOf, checkResolveRequest, sameClaims } from '../operations/conflicts.js';
 import { nextCursor, offsetOf } from './offset-cursor.js';
@@ -66,35 +65,37 @@ export async function conflictRoutes(app: FastifyInstance) {
       if (conflict === undefined) throw new NotFoundError('open conflict', id);
       const problem = checkResolveRequest(conflict, request.body);
       if (problem !== null) throw new InvalidInputError(`${problem.field}: ${problem.message}`, [problem]);
-      const { result, version } = await app.store.write(async (w) => {
-        // Checked again inside the transaction, once the deals are held: a concurrent resolve or deal write since the read above wins.
-        await w.lockDeals(conflict.deals);
-        if (await w.conflictResolved(id)) throw new ConflictError(`conflict "${id}" is already resolved`);
-        const stored = await w.claimsOf(conflict.deals);
-        const before = stored.filter((c) => conflict.claims.some((x) => x.deal === c.deal && x.partner === c.partner && x.role === c.role));
-        if (!sameClaims(before, conflict.claims)) throw new ConflictError(`the deals of conflict "${id}" changed since it was detected; list the conflicts again`);
-        const { id: _, status: __, claims: ___, resolution: ____, ...snapshot } = conflict;
-        const resolution: StoredResolution = {
-          id,
-          base: baseOf(id),
-          conflict: snapshot,
-          audit: {
-            policy: request.body.policy,
-            ...(request.body.note === undefined ? {} : { note: request.body.note }),
-            // The key's name, or "local" on an open loopback server (see server/access/guard.ts).
-            actor: request.principal.name,
-            at: new Date().toISOString(),
-            before,
-            after: applyPolicy(conflict, stored, request.body),
-          },
-        };
-        await w.recordResolution(resolution);
-        return resolution;
+      const result = await app.projection.writing(async () => {
+        const { result, version } = await app.store.write(async (w) => {
+          // Checked again inside the transaction, once the deals are held: a concurrent resolve or deal write since the read above wins.
+          await w.lockDeals(conflict.deals);
+          if (await w.conflictResolved(id)) throw new ConflictError(`conflict "${id}" is already resolved`);
+          const stored = await w.claimsOf(conflict.deals);
+          const before = stored.filter((c) => conflict.claims.some((x) => x.deal === c.deal && x.partner === c.partner && x.role === c.role));
+          if (!sameClaims(before, conflict.claims)) throw new ConflictError(`the deals of conflict "${id}" changed since it was detected; list the conflicts again`);
+          const { id: _, status: __, claims: ___, resolution: ____, ...snapshot } = conflict;
+          const resolution: StoredResolution = {
+            id,
+            base: baseOf(id),
+            conflict: snapshot,
+            audit: {
+              policy: request.body.policy,
+              ...(request.body.note === undefined ? {} : { note: request.body.note }),
+              // The key's name, or "local" on an open loopback server (see server/access/guard.ts).
+              actor: request.principal.name,
+              at: new Date().toISOString(),
+              before,
+              after: applyPolicy(conflict, stored, request.body),
+            },
+          };
+          await w.recordResolution(resolution);
+          return resolution;
+        });
+        // The projection's catalogue holds the deals: keep it current in place rather than rebuilding it.
+        const deals = (await Promise.all(conflict.deals.map((d) => app.store.getDeal(d)))).filter((d) => d !== null);
+        app.projection.applyCommitted({ deals }, version);
+        return result;
       });
-      // The projection's catalogue holds the deals: keep it current in place rather than rebuilding it.
-      const deals = (await Promise.all(conflict.deals.map((d) => app.store.getDeal(d)))).filter((d) => d !== null);
-      const none = { capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], solutions: [] };
-      app.projection.applyCommitted({ version: BUNDLE_VERSION, ...none, deals }, version);
       return { ...conflict, status: 'resolved' as const, claims: result.audit.after, resolution: result.audit };
     },
   );

@@ -33,13 +33,22 @@ export async function identityRoutes(app: FastifyInstance) {
     async (request) => {
       let decided;
       try {
-        decided = await decideReview(app.store, request.params.id, request.body.decision);
+        const decide = () => decideReview(app.store, request.params.id, request.body.decision);
+        // A rejection changes nothing the projection holds, only its version; a merge moves records and links,
+        // and the projection is rebuilt from the store at the new version.
+        decided =
+          request.body.decision === 'reject'
+            ? await app.projection.writing(async () => {
+                const rejected = await decide();
+                if (rejected !== null) app.projection.applyCommitted({}, rejected.version);
+                return rejected;
+              })
+            : await decide();
       } catch (error) {
         if (error instanceof ReviewConflict) throw new ConflictError(error.message);
         throw error;
       }
       if (decided === null) throw new NotFoundError('review item', request.params.id);
-      // A merge moved records and links: the projection is rebuilt from the store at the new version.
       return decided.item;
     },
   );

@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse, IdParams } from '../schemas/api.js';
 import { LifecycleMoveRequest, PartnerLifecycle, TrackList } from '../schemas/lifecycle.js';
-import { BUNDLE_VERSION } from '../schemas/bundle.js';
 import { planMove } from '../operations/lifecycle.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 
@@ -42,21 +41,20 @@ export async function lifecycleRoutes(app: FastifyInstance) {
     async (request) => {
       const { id } = request.params;
       const tracks = new Set(await app.store.tracks());
-      const { result: lifecycle, version } = await app.store.write(async (w) => {
-        const current = await w.lifecycle(id);
-        if (current === null) throw new NotFoundError('partner', id);
-        const verdict = planMove(current, tracks, request.body, new Date().toISOString());
-        if (!('move' in verdict)) throw new InvalidInputError(`body.${verdict.field}: ${verdict.message}`, [{ field: `body.${verdict.field}`, message: verdict.message }]);
-        await w.recordMove(id, verdict.move);
-        return (await w.lifecycle(id))!;
+      return app.projection.writing(async () => {
+        const { result: lifecycle, version } = await app.store.write(async (w) => {
+          const current = await w.lifecycle(id);
+          if (current === null) throw new NotFoundError('partner', id);
+          const verdict = planMove(current, tracks, request.body, new Date().toISOString());
+          if (!('move' in verdict)) throw new InvalidInputError(`body.${verdict.field}: ${verdict.message}`, [{ field: `body.${verdict.field}`, message: verdict.message }]);
+          await w.recordMove(id, verdict.move);
+          return (await w.lifecycle(id))!;
+        });
+        // The analytics read partners' stages: keep the projection current in place rather than rebuilding it.
+        const partner = await app.store.getPartner(id);
+        app.projection.applyCommitted({ partners: partner === null ? [] : [partner] }, version);
+        return lifecycle;
       });
-      // The analytics read partners' stages: keep the projection current in place rather than rebuilding it.
-      const partner = await app.store.getPartner(id);
-      if (partner !== null) {
-        const none = { capabilities: [], regions: [], segments: [], customers: [], relationships: [], deals: [], solutions: [] };
-        app.projection.applyCommitted({ version: BUNDLE_VERSION, ...none, partners: [partner] }, version);
-      }
-      return lifecycle;
     },
   );
 }

@@ -58,7 +58,8 @@ export async function programRoutes(app: FastifyInstance) {
       const known = await app.store.existingIds('capabilities', named.map((n) => n.capability));
       const missing = named.find((n) => !known.has(n.capability));
       if (missing !== undefined) throw unknown(`body.tiers.${missing.index}.requirements.capabilities`, `unknown capability "${missing.capability}"`);
-      await app.store.write((w) => w.defineTracks([track]));
+      // Tracks are not in the projection: only its version moves, nothing is rebuilt.
+      await app.projection.writing(async () => app.projection.applyCommitted({}, (await app.store.write((w) => w.defineTracks([track]))).version));
       return (await app.store.programs()).find((t) => t.id === track.id)!;
     },
   );
@@ -67,7 +68,11 @@ export async function programRoutes(app: FastifyInstance) {
     '/api/programs/tracks/:id',
     { schema: { tags, summary: "Take a track out of the programme (partners' stages in it stay)", params: TrackParams, response: { 204: z.null(), ...errors } } },
     async (request, response) => {
-      const { result: existed } = await app.store.write((w) => w.undefineTrack(request.params.id));
+      const existed = await app.projection.writing(async () => {
+        const { result, version } = await app.store.write((w) => w.undefineTrack(request.params.id));
+        app.projection.applyCommitted({}, version);
+        return result;
+      });
       if (!existed) throw new NotFoundError('programme track', request.params.id);
       return response.status(204).send(null);
     },

@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse, IdParams } from '../schemas/api.js';
 import { AccountMappingResponse, PRODUCT_DEFAULT_LEVEL, SharingResponse, SharingSettings } from '../schemas/sharing.js';
-import { BUNDLE_VERSION, type Bundle } from '../schemas/bundle.js';
 import { accountMapping } from '../access/visibility.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 
@@ -15,7 +14,6 @@ const tags = ['sharing'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
 /** A write that touches no node or relationship the projection holds. */
-const NOTHING_PROJECTED: Bundle = { version: BUNDLE_VERSION, capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [] };
 
 export async function sharingRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -60,9 +58,11 @@ export async function sharingRoutes(app: FastifyInstance) {
         const message = bad === id ? 'a partner does not share with itself' : `no partner with id "${bad}"`;
         throw new InvalidInputError(`body.partners.${bad}: ${message}`, [{ field: `body.partners.${bad}`, message, value: bad }]);
       }
-      const { version } = await store.write((w) => w.setSharing([{ partner: id, ...request.body }]));
-      // Sharing is not in the projection: only its version moves, nothing is rebuilt.
-      app.projection.applyCommitted(NOTHING_PROJECTED, version);
+      await app.projection.writing(async () => {
+        const { version } = await store.write((w) => w.setSharing([{ partner: id, ...request.body }]));
+        // Sharing is not in the projection: only its version moves, nothing is rebuilt.
+        app.projection.applyCommitted({}, version);
+      });
       return answer(id, await settingsOf(id));
     },
   );

@@ -14,7 +14,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphStore } from '../store/graph-store.js';
 import { deriveInBackground, layoutFor } from './derive.js';
-import type { Bundle } from '../schemas/bundle.js';
+import { BUNDLE_VERSION, type Bundle } from '../schemas/bundle.js';
 import { addRelationship } from './build.js';
 import { applyBundle, applyDeletion, projectBundle, type ProjectionDeletion } from './from-bundle.js';
 import { holdSlices, slicer, type Steps } from './slices.js';
@@ -233,11 +233,15 @@ export class ProjectionService {
    * counter makes the next request rebuild it. The write is queued and
    * applied before the next read computes, once no computation in slices is
    * under way: the write itself never waits for one. Metrics follow in the
-   * background.
+   * background. `written` holds the sections the write touched, none for a
+   * write of nothing the projection holds (a track, sharing settings, a
+   * review's decision), whose version it still has to follow. Called inside
+   * `writing`, so that no read sees the version before it is queued.
    */
-  applyCommitted(written: Bundle, version: number): void {
-    const rows = written.partners.length + written.customers.length + written.relationships.length + written.capabilities.length + written.deals.length + written.solutions.length;
-    if (rows <= IN_PLACE_ROWS) this.queue({ written, version });
+  applyCommitted(written: Partial<Bundle>, version: number): void {
+    const whole: Bundle = { version: BUNDLE_VERSION, capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [], ...written };
+    const rows = whole.partners.length + whole.customers.length + whole.relationships.length + whole.capabilities.length + whole.deals.length + whole.solutions.length;
+    if (rows <= IN_PLACE_ROWS) this.queue({ written: whole, version });
   }
 
   /** applyCommitted for a committed delete: at 100,000 partners, reading the store again took about 20 s. */
@@ -249,7 +253,7 @@ export class ProjectionService {
     const projection = this.projection;
     if (projection === undefined || this.rebuilding !== undefined || this.latestVersion(projection) !== change.version - 1) return;
     this.pending.push(change);
-    // Outside an API write (lifecycle, conflicts, sharing) nothing else applies it soon.
+    // Outside an API write (an import through /api/import) nothing else applies it soon.
     if (this.computing === 0 && this.writes === 0) this.applyPending();
   }
 
