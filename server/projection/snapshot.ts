@@ -179,31 +179,49 @@ export function frameBuffers(frame: DerivedFrame): ArrayBuffer[] {
   return [...new Set(arrays.map((array) => array.buffer as ArrayBuffer))];
 }
 
-/** `derived` over the node indices `index` gives, a look at the clock every few thousand nodes. */
+/**
+ * `derived` over the node indices `index` gives, a look at the clock every
+ * few thousand nodes. Metrics older than the graph (saved as a server stops,
+ * before its latest version is derived) may name nodes deleted since: those
+ * are left out, and a restart derives the metrics again.
+ */
 export async function derivedFrame(derived: DerivedMetrics, index: Map<string, number>, pause: () => Promise<void> | undefined): Promise<DerivedFrame> {
-  const keysOf = new Map<NodeIndex, Uint32Array>();
-  const keys = async (nodes: NodeIndex): Promise<Uint32Array> => {
+  /** A node list's graph indices, and the places in it of the nodes still in the graph when some are not. */
+  const keysOf = new Map<NodeIndex, { keys: Uint32Array; kept?: Uint32Array }>();
+  const keys = async (nodes: NodeIndex) => {
     let known = keysOf.get(nodes);
     if (known === undefined) {
-      known = new Uint32Array(nodes.size);
+      const keys: number[] = [];
+      const kept: number[] = [];
       for (let k = 0; k < nodes.size; k++) {
-        known[k] = index.get(nodes.ids[k]!)!;
+        const key = index.get(nodes.ids[k]!);
+        if (key !== undefined) {
+          keys.push(key);
+          kept.push(k);
+        }
         if ((k & 4095) === 4095) await pause();
       }
+      known = keys.length === nodes.size ? { keys: Uint32Array.from(keys) } : { keys: Uint32Array.from(keys), kept: Uint32Array.from(kept) };
       keysOf.set(nodes, known);
     }
     return known;
   };
-  const column = async ({ nodes, values }: NodeValues): Promise<Column> => ({ keys: await keys(nodes), values });
+  const column = async ({ nodes, values }: NodeValues): Promise<Column> => {
+    const { keys: columnKeys, kept } = await keys(nodes);
+    return { keys: columnKeys, values: kept === undefined ? values : Float64Array.from(kept, (k) => values[k]!) };
+  };
+  const positions = await keys(derived.positions.nodes);
+  const xy = derived.positions.xy;
+  const present = (id: string) => index.has(id);
   return {
     version: derived.version,
     layoutPending: derived.layoutPending,
     betweenness: { exact: derived.betweenness.exact, sources: derived.betweenness.sources, scores: await column(derived.betweenness.scores) },
     communities: await column(derived.communities),
     pagerank: await column(derived.pagerank),
-    positions: { keys: await keys(derived.positions.nodes), xy: derived.positions.xy },
-    articulationPoints: Uint32Array.from(derived.articulationPoints, (id) => index.get(id)!),
-    bridges: Uint32Array.from(derived.bridges.flat(), (id) => index.get(id)!),
+    positions: { keys: positions.keys, xy: positions.kept === undefined ? xy : Float64Array.from({ length: positions.kept.length * 2 }, (_, i) => xy[positions.kept![i >> 1]! * 2 + (i & 1)]!) },
+    articulationPoints: Uint32Array.from([...derived.articulationPoints].filter(present), (id) => index.get(id)!),
+    bridges: Uint32Array.from(derived.bridges.filter(([a, b]) => present(a) && present(b)).flat(), (id) => index.get(id)!),
   };
 }
 

@@ -148,6 +148,36 @@ describe('projection snapshot', () => {
     expect(given).toBe(false);
   });
 
+  it('keeps metrics older than the graph for the nodes still in it (saved as a server stops, before they are derived again)', async () => {
+    const saved = projection(40);
+    const derived = deriveMetrics(saved.graph, 7);
+    saved.graph.dropNode('p3');
+    saved.graph.dropNode('c3');
+    addPartner(saved.graph, { id: 'p-new', types: ['service'] });
+    addRelationship(saved.graph, { from: 'p-new', to: 'p4', type: 'CO_SELLS_WITH' });
+    saved.version = 8;
+    const file = path.join(dir, 'older-metrics');
+    expect(await saveSnapshot(file, { storeId: 's', version: 8 }, saved, derived, () => true)).toBe(true);
+    const loaded = (await loadSnapshot(file, { storeId: 's', version: 8 }))!;
+    const gone = new Set(['p3', 'c3']);
+    const kept = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([id]) => !gone.has(id)));
+    const expected = derivedRecords(derived);
+    expect(derivedRecords(loaded.derived)).toEqual({
+      ...expected,
+      communities: kept(expected.communities),
+      pagerank: kept(expected.pagerank),
+      betweenness: { ...expected.betweenness, scores: kept(expected.betweenness.scores) },
+      positions: kept(expected.positions),
+      articulationPoints: new Set([...derived.articulationPoints].filter((id) => !gone.has(id))),
+      bridges: derived.bridges.filter(([a, b]) => !gone.has(a) && !gone.has(b)),
+    });
+    // Not vacuous: the deleted nodes had metrics, and the newcomer has none yet.
+    expect(Object.keys(expected.pagerank)).toEqual(expect.arrayContaining(['p3', 'c3']));
+    expect(derived.articulationPoints.has('p3')).toBe(true);
+    expect(loaded.derived.pagerank.get('p-new')).toBeUndefined();
+    expect(loaded.projection.graph.hasNode('p-new')).toBe(true);
+  });
+
   it('is not written when the projection changes meanwhile', async () => {
     const saved = projection(40);
     const file = path.join(dir, 'moved');
