@@ -3,8 +3,9 @@
  * own) started on a store that already holds an ecosystem, timed from spawn
  * to its first `GET /api/map` answer. First without a snapshot (the store is
  * read and the metrics derived), then, once that server has saved its
- * snapshot and stopped, again (the snapshot is read); and a server on an
- * empty store as the floor. Prints seconds per start and the longest wait of
+ * snapshot and stopped, again (the snapshot is read); then, after a partner
+ * written and that server stopped at once (it saves its projection as it
+ * stops: the stop is timed), again; and a server on an empty store as the floor. Prints seconds per start and the longest wait of
  * a probe (a request for an unknown route, answered by the event loop alone,
  * sent again as soon as answered) meanwhile: the server's longest stall.
  *
@@ -48,6 +49,7 @@ if (!existsSync(path.join(dataDir, STORE_FILE))) {
 }
 
 interface Start {
+  url: string;
   /** seconds from spawn to the first 200 of /api/map */
   map: number;
   from?: string;
@@ -110,6 +112,7 @@ async function start(dir: string): Promise<Start> {
   const map = (performance.now() - started) / 1000;
   void probe();
   return {
+    url: `http://127.0.0.1:${port}`,
     map,
     get from() {
       return result.from;
@@ -142,7 +145,19 @@ const warm = await start(dataDir);
 const restored = await warm.logged('projection built');
 await new Promise((resolve) => setTimeout(resolve, 5000));
 const warmStall = warm.stall;
+// A write, and the server stopped at once: it saves its projection as it stops, so the next start is warm too.
+const written = await fetch(`${warm.url}/api/partners`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ id: `p-cold-start-${Date.now()}`, name: `Cold Start ${Date.now()}`, types: ['service'] }),
+});
+if (written.status !== 201) throw new Error(`the write before the stop answered ${written.status}`);
+const stopping = performance.now();
 await warm.stop();
+const stopped = (performance.now() - stopping) / 1000;
+const afterWrite = await start(dataDir);
+const afterWriteRestored = await afterWrite.logged('projection built');
+await afterWrite.stop();
 
 const emptyDir = mkdtempSync(path.join(tmpdir(), 'ecograph-bench-cold-empty-'));
 const empty = await start(emptyDir);
@@ -152,6 +167,7 @@ rmSync(emptyDir, { recursive: true, force: true });
 console.table({
   ...(cold === undefined ? {} : { 'store read, metrics derived': { 'first map, s': cold.map.toFixed(1), from: cold.from, 'longest stall until the snapshot was saved, ms': coldStall } }),
   'from the snapshot': { 'first map, s': warm.map.toFixed(1), from: warm.from, 'projection restored, s': restored.toFixed(1), 'longest stall until 5 s after the restore, ms': warmStall },
+  [`after a write and a stop of ${stopped.toFixed(1)} s`]: { 'first map, s': afterWrite.map.toFixed(1), from: afterWrite.from, 'projection restored, s': afterWriteRestored.toFixed(1) },
   'empty store': { 'first map, s': empty.map.toFixed(1), from: empty.from },
 });
 console.log(`load average at the end: ${load()}`);
