@@ -56,6 +56,8 @@ export class ProjectionService {
   private projection: Projection | undefined;
   private derived: DerivedMetrics | undefined;
   private rebuilding: Promise<Projection> | undefined;
+  /** The version of the snapshot being restored, while it is. */
+  private restoring: number | undefined;
   private deriving: Promise<DerivedMetrics> | undefined;
   private layingOut: Promise<void> | undefined;
   private saving: Promise<void> | undefined;
@@ -252,8 +254,10 @@ export class ProjectionService {
   }
 
   private queue(change: (typeof this.pending)[number]): void {
-    const projection = this.projection;
-    if (projection === undefined || this.rebuilding !== undefined || this.latestVersion(projection) !== change.version - 1) return;
+    // While a snapshot is restored, the writes after its version are kept for it: the restore would end a
+    // version behind the store, and the next read would read the whole store (a minute at 100,000 partners).
+    const after = this.restoring ?? (this.projection === undefined || this.rebuilding !== undefined ? undefined : this.projection.version);
+    if (after === undefined || (this.pending.at(-1)?.version ?? after) !== change.version - 1) return;
     this.pending.push(change);
     // Outside an API write (an import through /api/import) nothing else applies it soon.
     if (this.computing === 0 && this.writes === 0) this.applyPending();
@@ -310,10 +314,15 @@ export class ProjectionService {
   private rebuild(version: number): Promise<Projection> {
     this.rebuilding ??= (async () => {
       const started = performance.now();
-      const restored = this.projection === undefined ? await this.restore(version) : undefined;
+      let restored: Projection | undefined;
+      if (this.projection === undefined) {
+        this.restoring = version;
+        restored = await this.restore(version).finally(() => (this.restoring = undefined));
+      }
       const projection: Projection = restored ?? { ...(await this.readProjection()), version };
-      // The store read holds every write committed before it: none queued for the old projection is owed.
-      this.pending = [];
+      // The store read holds every write committed before it: none queued for the old projection is owed. The
+      // snapshot holds none after its version: those queued meanwhile are applied to it.
+      if (restored === undefined) this.pending = [];
       this.projection = projection;
       this.lastBuild = { from: restored === undefined ? 'store' : 'snapshot', version, ms: Math.round(performance.now() - started) };
       this.log.info({ ...this.lastBuild, nodes: projection.graph.order, edges: projection.graph.size }, 'projection built');
