@@ -68,16 +68,31 @@ describeStore('programme writes under reads', () => {
 
     expect((await underReads('POST', '/api/partners/p-a/lifecycle', { track: 'resell', stage: 'grow' })).status).toBe(200);
     expect((await underReads('POST', `/api/conflicts/${conflict.id}/resolve`, { policy: 'proportional' })).status).toBe(200);
-    expect((await underReads('PUT', '/api/partners/p-a/sharing', { default: 'counts' })).status).toBe(200);
-    expect((await underReads('PUT', '/api/programs/tracks/audited', { name: 'Audited', tiers: [] })).status).toBe(200);
-    expect((await underReads('DELETE', '/api/programs/tracks/audited')).status).toBe(204);
-    expect((await underReads('POST', `/api/identity/review/${encodeURIComponent('partner:erp-1:p-orbit')}`, { decision: 'reject' })).status).toBe(200);
-
     const { projection } = await server.app.projection.current();
-    expect(server.app.projection.lastBuild).toEqual(built);
     expect(projection.version).toBe(await server.app.store.version());
     expect(projection.graph.getNodeAttributes('p-a')).toMatchObject({ lifecycle: { resell: 'grow' } });
     const deal = projection.catalogue.deals.find((d: { id: string }) => d.id === 'd-over');
     expect(deal?.partners.map((p: { claimedShare?: number }) => p.claimedShare)).toEqual([0.7 / 1.3, 0.6 / 1.3].map((share) => expect.closeTo(share, 6)));
+
+    // Writes of nothing the projection holds: the metrics of the same graph, and the answers on them, carry over.
+    await server.app.projection.settled();
+    const before = await server.app.projection.current();
+    // The projection is kept current in place: its version is read now.
+    const version = before.projection.version;
+    expect(before.derived.version).toBe(version);
+    const map = await call('GET', '/api/map');
+    expect((await underReads('PUT', '/api/partners/p-a/sharing', { default: 'counts' })).status).toBe(200);
+    expect((await underReads('PUT', '/api/programs/tracks/audited', { name: 'Audited', tiers: [] })).status).toBe(200);
+    expect((await underReads('DELETE', '/api/programs/tracks/audited')).status).toBe(204);
+    expect((await underReads('POST', `/api/identity/review/${encodeURIComponent('partner:erp-1:p-orbit')}`, { decision: 'reject' })).status).toBe(200);
+    // The same answer, kept: computed once for the graph these writes left as it was.
+    expect(await call('GET', '/api/map')).toEqual(map);
+    await server.app.projection.settled();
+    const after = await server.app.projection.current();
+    expect(after.projection.version).toBe(await server.app.store.version());
+    expect(after.projection.version).toBe(version + 4);
+    expect(after.derived).toBe(before.derived);
+    expect(after.derived.version).toBe(after.projection.version);
+    expect(server.app.projection.lastBuild).toEqual(built);
   });
 });
