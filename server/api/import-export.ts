@@ -89,14 +89,18 @@ export async function importExportRoutes(app: FastifyInstance) {
         }
       }
       const dryRun = request.query.dryRun === 'true';
-      const report = await importBundle(app.store, input.bundle, {
-        mode: request.query.mode,
-        dryRun,
-        warnings: input.warnings,
-        unchecked,
-        ...(input.origins === undefined ? {} : { origins: input.origins }),
-        onCommitted: (written, version) => app.projection.applyCommitted(written, version),
-      });
+      const importing = () =>
+        importBundle(app.store, input.bundle, {
+          mode: request.query.mode,
+          dryRun,
+          warnings: input.warnings,
+          unchecked,
+          ...(input.origins === undefined ? {} : { origins: input.origins }),
+          onCommitted: (written, version) => app.projection.applyCommitted(written, version),
+        });
+      // One small enough to be applied in place runs as the record writes do, so that no read sees its version
+      // before it is queued (seen on Neo4j); a large one would hold every read's computation for its whole length.
+      const report = await (app.projection.appliesInPlace(input.bundle) ? app.projection.writing(importing) : importing());
       if (!report.committed && !dryRun) {
         const counts = report.errorCounts.slice(0, 10).map((c) => `${c.count} × ${c.section}.${c.field}: ${c.reason}`);
         throw new InvalidInputError(

@@ -141,4 +141,22 @@ describeStore('writes under a read load (demo)', () => {
     await Promise.all([write, read, sliced]);
     expect(done).toEqual(expect.arrayContaining(['write read', 'ordinary read', 'sliced work']));
   });
+
+  it('applies a small import through /api/import in place while the projection is read back to back', async () => {
+    await server.app.projection.current();
+    const built = server.app.projection.lastBuild;
+    for (let i = 0; i < 5; i++) {
+      let answered = false;
+      const reading = (async () => {
+        while (!answered) await server.app.projection.current();
+      })();
+      const imported = await send('POST', '/api/import', { version: 1, partners: [{ id: `p-imported-${i}`, name: `Imported ${i}`, types: ['service'] }] });
+      answered = true;
+      await reading;
+      expect(imported.status).toBe(200);
+      const { projection } = await server.app.projection.current();
+      expect(projection.graph.hasNode(`p-imported-${i}`)).toBe(true);
+    }
+    expect(server.app.projection.lastBuild).toEqual(built);
+  });
 });
