@@ -39,7 +39,7 @@ export class StoreChanges {
 }
 
 /** Versions the log remembers; a cache further behind reads everything again. */
-const KEPT_VERSIONS = 1000;
+export const KEPT_VERSIONS = 1000;
 
 interface Entry {
   changes: StoreChanges;
@@ -72,6 +72,11 @@ export class ChangeLog {
       },
       settle,
     };
+  }
+
+  /** A version committed before this process started, as the file kept beside the store has it. */
+  restore(version: number, changes: StoreChanges): void {
+    this.entries.set(version, { changes, committed: Promise.resolve(true) });
   }
 
   /**

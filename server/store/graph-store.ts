@@ -23,7 +23,8 @@ import { claimFromRow, conflictDealFromRow, resolutionFromRow, resolutionProps }
 import { customerContextFromRow, memberFromRow, solutionFromValidationRow, type CatalogueNames, type CustomerContext, type MemberFacts, type SolutionRecord } from './solution-records.js';
 import type { AuditEntry, AuditQuery } from '../schemas/access.js';
 import { auditEntryFromRow, TouchedIds, writeContext, type WriteContext } from './audit.js';
-import { ChangeLog, StoreChanges } from './changes.js';
+import { ChangeLog, KEPT_VERSIONS, StoreChanges } from './changes.js';
+import { ChangesFile } from './changes-file.js';
 import type { ReviewItem, ReviewStatus } from '../schemas/identity.js';
 import type { SharingLevel, SharingRow } from '../schemas/sharing.js';
 
@@ -539,24 +540,51 @@ export class GraphStore {
   async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<{ result: T; version: number }> {
     const context = writeContext.getStore();
     const following = this.changeLog.begin();
+    // The last attempt's (Neo4j retries a transaction): what the file beside the store gets once it commits.
+    let noted: { storeId: string; version: number; changes: StoreChanges } | undefined;
     const written = this.executor.write(async (tx) => {
       const writer = new StoreWriter(tx);
       const result = await work(writer);
       const [row] = writer.changed ? await tx.run('meta/bump-version', { storeId: randomUUID() }) : await tx.run('meta/version');
       const version = Number(row?.version ?? 0);
-      if (writer.changed) following.note(version, writer.changes);
+      noted = undefined;
+      if (writer.changed) {
+        following.note(version, writer.changes);
+        noted = { storeId: String(row?.storeId), version, changes: writer.changes };
+      }
       // The audit entry commits with the write or not at all.
       if (writer.changed && context !== undefined) await tx.run('audit/record', writer.touched.entry(context, version));
       return { result, version };
     });
     written.then(
-      () => following.settle(true),
+      () => {
+        following.settle(true);
+        if (noted !== undefined) this.changesFile?.append(noted.storeId, noted.version, noted.changes);
+      },
       () => following.settle(false),
     );
     return written;
   }
 
   private readonly changeLog = new ChangeLog();
+  private changesFile: ChangesFile | undefined;
+
+  /**
+   * Keeps the change log in `file` too, and takes the versions it holds for
+   * this store: after a restart the caches kept beside the store (the export)
+   * are brought forward through the writes made before it.
+   */
+  async keepChangesIn(file: string): Promise<void> {
+    const changesFile = new ChangesFile(file, KEPT_VERSIONS);
+    const { storeId } = await this.identity();
+    for (const [version, changes] of await changesFile.read(storeId)) this.changeLog.restore(version, changes);
+    this.changesFile = changesFile;
+  }
+
+  /** Resolves once the change log's lines so far are in its file: for tests. */
+  changesFlushed(): Promise<void> {
+    return this.changesFile?.flushed() ?? Promise.resolve();
+  }
 
   /**
    * Runs a write with priority over ordinary reads: those arriving meanwhile

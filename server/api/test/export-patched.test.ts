@@ -9,13 +9,15 @@
  * byte for byte the store's own read at that moment; the zip, brought forward
  * from the same kept JSON, must hold the files a read of the store writes.
  */
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { generateBundle } from '../../../seeds/generate.js';
 import { bundleJson } from '../../import/export-json.js';
 import { bundleCsvZip } from '../../import/zip.js';
 import { unzip } from '../../test/unzip.js';
 import { importBundle } from '../../import/import-bundle.js';
+import { CHANGES_FILE } from '../../store/index.js';
 import { startServer, type TestServer } from '../../test/server.js';
 import { describeStore, itStore, tempDir } from '../../test/stores.js';
 
@@ -124,5 +126,31 @@ describeStore('the first export after a write, brought forward from the kept one
     const after = await exported();
     expect(after.from).toBe('patched');
     expect(after.text === (await read())).toBe(true);
+  }, 300_000);
+
+  itStore('brings the export forward through writes made before a restart, from the change log kept beside the store', async () => {
+    const rename = async (id: string, name: string) => send('PUT', `/api/partners/${id}`, { ...(await send('GET', `/api/partners/${id}`)), id: undefined, name });
+    const restart = async () => {
+      await server.app.store.changesFlushed();
+      await server.close();
+      server = await startServer({ seed: 'none', dataDir, wipe: false });
+    };
+    await exported();
+    await rename(partners[1500]!, 'Renamed Before A Restart');
+    await send('DELETE', `/api/partners/${partners[3200]}`);
+    await restart();
+    const after = await exported();
+    expect(after.from).toBe('patched');
+    expect(after.text === (await read())).toBe(true);
+
+    // A version the file does not hold (here the file is gone, as after another process wrote): read from the store.
+    await rename(partners[1600]!, 'Renamed Before The Log Was Lost');
+    await server.app.store.changesFlushed();
+    await server.close();
+    rmSync(path.join(dataDir, CHANGES_FILE));
+    server = await startServer({ seed: 'none', dataDir, wipe: false });
+    const lost = await exported();
+    expect(lost.from).toBe('store');
+    expect(lost.text === (await read())).toBe(true);
   }, 300_000);
 });
