@@ -28,7 +28,8 @@ interface Line {
 const MAX_IDS = 10_000;
 
 export class ChangesFile {
-  /** The lines of the store last written, newest last: what a rewrite keeps. */
+  /** The store the file's lines are of, once read or written, and its lines, newest last: what a rewrite keeps. */
+  private store: string | undefined;
   private lines: string[] = [];
   private appending: Promise<void> = Promise.resolve();
 
@@ -55,6 +56,7 @@ export class ChangesFile {
         continue;
       }
       if (line.store !== store || !Number.isInteger(line.version)) continue;
+      this.store = store;
       this.lines.push(json);
       out.push([line.version, changesOf(line)]);
     }
@@ -65,8 +67,9 @@ export class ChangesFile {
   /** Adds a committed version's changes, after the lines before it. */
   append(store: string, version: number, changes: StoreChanges): void {
     const json = JSON.stringify(lineOf(store, version, changes));
-    const ofAnotherStore = this.lines.length > 0 && (JSON.parse(this.lines[0]!) as Line).store !== store;
+    const ofAnotherStore = this.store !== undefined && this.store !== store;
     if (ofAnotherStore) this.lines = [];
+    this.store = store;
     this.lines.push(json);
     const rewrite = ofAnotherStore || this.lines.length >= 2 * this.keep;
     if (rewrite) this.lines = this.lines.slice(-this.keep);

@@ -1279,7 +1279,9 @@ export class GraphStore {
     return inOrder(ids, rows.filter(isWhole).map(records.customerFromColumns));
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    // The change log's last lines first: a version committed and not in the file is one the next start cannot follow.
+    await this.changesFile?.flushed();
     return this.executor.close();
   }
 }
