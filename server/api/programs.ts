@@ -58,8 +58,11 @@ export async function programRoutes(app: FastifyInstance) {
       const known = await app.store.existingIds('capabilities', named.map((n) => n.capability));
       const missing = named.find((n) => !known.has(n.capability));
       if (missing !== undefined) throw unknown(`body.tiers.${missing.index}.requirements.capabilities`, `unknown capability "${missing.capability}"`);
-      // Tracks are not in the projection: only its version moves, nothing is rebuilt.
-      await app.projection.writing(async () => app.projection.applyCommitted({}, (await app.store.write((w) => w.defineTracks([track]))).version));
+      await app.projection.writing(async () => {
+        const { version } = await app.store.write((w) => w.defineTracks([track]));
+        // Tracks are not in the projection: it moves to the write's version, its metrics and answers with it.
+        app.projection.applyCommitted({}, version);
+      });
       return (await app.store.programs()).find((t) => t.id === track.id)!;
     },
   );

@@ -13,8 +13,6 @@ import { InvalidInputError, NotFoundError } from './errors.js';
 const tags = ['sharing'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
-/** A write that touches no node or relationship the projection holds. */
-
 export async function sharingRoutes(app: FastifyInstance) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { store } = app;
@@ -60,7 +58,7 @@ export async function sharingRoutes(app: FastifyInstance) {
       }
       await app.projection.writing(async () => {
         const { version } = await store.write((w) => w.setSharing([{ partner: id, ...request.body }]));
-        // Sharing is not in the projection: only its version moves, nothing is rebuilt.
+        // Sharing is not in the projection: it moves to the write's version, its metrics and answers with it.
         app.projection.applyCommitted({}, version);
       });
       return answer(id, await settingsOf(id));
