@@ -545,6 +545,8 @@ export class ProjectionService {
     const { projection, derived } = this;
     if (projection === undefined || derived === undefined || this.pending.length > 0 || this.snapshotVersion === projection.version) return;
     const version = projection.version;
+    // Seconds at 100,000 partners: said, so that whoever stopped the server knows what it waits for.
+    this.log.info({ version }, 'saving the projection snapshot before stopping');
     await this.writeSnapshot(projection, derived, () => this.projection === projection && projection.version === version).catch((error) =>
       this.log.error(error, 'saving the projection snapshot failed'),
     );
