@@ -160,6 +160,7 @@ export function addRelationship(graph: EcoGraph, r: RelationshipSpec): void {
  * does, and the edge with the last of them.
  */
 export function removeRelationship(graph: EcoGraph, r: { from: string; to: string; type: RelationshipType; role?: string }): void {
+  if (!graph.hasNode(r.from) || !graph.hasNode(r.to)) return;
   const key = graph.edge(r.from, r.to);
   if (key === undefined) return;
   const kept = relationshipsOf(graph.getEdgeAttributes(key)).filter((f) => !(f.type === r.type && f.from === r.from && (r.role === undefined || f.role === r.role)));

@@ -34,7 +34,9 @@ export function applyBundle(graph: EcoGraph, catalogue: EcoCatalogue, bundle: Pr
   for (const c of bundle.customers) {
     addCustomer(graph, { id: c.id, label: c.name, segment: c.segment, region: c.region, needs: c.needs, ...(c.industry === undefined ? {} : { industry: c.industry }) });
   }
-  for (const r of bundle.relationships) addRelationship(graph, r);
+  // Both ends are in the graph but for a write applied to a read of the store that a later write's delete reached
+  // first: that later write drops the relationship anyway.
+  for (const r of bundle.relationships) if (graph.hasNode(r.from) && graph.hasNode(r.to)) addRelationship(graph, r);
   for (const c of bundle.capabilities) catalogue.capabilities.set(c.id, { name: c.name, ...(c.category === undefined ? {} : { category: c.category }) });
   const addNew = (list: string[], ids: string[]) => {
     if (ids.length === 0) return;

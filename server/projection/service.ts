@@ -68,8 +68,8 @@ export class ProjectionService {
   private projection: Projection | undefined;
   private derived: DerivedMetrics | undefined;
   private rebuilding: Promise<Projection> | undefined;
-  /** The version of the snapshot being restored, while it is. */
-  private restoring: number | undefined;
+  /** The version a projection is being built for (restored or read from the store), while it is. */
+  private building: number | undefined;
   private deriving: Promise<DerivedMetrics> | undefined;
   private layingOut: Promise<void> | undefined;
   private saving: Promise<void> | undefined;
@@ -270,9 +270,10 @@ export class ProjectionService {
   }
 
   private queue(change: (typeof this.pending)[number]): void {
-    // While a snapshot is restored, the writes after its version are kept for it: the restore would end a
-    // version behind the store, and the next read would read the whole store (a minute at 100,000 partners).
-    const after = this.restoring ?? (this.projection === undefined || this.rebuilding !== undefined ? undefined : this.projection.version);
+    // While a projection is built, the writes after its version are kept for it: it would end a version behind
+    // the store, and the next read would read the whole store again (a minute at 100,000 partners), and again
+    // for as long as writes keep landing during each read.
+    const after = this.building ?? (this.projection === undefined || this.rebuilding !== undefined ? undefined : this.projection.version);
     if (after === undefined || (this.pending.at(-1)?.version ?? after) !== change.version - 1) return;
     this.pending.push(change);
     // Outside an API write (an import through /api/import) nothing else applies it soon.
@@ -281,12 +282,14 @@ export class ProjectionService {
 
   /** The version the projection is at once the writes queued for it are applied. */
   private latestVersion(projection: Projection): number {
-    return this.pending.at(-1)?.version ?? projection.version;
+    // While another is built, the queued writes are that one's.
+    return (this.building === undefined ? this.pending.at(-1)?.version : undefined) ?? projection.version;
   }
 
   private applyPending(): void {
     const projection = this.projection;
-    if (projection === undefined) return;
+    // Writes queued during a build are the new projection's, not the one it replaces.
+    if (projection === undefined || this.building !== undefined) return;
     for (const change of this.pending) {
       if ('deleted' in change) applyDeletion(projection.graph, projection.catalogue, change.deleted);
       else if (rowsOf(change.written) > 0) applyBundle(projection.graph, projection.catalogue, change.written);
@@ -347,15 +350,23 @@ export class ProjectionService {
   private rebuild(version: number): Promise<Projection> {
     this.rebuilding ??= (async () => {
       const started = performance.now();
+      // The build holds every write up to its version: none queued for the old projection is owed. Those committed
+      // while it is built are queued for it (see queue) and applied to it: to a restored snapshot, which holds none
+      // of them, and to a read of the store, which may hold some in part (a read is not one snapshot of the store:
+      // applying a write again gives its records the state it left, and the last write of a record wins).
+      this.pending = [];
+      this.building = version;
       let restored: Projection | undefined;
-      if (this.projection === undefined) {
-        this.restoring = version;
-        restored = await this.restore(version).finally(() => (this.restoring = undefined));
+      let projection: Projection;
+      try {
+        restored = this.projection === undefined ? await this.restore(version) : undefined;
+        projection = restored ?? { ...(await this.readProjection()), version };
+      } catch (error) {
+        this.pending = [];
+        throw error;
+      } finally {
+        this.building = undefined;
       }
-      const projection: Projection = restored ?? { ...(await this.readProjection()), version };
-      // The store read holds every write committed before it: none queued for the old projection is owed. The
-      // snapshot holds none after its version: those queued meanwhile are applied to it.
-      if (restored === undefined) this.pending = [];
       this.projection = projection;
       this.lastBuild = { from: restored === undefined ? 'store' : 'snapshot', version, ms: Math.round(performance.now() - started) };
       this.log.info({ ...this.lastBuild, nodes: projection.graph.order, edges: projection.graph.size }, 'projection built');
