@@ -273,7 +273,7 @@ export class ProjectionService {
     // While a projection is built, the writes after its version are kept for it: it would end a version behind
     // the store, and the next read would read the whole store again (a minute at 100,000 partners), and again
     // for as long as writes keep landing during each read.
-    const after = this.building ?? (this.projection === undefined || this.rebuilding !== undefined ? undefined : this.projection.version);
+    const after = this.building ?? this.projection?.version;
     if (after === undefined || (this.pending.at(-1)?.version ?? after) !== change.version - 1) return;
     this.pending.push(change);
     // Outside an API write (an import through /api/import) nothing else applies it soon.
@@ -381,8 +381,8 @@ export class ProjectionService {
    * Builds the graph from the store: nodes first, then the relationships of
    * the partners read, page by page. The reads are not one snapshot: a write committed meanwhile may
    * show in part, e.g. a relationship whose new end was read too late, which
-   * is skipped. Such a write has moved the version past the one this
-   * projection is labelled with, so the next request rebuilds it whole.
+   * is skipped. Such a write is queued meanwhile and applied whole to the
+   * projection once it is built (see rebuild).
    */
   private async readProjection(): Promise<Omit<Projection, 'version'>> {
     const entities = await this.store.entitiesForProjection();
