@@ -9,7 +9,7 @@
  */
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { StoreChanges } from './changes.js';
+import { CHANGED_ID_KINDS, StoreChanges } from './changes.js';
 
 interface Line {
   store: string;
@@ -95,7 +95,7 @@ export class ChangesFile {
 function lineOf(store: string, version: number, changes: StoreChanges): Line {
   const line: Line = { store, version };
   if (changes.broad || changes.size > MAX_IDS) return { ...line, broad: true };
-  for (const kind of ['partners', 'customers', 'deals', 'solutions'] as const) if (changes[kind].size > 0) line[kind] = [...changes[kind]];
+  for (const kind of CHANGED_ID_KINDS) if (changes[kind].size > 0) line[kind] = [...changes[kind]];
   if (changes.programs) line.programs = true;
   if (changes.names) line.names = true;
   if (changes.resolutions) line.resolutions = true;
@@ -104,7 +104,7 @@ function lineOf(store: string, version: number, changes: StoreChanges): Line {
 
 function changesOf(line: Line): StoreChanges {
   const changes = new StoreChanges();
-  for (const kind of ['partners', 'customers', 'deals', 'solutions'] as const) for (const id of line[kind] ?? []) changes[kind].add(String(id));
+  for (const kind of CHANGED_ID_KINDS) for (const id of line[kind] ?? []) changes[kind].add(String(id));
   changes.programs = line.programs === true;
   changes.names = line.names === true;
   changes.resolutions = line.resolutions === true;

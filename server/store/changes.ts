@@ -8,6 +8,9 @@
  * never older than the store.
  */
 
+/** The kinds of record whose ids a write's changes list. */
+export const CHANGED_ID_KINDS = ['partners', 'customers', 'deals', 'solutions'] as const;
+
 /** The ids one write (or a run of writes) touched, as the caches key their records. */
 export class StoreChanges {
   /** Partners whose properties, memberships, stages, moves or relationships (either end) changed. */
@@ -30,7 +33,7 @@ export class StoreChanges {
   }
 
   merge(other: StoreChanges): void {
-    for (const kind of ['partners', 'customers', 'deals', 'solutions'] as const) for (const id of other[kind]) this[kind].add(id);
+    for (const kind of CHANGED_ID_KINDS) for (const id of other[kind]) this[kind].add(id);
     this.programs ||= other.programs;
     this.names ||= other.names;
     this.resolutions ||= other.resolutions;
@@ -49,28 +52,33 @@ interface Entry {
 
 export class ChangeLog {
   private readonly entries = new Map<number, Entry>();
+  /** Given each version once its transaction has committed, with the store's id (the file beside the store). */
+  onCommitted: ((storeId: string, version: number, changes: StoreChanges) => void) | undefined;
 
   /**
    * Starts following one write transaction: `note` is called inside it, once
    * its version is known and before it commits, so that no reader can see the
    * version before the log has it; `settle` once the transaction is over.
    */
-  begin(): { note(version: number, changes: StoreChanges): void; settle(committed: boolean): void } {
+  begin(): { note(version: number, changes: StoreChanges, storeId: string): void; settle(committed: boolean): void } {
     let settle!: (committed: boolean) => void;
     const committed = new Promise<boolean>((resolve) => (settle = resolve));
-    let noted: number | undefined;
+    let noted: { version: number; changes: StoreChanges; storeId: string } | undefined;
     return {
-      note: (version, changes) => {
+      note: (version, changes, storeId) => {
         // A retried transaction (Neo4j) may take another version: only the last one is its.
-        if (noted !== undefined && this.entries.get(noted)?.committed === committed) this.entries.delete(noted);
-        noted = version;
+        if (noted !== undefined && this.entries.get(noted.version)?.committed === committed) this.entries.delete(noted.version);
+        noted = { version, changes, storeId };
         // A version rolled back and taken again by the next write: both writes' ids, a harmless superset.
         const previous = this.entries.get(version);
         if (previous !== undefined) changes.merge(previous.changes);
         this.entries.set(version, { changes, committed });
         for (const old of this.entries.keys()) if (old <= version - KEPT_VERSIONS) this.entries.delete(old);
       },
-      settle,
+      settle: (ok) => {
+        settle(ok);
+        if (ok && noted !== undefined) this.onCommitted?.(noted.storeId, noted.version, noted.changes);
+      },
     };
   }
 

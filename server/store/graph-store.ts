@@ -540,27 +540,18 @@ export class GraphStore {
   async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<{ result: T; version: number }> {
     const context = writeContext.getStore();
     const following = this.changeLog.begin();
-    // The last attempt's (Neo4j retries a transaction): what the file beside the store gets once it commits.
-    let noted: { storeId: string; version: number; changes: StoreChanges } | undefined;
     const written = this.executor.write(async (tx) => {
       const writer = new StoreWriter(tx);
       const result = await work(writer);
       const [row] = writer.changed ? await tx.run('meta/bump-version', { storeId: randomUUID() }) : await tx.run('meta/version');
       const version = Number(row?.version ?? 0);
-      noted = undefined;
-      if (writer.changed) {
-        following.note(version, writer.changes);
-        noted = { storeId: String(row?.storeId), version, changes: writer.changes };
-      }
+      if (writer.changed) following.note(version, writer.changes, String(row?.storeId));
       // The audit entry commits with the write or not at all.
       if (writer.changed && context !== undefined) await tx.run('audit/record', writer.touched.entry(context, version));
       return { result, version };
     });
     written.then(
-      () => {
-        following.settle(true);
-        if (noted !== undefined) this.changesFile?.append(noted.storeId, noted.version, noted.changes);
-      },
+      () => following.settle(true),
       () => following.settle(false),
     );
     return written;
@@ -579,6 +570,7 @@ export class GraphStore {
     const { storeId } = await this.identity();
     for (const [version, changes] of await changesFile.read(storeId)) this.changeLog.restore(version, changes);
     this.changesFile = changesFile;
+    this.changeLog.onCommitted = (id, version, changes) => changesFile.append(id, version, changes);
   }
 
   /** Resolves once the change log's lines so far are in its file: for tests. */

@@ -1,9 +1,9 @@
 /** The projection follows the store: small writes in place, everything else by rebuild on the change counter. */
 import { afterAll, beforeAll, expect } from 'vitest';
-import { relationshipsOf } from '../../projection/build.js';
 import { projectBundle } from '../../projection/from-bundle.js';
-import type { EcoCatalogue, EcoGraph } from '../../projection/types.js';
+import type { EcoCatalogue } from '../../projection/types.js';
 import { tinyBundle } from '../../test/fixtures.js';
+import { graphContent } from '../../test/graph-content.js';
 import { startServer, type TestServer } from '../../test/server.js';
 import { itStore } from '../../test/stores.js';
 
@@ -19,12 +19,6 @@ afterAll(async () => {
   await server.close();
 });
 
-/** A graph's content, independent of edge keys and insertion order. */
-function content(graph: EcoGraph) {
-  const nodes = Object.fromEntries(graph.mapNodes((id, a) => [id, a]));
-  const edges = graph.mapEdges((_e, a, s, t) => [[s, t].sort().join('~'), [...a.types].sort().join(','), [...a.roles].sort().join(','), a.value, relationshipsOf(a).map((f) => `${f.type}>${f.from}:${f.role ?? ''}`).sort().join(',')].join('|')).sort();
-  return { nodes, edges };
-}
 
 itStore('applies small writes in place and matches a fresh projection of the store', async () => {
   const before = (await server.app.projection.current()).projection;
@@ -38,7 +32,7 @@ itStore('applies small writes in place and matches a fresh projection of the sto
   expect(after.graph).toBe(before.graph);
   expect(after.version).toBe(await server.app.store.version());
   const fresh = projectBundle(await server.app.store.exportBundle());
-  expect(content(after.graph)).toEqual(content(fresh.graph));
+  expect(graphContent(after.graph)).toEqual(graphContent(fresh.graph));
   expect(after.catalogue.regions.sort()).toEqual(fresh.catalogue.regions.sort());
 });
 
@@ -57,7 +51,7 @@ itStore('applies deletes in place and matches a fresh projection of the store', 
     expect(now.graph).toBe(before.graph);
     expect(now.version).toBe(await server.app.store.version());
     const fresh = projectBundle(await server.app.store.exportBundle());
-    expect(content(now.graph)).toEqual(content(fresh.graph));
+    expect(graphContent(now.graph)).toEqual(graphContent(fresh.graph));
     expect(parts(now.catalogue)).toEqual(parts(fresh.catalogue));
   };
 
@@ -91,5 +85,5 @@ itStore('applies deletes in place and matches a fresh projection of the store', 
   expect((await send('DELETE', '/api/capabilities/cap-lake')).status).toBe(204);
   const rebuilt = (await server.app.projection.current()).projection;
   expect(rebuilt.graph).not.toBe(before.graph);
-  expect(content(rebuilt.graph)).toEqual(content(projectBundle(await server.app.store.exportBundle()).graph));
+  expect(graphContent(rebuilt.graph)).toEqual(graphContent(projectBundle(await server.app.store.exportBundle()).graph));
 });

@@ -10,11 +10,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateBundle } from '../../../seeds/generate.js';
 import { importBundle } from '../../import/import-bundle.js';
-import { relationshipsOf } from '../../projection/build.js';
 import { projectBundle } from '../../projection/from-bundle.js';
 import { holdSlices } from '../../projection/slices.js';
-import type { EcoGraph } from '../../projection/types.js';
 import { MapQuery } from '../../schemas/analytics.js';
+import { graphContent } from '../../test/graph-content.js';
 import { startServer } from '../../test/server.js';
 import { describeStore, tempDir } from '../../test/stores.js';
 
@@ -91,19 +90,11 @@ describeStore('writes while the projection is built', () => {
       expect(server.app.projection.lastBuild).toMatchObject({ from: 'store', version });
       expect(projection.version).toBe(version + 4);
       expect(await server.app.store.version()).toBe(version + 4);
-      expect(content(projection.graph)).toEqual(content(projectBundle(await server.app.store.exportBundle()).graph));
+      expect(graphContent(projection.graph)).toEqual(graphContent(projectBundle(await server.app.store.exportBundle()).graph));
       expect(projection.graph.hasNode(deleted!.id)).toBe(false);
       expect(projection.graph.getNodeAttributes(renamed!.id).label).toBe('Renamed During Read');
     } finally {
       await server.close();
     }
   });
-
 });
-
-/** A graph's content, independent of edge keys and insertion order. */
-function content(graph: EcoGraph) {
-  const nodes = Object.fromEntries(graph.mapNodes((id, a) => [id, a]));
-  const edges = graph.mapEdges((_e, a, s, t) => [[s, t].sort().join('~'), [...a.types].sort().join(','), [...a.roles].sort().join(','), a.value, relationshipsOf(a).map((f) => `${f.type}>${f.from}:${f.role ?? ''}`).sort().join(',')].join('|')).sort();
-  return { nodes, edges };
-}
