@@ -9,8 +9,9 @@ import { detectCommunities } from '../analytics/communities.js';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput } from '../analytics/layout.js';
 import { prepareMap } from '../analytics/map.js';
 import { articulationPoints, bridges } from '../analytics/structure.js';
-import { fromTopology, topologySteps, toTopology, type Topology } from './topology.js';
+import { currentTopologySteps, fromTopology, toTopology, type Topology } from './topology.js';
 import { fromDerivedFrame, type DerivedFrame } from './snapshot.js';
+import { TOPOLOGY_EVENTS } from './per-graph.js';
 import { runSliced, slicer } from './slices.js';
 import { runWorker } from './run-worker.js';
 import { NodeIndex, NodeValues, type NodePositions } from './node-values.js';
@@ -52,31 +53,60 @@ export function deriveFromCanonical(graph: EcoGraph, version: number, previous?:
   };
 }
 
+/** The topology each set of metrics was derived from (see deriveInBackground). */
+const derivedFrom = new WeakMap<DerivedMetrics, Topology>();
+
 /**
  * deriveMetrics off the event loop for a large graph, in-process for a small
  * one; then the map's per-version index, which lives with the real graph.
+ * Metrics depend on the topology alone: when `previous` was derived here from
+ * the graph's topology as it still is (the writes since changed attributes
+ * only), `previous` itself comes back, and the caller moves it to `version`.
  */
 export async function deriveInBackground(
   graph: EcoGraph,
   version: number,
-  previous?: Pick<DerivedMetrics, 'positions' | 'layoutPending'>,
+  previous?: DerivedMetrics | Pick<DerivedMetrics, 'positions' | 'layoutPending'>,
   workerFromNodes = WORKER_FROM_NODES,
 ): Promise<DerivedMetrics> {
+  // The graph's topology kept from one derivation to the next and patched with the changes since (see topology.ts).
+  const topology = await runSliced(currentTopologySteps(graph));
+  if (previous !== undefined && derivedFrom.get(previous as DerivedMetrics) === topology) return previous as DerivedMetrics;
   let derived: DerivedMetrics;
-  if (graph.order < workerFromNodes) derived = deriveFromCanonical(fromTopology(toTopology(graph)), version, previous);
+  if (graph.order < workerFromNodes) derived = deriveFromCanonical(fromTopology(topology), version, previous);
   else {
-    // Only the walks over the graph and the node lists' indexes stay on the event loop, in slices.
-    const topology = await runSliced(topologySteps(graph));
     const { ids } = topology;
     // Previous positions go as x, y per node of the topology (NaN where none), the worker's own order.
     const xy = previous === undefined ? undefined : await runSliced(previous.positions.over(ids));
     const message: DeriveRequest = { topology, version, ...(previous === undefined ? {} : { previous: { xy: xy!, layoutPending: previous.layoutPending } }) };
-    const transfer = [topology.partner.buffer, topology.edges.buffer, ...(xy === undefined ? [] : [xy.buffer])] as ArrayBuffer[];
-    const frame = await runWorker<DerivedFrame>(new URL('./derive-worker.ts', import.meta.url), message, transfer);
+    // The topology's own arrays stay (copied to the worker): the next derivation patches them.
+    const frame = await runWorker<DerivedFrame>(new URL('./derive-worker.ts', import.meta.url), message, xy === undefined ? [] : [xy.buffer as ArrayBuffer]);
     derived = await fromDerivedFrame(frame, ids, slicer());
   }
+  derivedFrom.set(derived, topology);
   await prepareMap(graph, derived);
   return derived;
+}
+
+/**
+ * Walks the graph's topology ahead of its first derivation, in slices: 1–2 s
+ * of the event loop at 300,000 nodes, which under a load of reads and
+ * writes stretched over seconds in which every write waited its turn.
+ * `derived`, when given, holds the metrics of this very graph (restored with
+ * it from a snapshot): when no node or edge changed during the walk, they
+ * are noted as derived from it, so that a write of attributes alone moves
+ * them to its version instead of deriving the same metrics again.
+ */
+export async function prepareTopology(graph: EcoGraph, derived?: DerivedMetrics): Promise<void> {
+  let changed = false;
+  const heard = () => void (changed = true);
+  for (const event of TOPOLOGY_EVENTS) graph.on(event, heard);
+  try {
+    const topology = await runSliced(currentTopologySteps(graph));
+    if (derived !== undefined && !changed) derivedFrom.set(derived, topology);
+  } finally {
+    for (const event of TOPOLOGY_EVENTS) graph.off(event, heard);
+  }
 }
 
 /** What the deriving worker receives. */
@@ -88,6 +118,8 @@ export interface DeriveRequest {
 
 /** A full layout of `graph`, computed in a worker thread; its input made on the event loop in slices (1.6 s at once at 300,000 nodes). */
 export async function layoutFor(graph: EcoGraph, derived: DerivedMetrics): Promise<NodePositions> {
-  const input = toLayoutInput(await runSliced(topologySteps(graph)), derived.communities);
+  const { ids, edges } = await runSliced(currentTopologySteps(graph));
+  // A copy of the edges goes to the worker (its input's arrays are transferred): the topology's own are kept.
+  const input = toLayoutInput({ ids, edges: edges.slice() }, derived.communities);
   return fromLayoutOutput(input.ids, await runLayoutInWorker(input, { full: true }), derived.communities.nodes);
 }

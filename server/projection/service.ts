@@ -13,7 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { deserialize, serialize } from 'node:v8';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphStore } from '../store/graph-store.js';
-import { deriveInBackground, layoutFor } from './derive.js';
+import { deriveInBackground, layoutFor, prepareTopology } from './derive.js';
 import { BUNDLE_VERSION, type Bundle } from '../schemas/bundle.js';
 import { addRelationship } from './build.js';
 import { applyBundle, applyDeletion, projectBundle, type ProjectionDeletion } from './from-bundle.js';
@@ -72,6 +72,8 @@ export class ProjectionService {
   private building: number | undefined;
   private deriving: Promise<DerivedMetrics> | undefined;
   private layingOut: Promise<void> | undefined;
+  /** The walk of a restored projection's topology, ahead of its first derivation (see prepareTopology). */
+  private walking: Promise<void> | undefined;
   private saving: Promise<void> | undefined;
   /** The version of the snapshot beside the store, when this server saved or restored it. */
   private snapshotVersion: number | undefined;
@@ -309,7 +311,15 @@ export class ProjectionService {
   private carryForward(projection: Projection, version: number): void {
     const derived = this.derived;
     if (derived === undefined || derived.version !== projection.version) return;
-    if (this.memoVersion === `${projection.version}:${derived.version}`) this.memoVersion = `${version}:${version}`;
+    this.carryMetrics(projection, projection.version, derived, version);
+  }
+
+  /**
+   * `derived` holds for `version` too: it moves there, with the answers
+   * computed on it for the projection at `projectionVersion`.
+   */
+  private carryMetrics(projection: Projection, projectionVersion: number, derived: DerivedMetrics, version: number): void {
+    if (this.memoVersion === `${projectionVersion}:${derived.version}`) this.memoVersion = `${version}:${version}`;
     derived.version = version;
     // A layout under way saves the snapshot when it ends.
     if (!derived.layoutPending) this.saveSnapshot(projection, derived);
@@ -368,6 +378,8 @@ export class ProjectionService {
         this.building = undefined;
       }
       this.projection = projection;
+      // A projection read from the store is derived at once, which walks it; a restored one only after a write.
+      if (restored !== undefined) this.walkTopology(restored, version);
       this.lastBuild = { from: restored === undefined ? 'store' : 'snapshot', version, ms: Math.round(performance.now() - started) };
       this.log.info({ ...this.lastBuild, nodes: projection.graph.order, edges: projection.graph.size }, 'projection built');
       return projection;
@@ -483,7 +495,15 @@ export class ProjectionService {
   private derive(projection: Projection): Promise<DerivedMetrics> {
     this.deriving ??= (async () => {
       const started = performance.now();
-      const derived = await deriveInBackground(projection.graph, projection.version, this.derived ?? (await this.savedLayout()));
+      const { version } = projection;
+      const previous = this.derived;
+      const derived = await deriveInBackground(projection.graph, version, previous ?? (await this.savedLayout()));
+      if (derived === previous) {
+        // The writes since changed no node or edge, only attributes: the metrics hold, and so do the answers
+        // computed on them for this version of the projection (a map computed since the write, above all).
+        this.carryMetrics(projection, version, derived, version);
+        return derived;
+      }
       this.derived = derived;
       this.log.info({ version: projection.version, ms: Math.round(performance.now() - started) }, 'metrics derived');
       if (derived.layoutPending) this.refineLayout(projection, derived);
@@ -493,6 +513,15 @@ export class ProjectionService {
       this.deriving = undefined;
     });
     return this.deriving;
+  }
+
+  private walkTopology(projection: Projection, version: number): void {
+    const derived = this.derived?.version === version ? this.derived : undefined;
+    this.walking = prepareTopology(projection.graph, derived)
+      .catch((error) => this.log.error(error, 'walking the topology failed'))
+      .finally(() => {
+        this.walking = undefined;
+      });
   }
 
   private refineLayout(projection: Projection, derived: DerivedMetrics): void {
@@ -539,7 +568,9 @@ export class ProjectionService {
 
   /** Resolves when background work (metrics, layout, the snapshot) has settled: for tests and benchmarks. */
   async settled(): Promise<void> {
-    while (this.deriving !== undefined || this.layingOut !== undefined || this.saving !== undefined) await Promise.all([this.deriving, this.layingOut, this.saving]);
+    while (this.deriving !== undefined || this.layingOut !== undefined || this.saving !== undefined || this.walking !== undefined) {
+      await Promise.all([this.deriving, this.layingOut, this.saving, this.walking]);
+    }
   }
 
   /**

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { currentTopologySteps, toTopology, type Topology } from '../topology.js';
+import { createEcoGraph } from '../build.js';
+import { drain } from '../slices.js';
+import type { EcoGraph, EcoNode } from '../types.js';
+import { seededRandom } from '../../analytics/communities.js';
+
+const plain = (topology: Topology) => ({ ids: topology.ids, partner: Array.from(topology.partner), edges: Array.from(topology.edges) });
+
+/** A random graph of partners and customers, and random changes to it: nodes and edges added and dropped, nodes dropped and added again as the other kind. */
+function randomWorld(seed: number) {
+  const random = seededRandom(seed);
+  const graph = createEcoGraph();
+  const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
+  const addNode = (id: string) => graph.addNode(id, { kind: random() < 0.4 ? 'partner' : 'customer' } as EcoNode);
+  const addEdge = () => {
+    const nodes = graph.nodes();
+    if (nodes.length < 2) return;
+    const [a, b] = [pick(nodes), pick(nodes)];
+    if (a !== b && !graph.hasEdge(a, b)) graph.addEdge(a, b, { types: [], roles: [], value: 0 } as never);
+  };
+  let made = 0;
+  for (let i = 0; i < 60; i++) addNode(`n${String(made++).padStart(3, '0')}`);
+  for (let i = 0; i < 150; i++) addEdge();
+  const change = () => {
+    const r = random();
+    const nodes = graph.nodes();
+    if (r < 0.2) addNode(`n${String(made++).padStart(3, '0')}`);
+    else if (r < 0.5) addEdge();
+    else if (r < 0.65 && graph.size > 0) graph.dropEdge(pick(graph.edges()));
+    else if (r < 0.75 && nodes.length > 2) graph.dropNode(pick(nodes));
+    else if (r < 0.85 && nodes.length > 2) {
+      // The same id back as a node of its own, with edges of its own.
+      const id = pick(nodes);
+      graph.dropNode(id);
+      addNode(id);
+      for (let k = 0; k < 3; k++) {
+        const other = pick(graph.nodes());
+        if (other !== id && !graph.hasEdge(id, other)) graph.addEdge(id, other, { types: [], roles: [], value: 0 } as never);
+      }
+    } else if (r < 0.9) graph.clearEdges();
+    else addEdge();
+  };
+  return { graph, change, random };
+}
+
+describe('the topology kept current from the graph\'s changes', () => {
+  it('equals a fresh walk of the graph after any changes, over many random graphs', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const { graph, change, random } = randomWorld(seed);
+      for (let round = 0; round < 25; round++) {
+        const changes = Math.floor(random() * 6);
+        for (let c = 0; c < changes; c++) change();
+        const kept = drain(currentTopologySteps(graph));
+        expect(plain(kept), `seed ${seed}, round ${round}`).toEqual(plain(toTopology(graph)));
+      }
+    }
+  });
+
+  it('is the same object while nothing changed, and a new one after a change', () => {
+    const { graph, change } = randomWorld(3);
+    const first = drain(currentTopologySteps(graph));
+    expect(drain(currentTopologySteps(graph))).toBe(first);
+    graph.mergeNodeAttributes(graph.nodes()[0]!, { label: 'renamed' } as Partial<EcoNode>);
+    expect(drain(currentTopologySteps(graph))).toBe(first);
+    change();
+    change();
+    expect(plain(drain(currentTopologySteps(graph)))).toEqual(plain(toTopology(graph)));
+  });
+
+  it('takes in changes made while its walk of the graph was under way', () => {
+    for (let seed = 100; seed < 130; seed++) {
+      const { graph, change, random } = randomWorld(seed);
+      // The walk yields after sorting the ids and again at the first node: the graph changes at either pause.
+      const walk = currentTopologySteps(graph);
+      const pauses = 1 + Math.floor(random() * 2);
+      for (let p = 0; p < pauses; p++) expect(walk.next().done).toBe(false);
+      for (let c = 0; c < 5; c++) change();
+      drain(walk);
+      for (let c = 0; c < Math.floor(random() * 4); c++) change();
+      expect(plain(drain(currentTopologySteps(graph))), `seed ${seed}`).toEqual(plain(toTopology(graph)));
+    }
+  });
+});
