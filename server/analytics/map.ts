@@ -542,39 +542,54 @@ function* applyFilters(index: MapIndex, candidates: Iterable<number>, query: Map
 }
 
 function* countFacets(index: MapIndex, nodes: number[]): Steps<MapResponse['facets']> {
-  const facets: Record<'type' | 'tier' | 'region' | 'segment' | 'capability' | 'stage', Record<string, number>> = {
-    type: {},
-    tier: {},
-    region: {},
-    segment: {},
-    capability: {},
-    stage: {},
-  };
-  const count = (facet: keyof typeof facets, value: string) => (facets[facet][value] = (facets[facet][value] ?? 0) + 1);
+  // Lists (a partner's types, regions and segments, a customer's needs) are shared copies (see Interner): counted
+  // per list and spread over their values at the end, and single values counted in a Map, where counting each value
+  // into the answer's records took most of a whole-ecosystem map's time after its links.
+  const lists = { type: new Map<readonly string[], number>(), region: new Map<readonly string[], number>(), segment: new Map<readonly string[], number>(), capability: new Map<readonly string[], number>() };
+  const values = { tier: new Map<string, number>(), region: new Map<string, number>(), segment: new Map<string, number>(), capability: new Map<string, number>(), stage: new Map<string, number>() };
+  const add = <K>(counts: Map<K, number>, key: K) => counts.set(key, (counts.get(key) ?? 0) + 1);
   const perCommunity = new Map<number, number>();
   for (let k = 0; k < nodes.length; k++) {
     if ((k & FINE) === 0) yield;
     const node = nodes[k]!;
-    perCommunity.set(index.community[node]!, (perCommunity.get(index.community[node]!) ?? 0) + 1);
+    add(perCommunity, index.community[node]!);
     const a = index.attributes[node]!;
     if (a.kind === 'customer') {
-      count('region', a.region);
-      count('segment', a.segment);
+      add(values.region, a.region);
+      add(values.segment, a.segment);
       // The capability filter keeps customers that need it, so they count where they need.
-      for (const need of a.needs) count('capability', need);
+      add(lists.capability, a.needs);
       continue;
     }
-    for (const capability in a.capabilities) count('capability', capability);
-    for (const type of a.types) count('type', type);
-    count('tier', a.tier);
-    for (const region of a.regions) count('region', region);
-    for (const segment of a.segments) count('segment', segment);
+    for (const capability in a.capabilities) add(values.capability, capability);
+    add(lists.type, a.types);
+    add(values.tier, a.tier);
+    add(lists.region, a.regions);
+    add(lists.segment, a.segments);
+    // A partner at one stage in several tracks counts once there.
     const stages = Object.values(a.lifecycle);
-    stages.forEach((stage, i) => stages.indexOf(stage) === i && count('stage', stage));
+    for (let i = 0; i < stages.length; i++) if (stages.indexOf(stages[i]!) === i) add(values.stage, stages[i]!);
   }
+  const record = (...sources: Array<Map<string, number> | Map<readonly string[], number>>) => {
+    const out: Record<string, number> = {};
+    for (const source of sources) {
+      for (const [key, n] of source) {
+        for (const value of typeof key === 'string' ? [key] : key) out[value] = (out[value] ?? 0) + n;
+      }
+    }
+    return out;
+  };
   const community: Record<string, number> = {};
   for (const [c, n] of perCommunity) community[c] = n;
-  return { ...facets, community };
+  return {
+    type: record(lists.type),
+    tier: record(values.tier),
+    region: record(values.region, lists.region),
+    segment: record(values.segment, lists.segment),
+    capability: record(values.capability, lists.capability),
+    stage: record(values.stage),
+    community,
+  };
 }
 
 function centrality(index: MapIndex, derived: DerivedMetrics, sizeBy: MapQuery['sizeBy']): (node: number) => number {
@@ -762,36 +777,45 @@ function* aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], li
     slotOf[node] = s;
   }
 
-  const links = new Map<number, { weight: number; bits: number; value: number; roles: Set<string> }>();
+  // Links between super-nodes accumulate in columns by pair (a × slots + b, a < b): per link between two communities an
+  // object, a Set of roles and a Map lookup took most of a whole-ecosystem map's time (a million edges).
+  const linkWeight = new Float64Array(slots * slots);
+  const linkValue = new Float64Array(slots * slots);
+  const linkTypes = new Uint32Array(slots * slots);
+  const linkRoles = new Uint32Array(slots * slots);
+  const roles = roleBits();
   for (let k = 0; k < kept.length; k++) {
     if ((k & FINE) === 0) yield;
     const u = kept[k]!;
+    const su = slotOf[u]!;
     for (let j = starts[u]!; j < starts[u + 1]!; j++) {
       const v = neighbours[j]!;
-      if (v < u || isKept[v] === 0 || slotOf[u] === slotOf[v]) continue;
-      const [a, b] = slotOf[u]! < slotOf[v]! ? [slotOf[u]!, slotOf[v]!] : [slotOf[v]!, slotOf[u]!];
+      if (v < u || isKept[v] === 0 || su === slotOf[v]) continue;
+      const sv = slotOf[v]!;
+      const pair = su < sv ? su * slots + sv : sv * slots + su;
       const edge = index.edges[index.edgeOf[j]!]!;
-      const link = links.get(a * slots + b) ?? { weight: 0, bits: 0, value: 0, roles: new Set<string>() };
-      link.weight += weight(edge);
-      link.bits |= index.typeBits[j]!;
-      link.value += edge.value;
-      for (const role of edge.roles) link.roles.add(role);
-      links.set(a * slots + b, link);
-      strength[a]! += weight(edge);
-      strength[b]! += weight(edge);
+      const w = weight(edge);
+      linkWeight[pair]! += w;
+      linkTypes[pair]! |= index.typeBits[j]!;
+      linkValue[pair]! += edge.value;
+      linkRoles[pair]! |= roles.of(edge.roles);
+      strength[su]! += w;
+      strength[sv]! += w;
     }
   }
+  const pairs: number[] = [];
+  for (let pair = 0; pair < linkWeight.length; pair++) if (linkWeight[pair]! > 0) pairs.push(pair);
   // Strongest first; a link stays while it is among the strongest few of either end.
   const linksKept = new Uint32Array(slots);
   const edges: MapEdge[] = [];
-  for (const [key, link] of [...links].sort(([ka, a], [kb, b]) => b.weight - a.weight || ka - kb)) {
-    const a = Math.floor(key / slots);
-    const b = key % slots;
+  for (const pair of pairs.sort((p, q) => linkWeight[q]! - linkWeight[p]! || p - q)) {
+    const a = Math.floor(pair / slots);
+    const b = pair % slots;
     if (linksKept[a]! >= LINKS_PER_COMMUNITY && linksKept[b]! >= LINKS_PER_COMMUNITY) continue;
     linksKept[a]!++;
     linksKept[b]!++;
     const [source, target] = [superIds[a]!, superIds[b]!];
-    edges.push({ id: edgeId(source, target), source, target, types: typeNames(link.bits), roles: [...link.roles].sort(), value: link.value, weight: link.weight });
+    edges.push({ id: edgeId(source, target), source, target, types: typeNames(linkTypes[pair]!), roles: roles.names(linkRoles[pair]!), value: linkValue[pair]!, weight: linkWeight[pair]! });
     if (edges.length === MAX_LINKS) break;
   }
 
@@ -807,6 +831,36 @@ function* aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], li
     return { id, label, kind: 'community', x: sumX[s]! / members, y: sumY[s]! / members, size: size(members), community: c, types: [], count: members, degree: strength[s]! };
   });
   return { nodes, edges };
+}
+
+/**
+ * Roles as bits, one per distinct role met (SERVES roles are a handful), and
+ * a role list (one frozen copy per graph: see Interner) turned into bits
+ * once.
+ */
+function roleBits(): { of: (roles: readonly string[]) => number; names: (bits: number) => string[] } {
+  const bitOf = new Map<string, number>();
+  const names: string[] = [];
+  const lists = new Map<readonly string[], number>();
+  return {
+    of(roles) {
+      let bits = lists.get(roles);
+      if (bits !== undefined) return bits;
+      bits = 0;
+      for (const role of roles) {
+        let bit = bitOf.get(role);
+        if (bit === undefined) {
+          if (names.length === 32) throw new Error('analytics/map: more than 32 distinct roles');
+          bitOf.set(role, (bit = names.length));
+          names.push(role);
+        }
+        bits |= 1 << bit;
+      }
+      lists.set(roles, bits);
+      return bits;
+    },
+    names: (bits) => names.filter((_, i) => (bits & (1 << i)) !== 0).sort(),
+  };
 }
 
 /** The community's three highest-PageRank partners among those shown. */

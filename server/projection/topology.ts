@@ -84,8 +84,8 @@ interface Tracked {
   /** ends of edges added or dropped since, by `ends` */
   edges: Map<string, [string, string]>;
   rebuild: boolean;
-  /** the walk under way, which every caller drives in turn */
-  walking?: () => Steps<Topology>;
+  /** the walk or patch under way, which every caller drives in turn */
+  updating?: () => Steps<Topology>;
 }
 
 const tracked = new WeakMap<EcoGraph, Tracked>();
@@ -94,15 +94,17 @@ const tracked = new WeakMap<EcoGraph, Tracked>();
 const ends = (a: string, b: string): string => (a < b ? `${a}/${b}` : `${b}/${a}`);
 
 /**
- * The graph's topology now, kept from one call to the next and patched
- * with the nodes and edges added or dropped since (its graph events): the
- * metrics are derived again after every write, and the walk over the whole
- * graph (topologySteps) took 1–2 s of the event loop's time at 300,000
- * nodes and a million edges, about two thirds of it under a load of reads
- * and writes; patching takes a pass over the previous topology's typed
- * arrays. The same topology object comes back while nothing changed, so a
+ * The graph's topology, kept from one call to the next and patched with the
+ * nodes and edges added or dropped since (its graph events): the metrics are
+ * derived again after every write, and the walk over the whole graph
+ * (topologySteps) took 1–2 s of the event loop's time at 300,000 nodes and a
+ * million edges, about two thirds of it under a load of reads and writes;
+ * patching takes a pass over the previous topology's typed arrays, in steps.
+ * The same topology object comes back while nothing changed, so that a
  * caller can tell that the metrics of the last one still hold. The answer
- * equals toTopology(graph), which the tests check after random changes.
+ * equals toTopology(graph) as it was when the walk or patch began (changes
+ * made while it runs go into the next one), which the tests check after
+ * random changes.
  */
 export function* currentTopologySteps(graph: EcoGraph): Steps<Topology> {
   let entry = tracked.get(graph);
@@ -115,36 +117,26 @@ export function* currentTopologySteps(graph: EcoGraph): Steps<Topology> {
     const all = () => void (fresh.rebuild = true);
     graph.on('nodeAdded', node).on('nodeDropped', node).on('edgeAdded', edge).on('edgeDropped', edge).on('cleared', all).on('edgesCleared', all);
   }
-  for (;;) {
-    if (entry.walking !== undefined) {
-      yield* entry.walking();
-      continue;
-    }
-    const { topology, nodes, edges } = entry;
-    if (topology !== undefined && !entry.rebuild && nodes.size + edges.size <= PATCH_LIMIT) {
-      if (nodes.size + edges.size > 0) {
-        entry.topology = patched(graph, topology, nodes, edges);
-        entry.nodes = new Set();
-        entry.edges = new Map();
+  if (entry.updating !== undefined) return yield* entry.updating();
+  const { topology, nodes, edges, rebuild } = entry;
+  if (topology !== undefined && !rebuild && nodes.size + edges.size === 0) return topology;
+  // Changes heard from here on go into the next patch. A walk may already see some of them: patched in again, a
+  // change has the same effect (its nodes and edges are looked up in the graph as it is then).
+  const run = entry;
+  run.nodes = new Set();
+  run.edges = new Map();
+  run.rebuild = false;
+  const patch = topology !== undefined && !rebuild && nodes.size + edges.size <= PATCH_LIMIT;
+  run.updating = shared(
+    (function* () {
+      try {
+        return (run.topology = patch ? yield* patchSteps(graph, topology, nodes, edges) : yield* topologySteps(graph));
+      } finally {
+        run.updating = undefined;
       }
-      return entry.topology!;
-    }
-    // Changes heard from here on are patched into the walk's topology next time: a change the walk already saw is
-    // patched in again to the same effect (a change's nodes and edges are looked up in the graph as it is then).
-    const walk = entry;
-    walk.nodes.clear();
-    walk.edges.clear();
-    walk.rebuild = false;
-    walk.walking = shared(
-      (function* () {
-        try {
-          return (walk.topology = yield* topologySteps(graph));
-        } finally {
-          walk.walking = undefined;
-        }
-      })(),
-    );
-  }
+    })(),
+  );
+  return yield* run.updating();
 }
 
 /** Index of `id` in ids sorted by compareIds, or -1. */
@@ -160,68 +152,97 @@ function indexOf(ids: readonly string[], id: string): number {
   return -1;
 }
 
+/** Ids or pairs between two yields of a patch. */
+const PATCH_STEP = 0xffff;
+
 /**
  * `old` with the graph's current state of the `nodes` and `edges` changed
  * since it was made: the nodes merged into the sorted ids, the changed
  * pairs looked up in the graph, the other pairs renumbered (their order
  * holds: renumbering is monotone) and merged with those. A dropped node's
  * edges are among the changed pairs: graphology reports each as dropped.
+ * The graph is read before the first yield only: the passes over the old
+ * topology's arrays (a million pairs) run in steps.
  */
-function patched(graph: EcoGraph, old: Topology, nodes: ReadonlySet<string>, edges: ReadonlyMap<string, [string, string]>): Topology {
+function* patchSteps(graph: EcoGraph, old: Topology, nodes: ReadonlySet<string>, edges: ReadonlyMap<string, [string, string]>): Steps<Topology> {
   const before = old.ids.length;
-  // Old nodes that changed: dropped, or dropped and added again (perhaps as the other kind).
+  // Old nodes that changed: 1 still there (perhaps dropped and added again, perhaps as the other kind), 2 dropped.
   const changedOld = new Uint8Array(before);
+  let droppedOld = 0;
   const added: string[] = [];
   for (const id of nodes) {
     const at = indexOf(old.ids, id);
-    if (at >= 0) changedOld[at] = 1;
-    else if (graph.hasNode(id)) added.push(id);
+    if (at < 0) {
+      if (graph.hasNode(id)) added.push(id);
+    } else if (graph.hasNode(id)) changedOld[at] = 1;
+    else (changedOld[at] = 2), droppedOld++;
   }
   added.sort(compareIds);
-  const ids: string[] = [];
-  /** per node: its kind's flag, or -1 to read it from the graph */
-  const kinds: number[] = [];
-  const renumbered = new Int32Array(before);
-  for (let i = 0, a = 0; i < before || a < added.length; ) {
-    if (a < added.length && (i === before || compareIds(added[a]!, old.ids[i]!) < 0)) {
-      ids.push(added[a++]!);
-      kinds.push(-1);
-    } else if (changedOld[i] === 1 && !graph.hasNode(old.ids[i]!)) renumbered[i++] = -1;
-    else {
-      renumbered[i] = ids.length;
-      ids.push(old.ids[i]!);
-      kinds.push(changedOld[i] === 1 ? -1 : old.partner[i]!);
-      i++;
-    }
+  const kindOf = (id: string) => (graph.hasNode(id) && graph.getNodeAttribute(id, 'kind') === 'partner' ? 1 : 0);
+  const addedKinds = added.map(kindOf);
+  /** the kinds of old nodes still there that changed, by old index */
+  const changedKinds = new Map<number, number>();
+  for (const id of nodes) {
+    const at = indexOf(old.ids, id);
+    if (at >= 0 && changedOld[at] === 1) changedKinds.set(at, kindOf(id));
   }
-  const partner = Uint8Array.from(kinds, (kind, i) => (kind >= 0 ? kind : graph.getNodeAttribute(ids[i]!, 'kind') === 'partner' ? 1 : 0));
-
-  // The changed pairs: as they are now (new indices), and as the old topology numbered them (to leave them out).
-  const present: number[] = [];
+  // The changed pairs as they are now (by id: numbered once the ids are merged) and as the old topology numbered them.
+  const present: Array<[string, string]> = [];
   const changedPairs = new Set<number>();
+  // Old nodes at either end of a changed pair: only a pair of two such nodes is looked up in the set.
+  const pairEnd = new Uint8Array(before);
   for (const [a, b] of edges.values()) {
-    if (graph.hasNode(a) && graph.hasNode(b) && graph.hasEdge(a, b)) {
-      const [x, y] = [indexOf(ids, a), indexOf(ids, b)];
-      present.push(Math.min(x, y), Math.max(x, y));
-    }
+    if (graph.hasNode(a) && graph.hasNode(b) && graph.hasEdge(a, b)) present.push([a, b]);
     const [x, y] = [indexOf(old.ids, a), indexOf(old.ids, b)];
-    if (x >= 0 && y >= 0) changedPairs.add(Math.min(x, y) * before + Math.max(x, y));
+    if (x < 0 || y < 0) continue;
+    changedPairs.add(Math.min(x, y) * before + Math.max(x, y));
+    pairEnd[x] = pairEnd[y] = 1;
   }
-  const fresh = sortedPairs(present);
+  yield;
 
-  const out = new Uint32Array(old.edges.length + fresh.length);
+  const order = before - droppedOld + added.length;
+  const ids = new Array<string>(order);
+  const partner = new Uint8Array(order);
+  const renumbered = new Int32Array(before);
+  for (let i = 0, a = 0, n = 0; i < before || a < added.length; ) {
+    if (a < added.length && (i === before || compareIds(added[a]!, old.ids[i]!) < 0)) {
+      ids[n] = added[a]!;
+      partner[n++] = addedKinds[a++]!;
+    } else if (changedOld[i] === 2) renumbered[i++] = -1;
+    else {
+      renumbered[i] = n;
+      ids[n] = old.ids[i]!;
+      partner[n++] = changedOld[i] === 1 ? changedKinds.get(i)! : old.partner[i]!;
+      if ((++i & PATCH_STEP) === 0) yield;
+    }
+  }
+  const fresh = sortedPairs(
+    present.flatMap(([a, b]) => {
+      const [x, y] = [indexOf(ids, a), indexOf(ids, b)];
+      return [Math.min(x, y), Math.max(x, y)];
+    }),
+  );
+
+  const oldEdges = old.edges;
+  const out = new Uint32Array(oldEdges.length + fresh.length);
   let length = 0;
   let f = 0;
-  for (let k = 0; k < old.edges.length; k += 2) {
-    const [a, b] = [old.edges[k]!, old.edges[k + 1]!];
-    const [x, y] = [renumbered[a]!, renumbered[b]!];
-    if (x < 0 || y < 0 || (changedPairs.size > 0 && changedPairs.has(a * before + b))) continue;
-    while (f < fresh.length && (fresh[f]! < x || (fresh[f] === x && fresh[f + 1]! < y))) (out[length++] = fresh[f++]!), (out[length++] = fresh[f++]!);
+  for (let k = 0; k < oldEdges.length; k += 2) {
+    const a = oldEdges[k]!;
+    const b = oldEdges[k + 1]!;
+    const x = renumbered[a]!;
+    const y = renumbered[b]!;
+    if ((k & PATCH_STEP) === 0) yield;
+    if (x < 0 || y < 0 || (pairEnd[a] === 1 && pairEnd[b] === 1 && changedPairs.has(a * before + b))) continue;
+    while (f < fresh.length && (fresh[f]! < x || (fresh[f] === x && fresh[f + 1]! < y))) {
+      out[length++] = fresh[f++]!;
+      out[length++] = fresh[f++]!;
+    }
     out[length++] = x;
     out[length++] = y;
   }
   while (f < fresh.length) out[length++] = fresh[f++]!;
-  return { ids, partner, edges: out.slice(0, length) };
+  return { ids, partner, edges: length === out.length ? out : out.slice(0, length) };
 }
 
 /** Pairs (flat, lower end first; each once: the changed pairs are keyed by their ends) sorted by both ends. */

@@ -4,6 +4,8 @@ import { MapQuery } from '../../schemas/analytics.js';
 import { deriveMetrics } from '../../projection/derive.js';
 import { addCustomer, addPartner, addRelationship, createEcoGraph, type PartnerSpec } from '../../projection/build.js';
 import type { EcoGraph } from '../../projection/types.js';
+import { projectBundle } from '../../projection/from-bundle.js';
+import { generateBundle } from '../../../seeds/generate.js';
 
 /**
  * Three partner cliques, each with its own customers:
@@ -234,5 +236,68 @@ describe('buildMap after edits in place', () => {
     answer(live);
     live.dropNode('cc0');
     expect(answer(live)).toEqual(answer(live.copy()));
+  });
+});
+
+describe('the whole-ecosystem map against a brute force', () => {
+  /** A generated ecosystem (several roles and types between communities, partners in several tracks). */
+  const bundle = generateBundle({ partners: 600, customers: 900, relationships: 5000, seed: 23 });
+  const { graph: big } = projectBundle(bundle);
+  const bigDerived = deriveMetrics(big, 1);
+
+  it('sums every link between two communities shown, with its types, roles and value', () => {
+    for (const budget of [12, 60]) {
+      const response = buildMap(big, bigDerived, { ...MapQuery.parse({}), budget });
+      expect(response.aggregated).toBe(true);
+      const shown = new Set(response.nodes.map((node) => node.id));
+      const slotOf = (id: string) => (shown.has(`community:${bigDerived.communities.get(id)}`) ? `community:${bigDerived.communities.get(id)}` : 'community:other');
+      const links = new Map<string, { weight: number; types: Set<string>; roles: Set<string>; value: number }>();
+      big.forEachEdge((_, edge, source, target) => {
+        const [a, b] = [slotOf(source), slotOf(target)].sort();
+        if (a === b) return;
+        const link = links.get(`${a}/${b}`) ?? { weight: 0, types: new Set(), roles: new Set(), value: 0 };
+        link.weight += Math.max(1, edge.relationships?.length ?? 1);
+        edge.types.forEach((type) => link.types.add(type));
+        edge.roles.forEach((role) => link.roles.add(role));
+        link.value += edge.value;
+        links.set(`${a}/${b}`, link);
+      });
+      expect(response.edges.length).toBeGreaterThan(5);
+      for (const edge of response.edges) {
+        const expected = links.get(edge.id)!;
+        expect(edge).toMatchObject({ weight: expected.weight, roles: [...expected.roles].sort(), value: expect.closeTo(expected.value, 6) });
+        expect(new Set(edge.types)).toEqual(expected.types);
+      }
+      // Not vacuous: links with roles and values among them.
+      expect(response.edges.some((edge) => (edge.roles?.length ?? 0) > 1 && (edge.value ?? 0) > 0)).toBe(true);
+      // The strongest link of every community shown is among them.
+      for (const node of response.nodes) {
+        const strongest = [...links].filter(([key]) => key.split('/').includes(node.id)).sort(([ka, a], [kb, b]) => b.weight - a.weight || (ka < kb ? -1 : 1))[0];
+        if (strongest !== undefined) expect(response.edges.map((edge) => edge.weight)).toContain(strongest[1].weight);
+      }
+    }
+  });
+
+  it('counts every facet value once per node that has it', () => {
+    const { facets } = buildMap(big, bigDerived, MapQuery.parse({}));
+    const expected: Record<string, Record<string, number>> = { type: {}, tier: {}, region: {}, segment: {}, capability: {}, stage: {}, community: {} };
+    const count = (facet: string, values: Iterable<string>) => new Set(values).forEach((value) => (expected[facet]![value] = (expected[facet]![value] ?? 0) + 1));
+    big.forEachNode((id, node) => {
+      count('community', [String(bigDerived.communities.get(id))]);
+      if (node.kind === 'customer') {
+        count('region', [node.region]);
+        count('segment', [node.segment]);
+        count('capability', node.needs);
+        return;
+      }
+      count('type', node.types);
+      count('tier', [node.tier]);
+      count('region', node.regions);
+      count('segment', node.segments);
+      count('capability', Object.keys(node.capabilities));
+      count('stage', Object.values(node.lifecycle));
+    });
+    expect(Object.keys(expected.stage!).length).toBeGreaterThan(1);
+    expect(facets).toEqual(expected);
   });
 });

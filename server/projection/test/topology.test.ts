@@ -22,7 +22,8 @@ function randomWorld(seed: number) {
   let made = 0;
   for (let i = 0; i < 60; i++) addNode(`n${String(made++).padStart(3, '0')}`);
   for (let i = 0; i < 150; i++) addEdge();
-  const change = () => {
+  /** One random change; `clearing` allows clearing every edge, which makes the next call walk the graph again. */
+  const change = (clearing = true) => {
     const r = random();
     const nodes = graph.nodes();
     if (r < 0.2) addNode(`n${String(made++).padStart(3, '0')}`);
@@ -38,7 +39,7 @@ function randomWorld(seed: number) {
         const other = pick(graph.nodes());
         if (other !== id && !graph.hasEdge(id, other)) graph.addEdge(id, other, { types: [], roles: [], value: 0 } as never);
       }
-    } else if (r < 0.9) graph.clearEdges();
+    } else if (r < 0.9 && clearing) graph.clearEdges();
     else addEdge();
   };
   return { graph, change, random };
@@ -66,6 +67,22 @@ describe('the topology kept current from the graph\'s changes', () => {
     change();
     change();
     expect(plain(drain(currentTopologySteps(graph)))).toEqual(plain(toTopology(graph)));
+  });
+
+  it('patches in steps: answers the graph as it was when the patch began, and takes in the changes made meanwhile next time', () => {
+    for (let seed = 200; seed < 240; seed++) {
+      const { graph, change, random } = randomWorld(seed);
+      drain(currentTopologySteps(graph));
+      for (let c = 0; c < 1 + Math.floor(random() * 5); c++) change(false);
+      const atStart = plain(toTopology(graph));
+      const patch = currentTopologySteps(graph);
+      expect(patch.next().done).toBe(false);
+      for (let c = 0; c < 4; c++) change();
+      // A second caller meanwhile drives the same patch.
+      expect(plain(drain(currentTopologySteps(graph))), `seed ${seed}`).toEqual(atStart);
+      expect(plain(drain(patch))).toEqual(atStart);
+      expect(plain(drain(currentTopologySteps(graph))), `seed ${seed}`).toEqual(plain(toTopology(graph)));
+    }
   });
 
   it('takes in changes made while its walk of the graph was under way', () => {
