@@ -9,25 +9,32 @@
  *   snapshot removed first), then the map focused on it;
  * - the export, a partner renamed, the server stopped and started again,
  *   then the export (brought forward through the change log kept beside the
- *   store, or read from the store).
+ *   store, or read from the store);
+ * - a partner renamed, then a partner added, each followed by the map and
+ *   `--watch` seconds of the server's CPU time (its event loop's thread
+ *   apart: /proc) and the metrics derivations it logged: a write of
+ *   attributes alone changes no metric.
  *
- *   npm run bench:rebuilds -- --data-dir DIR [--settle 25]
+ *   npm run bench:rebuilds -- --data-dir DIR [--settle 25] [--watch 45] [--only tracks,during-read,export,metrics]
  *
  * `--settle`: seconds to wait after the first map (the restore and the
  * programme's warm-up end meanwhile). Prints each step's seconds and how many
  * times the projection was built, and from what.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, settle: { type: 'string', default: '25' } } });
+const { values } = parseArgs({
+  options: { 'data-dir': { type: 'string' }, settle: { type: 'string', default: '25' }, watch: { type: 'string', default: '45' }, only: { type: 'string', default: 'tracks,during-read,export,metrics' } },
+});
 if (values['data-dir'] === undefined) throw new Error('bench-rebuilds: --data-dir DIR (an embedded store with its snapshot)');
 const source = values['data-dir'];
 const settle = Number(values.settle) * 1000;
+const scenarios = new Set(values.only.split(','));
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(2);
@@ -35,8 +42,11 @@ let port = 4500 + (process.pid % 400);
 
 interface Server {
   url: string;
+  pid: number;
   /** the projection's builds so far, as the server logged them: "store" or "snapshot" each */
   builds: string[];
+  /** the metrics derivations so far, in ms each, as the server logged them */
+  derivations: number[];
   stop(): Promise<void>;
 }
 
@@ -48,10 +58,12 @@ async function start(dir: string, { map }: { map: boolean }): Promise<Server> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const builds: string[] = [];
+  const derivations: number[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (!line.startsWith('{')) return;
-    const entry = JSON.parse(line) as { msg: string; from?: string };
+    const entry = JSON.parse(line) as { msg: string; from?: string; ms?: number };
     if (entry.msg === 'projection built') builds.push(entry.from!);
+    if (entry.msg === 'metrics derived') derivations.push(entry.ms!);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
@@ -65,7 +77,9 @@ async function start(dir: string, { map }: { map: boolean }): Promise<Server> {
   }
   return {
     url,
+    pid: child.pid!,
     builds,
+    derivations,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -89,10 +103,47 @@ function copy(): string {
   return dir;
 }
 
+/** CPU seconds of a process (every thread) and of its main thread (the event loop), from /proc: user and system time in clock ticks (100 a second). */
+function cpuSeconds(pid: number): { all: number; loop: number } {
+  const ticks = (stat: string) => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  return { all: ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')), loop: ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')) };
+}
+
 const rows: Record<string, Record<string, string>> = {};
 console.log(`load average at the start: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
-{
+if (scenarios.has('metrics')) {
+  const dir = copy();
+  const server = await start(dir, { map: true });
+  await wait(settle);
+  const { items } = (await (await fetch(`${server.url}/api/partners?limit=1`)).json()) as { items: Array<Record<string, unknown> & { id: string; name: string }> };
+  const { id, ...partner } = items[0]!;
+  const writes: Array<[string, () => Promise<{ status: number; seconds: string }>]> = [
+    ['partner renamed, then the map', () => timed(`${server.url}/api/partners/${id}`, json('PUT', { ...partner, name: `${partner.name} (renamed)` }))],
+    ['partner added, then the map', () => timed(`${server.url}/api/partners`, json('POST', { id: `p-bench-rebuilds-${Date.now()}`, name: 'Added Partner', types: ['service'] }))],
+  ];
+  for (const [name, write] of writes) {
+    const before = cpuSeconds(server.pid);
+    const derived = server.derivations.length;
+    const written = await write();
+    const map = await timed(`${server.url}/api/map`);
+    await wait(Number(values.watch) * 1000);
+    const after = cpuSeconds(server.pid);
+    rows[name] = {
+      'write, s': written.seconds,
+      'then, s': `${map.seconds}; in ${values.watch} s: CPU ${(after.all - before.all).toFixed(1)} s, event loop ${(after.loop - before.loop).toFixed(1)} s, derivations ${server.derivations.slice(derived).map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ') || 'none'}`,
+      status: `${written.status}, ${map.status}`,
+      builds: server.builds.join(' '),
+    };
+  }
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (scenarios.has('tracks')) {
   const dir = copy();
   const server = await start(dir, { map: true });
   await wait(settle);
@@ -106,7 +157,7 @@ console.log(`load average at the start: ${loadavg().map((l) => l.toFixed(1)).joi
   rmSync(dir, { recursive: true, force: true });
 }
 
-{
+if (scenarios.has('during-read')) {
   const dir = copy();
   rmSync(path.join(dir, 'projection.snapshot'), { force: true });
   const started = performance.now();
@@ -126,7 +177,7 @@ console.log(`load average at the start: ${loadavg().map((l) => l.toFixed(1)).joi
   rmSync(dir, { recursive: true, force: true });
 }
 
-{
+if (scenarios.has('export')) {
   const dir = copy();
   let server = await start(dir, { map: true });
   await wait(settle);
