@@ -33,17 +33,14 @@ export async function identityRoutes(app: FastifyInstance) {
     async (request) => {
       let decided;
       try {
-        const decide = () => decideReview(app.store, request.params.id, request.body.decision);
-        // A rejection changes nothing the projection holds, only its version; a merge moves records and links,
-        // and the projection is rebuilt from the store at the new version.
-        decided =
-          request.body.decision === 'reject'
-            ? await app.projection.writing(async () => {
-                const rejected = await decide();
-                if (rejected !== null) app.projection.applyCommitted({}, rejected.version);
-                return rejected;
-              })
-            : await decide();
+        // A rejection changes nothing the projection holds, only its version; a merge deletes the incoming record
+        // and writes the one it folds into, with the relationships, deals and solutions moved to it.
+        decided = await app.projection.writing(async () => {
+          const done = await decideReview(app.store, request.params.id, request.body.decision);
+          if (done?.merge !== undefined) app.projection.applyMerged(done.merge.deleted, done.merge.written, done.version);
+          else if (done !== null) app.projection.applyCommitted({}, done.version);
+          return done;
+        });
       } catch (error) {
         if (error instanceof ReviewConflict) throw new ConflictError(error.message);
         throw error;

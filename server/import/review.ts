@@ -27,7 +27,13 @@ async function everyPage<T>(read: (cursor: string | undefined) => Promise<{ item
 const cursorOf = (cursor: string | undefined) => (cursor === undefined ? {} : { cursor });
 
 /** Applies a decision; returns the item as decided, or null when there is no such item. */
-export async function decideReview(store: GraphStore, id: string, decision: 'accept' | 'reject'): Promise<{ item: ReviewItem; version: number } | null> {
+/** What an accepted merge wrote: the incoming record deleted, and the records it was folded into and moved to. */
+export interface Merge {
+  deleted: { section: 'partners' | 'customers'; id: string };
+  written: { partners: Partner[]; customers: Customer[]; relationships: Relationship[]; deals: Deal[]; solutions: Solution[] };
+}
+
+export async function decideReview(store: GraphStore, id: string, decision: 'accept' | 'reject'): Promise<{ item: ReviewItem; version: number; merge?: Merge } | null> {
   const item = await store.getReview(id);
   if (item === null) return null;
   if (item.status !== 'open') throw new ReviewConflict(`review "${id}" was already ${item.status}`);
@@ -49,6 +55,7 @@ export async function decideReview(store: GraphStore, id: string, decision: 'acc
     .map((s): Solution => ({ ...s, partners: [...new Set(s.partners.map(swap))] }));
   const sharing = item.kind === 'partner' ? await movedSharing(store, from, to) : [];
 
+  const written: Merge['written'] = { partners: [], customers: [], relationships, deals, solutions };
   const { result, version } = await store.write(async (w) => {
     if (item.kind === 'partner') {
       const [candidate] = await store.getPartners([to]);
@@ -57,6 +64,7 @@ export async function decideReview(store: GraphStore, id: string, decision: 'acc
       const merged: Partner = incoming === undefined ? { ...candidate, aliases: [...new Set([...candidate.aliases, from])] } : mergePartners(candidate, incoming);
       await w.delete('partners', from);
       await w.upsertPartners([merged]);
+      written.partners.push(merged);
     } else {
       const [candidate] = await store.getCustomers([to]);
       if (candidate === undefined) throw new ReviewConflict(`customer "${to}" no longer exists`);
@@ -64,6 +72,7 @@ export async function decideReview(store: GraphStore, id: string, decision: 'acc
       const merged: Customer = incoming === undefined ? { ...candidate, aliases: [...new Set([...candidate.aliases, from])] } : mergeCustomers(candidate, incoming);
       await w.delete('customers', from);
       await w.upsertCustomers([merged]);
+      written.customers.push(merged);
     }
     await w.upsertRelationships(relationships);
     await w.upsertDeals(deals);
@@ -71,7 +80,7 @@ export async function decideReview(store: GraphStore, id: string, decision: 'acc
     await w.setSharing(sharing);
     return w.decideReview(id, 'accepted');
   });
-  return { item: result!, version };
+  return { item: result!, version, merge: { deleted: { section: item.kind === 'partner' ? 'partners' : 'customers', id: from }, written } };
 }
 
 /**

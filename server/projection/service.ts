@@ -95,7 +95,7 @@ export class ProjectionService {
   private computing = 0;
   private readonly waitingSlices: Array<() => void> = [];
   /** Committed writes not yet applied to the projection: applied when no computation is under way (see `applyCommitted`). */
-  private pending: Array<{ written: Bundle; version: number } | { deleted: ProjectionDeletion; version: number }> = [];
+  private pending: Array<{ version: number; deleted?: ProjectionDeletion; written?: Bundle }> = [];
 
   private readonly snapshotFile: string | undefined;
   /** Where the projection came from the last time it was built, and how long that took: for tests and benchmarks. */
@@ -271,6 +271,16 @@ export class ProjectionService {
     this.queue({ deleted, version });
   }
 
+  /**
+   * applyCommitted for a committed merge (an identity review accepted): the
+   * incoming record deleted, then the records it was folded into and moved
+   * to written, at one version.
+   */
+  applyMerged(deleted: ProjectionDeletion, written: Partial<Bundle>, version: number): void {
+    const whole: Bundle = { version: BUNDLE_VERSION, capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [], ...written };
+    if (this.appliesInPlace(whole)) this.queue({ deleted, written: whole, version });
+  }
+
   private queue(change: (typeof this.pending)[number]): void {
     // While a projection is built, the writes after its version are kept for it: it would end a version behind
     // the store, and the next read would read the whole store again (a minute at 100,000 partners), and again
@@ -293,9 +303,9 @@ export class ProjectionService {
     // Writes queued during a build are the new projection's, not the one it replaces.
     if (projection === undefined || this.building !== undefined) return;
     for (const change of this.pending) {
-      if ('deleted' in change) applyDeletion(projection.graph, projection.catalogue, change.deleted);
-      else if (rowsOf(change.written) > 0) applyBundle(projection.graph, projection.catalogue, change.written);
-      else this.carryForward(projection, change.version);
+      if (change.deleted !== undefined) applyDeletion(projection.graph, projection.catalogue, change.deleted);
+      if (change.written !== undefined && rowsOf(change.written) > 0) applyBundle(projection.graph, projection.catalogue, change.written);
+      else if (change.deleted === undefined) this.carryForward(projection, change.version);
       projection.version = change.version;
     }
     this.pending = [];
