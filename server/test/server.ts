@@ -51,3 +51,24 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     },
   };
 }
+
+/** A JSON request to a test server: its status and parsed body (null when empty). */
+export async function callJson(server: { url: string }, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(server.url + path, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+}
+
+/** callJson, with the projection read back to back meanwhile (as other clients' requests would) until it is answered. */
+export async function callUnderReads(server: TestServer, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  let answered = false;
+  const reading = (async () => {
+    while (!answered) await server.app.projection.current();
+  })();
+  try {
+    return await callJson(server, method, path, body);
+  } finally {
+    answered = true;
+    await reading;
+  }
+}

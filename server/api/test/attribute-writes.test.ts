@@ -12,18 +12,13 @@ import path from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { deriveMetrics } from '../../projection/derive.js';
 import { derivedRecords } from '../../test/derived.js';
-import { startServer, type TestServer } from '../../test/server.js';
+import { callJson, startServer, type TestServer } from '../../test/server.js';
 import { itStore, tempDir } from '../../test/stores.js';
 
 const parent = tempDir();
 const dataDir = path.join(parent, 'data');
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
-const call = async (server: TestServer, method: string, route: string, body?: unknown) => {
-  const response = await fetch(server.url + route, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as any };
-};
 
 /** The metrics once background work has settled, checked against the store's version and a fresh derivation of the graph. */
 const settledMetrics = async (server: TestServer) => {
@@ -47,26 +42,26 @@ const settledMetrics = async (server: TestServer) => {
 
 itStore('keeps the metrics through writes of attributes, derives them after a new node or edge, and after a restart alike', async () => {
   let server = await startServer({ dataDir });
-  expect((await call(server, 'GET', '/api/map')).status).toBe(200);
+  expect((await callJson(server, 'GET', '/api/map')).status).toBe(200);
   const first = await settledMetrics(server);
-  const [partner] = (await call(server, 'GET', '/api/partners?limit=1')).body.items;
-  const [relationship] = (await call(server, 'GET', `/api/relationships?node=${partner.id}&limit=1`)).body.items;
+  const [partner] = (await callJson(server, 'GET', '/api/partners?limit=1')).body.items;
+  const [relationship] = (await callJson(server, 'GET', `/api/relationships?node=${partner.id}&limit=1`)).body.items;
   expect(relationship).toBeDefined();
 
   // Attributes only: the same metrics object, at the new version, and the answers show the write.
-  expect((await call(server, 'PUT', `/api/partners/${partner.id}`, { ...partner, name: 'Renamed Partner' })).status).toBe(200);
-  expect((await call(server, 'PUT', '/api/relationships', { ...relationship, annualValue: (relationship.annualValue ?? 0) + 1234 })).status).toBe(200);
-  const map = (await call(server, 'GET', `/api/map?focus=${partner.id}&depth=1`)).body;
+  expect((await callJson(server, 'PUT', `/api/partners/${partner.id}`, { ...partner, name: 'Renamed Partner' })).status).toBe(200);
+  expect((await callJson(server, 'PUT', '/api/relationships', { ...relationship, annualValue: (relationship.annualValue ?? 0) + 1234 })).status).toBe(200);
+  const map = (await callJson(server, 'GET', `/api/map?focus=${partner.id}&depth=1`)).body;
   expect(map.nodes.find((n: { id: string }) => n.id === partner.id).label).toBe('Renamed Partner');
   expect(await settledMetrics(server)).toBe(first);
-  expect((await call(server, 'GET', `/api/map?focus=${partner.id}&depth=1`)).body).toEqual({ ...map, version: first.version });
+  expect((await callJson(server, 'GET', `/api/map?focus=${partner.id}&depth=1`)).body).toEqual({ ...map, version: first.version });
 
   // A new node: derived anew.
-  expect((await call(server, 'POST', '/api/partners', { id: 'p-new-node', name: 'New Node', types: ['service'] })).status).toBe(201);
+  expect((await callJson(server, 'POST', '/api/partners', { id: 'p-new-node', name: 'New Node', types: ['service'] })).status).toBe(201);
   const second = await settledMetrics(server);
   expect(second).not.toBe(first);
   // A new edge: derived anew.
-  expect((await call(server, 'PUT', '/api/relationships', { from: 'p-new-node', to: partner.id, type: 'CO_SELLS_WITH' })).status).toBe(200);
+  expect((await callJson(server, 'PUT', '/api/relationships', { from: 'p-new-node', to: partner.id, type: 'CO_SELLS_WITH' })).status).toBe(200);
   const third = await settledMetrics(server);
   expect(third).not.toBe(second);
   await server.close();
@@ -74,10 +69,10 @@ itStore('keeps the metrics through writes of attributes, derives them after a ne
   // Restarted from the snapshot saved at that version: its metrics are those of the restored graph, and hold through a rename.
   server = await startServer({ dataDir, wipe: false });
   try {
-    expect((await call(server, 'GET', '/api/map')).status).toBe(200);
+    expect((await callJson(server, 'GET', '/api/map')).status).toBe(200);
     const restored = await settledMetrics(server);
     expect(server.app.projection.lastBuild?.from).toBe('snapshot');
-    expect((await call(server, 'PUT', `/api/partners/${partner.id}`, { ...partner, name: 'Renamed Again' })).status).toBe(200);
+    expect((await callJson(server, 'PUT', `/api/partners/${partner.id}`, { ...partner, name: 'Renamed Again' })).status).toBe(200);
     expect(await settledMetrics(server)).toBe(restored);
   } finally {
     await server.close();
