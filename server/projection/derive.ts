@@ -11,7 +11,6 @@ import { prepareMap } from '../analytics/map.js';
 import { articulationPoints, bridges } from '../analytics/structure.js';
 import { currentTopologySteps, fromTopology, toTopology, type Topology } from './topology.js';
 import { fromDerivedFrame, type DerivedFrame } from './snapshot.js';
-import { TOPOLOGY_EVENTS } from './per-graph.js';
 import { runSliced, slicer } from './slices.js';
 import { runWorker } from './run-worker.js';
 import { NodeIndex, NodeValues, type NodePositions } from './node-values.js';
@@ -98,15 +97,9 @@ export async function deriveInBackground(
  * them to its version instead of deriving the same metrics again.
  */
 export async function prepareTopology(graph: EcoGraph, derived?: DerivedMetrics): Promise<void> {
-  let changed = false;
-  const heard = () => void (changed = true);
-  for (const event of TOPOLOGY_EVENTS) graph.on(event, heard);
-  try {
-    const topology = await runSliced(currentTopologySteps(graph));
-    if (derived !== undefined && !changed) derivedFrom.set(derived, topology);
-  } finally {
-    for (const event of TOPOLOGY_EVENTS) graph.off(event, heard);
-  }
+  const topology = await runSliced(currentTopologySteps(graph));
+  // Nodes and edges changed during the walk are patched in now: the same topology back means there were none.
+  if (derived !== undefined && (await runSliced(currentTopologySteps(graph))) === topology) derivedFrom.set(derived, topology);
 }
 
 /** What the deriving worker receives. */

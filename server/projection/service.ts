@@ -64,6 +64,11 @@ export interface Current {
   derived: DerivedMetrics;
 }
 
+/** A write's sections as a whole bundle, the sections it did not touch empty. */
+function wholeBundle(written: Partial<Bundle>): Bundle {
+  return { version: BUNDLE_VERSION, capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [], ...written };
+}
+
 export class ProjectionService {
   private projection: Projection | undefined;
   private derived: DerivedMetrics | undefined;
@@ -257,7 +262,7 @@ export class ProjectionService {
    * `writing`, so that no read sees the version before it is queued.
    */
   applyCommitted(written: Partial<Bundle>, version: number): void {
-    const whole: Bundle = { version: BUNDLE_VERSION, capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [], ...written };
+    const whole = wholeBundle(written);
     if (this.appliesInPlace(whole)) this.queue({ written: whole, version });
   }
 
@@ -277,7 +282,7 @@ export class ProjectionService {
    * to written, at one version.
    */
   applyMerged(deleted: ProjectionDeletion, written: Partial<Bundle>, version: number): void {
-    const whole: Bundle = { version: BUNDLE_VERSION, capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [], ...written };
+    const whole = wholeBundle(written);
     if (this.appliesInPlace(whole)) this.queue({ deleted, written: whole, version });
   }
 
