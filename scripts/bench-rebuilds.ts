@@ -96,11 +96,22 @@ async function timed(url: string, init?: RequestInit): Promise<{ status: number;
 
 const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-/** A fresh copy of the store for one scenario. */
-function copy(): string {
+/** Runs one scenario on a fresh copy of the store, removed afterwards. */
+async function onACopy(scenario: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ecograph-bench-rebuilds-'));
   cpSync(source, dir, { recursive: true });
-  return dir;
+  try {
+    await scenario(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The first stored partner, as the API lists it: its id, and the rest as a PUT takes it. */
+async function firstPartner(url: string): Promise<{ id: string; partner: Record<string, unknown> & { name: string } }> {
+  const { items } = (await (await fetch(`${url}/api/partners?limit=1`)).json()) as { items: Array<Record<string, unknown> & { id: string; name: string }> };
+  const { id, ...partner } = items[0]!;
+  return { id, partner };
 }
 
 /** CPU seconds of a process (every thread) and of its main thread (the event loop), from /proc: user and system time in clock ticks (100 a second). */
@@ -116,85 +127,83 @@ const rows: Record<string, Record<string, string>> = {};
 console.log(`load average at the start: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
 if (scenarios.has('metrics')) {
-  const dir = copy();
-  const server = await start(dir, { map: true });
-  await wait(settle);
-  const { items } = (await (await fetch(`${server.url}/api/partners?limit=1`)).json()) as { items: Array<Record<string, unknown> & { id: string; name: string }> };
-  const { id, ...partner } = items[0]!;
-  const writes: Array<[string, () => Promise<{ status: number; seconds: string }>]> = [
-    ['partner renamed, then the map', () => timed(`${server.url}/api/partners/${id}`, json('PUT', { ...partner, name: `${partner.name} (renamed)` }))],
-    ['partner added, then the map', () => timed(`${server.url}/api/partners`, json('POST', { id: `p-bench-rebuilds-${Date.now()}`, name: 'Added Partner', types: ['service'] }))],
-  ];
-  for (const [name, write] of writes) {
-    const before = cpuSeconds(server.pid);
-    const derived = server.derivations.length;
-    const written = await write();
-    const map = await timed(`${server.url}/api/map`);
-    await wait(Number(values.watch) * 1000);
-    const after = cpuSeconds(server.pid);
-    rows[name] = {
-      'write, s': written.seconds,
-      'then, s': `${map.seconds}; in ${values.watch} s: CPU ${(after.all - before.all).toFixed(1)} s, event loop ${(after.loop - before.loop).toFixed(1)} s, derivations ${server.derivations.slice(derived).map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ') || 'none'}`,
-      status: `${written.status}, ${map.status}`,
-      builds: server.builds.join(' '),
-    };
-  }
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await onACopy(async (dir) => {
+    const server = await start(dir, { map: true });
+    await wait(settle);
+    const { id, partner } = await firstPartner(server.url);
+    const writes: Array<[string, () => Promise<{ status: number; seconds: string }>]> = [
+      ['partner renamed, then the map', () => timed(`${server.url}/api/partners/${id}`, json('PUT', { ...partner, name: `${partner.name} (renamed)` }))],
+      ['partner added, then the map', () => timed(`${server.url}/api/partners`, json('POST', { id: `p-bench-rebuilds-${Date.now()}`, name: 'Added Partner', types: ['service'] }))],
+    ];
+    for (const [name, write] of writes) {
+      const before = cpuSeconds(server.pid);
+      const derived = server.derivations.length;
+      const written = await write();
+      const map = await timed(`${server.url}/api/map`);
+      await wait(Number(values.watch) * 1000);
+      const after = cpuSeconds(server.pid);
+      rows[name] = {
+        'write, s': written.seconds,
+        'then, s': `${map.seconds}; in ${values.watch} s: CPU ${(after.all - before.all).toFixed(1)} s, event loop ${(after.loop - before.loop).toFixed(1)} s, derivations ${server.derivations.slice(derived).map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ') || 'none'}`,
+        status: `${written.status}, ${map.status}`,
+        builds: server.builds.join(' '),
+      };
+    }
+    await server.stop();
+  });
 }
 
 if (scenarios.has('tracks')) {
-  const dir = copy();
-  const server = await start(dir, { map: true });
-  await wait(settle);
-  const defined = await timed(`${server.url}/api/programs/tracks/bench-track`, json('PUT', { name: 'Bench Track', tiers: [] }));
-  const mapAfterDefined = await timed(`${server.url}/api/map`);
-  const removed = await timed(`${server.url}/api/programs/tracks/bench-track`, { method: 'DELETE' });
-  const mapAfterRemoved = await timed(`${server.url}/api/map`);
-  rows['track defined, then the map'] = { 'write, s': defined.seconds, 'then, s': mapAfterDefined.seconds, status: `${defined.status}, ${mapAfterDefined.status}`, builds: server.builds.join(' ') };
-  rows['track taken out, then the map'] = { 'write, s': removed.seconds, 'then, s': mapAfterRemoved.seconds, status: `${removed.status}, ${mapAfterRemoved.status}`, builds: server.builds.join(' ') };
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await onACopy(async (dir) => {
+    const server = await start(dir, { map: true });
+    await wait(settle);
+    const defined = await timed(`${server.url}/api/programs/tracks/bench-track`, json('PUT', { name: 'Bench Track', tiers: [] }));
+    const mapAfterDefined = await timed(`${server.url}/api/map`);
+    const removed = await timed(`${server.url}/api/programs/tracks/bench-track`, { method: 'DELETE' });
+    const mapAfterRemoved = await timed(`${server.url}/api/map`);
+    rows['track defined, then the map'] = { 'write, s': defined.seconds, 'then, s': mapAfterDefined.seconds, status: `${defined.status}, ${mapAfterDefined.status}`, builds: server.builds.join(' ') };
+    rows['track taken out, then the map'] = { 'write, s': removed.seconds, 'then, s': mapAfterRemoved.seconds, status: `${removed.status}, ${mapAfterRemoved.status}`, builds: server.builds.join(' ') };
+    await server.stop();
+  });
 }
 
 if (scenarios.has('during-read')) {
-  const dir = copy();
-  rmSync(path.join(dir, 'projection.snapshot'), { force: true });
-  const started = performance.now();
-  const server = await start(dir, { map: false });
-  // The projection is read from the store meanwhile (tens of seconds at 100,000 partners).
-  await wait(8000);
-  const id = `p-bench-rebuilds-${Date.now()}`;
-  const written = await timed(`${server.url}/api/partners`, json('POST', { id, name: 'Written During The Read', types: ['service'] }));
-  const focused = await timed(`${server.url}/api/map?focus=${id}`);
-  rows['partner written during the read of the store, then the map on it'] = {
-    'write, s': written.seconds,
-    'then, s': `${focused.seconds} (${seconds(started)} from spawn)`,
-    status: `${written.status}, ${focused.status}`,
-    builds: server.builds.join(' '),
-  };
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await onACopy(async (dir) => {
+    rmSync(path.join(dir, 'projection.snapshot'), { force: true });
+    const started = performance.now();
+    const server = await start(dir, { map: false });
+    // The projection is read from the store meanwhile (tens of seconds at 100,000 partners).
+    await wait(8000);
+    const id = `p-bench-rebuilds-${Date.now()}`;
+    const written = await timed(`${server.url}/api/partners`, json('POST', { id, name: 'Written During The Read', types: ['service'] }));
+    const focused = await timed(`${server.url}/api/map?focus=${id}`);
+    rows['partner written during the read of the store, then the map on it'] = {
+      'write, s': written.seconds,
+      'then, s': `${focused.seconds} (${seconds(started)} from spawn)`,
+      status: `${written.status}, ${focused.status}`,
+      builds: server.builds.join(' '),
+    };
+    await server.stop();
+  });
 }
 
 if (scenarios.has('export')) {
-  const dir = copy();
-  let server = await start(dir, { map: true });
-  await wait(settle);
-  const fromStore = await timed(`${server.url}/api/export`);
-  const fromFile = await timed(`${server.url}/api/export`);
-  const { items } = (await (await fetch(`${server.url}/api/partners?limit=1`)).json()) as { items: Array<Record<string, unknown> & { id: string; name: string }> };
-  const { id, ...partner } = items[0]!;
-  const renamed = await timed(`${server.url}/api/partners/${id}`, json('PUT', { ...partner, name: `${partner.name} (renamed ${Date.now()})` }));
-  await server.stop();
-  server = await start(dir, { map: true });
-  await wait(settle);
-  const afterRestart = await timed(`${server.url}/api/export`);
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-  rows['export: from the store, then from its file'] = { 'write, s': '-', 'then, s': `${fromStore.seconds}, ${fromFile.seconds} (${mb(fromStore.bytes)})`, status: `${fromStore.status}, ${fromFile.status}`, builds: '' };
-  rows['partner renamed, server restarted, then the export'] = { 'write, s': renamed.seconds, 'then, s': afterRestart.seconds, status: `${renamed.status}, ${afterRestart.status}`, builds: server.builds.join(' ') };
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await onACopy(async (dir) => {
+    let server = await start(dir, { map: true });
+    await wait(settle);
+    const fromStore = await timed(`${server.url}/api/export`);
+    const fromFile = await timed(`${server.url}/api/export`);
+    const { id, partner } = await firstPartner(server.url);
+    const renamed = await timed(`${server.url}/api/partners/${id}`, json('PUT', { ...partner, name: `${partner.name} (renamed ${Date.now()})` }));
+    await server.stop();
+    server = await start(dir, { map: true });
+    await wait(settle);
+    const afterRestart = await timed(`${server.url}/api/export`);
+    const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+    rows['export: from the store, then from its file'] = { 'write, s': '-', 'then, s': `${fromStore.seconds}, ${fromFile.seconds} (${mb(fromStore.bytes)})`, status: `${fromStore.status}, ${fromFile.status}`, builds: '' };
+    rows['partner renamed, server restarted, then the export'] = { 'write, s': renamed.seconds, 'then, s': afterRestart.seconds, status: `${renamed.status}, ${afterRestart.status}`, builds: server.builds.join(' ') };
+    await server.stop();
+  });
 }
 
 console.table(rows);

@@ -8,8 +8,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { projectBundle } from '../../projection/from-bundle.js';
-import type { EcoCatalogue } from '../../projection/types.js';
-import { graphContent } from '../../test/graph-content.js';
+import { catalogueParts, graphContent } from '../../test/graph-content.js';
 import { describeStore } from '../../test/stores.js';
 import { callJson, callUnderReads, startServer, type TestServer } from '../../test/server.js';
 
@@ -83,18 +82,12 @@ describeStore('programme writes under reads', () => {
     expect(server.app.projection.lastBuild).toEqual(built);
   });
 
-  /** Deals and solutions with their parts, independent of order. */
-  const parts = (catalogue: EcoCatalogue) => ({
-    deals: catalogue.deals.map((d) => [d.id, d.customer, d.partners.map((p) => `${p.partner}:${p.role}`).sort()]).sort(),
-    solutions: catalogue.solutions.map((s) => [s.id, [...s.partners].sort()]).sort(),
-  });
-
   const matchesTheStore = async () => {
     const { projection } = await server.app.projection.current();
     expect(projection.version).toBe(await server.app.store.version());
     const fresh = projectBundle(await server.app.store.exportBundle());
     expect(graphContent(projection.graph)).toEqual(graphContent(fresh.graph));
-    expect(parts(projection.catalogue)).toEqual(parts(fresh.catalogue));
+    expect(catalogueParts(projection.catalogue)).toEqual(catalogueParts(fresh.catalogue));
     return projection;
   };
 

@@ -1,9 +1,8 @@
 /** The projection follows the store: small writes in place, everything else by rebuild on the change counter. */
 import { afterAll, beforeAll, expect } from 'vitest';
 import { projectBundle } from '../../projection/from-bundle.js';
-import type { EcoCatalogue } from '../../projection/types.js';
 import { tinyBundle } from '../../test/fixtures.js';
-import { graphContent } from '../../test/graph-content.js';
+import { catalogueParts, graphContent } from '../../test/graph-content.js';
 import { startServer, type TestServer } from '../../test/server.js';
 import { itStore } from '../../test/stores.js';
 
@@ -18,7 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
 
 itStore('applies small writes in place and matches a fresh projection of the store', async () => {
   const before = (await server.app.projection.current()).projection;
@@ -36,14 +34,6 @@ itStore('applies small writes in place and matches a fresh projection of the sto
   expect(after.catalogue.regions.sort()).toEqual(fresh.catalogue.regions.sort());
 });
 
-/** Who takes part in the catalogue's deals and solutions, independent of order. */
-function parts(catalogue: EcoCatalogue) {
-  return {
-    deals: catalogue.deals.map((d) => [d.id, d.customer, d.partners.map((p) => p.partner).sort()]).sort(),
-    solutions: catalogue.solutions.map((s) => [s.id, [...s.partners].sort()]).sort(),
-  };
-}
-
 itStore('applies deletes in place and matches a fresh projection of the store', async () => {
   const before = (await server.app.projection.current()).projection;
   const matchesTheStore = async () => {
@@ -52,7 +42,7 @@ itStore('applies deletes in place and matches a fresh projection of the store', 
     expect(now.version).toBe(await server.app.store.version());
     const fresh = projectBundle(await server.app.store.exportBundle());
     expect(graphContent(now.graph)).toEqual(graphContent(fresh.graph));
-    expect(parts(now.catalogue)).toEqual(parts(fresh.catalogue));
+    expect(catalogueParts(now.catalogue)).toEqual(catalogueParts(fresh.catalogue));
   };
 
   // One role of two between a pair, then a pair's only relationship.
@@ -68,7 +58,7 @@ itStore('applies deletes in place and matches a fresh projection of the store', 
   expect((await send('DELETE', '/api/partners/p-fresh')).status).toBe(204);
   expect((await send('DELETE', '/api/partners/p-helix')).status).toBe(204);
   expect(before.graph.hasNode('p-helix')).toBe(false);
-  expect(parts(before.catalogue)).toEqual({ deals: [['d-1', 'c-globex', ['p-acme']]], solutions: [['s-secure-ml', ['p-acme']]] });
+  expect(catalogueParts(before.catalogue)).toEqual({ deals: [['d-1', 'c-globex', ['p-acme:service']]], solutions: [['s-secure-ml', ['p-acme']]] });
   await matchesTheStore();
 
   // A deal, a solution, and a customer with its deals.
@@ -76,7 +66,7 @@ itStore('applies deletes in place and matches a fresh projection of the store', 
   expect((await send('DELETE', '/api/deals/d-2')).status).toBe(204);
   expect((await send('DELETE', '/api/solutions/s-secure-ml')).status).toBe(204);
   expect((await send('DELETE', '/api/customers/c-globex')).status).toBe(204);
-  expect(parts(before.catalogue)).toEqual({ deals: [], solutions: [] });
+  expect(catalogueParts(before.catalogue)).toEqual({ deals: [], solutions: [] });
   await matchesTheStore();
 
   // A 404 moves nothing; a capability, which any number of records hold or need, is read again.
