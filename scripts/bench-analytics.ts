@@ -15,7 +15,7 @@ import { detectCommunities } from '../server/analytics/communities.js';
 import { pagerank as graphologyPagerankMetric, betweenness as graphologyBetweenness } from 'graphology-metrics/centrality/index.js';
 import { connectedComponents as graphologyConnectedComponents } from 'graphology-components';
 import { betweenness, dependenciesFrom, pagerankColumn } from '../server/analytics/centrality.js';
-import { articulationPoints, bridges, connectedComponents } from '../server/analytics/structure.js';
+import { articulationPoints, bridges, connectedComponents, weakPoints } from '../server/analytics/structure.js';
 import { seededRandom } from '../server/analytics/communities.js';
 import { adjacencyOf } from '../server/projection/adjacency.js';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput } from '../server/analytics/layout.js';
@@ -227,6 +227,7 @@ rows.at(-1)!.note = `${new Set(communities.values).size} communities`;
 const between = await measure('betweenness (sampled Brandes)', () => betweenness(graph));
 rows.at(-1)!.note = between.exact ? 'exact' : `${between.sources} sampled sources`;
 const aps = { points: articulationPoints(graph), bridges: bridges(graph) };
+const weak = await measure('weak points (brokers, cut-offs, isolated; after the search above)', () => weakPoints(graph, (id) => between.scores[id] ?? 0));
 const input = toLayoutInput(toTopology(graph), communities);
 const quick = await measure('first placement (no backbone iterations)', () => fromLayoutOutput(input.ids, computeLayout(input, { backboneIterations: 0 })));
 const full = await measure('full layout in a worker thread', async () => fromLayoutOutput(input.ids, await runLayoutInWorker(input, { full: true })));
@@ -239,6 +240,7 @@ const derived: DerivedMetrics = {
   betweenness: { ...between, scores: NodeValues.of(between.scores) },
   articulationPoints: new Set(aps.points),
   bridges: aps.bridges,
+  weakPoints: weak,
   positions: full,
   layoutPending: false,
 };

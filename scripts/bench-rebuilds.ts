@@ -13,9 +13,13 @@
  * - a partner renamed, then a partner added, each followed by the map and
  *   `--watch` seconds of the server's CPU time (its event loop's thread
  *   apart: /proc) and the metrics derivations it logged: a write of
- *   attributes alone changes no metric.
+ *   attributes alone changes no metric;
+ * - the gaps, first from the metrics restored with the snapshot, then after a
+ *   partner added once the metrics are derived again, each with the event
+ *   loop's CPU time while it was computed (the structural part walks the
+ *   whole graph).
  *
- *   npm run bench:rebuilds -- --data-dir DIR [--settle 25] [--watch 45] [--only tracks,during-read,export,metrics]
+ *   npm run bench:rebuilds -- --data-dir DIR [--settle 25] [--watch 45] [--only tracks,during-read,export,metrics,gaps]
  *
  * `--settle`: seconds to wait after the first map (the restore and the
  * programme's warm-up end meanwhile). Prints each step's seconds and how many
@@ -29,7 +33,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { 'data-dir': { type: 'string' }, settle: { type: 'string', default: '25' }, watch: { type: 'string', default: '45' }, only: { type: 'string', default: 'tracks,during-read,export,metrics' } },
+  options: { 'data-dir': { type: 'string' }, settle: { type: 'string', default: '25' }, watch: { type: 'string', default: '45' }, only: { type: 'string', default: 'tracks,during-read,export,metrics,gaps' } },
 });
 if (values['data-dir'] === undefined) throw new Error('bench-rebuilds: --data-dir DIR (an embedded store with its snapshot)');
 const source = values['data-dir'];
@@ -149,6 +153,28 @@ if (scenarios.has('metrics')) {
         builds: server.builds.join(' '),
       };
     }
+    await server.stop();
+  });
+}
+
+if (scenarios.has('gaps')) {
+  await onACopy(async (dir) => {
+    const server = await start(dir, { map: true });
+    await wait(settle);
+    const gapsWithLoop = async () => {
+      const before = cpuSeconds(server.pid);
+      const answer = await timed(`${server.url}/api/gaps`);
+      return { ...answer, loop: (cpuSeconds(server.pid).loop - before.loop).toFixed(1) };
+    };
+    const restored = await gapsWithLoop();
+    rows['gaps, first after the restore'] = { 'write, s': '-', 'then, s': `${restored.seconds} (event loop ${restored.loop} s)`, status: String(restored.status), builds: server.builds.join(' ') };
+    const derived = server.derivations.length;
+    const added = await timed(`${server.url}/api/partners`, json('POST', { id: `p-bench-rebuilds-${Date.now()}`, name: 'Added Partner', types: ['service'] }));
+    // The map asks for the new version's metrics; the gaps are asked once they are derived.
+    await timed(`${server.url}/api/map`);
+    while (server.derivations.length === derived) await wait(250);
+    const after = await gapsWithLoop();
+    rows['partner added, metrics derived, then the gaps'] = { 'write, s': added.seconds, 'then, s': `${after.seconds} (event loop ${after.loop} s)`, status: `${added.status}, ${after.status}`, builds: server.builds.join(' ') };
     await server.stop();
   });
 }

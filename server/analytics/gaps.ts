@@ -9,9 +9,8 @@
  */
 import type { Gap, GapStep, GapsQuery, GapsResponse, StructuralGaps } from '../schemas/analytics.js';
 import type { RelationshipType } from '../schemas/model.js';
-import type { DerivedMetrics, EcoCatalogue, EcoGraph } from '../projection/types.js';
+import type { DerivedMetrics, EcoCatalogue, EcoGraph, EcoNode } from '../projection/types.js';
 import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellIndexSteps, cellsOf, compareGaps, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
-import { depthFirstSearchSteps, disconnectedBy } from './structure.js';
 import { drain, type Steps } from '../projection/slices.js';
 import { compareIds } from '../order.js';
 
@@ -22,9 +21,6 @@ export const DEFAULTS = {
   nearestSuppliers: 5,
   /** Out-of-region suppliers examined per gap for an introduction path: bounds the cost of widely held capabilities. */
   introductionScan: 200,
-  brokers: 10,
-  /** Partner articulation points (highest betweenness first) whose cut-off customers are listed: each costs one traversal. */
-  disconnectsFor: 50,
 };
 export type GapsOptions = typeof DEFAULTS;
 
@@ -223,7 +219,7 @@ function explain(cell: DemandCell, capabilityName: string, plan: GapStep[], opti
 
 // ---------- structural weak points ----------
 
-function* structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellIndex, query: GapsQuery, options: GapsOptions): Steps<StructuralGaps> {
+function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellIndex, query: GapsQuery): StructuralGaps {
   const singlePointsOfFailure: StructuralGaps['singlePointsOfFailure'] = [];
   for (const [capability, holders] of index.holders) {
     const only = holders[0];
@@ -243,72 +239,27 @@ function* structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellIn
     (a, b) => compareIds(a.kind, b.kind) || b.customersAtRisk.length - a.customersAtRisk.length || compareIds(a.capability ?? a.id, b.capability ?? b.id) || compareIds(a.id, b.id),
   );
 
-  return { singlePointsOfFailure, ...(yield* weakPoints(graph, derived, options)) };
+  return { singlePointsOfFailure, ...weakPointsNow(graph, derived) };
 }
 
 /**
- * Brokers, cut points with the customers each would cut off, and isolated
- * partners: walks of the whole graph (a depth-first search at every change
- * of topology, seconds at 300,000 nodes), so they are taken once per metrics
- * version, like the betweenness and articulation points they start from,
- * rather than after every write; the graph they walk is the one the first
- * request after that version's derivation sees.
+ * Brokers, cut points and isolated partners as derived with the metrics
+ * (analytics/structure.ts: a walk of the whole graph, so once per version and
+ * off the event loop), less the nodes that a write since has removed or made
+ * something else: they are as fresh as the betweenness they are ranked by.
  */
-const weakPointsByMetrics = new WeakMap<DerivedMetrics, WeakMap<EcoGraph, Map<string, WeakPoints>>>();
-type WeakPoints = Omit<StructuralGaps, 'singlePointsOfFailure'>;
-
-function* weakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsOptions): Steps<WeakPoints> {
-  let byGraph = weakPointsByMetrics.get(derived);
-  if (byGraph === undefined) weakPointsByMetrics.set(derived, (byGraph = new WeakMap()));
-  let byOptions = byGraph.get(graph);
-  if (byOptions === undefined) byGraph.set(graph, (byOptions = new Map()));
-  const key = `${options.brokers}:${options.disconnectsFor}`;
-  const known = byOptions.get(key);
-  if (known !== undefined) return known;
-  const found = yield* findWeakPoints(graph, derived, options);
-  byOptions.set(key, found);
-  return found;
-}
-
-/** Nodes between two yields of the walks below. */
-const STEP = 0x3fff;
-
-function* findWeakPoints(graph: EcoGraph, derived: DerivedMetrics, options: GapsOptions): Steps<WeakPoints> {
-  const betweenness = (id: string) => derived.betweenness.scores.get(id) ?? 0;
-  const byBetweenness = (a: string, b: string) => betweenness(b) - betweenness(a) || compareIds(a, b);
-  const isPartner = (id: string) => graph.hasNode(id) && graph.getNodeAttribute(id, 'kind') === 'partner';
-
-  // The depth-first search the cut points are read from, and the nodes with their degrees, walked in steps.
-  const { index } = yield* depthFirstSearchSteps(graph);
-  const scored: string[] = [];
-  const alone: string[] = [];
-  for (let i = 0; i < index.ids.length; i++) {
-    if ((i & STEP) === 0) yield;
-    const id = index.ids[i]!;
-    if (graph.getNodeAttribute(id, 'kind') !== 'partner') continue;
-    if (betweenness(id) > 0) scored.push(id);
-    if (index.starts[i + 1] === index.starts[i]) alone.push(id);
-  }
-  // A typed-array sort finds the cut-off score cheaply; only the few partners at or above it get the full comparison.
-  const cutoff = Float64Array.from(scored, betweenness).sort()[Math.max(0, scored.length - options.brokers)] ?? 0;
-  const brokers = scored
-    .filter((id) => betweenness(id) >= cutoff)
-    .sort(byBetweenness)
-    .slice(0, options.brokers);
-  const articulationPoints = [...derived.articulationPoints].filter(isPartner).sort(byBetweenness);
-  const disconnects: Record<string, string[]> = {};
-  for (const id of articulationPoints.slice(0, options.disconnectsFor)) {
-    yield;
-    disconnects[id] = disconnectedBy(graph, id)
-      .filter((cut) => graph.getNodeAttribute(cut, 'kind') === 'customer')
-      .sort(compareIds);
-  }
+function weakPointsNow(graph: EcoGraph, derived: DerivedMetrics): Omit<StructuralGaps, 'singlePointsOfFailure'> {
+  const { brokers, articulationPoints, disconnects, isolated } = derived.weakPoints;
+  const is = (kind: EcoNode['kind']) => (id: string) => graph.hasNode(id) && graph.getNodeAttribute(id, 'kind') === kind;
+  const partner = is('partner');
+  const customer = is('customer');
+  const stillBrokers = brokers.filter(partner);
   return {
-    brokers,
-    brokerScores: brokers.map((partnerId) => ({ partnerId, betweenness: betweenness(partnerId) })),
-    articulationPoints,
-    disconnects,
-    isolated: alone.sort(compareIds),
+    brokers: stillBrokers,
+    brokerScores: stillBrokers.map((partnerId) => ({ partnerId, betweenness: derived.betweenness.scores.get(partnerId) ?? 0 })),
+    articulationPoints: articulationPoints.filter(partner),
+    disconnects: Object.fromEntries(Object.entries(disconnects).flatMap(([id, cut]) => (partner(id) ? [[id, cut.filter(customer)]] : []))),
+    isolated: isolated.filter((id) => partner(id) && graph.degree(id) === 0),
   };
 }
 
@@ -376,7 +327,7 @@ export function* gapsSteps(graph: EcoGraph, catalogue: EcoCatalogue, derived: De
     .filter((c) => c.customers.length > 0 || c.supply > 0)
     .map((c) => ({ capability: c.capability, region: c.region, segment: c.segment, demand: c.customers.length, supply: round2(c.supply) }))
     .sort((a, b) => compareIds(a.capability, b.capability) || compareIds(a.region, b.region) || compareIds(a.segment, b.segment));
-  const structural = yield* structuralGaps(graph, derived, index, query, o);
+  const structural = structuralGaps(graph, derived, index, query);
   return {
     gaps,
     structural,

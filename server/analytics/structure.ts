@@ -10,10 +10,10 @@
  * it cheap enough to ask for every articulation point. The search result is
  * cached per graph and dropped as soon as the graph's topology changes.
  */
-import { adjacencyOf, adjacencySteps, type Adjacency } from '../projection/adjacency.js';
+import { adjacencyOf, type Adjacency } from '../projection/adjacency.js';
 import type { EcoGraph } from '../projection/types.js';
-import { perGraphSteps, TOPOLOGY_EVENTS } from '../projection/per-graph.js';
-import { drain, type Steps } from '../projection/slices.js';
+import { perGraph, TOPOLOGY_EVENTS } from '../projection/per-graph.js';
+import { compareIds } from '../order.js';
 
 /** Partners with no relationship to any partner or customer. */
 export function isolated(graph: EcoGraph): string[] {
@@ -64,6 +64,60 @@ export function connectedComponents(graph: EcoGraph): { component: Int32Array; s
 
 export function articulationPoints(graph: EcoGraph): string[] {
   return depthFirstSearch(graph).articulationPoints;
+}
+
+/** Partners listed as brokers, highest betweenness first. */
+export const BROKERS = 10;
+/** Partner articulation points (highest betweenness first) whose cut-off customers are listed. */
+export const DISCONNECTS_FOR = 50;
+
+/** The weak points gaps report beside single points of failure (see weakPoints). */
+export interface WeakPoints {
+  /** The partners of highest betweenness. */
+  brokers: string[];
+  /** Partner articulation points, highest betweenness first. */
+  articulationPoints: string[];
+  /** For the first DISCONNECTS_FOR of them: the customers cut off from the largest component if it left. */
+  disconnects: Record<string, string[]>;
+  /** Partners with no relationship. */
+  isolated: string[];
+}
+
+/**
+ * Brokers, partner cut points with the customers each would cut off, and
+ * isolated partners. One depth-first search of the whole graph (the one
+ * articulation points and bridges come from), so it is derived with them,
+ * once per version and off the event loop (see projection/derive.ts): on the
+ * event loop it took 2–3 s at 300,000 nodes for the first gaps after each
+ * change of topology.
+ */
+export function weakPoints(graph: EcoGraph, betweenness: (id: string) => number): WeakPoints {
+  const byBetweenness = (a: string, b: string) => betweenness(b) - betweenness(a) || compareIds(a, b);
+  const isPartner = (id: string) => graph.getNodeAttribute(id, 'kind') === 'partner';
+  const search = depthFirstSearch(graph);
+  const { ids, starts } = search.index;
+  const scored: string[] = [];
+  const isolated: string[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (!isPartner(id)) continue;
+    if (betweenness(id) > 0) scored.push(id);
+    if (starts[i + 1] === starts[i]) isolated.push(id);
+  }
+  // A typed-array sort finds the cut-off score cheaply; only the few partners at or above it get the full comparison.
+  const cutoff = Float64Array.from(scored, betweenness).sort()[Math.max(0, scored.length - BROKERS)] ?? 0;
+  const brokers = scored
+    .filter((id) => betweenness(id) >= cutoff)
+    .sort(byBetweenness)
+    .slice(0, BROKERS);
+  const articulationPoints = search.articulationPoints.filter(isPartner).sort(byBetweenness);
+  const disconnects: Record<string, string[]> = {};
+  for (const id of articulationPoints.slice(0, DISCONNECTS_FOR)) {
+    disconnects[id] = disconnectedBy(graph, id)
+      .filter((cut) => !isPartner(cut))
+      .sort(compareIds);
+  }
+  return { brokers, articulationPoints, disconnects, isolated: isolated.sort(compareIds) };
 }
 
 /** Edges whose removal disconnects their ends, as [DFS parent, child]. */
@@ -132,21 +186,14 @@ interface DepthFirstSearch {
 }
 
 
-/** The search, in steps (see slices.ts) when the graph has none: seconds at 300,000 nodes. */
-export const depthFirstSearchSteps = perGraphSteps(TOPOLOGY_EVENTS, function* (graph): Steps<DepthFirstSearch> {
+/** The search, kept per graph until its topology changes. Off the event loop only: seconds at 300,000 nodes. */
+const depthFirstSearch = perGraph(TOPOLOGY_EVENTS, (graph): DepthFirstSearch => {
   if (graph.type !== 'undirected') throw new Error('analytics/structure: expects an undirected graph');
-  return yield* tarjan(graph);
+  return tarjan(graph);
 });
 
-function depthFirstSearch(graph: EcoGraph): DepthFirstSearch {
-  return drain(depthFirstSearchSteps(graph));
-}
-
-/** Nodes visited or finished between two yields of the search. */
-const STEP = 0x3fff;
-
-function* tarjan(graph: EcoGraph): Steps<DepthFirstSearch> {
-  const index = yield* adjacencySteps(graph);
+function tarjan(graph: EcoGraph): DepthFirstSearch {
+  const index = adjacencyOf(graph);
   const { ids: nodes, neighbours: neighborhood, starts } = index;
   const order = nodes.length;
   const preorder = new Uint32Array(order);
@@ -172,14 +219,11 @@ function* tarjan(graph: EcoGraph): Steps<DepthFirstSearch> {
     cursor[v] = starts[v]!;
     stack[depth++] = v;
   };
-  let steps = 0;
   for (; r < order; r++) {
-    if ((r & STEP) === 0) yield;
     if (rank[r] !== -1) continue;
     let rootChildren = 0;
     discover(r);
     while (depth > 0) {
-      if ((++steps & STEP) === 0) yield;
       const u = stack[depth - 1]!;
       if (cursor[u]! < starts[u + 1]!) {
         const v = neighborhood[cursor[u]!++]!;

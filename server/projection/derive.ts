@@ -8,7 +8,7 @@ import { betweenness, pagerank } from '../analytics/centrality.js';
 import { detectCommunities } from '../analytics/communities.js';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput } from '../analytics/layout.js';
 import { prepareMap } from '../analytics/map.js';
-import { articulationPoints, bridges } from '../analytics/structure.js';
+import { articulationPoints, bridges, weakPoints } from '../analytics/structure.js';
 import { currentTopologySteps, fromTopology, toTopology, type Topology } from './topology.js';
 import { fromDerivedFrame, type DerivedFrame } from './snapshot.js';
 import { runSliced, slicer } from './slices.js';
@@ -47,6 +47,7 @@ export function deriveFromCanonical(graph: EcoGraph, version: number, previous?:
     betweenness: { scores: NodeValues.of(scores, nodes), exact, sources },
     articulationPoints: new Set(articulationPoints(graph)),
     bridges: bridges(graph),
+    weakPoints: weakPoints(graph, (id) => scores[id] ?? 0),
     positions,
     layoutPending: graph.order > 0 && (previous === undefined || previous.layoutPending || unplaced > RELAYOUT_SHARE * graph.order),
   };

@@ -28,10 +28,11 @@ import { createEcoGraph, internerOf, nextEdgeKey } from './build.js';
 import { runSliced, slicer, type Steps } from './slices.js';
 import { NodeIndex, NodePositions, NodeValues } from './node-values.js';
 import type { MapResponse } from '../schemas/analytics.js';
+import type { WeakPoints } from '../analytics/structure.js';
 import type { CustomerNode, DerivedMetrics, EcoCatalogue, EcoEdge, EcoGraph, PartnerNode, Projection, RelationshipFact } from './types.js';
 
 /** Bumped whenever what is written changes shape: an older file is then rebuilt, never misread. */
-export const SNAPSHOT_FORMAT = 4;
+export const SNAPSHOT_FORMAT = 5;
 const CHUNK = 5000;
 /** In a column of string indices: no value (a customer's industry, a relationship's role). */
 const NONE = 0xffffffff;
@@ -82,6 +83,8 @@ export interface DerivedFrame {
   positions: { keys: Uint32Array; xy: Float64Array };
   articulationPoints: Uint32Array;
   bridges: Uint32Array;
+  /** A few thousand ids at most: kept as they are. */
+  weakPoints: WeakPoints;
 }
 
 /**
@@ -222,6 +225,7 @@ export async function derivedFrame(derived: DerivedMetrics, index: Map<string, n
     positions: { keys: positions.keys, xy: positions.kept === undefined ? xy : Float64Array.from({ length: positions.kept.length * 2 }, (_, i) => xy[positions.kept![i >> 1]! * 2 + (i & 1)]!) },
     articulationPoints: Uint32Array.from([...derived.articulationPoints].filter(present), (id) => index.get(id)!),
     bridges: Uint32Array.from(derived.bridges.filter(([a, b]) => present(a) && present(b)).flat(), (id) => index.get(id)!),
+    weakPoints: weakPointsOf(derived.weakPoints, present),
   };
 }
 
@@ -315,8 +319,19 @@ export async function fromDerivedFrame(frame: DerivedFrame, ids: string[], pause
     betweenness: { scores: await column(frame.betweenness.scores), exact: frame.betweenness.exact, sources: frame.betweenness.sources },
     articulationPoints: new Set(Array.from(frame.articulationPoints, (i) => ids[i]!)),
     bridges,
+    weakPoints: frame.weakPoints,
     positions: new NodePositions(await nodes(frame.positions.keys), frame.positions.xy.slice()),
     layoutPending: frame.layoutPending,
+  };
+}
+
+/** The weak points among the nodes `present`. */
+function weakPointsOf({ brokers, articulationPoints, disconnects, isolated }: WeakPoints, present: (id: string) => boolean): WeakPoints {
+  return {
+    brokers: brokers.filter(present),
+    articulationPoints: articulationPoints.filter(present),
+    disconnects: Object.fromEntries(Object.entries(disconnects).flatMap(([id, customers]) => (present(id) ? [[id, customers.filter(present)]] : []))),
+    isolated: isolated.filter(present),
   };
 }
 

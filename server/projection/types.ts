@@ -9,6 +9,7 @@
  */
 import type { AbstractGraph } from 'graphology-types';
 import type { NodePositions, NodeValues } from './node-values.js';
+import type { WeakPoints } from '../analytics/structure.js';
 import type { CapabilityLevel, LifecycleStage, PartnerType, RelationshipType } from '../schemas/model.js';
 
 export interface PartnerNode {
@@ -95,6 +96,8 @@ export interface DerivedMetrics {
   articulationPoints: Set<string>;
   /** Bridge edges as [source, target] node-id pairs. */
   bridges: Array<[string, string]>;
+  /** Brokers, partner cut points and what they cut off, isolated partners (gaps' structural part). */
+  weakPoints: WeakPoints;
   /** Layout positions; nodes added since the last layout are placed near their neighbours. */
   positions: NodePositions;
   /** True while a fresh layout is being computed in the background. */

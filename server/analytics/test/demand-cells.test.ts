@@ -53,6 +53,7 @@ const derived = (): DerivedMetrics => ({
   betweenness: { scores: NodeValues.of({}), exact: true, sources: 0 },
   articulationPoints: new Set(),
   bridges: [],
+  weakPoints: { brokers: [], articulationPoints: [], disconnects: {}, isolated: [] },
   positions: NodePositions.of({}),
   layoutPending: false,
 });

@@ -4,7 +4,7 @@ import { GapsQuery } from '../../schemas/analytics.js';
 import { addCustomer, addPartner, addRelationship, createEcoGraph } from '../../projection/build.js';
 import type { DerivedMetrics, EcoCatalogue, EcoGraph } from '../../projection/types.js';
 import { betweenness } from '../centrality.js';
-import { articulationPoints } from '../structure.js';
+import { articulationPoints, weakPoints } from '../structure.js';
 import { capabilityGaps } from '../gaps.js';
 import { NodePositions, NodeValues } from '../../projection/node-values.js';
 
@@ -66,6 +66,7 @@ function derive(g: EcoGraph): DerivedMetrics {
     betweenness: { scores: NodeValues.of(scores), exact, sources },
     articulationPoints: new Set(articulationPoints(g)),
     bridges: [],
+    weakPoints: weakPoints(g, (id) => scores[id] ?? 0),
     positions: NodePositions.of({}),
     layoutPending: false,
   };
@@ -151,5 +152,22 @@ describe('capabilityGaps', () => {
     const cut = [...before].filter((id) => id !== 'B' && !after.has(id) && g.getNodeAttribute(id, 'kind') === 'customer');
     expect(structural.disconnects['B']).toEqual(cut.sort());
     expect(structural.disconnects['R']).toEqual(['A3', 'D1', 'U1', 'X1']);
+  });
+
+  it('takes the weak points derived with the metrics, less what writes since have removed or linked', () => {
+    const g = ecosystem();
+    const derived = derive(g);
+    const before = capabilityGaps(g, catalogue, derived, GapsQuery.parse({})).structural;
+    expect(before.disconnects['B']).toEqual(['K1', 'K2']);
+    expect(before.isolated).toEqual(['LONE']);
+    g.dropNode('K1');
+    addRelationship(g, { from: 'LONE', to: 'Q', type: 'CO_SELLS_WITH' });
+    g.dropNode(before.brokers[0]!);
+    const after = capabilityGaps(g, catalogue, derived, GapsQuery.parse({})).structural;
+    expect(after.disconnects['B']).toEqual(['K2']);
+    expect(after.isolated).toEqual([]);
+    expect(after.brokers).toEqual(before.brokers.slice(1));
+    expect(after.brokerScores.map((b) => b.partnerId)).toEqual(before.brokers.slice(1));
+    expect(after.articulationPoints).toEqual(before.articulationPoints.filter((id) => id !== before.brokers[0]));
   });
 });

@@ -16,7 +16,7 @@ import { capabilityGaps } from '../gaps.js';
 import { buildEcosystemIndex, ecosystemIndex, introductionsFor } from '../introductions.js';
 import { NodePositions, NodeValues } from '../../projection/node-values.js';
 
-const NO_METRICS = { version: 1, communities: NodeValues.of({}), pagerank: NodeValues.of({}), betweenness: { scores: NodeValues.of({}), exact: true, sources: 0 }, articulationPoints: new Set<string>(), bridges: [], positions: NodePositions.of({}), layoutPending: false };
+const NO_METRICS = { version: 1, communities: NodeValues.of({}), pagerank: NodeValues.of({}), betweenness: { scores: NodeValues.of({}), exact: true, sources: 0 }, articulationPoints: new Set<string>(), bridges: [], weakPoints: { brokers: [], articulationPoints: [], disconnects: {}, isolated: [] }, positions: NodePositions.of({}), layoutPending: false };
 const none = { version: 1 as const, capabilities: [], regions: [], segments: [], partners: [], customers: [], relationships: [], deals: [], solutions: [] };
 
 /** One random write of the kinds the API makes, applied as the service applies a committed write (or a drop, as a rebuild would not). */

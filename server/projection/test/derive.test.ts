@@ -75,6 +75,9 @@ describe('deriveInBackground', () => {
     addCustomer(graph, { id: 'c1', segment: 'smb', region: 'emea' });
     addRelationship(graph, { from: 'a3', to: 'c1', type: 'SERVES', role: 'resell' });
     addRelationship(graph, { from: 'b3', to: 'c1', type: 'SERVES', role: 'resell' });
+    // A customer only a3 serves: a3 is a cut point that would cut it off.
+    addCustomer(graph, { id: 'c2', segment: 'smb', region: 'emea' });
+    addRelationship(graph, { from: 'a3', to: 'c2', type: 'SERVES', role: 'resell' });
     const fromWorker = await deriveInBackground(graph, 4, undefined, 0);
     // The worker's columns come back over one node list, the positions' too (the layout covers the same nodes).
     expect(fromWorker.pagerank.nodes).toBe(fromWorker.communities.nodes);
@@ -85,6 +88,8 @@ describe('deriveInBackground', () => {
     expect(inWorker.betweenness).toEqual(inProcess.betweenness);
     expect(inWorker.articulationPoints).toEqual(inProcess.articulationPoints);
     expect(inWorker.bridges).toEqual(inProcess.bridges);
+    expect(inWorker.weakPoints).toEqual(inProcess.weakPoints);
+    expect(inProcess.weakPoints.disconnects['a3']).toEqual(['c2']);
     expect(inWorker.positions).toEqual(inProcess.positions);
     for (const [id, rank] of Object.entries(inProcess.pagerank)) expect(inWorker.pagerank[id]).toBeCloseTo(rank, 12);
   });

@@ -161,6 +161,7 @@ describe('projection snapshot', () => {
     const loaded = (await loadSnapshot(file, { storeId: 's', version: 8 }))!;
     const gone = new Set(['p3', 'c3']);
     const kept = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([id]) => !gone.has(id)));
+    const still = (id: string) => !gone.has(id);
     const expected = derivedRecords(derived);
     expect(derivedRecords(loaded.derived)).toEqual({
       ...expected,
@@ -170,10 +171,17 @@ describe('projection snapshot', () => {
       positions: kept(expected.positions),
       articulationPoints: new Set([...derived.articulationPoints].filter((id) => !gone.has(id))),
       bridges: derived.bridges.filter(([a, b]) => !gone.has(a) && !gone.has(b)),
+      weakPoints: {
+        brokers: derived.weakPoints.brokers.filter(still),
+        articulationPoints: derived.weakPoints.articulationPoints.filter(still),
+        disconnects: Object.fromEntries(Object.entries(derived.weakPoints.disconnects).flatMap(([id, cut]) => (still(id) ? [[id, cut.filter(still)]] : []))),
+        isolated: derived.weakPoints.isolated.filter(still),
+      },
     });
     // Not vacuous: the deleted nodes had metrics, and the newcomer has none yet.
     expect(Object.keys(expected.pagerank)).toEqual(expect.arrayContaining(['p3', 'c3']));
     expect(derived.articulationPoints.has('p3')).toBe(true);
+    expect(derived.weakPoints.disconnects['p3']).toContain('c3');
     expect(loaded.derived.pagerank.get('p-new')).toBeUndefined();
     expect(loaded.projection.graph.hasNode('p-new')).toBe(true);
   });
