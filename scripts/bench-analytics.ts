@@ -228,9 +228,10 @@ const between = await measure('betweenness (sampled Brandes)', () => betweenness
 rows.at(-1)!.note = between.exact ? 'exact' : `${between.sources} sampled sources`;
 const aps = { points: articulationPoints(graph), bridges: bridges(graph) };
 const weak = await measure('weak points (brokers, cut-offs, isolated; after the search above)', () => weakPoints(graph, (id) => between.scores[id] ?? 0));
-const input = toLayoutInput(toTopology(graph), communities);
-const quick = await measure('first placement (no backbone iterations)', () => fromLayoutOutput(input.ids, computeLayout(input, { backboneIterations: 0 })));
-const full = await measure('full layout in a worker thread', async () => fromLayoutOutput(input.ids, await runLayoutInWorker(input, { full: true })));
+const topology = toTopology(graph);
+const input = toLayoutInput(topology, communities);
+const quick = await measure('first placement (no backbone iterations)', () => fromLayoutOutput(topology.ids, computeLayout(input, { backboneIterations: 0 })));
+const full = await measure('full layout in a worker thread', async () => fromLayoutOutput(topology.ids, await runLayoutInWorker(input, { full: true })));
 void quick;
 
 const derived: DerivedMetrics = {

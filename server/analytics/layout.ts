@@ -34,7 +34,8 @@ import { NodeIndex, NodePositions, type NodeValues } from '../projection/node-va
 const forceAtlas2 = forceAtlas2Module as unknown as typeof forceAtlas2Module.default;
 
 export interface LayoutInput {
-  ids: string[];
+  /** Nodes, numbered 0..order-1 (a topology's ids: the caller keeps them, a worker needs none). */
+  order: number;
   /** Community of each node, 0..k-1. */
   communities: Int32Array;
   /** Pairs of node indices, one pair per edge. */
@@ -70,8 +71,7 @@ const BACKBONE_SPREAD = 0.6;
 /** x, y per node. */
 export function computeLayout(input: LayoutInput, options: Partial<LayoutOptions> = {}): Float64Array<ArrayBuffer> {
   const settings = { ...DEFAULTS, ...options };
-  const { ids, communities, edges, previous } = input;
-  const order = ids.length;
+  const { order, communities, edges, previous } = input;
   if (communities.length !== order) throw new Error('analytics/layout: one community per node expected');
   if (edges.length % 2 !== 0) throw new Error('analytics/layout: edges must be pairs of node indices');
   if (previous !== undefined && previous.length !== 2 * order) throw new Error('analytics/layout: previous must hold x, y per node');
@@ -110,7 +110,7 @@ export function runLayoutInWorker(input: LayoutInput, options: Partial<LayoutOpt
 export function toLayoutInput({ ids, edges }: Pick<Topology, 'ids' | 'edges'>, communities: NodeValues, previousPositions?: NodePositions): LayoutInput {
   let next = communities.values.reduce((max, c) => (Number.isNaN(c) ? max : Math.max(max, c + 1)), 0);
   const communityOf = Int32Array.from(ids, (id) => communities.get(id) ?? next++);
-  if (previousPositions === undefined) return { ids, communities: communityOf, edges };
+  if (previousPositions === undefined) return { order: ids.length, communities: communityOf, edges };
   const previous = new Float64Array(2 * ids.length).fill(NaN);
   ids.forEach((id, i) => {
     const position = previousPositions.get(id);
@@ -118,7 +118,7 @@ export function toLayoutInput({ ids, edges }: Pick<Topology, 'ids' | 'edges'>, c
     previous[2 * i] = position.x;
     previous[2 * i + 1] = position.y;
   });
-  return { ids, communities: communityOf, edges, previous };
+  return { order: ids.length, communities: communityOf, edges, previous };
 }
 
 /** The layout's x, y per node of `ids` (a layout places every node), over `nodes` when they are those ids. */

@@ -9,7 +9,7 @@ import { detectCommunities } from '../analytics/communities.js';
 import { computeLayout, fromLayoutOutput, runLayoutInWorker, toLayoutInput } from '../analytics/layout.js';
 import { prepareMap } from '../analytics/map.js';
 import { articulationPoints, bridges, weakPoints } from '../analytics/structure.js';
-import { currentTopologySteps, fromTopology, toTopology, type Topology } from './topology.js';
+import { currentTopologySteps, fromTopology, postableSteps, toTopology, type PostedTopology, type Topology } from './topology.js';
 import { fromDerivedFrame, type DerivedFrame } from './snapshot.js';
 import { runSliced, slicer } from './slices.js';
 import { runWorker } from './run-worker.js';
@@ -35,10 +35,12 @@ export function deriveMetrics(graph: EcoGraph, version: number, previous?: Pick<
 export function deriveFromCanonical(graph: EcoGraph, version: number, previous?: Pick<DerivedMetrics, 'positions' | 'layoutPending'>): DerivedMetrics {
   const nodes = new NodeIndex(graph.nodes());
   const communities = NodeValues.of(detectCommunities(graph), nodes);
-  const input = toLayoutInput(toTopology(graph), communities, previous?.positions);
-  const unplaced = input.ids.filter((id) => previous?.positions.get(id) === undefined).length;
+  const topology = toTopology(graph);
+  const { ids } = topology;
+  const input = toLayoutInput(topology, communities, previous?.positions);
+  const unplaced = ids.filter((id) => previous?.positions.get(id) === undefined).length;
   // Skipping the communities' backbone layouts keeps the first picture to about a second at 300k nodes.
-  const positions = fromLayoutOutput(input.ids, computeLayout(input, { backboneIterations: 0 }), nodes);
+  const positions = fromLayoutOutput(ids, computeLayout(input, { backboneIterations: 0 }), nodes);
   const { scores, exact, sources } = betweenness(graph);
   return {
     version,
@@ -78,9 +80,11 @@ export async function deriveInBackground(
     const { ids } = topology;
     // Previous positions go as x, y per node of the topology (NaN where none), the worker's own order.
     const xy = previous === undefined ? undefined : await runSliced(previous.positions.over(ids));
-    const message: DeriveRequest = { topology, version, ...(previous === undefined ? {} : { previous: { xy: xy!, layoutPending: previous.layoutPending } }) };
+    const posted = await runSliced(postableSteps(topology));
+    const message: DeriveRequest = { topology: posted, version, ...(previous === undefined ? {} : { previous: { xy: xy!, layoutPending: previous.layoutPending } }) };
     // The topology's own arrays stay (copied to the worker): the next derivation patches them.
-    const frame = await runWorker<DerivedFrame>(new URL('./derive-worker.ts', import.meta.url), message, xy === undefined ? [] : [xy.buffer as ArrayBuffer]);
+    const moved = [posted.ids.buffer as ArrayBuffer, ...(xy === undefined ? [] : [xy.buffer as ArrayBuffer])];
+    const frame = await runWorker<DerivedFrame>(new URL('./derive-worker.ts', import.meta.url), message, moved);
     derived = await fromDerivedFrame(frame, ids, slicer());
   }
   derivedFrom.set(derived, topology);
@@ -105,7 +109,7 @@ export async function prepareTopology(graph: EcoGraph, derived?: DerivedMetrics)
 
 /** What the deriving worker receives. */
 export interface DeriveRequest {
-  topology: Topology;
+  topology: PostedTopology;
   version: number;
   previous?: { xy: Float64Array; layoutPending: boolean };
 }
@@ -115,5 +119,5 @@ export async function layoutFor(graph: EcoGraph, derived: DerivedMetrics): Promi
   const { ids, edges } = await runSliced(currentTopologySteps(graph));
   // A copy of the edges goes to the worker (its input's arrays are transferred): the topology's own are kept.
   const input = toLayoutInput({ ids, edges: edges.slice() }, derived.communities);
-  return fromLayoutOutput(input.ids, await runLayoutInWorker(input, { full: true }), derived.communities.nodes);
+  return fromLayoutOutput(ids, await runLayoutInWorker(input, { full: true }), derived.communities.nodes);
 }

@@ -269,3 +269,52 @@ export function fromTopology(topology: Topology): EcoGraph {
   }
   return graph;
 }
+
+/**
+ * A topology as a worker thread receives it: the ids as one UTF-8 buffer,
+ * each id followed by a NUL (ids hold no control character: `Id` in
+ * schemas/model.ts).
+ */
+export interface PostedTopology {
+  ids: Uint8Array;
+  partner: Uint8Array;
+  edges: Uint32Array;
+}
+
+/** Ids encoded between two yields. */
+const ENCODE_STEP = 8192;
+
+/**
+ * `topology` to post to a worker, in steps: posted as it is, its 300,000 id
+ * strings were cloned one by one in one go, 11–34 ms of the event loop on a
+ * quiet machine and 106–132 ms under a load of reads; their bytes, encoded
+ * a slice at a time, go as one buffer the message moves (its own: transfer
+ * it).
+ */
+export function* postableSteps({ ids, partner, edges }: Topology): Steps<PostedTopology> {
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (let start = 0; start < ids.length; start += ENCODE_STEP) {
+    const chunk = encoder.encode(`${ids.slice(start, start + ENCODE_STEP).join('\0')}\0`);
+    chunks.push(chunk);
+    length += chunk.length;
+    yield;
+  }
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return { ids: bytes, partner, edges };
+}
+
+/** The topology a worker received (see postableSteps). */
+export function fromPosted({ ids, partner, edges }: PostedTopology): Topology {
+  const list = new TextDecoder().decode(ids).split('\0');
+  // The last id's NUL leaves an empty string after it.
+  list.pop();
+  if (list.length !== partner.length) throw new Error(`projection/topology: ${list.length} ids received for ${partner.length} nodes`);
+  return { ids: list, partner, edges };
+}

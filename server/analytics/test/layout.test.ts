@@ -28,8 +28,9 @@ const centroid = (points: Point[]) => ({
 });
 
 function layout(graph: EcoGraph, previous?: Record<string, Point>, full = false): Record<string, Point> {
-  const input = toLayoutInput(toTopology(graph), NodeValues.of(detectCommunities(graph)), previous === undefined ? undefined : NodePositions.of(previous));
-  return Object.fromEntries(fromLayoutOutput(input.ids, computeLayout(input, { full })).entries());
+  const topology = toTopology(graph);
+  const input = toLayoutInput(topology, NodeValues.of(detectCommunities(graph)), previous === undefined ? undefined : NodePositions.of(previous));
+  return Object.fromEntries(fromLayoutOutput(topology.ids, computeLayout(input, { full })).entries());
 }
 
 describe('computeLayout', () => {
@@ -74,7 +75,7 @@ describe('computeLayout', () => {
   });
 
   it('rejects an edge to a node that does not exist', () => {
-    const input: LayoutInput = { ids: ['a', 'b'], communities: Int32Array.from([0, 0]), edges: Uint32Array.from([0, 2]) };
+    const input: LayoutInput = { order: 2, communities: Int32Array.from([0, 0]), edges: Uint32Array.from([0, 2]) };
     expect(() => computeLayout(input)).toThrow(/^analytics\/layout: edge to unknown node/);
   });
 });
@@ -91,7 +92,7 @@ describe('runLayoutInWorker', () => {
   });
 
   it('rejects with the layout error when the input is invalid', async () => {
-    const input: LayoutInput = { ids: ['a'], communities: Int32Array.from([0]), edges: Uint32Array.from([0, 5]) };
+    const input: LayoutInput = { order: 1, communities: Int32Array.from([0]), edges: Uint32Array.from([0, 5]) };
     await expect(runLayoutInWorker(input)).rejects.toThrow(/analytics\/layout: edge to unknown node/);
   });
 });

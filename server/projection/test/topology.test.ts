@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentTopologySteps, toTopology, type Topology } from '../topology.js';
+import { currentTopologySteps, fromPosted, postableSteps, toTopology, type Topology } from '../topology.js';
 import { createEcoGraph } from '../build.js';
 import { drain } from '../slices.js';
 import type { EcoGraph, EcoNode } from '../types.js';
@@ -97,5 +97,25 @@ describe('the topology kept current from the graph\'s changes', () => {
       for (let c = 0; c < Math.floor(random() * 4); c++) change();
       expect(plain(drain(currentTopologySteps(graph))), `seed ${seed}`).toEqual(plain(toTopology(graph)));
     }
+  });
+});
+
+describe('the topology as a worker receives it', () => {
+  it('comes back whole: every id as it was (any script, a long one, many of them) in its order, kinds and edges', () => {
+    const graph = createEcoGraph();
+    const ids = ['c-日本-1', 'p-émile', 'p-😀', `p-${'x'.repeat(200)}`, ...Array.from({ length: 20_000 }, (_, i) => `n-${i}`)];
+    ids.forEach((id, i) => graph.addNode(id, { kind: i % 3 === 0 ? 'customer' : 'partner' } as EcoNode));
+    for (let i = 1; i < ids.length; i += 7) graph.addEdge(ids[i - 1]!, ids[i]!, { types: [], roles: [], value: 0 } as never);
+    const topology = toTopology(graph);
+    const posted = drain(postableSteps(topology));
+    // What the worker gets is a copy made by structuredClone, as postMessage makes it.
+    const received = fromPosted(structuredClone(posted));
+    expect(plain(received)).toEqual(plain(topology));
+    expect(received.ids).toContain('p-😀');
+  });
+
+  it('refuses a buffer whose ids do not match its nodes', () => {
+    const posted = drain(postableSteps({ ids: ['a', 'b'], partner: Uint8Array.from([1, 0]), edges: new Uint32Array() }));
+    expect(() => fromPosted({ ...posted, partner: Uint8Array.from([1, 0, 1]) })).toThrow(/2 ids received for 3 nodes/);
   });
 });
