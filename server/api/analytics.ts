@@ -113,7 +113,7 @@ export async function analyticsRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const { format: _format, ...query } = request.query;
-      // Once per version, in slices between writes (the weak points walk the whole graph once per metrics version).
+      // Once per version, in slices between writes (the demand cells' first index takes a second at 100,000 partners).
       const result = await app.projection.memoCompute(() => `gaps:${JSON.stringify(query)}`, ({ projection, derived }) => gapsSteps(projection.graph, projection.catalogue, derived, query));
       const columns = async () => gapColumns(await nameBook(app.store, (await current()).projection));
       return answer(request, reply, result, { name: 'gaps', rows: (r) => r.gaps.map((gap, index) => ({ ...gap, rank: index + 1 })), columns });

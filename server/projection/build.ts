@@ -5,7 +5,7 @@
  */
 import { UndirectedGraph } from 'graphology';
 import { RELATIONSHIP_TYPES, type CapabilityLevel, type LifecycleStage, type PartnerType, type RelationshipType } from '../schemas/model.js';
-import type { CustomerNode, EcoEdge, EcoGraph, PartnerNode, RelationshipFact } from './types.js';
+import type { CustomerNode, EcoEdge, EcoGraph, EcoNode, PartnerNode, RelationshipFact } from './types.js';
 import { compareIds } from '../order.js';
 
 export function createEcoGraph(): EcoGraph {
@@ -89,7 +89,7 @@ export function addPartner(graph: EcoGraph, p: PartnerSpec): void {
   }
   const lifecycle: PartnerNode['lifecycle'] = {};
   for (const [track, stage] of Object.entries(p.lifecycle ?? {})) lifecycle[shared.string(track)] = shared.string(stage);
-  graph.mergeNode(p.id, {
+  mergeChanged(graph, p.id, {
     kind: 'partner',
     label: p.label ?? p.id,
     types: shared.list(p.types),
@@ -112,7 +112,7 @@ export interface CustomerSpec {
 
 export function addCustomer(graph: EcoGraph, c: CustomerSpec): void {
   const shared = internerOf(graph);
-  graph.mergeNode(c.id, {
+  mergeChanged(graph, c.id, {
     kind: 'customer',
     label: c.label ?? c.id,
     segment: shared.string(c.segment),
@@ -120,6 +120,31 @@ export function addCustomer(graph: EcoGraph, c: CustomerSpec): void {
     ...(c.industry === undefined ? {} : { industry: shared.string(c.industry) }),
     needs: shared.list(c.needs ?? []),
   });
+}
+
+/**
+ * Adds the node, or merges `attributes` into it when that changes any of
+ * them: a write of fields the projection does not hold (a domain, revenue,
+ * sources) then leaves the graph untouched, and the answers computed on it
+ * hold for the write's version (see ProjectionService.applyPending). Lists
+ * and capability levels are interned (one copy per graph), so the same
+ * value is the same object.
+ */
+function mergeChanged(graph: EcoGraph, id: string, attributes: EcoNode): void {
+  if (graph.hasNode(id)) {
+    const current = graph.getNodeAttributes(id) as unknown as Record<string, unknown>;
+    const same = (a: unknown, b: unknown) =>
+      a === b ||
+      (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && !Array.isArray(a) && sameEntries(a as Record<string, unknown>, b as Record<string, unknown>));
+    if (Object.entries(attributes).every(([key, value]) => same(current[key], value))) return;
+  }
+  graph.mergeNode(id, attributes);
+}
+
+/** Whether two records hold the same keys with the same values (by identity). */
+function sameEntries(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
 export interface RelationshipSpec {
@@ -149,7 +174,10 @@ export function addRelationship(graph: EcoGraph, r: RelationshipSpec): void {
   }
   const from = graph.source(key) === r.from ? graph.source(key) : graph.target(key);
   const same = (f: RelationshipFact) => f.type === r.type && f.from === from && f.role === r.role;
-  const kept = relationshipsOf(graph.getEdgeAttributes(key)).filter((f) => !same(f));
+  const relationships = relationshipsOf(graph.getEdgeAttributes(key));
+  // The same relationship again (a write of its provenance or dates alone): nothing the projection holds changes.
+  if (relationships.some((f) => same(f) && f.value === (r.annualValue ?? 0))) return;
+  const kept = relationships.filter((f) => !same(f));
   // Through graphology's API, so that indexes kept per graph hear of the change.
   graph.replaceEdgeAttributes(key, summarise(shared, [...kept, fact(from)]));
 }

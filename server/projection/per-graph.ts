@@ -118,3 +118,21 @@ export function maintainedPerGraphSteps<T>(build: (graph: EcoGraph) => Steps<T>,
     return yield* run();
   };
 }
+
+const revisions = new WeakMap<EcoGraph, { changes: number }>();
+
+/**
+ * How many changes `graph` has heard of (any of ALL_EVENTS) since it was
+ * first asked: the same count before and after a write means the write
+ * changed nothing in it.
+ */
+export function revisionOf(graph: EcoGraph): number {
+  let revision = revisions.get(graph);
+  if (revision === undefined) {
+    const counted = { changes: 0 };
+    const count = () => void counted.changes++;
+    for (const event of ALL_EVENTS) graph.on(event, count);
+    revisions.set(graph, (revision = counted));
+  }
+  return revision.changes;
+}

@@ -18,6 +18,7 @@ import { BUNDLE_VERSION, type Bundle } from '../schemas/bundle.js';
 import { addRelationship } from './build.js';
 import { applyBundle, applyDeletion, projectBundle, type ProjectionDeletion } from './from-bundle.js';
 import { holdSlices, slicer, type Steps } from './slices.js';
+import { revisionOf } from './per-graph.js';
 import { loadSnapshot, saveSnapshot, type EarlyAnswers } from './snapshot.js';
 import type { DerivedMetrics, Projection } from './types.js';
 import { NodeIndex, NodePositions } from './node-values.js';
@@ -52,6 +53,20 @@ function rowsOf(bundle: unknown): number {
     if (Array.isArray(list)) rows += list.length;
   }
   return rows;
+}
+
+/**
+ * Applies a committed write to the projection; false when it changed nothing
+ * there (its rows held only fields the projection leaves in the store, or
+ * the values it already had: build.ts merges only what differs).
+ */
+function applied(projection: Projection, written: Bundle): boolean {
+  if (rowsOf(written) === 0) return false;
+  const { graph, catalogue } = projection;
+  const before = { revision: revisionOf(graph), regions: catalogue.regions.length, segments: catalogue.segments.length };
+  applyBundle(graph, catalogue, written);
+  const catalogueRows = written.capabilities.length + written.regions.length + written.segments.length + written.deals.length + written.solutions.length;
+  return catalogueRows > 0 || revisionOf(graph) !== before.revision || catalogue.regions.length !== before.regions || catalogue.segments.length !== before.segments;
 }
 
 /** A map query as a key: its fields in a fixed order, whatever order they were given in. */
@@ -309,8 +324,9 @@ export class ProjectionService {
     if (projection === undefined || this.building !== undefined) return;
     for (const change of this.pending) {
       if (change.deleted !== undefined) applyDeletion(projection.graph, projection.catalogue, change.deleted);
-      if (change.written !== undefined && rowsOf(change.written) > 0) applyBundle(projection.graph, projection.catalogue, change.written);
-      else if (change.deleted === undefined) this.carryForward(projection, change.version);
+      const written = change.written !== undefined && applied(projection, change.written);
+      const changed = written || change.deleted !== undefined;
+      if (!changed) this.carryForward(projection, change.version);
       projection.version = change.version;
     }
     this.pending = [];
@@ -318,15 +334,18 @@ export class ProjectionService {
 
   /**
    * A write of nothing the projection holds (a track, sharing settings, a
-   * review's decision) leaves the graph as it was: the metrics derived for
+   * review's decision, a partner's domain or revenue, a value it already
+   * had) leaves the graph as it was: the metrics derived for
    * it, and the answers computed on them, hold for the write's version too,
    * rather than a derivation (half a minute at 100,000 partners) and a map
    * (1.8 s) computed again for the same graph.
    */
   private carryForward(projection: Projection, version: number): void {
     const derived = this.derived;
-    if (derived === undefined || derived.version !== projection.version) return;
-    this.carryMetrics(projection, projection.version, derived, version);
+    if (derived === undefined) return;
+    if (derived.version === projection.version) return this.carryMetrics(projection, projection.version, derived, version);
+    // Metrics of an older version (a derivation under way): the answers computed on them and this graph hold all the same.
+    if (this.memoVersion === `${projection.version}:${derived.version}`) this.memoVersion = `${version}:${derived.version}`;
   }
 
   /**

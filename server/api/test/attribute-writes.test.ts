@@ -11,6 +11,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { deriveMetrics } from '../../projection/derive.js';
+import { revisionOf } from '../../projection/per-graph.js';
 import { derivedRecords } from '../../test/derived.js';
 import { callJson, startServer, type TestServer } from '../../test/server.js';
 import { itStore, tempDir } from '../../test/stores.js';
@@ -74,6 +75,36 @@ itStore('keeps the metrics through writes of attributes, derives them after a ne
     expect(server.app.projection.lastBuild?.from).toBe('snapshot');
     expect((await callJson(server, 'PUT', `/api/partners/${partner.id}`, { ...partner, name: 'Renamed Again' })).status).toBe(200);
     expect(await settledMetrics(server)).toBe(restored);
+  } finally {
+    await server.close();
+  }
+});
+
+itStore('leaves the graph, its metrics and the answers computed on them as they were after a write of nothing the projection holds', async () => {
+  const server = await startServer({ dataDir: path.join(parent, 'unchanged') });
+  try {
+    expect((await callJson(server, 'GET', '/api/map')).status).toBe(200);
+    const metrics = await settledMetrics(server);
+    const overview = (await callJson(server, 'GET', '/api/map')).body;
+    const { graph } = (await server.app.projection.current()).projection;
+    const revision = revisionOf(graph);
+    const [partner] = (await callJson(server, 'GET', '/api/partners?limit=1')).body.items;
+    const [relationship] = (await callJson(server, 'GET', `/api/relationships?node=${partner.id}&limit=1`)).body.items;
+    const versionBefore = await server.app.store.version();
+
+    // Fields the projection leaves in the store, and a relationship written again with the value it has.
+    expect((await callJson(server, 'PUT', `/api/partners/${partner.id}`, { ...partner, domain: 'moved.example', revenue: 123456 })).status).toBe(200);
+    expect((await callJson(server, 'PUT', '/api/relationships', { ...relationship, since: '2020-02-02' })).status).toBe(200);
+    expect(await server.app.store.version()).toBeGreaterThan(versionBefore);
+    expect(revisionOf(graph)).toBe(revision);
+    expect(await settledMetrics(server)).toBe(metrics);
+    // The overview computed before the writes, not computed again.
+    expect((await callJson(server, 'GET', '/api/map')).body).toEqual(overview);
+
+    // A value the projection holds: the graph changes.
+    expect((await callJson(server, 'PUT', `/api/partners/${partner.id}`, { ...partner, name: 'Renamed Once More' })).status).toBe(200);
+    await server.app.projection.current();
+    expect(revisionOf(graph)).toBeGreaterThan(revision);
   } finally {
     await server.close();
   }
