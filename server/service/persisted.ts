@@ -4,15 +4,17 @@
  * and version the records come from the file (well under a second at
  * 100,000 partners) instead of the store's bulk reads (seconds). Each
  * version is saved once it has stayed current a moment, so that a stream of
- * writes does not save every version; a file of an older version is ignored
- * (the store is read again: after a restart the change log cannot say what
- * changed, another process may have written).
+ * writes does not save every version. A file of an older version (a server
+ * stopped right after a write, another process's import) is brought forward
+ * through the change log kept beside the store (`changes.log`), as a new
+ * version is while the server runs; when that log cannot say what every
+ * version since changed, the store is read again.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { StoreChanges } from '../store/changes.js';
 import type { GraphStore } from '../store/graph-store.js';
-import { patchedPerVersion } from '../store/per-version.js';
+import { PATCH_LIMIT, patchedPerVersion } from '../store/per-version.js';
 import { loadRecords, saveRecords, type RecordsReader, type RecordsWriter } from './records-file.js';
 
 /** A version is saved once it has been current this long, in ms. */
@@ -54,7 +56,7 @@ export interface PersistedRecords<T> {
 }
 
 export function persistedPerVersion<T>(store: GraphStore, options: PersistedOptions<T>): PersistedRecords<T> {
-  const { codec, file, load, log } = options;
+  const { codec, file, load, patch, log } = options;
   /** The version on disk, as far as this process knows. */
   let savedVersion: number | undefined;
   let saving: Promise<void> | undefined;
@@ -68,11 +70,16 @@ export function persistedPerVersion<T>(store: GraphStore, options: PersistedOpti
       const { storeId, version: now } = await store.identity();
       if (storeId === null || now !== version) return undefined;
       const started = performance.now();
-      const records = await loadRecords(file, codec.kind, { storeId, version }, codec.read);
-      if (records !== undefined) {
-        savedVersion = version;
-        log.info({ kind: codec.kind, version, ms: Math.round(performance.now() - started) }, 'records read from their file');
+      const saved = await loadRecords(file, codec.kind, { storeId, version }, codec.read);
+      if (saved === undefined) return undefined;
+      let { records } = saved;
+      if (saved.version < version) {
+        const changes = patch === undefined ? undefined : await store.changesBetween(saved.version, version);
+        if (patch === undefined || changes === undefined || changes.size > PATCH_LIMIT) return undefined;
+        records = await patch(records, changes);
       }
+      savedVersion = saved.version;
+      log.info({ kind: codec.kind, version, savedAt: saved.version, ms: Math.round(performance.now() - started) }, 'records read from their file');
       return records;
     } catch (error) {
       log.warn({ err: error, file }, 'ignoring an unreadable records file');
@@ -89,7 +96,7 @@ export function persistedPerVersion<T>(store: GraphStore, options: PersistedOpti
       lastLoad = { from: restored === undefined ? 'store' : 'file', version };
       return records;
     },
-    options.patch ?? (() => load()),
+    patch ?? (() => load()),
   );
 
   const save = async () => {

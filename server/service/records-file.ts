@@ -145,11 +145,12 @@ export async function saveRecords(file: string, kind: string, key: RecordsKey, w
 }
 
 /**
- * `kind`'s records saved for `key`, or undefined when the file is missing or
- * of another format, kind, store or version; throws when it does not check
- * out (truncated, altered).
+ * `kind`'s records saved for `key`'s store at `key.version` or before, with
+ * the version they are of; undefined when the file is missing or of another
+ * format, kind or store, or of a later version; throws when it does not
+ * check out (truncated, altered).
  */
-export async function loadRecords<T>(file: string, kind: string, key: RecordsKey, read: (input: RecordsReader) => Promise<T>): Promise<T | undefined> {
+export async function loadRecords<T>(file: string, kind: string, key: RecordsKey, read: (input: RecordsReader) => Promise<T>): Promise<{ version: number; records: T } | undefined> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -158,10 +159,10 @@ export async function loadRecords<T>(file: string, kind: string, key: RecordsKey
   }
   const input = new RecordsReader(bytes);
   const header = await input.value<Header>().catch(() => undefined);
-  if (header?.format !== RECORDS_FORMAT || header.kind !== kind || header.storeId !== key.storeId || header.version !== key.version) return undefined;
+  if (header?.format !== RECORDS_FORMAT || header.kind !== kind || header.storeId !== key.storeId || !(header.version <= key.version)) return undefined;
   const records = await read(input);
   const expected = input.hash.digest('hex');
   const trailer = await input.value<{ sha1?: string }>(false);
   if (trailer.sha1 !== expected || !input.done) throw new Error('service/records-file: checksum mismatch');
-  return records;
+  return { version: header.version, records };
 }

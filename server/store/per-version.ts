@@ -74,4 +74,4 @@ export interface VersionedValue<T> {
 }
 
 /** Ids past which re-reading them one by one costs about as much as reading everything. */
-const PATCH_LIMIT = 10_000;
+export const PATCH_LIMIT = 10_000;

@@ -111,7 +111,7 @@ describeStore('programme records across a restart', () => {
     expect(again).toEqual(funnel);
   });
 
-  itStore('after another process wrote to the store between stop and restart, the records are read again and show the write', async () => {
+  itStore('after another process wrote to the store between stop and restart, the records are brought forward through the change log and show the write; without the log, read again', async () => {
     // The records of the store's current version, on disk.
     if (server === undefined) await restart();
     const before = await answers();
@@ -135,8 +135,10 @@ describeStore('programme records across a restart', () => {
       await other.close();
     }
 
+    // The files are of the version before that write: brought forward through the change log kept beside the store
+    // (conflicts are read whole at every new version).
     await restart();
-    expect(loadedFrom()).toEqual(fromEverywhere('store'));
+    expect(loadedFrom()).toEqual({ ...fromEverywhere('file'), conflicts: 'store' });
     const after = await answers();
     const evaluations = after.tiers as Array<{ partnerId?: string; track?: string; currentTier?: string }>;
     expect(evaluations.filter((e) => e.partnerId === under.partnerId).every((e) => e.currentTier === under.qualifiedTier)).toBe(true);
@@ -150,5 +152,20 @@ describeStore('programme records across a restart', () => {
     await restart();
     expect(loadedFrom()).toEqual(fromEverywhere('store'));
     expect(await answers()).toEqual(after);
+
+    // Another write by another process, with the change log gone: the files cannot be brought forward, the store is read.
+    await server!.app.programme.settled();
+    await server!.close();
+    server = undefined;
+    const again = await openStore(loadConfig(env));
+    try {
+      expect((await importBundle(again, { version: 1, partners: [{ ...partner, tier: under.qualifiedTier, name: `${partner.name} (again)` }] })).errors).toEqual([]);
+    } finally {
+      await again.close();
+    }
+    rmSync(path.join(dataDir, 'changes.log'), { force: true });
+    await restart();
+    expect(loadedFrom()).toEqual(fromEverywhere('store'));
+    expect(JSON.stringify(await answers())).toContain(`${partner.name} (again)`);
   });
 });

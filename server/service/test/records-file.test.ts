@@ -25,7 +25,7 @@ const write = (file: string, version = 7) =>
     await out.value(records.nothing);
     await out.list(records.activities);
   }, () => true);
-const read = (file: string, version = 7, kind = 'test') =>
+const saved = (file: string, version = 7, kind = 'test') =>
   loadRecords<Records & { activitiesMap: Map<string, unknown> }>(file, kind, { storeId: 's1', version }, async (input) => ({
     programs: await input.value(),
     standings: await input.list(),
@@ -35,6 +35,7 @@ const read = (file: string, version = 7, kind = 'test') =>
     nothing: await input.value(),
     activitiesMap: await input.map<string, unknown>(),
   }));
+const read = async (file: string, version = 7, kind = 'test') => (await saved(file, version, kind))?.records;
 
 describe('records files', () => {
   let dir: string;
@@ -56,9 +57,10 @@ describe('records files', () => {
     expect(JSON.stringify(back!.standings)).toBe(JSON.stringify(records.standings));
   });
 
-  it('ignore a file of another version or kind, and throw on an altered or truncated one', async () => {
+  it('give a file of an earlier version with its version, ignore one of a later version or another kind, and throw on an altered or truncated one', async () => {
     await write(file);
-    expect(await read(file, 8)).toBeUndefined();
+    expect((await saved(file, 8))?.version).toBe(7);
+    expect(await read(file, 6)).toBeUndefined();
     expect(await read(file, 7, 'other')).toBeUndefined();
     const bytes = await readFile(file);
     const altered = Buffer.from(bytes);
