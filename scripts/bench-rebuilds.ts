@@ -118,6 +118,9 @@ async function firstPartner(url: string): Promise<{ id: string; partner: Record<
   return { id, partner };
 }
 
+/** A new partner with no relationship: a change of topology, so the metrics are derived again. */
+const addPartner = (url: string) => timed(`${url}/api/partners`, json('POST', { id: `p-bench-rebuilds-${Date.now()}`, name: 'Added Partner', types: ['service'] }));
+
 /** CPU seconds of a process (every thread) and of its main thread (the event loop), from /proc: user and system time in clock ticks (100 a second). */
 function cpuSeconds(pid: number): { all: number; loop: number } {
   const ticks = (stat: string) => {
@@ -137,7 +140,7 @@ if (scenarios.has('metrics')) {
     const { id, partner } = await firstPartner(server.url);
     const writes: Array<[string, () => Promise<{ status: number; seconds: string }>]> = [
       ['partner renamed, then the map', () => timed(`${server.url}/api/partners/${id}`, json('PUT', { ...partner, name: `${partner.name} (renamed)` }))],
-      ['partner added, then the map', () => timed(`${server.url}/api/partners`, json('POST', { id: `p-bench-rebuilds-${Date.now()}`, name: 'Added Partner', types: ['service'] }))],
+      ['partner added, then the map', () => addPartner(server.url)],
     ];
     for (const [name, write] of writes) {
       const before = cpuSeconds(server.pid);
@@ -169,7 +172,7 @@ if (scenarios.has('gaps')) {
     const restored = await gapsWithLoop();
     rows['gaps, first after the restore'] = { 'write, s': '-', 'then, s': `${restored.seconds} (event loop ${restored.loop} s)`, status: String(restored.status), builds: server.builds.join(' ') };
     const derived = server.derivations.length;
-    const added = await timed(`${server.url}/api/partners`, json('POST', { id: `p-bench-rebuilds-${Date.now()}`, name: 'Added Partner', types: ['service'] }));
+    const added = await addPartner(server.url);
     // The map asks for the new version's metrics; the gaps are asked once they are derived.
     await timed(`${server.url}/api/map`);
     while (server.derivations.length === derived) await wait(250);

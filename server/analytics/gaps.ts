@@ -11,6 +11,7 @@ import type { Gap, GapStep, GapsQuery, GapsResponse, StructuralGaps } from '../s
 import type { RelationshipType } from '../schemas/model.js';
 import type { DerivedMetrics, EcoCatalogue, EcoGraph, EcoNode } from '../projection/types.js';
 import { COVERAGE_RULE, type CellIndex, type DemandCell, type Holder, cellIndexSteps, cellsOf, compareGaps, indexCells, isGap, meetsRule, severity, slot } from './demand-cells.js';
+import { weakPointsAmong } from './structure.js';
 import { drain, type Steps } from '../projection/slices.js';
 import { compareIds } from '../order.js';
 
@@ -249,18 +250,11 @@ function structuralGaps(graph: EcoGraph, derived: DerivedMetrics, index: CellInd
  * something else: they are as fresh as the betweenness they are ranked by.
  */
 function weakPointsNow(graph: EcoGraph, derived: DerivedMetrics): Omit<StructuralGaps, 'singlePointsOfFailure'> {
-  const { brokers, articulationPoints, disconnects, isolated } = derived.weakPoints;
   const is = (kind: EcoNode['kind']) => (id: string) => graph.hasNode(id) && graph.getNodeAttribute(id, 'kind') === kind;
   const partner = is('partner');
-  const customer = is('customer');
-  const stillBrokers = brokers.filter(partner);
-  return {
-    brokers: stillBrokers,
-    brokerScores: stillBrokers.map((partnerId) => ({ partnerId, betweenness: derived.betweenness.scores.get(partnerId) ?? 0 })),
-    articulationPoints: articulationPoints.filter(partner),
-    disconnects: Object.fromEntries(Object.entries(disconnects).flatMap(([id, cut]) => (partner(id) ? [[id, cut.filter(customer)]] : []))),
-    isolated: isolated.filter((id) => partner(id) && graph.degree(id) === 0),
-  };
+  const now = weakPointsAmong(derived.weakPoints, { partner, customer: is('customer'), isolated: (id) => partner(id) && graph.degree(id) === 0 });
+  const brokerScores = now.brokers.map((partnerId) => ({ partnerId, betweenness: derived.betweenness.scores.get(partnerId) ?? 0 }));
+  return { brokers: now.brokers, brokerScores, articulationPoints: now.articulationPoints, disconnects: now.disconnects, isolated: now.isolated };
 }
 
 // ---------- matrix and entry point ----------

@@ -120,6 +120,23 @@ export function weakPoints(graph: EcoGraph, betweenness: (id: string) => number)
   return { brokers, articulationPoints, disconnects, isolated: isolated.sort(compareIds) };
 }
 
+/**
+ * The weak points that pass the tests: brokers and cut points that are still
+ * `partner`s, the customers they cut off that are still `customer`s, the
+ * `isolated` partners still so.
+ */
+export function weakPointsAmong(
+  { brokers, articulationPoints, disconnects, isolated }: WeakPoints,
+  keep: { partner: (id: string) => boolean; customer: (id: string) => boolean; isolated: (id: string) => boolean },
+): WeakPoints {
+  return {
+    brokers: brokers.filter(keep.partner),
+    articulationPoints: articulationPoints.filter(keep.partner),
+    disconnects: Object.fromEntries(Object.entries(disconnects).flatMap(([id, cut]) => (keep.partner(id) ? [[id, cut.filter(keep.customer)]] : []))),
+    isolated: isolated.filter(keep.isolated),
+  };
+}
+
 /** Edges whose removal disconnects their ends, as [DFS parent, child]. */
 export function bridges(graph: EcoGraph): Array<[string, string]> {
   return depthFirstSearch(graph).bridges;

@@ -26,13 +26,13 @@ async function everyPage<T>(read: (cursor: string | undefined) => Promise<{ item
 
 const cursorOf = (cursor: string | undefined) => (cursor === undefined ? {} : { cursor });
 
-/** Applies a decision; returns the item as decided, or null when there is no such item. */
 /** What an accepted merge wrote: the incoming record deleted, and the records it was folded into and moved to. */
 export interface Merge {
   deleted: { section: 'partners' | 'customers'; id: string };
   written: { partners: Partner[]; customers: Customer[]; relationships: Relationship[]; deals: Deal[]; solutions: Solution[] };
 }
 
+/** Applies a decision; returns the item as decided (with what a merge wrote), or null when there is no such item. */
 export async function decideReview(store: GraphStore, id: string, decision: 'accept' | 'reject'): Promise<{ item: ReviewItem; version: number; merge?: Merge } | null> {
   const item = await store.getReview(id);
   if (item === null) return null;

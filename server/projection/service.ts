@@ -324,9 +324,9 @@ export class ProjectionService {
     if (projection === undefined || this.building !== undefined) return;
     for (const change of this.pending) {
       if (change.deleted !== undefined) applyDeletion(projection.graph, projection.catalogue, change.deleted);
-      const written = change.written !== undefined && applied(projection, change.written);
-      const changed = written || change.deleted !== undefined;
-      if (!changed) this.carryForward(projection, change.version);
+      // Applied first, whether or not a delete came with it.
+      const changedByWrite = change.written !== undefined && applied(projection, change.written);
+      if (!changedByWrite && change.deleted === undefined) this.carryForward(projection, change.version);
       projection.version = change.version;
     }
     this.pending = [];

@@ -28,7 +28,7 @@ import { createEcoGraph, internerOf, nextEdgeKey } from './build.js';
 import { runSliced, slicer, type Steps } from './slices.js';
 import { NodeIndex, NodePositions, NodeValues } from './node-values.js';
 import type { MapResponse } from '../schemas/analytics.js';
-import type { WeakPoints } from '../analytics/structure.js';
+import { weakPointsAmong, type WeakPoints } from '../analytics/structure.js';
 import type { CustomerNode, DerivedMetrics, EcoCatalogue, EcoEdge, EcoGraph, PartnerNode, Projection, RelationshipFact } from './types.js';
 
 /** Bumped whenever what is written changes shape: an older file is then rebuilt, never misread. */
@@ -225,7 +225,7 @@ export async function derivedFrame(derived: DerivedMetrics, index: Map<string, n
     positions: { keys: positions.keys, xy: positions.kept === undefined ? xy : Float64Array.from({ length: positions.kept.length * 2 }, (_, i) => xy[positions.kept![i >> 1]! * 2 + (i & 1)]!) },
     articulationPoints: Uint32Array.from([...derived.articulationPoints].filter(present), (id) => index.get(id)!),
     bridges: Uint32Array.from(derived.bridges.filter(([a, b]) => present(a) && present(b)).flat(), (id) => index.get(id)!),
-    weakPoints: weakPointsOf(derived.weakPoints, present),
+    weakPoints: weakPointsAmong(derived.weakPoints, { partner: present, customer: present, isolated: present }),
   };
 }
 
@@ -322,16 +322,6 @@ export async function fromDerivedFrame(frame: DerivedFrame, ids: string[], pause
     weakPoints: frame.weakPoints,
     positions: new NodePositions(await nodes(frame.positions.keys), frame.positions.xy.slice()),
     layoutPending: frame.layoutPending,
-  };
-}
-
-/** The weak points among the nodes `present`. */
-function weakPointsOf({ brokers, articulationPoints, disconnects, isolated }: WeakPoints, present: (id: string) => boolean): WeakPoints {
-  return {
-    brokers: brokers.filter(present),
-    articulationPoints: articulationPoints.filter(present),
-    disconnects: Object.fromEntries(Object.entries(disconnects).flatMap(([id, customers]) => (present(id) ? [[id, customers.filter(present)]] : []))),
-    isolated: isolated.filter(present),
   };
 }
 
