@@ -29,7 +29,8 @@ import { deriveInBackground } from '../server/projection/derive.js';
 import { nodeMetrics } from '../server/analytics/metrics.js';
 import { searchNodes } from '../server/projection/search.js';
 import { GapsQuery, IntroductionsQuery, MapQuery, DealTeamRequest } from '../server/schemas/analytics.js';
-import type { DerivedMetrics, EcoGraph } from '../server/projection/types.js';
+import type { DerivedMetrics, EcoGraph, PartnerNode } from '../server/projection/types.js';
+import { addPartner, addRelationship } from '../server/projection/build.js';
 import { NodeIndex, NodeValues } from '../server/projection/node-values.js';
 import { generatedBundleFile, generatedBundleArgs } from './generated-bundle.js';
 
@@ -250,6 +251,22 @@ await measure('map index (built once per version)', () => prepareMap(graph, deri
 await measure('map, first request of a version (caches positions)', () => buildMap(graph, derived, MapQuery.parse({})));
 await measure('map at the default node budget', () => buildMap(graph, derived, MapQuery.parse({})));
 await measure('map drill-down into one community', () => buildMap(graph, derived, MapQuery.parse({ community: '3' })));
+{
+  // What a server does for each version a write makes, when the overview is asked for again: the map's index patched
+  // and the overview summed anew. A partner's tier changed and a relationship added in turn, 20 writes; the median.
+  const partnerIds = graph.filterNodes((_, node) => node.kind === 'partner');
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const id = partnerIds[(i * 7919) % partnerIds.length]!;
+    if (i % 2 === 0) {
+      const { label, types, regions, segments, capabilities, lifecycle } = graph.getNodeAttributes(id) as PartnerNode;
+      addPartner(graph, { id, label, types, tier: i % 4 === 0 ? 'gold' : 'silver', regions, segments, capabilities, lifecycle });
+    } else addRelationship(graph, { from: id, to: partnerIds[(i * 104729) % partnerIds.length]!, type: 'CO_SELLS_WITH' });
+    times.push(timed(() => buildMap(graph, derived, MapQuery.parse({})))[0]);
+  }
+  rows.push({ analytic: 'map after a write (its index patched, the overview summed again)', time: seconds(median(times)), 'RSS after': mb(process.memoryUsage().rss), 'RSS growth': '', note: 'median of 20 writes' });
+  console.log(`map after a write: ${median(times).toFixed(0)} ms (median of 20)`);
+}
 await measure('gaps', () => capabilityGaps(graph, catalogue, derived, GapsQuery.parse({})));
 const partners = bundle.partners.slice(0, 2000).filter((_, i) => i % 100 === 0).map((p) => p.id);
 const introTimes: number[] = [];

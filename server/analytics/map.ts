@@ -8,8 +8,9 @@
  * relationship types and communities are indexed once per graph and
  * projection version; each request then walks typed arrays only.
  */
-import { RELATIONSHIP_TYPES } from '../schemas/model.js';
+import { RELATIONSHIP_TYPES, SERVE_ROLES } from '../schemas/model.js';
 import type { MapEdge, MapNode, MapQuery, MapResponse } from '../schemas/analytics.js';
+import { compareIds } from '../order.js';
 import { drain, runSliced, shared, type Steps } from '../projection/slices.js';
 import type { DerivedMetrics, EcoEdge, EcoGraph, EcoNode } from '../projection/types.js';
 
@@ -36,14 +37,22 @@ export function* mapSteps(graph: EcoGraph, derived: DerivedMetrics, query: MapQu
   const index = yield* mapIndexSteps(graph, derived);
   if (query.focus !== undefined && !index.position.has(query.focus)) throw new Error(`analytics/map: unknown focus node "${query.focus}"`);
 
-  const candidates =
-    query.focus !== undefined
-      ? egoNetwork(index, index.position.get(query.focus)!, query.depth)
-      : query.community !== undefined
-        ? index.members[query.community] ?? []
-        : index.attributes.keys();
-  const kept = yield* applyFilters(index, candidates, query);
-  const facets = yield* countFacets(index, kept);
+  let kept: number[];
+  let facets: MapResponse['facets'];
+  if (isWhole(query)) {
+    // The whole ecosystem (the overview every visit starts from): its facets are kept current per graph, not counted per version.
+    kept = yield* wholeGraph(index, query.includeCustomers);
+    facets = facetRecords(yield* wholeFacets(index, query.includeCustomers), yield* communityCounts(index, kept));
+  } else {
+    const candidates =
+      query.focus !== undefined
+        ? egoNetwork(index, index.position.get(query.focus)!, query.depth)
+        : query.community !== undefined
+          ? index.members[query.community] ?? []
+          : index.attributes.keys();
+    kept = yield* applyFilters(index, candidates, query);
+    facets = yield* countFacets(index, kept);
+  }
   const base = { version: derived.version, totalNodes: kept.length, facets, layoutPending: derived.layoutPending };
 
   if (kept.length > query.budget && query.focus === undefined && query.community === undefined) {
@@ -70,12 +79,14 @@ interface Adjacency {
   position: Map<string, number>;
   starts: Uint32Array;
   neighbours: Uint32Array;
-  /** per adjacency entry: bit i set when the pair has RELATIONSHIP_TYPES[i] */
-  typeBits: Uint16Array;
-  /** the edges' attributes (relationships, roles, value) by edge number, new edges appended */
-  edges: EcoEdge[];
+  /** per adjacency entry: the pair's relationship types and SERVES roles as bits (see bitsOf) */
+  relationBits: Uint16Array;
+  /** per edge number (new edges appended): how many relationships it stands for and their value */
+  edges: EdgeColumns;
   /** per adjacency entry: its edge's number */
   edgeOf: Uint32Array;
+  /** facet counts of every partner and every customer, once a whole-ecosystem view asked for them; shared by a lineage and kept current by its patches */
+  facets: { counts?: { partner: FacetCounts; customer: FacetCounts }; patches: number };
   /** per derived metrics: communities and positions by node index */
   indices: WeakMap<DerivedMetrics, MapIndex>;
   /** the index last built or carried over, which a patched adjacency carries over */
@@ -89,8 +100,22 @@ interface Adjacency {
 interface Room {
   starts: Uint32Array;
   neighbours: Uint32Array;
-  typeBits: Uint16Array;
+  relationBits: Uint16Array;
   edgeOf: Uint32Array;
+}
+
+/**
+ * What the views read of each edge, by edge number, as columns: read from
+ * the edges' records, a million of them scattered over the heap took more
+ * than half of a whole-ecosystem overview's time. Shared by the adjacencies
+ * of a lineage and grown in place, as its lists are.
+ */
+interface EdgeColumns {
+  count: number;
+  /** relationships the edge stands for (a pair has a few dozen at most) */
+  weight: Uint16Array;
+  /** their summed annual value */
+  value: Float64Array;
 }
 
 interface Placement {
@@ -220,9 +245,9 @@ function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
   }
   const fill = starts.slice(0, ids.length);
   const neighbours = new Uint32Array(2 * graph.size);
-  const typeBits = new Uint16Array(2 * graph.size);
+  const relationBits = new Uint16Array(2 * graph.size);
   const edgeOf = new Uint32Array(2 * graph.size);
-  const edges: EcoEdge[] = new Array(graph.size);
+  const edges = edgeColumns(graph.size);
   let k = 0;
   for (const { attributes, source, target } of graph.edgeEntries()) {
     const s = position.get(source)!;
@@ -231,9 +256,9 @@ function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
     const backward = fill[t]!++;
     neighbours[forward] = t;
     neighbours[backward] = s;
-    typeBits[forward] = typeBits[backward] = bitsOf(attributes);
+    relationBits[forward] = relationBits[backward] = bitsOf(attributes);
     edgeOf[forward] = edgeOf[backward] = k;
-    edges[k] = attributes;
+    setEdge(edges, k, attributes);
     if ((++k & STEP) === 0) yield;
   }
   const attributes: EcoNode[] = new Array(ids.length);
@@ -241,13 +266,49 @@ function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
     attributes[i] = graph.getNodeAttributes(ids[i]!);
     if ((i & STEP) === 0) yield;
   }
-  return { ids, attributes, position, starts, neighbours, typeBits, edges, edgeOf, indices: new WeakMap(), lineage, room: { starts, neighbours, typeBits, edgeOf } };
+  return { ids, attributes, position, starts, neighbours, relationBits, edges, edgeOf, facets: { patches: 0 }, indices: new WeakMap(), lineage, room: { starts, neighbours, relationBits, edgeOf } };
 }
+
+/** Bit i set for RELATIONSHIP_TYPES[i], then bit ROLE_BIT + i for SERVE_ROLES[i]: both enums fit one 16-bit column. */
+const ROLE_BIT = RELATIONSHIP_TYPES.length;
+if (ROLE_BIT + SERVE_ROLES.length > 16) throw new Error('analytics/map: relationship types and SERVES roles no longer fit 16 bits');
 
 function bitsOf(edge: EcoEdge): number {
   let bits = 0;
   for (const type of edge.types) bits |= 1 << RELATIONSHIP_TYPES.indexOf(type);
+  for (const role of edge.roles) {
+    const i = SERVE_ROLES.indexOf(role as (typeof SERVE_ROLES)[number]);
+    if (i < 0) throw new Error(`analytics/map: unknown SERVES role "${role}"`);
+    bits |= 1 << (ROLE_BIT + i);
+  }
   return bits;
+}
+
+function typeNames(bits: number): string[] {
+  return RELATIONSHIP_TYPES.filter((_, i) => (bits & (1 << i)) !== 0);
+}
+
+/** In code-point order, as an edge's own role list is kept. */
+function roleNames(bits: number): string[] {
+  return SERVE_ROLES.filter((_, i) => (bits & (1 << (ROLE_BIT + i))) !== 0).sort();
+}
+
+function edgeColumns(size: number): EdgeColumns {
+  return { count: 0, weight: new Uint16Array(size), value: new Float64Array(size) };
+}
+
+/** Sets edge `e`'s columns, growing them (with room to spare) when `e` is past their end. */
+function setEdge(columns: EdgeColumns, e: number, edge: EcoEdge): void {
+  if (e >= columns.weight.length) {
+    const length = e + (e >> 4) + 1024;
+    const [weight, value] = [new Uint16Array(length), new Float64Array(length)];
+    weight.set(columns.weight);
+    value.set(columns.value);
+    Object.assign(columns, { weight, value });
+  }
+  columns.weight[e] = Math.max(1, edge.relationships?.length ?? 1);
+  columns.value[e] = edge.value;
+  columns.count = Math.max(columns.count, e + 1);
 }
 
 /**
@@ -289,7 +350,7 @@ function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[]
       extra.set(t, (extra.get(t) ?? 0) + 1);
     }
   }
-  let { starts, neighbours, typeBits, edgeOf, room } = old;
+  let { starts, neighbours, relationBits, edgeOf, room } = old;
   const fill = new Map<number, number>();
   if (order > known || added.length > 0) {
     const size = old.starts[known]! + 2 * added.length;
@@ -303,7 +364,7 @@ function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[]
     }
     starts[order] = old.starts[known]! + shift;
     neighbours = room.neighbours.subarray(0, size);
-    typeBits = room.typeBits.subarray(0, size);
+    relationBits = room.relationBits.subarray(0, size);
     edgeOf = room.edgeOf.subarray(0, size);
     // Between two nodes that gain edges every run moves by the same amount: one block copy each.
     const breaks = [...extra.keys()].filter((i) => i < known).sort((x, y) => x - y);
@@ -313,7 +374,7 @@ function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[]
       const [a, b] = [old.starts[from]!, old.starts[node + 1]!];
       const at = starts[from]!;
       neighbours.set(old.neighbours.subarray(a, b), at);
-      typeBits.set(old.typeBits.subarray(a, b), at);
+      relationBits.set(old.relationBits.subarray(a, b), at);
       edgeOf.set(old.edgeOf.subarray(a, b), at);
       from = node + 1;
       yield;
@@ -331,22 +392,34 @@ function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[]
     ids[i] = id;
     position.set(id, i);
   }
-  for (const id of pendingNodes) attributes[indexOf(id)] = graph.getNodeAttributes(id);
+  const { facets } = old;
+  facets.patches++;
+  for (const id of pendingNodes) {
+    const i = indexOf(id);
+    const [before, after] = [attributes[i], graph.getNodeAttributes(id)];
+    // A record changed in place leaves nothing to take off the counts: they are counted again when next asked for.
+    if (before === after) facets.counts = undefined;
+    else if (facets.counts !== undefined) {
+      if (before !== undefined) facets.counts[before.kind].count(before, -1);
+      facets.counts[after.kind].count(after, 1);
+    }
+    attributes[i] = after;
+  }
   for (const [s, t, edge] of added) {
     const forward = fill.get(s)!;
     const backward = fill.get(t)!;
     fill.set(s, forward + 1).set(t, backward + 1);
     neighbours[forward] = t;
     neighbours[backward] = s;
-    typeBits[forward] = typeBits[backward] = bitsOf(edge);
-    edgeOf[forward] = edgeOf[backward] = edges.length;
-    edges.push(edge);
+    relationBits[forward] = relationBits[backward] = bitsOf(edge);
+    edgeOf[forward] = edgeOf[backward] = edges.count;
+    setEdge(edges, edges.count, edge);
   }
-  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, typeBits, edges, edgeOf, indices: new WeakMap(), lineage: old.lineage, room };
+  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, relationBits, edges, edgeOf, facets, indices: new WeakMap(), lineage: old.lineage, room };
   for (const [s, t, edge] of changed) {
     const j = slotOf(adjacency, s, t);
-    typeBits[j] = typeBits[slotOf(adjacency, t, s)] = bitsOf(edge);
-    edges[edgeOf[j]!] = edge;
+    relationBits[j] = relationBits[slotOf(adjacency, t, s)] = bitsOf(edge);
+    setEdge(edges, edgeOf[j]!, edge);
   }
   if (old.latest !== undefined) carryOver(adjacency, old.latest);
   return adjacency;
@@ -360,7 +433,7 @@ function takeRoom(graph: EcoGraph, starts: number, entries: number): Room {
   entry.spare = undefined;
   if (spare !== undefined && spare.starts.length >= starts && spare.neighbours.length >= entries) return spare;
   const more = (n: number) => n + (n >> 4) + 1024;
-  return { starts: new Uint32Array(more(starts)), neighbours: new Uint32Array(more(entries)), typeBits: new Uint16Array(more(entries)), edgeOf: new Uint32Array(more(entries)) };
+  return { starts: new Uint32Array(more(starts)), neighbours: new Uint32Array(more(entries)), relationBits: new Uint16Array(more(entries)), edgeOf: new Uint32Array(more(entries)) };
 }
 
 /** Where `b` sits in `a`'s run of neighbours, or -1. */
@@ -541,53 +614,123 @@ function* applyFilters(index: MapIndex, candidates: Iterable<number>, query: Map
   return kept;
 }
 
-function* countFacets(index: MapIndex, nodes: number[]): Steps<MapResponse['facets']> {
-  // Lists (a partner's types, regions and segments, a customer's needs) are shared copies (see Interner): counted
-  // per list and spread over their values at the end, and single values counted in a Map, where counting each value
-  // into the answer's records took most of a whole-ecosystem map's time after its links.
-  const lists = { type: new Map<readonly string[], number>(), region: new Map<readonly string[], number>(), segment: new Map<readonly string[], number>(), capability: new Map<readonly string[], number>() };
-  const values = { tier: new Map<string, number>(), region: new Map<string, number>(), segment: new Map<string, number>(), capability: new Map<string, number>(), stage: new Map<string, number>() };
-  const add = <K>(counts: Map<K, number>, key: K) => counts.set(key, (counts.get(key) ?? 0) + 1);
+/** Whether the view is the whole ecosystem: no filter, no focus, no community. */
+function isWhole(query: MapQuery): boolean {
+  const { type, tier, region, segment, capability, stage, community, minDegree, focus } = query;
+  return [type, tier, region, segment, capability, stage, community, minDegree, focus].every((value) => value === undefined);
+}
+
+/** Every partner, then every customer when they are shown: what applyFilters keeps with no filter. */
+function* wholeGraph(index: MapIndex, includeCustomers: boolean): Steps<number[]> {
+  const { attributes } = index;
+  const kept: number[] = [];
+  for (const kind of includeCustomers ? (['partner', 'customer'] as const) : (['partner'] as const)) {
+    for (let node = 0; node < attributes.length; node++) {
+      if (attributes[node]!.kind === kind) kept.push(node);
+      if ((node & STEP) === 0) yield;
+    }
+  }
+  return kept;
+}
+
+/** The adjacency's facet counts of every node, counted on first use. */
+function* wholeFacets(index: MapIndex, includeCustomers: boolean): Steps<FacetCounts[]> {
+  let counts = index.facets.counts;
+  if (counts === undefined) {
+    const { patches } = index.facets;
+    counts = { partner: new FacetCounts(), customer: new FacetCounts() };
+    for (let node = 0; node < index.attributes.length; node++) {
+      const a = index.attributes[node]!;
+      counts[a.kind].count(a, 1);
+      if ((node & FINE) === 0) yield;
+    }
+    // Counts a patch did not see would go wrong from there on.
+    if (index.facets.patches === patches) index.facets.counts = counts;
+  }
+  return includeCustomers ? [counts.partner, counts.customer] : [counts.partner];
+}
+
+function* communityCounts(index: MapIndex, nodes: number[]): Steps<Map<number, number>> {
   const perCommunity = new Map<number, number>();
   for (let k = 0; k < nodes.length; k++) {
+    if ((k & STEP) === 0) yield;
+    const c = index.community[nodes[k]!]!;
+    perCommunity.set(c, (perCommunity.get(c) ?? 0) + 1);
+  }
+  return perCommunity;
+}
+
+function* countFacets(index: MapIndex, nodes: number[]): Steps<MapResponse['facets']> {
+  const counts = new FacetCounts();
+  for (let k = 0; k < nodes.length; k++) {
     if ((k & FINE) === 0) yield;
-    const node = nodes[k]!;
-    add(perCommunity, index.community[node]!);
-    const a = index.attributes[node]!;
+    counts.count(index.attributes[nodes[k]!]!, 1);
+  }
+  return facetRecords([counts], yield* communityCounts(index, nodes));
+}
+
+/**
+ * Facet counts of a set of nodes (communities apart), which count either
+ * way, so that a whole graph's counts follow its patches. Lists (a
+ * partner's types, regions and segments, a customer's needs) are shared
+ * copies (see Interner): counted per list and spread over their values at
+ * the end, and single values counted in a Map, where counting each value
+ * into the answer's records took most of a whole-ecosystem map's time after
+ * its links.
+ */
+class FacetCounts {
+  readonly lists = { type: new Map<readonly string[], number>(), region: new Map<readonly string[], number>(), segment: new Map<readonly string[], number>(), capability: new Map<readonly string[], number>() };
+  readonly values = { tier: new Map<string, number>(), region: new Map<string, number>(), segment: new Map<string, number>(), capability: new Map<string, number>(), stage: new Map<string, number>() };
+
+  count(a: EcoNode, delta: number): void {
+    const { lists, values } = this;
     if (a.kind === 'customer') {
-      add(values.region, a.region);
-      add(values.segment, a.segment);
+      add(values.region, a.region, delta);
+      add(values.segment, a.segment, delta);
       // The capability filter keeps customers that need it, so they count where they need.
-      add(lists.capability, a.needs);
-      continue;
+      add(lists.capability, a.needs, delta);
+      return;
     }
-    for (const capability in a.capabilities) add(values.capability, capability);
-    add(lists.type, a.types);
-    add(values.tier, a.tier);
-    add(lists.region, a.regions);
-    add(lists.segment, a.segments);
+    for (const capability in a.capabilities) add(values.capability, capability, delta);
+    add(lists.type, a.types, delta);
+    add(values.tier, a.tier, delta);
+    add(lists.region, a.regions, delta);
+    add(lists.segment, a.segments, delta);
     // A partner at one stage in several tracks counts once there.
     const stages = Object.values(a.lifecycle);
-    for (let i = 0; i < stages.length; i++) if (stages.indexOf(stages[i]!) === i) add(values.stage, stages[i]!);
+    for (let i = 0; i < stages.length; i++) if (stages.indexOf(stages[i]!) === i) add(values.stage, stages[i]!, delta);
   }
-  const record = (...sources: Array<Map<string, number> | Map<readonly string[], number>>) => {
-    const out: Record<string, number> = {};
-    for (const source of sources) {
+}
+
+/** Adds `delta` to `key`'s count; a count back at 0 leaves, as a value no node has. */
+function add<K>(counts: Map<K, number>, key: K, delta: number): void {
+  const n = (counts.get(key) ?? 0) + delta;
+  if (n === 0) counts.delete(key);
+  else counts.set(key, n);
+}
+
+/** The answer's facets from the counts of its nodes, values in code-unit order (the same whatever order the nodes came in). */
+function facetRecords(counts: FacetCounts[], perCommunity: Map<number, number>): MapResponse['facets'] {
+  const record = (pick: (counts: FacetCounts) => Array<Map<string, number> | Map<readonly string[], number>>) => {
+    const totals = new Map<string, number>();
+    for (const source of counts.flatMap(pick)) {
       for (const [key, n] of source) {
-        for (const value of typeof key === 'string' ? [key] : key) out[value] = (out[value] ?? 0) + n;
+        for (const value of typeof key === 'string' ? [key] : key) totals.set(value, (totals.get(value) ?? 0) + n);
       }
     }
+    const out: Record<string, number> = {};
+    for (const value of [...totals.keys()].sort(compareIds)) out[value] = totals.get(value)!;
     return out;
   };
   const community: Record<string, number> = {};
   for (const [c, n] of perCommunity) community[c] = n;
   return {
-    type: record(lists.type),
-    tier: record(values.tier),
-    region: record(values.region, lists.region),
-    segment: record(values.segment, lists.segment),
-    capability: record(values.capability, lists.capability),
-    stage: record(values.stage),
+    type: record((c) => [c.lists.type]),
+    tier: record((c) => [c.values.tier]),
+    region: record((c) => [c.values.region, c.lists.region]),
+    segment: record((c) => [c.values.segment, c.lists.segment]),
+    capability: record((c) => [c.values.capability, c.lists.capability]),
+    stage: record((c) => [c.values.stage]),
     community,
   };
 }
@@ -609,14 +752,6 @@ function edgeId(a: string, b: string): string {
   return a < b ? `${a}/${b}` : `${b}/${a}`;
 }
 
-/** How many relationships an edge stands for. */
-function weight(edge: EcoEdge): number {
-  return Math.max(1, edge.relationships?.length ?? 1);
-}
-
-function typeNames(bits: number): string[] {
-  return RELATIONSHIP_TYPES.filter((_, i) => (bits & (1 << i)) !== 0);
-}
 
 /**
  * x, y of every node by index. Nodes the layout has not reached yet (added
@@ -736,8 +871,9 @@ function* detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], si
       const v = neighbours[j]!;
       if (v < u || visible[v] === 0) continue;
       const [source, target] = [ids[u]!, ids[v]!];
-      const edge = index.edges[index.edgeOf[j]!]!;
-      edges.push({ id: edgeId(source, target), source, target, types: typeNames(index.typeBits[j]!), roles: [...edge.roles], value: edge.value, weight: weight(edge) });
+      const e = index.edgeOf[j]!;
+      const bits = index.relationBits[j]!;
+      edges.push({ id: edgeId(source, target), source, target, types: typeNames(bits), roles: roleNames(bits), value: index.edges.value[e]!, weight: index.edges.weight[e]! });
     }
   }
   return { nodes, edges };
@@ -749,13 +885,20 @@ function* detailed(index: MapIndex, derived: DerivedMetrics, shown: number[], si
  * super-node (`community:other`), so counts still add up to the total.
  */
 function* aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], limit: number): Steps<Pick<MapResponse, 'nodes' | 'edges'>> {
-  const { ids, attributes, community, starts, neighbours } = index;
-  const members = new Map<number, number>();
-  for (const node of kept) members.set(community[node]!, (members.get(community[node]!) ?? 0) + 1);
-  const ranked = [...members.keys()].sort((a, b) => members.get(b)! - members.get(a)! || a - b);
+  const { ids, attributes, community, starts, neighbours, relationBits, edgeOf, edges: columns } = index;
+  // Counts and slots by community + 1 (nodes added since the metrics have community -1), in arrays: a Map lookup per node
+  // and per link was a good part of a whole-ecosystem overview.
+  let communities = 0;
+  for (const node of kept) communities = Math.max(communities, community[node]! + 2);
+  const members = new Uint32Array(communities);
+  for (const node of kept) members[community[node]! + 1]!++;
+  const ranked: number[] = [];
+  for (let c = -1; c < communities - 1; c++) if (members[c + 1]! > 0) ranked.push(c);
+  ranked.sort((a, b) => members[b + 1]! - members[a + 1]! || a - b);
   const own = ranked.length > limit ? ranked.slice(0, limit - 1) : ranked;
   // Super-node of each community: its rank among the communities shown, or the shared one after them.
-  const slot = new Map(ranked.map((c, rank) => [c, Math.min(rank, own.length)]));
+  const slotOfCommunity = new Int32Array(communities);
+  ranked.forEach((c, rank) => (slotOfCommunity[c + 1] = Math.min(rank, own.length)));
   const slots = own.length + (ranked.length > own.length ? 1 : 0);
   const superIds = Array.from({ length: slots }, (_, s) => (s < own.length ? `community:${own[s]}` : 'community:other'));
 
@@ -767,9 +910,9 @@ function* aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], li
   const isKept = new Uint8Array(ids.length);
   const slotOf = new Int32Array(ids.length);
   for (let k = 0; k < kept.length; k++) {
-    if ((k & FINE) === 0) yield;
+    if ((k & STEP) === 0) yield;
     const node = kept[k]!;
-    const s = slot.get(community[node]!)!;
+    const s = slotOfCommunity[community[node]! + 1]!;
     count[s]!++;
     sumX[s]! += xy[2 * node]!;
     sumY[s]! += xy[2 * node + 1]!;
@@ -777,13 +920,10 @@ function* aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], li
     slotOf[node] = s;
   }
 
-  // Links between super-nodes accumulate in columns by pair (a × slots + b, a < b): per link between two communities an
-  // object, a Set of roles and a Map lookup took most of a whole-ecosystem map's time (a million edges).
+  // Links between super-nodes accumulate in columns by pair (a × slots + b, a < b), from the edges' columns.
   const linkWeight = new Float64Array(slots * slots);
   const linkValue = new Float64Array(slots * slots);
-  const linkTypes = new Uint32Array(slots * slots);
-  const linkRoles = new Uint32Array(slots * slots);
-  const roles = roleBits();
+  const linkBits = new Uint32Array(slots * slots);
   for (let k = 0; k < kept.length; k++) {
     if ((k & FINE) === 0) yield;
     const u = kept[k]!;
@@ -793,12 +933,11 @@ function* aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], li
       if (v < u || isKept[v] === 0 || su === slotOf[v]) continue;
       const sv = slotOf[v]!;
       const pair = su < sv ? su * slots + sv : sv * slots + su;
-      const edge = index.edges[index.edgeOf[j]!]!;
-      const w = weight(edge);
+      const e = edgeOf[j]!;
+      const w = columns.weight[e]!;
       linkWeight[pair]! += w;
-      linkTypes[pair]! |= index.typeBits[j]!;
-      linkValue[pair]! += edge.value;
-      linkRoles[pair]! |= roles.of(edge.roles);
+      linkBits[pair]! |= relationBits[j]!;
+      linkValue[pair]! += columns.value[e]!;
       strength[su]! += w;
       strength[sv]! += w;
     }
@@ -815,7 +954,7 @@ function* aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], li
     linksKept[a]!++;
     linksKept[b]!++;
     const [source, target] = [superIds[a]!, superIds[b]!];
-    edges.push({ id: edgeId(source, target), source, target, types: typeNames(linkTypes[pair]!), roles: roles.names(linkRoles[pair]!), value: linkValue[pair]!, weight: linkWeight[pair]! });
+    edges.push({ id: edgeId(source, target), source, target, types: typeNames(linkBits[pair]!), roles: roleNames(linkBits[pair]!), value: linkValue[pair]!, weight: linkWeight[pair]! });
     if (edges.length === MAX_LINKS) break;
   }
 
@@ -831,36 +970,6 @@ function* aggregate(index: MapIndex, derived: DerivedMetrics, kept: number[], li
     return { id, label, kind: 'community', x: sumX[s]! / members, y: sumY[s]! / members, size: size(members), community: c, types: [], count: members, degree: strength[s]! };
   });
   return { nodes, edges };
-}
-
-/**
- * Roles as bits, one per distinct role met (SERVES roles are a handful), and
- * a role list (one frozen copy per graph: see Interner) turned into bits
- * once.
- */
-function roleBits(): { of: (roles: readonly string[]) => number; names: (bits: number) => string[] } {
-  const bitOf = new Map<string, number>();
-  const names: string[] = [];
-  const lists = new Map<readonly string[], number>();
-  return {
-    of(roles) {
-      let bits = lists.get(roles);
-      if (bits !== undefined) return bits;
-      bits = 0;
-      for (const role of roles) {
-        let bit = bitOf.get(role);
-        if (bit === undefined) {
-          if (names.length === 32) throw new Error('analytics/map: more than 32 distinct roles');
-          bitOf.set(role, (bit = names.length));
-          names.push(role);
-        }
-        bits |= 1 << bit;
-      }
-      lists.set(roles, bits);
-      return bits;
-    },
-    names: (bits) => names.filter((_, i) => (bits & (1 << i)) !== 0).sort(),
-  };
 }
 
 /** The community's three highest-PageRank partners among those shown. */

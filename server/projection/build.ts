@@ -123,7 +123,7 @@ export function addCustomer(graph: EcoGraph, c: CustomerSpec): void {
 }
 
 /**
- * Adds the node, or merges `attributes` into it when that changes any of
+ * Adds the node, or gives it `attributes` over its own, as a new record, when that changes any of
  * them: a write of fields the projection does not hold (a domain, revenue,
  * sources) then leaves the graph untouched, and the answers computed on it
  * hold for the write's version (see ProjectionService.applyPending). Lists
@@ -137,8 +137,12 @@ function mergeChanged(graph: EcoGraph, id: string, attributes: EcoNode): void {
       a === b ||
       (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && !Array.isArray(a) && sameEntries(a as Record<string, unknown>, b as Record<string, unknown>));
     if (Object.entries(attributes).every(([key, value]) => same(current[key], value))) return;
+    // A new record rather than the old one changed in place: an index that counted the old one's values (the map's
+    // facets) can take them off.
+    graph.replaceNodeAttributes(id, { ...current, ...attributes } as unknown as EcoNode);
+    return;
   }
-  graph.mergeNode(id, attributes);
+  graph.addNode(id, attributes);
 }
 
 /** Whether two records hold the same keys with the same values (by identity). */

@@ -165,7 +165,15 @@ describe('buildMap after edits in place', () => {
   it('answers exactly as a map built afresh over the edited graph', () => {
     const live = ecosystem();
     const metrics = deriveMetrics(live, 1);
-    const queries: Array<Partial<MapQuery>> = [{}, { budget: 3 }, { focus: 'a0', depth: 2 }, { type: 'service' }, { minDegree: 3 }, { community: metrics.communities.get('b0') }];
+    const queries: Array<Partial<MapQuery>> = [
+      {},
+      { budget: 3 },
+      { budget: 3, includeCustomers: false },
+      { focus: 'a0', depth: 2 },
+      { type: 'service' },
+      { minDegree: 3 },
+      { community: metrics.communities.get('b0') },
+    ];
     const answer = (graph: EcoGraph, query: Partial<MapQuery>) => buildMap(graph, metrics, { ...MapQuery.parse({}), ...query });
     for (const query of queries) answer(live, query);
     const edits: Array<(graph: EcoGraph) => void> = [
@@ -177,6 +185,12 @@ describe('buildMap after edits in place', () => {
       (g) => addRelationship(g, { from: 'a0', to: 'b0', type: 'RESELLS', role: 'resell', annualValue: 9 }),
       (g) => addPartner(g, { id: 'a1', label: 'Alpha one', types: ['service'], tier: 'gold', regions: ['na'] }),
       (g) => addCustomer(g, { id: 'cn0', segment: 'smb', region: 'apac' }),
+      // The whole ecosystem's facets are kept current: a changed partner's and customer's old values come off them.
+      (g) => addPartner(g, { id: 'a3', types: ['technology', 'msp'], tier: 'platinum', regions: ['apac'], segments: ['enterprise'], capabilities: { erp: 'basic' }, lifecycle: { cloud: 'grow' } }),
+      (g) => addCustomer(g, { id: 'ca0', segment: 'enterprise', region: 'na', needs: ['erp'] }),
+      // A record changed in place (not through the projection's writes) leaves nothing to take off: counted again.
+      (g) => g.mergeNodeAttributes('b2', { tier: 'platinum' }),
+      (g) => addPartner(g, { id: 'b2', types: ['service'], tier: 'gold', regions: ['na'], segments: ['enterprise'] }),
     ];
     for (const edit of edits) {
       edit(live);
@@ -299,5 +313,7 @@ describe('the whole-ecosystem map against a brute force', () => {
     });
     expect(Object.keys(expected.stage!).length).toBeGreaterThan(1);
     expect(facets).toEqual(expected);
+    // Values in code-unit order, whatever order the nodes came in.
+    for (const facet of ['type', 'tier', 'region', 'segment', 'capability', 'stage'] as const) expect(Object.keys(facets[facet] ?? {})).toEqual(Object.keys(facets[facet] ?? {}).sort());
   });
 });
