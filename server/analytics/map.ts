@@ -12,6 +12,7 @@ import { RELATIONSHIP_TYPES, SERVE_ROLES } from '../schemas/model.js';
 import type { MapEdge, MapNode, MapQuery, MapResponse } from '../schemas/analytics.js';
 import { compareIds } from '../order.js';
 import { drain, runSliced, shared, type Steps } from '../projection/slices.js';
+import type { NodePositions } from '../projection/node-values.js';
 import type { DerivedMetrics, EcoEdge, EcoGraph, EcoNode } from '../projection/types.js';
 
 /** Super-nodes in an aggregated view at most: past a few hundred bubbles an overview stops being one. */
@@ -41,7 +42,8 @@ export function* mapSteps(graph: EcoGraph, derived: DerivedMetrics, query: MapQu
   let facets: MapResponse['facets'];
   if (isWhole(query)) {
     // The whole ecosystem (the overview every visit starts from): its facets are kept current per graph, not counted per version.
-    kept = yield* wholeGraph(index, query.includeCustomers);
+    const { whole } = index;
+    kept = query.includeCustomers ? [...whole.partners, ...whole.customers] : [...whole.partners];
     facets = facetRecords(yield* wholeFacets(index, query.includeCustomers), yield* communityCounts(index, kept));
   } else {
     const candidates =
@@ -85,8 +87,8 @@ interface Adjacency {
   edges: EdgeColumns;
   /** per adjacency entry: its edge's number */
   edgeOf: Uint32Array;
-  /** facet counts of every partner and every customer, once a whole-ecosystem view asked for them; shared by a lineage and kept current by its patches */
-  facets: { counts?: { partner: FacetCounts; customer: FacetCounts }; patches: number };
+  /** what a whole-ecosystem view reads: shared by a lineage and kept current by its patches */
+  whole: Whole;
   /** per derived metrics: communities and positions by node index */
   indices: WeakMap<DerivedMetrics, MapIndex>;
   /** the index last built or carried over, which a patched adjacency carries over */
@@ -102,6 +104,17 @@ interface Room {
   neighbours: Uint32Array;
   relationBits: Uint16Array;
   edgeOf: Uint32Array;
+}
+
+/** What a whole-ecosystem view takes: every partner and every customer, and their facet counts. */
+interface Whole {
+  /** node indices, in index order: what applyFilters keeps with no filter, partners first */
+  partners: number[];
+  customers: number[];
+  /** counted once a whole-ecosystem view asked for them */
+  facets?: { partner: FacetCounts; customer: FacetCounts };
+  /** patches made: counts a patch did not see are not kept */
+  patches: number;
 }
 
 /**
@@ -262,11 +275,13 @@ function* buildAdjacency(graph: EcoGraph, lineage: number): Steps<Adjacency> {
     if ((++k & STEP) === 0) yield;
   }
   const attributes: EcoNode[] = new Array(ids.length);
+  const whole: Whole = { partners: [], customers: [], patches: 0 };
   for (let i = 0; i < ids.length; i++) {
     attributes[i] = graph.getNodeAttributes(ids[i]!);
+    (attributes[i]!.kind === 'partner' ? whole.partners : whole.customers).push(i);
     if ((i & STEP) === 0) yield;
   }
-  return { ids, attributes, position, starts, neighbours, relationBits, edges, edgeOf, facets: { patches: 0 }, indices: new WeakMap(), lineage, room: { starts, neighbours, relationBits, edgeOf } };
+  return { ids, attributes, position, starts, neighbours, relationBits, edges, edgeOf, whole, indices: new WeakMap(), lineage, room: { starts, neighbours, relationBits, edgeOf } };
 }
 
 /** Bit i set for RELATIONSHIP_TYPES[i], then bit ROLE_BIT + i for SERVE_ROLES[i]: both enums fit one 16-bit column. */
@@ -387,21 +402,21 @@ function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[]
   if (entry.adjacency !== old) return entry.adjacency!;
   // The older adjacency is read no more: its arrays are the next patch's room.
   if (room !== old.room) entry.spare = old.room;
-  const { ids, attributes, position, edges } = old;
+  const { ids, attributes, position, edges, whole } = old;
   for (const [id, i] of newcomers) {
     ids[i] = id;
     position.set(id, i);
+    (graph.getNodeAttributes(id).kind === 'partner' ? whole.partners : whole.customers).push(i);
   }
-  const { facets } = old;
-  facets.patches++;
+  whole.patches++;
   for (const id of pendingNodes) {
     const i = indexOf(id);
     const [before, after] = [attributes[i], graph.getNodeAttributes(id)];
     // A record changed in place leaves nothing to take off the counts: they are counted again when next asked for.
-    if (before === after) facets.counts = undefined;
-    else if (facets.counts !== undefined) {
-      if (before !== undefined) facets.counts[before.kind].count(before, -1);
-      facets.counts[after.kind].count(after, 1);
+    if (before === after) whole.facets = undefined;
+    else if (whole.facets !== undefined) {
+      if (before !== undefined) whole.facets[before.kind].count(before, -1);
+      whole.facets[after.kind].count(after, 1);
     }
     attributes[i] = after;
   }
@@ -415,7 +430,7 @@ function* patchAdjacency(graph: EcoGraph, old: Adjacency, pendingNodes: string[]
     edgeOf[forward] = edgeOf[backward] = edges.count;
     setEdge(edges, edges.count, edge);
   }
-  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, relationBits, edges, edgeOf, facets, indices: new WeakMap(), lineage: old.lineage, room };
+  const adjacency: Adjacency = { ids, attributes, position, starts, neighbours, relationBits, edges, edgeOf, whole, indices: new WeakMap(), lineage: old.lineage, room };
   for (const [s, t, edge] of changed) {
     const j = slotOf(adjacency, s, t);
     relationBits[j] = relationBits[slotOf(adjacency, t, s)] = bitsOf(edge);
@@ -453,7 +468,7 @@ function carryOver(adjacency: Adjacency, { derived, index }: { derived: DerivedM
     const unplaced = [...placed.unplaced];
     for (let i = index.community.length; i < adjacency.ids.length; i++) unplaced.push(i);
     for (const node of unplaced) xy[2 * node] = xy[2 * node + 1] = NaN;
-    if (unplaced.length > 0) placeNewcomers(carried, xy, unplaced);
+    if (unplaced.length > 0) placeNewcomers(carried, xy, unplaced, derived.positions);
     carried.placements.set(derived.positions, { xy, unplaced });
   }
   adjacency.indices.set(derived, carried);
@@ -620,24 +635,12 @@ function isWhole(query: MapQuery): boolean {
   return [type, tier, region, segment, capability, stage, community, minDegree, focus].every((value) => value === undefined);
 }
 
-/** Every partner, then every customer when they are shown: what applyFilters keeps with no filter. */
-function* wholeGraph(index: MapIndex, includeCustomers: boolean): Steps<number[]> {
-  const { attributes } = index;
-  const kept: number[] = [];
-  for (const kind of includeCustomers ? (['partner', 'customer'] as const) : (['partner'] as const)) {
-    for (let node = 0; node < attributes.length; node++) {
-      if (attributes[node]!.kind === kind) kept.push(node);
-      if ((node & STEP) === 0) yield;
-    }
-  }
-  return kept;
-}
-
 /** The adjacency's facet counts of every node, counted on first use. */
 function* wholeFacets(index: MapIndex, includeCustomers: boolean): Steps<FacetCounts[]> {
-  let counts = index.facets.counts;
+  const { whole } = index;
+  let counts = whole.facets;
   if (counts === undefined) {
-    const { patches } = index.facets;
+    const { patches } = whole;
     counts = { partner: new FacetCounts(), customer: new FacetCounts() };
     for (let node = 0; node < index.attributes.length; node++) {
       const a = index.attributes[node]!;
@@ -645,7 +648,7 @@ function* wholeFacets(index: MapIndex, includeCustomers: boolean): Steps<FacetCo
       if ((node & FINE) === 0) yield;
     }
     // Counts a patch did not see would go wrong from there on.
-    if (index.facets.patches === patches) index.facets.counts = counts;
+    if (whole.patches === patches) whole.facets = counts;
   }
   return includeCustomers ? [counts.partner, counts.customer] : [counts.partner];
 }
@@ -771,11 +774,11 @@ function* placementSteps(index: MapIndex, derived: DerivedMetrics): Steps<Placem
   const xy = yield* derived.positions.over(ids);
   const unplaced: number[] = [];
   for (let i = 0; i < ids.length; i++) if (Number.isNaN(xy[2 * i])) unplaced.push(i);
-  if (unplaced.length > 0) placeNewcomers(index, xy, unplaced);
+  if (unplaced.length > 0) placeNewcomers(index, xy, unplaced, derived.positions);
   return { xy, unplaced };
 }
 
-function placeNewcomers(index: MapIndex, xy: Float64Array, unplaced: number[]): void {
+function placeNewcomers(index: MapIndex, xy: Float64Array, unplaced: number[], positions: NodePositions): void {
   const { starts, neighbours } = index;
   const placed = (node: number) => !Number.isNaN(xy[2 * node]!);
   const spacing = typicalEdgeLength(index, xy);
@@ -804,20 +807,34 @@ function placeNewcomers(index: MapIndex, xy: Float64Array, unplaced: number[]): 
     waiting = next;
   }
   if (waiting.length === 0) return;
-  // Islands: on a ring just outside everything placed.
-  let cx = 0;
-  let cy = 0;
-  let count = 0;
-  let reach = 0;
-  for (let i = 0; i < xy.length; i += 2) if (!Number.isNaN(xy[i]!)) (cx += xy[i]!), (cy += xy[i + 1]!), count++;
-  cx /= Math.max(count, 1);
-  cy /= Math.max(count, 1);
-  for (let i = 0; i < xy.length; i += 2) if (!Number.isNaN(xy[i]!)) reach = Math.max(reach, Math.hypot(xy[i]! - cx, xy[i + 1]! - cy));
+  // Islands: on a ring just outside the layout.
+  const { cx, cy, reach } = ringOf(positions);
   waiting.forEach((node, k) => {
     const angle = (2 * Math.PI * k) / waiting.length;
     xy[2 * node] = cx + (reach + 2 * spacing) * Math.cos(angle);
     xy[2 * node + 1] = cy + (reach + 2 * spacing) * Math.sin(angle);
   });
+}
+
+const rings = new WeakMap<NodePositions, { cx: number; cy: number; reach: number }>();
+
+/**
+ * The layout's centre and the distance of its farthest node, once per
+ * layout: islands are placed on every patch (a partner added with no
+ * relationship yet is one), and walking 300,000 positions for it each time
+ * was most of a patch.
+ */
+function ringOf(positions: NodePositions): { cx: number; cy: number; reach: number } {
+  let ring = rings.get(positions);
+  if (ring !== undefined) return ring;
+  const { xy } = positions;
+  let [cx, cy, count, reach] = [0, 0, 0, 0];
+  for (let i = 0; i < xy.length; i += 2) if (!Number.isNaN(xy[i]!)) (cx += xy[i]!), (cy += xy[i + 1]!), count++;
+  cx /= Math.max(count, 1);
+  cy /= Math.max(count, 1);
+  for (let i = 0; i < xy.length; i += 2) if (!Number.isNaN(xy[i]!)) reach = Math.max(reach, Math.hypot(xy[i]! - cx, xy[i + 1]! - cy));
+  rings.set(positions, (ring = { cx, cy, reach }));
+  return ring;
 }
 
 const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));

@@ -243,6 +243,19 @@ describe('buildMap after edits in place', () => {
     }
   });
 
+  it('places a partner added with no relationship just outside the layout', () => {
+    const live = ecosystem();
+    const metrics = deriveMetrics(live, 1);
+    buildMap(live, metrics, MapQuery.parse({}));
+    addPartner(live, { id: 'lone', types: ['msp'] });
+    const nodes = buildMap(live, metrics, MapQuery.parse({})).nodes;
+    const at = (id: string) => nodes.find((node) => node.id === id)!;
+    const laidOut = nodes.filter((node) => node.id !== 'lone');
+    const [cx, cy] = [laidOut.reduce((sum, node) => sum + node.x, 0) / laidOut.length, laidOut.reduce((sum, node) => sum + node.y, 0) / laidOut.length];
+    const reach = Math.max(...laidOut.map((node) => Math.hypot(node.x - cx, node.y - cy)));
+    expect(Math.hypot(at('lone').x - cx, at('lone').y - cy)).toBeGreaterThan(reach);
+  });
+
   it('rebuilds after a drop', () => {
     const live = ecosystem();
     const metrics = deriveMetrics(live, 1);
